@@ -1,0 +1,110 @@
+# slotvisor: a bare-metal VT-x/EPT hypervisor.  GNU make; V=1 shows commands.
+#
+#   make            build/slotvisor.elf and build/slotvisor.iso
+#   make run        install what is missing, boot in Bochs (or QEMU+KVM with VT-x)
+#   make test       install what is missing, run every suite; ends "N passed, N failed"
+#   make unit       host unit tests only (sanitizers)
+#   make clean
+
+BUILD    ?= build
+CMDLINE  ?=
+CC       ?= gcc
+HOSTCC   ?= gcc
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# ---- the kernel ------------------------------------------------------------
+
+KERNEL_SRCS := $(wildcard boot/*.S boot/*.c arch/x86/*.S arch/x86/*.c \
+                 lib/*.c mm/*.c vmx/*.c tests/kernel/*.c)
+KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
+
+KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns \
+	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-fno-strict-aliasing -Iinclude -MMD -MP
+KASFLAGS := -Iinclude -MMD -MP -D__ASSEMBLY__
+KLDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 \
+	-Wl,--build-id=none -Wl,-T,linker.ld
+
+ELF := $(BUILD)/slotvisor.elf
+ISO := $(BUILD)/slotvisor.iso
+
+all: $(ELF) $(ISO)
+
+$(ELF): $(KERNEL_OBJS) linker.ld
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) -lgcc
+	$(Q)grub-file --is-x86-multiboot2 $@ || { echo "$@: not multiboot2" >&2; rm -f $@; exit 1; }
+
+$(BUILD)/kernel/%.c.o: %.c
+	@echo "  CC      $<"
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KCFLAGS) -c -o $@ $<
+
+$(BUILD)/kernel/%.S.o: %.S
+	@echo "  AS      $<"
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KASFLAGS) -c -o $@ $<
+
+$(ISO): $(ELF) scripts/mkiso.sh
+	@echo "  ISO     $@"
+	$(Q)scripts/mkiso.sh $@ "$(CMDLINE)"
+
+# ---- host unit tests (arch/fake, sanitizers, cmocka) -------------------------
+
+HOST_SRCS := lib/printf.c lib/kprintf.c lib/errno.c lib/glob.c lib/cmdline.c \
+	$(wildcard mm/*.c arch/fake/*.c) boot/multiboot2.c arch/x86/acpi_tables.c
+HOST_SRCS := $(filter $(wildcard $(HOST_SRCS)),$(HOST_SRCS))
+HOST_OBJS := $(patsubst %,$(BUILD)/host/%.o,$(HOST_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+
+HCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -Iinclude -Iarch/fake -Itests/unit -MMD -MP
+HLDFLAGS := -fsanitize=address,undefined
+HLIBS := -lcmocka
+
+$(BUILD)/host/%.c.o: %.c
+	@echo "  HOSTCC  $<"
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HCFLAGS) -c -o $@ $<
+
+$(BUILD)/unit/%: tests/unit/%.c $(HOST_OBJS)
+	@echo "  HOSTLD  $@"
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HCFLAGS) -o $@ $< $(HOST_OBJS) $(HLDFLAGS) $(HLIBS)
+
+.SECONDARY: $(HOST_OBJS)
+
+unit-build: $(UNIT_BINS)
+
+unit: deps unit-build
+	$(Q)tests/run-unit.sh $(UNIT_BINS)
+
+# ---- running and testing ---------------------------------------------------
+
+deps:
+	$(Q)scripts/deps.sh
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/run.sh $(ISO)
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all unit-build
+	$(Q)tests/run-all.sh
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all deps run test unit unit-build clean
+.DELETE_ON_ERROR:
+
+-include $(KERNEL_OBJS:.o=.d) $(HOST_OBJS:.o=.d)

@@ -1,0 +1,9 @@
+/* The console for host unit tests is stdout. */
+#include <stdio.h>
+
+#include "arch/console.h"
+
+void arch_console_write(const char *s, size_t n)
+{
+	fwrite(s, 1, n, stdout);
+}

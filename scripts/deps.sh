@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install the Debian packages slotvisor needs to build, run and test.
+# Idempotent: installs only what is missing.  Needs root (or sudo) for apt-get.
+set -eu
+
+PKGS=(gcc binutils make grub-pc-bin grub-common xorriso mtools
+      bochs bochsbios vgabios qemu-system-x86 libcmocka-dev pkg-config)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$p")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+	SUDO=sudo
+else
+	echo "deps: missing packages: ${missing[*]}" >&2
+	echo "deps: run as root:  apt-get install -y ${missing[*]}" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "deps: done"

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Run host unit test binaries (cmocka, TAP output) and print one result line
+# per test case in the harness's form: "PASS: unit.<binary>.<case>" or
+# "FAIL: unit.<binary>.<case>: <cmocka's message>".  A binary that crashes
+# (a sanitizer report, say) is a failure naming it, with its last lines.
+set -u
+status=0
+for bin in "$@"; do
+	name=$(basename "$bin"); name=${name#test_}
+	log=$(mktemp)
+	CMOCKA_MESSAGE_OUTPUT=TAP "$bin" >"$log" 2>&1
+	rc=$?
+	awk -v suite="unit.$name" '
+		/^ok [0-9]+ - / { sub(/^ok [0-9]+ - /, ""); print "PASS: " suite "." $0; n++; next }
+		/^not ok [0-9]+ - / { sub(/^not ok [0-9]+ - /, ""); print "FAIL: " suite "." $0 ": " (msg ? msg : "failed"); n++; msg=""; next }
+		/^#/ { m=$0; sub(/^#[ \t]*/, "", m); if (m != "" && msg == "") msg=m; next }
+		END { exit n == 0 }' "$log"
+	parsed=$?
+	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$log" || [ $parsed -ne 0 ]; then
+		echo "FAIL: unit.$name: exited with status $rc; last lines:"
+		tail -n 15 "$log" | sed 's/^/    /'
+		status=1
+	elif [ $rc -ne 0 ]; then
+		status=1
+		grep -A8 '^not ok' "$log" | sed 's/^/    /'
+	fi
+	rm -f "$log"
+done
+exit $status
