@@ -23,14 +23,16 @@ KERNEL_SRCS := $(wildcard boot/*.S boot/*.c arch/x86/*.S arch/x86/*.c \
                  lib/*.c mm/*.c vmx/*.c tests/kernel/*.c)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
 
+# Only the compiler's freestanding headers (stdint.h, stddef.h, ...), never libc's.
+KINCLUDE := -nostdinc -isystem $(shell $(CC) -print-file-name=include) -Iinclude
 KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns \
 	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
-	-fno-strict-aliasing -Iinclude -MMD -MP
-KASFLAGS := -Iinclude -MMD -MP -D__ASSEMBLY__
+	-fno-strict-aliasing $(KINCLUDE) -MMD -MP
+KASFLAGS := $(KINCLUDE) -MMD -MP -D__ASSEMBLY__ -Wa,--noexecstack
 KLDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 \
-	-Wl,--build-id=none -Wl,-T,linker.ld
+	-Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-T,linker.ld
 
 ELF := $(BUILD)/slotvisor.elf
 ISO := $(BUILD)/slotvisor.iso

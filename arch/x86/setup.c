@@ -1,0 +1,155 @@
+/*
+ * kmain: the boot sequence after the long-mode switch.
+ *   console -> CPU tables -> multiboot2 info -> memory map -> page tables
+ *   -> frame allocator -> ACPI -> TSC -> tests or VMX detection.
+ */
+#include "arch/acpi.h"
+#include "arch/memory.h"
+#include "arch/poweroff.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/desc.h"
+#include "arch/x86/io.h"
+#include "arch/x86/layout.h"
+#include "arch/x86/setup.h"
+#include "arch/x86/uart.h"
+#include "ktest.h"
+#include "lib/cmdline.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/frame.h"
+#include "vmx/caps.h"
+
+#define LOW_MEMORY_END MiB(1)	/* real-mode IVT, BDA, EBDA, option ROMs, BIOS */
+#define MBI_MAX_SIZE MiB(1)
+#define PIC1_DATA 0x21
+#define PIC2_DATA 0xa1
+
+struct boot_info boot_info;
+hpa_t boot_mbi_phys;
+extern char __kernel_phys_start[], __kernel_phys_end[];
+
+static void boot_stop(const char *why)
+{
+	kprintf("slotvisor: cannot boot: %s\n", why);
+	arch_poweroff(EXIT_PANIC);
+}
+
+static void parse_boot_info(u32 magic, u32 mbi_pa)
+{
+	if (magic != MB2_BOOTLOADER_MAGIC)
+		boot_stop("not started by a multiboot2 boot loader");
+	boot_mbi_phys = mbi_pa;
+	if (mb2_parse(phys_to_virt(mbi_pa), MBI_MAX_SIZE, &boot_info) < 0)
+		boot_stop(boot_info.error);
+	mb2_print(&boot_info);
+}
+
+/*
+ * Usable memory: the available entries of the memory map, minus the first
+ * MiB, the image, the boot information and the modules.
+ */
+static void usable_memory(struct memmap *usable, hpa_t *top)
+{
+	const struct boot_info *bi = &boot_info;
+
+	memset(usable, 0, sizeof(*usable));
+	*top = 0;
+	for (unsigned int i = 0; i < bi->nr_mmap; i++) {
+		const struct boot_mmap_entry *e = &bi->mmap[i];
+
+		/* Map what may hold RAM or ACPI tables; reserved holes need no mapping. */
+		if (e->type != MB2_MEMORY_RESERVED)
+			*top = MAX(*top, e->addr + e->len);
+		if (e->type == MB2_MEMORY_AVAILABLE && memmap_add(usable, e->addr, e->addr + e->len))
+			kprintf("mm: memory map too fragmented, dropped [%llx, %llx)\n",
+				(unsigned long long)e->addr,
+				(unsigned long long)(e->addr + e->len));
+	}
+	memmap_remove(usable, 0, LOW_MEMORY_END);
+	memmap_remove(usable, (hpa_t)__kernel_phys_start, (hpa_t)__kernel_phys_end);
+	memmap_remove(usable, boot_mbi_phys, boot_mbi_phys + bi->total_size);
+	for (unsigned int i = 0; i < bi->nr_modules; i++)
+		memmap_remove(usable, bi->modules[i].start, bi->modules[i].end);
+	memmap_align(usable, FRAME_SIZE);
+}
+
+static void mm_init(void)
+{
+	struct memmap usable;
+	hpa_t top;
+	int err;
+
+	usable_memory(&usable, &top);
+	paging_init(&usable, top);
+	err = frame_init(&usable);
+	if (err)
+		boot_stop("the frame allocator found no usable memory");
+	frame_print_stats();
+}
+
+static void acpi_setup(void)
+{
+	if (!boot_info.rsdp) {
+		kprintf("acpi: no RSDP from the boot loader; ACPI power-off unavailable\n");
+		return;
+	}
+	acpi_init(boot_info.rsdp, boot_info.rsdp_len);
+}
+
+/* Deliberate unrecovered faults, for the runner's test of the dump path. */
+static void crash_on_request(const char *cmdline)
+{
+	char what[8];
+
+	if (!cmdline_get(cmdline, "slotvisor.crash", what, sizeof(what)))
+		return;
+	kprintf("slotvisor: crashing on purpose (slotvisor.crash=%s)\n", what);
+	if (!strcmp(what, "ud"))
+		__asm__ __volatile__("ud2");
+	if (!strcmp(what, "pf"))
+		(void)*(volatile u64 *)0x1000;
+	if (!strcmp(what, "gp"))
+		(void)*(volatile u64 *)0x8000000000000000ULL;
+	kprintf("slotvisor: unknown slotvisor.crash value \"%s\"\n", what);
+}
+
+static __noreturn void vmx_check_and_stop(void)
+{
+	struct vmx_caps caps;
+	const char *why;
+
+	if (vmx_detect(&caps, &why) < 0) {
+		kprintf("vmx: VT-x not available: %s\n", why);
+		arch_poweroff(EXIT_NO_VMX);
+	}
+	vmx_print_caps(&caps);
+	kprintf("slotvisor: boot complete; no guest to run yet, powering off\n");
+	arch_poweroff(EXIT_OK);
+}
+
+void kmain(u32 magic, u32 mbi_pa)
+{
+	char globs[128];
+	const char *cmdline;
+
+	uart_init();
+	kprintf("\nslotvisor: booting\n");
+	gdt_init();
+	idt_init();
+	/* Mask the legacy PICs: nothing here takes their interrupts. */
+	outb(PIC1_DATA, 0xff);
+	outb(PIC2_DATA, 0xff);
+
+	parse_boot_info(magic, mbi_pa);
+	cmdline = boot_info.cmdline;
+	poweroff_set_acpi_only(cmdline_has(cmdline, "slotvisor.poweroff=acpi"));
+	mm_init();
+	acpi_setup();
+	kprintf("tsc: %llu kHz\n", (unsigned long long)tsc_calibrate());
+	crash_on_request(cmdline);
+
+	if (cmdline_get(cmdline, "slotvisor.test", globs, sizeof(globs)))
+		arch_poweroff(ktest_run(globs) ? EXIT_TESTS_FAILED : EXIT_OK);
+	vmx_check_and_stop();
+}

@@ -1,0 +1,96 @@
+/* x86 CPU helpers: CPUID, control registers, TSC, halting. */
+#pragma once
+
+#include "types.h"
+
+/* CR0 and CR4 bits used by slotvisor (SDM Vol. 3A 2.5). */
+#define X86_CR0_PE BIT(0)
+#define X86_CR0_NE BIT(5)
+#define X86_CR0_WP BIT(16)
+#define X86_CR0_PG BIT(31)
+#define X86_CR4_PAE BIT(5)
+#define X86_CR4_PGE BIT(7)
+#define X86_CR4_VMXE BIT(13)
+#define X86_CR4_SMXE BIT(14)
+
+/* RFLAGS bits. */
+#define X86_RFLAGS_CF BIT(0)
+#define X86_RFLAGS_ZF BIT(6)
+#define X86_RFLAGS_IF BIT(9)
+
+/* CPUID feature bits (SDM Vol. 2A, CPUID). */
+#define CPUID_1_ECX_VMX BIT(5)
+#define CPUID_1_ECX_SMX BIT(6)
+#define CPUID_1_ECX_HYPERVISOR BIT(31)
+#define CPUID_80000001_EDX_NX BIT(20)
+#define CPUID_80000001_EDX_PDPE1GB BIT(26)
+#define CPUID_80000001_EDX_LM BIT(29)
+
+struct cpuid_regs {
+	u32 eax, ebx, ecx, edx;
+};
+
+static inline struct cpuid_regs cpuid_count(u32 leaf, u32 subleaf)
+{
+	struct cpuid_regs r;
+
+	__asm__ __volatile__("cpuid"
+			     : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+			     : "a"(leaf), "c"(subleaf));
+	return r;
+}
+
+static inline struct cpuid_regs cpuid(u32 leaf)
+{
+	return cpuid_count(leaf, 0);
+}
+
+#define DEFINE_CR_ACCESSORS(n)                                             \
+	static inline u64 read_cr##n(void)                                 \
+	{                                                                  \
+		u64 v;                                                     \
+		__asm__ __volatile__("mov %%cr" #n ", %0" : "=r"(v));      \
+		return v;                                                  \
+	}                                                                  \
+	static inline void write_cr##n(u64 v)                              \
+	{                                                                  \
+		__asm__ __volatile__("mov %0, %%cr" #n : : "r"(v) : "memory"); \
+	}
+DEFINE_CR_ACCESSORS(0)
+DEFINE_CR_ACCESSORS(2)
+DEFINE_CR_ACCESSORS(3)
+DEFINE_CR_ACCESSORS(4)
+#undef DEFINE_CR_ACCESSORS
+
+static inline u64 rdtsc(void)
+{
+	u32 lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((u64)hi << 32) | lo;
+}
+
+static inline u64 read_rflags(void)
+{
+	u64 f;
+
+	__asm__ __volatile__("pushfq; popq %0" : "=r"(f));
+	return f;
+}
+
+static inline void cpu_relax(void)
+{
+	__asm__ __volatile__("pause" ::: "memory");
+}
+
+static inline void irq_disable(void)
+{
+	__asm__ __volatile__("cli" ::: "memory");
+}
+
+/* Stop this CPU for good: interrupts off, halt forever. */
+static inline __attribute__((noreturn)) void cpu_halt_forever(void)
+{
+	for (;;)
+		__asm__ __volatile__("cli; hlt" ::: "memory");
+}

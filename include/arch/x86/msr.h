@@ -1,0 +1,37 @@
+/* Model-specific registers: names and access (SDM Vol. 4). */
+#pragma once
+
+#include "types.h"
+
+#define MSR_IA32_FEATURE_CONTROL 0x3a
+#define FEATURE_CONTROL_LOCKED BIT(0)
+#define FEATURE_CONTROL_VMX_IN_SMX BIT(1)
+#define FEATURE_CONTROL_VMX_OUTSIDE_SMX BIT(2)
+
+#define MSR_IA32_APIC_BASE 0x1b
+#define MSR_EFER 0xc0000080
+#define EFER_SCE BIT(0)
+#define EFER_LME BIT(8)
+#define EFER_LMA BIT(10)
+#define EFER_NXE BIT(11)
+
+static inline u64 rdmsr(u32 msr)
+{
+	u32 lo, hi;
+
+	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((u64)hi << 32) | lo;
+}
+
+static inline void wrmsr(u32 msr, u64 v)
+{
+	__asm__ __volatile__("wrmsr" : : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32))
+			     : "memory");
+}
+
+/*
+ * rdmsr/wrmsr that return -EFAULT instead of faulting when the MSR does not
+ * exist (#GP is caught through the exception fixup table).
+ */
+int rdmsr_safe(u32 msr, u64 *val);
+int wrmsr_safe(u32 msr, u64 val);

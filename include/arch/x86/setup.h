@@ -1,0 +1,27 @@
+/* Boot-time services of arch/x86 used by the boot sequence and tests. */
+#pragma once
+
+#include "boot/multiboot2.h"
+#include "mm/memmap.h"
+
+/* The parsed multiboot2 information of this boot. */
+extern struct boot_info boot_info;
+extern hpa_t boot_mbi_phys;
+
+/* Make the power-off path use ACPI alone (slotvisor.poweroff=acpi). */
+void poweroff_set_acpi_only(bool on);
+
+/*
+ * Build the final page tables: the direct map of [0, max(top, 4 GiB)) with
+ * 1 GiB pages where the CPU has them (else 2 MiB), and the kernel image at
+ * KERNEL_VMA; then switch CR3 and drop the boot identity map.  Page-table
+ * frames come out of usable.
+ */
+void paging_init(struct memmap *usable, hpa_t top);
+
+/* The size of the direct map's leaves (GiB(1) or MiB(2)). */
+u64 paging_direct_map_page_size(void);
+
+/* Measure the TSC frequency against the PIT; 0 if that failed. */
+u64 tsc_calibrate(void);
+extern u64 tsc_khz;

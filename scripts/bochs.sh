@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Boot an ISO in Bochs (configured as ../shared/design/bochs.md says).
+#   scripts/bochs.sh ISO OUTDIR [--cpus N] [--megs M] [--timeout SECONDS] [--live]
+# COM1 goes to OUTDIR/serial.txt, Bochs' log to OUTDIR/bochs.log, its
+# stdout (port 0xE9 included) to OUTDIR/bochs.out.  --live shows port 0xE9
+# (a copy of the console) on the terminal instead.  Exit status: Bochs'
+# own (1 after a power-off), or 124 when the timeout killed it.
+set -u
+iso=$1; out=$2; shift 2
+cpus=1; megs=512; limit=300; live=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--cpus) cpus=$2; shift 2 ;;
+	--megs) megs=$2; shift 2 ;;
+	--timeout) limit=$2; shift 2 ;;
+	--live) live=1; shift ;;
+	*) echo "bochs.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+iso=$(cd "$(dirname "$iso")" && pwd)/$(basename "$iso")
+rm -f "$out/serial.txt"
+cat >"$out/bochsrc" <<RC
+megs: $megs
+romimage: file=/usr/share/bochs/BIOS-bochs-latest, options=fastboot
+vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
+vga: extension=vbe, update_freq=5, realtime=0
+pci: enabled=1, chipset=i440fx
+ata0-master: type=cdrom, path=$iso, status=inserted
+boot: cdrom
+cpu: model=corei7_skylake_x, count=$cpus, ips=100000000, reset_on_triple_fault=0, ignore_bad_msrs=0
+clock: sync=none, time0=946684800
+display_library: rfb, options="timeout=0"
+log: $out/bochs.log
+panic: action=fatal
+error: action=report
+port_e9_hack: enabled=1
+magic_break: enabled=1
+com1: enabled=1, mode=file, dev=$out/serial.txt
+sound: driver=dummy
+speaker: enabled=0
+mouse: enabled=0
+RC
+# The debugger is compiled in: continue at once, quit when the machine stops.
+printf 'c\nquit\n' >"$out/bochs.cmds"
+cd "$out"
+if [ $live = 1 ]; then
+	timeout --foreground "$limit" bochs -q -f bochsrc -rc bochs.cmds </dev/null 2>"$out/bochs.err" |
+		grep --line-buffered -v -e '^[0-9]\{5,\}[eEiI]' -e '^=\+$' -e '^ *Bochs' -e '^\s*$' 
+	exit "${PIPESTATUS[0]}"
+fi
+timeout "$limit" bochs -q -f bochsrc -rc bochs.cmds </dev/null >"$out/bochs.out" 2>&1

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Build a bootable GRUB ISO around the slotvisor ELF.
+#   scripts/mkiso.sh OUT.iso "KERNEL COMMAND LINE" [--test-module] [--module FILE ARGS]...
+# --test-module adds the small module the boot.module test looks for.
+# ELF=path overrides build/slotvisor.elf.
+set -eu
+out=$1; cmdline=${2:-}; shift 2 || shift $#
+elf=${ELF:-build/slotvisor.elf}
+[ -f "$elf" ] || { echo "mkiso: $elf not found; run make" >&2; exit 1; }
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/slotvisor-iso.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+mkdir -p "$dir/boot/grub"
+cp "$elf" "$dir/boot/slotvisor.elf"
+modules=""
+n=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--test-module)
+		printf 'slotvisor test module\n' >"$dir/boot/test-module.txt"
+		modules+="	module2 /boot/test-module.txt slotvisor-test-module"$'\n'
+		shift ;;
+	--module)
+		n=$((n + 1))
+		cp "$2" "$dir/boot/module$n"
+		modules+="	module2 /boot/module$n $3"$'\n'
+		shift 3 ;;
+	*) echo "mkiso: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+
+cat >"$dir/boot/grub/grub.cfg" <<CFG
+set timeout=0
+set default=0
+menuentry "slotvisor" {
+	multiboot2 /boot/slotvisor.elf $cmdline
+$modules	boot
+}
+CFG
+mkdir -p "$(dirname "$out")"
+if ! grub-mkrescue -o "$out" "$dir" >"$dir/log" 2>&1; then
+	cat "$dir/log" >&2
+	exit 1
+fi

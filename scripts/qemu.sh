@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Boot an ISO in QEMU.
+#   scripts/qemu.sh ISO OUTDIR [--accel tcg|kvm|kvm-vmx] [--mem MiB] [--cpus N]
+#                   [--timeout SECONDS] [--no-debug-exit] [--live]
+# kvm uses /dev/kvm with -cpu host; kvm-vmx adds +vmx (nested VT-x, needs an
+# Intel host with kvm_intel nested=1).  COM1 goes to OUTDIR/serial.txt (or
+# the terminal with --live).  With isa-debug-exit at 0xf4, QEMU's exit
+# status is (slotvisor's status << 1) | 1; 124 means the timeout hit.
+set -u
+iso=$1; out=$2; shift 2
+accel=tcg; mem=512; cpus=1; limit=120; debug_exit=1; live=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--accel) accel=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--cpus) cpus=$2; shift 2 ;;
+	--timeout) limit=$2; shift 2 ;;
+	--no-debug-exit) debug_exit=0; shift ;;
+	--live) live=1; shift ;;
+	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+mkdir -p "$out"
+args=(-nodefaults -machine pc -m "$mem" -smp "$cpus" -cdrom "$iso" -boot d
+      -display none -no-reboot -vga none)
+case $accel in
+tcg) args+=(-accel tcg) ;;	# default CPU: no 1 GiB pages, so the 2 MiB direct map is tested
+kvm) args+=(-accel kvm -cpu host) ;;
+kvm-vmx) args+=(-accel kvm -cpu host,+vmx) ;;
+*) echo "qemu.sh: unknown accelerator $accel" >&2; exit 2 ;;
+esac
+[ $debug_exit = 1 ] && args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+if [ $live = 1 ]; then
+	exec timeout --foreground "$limit" qemu-system-x86_64 "${args[@]}" -serial stdio
+fi
+rm -f "$out/serial.txt"
+timeout "$limit" qemu-system-x86_64 "${args[@]}" -serial "file:$out/serial.txt" \
+	>"$out/qemu.out" 2>&1
