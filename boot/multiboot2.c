@@ -1,0 +1,342 @@
+/*
+ * Multiboot2 boot-information parsing.  Nothing here touches hardware: the
+ * parser reads only the bytes it is given, never more than max_size, and
+ * checks every length before it trusts it, because a loader bug should
+ * give a message naming the bad tag rather than a wild read.
+ */
+#include <stdarg.h>
+
+#include "boot/multiboot2.h"
+#include "compiler.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+/* What a walk over the tags needs to carry along. */
+struct mb2_parser {
+	const u8 *base;
+	u32 total;
+	struct boot_info *bi;
+	unsigned int modules_seen;	/* including dropped ones, for messages */
+	bool have_mmap;
+};
+
+static __printf(2, 3) int fail(struct boot_info *bi, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(bi->error, sizeof(bi->error), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int check_header(const void *mbi, u32 max_size, struct boot_info *bi)
+{
+	const struct mb2_info_header *h = mbi;
+	u32 min = sizeof(*h) + sizeof(struct mb2_tag);
+
+	if (!mbi) {
+		return fail(bi, "multiboot2: no boot information (NULL pointer)");
+	}
+	if (!IS_ALIGNED((uintptr_t)mbi, MB2_TAG_ALIGN)) {
+		return fail(bi, "multiboot2: boot information at %p is not 8-byte aligned", mbi);
+	}
+	if (max_size < sizeof(*h)) {
+		return fail(bi, "multiboot2: only 0x%x bytes readable, less than the 8-byte header",
+			    max_size);
+	}
+	if (h->total_size < min) {
+		return fail(bi, "multiboot2: total_size 0x%x is smaller than the header and end tag (%u bytes)",
+			    h->total_size, min);
+	}
+	if (h->total_size > max_size) {
+		return fail(bi, "multiboot2: total_size 0x%x is larger than the 0x%x bytes readable",
+			    h->total_size, max_size);
+	}
+	/* Every tag starts 8-aligned and the end tag is 8 bytes. */
+	if (!IS_ALIGNED(h->total_size, MB2_TAG_ALIGN)) {
+		return fail(bi, "multiboot2: total_size 0x%x is not a multiple of 8", h->total_size);
+	}
+	bi->total_size = h->total_size;
+	return 0;
+}
+
+/*
+ * The string that starts fixed bytes into tag t must end with a NUL inside
+ * the tag; otherwise a reader would run into the next tag or off the end.
+ */
+static int tag_string(struct mb2_parser *p, const struct mb2_tag *t, u32 off,
+		      u32 fixed, const char **out)
+{
+	const char *s = (const char *)t + fixed;
+
+	if (t->size <= fixed || strnlen(s, t->size - fixed) == t->size - fixed) {
+		return fail(p->bi, "multiboot2: tag type %u at offset 0x%x: string is not NUL-terminated within the tag",
+			    t->type, off);
+	}
+	*out = s;
+	return 0;
+}
+
+static int parse_module(struct mb2_parser *p, const struct mb2_tag *t, u32 off)
+{
+	const struct mb2_tag_module *m = (const void *)t;
+	unsigned int idx = p->modules_seen++;
+	struct boot_module *bm;
+	const char *cmdline = "";
+	int err;
+
+	if (t->size < sizeof(*m)) {
+		return fail(p->bi, "multiboot2: module tag at offset 0x%x has size 0x%x, less than %zu",
+			    off, t->size, sizeof(*m));
+	}
+	err = tag_string(p, t, off, sizeof(*m), &cmdline);
+	if (err) {
+		return err;
+	}
+	if (m->mod_end < m->mod_start) {
+		return fail(p->bi, "multiboot2: module %u ends before it starts (0x%x < 0x%x)",
+			    idx, m->mod_end, m->mod_start);
+	}
+	if (p->bi->nr_modules == BOOT_MODULES_MAX) {
+		p->bi->dropped++;
+		return 0;
+	}
+	bm = &p->bi->modules[p->bi->nr_modules++];
+	bm->start = m->mod_start;
+	bm->end = m->mod_end;
+	bm->cmdline = cmdline;
+	return 0;
+}
+
+static int parse_mmap(struct mb2_parser *p, const struct mb2_tag *t, u32 off)
+{
+	const struct mb2_tag_mmap *mm = (const void *)t;
+	struct boot_info *bi = p->bi;
+	u32 n, i;
+
+	if (t->size < sizeof(*mm)) {
+		return fail(bi, "multiboot2: mmap tag at offset 0x%x has size 0x%x, less than %zu",
+			    off, t->size, sizeof(*mm));
+	}
+	if (mm->entry_size < sizeof(struct mb2_mmap_entry)) {
+		return fail(bi, "multiboot2: mmap entry_size 0x%x is smaller than %zu",
+			    mm->entry_size, sizeof(struct mb2_mmap_entry));
+	}
+	/* Keeps every entry 8-aligned; a later version may append fields. */
+	if (!IS_ALIGNED(mm->entry_size, 8)) {
+		return fail(bi, "multiboot2: mmap entry_size 0x%x is not a multiple of 8",
+			    mm->entry_size);
+	}
+	p->have_mmap = true;
+	n = (t->size - sizeof(*mm)) / mm->entry_size;
+	for (i = 0; i < n; i++) {
+		const struct mb2_mmap_entry *e =
+			(const void *)((const u8 *)mm->entries + (size_t)i * mm->entry_size);
+
+		if (bi->nr_mmap == BOOT_MMAP_MAX) {
+			bi->dropped += n - i;
+			break;
+		}
+		bi->mmap[bi->nr_mmap].addr = e->addr;
+		bi->mmap[bi->nr_mmap].len = e->len;
+		bi->mmap[bi->nr_mmap].type = e->type;
+		bi->nr_mmap++;
+	}
+	return 0;
+}
+
+static int parse_acpi(struct mb2_parser *p, const struct mb2_tag *t, u32 off)
+{
+	bool v2 = t->type == MB2_TAG_ACPI_NEW;
+	u32 need = v2 ? 36 : 20;	/* RSDP revision 2 / revision 0 sizes */
+	u32 len = t->size - sizeof(*t);
+
+	if (len < need) {
+		return fail(p->bi, "multiboot2: ACPI tag type %u at offset 0x%x holds 0x%x bytes, less than the %u of an RSDP",
+			    t->type, off, len, need);
+	}
+	/* The new (XSDT-capable) copy wins whichever order they come in. */
+	if (p->bi->rsdp_v2 && !v2) {
+		return 0;
+	}
+	p->bi->rsdp = (const u8 *)t + sizeof(*t);
+	p->bi->rsdp_len = len;
+	p->bi->rsdp_v2 = v2;
+	return 0;
+}
+
+static int parse_meminfo(struct mb2_parser *p, const struct mb2_tag *t, u32 off)
+{
+	const struct mb2_tag_basic_meminfo *mi = (const void *)t;
+
+	if (t->size < sizeof(*mi)) {
+		return fail(p->bi, "multiboot2: meminfo tag at offset 0x%x has size 0x%x, less than %zu",
+			    off, t->size, sizeof(*mi));
+	}
+	p->bi->mem_lower_kib = mi->mem_lower;
+	p->bi->mem_upper_kib = mi->mem_upper;
+	return 0;
+}
+
+static int parse_tag(struct mb2_parser *p, const struct mb2_tag *t, u32 off)
+{
+	switch (t->type) {
+	case MB2_TAG_CMDLINE:
+		return tag_string(p, t, off, sizeof(*t), &p->bi->cmdline);
+	case MB2_TAG_LOADER_NAME:
+		return tag_string(p, t, off, sizeof(*t), &p->bi->loader_name);
+	case MB2_TAG_MODULE:
+		return parse_module(p, t, off);
+	case MB2_TAG_BASIC_MEMINFO:
+		return parse_meminfo(p, t, off);
+	case MB2_TAG_MMAP:
+		return parse_mmap(p, t, off);
+	case MB2_TAG_ACPI_OLD:
+	case MB2_TAG_ACPI_NEW:
+		return parse_acpi(p, t, off);
+	default:
+		return 0;	/* framebuffer, ELF sections, EFI, ...: not needed */
+	}
+}
+
+/* The tag header at off is readable; check that its size fits the info. */
+static int check_tag(struct mb2_parser *p, const struct mb2_tag *t, u32 off)
+{
+	if (t->size < sizeof(*t)) {
+		return fail(p->bi, "multiboot2: tag type %u at offset 0x%x has size 0x%x, less than its 8-byte header",
+			    t->type, off, t->size);
+	}
+	if (t->size > p->total - off) {
+		return fail(p->bi, "multiboot2: tag type %u at offset 0x%x has size 0x%x past the end of the info (0x%x bytes)",
+			    t->type, off, t->size, p->total);
+	}
+	if (t->type == MB2_TAG_END && t->size != sizeof(*t)) {
+		return fail(p->bi, "multiboot2: end tag at offset 0x%x has size 0x%x, not 8",
+			    off, t->size);
+	}
+	return 0;
+}
+
+static int walk_tags(struct mb2_parser *p)
+{
+	u32 off = sizeof(struct mb2_info_header);
+
+	/* off and total are multiples of 8, so a whole tag header fits. */
+	while (off < p->total) {
+		const struct mb2_tag *t = (const void *)(p->base + off);
+		int err = check_tag(p, t, off);
+
+		if (err) {
+			return err;
+		}
+		if (t->type == MB2_TAG_END) {
+			return 0;
+		}
+		err = parse_tag(p, t, off);
+		if (err) {
+			return err;
+		}
+		/* Cannot overflow: size <= total - off, a multiple of 8. */
+		off += ALIGN_UP(t->size, (u32)MB2_TAG_ALIGN);
+	}
+	return fail(p->bi, "multiboot2: no end tag in the 0x%x bytes of the info", p->total);
+}
+
+/* Parse the info at mbi (at most max_size bytes) into bi; 0 or -EINVAL. */
+int mb2_parse(const void *mbi, u32 max_size, struct boot_info *bi)
+{
+	struct mb2_parser p = { .base = mbi, .bi = bi };
+	int err;
+
+	memset(bi, 0, sizeof(*bi));
+	bi->cmdline = "";
+	bi->loader_name = "";
+	err = check_header(mbi, max_size, bi);
+	if (err) {
+		return err;
+	}
+	p.total = bi->total_size;
+	err = walk_tags(&p);
+	if (err) {
+		return err;
+	}
+	/* Without a memory map the frame allocator has nothing to manage. */
+	if (!p.have_mmap) {
+		return fail(bi, "multiboot2: no memory map (tag type %u)", MB2_TAG_MMAP);
+	}
+	return 0;
+}
+
+/* Returns the name of memory map type type, "reserved" if unknown. */
+const char *mb2_mmap_type_name(u32 type)
+{
+	switch (type) {
+	case MB2_MEMORY_AVAILABLE:
+		return "available";
+	case MB2_MEMORY_ACPI_RECLAIMABLE:
+		return "ACPI reclaimable";
+	case MB2_MEMORY_NVS:
+		return "ACPI NVS";
+	case MB2_MEMORY_BADRAM:
+		return "bad";
+	default:
+		return "reserved";	/* the spec: any other value is reserved */
+	}
+}
+
+/* The last byte of [start, start + len), for Linux-style inclusive ranges. */
+static unsigned long long last_byte(u64 start, u64 len)
+{
+	return len ? start + len - 1 : start;
+}
+
+static void print_mmap(const struct boot_info *bi)
+{
+	unsigned int i;
+
+	for (i = 0; i < bi->nr_mmap; i++) {
+		const struct boot_mmap_entry *e = &bi->mmap[i];
+
+		kprintf("boot:  [mem 0x%016llx-0x%016llx] %s%s\n",
+			(unsigned long long)e->addr, last_byte(e->addr, e->len),
+			mb2_mmap_type_name(e->type), e->len ? "" : " (empty)");
+	}
+}
+
+static void print_modules(const struct boot_info *bi)
+{
+	unsigned int i;
+
+	for (i = 0; i < bi->nr_modules; i++) {
+		const struct boot_module *m = &bi->modules[i];
+
+		kprintf("boot: module %u [0x%016llx-0x%016llx] %llu bytes \"%s\"\n",
+			i, (unsigned long long)m->start,
+			last_byte(m->start, m->end - m->start),
+			(unsigned long long)(m->end - m->start), m->cmdline);
+	}
+}
+
+/* Prints what mb2_parse() found, one "boot:" line per item. */
+void mb2_print(const struct boot_info *bi)
+{
+	kprintf("boot: loader \"%s\"\n", bi->loader_name);
+	kprintf("boot: command line \"%s\"\n", bi->cmdline);
+	if (bi->mem_lower_kib || bi->mem_upper_kib) {
+		kprintf("boot: basic meminfo: %u KiB lower, %u KiB upper\n",
+			bi->mem_lower_kib, bi->mem_upper_kib);
+	}
+	kprintf("boot: memory map, %u entries:\n", bi->nr_mmap);
+	print_mmap(bi);
+	print_modules(bi);
+	if (bi->dropped) {
+		kprintf("boot: %u memory map entries or modules did not fit and were ignored\n",
+			bi->dropped);
+	}
+	if (bi->rsdp) {
+		kprintf("boot: ACPI RSDP copy, %u bytes (%s tag)\n", bi->rsdp_len,
+			bi->rsdp_v2 ? "new" : "old");
+	}
+}

@@ -22,7 +22,7 @@ out=$(cd "$out" && pwd)
 iso=$(cd "$(dirname "$iso")" && pwd)/$(basename "$iso")
 rm -f "$out/serial.txt"
 cat >"$out/bochsrc" <<RC
-megs: $megs
+memory: guest=$megs, host=$(( megs > 2048 ? 2048 : megs ))
 romimage: file=/usr/share/bochs/BIOS-bochs-latest, options=fastboot
 vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
 vga: extension=vbe, update_freq=5, realtime=0

@@ -9,7 +9,8 @@ elf=${ELF:-build/slotvisor.elf}
 [ -f "$elf" ] || { echo "mkiso: $elf not found; run make" >&2; exit 1; }
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/slotvisor-iso.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
+log=$(mktemp "${TMPDIR:-/tmp}/slotvisor-iso-log.XXXXXX")
+trap 'rm -rf "$dir" "$log"' EXIT
 mkdir -p "$dir/boot/grub"
 cp "$elf" "$dir/boot/slotvisor.elf"
 modules=""
@@ -38,7 +39,7 @@ $modules	boot
 }
 CFG
 mkdir -p "$(dirname "$out")"
-if ! grub-mkrescue -o "$out" "$dir" >"$dir/log" 2>&1; then
-	cat "$dir/log" >&2
+if ! grub-mkrescue -o "$out" "$dir" >"$log" 2>&1; then
+	cat "$log" >&2
 	exit 1
 fi

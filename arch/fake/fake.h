@@ -21,7 +21,7 @@ extern jmp_buf *fake_panic_jmp;
 #define EXPECT_PANIC(stmt)                                \
 	({                                                \
 		jmp_buf __jb;                             \
-		int __hit = 0;                            \
+		volatile int __hit = 0;                          \
 		fake_panic_msg[0] = 0;                    \
 		fake_panic_jmp = &__jb;                   \
 		if (setjmp(__jb) == 0) {                  \

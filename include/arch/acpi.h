@@ -1,0 +1,180 @@
+/*
+ * ACPI static tables: just enough to find the FADT and power the machine
+ * off (PM1 control ports and the \_S5 sleep type).  The tables are reached
+ * only through phys_to_virt(), so host unit tests can lay them out in the
+ * fake arena.  Layouts follow the ACPI 6.x specification, chapter 5.2.
+ */
+#pragma once
+
+#include "compiler.h"
+#include "types.h"
+
+#define ACPI_RSDP_SIG		"RSD PTR "
+#define ACPI_RSDP_V1_LEN	20
+#define ACPI_RSDP_V2_LEN	36
+#define ACPI_SDT_HEADER_LEN	36
+
+/* Generic Address Structure address spaces. */
+#define ACPI_GAS_SYSTEM_MEMORY	0
+#define ACPI_GAS_SYSTEM_IO	1
+
+/* PM1 control register bits. */
+#define ACPI_PM1_SCI_EN		BIT(0)
+#define ACPI_PM1_SLP_TYP_SHIFT	10
+#define ACPI_PM1_SLP_TYP_MASK	(7 << ACPI_PM1_SLP_TYP_SHIFT)
+#define ACPI_PM1_SLP_EN		BIT(13)
+
+/* Root System Description Pointer; the fields from length on are rev >= 2. */
+struct acpi_rsdp {
+	char signature[8];		/* "RSD PTR " */
+	u8 checksum;			/* over the first 20 bytes */
+	char oem_id[6];
+	u8 revision;			/* 0 for ACPI 1.0, 2 for 2.0 and later */
+	u32 rsdt_address;
+	u32 length;			/* of the whole RSDP */
+	u64 xsdt_address;
+	u8 extended_checksum;		/* over length bytes */
+	u8 reserved[3];
+} __packed;
+_Static_assert(sizeof(struct acpi_rsdp) == ACPI_RSDP_V2_LEN, "RSDP v2 is 36 bytes");
+_Static_assert(__builtin_offsetof(struct acpi_rsdp, length) == ACPI_RSDP_V1_LEN,
+	       "RSDP v1 is 20 bytes");
+_Static_assert(__builtin_offsetof(struct acpi_rsdp, xsdt_address) == 24, "RSDP xsdt_address");
+
+/* The header every system description table starts with. */
+struct acpi_sdt_header {
+	char signature[4];
+	u32 length;			/* of the whole table, header included */
+	u8 revision;
+	u8 checksum;			/* makes all length bytes sum to 0 */
+	char oem_id[6];
+	char oem_table_id[8];
+	u32 oem_revision;
+	u32 creator_id;
+	u32 creator_revision;
+} __packed;
+_Static_assert(sizeof(struct acpi_sdt_header) == ACPI_SDT_HEADER_LEN, "SDT header is 36 bytes");
+
+/* Generic Address Structure. */
+struct acpi_gas {
+	u8 address_space_id;		/* ACPI_GAS_* */
+	u8 register_bit_width;
+	u8 register_bit_offset;
+	u8 access_size;
+	u64 address;
+} __packed;
+_Static_assert(sizeof(struct acpi_gas) == 12, "GAS is 12 bytes");
+
+/*
+ * Fixed ACPI Description Table ("FACP").  Older firmware supplies a shorter
+ * table (ACPI 1.0's ends after flags, at 116 bytes): check header.length
+ * before reading a field (acpi_fadt_has()).
+ */
+struct acpi_fadt {
+	struct acpi_sdt_header header;
+	u32 firmware_ctrl;
+	u32 dsdt;
+	u8 reserved0;
+	u8 preferred_pm_profile;
+	u16 sci_int;
+	u32 smi_cmd;
+	u8 acpi_enable;
+	u8 acpi_disable;
+	u8 s4bios_req;
+	u8 pstate_cnt;
+	u32 pm1a_evt_blk;
+	u32 pm1b_evt_blk;
+	u32 pm1a_cnt_blk;
+	u32 pm1b_cnt_blk;
+	u32 pm2_cnt_blk;
+	u32 pm_tmr_blk;
+	u32 gpe0_blk;
+	u32 gpe1_blk;
+	u8 pm1_evt_len;
+	u8 pm1_cnt_len;
+	u8 pm2_cnt_len;
+	u8 pm_tmr_len;
+	u8 gpe0_blk_len;
+	u8 gpe1_blk_len;
+	u8 gpe1_base;
+	u8 cst_cnt;
+	u16 p_lvl2_lat;
+	u16 p_lvl3_lat;
+	u16 flush_size;
+	u16 flush_stride;
+	u8 duty_offset;
+	u8 duty_width;
+	u8 day_alrm;
+	u8 mon_alrm;
+	u8 century;
+	u16 iapc_boot_arch;
+	u8 reserved1;
+	u32 flags;
+	struct acpi_gas reset_reg;
+	u8 reset_value;
+	u16 arm_boot_arch;
+	u8 minor_version;
+	u64 x_firmware_ctrl;
+	u64 x_dsdt;
+	struct acpi_gas x_pm1a_evt_blk;
+	struct acpi_gas x_pm1b_evt_blk;
+	struct acpi_gas x_pm1a_cnt_blk;
+	struct acpi_gas x_pm1b_cnt_blk;
+	struct acpi_gas x_pm2_cnt_blk;
+	struct acpi_gas x_pm_tmr_blk;
+	struct acpi_gas x_gpe0_blk;
+	struct acpi_gas x_gpe1_blk;
+	struct acpi_gas sleep_control_reg;
+	struct acpi_gas sleep_status_reg;
+	u64 hypervisor_vendor_id;
+} __packed;
+#define ACPI_FADT_OFF(f) __builtin_offsetof(struct acpi_fadt, f)
+_Static_assert(ACPI_FADT_OFF(dsdt) == 40, "FADT DSDT");
+_Static_assert(ACPI_FADT_OFF(smi_cmd) == 48, "FADT SMI_CMD");
+_Static_assert(ACPI_FADT_OFF(acpi_enable) == 52, "FADT ACPI_ENABLE");
+_Static_assert(ACPI_FADT_OFF(pm1a_cnt_blk) == 64, "FADT PM1a_CNT_BLK");
+_Static_assert(ACPI_FADT_OFF(pm1b_cnt_blk) == 68, "FADT PM1b_CNT_BLK");
+_Static_assert(ACPI_FADT_OFF(pm1_cnt_len) == 89, "FADT PM1_CNT_LEN");
+_Static_assert(ACPI_FADT_OFF(flags) == 112, "FADT Flags");
+_Static_assert(ACPI_FADT_OFF(reset_reg) == 116, "FADT RESET_REG");
+_Static_assert(ACPI_FADT_OFF(x_dsdt) == 140, "FADT X_DSDT");
+_Static_assert(ACPI_FADT_OFF(x_pm1a_cnt_blk) == 172, "FADT X_PM1a_CNT_BLK");
+_Static_assert(ACPI_FADT_OFF(x_pm1b_cnt_blk) == 184, "FADT X_PM1b_CNT_BLK");
+_Static_assert(ACPI_FADT_OFF(x_gpe1_blk) == 232, "FADT X_GPE1_BLK");
+_Static_assert(sizeof(struct acpi_fadt) == 276, "FADT (ACPI 6.x) is 276 bytes");
+
+/* Does the FADT f, as long as its header says, contain the field? */
+#define acpi_fadt_has(f, field) \
+	((f)->header.length >= ACPI_FADT_OFF(field) + sizeof((f)->field))
+
+/* What powering off through ACPI needs; ports are system I/O ports. */
+struct acpi_pm {
+	u16 pm1a_cnt;		/* PM1a control block, never 0 on success */
+	u16 pm1b_cnt;		/* PM1b control block, 0 if none */
+	u32 smi_cmd;		/* 0: the firmware has no SMI command port */
+	u8 acpi_enable;		/* written to smi_cmd to enter ACPI mode */
+	u16 slp_typa;		/* \_S5 SLP_TYP for PM1a */
+	u16 slp_typb;		/* \_S5 SLP_TYP for PM1b */
+};
+
+/* The 8-bit sum of len bytes at p; an ACPI structure is valid when it is 0. */
+u8 acpi_checksum(const void *p, size_t len);
+
+/*
+ * Validate the RSDP copy at rsdp (rsdp_len bytes readable) and remember its
+ * root table: the XSDT for revision >= 2 when present, else the RSDT.
+ * Returns 0, -EINVAL (bad RSDP or root table) or -ENOENT (no root table).
+ */
+int acpi_init(const void *rsdp, unsigned int rsdp_len);
+
+/*
+ * The index'th table (from 0) with signature sig whose checksum is good, or
+ * NULL; tables with bad checksums are skipped with a message.
+ */
+const struct acpi_sdt_header *acpi_find_table(const char sig[4], unsigned int index);
+
+/*
+ * Fill pm from the FADT and the \_S5 object of the DSDT.  Returns 0,
+ * -ENOENT (no FADT, no PM1a block or no \_S5) or -EINVAL (bad DSDT/FADT).
+ */
+int acpi_get_pm(struct acpi_pm *pm);

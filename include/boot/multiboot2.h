@@ -1,0 +1,177 @@
+/*
+ * Multiboot2: the constants of the specification and the boot-information
+ * parser.  GRUB enters the kernel with EAX = MB2_BOOTLOADER_MAGIC and EBX
+ * pointing at the boot information: a fixed header followed by 8-aligned
+ * tags, ending with an end tag.  The constants are usable from assembly;
+ * the structures and functions are C only.
+ */
+#pragma once
+
+/* In the kernel image's multiboot2 header (first 32 KiB, 8-aligned). */
+#define MB2_HEADER_MAGIC		0xe85250d6
+#define MB2_HEADER_ARCH_I386		0
+#define MB2_HEADER_TAG_END		0
+#define MB2_HEADER_TAG_INFO_REQ		1
+#define MB2_HEADER_TAG_ADDRESS		2
+#define MB2_HEADER_TAG_ENTRY		3
+#define MB2_HEADER_TAG_FLAGS		4
+#define MB2_HEADER_TAG_FRAMEBUFFER	5
+#define MB2_HEADER_TAG_MODULE_ALIGN	6
+#define MB2_HEADER_TAG_RELOCATABLE	10
+#define MB2_HEADER_TAG_OPTIONAL		1	/* flags bit 0 of a header tag */
+
+/* What the loader leaves in EAX. */
+#define MB2_BOOTLOADER_MAGIC		0x36d76289
+
+/* Boot-information tag types. */
+#define MB2_TAG_END			0
+#define MB2_TAG_CMDLINE			1
+#define MB2_TAG_LOADER_NAME		2
+#define MB2_TAG_MODULE			3
+#define MB2_TAG_BASIC_MEMINFO		4
+#define MB2_TAG_BOOTDEV			5
+#define MB2_TAG_MMAP			6
+#define MB2_TAG_VBE			7
+#define MB2_TAG_FRAMEBUFFER		8
+#define MB2_TAG_ELF_SECTIONS		9
+#define MB2_TAG_APM			10
+#define MB2_TAG_EFI32			11
+#define MB2_TAG_EFI64			12
+#define MB2_TAG_SMBIOS			13
+#define MB2_TAG_ACPI_OLD		14
+#define MB2_TAG_ACPI_NEW		15
+#define MB2_TAG_NETWORK			16
+#define MB2_TAG_EFI_MMAP		17
+#define MB2_TAG_EFI_BS			18
+#define MB2_TAG_EFI32_IH		19
+#define MB2_TAG_EFI64_IH		20
+#define MB2_TAG_LOAD_BASE_ADDR		21
+
+#define MB2_TAG_ALIGN			8
+
+/* Memory map entry types. */
+#define MB2_MEMORY_AVAILABLE		1
+#define MB2_MEMORY_RESERVED		2
+#define MB2_MEMORY_ACPI_RECLAIMABLE	3
+#define MB2_MEMORY_NVS			4
+#define MB2_MEMORY_BADRAM		5
+
+#ifndef __ASSEMBLY__
+
+#include "compiler.h"
+#include "types.h"
+
+/* The fixed header at the start of the boot information. */
+struct mb2_info_header {
+	u32 total_size;		/* including this header and the end tag */
+	u32 reserved;
+} __packed;
+_Static_assert(sizeof(struct mb2_info_header) == 8, "mb2 info header is 8 bytes");
+
+/* The header every tag starts with; size excludes the padding to 8. */
+struct mb2_tag {
+	u32 type;
+	u32 size;
+} __packed;
+_Static_assert(sizeof(struct mb2_tag) == 8, "mb2 tag header is 8 bytes");
+
+/* Command line (1) and boot loader name (2): a NUL-terminated string. */
+struct mb2_tag_string {
+	struct mb2_tag tag;
+	char string[];
+} __packed;
+_Static_assert(sizeof(struct mb2_tag_string) == 8, "mb2 string tag is 8 bytes + string");
+
+/* A boot module (3): [mod_start, mod_end) and its command line. */
+struct mb2_tag_module {
+	struct mb2_tag tag;
+	u32 mod_start;
+	u32 mod_end;
+	char cmdline[];
+} __packed;
+_Static_assert(sizeof(struct mb2_tag_module) == 16, "mb2 module tag is 16 bytes + string");
+
+/* Basic memory information (4), in KiB. */
+struct mb2_tag_basic_meminfo {
+	struct mb2_tag tag;
+	u32 mem_lower;
+	u32 mem_upper;
+} __packed;
+_Static_assert(sizeof(struct mb2_tag_basic_meminfo) == 16, "mb2 meminfo tag is 16 bytes");
+
+/* One memory map entry; entry_size in the tag may be larger. */
+struct mb2_mmap_entry {
+	u64 addr;
+	u64 len;
+	u32 type;
+	u32 zero;
+} __packed;
+_Static_assert(sizeof(struct mb2_mmap_entry) == 24, "mb2 mmap entry is 24 bytes");
+
+/* The memory map (6): entries of entry_size bytes follow the header. */
+struct mb2_tag_mmap {
+	struct mb2_tag tag;
+	u32 entry_size;
+	u32 entry_version;
+	struct mb2_mmap_entry entries[];
+} __packed;
+_Static_assert(sizeof(struct mb2_tag_mmap) == 16, "mb2 mmap tag is 16 bytes + entries");
+
+/* ACPI old (14) and new (15) RSDP: a copy of the RSDP follows the header. */
+struct mb2_tag_acpi {
+	struct mb2_tag tag;
+	u8 rsdp[];
+} __packed;
+_Static_assert(sizeof(struct mb2_tag_acpi) == 8, "mb2 acpi tag is 8 bytes + RSDP");
+
+#define BOOT_MMAP_MAX 128
+#define BOOT_MODULES_MAX 16
+
+/* A memory map entry as the rest of slotvisor sees it. */
+struct boot_mmap_entry {
+	u64 addr;
+	u64 len;
+	u32 type;		/* MB2_MEMORY_* */
+};
+
+/* A boot module: [start, end) and its command line (never NULL). */
+struct boot_module {
+	hpa_t start;
+	hpa_t end;
+	const char *cmdline;
+};
+
+/*
+ * What mb2_parse() extracts.  Strings and rsdp point into the boot
+ * information itself, which must therefore stay mapped and untouched.
+ */
+struct boot_info {
+	const char *cmdline;		/* "" if the loader gave none */
+	const char *loader_name;	/* "" if the loader gave none */
+	u32 total_size;
+	unsigned int nr_mmap;
+	struct boot_mmap_entry mmap[BOOT_MMAP_MAX];
+	unsigned int nr_modules;
+	struct boot_module modules[BOOT_MODULES_MAX];
+	unsigned int dropped;		/* mmap entries and modules that did not fit */
+	u32 mem_lower_kib;		/* basic meminfo, 0 if absent */
+	u32 mem_upper_kib;
+	const void *rsdp;		/* the RSDP copy inside the tag, NULL if none */
+	unsigned int rsdp_len;		/* bytes of that copy */
+	bool rsdp_v2;			/* it came from the "new" tag (15) */
+	char error[128];		/* why mb2_parse() failed, "" on success */
+};
+
+/*
+ * Parse the boot information at mbi, of which at most max_size bytes may
+ * be read, into bi; return 0, or -EINVAL with bi->error naming the problem.
+ */
+int mb2_parse(const void *mbi, u32 max_size, struct boot_info *bi);
+
+/* The name of a memory map entry type ("available", "ACPI NVS", ...). */
+const char *mb2_mmap_type_name(u32 type);
+
+/* Print the loader, command line, memory map and modules, prefixed "boot:". */
+void mb2_print(const struct boot_info *bi);
+
+#endif /* __ASSEMBLY__ */

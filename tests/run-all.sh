@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# make test: host unit tests, the harness's own self-test, then the boot
+# tests in QEMU and Bochs, two at a time (tests/boot-cases.sh).  Every
+# result line is "PASS: name", "FAIL: name: ...", or "SKIP: name: ...";
+# the last line is "N passed, N failed" (", N skipped" when any were).
+# Logs of each boot are kept in build/tests/<case>/.
+#   CASES_ONLY="qemu_tests bochs_boot" tests/run-all.sh   only those boot cases
+#   UNIT=0 tests/run-all.sh                          skips the host unit tests
+set -u
+cd "$(dirname "$0")/.."
+. tests/lib.sh
+. tests/boot-cases.sh
+
+out=build/tests
+rm -rf "$out"
+mkdir -p "$out"
+results=$out/results.txt
+: >"$results"
+jobs=${JOBS:-$(nproc)}
+[ -n "${CASES_ONLY:-}" ] && read -r -a CASES <<<"$CASES_ONLY"
+start=$SECONDS
+
+report() {	# show a finished part's lines and keep them for the tally
+	tee -a "$results" <"$1"
+}
+
+if [ "${UNIT:-1}" = 1 ]; then
+	echo "== host unit tests (sanitizers)"
+	mapfile -t bins < <(ls build/unit/test_* 2>/dev/null | grep -v '\.d$')
+	tests/run-unit.sh "${bins[@]}" >"$out/unit.txt" 2>&1
+	report "$out/unit.txt"
+fi
+
+echo "== harness self-test"
+tests/harness-selftest.sh >"$out/selftest.txt" 2>&1
+report "$out/selftest.txt"
+
+echo "== boot tests (QEMU and Bochs, $jobs at a time)"
+running=0
+for c in "${CASES[@]}"; do
+	if [ "$running" -ge "$jobs" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+	(
+		dir=$out/$c
+		mkdir -p "$dir"
+		t0=$SECONDS
+		"case_$c" >"$dir/results.txt" 2>&1
+		echo "   ($c: $((SECONDS - t0)) s)" >>"$dir/results.txt"
+		cat "$dir/results.txt"
+	) &
+	running=$((running + 1))
+done
+wait
+for c in "${CASES[@]}"; do
+	grep -E '^(PASS|FAIL|SKIP): ' "$out/$c/results.txt" >>"$results"
+done
+
+passed=$(grep -c '^PASS: ' "$results")
+failed=$(grep -c '^FAIL: ' "$results")
+skipped=$(grep -c '^SKIP: ' "$results")
+echo "== $((SECONDS - start)) s; logs in $out/"
+if [ "$failed" -gt 0 ]; then
+	echo "failed:"
+	grep '^FAIL: ' "$results" | sed 's/^/  /'
+fi
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

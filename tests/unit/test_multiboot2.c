@@ -1,0 +1,532 @@
+/* mb2_parse on boot information built in the test, good and malformed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "boot/multiboot2.h"
+#include "lib/errno.h"
+
+/* A boot information buffer being built, 8-aligned like the loader's. */
+struct mbi {
+	u64 words[2048];
+	u32 len;
+};
+
+static struct mbi mbi;
+static struct boot_info bi;
+
+static u8 *mb_bytes(void)
+{
+	return (u8 *)mbi.words;
+}
+
+static struct mb2_tag *mb_at(u32 off)
+{
+	return (struct mb2_tag *)(mb_bytes() + off);
+}
+
+static void mb_begin(void)
+{
+	memset(&mbi, 0, sizeof(mbi));
+	mbi.len = sizeof(struct mb2_info_header);
+}
+
+/* Append a tag of n payload bytes, padded to 8; returns its offset. */
+static u32 mb_tag(u32 type, const void *payload, u32 n)
+{
+	struct mb2_tag t = { .type = type, .size = sizeof(t) + n };
+	u32 off = mbi.len;
+
+	assert_true(off + ALIGN_UP(t.size, 8u) <= sizeof(mbi.words));
+	memcpy(mb_bytes() + off, &t, sizeof(t));
+	if (n) {
+		memcpy(mb_bytes() + off + sizeof(t), payload, n);
+	}
+	mbi.len += ALIGN_UP(t.size, 8u);
+	return off;
+}
+
+static u32 mb_string(u32 type, const char *s)
+{
+	return mb_tag(type, s, strlen(s) + 1);
+}
+
+static u32 mb_module(u32 start, u32 end, const char *cmdline)
+{
+	u8 buf[256];
+	size_t n = strlen(cmdline) + 1;
+
+	memcpy(buf, &start, 4);
+	memcpy(buf + 4, &end, 4);
+	memcpy(buf + 8, cmdline, n);
+	return mb_tag(MB2_TAG_MODULE, buf, 8 + n);
+}
+
+/* A memory map of n entries spaced entry_size apart (>= 24 unless testing). */
+static u32 mb_mmap(const struct mb2_mmap_entry *e, u32 n, u32 entry_size)
+{
+	static u8 buf[8 + 200 * 32];
+	u32 version = 0, i;
+
+	assert_true(n <= 200 && entry_size <= 32);
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, &entry_size, 4);
+	memcpy(buf + 4, &version, 4);
+	for (i = 0; i < n; i++) {
+		memcpy(buf + 8 + i * entry_size, &e[i], MIN(entry_size, (u32)sizeof(*e)));
+	}
+	return mb_tag(MB2_TAG_MMAP, buf, 8 + n * entry_size);
+}
+
+static void mb_set_total(u32 total)
+{
+	memcpy(mb_bytes(), &total, 4);
+}
+
+/* Append the end tag and set total_size to cover everything. */
+static u32 mb_end(void)
+{
+	u32 off = mb_tag(MB2_TAG_END, NULL, 0);
+
+	mb_set_total(mbi.len);
+	return off;
+}
+
+static int parse(void)
+{
+	return mb2_parse(mbi.words, sizeof(mbi.words), &bi);
+}
+
+static const struct mb2_mmap_entry qemu_mmap[] = {
+	{ 0x0, 0x9fc00, MB2_MEMORY_AVAILABLE, 0 },
+	{ 0x9fc00, 0x400, MB2_MEMORY_RESERVED, 0 },
+	{ 0xf0000, 0x10000, MB2_MEMORY_RESERVED, 0 },
+	{ 0x100000, 0x7ee0000, MB2_MEMORY_AVAILABLE, 0 },
+	{ 0x7fe0000, 0x20000, MB2_MEMORY_ACPI_RECLAIMABLE, 0 },
+	{ 0xfffc0000, 0x40000, MB2_MEMORY_RESERVED, 0 },
+	{ 0x100000000ull, 0x40000000ull, MB2_MEMORY_AVAILABLE, 0 },
+};
+
+/* A minimal valid info: a memory map and the end tag. */
+static u32 mb_minimal_mmap(void)
+{
+	return mb_mmap(qemu_mmap, ARRAY_SIZE(qemu_mmap), 24);
+}
+
+static u8 rsdp_v1[20] = "RSD PTR ";
+static u8 rsdp_v2[36] = "RSD PTR ";
+
+static void expect_error(const char *substring)
+{
+	assert_int_equal(parse(), -EINVAL);
+	if (!strstr(bi.error, substring)) {
+		fail_msg("error \"%s\" lacks \"%s\"", bi.error, substring);
+	}
+}
+
+static bool inside_mbi(const void *p)
+{
+	return (const u8 *)p >= mb_bytes() && (const u8 *)p < mb_bytes() + mbi.len;
+}
+
+static void good_info(void **state)
+{
+	u8 fb[24] = { 0 };
+	u32 name_off, acpi_off;
+	unsigned int i;
+
+	mb_begin();
+	mb_string(MB2_TAG_CMDLINE, "slotvisor.test=boot.* quiet");
+	name_off = mb_string(MB2_TAG_LOADER_NAME, "GRUB 2.06");
+	mb_tag(MB2_TAG_FRAMEBUFFER, fb, sizeof(fb));
+	mb_minimal_mmap();
+	mb_module(0x200000, 0x201234, "guest.bin slot=0");
+	mb_module(0x202000, 0x202000, "");
+	mb_tag(MB2_TAG_ACPI_OLD, rsdp_v1, sizeof(rsdp_v1));
+	acpi_off = mb_tag(MB2_TAG_ACPI_NEW, rsdp_v2, sizeof(rsdp_v2));
+	mb_end();
+
+	assert_int_equal(parse(), 0);
+	assert_string_equal(bi.error, "");
+	assert_int_equal(bi.total_size, mbi.len);
+	assert_string_equal(bi.cmdline, "slotvisor.test=boot.* quiet");
+	assert_true(inside_mbi(bi.cmdline));
+	assert_ptr_equal(bi.loader_name, mb_bytes() + name_off + 8);
+	assert_int_equal(bi.nr_mmap, ARRAY_SIZE(qemu_mmap));
+	for (i = 0; i < ARRAY_SIZE(qemu_mmap); i++) {
+		assert_int_equal(bi.mmap[i].addr, qemu_mmap[i].addr);
+		assert_int_equal(bi.mmap[i].len, qemu_mmap[i].len);
+		assert_int_equal(bi.mmap[i].type, qemu_mmap[i].type);
+	}
+	assert_int_equal(bi.nr_modules, 2);
+	assert_int_equal(bi.modules[0].start, 0x200000);
+	assert_int_equal(bi.modules[0].end, 0x201234);
+	assert_string_equal(bi.modules[0].cmdline, "guest.bin slot=0");
+	assert_true(inside_mbi(bi.modules[0].cmdline));
+	assert_int_equal(bi.modules[1].start, bi.modules[1].end);
+	assert_string_equal(bi.modules[1].cmdline, "");
+	assert_ptr_equal(bi.rsdp, mb_bytes() + acpi_off + 8);
+	assert_int_equal(bi.rsdp_len, 36);
+	assert_true(bi.rsdp_v2);
+	assert_int_equal(bi.dropped, 0);
+}
+
+static void defaults(void **state)
+{
+	mb_begin();
+	mb_minimal_mmap();
+	mb_end();
+	assert_int_equal(parse(), 0);
+	assert_string_equal(bi.cmdline, "");
+	assert_string_equal(bi.loader_name, "");
+	assert_null(bi.rsdp);
+	assert_int_equal(bi.rsdp_len, 0);
+	assert_int_equal(bi.nr_modules, 0);
+}
+
+static void acpi_tags(void **state)
+{
+	u32 off;
+
+	/* Only the old tag: a 20-byte copy. */
+	mb_begin();
+	mb_minimal_mmap();
+	off = mb_tag(MB2_TAG_ACPI_OLD, rsdp_v1, sizeof(rsdp_v1));
+	mb_end();
+	assert_int_equal(parse(), 0);
+	assert_ptr_equal(bi.rsdp, mb_bytes() + off + 8);
+	assert_int_equal(bi.rsdp_len, 20);
+	assert_false(bi.rsdp_v2);
+
+	/* The new tag wins even when the old one comes after it. */
+	mb_begin();
+	off = mb_tag(MB2_TAG_ACPI_NEW, rsdp_v2, sizeof(rsdp_v2));
+	mb_tag(MB2_TAG_ACPI_OLD, rsdp_v1, sizeof(rsdp_v1));
+	mb_minimal_mmap();
+	mb_end();
+	assert_int_equal(parse(), 0);
+	assert_ptr_equal(bi.rsdp, mb_bytes() + off + 8);
+	assert_true(bi.rsdp_v2);
+
+	/* A "new" tag too short for a v2 RSDP. */
+	mb_begin();
+	mb_minimal_mmap();
+	mb_tag(MB2_TAG_ACPI_NEW, rsdp_v2, 20);
+	mb_end();
+	expect_error("ACPI tag type 15");
+}
+
+static void unknown_tags_skipped(void **state)
+{
+	u8 junk[13] = "not a string";
+
+	mb_begin();
+	mb_tag(0x1234, junk, sizeof(junk));	/* size 21, padded to 24 */
+	mb_tag(MB2_TAG_ELF_SECTIONS, junk, 5);
+	mb_string(MB2_TAG_CMDLINE, "after");
+	mb_minimal_mmap();
+	mb_end();
+	assert_int_equal(parse(), 0);
+	assert_string_equal(bi.cmdline, "after");
+	assert_int_equal(bi.nr_mmap, ARRAY_SIZE(qemu_mmap));
+}
+
+static void tag_past_end(void **state)
+{
+	char want[128];
+	u32 off;
+
+	mb_begin();
+	mb_string(MB2_TAG_CMDLINE, "x");
+	off = mb_minimal_mmap();
+	mb_end();
+	mb_at(off)->size = 0x400;
+	snprintf(want, sizeof(want),
+		 "multiboot2: tag type 6 at offset 0x%x has size 0x400 past the end of the info (0x%x bytes)",
+		 off, mbi.len);
+	assert_int_equal(parse(), -EINVAL);
+	assert_string_equal(bi.error, want);
+
+	/* One byte over is as bad as a kilobyte. */
+	mb_at(off)->size = mbi.len - off + 1;
+	expect_error("past the end of the info");
+
+	/* Fitting but swallowing the end tag leaves the info without one. */
+	mb_at(off)->size = mbi.len - off - 8 + 1;
+	expect_error("no end tag");
+}
+
+static void tag_too_small(void **state)
+{
+	u32 off;
+
+	mb_begin();
+	off = mb_string(MB2_TAG_CMDLINE, "x");
+	mb_minimal_mmap();
+	mb_end();
+	mb_at(off)->size = 4;
+	expect_error("less than its 8-byte header");
+}
+
+static void bad_total_size(void **state)
+{
+	mb_begin();
+	mb_minimal_mmap();
+	mb_end();
+
+	mb_set_total(4);
+	expect_error("multiboot2: total_size 0x4 is smaller than the header");
+	mb_set_total(8);	/* a header but no room for the end tag */
+	expect_error("total_size 0x8 is smaller than the header");
+	mb_set_total(mbi.len + 4);
+	expect_error("is not a multiple of 8");
+	mb_set_total(mbi.len);
+	assert_int_equal(mb2_parse(mbi.words, mbi.len - 8, &bi), -EINVAL);
+	assert_non_null(strstr(bi.error, "larger than the"));
+	assert_int_equal(mb2_parse(mbi.words, 4, &bi), -EINVAL);
+	assert_non_null(strstr(bi.error, "less than the 8-byte header"));
+	assert_int_equal(mb2_parse(mbi.words, mbi.len, &bi), 0);
+}
+
+static void bad_pointer(void **state)
+{
+	mb_begin();
+	mb_minimal_mmap();
+	mb_end();
+	assert_int_equal(mb2_parse(NULL, 4096, &bi), -EINVAL);
+	assert_non_null(strstr(bi.error, "NULL"));
+	assert_int_equal(mb2_parse(mb_bytes() + 4, 4096, &bi), -EINVAL);
+	assert_non_null(strstr(bi.error, "not 8-byte aligned"));
+}
+
+static void no_end_tag(void **state)
+{
+	mb_begin();
+	mb_minimal_mmap();
+	mb_set_total(mbi.len);
+	expect_error("multiboot2: no end tag");
+
+	/* An end tag must be exactly 8 bytes. */
+	mb_begin();
+	mb_minimal_mmap();
+	mb_tag(MB2_TAG_END, "\0\0\0\0\0\0\0", 8);
+	mb_set_total(mbi.len);
+	expect_error("end tag at offset");
+}
+
+static void end_tag_stops_walk(void **state)
+{
+	u32 off;
+
+	/* Whatever follows the end tag is not looked at. */
+	mb_begin();
+	mb_minimal_mmap();
+	mb_end();
+	off = mb_tag(0x77, NULL, 0);
+	mb_at(off)->size = 0xffffffff;
+	mb_set_total(mbi.len);
+	assert_int_equal(parse(), 0);
+}
+
+static void no_mmap(void **state)
+{
+	mb_begin();
+	mb_string(MB2_TAG_CMDLINE, "quiet");
+	mb_end();
+	expect_error("multiboot2: no memory map (tag type 6)");
+}
+
+static void module_end_before_start(void **state)
+{
+	mb_begin();
+	mb_minimal_mmap();
+	mb_module(0x200000, 0x201000, "a");
+	mb_module(0x300000, 0x300000, "b");
+	mb_module(0x400000, 0x3fffff, "c");
+	mb_end();
+	expect_error("multiboot2: module 2 ends before it starts");
+}
+
+static void bad_mmap_entry_size(void **state)
+{
+	mb_begin();
+	mb_mmap(qemu_mmap, 2, 16);
+	mb_end();
+	expect_error("multiboot2: mmap entry_size 0x10 is smaller than 24");
+
+	mb_begin();
+	mb_mmap(qemu_mmap, 2, 28);
+	mb_end();
+	expect_error("mmap entry_size 0x1c is not a multiple of 8");
+}
+
+static void larger_mmap_entries(void **state)
+{
+	mb_begin();
+	mb_mmap(qemu_mmap, ARRAY_SIZE(qemu_mmap), 32);
+	mb_end();
+	assert_int_equal(parse(), 0);
+	assert_int_equal(bi.nr_mmap, ARRAY_SIZE(qemu_mmap));
+	assert_int_equal(bi.mmap[3].addr, 0x100000);
+	assert_int_equal(bi.mmap[6].len, 0x40000000ull);
+	assert_int_equal(bi.mmap[4].type, MB2_MEMORY_ACPI_RECLAIMABLE);
+}
+
+static void unterminated_strings(void **state)
+{
+	u8 mod[8 + 3] = { 0, 0, 0x20, 0, 0, 0, 0x21, 0, 'a', 'b', 'c' };
+
+	/* The padding after the tag holds NULs: they must not count. */
+	mb_begin();
+	mb_tag(MB2_TAG_CMDLINE, "abc", 3);
+	mb_minimal_mmap();
+	mb_end();
+	expect_error("tag type 1 at offset 0x8: string is not NUL-terminated");
+
+	mb_begin();
+	mb_minimal_mmap();
+	mb_tag(MB2_TAG_LOADER_NAME, NULL, 0);	/* no room for even a NUL */
+	mb_end();
+	expect_error("tag type 2 at offset");
+
+	mb_begin();
+	mb_minimal_mmap();
+	mb_tag(MB2_TAG_MODULE, mod, sizeof(mod));
+	mb_end();
+	expect_error("tag type 3 at offset");
+
+	mb_begin();
+	mb_minimal_mmap();
+	mb_tag(MB2_TAG_MODULE, mod, 4);	/* not even room for mod_end */
+	mb_end();
+	expect_error("module tag at offset");
+}
+
+static void too_many_mmap_entries(void **state)
+{
+	static struct mb2_mmap_entry many[BOOT_MMAP_MAX + 5];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(many); i++) {
+		many[i].addr = (u64)i << 20;
+		many[i].len = 0x1000;
+		many[i].type = MB2_MEMORY_AVAILABLE;
+	}
+	mb_begin();
+	mb_mmap(many, ARRAY_SIZE(many), 24);
+	mb_end();
+	assert_int_equal(parse(), 0);
+	assert_int_equal(bi.nr_mmap, BOOT_MMAP_MAX);
+	assert_int_equal(bi.dropped, 5);
+	assert_int_equal(bi.mmap[0].addr, 0);
+	assert_int_equal(bi.mmap[BOOT_MMAP_MAX - 1].addr, (u64)(BOOT_MMAP_MAX - 1) << 20);
+}
+
+static void too_many_modules(void **state)
+{
+	char name[16];
+	unsigned int i;
+
+	mb_begin();
+	mb_minimal_mmap();
+	for (i = 0; i < BOOT_MODULES_MAX + 2; i++) {
+		snprintf(name, sizeof(name), "m%u", i);
+		mb_module(0x1000000 + i * 0x1000, 0x1000000 + i * 0x1000 + 0x800, name);
+	}
+	mb_end();
+	assert_int_equal(parse(), 0);
+	assert_int_equal(bi.nr_modules, BOOT_MODULES_MAX);
+	assert_int_equal(bi.dropped, 2);
+	assert_string_equal(bi.modules[BOOT_MODULES_MAX - 1].cmdline, "m15");
+}
+
+static void type_names(void **state)
+{
+	assert_string_equal(mb2_mmap_type_name(1), "available");
+	assert_string_equal(mb2_mmap_type_name(2), "reserved");
+	assert_string_equal(mb2_mmap_type_name(3), "ACPI reclaimable");
+	assert_string_equal(mb2_mmap_type_name(4), "ACPI NVS");
+	assert_string_equal(mb2_mmap_type_name(5), "bad");
+	assert_string_equal(mb2_mmap_type_name(0), "reserved");
+	assert_string_equal(mb2_mmap_type_name(99), "reserved");
+}
+
+/* Run mb2_print with stdout redirected into out. */
+static void capture_print(char *out, size_t size)
+{
+	FILE *tmp = tmpfile();
+	size_t n;
+	int saved;
+
+	assert_non_null(tmp);
+	fflush(stdout);
+	saved = dup(1);
+	assert_true(saved >= 0);
+	assert_true(dup2(fileno(tmp), 1) >= 0);
+	mb2_print(&bi);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	rewind(tmp);
+	n = fread(out, 1, size - 1, tmp);
+	out[n] = '\0';
+	fclose(tmp);
+}
+
+static void print_lines(void **state)
+{
+	static char out[8192];
+	static const char *const want[] = {
+		"boot: loader \"GRUB 2.06\"\n",
+		"boot: command line \"console=ttyS0\"\n",
+		"boot:  [mem 0x0000000000000000-0x000000000009fbff] available\n",
+		"boot:  [mem 0x0000000007fe0000-0x0000000007ffffff] ACPI reclaimable\n",
+		"boot:  [mem 0x0000000100000000-0x000000013fffffff] available\n",
+		"boot: module 0 [0x0000000000200000-0x0000000000200fff] 4096 bytes \"guest slot=1\"\n",
+	};
+	unsigned int i;
+
+	mb_begin();
+	mb_string(MB2_TAG_LOADER_NAME, "GRUB 2.06");
+	mb_string(MB2_TAG_CMDLINE, "console=ttyS0");
+	mb_minimal_mmap();
+	mb_module(0x200000, 0x201000, "guest slot=1");
+	mb_end();
+	assert_int_equal(parse(), 0);
+	capture_print(out, sizeof(out));
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		if (!strstr(out, want[i])) {
+			fail_msg("mb2_print output lacks %s---\n%s", want[i], out);
+		}
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(good_info),
+		cmocka_unit_test(defaults),
+		cmocka_unit_test(acpi_tags),
+		cmocka_unit_test(unknown_tags_skipped),
+		cmocka_unit_test(tag_past_end),
+		cmocka_unit_test(tag_too_small),
+		cmocka_unit_test(bad_total_size),
+		cmocka_unit_test(bad_pointer),
+		cmocka_unit_test(no_end_tag),
+		cmocka_unit_test(end_tag_stops_walk),
+		cmocka_unit_test(no_mmap),
+		cmocka_unit_test(module_end_before_start),
+		cmocka_unit_test(bad_mmap_entry_size),
+		cmocka_unit_test(larger_mmap_entries),
+		cmocka_unit_test(unterminated_strings),
+		cmocka_unit_test(too_many_mmap_entries),
+		cmocka_unit_test(too_many_modules),
+		cmocka_unit_test(type_names),
+		cmocka_unit_test(print_lines),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
