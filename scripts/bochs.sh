@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Boot an ISO in Bochs (configured as ../shared/design/bochs.md says).
-#   scripts/bochs.sh ISO OUTDIR [--cpus N] [--megs M] [--timeout SECONDS] [--live]
+#   scripts/bochs.sh ISO OUTDIR [--cpus N] [--megs M] [--timeout SECONDS] [--live|--debug]
 # COM1 goes to OUTDIR/serial.txt, Bochs' log to OUTDIR/bochs.log, its
 # stdout (port 0xE9 included) to OUTDIR/bochs.out.  --live shows port 0xE9
 # (a copy of the console) on the terminal instead.  Exit status: Bochs'
 # own (1 after a power-off), or 124 when the timeout killed it.
 set -u
 iso=$1; out=$2; shift 2
-cpus=1; megs=512; limit=300; live=0
+cpus=1; megs=512; limit=300; live=0; debug=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cpus) cpus=$2; shift 2 ;;
 	--megs) megs=$2; shift 2 ;;
 	--timeout) limit=$2; shift 2 ;;
 	--live) live=1; shift ;;
+	--debug) debug=1; shift ;;
 	*) echo "bochs.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -45,9 +46,14 @@ RC
 # The debugger is compiled in: continue at once, quit when the machine stops.
 printf 'c\nquit\n' >"$out/bochs.cmds"
 cd "$out"
+if [ $debug = 1 ]; then
+	echo "bochs: debugger prompt; 'c' continues, Ctrl-C stops, 'q' quits; console in $out/serial.txt"
+	exec bochs -q -f bochsrc
+fi
 if [ $live = 1 ]; then
+	# Show the console (port 0xE9 arrives on Bochs' stdout), not Bochs' banner and notes.
 	timeout --foreground "$limit" bochs -q -f bochsrc -rc bochs.cmds </dev/null 2>"$out/bochs.err" |
-		grep --line-buffered -v -e '^[0-9]\{5,\}[eEiI]' -e '^=\+$' -e '^ *Bochs' -e '^\s*$' 
+		grep --line-buffered -v -E '^\s+(Built|Timestamp|Bochs x86)|^Next at t=|^\([0-9]+\)|^=+$|^Bochs is exiting|^\[[A-Z0-9 ]+\] |^\s*$'
 	exit "${PIPESTATUS[0]}"
 fi
 timeout "$limit" bochs -q -f bochsrc -rc bochs.cmds </dev/null >"$out/bochs.out" 2>&1

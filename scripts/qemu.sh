@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Boot an ISO in QEMU.
 #   scripts/qemu.sh ISO OUTDIR [--accel tcg|kvm|kvm-vmx] [--mem MiB] [--cpus N]
-#                   [--timeout SECONDS] [--no-debug-exit] [--live]
+#                   [--timeout SECONDS] [--no-debug-exit] [--live] [--gdb]
 # kvm uses /dev/kvm with -cpu host; kvm-vmx adds +vmx (nested VT-x, needs an
 # Intel host with kvm_intel nested=1).  COM1 goes to OUTDIR/serial.txt (or
-# the terminal with --live).  With isa-debug-exit at 0xf4, QEMU's exit
+# the terminal with --live).  --gdb waits for GDB on localhost:1234.  With isa-debug-exit at 0xf4, QEMU's exit
 # status is (slotvisor's status << 1) | 1; 124 means the timeout hit.
 set -u
 iso=$1; out=$2; shift 2
-accel=tcg; mem=512; cpus=1; limit=120; debug_exit=1; live=0
+accel=tcg; mem=512; cpus=1; limit=120; debug_exit=1; live=0; gdb=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--accel) accel=$2; shift 2 ;;
@@ -17,6 +17,7 @@ while [ $# -gt 0 ]; do
 	--timeout) limit=$2; shift 2 ;;
 	--no-debug-exit) debug_exit=0; shift ;;
 	--live) live=1; shift ;;
+	--gdb) gdb=1; live=1; limit=0; shift ;;
 	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -30,6 +31,7 @@ kvm-vmx) args+=(-accel kvm -cpu host,+vmx) ;;
 *) echo "qemu.sh: unknown accelerator $accel" >&2; exit 2 ;;
 esac
 [ $debug_exit = 1 ] && args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+[ $gdb = 1 ] && args+=(-s -S)
 if [ $live = 1 ]; then
 	exec timeout --foreground "$limit" qemu-system-x86_64 "${args[@]}" -serial stdio
 fi
