@@ -10,11 +10,20 @@ for bin in "$@"; do
 	log=$(mktemp)
 	CMOCKA_MESSAGE_OUTPUT=TAP "$bin" >"$log" 2>&1
 	rc=$?
+	# cmocka prints a failure's details as "# ..." lines around "not ok":
+	# keep those that follow it (or, failing that, precede it) as the message.
 	awk -v suite="unit.$name" '
-		/^ok [0-9]+ - / { sub(/^ok [0-9]+ - /, ""); print "PASS: " suite "." $0; n++; next }
-		/^not ok [0-9]+ - / { sub(/^not ok [0-9]+ - /, ""); print "FAIL: " suite "." $0 ": " (msg ? msg : "failed"); n++; msg=""; next }
-		/^#/ { m=$0; sub(/^#[ \t]*/, "", m); if (m != "" && msg == "") msg=m; next }
-		END { exit n == 0 }' "$log"
+		function flush() {
+			if (pending != "") print "FAIL: " suite "." pending ": " (after != "" ? after : (before != "" ? before : "failed"))
+			pending = ""; after = ""
+		}
+		/^ok [0-9]+ - / { flush(); sub(/^ok [0-9]+ - /, ""); print "PASS: " suite "." $0; n++; before = ""; next }
+		/^not ok [0-9]+ - / { flush(); sub(/^not ok [0-9]+ - /, ""); pending = $0; n++; next }
+		/^#/ { m = $0; sub(/^#[ \t]*/, "", m); if (m == "") next
+			if (pending != "") after = after (after != "" ? "; " : "") m
+			else before = before (before != "" ? "; " : "") m
+			next }
+		END { flush(); exit n == 0 }' "$log"
 	parsed=$?
 	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$log" || [ $parsed -ne 0 ]; then
 		echo "FAIL: unit.$name: exited with status $rc; last lines:"
