@@ -20,7 +20,8 @@ endif
 # ---- the kernel ------------------------------------------------------------
 
 KERNEL_SRCS := $(wildcard boot/*.S boot/*.c arch/x86/*.S arch/x86/*.c \
-                 lib/*.c mm/*.c memslot/*.c ept/*.c vmx/*.c tests/kernel/*.c)
+                 lib/*.c mm/*.c memslot/*.c ept/*.c vmx/*.c vmx/*.S vmm/*.c \
+                 tests/kernel/*.c)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
 
 # Only the compiler's freestanding headers (stdint.h, stddef.h, ...), never libc's.
@@ -62,7 +63,7 @@ $(ISO): $(ELF) scripts/mkiso.sh
 
 HOST_SRCS := lib/printf.c lib/kprintf.c lib/errno.c lib/glob.c lib/cmdline.c \
 	$(wildcard mm/*.c memslot/*.c ept/*.c arch/fake/*.c) boot/multiboot2.c \
-	arch/x86/acpi_tables.c
+	arch/x86/acpi_tables.c vmx/check.c vmx/vmcs_names.c vmm/decode.c
 HOST_SRCS := $(filter $(wildcard $(HOST_SRCS)),$(HOST_SRCS))
 HOST_OBJS := $(patsubst %,$(BUILD)/host/%.o,$(HOST_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
