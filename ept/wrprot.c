@@ -1,0 +1,85 @@
+/*
+ * Write protection: clearing W in leaves so that the next guest write is an
+ * EPT violation (dirty logging, write tracking).  Removing a permission is a
+ * change a CPU may have cached, so each returns whether a flush is needed.
+ */
+#include "ept/mmu.h"
+#include "ept/iter.h"
+#include "ept/rmap.h"
+
+static void clear_writable(u64 *sptep, void *data)
+{
+	u64 spte = READ_ONCE(*sptep);
+
+	if (is_writable_pte(spte)) {
+		WRITE_ONCE(*sptep, spte & ~EPT_WRITABLE);
+		*(bool *)data = true;
+	}
+}
+
+bool kvm_tdp_mmu_wrprot_slot(struct kvm *kvm, const struct kvm_memory_slot *slot)
+{
+	struct kvm_mmu_root *root;
+	struct ept_iter it;
+	bool flush = false;
+
+	for_each_tdp_mmu_root(kvm, root) {
+		if (root->as_id != slot->as_id) {
+			continue;
+		}
+		for_each_ept_pte(it, root->hpa, slot->base_gfn, memslot_end(slot)) {
+			if (is_shadow_present_pte(it.old_spte) && is_last_spte(it.old_spte, it.level)) {
+				clear_writable(it.sptep, &flush);
+			}
+		}
+	}
+	return flush;
+}
+
+bool kvm_mmu_slot_gfn_write_protect(struct kvm *kvm, const struct kvm_memory_slot *slot,
+				    gfn_t gfn, int min_level)
+{
+	bool flush = false;
+	int level;
+
+	for (level = min_level; level <= KVM_MAX_HUGEPAGE_LEVEL; level++)
+		pte_list_walk(gfn_to_rmap(gfn, level, slot), clear_writable, &flush);
+	return flush;
+}
+
+bool kvm_arch_mmu_enable_log_dirty_pt_masked(struct kvm *kvm, const struct kvm_memory_slot *slot,
+					     gfn_t gfn_offset, u64 mask)
+{
+	bool flush = false;
+
+	/* Under dirty logging a writable leaf is always 4K (ept/fault.c). */
+	while (mask) {
+		gfn_t gfn = slot->base_gfn + gfn_offset + __builtin_ctzll(mask);
+
+		pte_list_walk(gfn_to_rmap(gfn, PG_LEVEL_4K, slot), clear_writable, &flush);
+		mask &= mask - 1;
+	}
+	return flush;
+}
+
+void kvm_mmu_slot_apply_flags(struct kvm *kvm, const struct kvm_memory_slot *old,
+			      const struct kvm_memory_slot *new)
+{
+	bool was_logging = kvm_slot_dirty_track_enabled(old);
+	bool logging = kvm_slot_dirty_track_enabled(new);
+	bool flush;
+
+	if (was_logging == logging) {
+		return;
+	}
+	if (logging) {
+		/* Large leaves stay, read-only: the next write splits them. */
+		flush = kvm_tdp_mmu_wrprot_slot(kvm, new);
+	} else {
+		/* Zap, so that the pages fault back in as large as allowed. */
+		flush = kvm_mmu_zap_memslot(kvm, new);
+	}
+	if (flush) {
+		kvm_flush_remote_tlbs(kvm);
+	}
+}

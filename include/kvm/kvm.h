@@ -1,0 +1,128 @@
+/*
+ * The VM object: its memslot sets, its EPT roots, the host memory that backs
+ * its guest-physical memory, and the hook through which the MMU asks every
+ * vCPU to act before its next VM entry.  vmx/ embeds or points at one per VM.
+ *
+ * Concurrency: none yet.  Every function here and in memslot/ and ept/ runs
+ * with the caller serializing calls for one VM (KVM's slots_lock and
+ * mmu_lock are where an SMP version takes its locks).
+ */
+#pragma once
+
+#include "kvm/kvm_types.h"
+#include "kvm/uapi.h"
+#include "memslot/memslot.h"
+
+/*
+ * vCPU requests: bit numbers that request_all() sets in every vCPU of the VM.
+ * Each must be handled before that vCPU's next VM entry:
+ *   KVM_REQ_TLB_FLUSH   INVEPT single-context with the vCPU's EPTP.
+ *   KVM_REQ_MMU_RELOAD  kvm_mmu_unload() the vCPU's root, kvm_mmu_load() the
+ *                       current one into the VMCS, and INVEPT single-context
+ *                       with the old EPTP (its translations may be cached here).
+ */
+#define KVM_REQ_TLB_FLUSH 0
+#define KVM_REQ_MMU_RELOAD 1
+
+/* Objects the fault path takes without failing, topped up beforehand. */
+#define KVM_MMU_CACHE_OBJS 4
+
+struct kvm_mmu_memory_cache {
+	int nobjs;
+	void *objs[KVM_MMU_CACHE_OBJS];
+};
+
+struct kvm_mmu_root;
+struct kvm_backing_block;
+
+/* Counters for tests and benchmarks; nothing in the MMU depends on them. */
+struct kvm_stat {
+	u64 invept;			/* INVEPTs this VM issued */
+	u64 remote_tlb_flush;		/* KVM_REQ_TLB_FLUSH rounds */
+	u64 mmu_reload;			/* KVM_REQ_MMU_RELOAD rounds */
+	u64 table_pages;		/* EPT tables allocated now, roots included */
+	u64 leaves[KVM_NR_PAGE_SIZES];	/* present leaves now, per level */
+	u64 roots_allocated;		/* roots ever made */
+};
+
+/*
+ * Test-only switches for the negative controls of the churn test: compiled
+ * into every build, set only by tests.  no_flush drops every INVEPT; no_zap
+ * leaves invalidated roots' tables in place.
+ */
+struct kvm_debug {
+	bool no_flush;
+	bool no_zap;
+};
+
+struct kvm {
+	struct kvm_memslots __memslots[KVM_ADDRESS_SPACE_NUM][2];
+	struct kvm_memslots *memslots[KVM_ADDRESS_SPACE_NUM];	/* the active sets */
+	u64 nr_memslot_pages;
+	u8 max_gpa_bits;	/* guest MAXPHYADDR: slots must end below 2^max_gpa_bits */
+	u8 tdp_max_level;	/* largest leaf the EPT hardware maps (IA32_VMX_EPT_VPID_CAP) */
+
+	struct kvm_mmu_root *tdp_mmu_roots;	/* every root, valid or invalid */
+	struct kvm_mmu_root *mmu_root[KVM_ADDRESS_SPACE_NUM];	/* current valid, or NULL */
+	struct kvm_mmu_memory_cache mmu_page_cache;	/* zeroed 4 KiB table frames */
+	struct kvm_mmu_memory_cache pte_list_desc_cache;
+
+	struct kvm_backing_block *backing;
+
+	/* Set bit req in every vCPU (vmx/ provides it); NULL: the VM has no vCPUs. */
+	void (*request_all)(struct kvm *kvm, unsigned int req);
+	/* Called while a set swap is under way, with its generation (kvm_arch_memslots_updated). */
+	void (*memslots_updated)(struct kvm *kvm, u16 as_id, u64 gen);
+	void *owner;		/* for the hooks' use */
+
+	struct kvm_stat stat;
+	struct kvm_debug debug;
+};
+
+/* A new VM with empty memslot sets and no roots, or NULL when out of memory. */
+struct kvm *kvm_create_vm(void);
+
+/*
+ * Free the VM: its roots and tables, every slot and its metadata, and its
+ * backing.  Every root reference taken with kvm_mmu_load() must have been
+ * dropped.
+ */
+void kvm_destroy_vm(struct kvm *kvm);
+
+/* Ask every vCPU to handle req before its next VM entry (request_all, if any). */
+void kvm_make_all_cpus_request(struct kvm *kvm, unsigned int req);
+
+/*
+ * Give the VM size bytes (a multiple of 4 KiB) of zeroed, physically
+ * contiguous host memory and put its hypervisor virtual address in *hva.
+ * It is one frame-allocator block aligned to its own size (rounded up to a
+ * power of two) up to 1 GiB, and a run of adjacent 1 GiB blocks above that.
+ * It stays the VM's until kvm_destroy_vm().  -EINVAL for a bad size,
+ * -ENOMEM when no such block (or run) is free.
+ */
+int kvm_backing_alloc(struct kvm *kvm, u64 size, hva_t *hva);
+
+/* Give every block of the VM's backing back to the frame allocator (VM destruction). */
+void kvm_backing_free(struct kvm *kvm);
+
+/* Whether [start, start + size) lies in backing the VM owns. */
+bool kvm_backing_owns(const struct kvm *kvm, hva_t start, u64 size);
+
+/*
+ * Create, delete, move or change the flags of a slot, as Linux's
+ * KVM_SET_USER_MEMORY_REGION does, with its return values: 0, -EINVAL,
+ * -EEXIST or -ENOMEM (after which nothing has changed).  Slot ids
+ * KVM_USER_MEM_SLOTS and above are refused here.
+ */
+int kvm_set_memory_region(struct kvm *kvm, const struct kvm_userspace_memory_region *mem);
+
+/* kvm_set_memory_region() for any slot id, the internal ones included. */
+int __kvm_set_memory_region(struct kvm *kvm, const struct kvm_userspace_memory_region *mem);
+
+/*
+ * Copy the dirty bitmap of slot (as_id in bits 16-31) to bitmap (one bit
+ * per page, rounded up to 64 bits), clear it, and write-protect the pages
+ * that were dirty so that the next write is logged again.  -EINVAL for a bad
+ * id, -ENOENT if the slot does not exist or does not log dirty pages.
+ */
+int kvm_get_dirty_log(struct kvm *kvm, u32 slot, u64 *bitmap);
