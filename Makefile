@@ -7,6 +7,7 @@
 #   make clean
 
 BUILD    ?= build
+.DEFAULT_GOAL := all
 CMDLINE  ?=
 CC       ?= gcc
 HOSTCC   ?= gcc
@@ -34,6 +35,39 @@ KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 KASFLAGS := $(KINCLUDE) -MMD -MP -D__ASSEMBLY__ -Wa,--noexecstack
 KLDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 \
 	-Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-T,linker.ld
+
+# ---- test and demo guests (guests/), embedded in the kernel image ----------
+
+GUEST_NAMES := $(patsubst guests/%.c,%,$(wildcard guests/*.c))
+GUEST_LIB := $(wildcard guests/lib/*.c guests/lib/*.S)
+GCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
+	-mno-red-zone -mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
+	$(KINCLUDE) -Iguests/lib
+GUEST_BINS := $(patsubst %,$(BUILD)/guests/%.bin,$(GUEST_NAMES))
+
+$(BUILD)/guests/%.elf: guests/%.c $(GUEST_LIB) guests/guest.ld
+	@echo "  GUEST   $@"
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(GCFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none -Wa,--noexecstack \
+		-Wl,--no-warn-rwx-segments -Wl,-T,guests/guest.ld -o $@ $< $(GUEST_LIB)
+
+$(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
+	$(Q)objcopy -O binary $< $@
+
+# One table entry and one .incbin per guest (see vmm/guest_images.c).
+$(BUILD)/guests/images.S: $(GUEST_BINS) Makefile
+	@mkdir -p $(dir $@)
+	$(Q){ for g in $(GUEST_NAMES); do \
+		printf '\t.section .rodata.guest_blobs, "a"\n\t.balign 16\n%s_start:\n\t.incbin "%s"\n%s_end:\n' \
+			"guest_$$g" "$(BUILD)/guests/$$g.bin" "guest_$$g"; \
+		printf '\t.section .rodata\n%s_name:\n\t.asciz "%s"\n' "guest_$$g" "$$g"; \
+		printf '\t.section .guest_images, "a"\n\t.balign 8\n\t.quad %s_name, %s_start, %s_end\n' \
+			"guest_$$g" "guest_$$g" "guest_$$g"; \
+	done; } >$@
+
+KERNEL_OBJS += $(BUILD)/guests/images.o
+$(BUILD)/guests/images.o: $(BUILD)/guests/images.S
+	$(Q)$(CC) $(KASFLAGS) -c -o $@ $<
 
 ELF := $(BUILD)/slotvisor.elf
 ISO := $(BUILD)/slotvisor.iso
@@ -85,7 +119,7 @@ $(BUILD)/unit/%: tests/unit/%.c $(HOST_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(HCFLAGS) -o $@ $< $(HOST_OBJS) $(HLDFLAGS) $(HLIBS)
 
-.SECONDARY: $(HOST_OBJS)
+.SECONDARY: $(HOST_OBJS) $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES))
 
 unit-build: $(UNIT_BINS)
 

@@ -25,6 +25,8 @@ case_bochs_tests() {
 	local rc=$?
 	ktest_parse bochs "$dir/serial.txt" "$rc"
 	check_dumps bochs
+	expect_lines bochs:vmx-insn-failure-reported "$dir/serial.txt" "" "" \
+		'^vmx: VMWRITE ? (0x6ffe) = 0x1 failed: VM-instruction error 12 (VMREAD/VMWRITE from/to unsupported VMCS component)$'
 }
 
 case_qemu_tests() {

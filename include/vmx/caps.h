@@ -4,6 +4,7 @@
 #pragma once
 
 #include "types.h"
+#include "vmx/vmx_bits.h"
 
 #define MSR_IA32_VMX_BASIC 0x480
 #define MSR_IA32_VMX_PINBASED_CTLS 0x481
@@ -28,14 +29,6 @@
 #define VMX_BASIC_VMCS_SIZE(b) (((b) >> 32) & 0x1fff)
 #define VMX_BASIC_MEMTYPE(b) (((b) >> 50) & 0xf)
 #define VMX_BASIC_TRUE_CTLS BIT(55)
-
-/* Primary processor-based controls (SDM Vol. 3C 25.6.2) used for detection. */
-#define CPU_BASED_ACTIVATE_SECONDARY BIT(31)
-/* Secondary processor-based controls. */
-#define SECONDARY_EPT BIT(1)
-#define SECONDARY_VPID BIT(5)
-#define SECONDARY_UNRESTRICTED_GUEST BIT(7)
-#define SECONDARY_ENABLE_PML BIT(17)
 
 /* IA32_VMX_EPT_VPID_CAP (SDM Vol. 3D A.10). */
 #define EPT_CAP_WALK_4 BIT(6)

@@ -1,0 +1,53 @@
+/*
+ * The guest-side library of slotvisor's test guests: console output and
+ * ucalls (include/vmm/ucall_abi.h).  Guests are freestanding programs the
+ * VMM loads at GUEST_LOAD_GPA and starts in 64-bit mode on an identity map
+ * of the first 4 GiB it built, or in real mode for the real-mode guests.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmm/ucall_abi.h"
+
+#define GUEST_COM1 0x3f8
+
+void guest_putc(char c);
+void guest_puts(const char *s);
+/* A small printf: %d %u %x %llx %lx %s %c %%. */
+void guest_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void ucall(uint64_t cmd, uint64_t arg0, uint64_t arg1, const char *text);
+__attribute__((noreturn)) void guest_abort(const char *file, int line, const char *expr);
+
+#define GUEST_SYNC(stage) ucall(UCALL_SYNC, (stage), 0, NULL)
+#define GUEST_SYNC2(stage, value) ucall(UCALL_SYNC, (stage), (value), NULL)
+#define GUEST_DONE() ucall(UCALL_DONE, 0, 0, NULL)
+#define GUEST_ASSERT(cond)                                      \
+	do {                                                    \
+		if (!(cond))                                    \
+			guest_abort(__FILE__, __LINE__, #cond); \
+	} while (0)
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ __volatile__("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void guest_cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
+{
+	__asm__ __volatile__("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
+}
+
+/* The guest's entry point, called by the start code; returning means GUEST_DONE. */
+void guest_main(void);

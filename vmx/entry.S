@@ -1,0 +1,101 @@
+/*
+ * VM entry and VM exit (SDM Vol. 3C 27, 28).
+ *
+ *   int vmx_enter_guest(struct guest_gprs *regs, int launched)
+ *
+ * Loads the guest's general registers (and CR2) from *regs, then VMLAUNCH
+ * (launched == 0) or VMRESUME.  A VM exit lands at vmx_exit_entry (the
+ * VMCS's HOST_RIP) on the stack recorded in HOST_RSP, where *regs is
+ * pointed to by the top of the stack; the guest registers are saved back
+ * and the call returns 0.  If the entry instruction itself fails, the call
+ * returns VMX_FAIL_INVALID (1) or VMX_FAIL_VALID (2) (see vmx_insn.h).
+ * RSP, RIP and RFLAGS of the guest live in the VMCS.
+ */
+#include "arch/x86/gprs_offsets.h"
+
+#define HOST_RSP 0x6c14
+
+	.text
+	.globl vmx_enter_guest
+vmx_enter_guest:
+	pushq %rbp
+	movq %rsp, %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	pushq %rdi			/* *regs, found again at exit */
+
+	movq $HOST_RSP, %rax
+	vmwrite %rsp, %rax
+	jbe .Lfail_now
+
+	movq GPRS_CR2(%rdi), %rax
+	movq %rax, %cr2
+	testl %esi, %esi
+	movq GPRS_RAX(%rdi), %rax
+	movq GPRS_RCX(%rdi), %rcx
+	movq GPRS_RDX(%rdi), %rdx
+	movq GPRS_RBX(%rdi), %rbx
+	movq GPRS_RBP(%rdi), %rbp
+	movq GPRS_RSI(%rdi), %rsi
+	movq GPRS_R8(%rdi), %r8
+	movq GPRS_R9(%rdi), %r9
+	movq GPRS_R10(%rdi), %r10
+	movq GPRS_R11(%rdi), %r11
+	movq GPRS_R12(%rdi), %r12
+	movq GPRS_R13(%rdi), %r13
+	movq GPRS_R14(%rdi), %r14
+	movq GPRS_R15(%rdi), %r15
+	movq GPRS_RDI(%rdi), %rdi	/* last: it held the pointer */
+	jnz 1f				/* flags of the testl above survive the movs */
+	vmlaunch
+	jmp .Lfail
+1:	vmresume
+.Lfail:
+	/* Still in the host, with guest values in the registers. */
+	movl $1, %eax			/* VMX_FAIL_INVALID: CF=1 */
+	jc 2f
+	movl $2, %eax			/* VMX_FAIL_VALID: ZF=1 */
+2:	addq $8, %rsp			/* drop *regs */
+	jmp .Lrestore
+
+.Lfail_now:
+	movl $1, %eax
+	jc 3f
+	movl $2, %eax
+3:	addq $8, %rsp
+	jmp .Lrestore
+
+	.globl vmx_exit_entry
+vmx_exit_entry:
+	pushq %rdi			/* guest RDI; (%rsp + 8) is *regs */
+	movq 8(%rsp), %rdi
+	movq %rax, GPRS_RAX(%rdi)
+	movq %rcx, GPRS_RCX(%rdi)
+	movq %rdx, GPRS_RDX(%rdi)
+	movq %rbx, GPRS_RBX(%rdi)
+	movq %rbp, GPRS_RBP(%rdi)
+	movq %rsi, GPRS_RSI(%rdi)
+	movq %r8, GPRS_R8(%rdi)
+	movq %r9, GPRS_R9(%rdi)
+	movq %r10, GPRS_R10(%rdi)
+	movq %r11, GPRS_R11(%rdi)
+	movq %r12, GPRS_R12(%rdi)
+	movq %r13, GPRS_R13(%rdi)
+	movq %r14, GPRS_R14(%rdi)
+	movq %r15, GPRS_R15(%rdi)
+	popq GPRS_RDI(%rdi)
+	movq %cr2, %rax
+	movq %rax, GPRS_CR2(%rdi)
+	addq $8, %rsp			/* drop *regs */
+	xorl %eax, %eax
+.Lrestore:
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbx
+	popq %rbp
+	ret
