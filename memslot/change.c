@@ -110,15 +110,17 @@ static void kvm_commit_memory_region(struct kvm *kvm, struct kvm_memory_slot *ol
 		kvm_free_memslot(kvm, old);
 		break;
 	case KVM_MR_MOVE:
-		kvm_arch_free_memslot(kvm, old);
-		kfree(old);
-		break;
 	case KVM_MR_FLAGS_ONLY:
-		kvm_mmu_slot_apply_flags(kvm, old, new);
+		if (change == KVM_MR_MOVE) {
+			kvm_arch_free_memslot(kvm, old);
+		} else {
+			kvm_mmu_slot_apply_flags(kvm, old, new);
+		}
+		/* A MOVE may change the flags too: the bitmap goes if logging stopped. */
 		if (old->dirty_bitmap && !new->dirty_bitmap) {
 			kvm_destroy_dirty_bitmap(old);
 		}
-		/* new shares old's metadata: free the struct alone. */
+		/* Whatever new shares with old (metadata, bitmap) stays: free the struct. */
 		kfree(old);
 		break;
 	}

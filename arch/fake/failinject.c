@@ -1,9 +1,9 @@
 /*
  * Allocation failure injection (arch/fake/fake_alloc.h): the __wrap_
- * functions the linker substitutes for the allocators' entry points.
- * Calls made inside mm/ itself (kzalloc -> kmalloc -> frame_alloc within
- * one object) are not wrapped, so each call of the code under test counts
- * once.
+ * functions the linker substitutes for the allocators' entry points.  The
+ * linker redirects calls between objects only: kzalloc() calling kmalloc()
+ * inside kmalloc.o counts once, while kmalloc.o taking a new slab frame from
+ * frame.o is a point of failure of its own, as it is in the kernel.
  */
 #include <stddef.h>
 

@@ -105,6 +105,8 @@ static const struct row rows[] = {
 	{ "move slot 1 down by 4 KiB, over itself", 1, 0, GPA1 - KiB(4), MiB(2), 0, 0, KVM_MR_MOVE },
 	{ "move slot 1 far away", 1, 0, 1ULL << 40, MiB(2), 0, 0, KVM_MR_MOVE },
 	{ "move READONLY slot 2", 2, KVM_MEM_READONLY, GPA2 + MiB(1), MiB(1), MiB(4), 0, KVM_MR_MOVE },
+	{ "move slot 1 and start dirty logging", 1, KVM_MEM_LOG_DIRTY_PAGES, GPA1 + GiB(1), MiB(2), 0,
+	  0, KVM_MR_MOVE },
 	{ "dirty logging on", 1, KVM_MEM_LOG_DIRTY_PAGES, GPA1, MiB(2), 0, 0, KVM_MR_FLAGS_ONLY },
 	{ "dirty logging on, READONLY kept", 2, 3, GPA2, MiB(1), MiB(4), 0, KVM_MR_FLAGS_ONLY },
 	{ "unchanged slot 1", 1, 0, GPA1, MiB(2), 0, 0, SAME },
