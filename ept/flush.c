@@ -42,3 +42,11 @@ void kvm_flush_remote_tlbs(struct kvm *kvm)
 		ept_flush(kvm, INVEPT_SINGLE_CONTEXT, kvm_mmu_root_eptp(root));
 	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
 }
+
+void ept_flush_eptp(struct kvm *kvm, u64 eptp)
+{
+	if (kvm->debug.no_flush) {
+		return;
+	}
+	ept_flush(kvm, INVEPT_SINGLE_CONTEXT, eptp);
+}

@@ -27,6 +27,12 @@ static void gdt_set_tss(u64 *slot, const struct tss64 *t)
 	slot[1] = base >> 32;
 }
 
+/* This CPU's TSS, for the VMCS host state (HOST_TR_BASE). */
+const void *gdt_this_cpu_tss(void)
+{
+	return &tss;
+}
+
 void gdt_init(void)
 {
 	struct desc_ptr gdtr = { sizeof(gdt) - 1, (u64)gdt };

@@ -142,6 +142,12 @@ void kvm_flush_root(struct kvm *kvm, struct kvm_mmu_root *root);
 /* kvm_flush_root() for every root of the VM. */
 void kvm_flush_remote_tlbs(struct kvm *kvm);
 
+/*
+ * INVEPT single-context of eptp on this CPU only, through the one wrapper:
+ * how a vCPU honours KVM_REQ_TLB_FLUSH and KVM_REQ_MMU_RELOAD.
+ */
+void ept_flush_eptp(struct kvm *kvm, u64 eptp);
+
 /* ---- the memory caches the fault path allocates from (ept/mmu_cache.c) ---- */
 
 /* Fill the table and rmap-descriptor caches for one fault; -ENOMEM. */

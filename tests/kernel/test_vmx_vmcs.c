@@ -4,7 +4,8 @@
  * with the field's name and the VM-instruction error (SDM Vol. 3C 31.4).
  */
 #include "arch/x86/cpu.h"
-#include "ktest.h"
+#include "lib/errno.h"
+#include "ktest_vmx.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
@@ -14,30 +15,15 @@
 #define VMX_ERR_WRITE_READ_ONLY 13
 #define VMCS_FIELD_THAT_DOES_NOT_EXIST 0x6ffe
 
-static bool vmx_ready(struct ktest_ctx *t)
-{
-	const char *why = "";
-
-	if (!(cpuid(1).ecx & CPUID_1_ECX_VMX)) {
-		ktest_skip(t, "this CPU has no VT-x (CPUID.1:ECX.VMX = 0)");
-		return false;
-	}
-	if (vmx_cpu_enable(&why)) {
-		ktest_fail(t, "expected VMXON to succeed, saw: %s", why);
-		return false;
-	}
-	return true;
-}
-
 KTEST(test_vmx_vmxon, "vmx.vmxon")
 {
-	if (!vmx_ready(t))
+	if (!ktest_need_vmx(t))
 		return;
 	KT_ASSERT(t, read_cr4() & X86_CR4_VMXE, "expected CR4.VMXE set in VMX operation");
 	vmx_cpu_disable();
 	KT_ASSERT(t, !(read_cr4() & X86_CR4_VMXE), "expected CR4.VMXE clear after VMXOFF");
 	KT_ASSERT(t, !vmx_cpu_enabled(), "expected VMX off after vmx_cpu_disable");
-	if (!vmx_ready(t))
+	if (!ktest_need_vmx(t))
 		return;
 	KT_ASSERT(t, vmx_cpu_enabled(), "expected VMXON again after VMXOFF");
 }
@@ -47,7 +33,7 @@ KTEST(test_vmx_vmcs_rw, "vmx.vmcs.rw")
 	struct vmcs *v;
 	bool ok = true;
 
-	if (!vmx_ready(t))
+	if (!ktest_need_vmx(t))
 		return;
 	v = vmcs_alloc();
 	KT_ASSERT(t, v, "expected a VMCS region, saw NULL");
@@ -69,7 +55,7 @@ KTEST(test_vmx_vmcs_errors, "vmx.vmcs.errors")
 {
 	struct vmcs *v;
 
-	if (!vmx_ready(t))
+	if (!ktest_need_vmx(t))
 		return;
 	v = vmcs_alloc();
 	KT_ASSERT(t, v, "expected a VMCS region, saw NULL");

@@ -16,7 +16,7 @@
 
 #include "compiler.h"
 #include "lib/errno.h"
-#include "vmm/decode.h"
+#include "arch/x86/insn_decode.h"
 
 #define REAL CPU_MODE_REAL
 #define P16 CPU_MODE_PROT16

@@ -1,10 +1,12 @@
 /* x86 CPU helpers: CPUID, control registers, TSC, halting. */
 #pragma once
 
+#include "compiler.h"
 #include "types.h"
 
 /* CR0 and CR4 bits used by slotvisor (SDM Vol. 3A 2.5). */
 #define X86_CR0_PE BIT(0)
+#define X86_CR0_ET BIT(4)
 #define X86_CR0_NE BIT(5)
 #define X86_CR0_WP BIT(16)
 #define X86_CR0_PG BIT(31)

@@ -46,5 +46,8 @@ _Static_assert(sizeof(struct desc_ptr) == 10, "GDTR/IDTR image is 10 bytes");
 /* Load this CPU's GDT and TSS and reload the segment registers. */
 void gdt_init(void);
 
+/* This CPU's TSS (its address is the VMCS's HOST_TR_BASE). */
+const void *gdt_this_cpu_tss(void);
+
 /* Load the IDT with the exception and interrupt entry points. */
 void idt_init(void);

@@ -12,7 +12,7 @@
 #include "lib/errno.h"
 #include "lib/panic.h"
 #include "lib/printf.h"
-#include "vmm/decode.h"
+#include "arch/x86/insn_decode.h"
 
 /* Legacy prefixes (SDM Vol. 2A 2.1.1). */
 #define PFX_LOCK 0xf0

@@ -1,0 +1,65 @@
+/*
+ * The VMM that lives inside the hypervisor (QEMU's role, with an API shaped
+ * like KVM selftests' kvm_util): VMs with memslots and backing, guest
+ * loading, the devices test guests use (COM1 output, ucalls), and a run
+ * loop that hands the caller every exit it must act on.  Tests and the demo
+ * use this API and include/vmx/vcpu.h, never VMCS internals.
+ */
+#pragma once
+
+#include "kvm/kvm.h"
+#include "vmm/ucall_abi.h"
+#include "vmx/vcpu.h"
+
+#define VM_MAX_VCPUS 8
+
+/* Guest-physical layout of a 64-bit test guest (vm_load_guest64). */
+#define GUEST_GDT_GPA 0x1000
+#define GUEST_PML4_GPA 0x2000
+#define GUEST_PDPT_GPA 0x3000
+#define GUEST_PD_GPA 0x4000		/* four pages: 4 GiB of 2 MiB pages */
+#define GUEST_STACK_TOP 0x80000
+#define GUEST_LOAD_GPA 0x100000
+#define GUEST_IDENTITY_MAP_SIZE GiB(4)
+
+struct vm {
+	struct kvm *kvm;
+	const char *name;
+	struct vcpu *vcpus[VM_MAX_VCPUS];
+	unsigned int nr_vcpus;
+	char line[160];		/* the guest's COM1 output not yet printed */
+	unsigned int line_len;
+	char last_line[160];	/* the last complete line the guest printed */
+	u64 lines;
+};
+
+/* A VM without memory or vCPUs (VMX must be on), or NULL. */
+struct vm *vm_create(const char *name);
+/* Destroy the vCPUs, then the VM with its memslots and backing. */
+void vm_destroy(struct vm *vm);
+
+/*
+ * Back [gpa, gpa + size) with new, zeroed backing as slot `slot` with flags
+ * (KVM_MEM_*); *hva (if not NULL) gets the backing's address.  Returns
+ * kvm_set_memory_region()'s result or -ENOMEM.
+ */
+int vm_add_memory(struct vm *vm, u32 slot, u64 gpa, u64 size, u32 flags, hva_t *hva);
+
+/* The hypervisor address of guest-physical gpa through the memslots, or NULL. */
+void *vm_gpa_to_hva(struct vm *vm, u64 gpa);
+
+/*
+ * Load the embedded guest `image` into slot 0 (mem_size bytes at gpa 0,
+ * with the GDT and identity page tables above) and make vCPU 0 ready to
+ * start it in 64-bit mode.  -ENOENT for an unknown image, -E2BIG if it
+ * does not fit, or the error of a step.
+ */
+int vm_load_guest64(struct vm *vm, const char *image, u64 mem_size, struct vcpu **vcpu);
+
+/*
+ * Run vcpu, handling COM1 output and UCALL_PRINT itself.  Returns the
+ * ucall's command (UCALL_SYNC, UCALL_DONE, UCALL_ABORT; *uc holds it) or 0
+ * when vcpu->exit holds another exit for the caller.  An ABORT prints the
+ * guest's message.
+ */
+int vmm_run(struct vcpu *vcpu, u64 budget, struct ucall *uc);

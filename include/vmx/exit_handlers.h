@@ -1,0 +1,18 @@
+/* The VM-exit handlers that vmx/exit.c dispatches to (1: re-enter, 0: exit to the VMM). */
+#pragma once
+
+#include "vmx/vcpu.h"
+
+int handle_exception_nmi(struct vcpu *v);
+int handle_external_interrupt(struct vcpu *v);
+int handle_triple_fault(struct vcpu *v);
+int handle_hlt(struct vcpu *v);
+int handle_preemption_timer(struct vcpu *v);
+int handle_vmx_instruction(struct vcpu *v);
+int handle_cpuid(struct vcpu *v);
+int handle_io(struct vcpu *v);
+int handle_ept_violation(struct vcpu *v);
+int handle_ept_misconfig(struct vcpu *v);
+int handle_rdmsr(struct vcpu *v);
+int handle_wrmsr(struct vcpu *v);
+int handle_cr_access(struct vcpu *v);

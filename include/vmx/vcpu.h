@@ -1,0 +1,131 @@
+/*
+ * A virtual CPU and the KVM-like interface to run it.  vmx/ owns the VMCS
+ * and handles the exits it can (CPUID, EPT faults it can map, MSRs, CRs);
+ * everything the device model must see comes back from vcpu_run() as a
+ * struct vcpu_exit, the way KVM fills struct kvm_run.
+ */
+#pragma once
+
+#include "arch/x86/gprs.h"
+#include "kvm/kvm.h"
+#include "compiler.h"
+#include "types.h"
+#include "arch/x86/insn_decode.h"
+#include "vmx/exit_reason.h"
+
+struct vmcs;
+
+#define INVALID_HPA (~0ULL)
+
+enum vcpu_exit_reason {
+	VCPU_EXIT_NONE,
+	VCPU_EXIT_MMIO,			/* mmio: complete a read by filling data */
+	VCPU_EXIT_IO,			/* io: complete an IN by filling data */
+	VCPU_EXIT_HLT,
+	VCPU_EXIT_SHUTDOWN,		/* triple fault: the VM is over */
+	VCPU_EXIT_FAIL_ENTRY,		/* fail_entry: the VM is over */
+	VCPU_EXIT_INTERNAL_ERROR,	/* internal: the VM is over */
+	VCPU_EXIT_BUDGET,		/* the run's budget of TSC ticks ran out */
+};
+
+struct vcpu_exit {
+	enum vcpu_exit_reason reason;
+	union {
+		struct {
+			u64 gpa;
+			u32 len;
+			bool is_write;
+			u64 data;
+		} mmio;
+		struct {
+			u16 port;
+			u8 size;
+			bool is_write;	/* OUT */
+			u32 data;
+		} io;
+		struct {
+			u32 hardware_reason;	/* the exit reason, or 0 when VMLAUNCH failed */
+			u32 insn_error;		/* VM-instruction error, 0 if none */
+			u32 field;		/* the first field the checker rejects, ~0 if none */
+			u64 value;
+			const char *rule;
+		} fail_entry;
+		struct {
+			char msg[160];
+		} internal;
+	};
+};
+
+/* General registers plus what the VMCS keeps. */
+struct vcpu_regs {
+	struct guest_gprs gprs;
+	u64 rsp, rip, rflags;
+};
+
+struct vcpu_segment {
+	u64 base;
+	u32 limit;
+	u16 selector;
+	u32 ar;		/* VMX access-rights format (SDM Vol. 3C 25.4.1) */
+};
+
+struct vcpu_dtable {
+	u64 base;
+	u16 limit;
+};
+
+struct vcpu_sregs {
+	struct vcpu_segment cs, ds, es, fs, gs, ss, tr, ldt;
+	struct vcpu_dtable gdt, idt;
+	u64 cr0, cr3, cr4, efer;
+};
+
+struct vcpu {
+	struct kvm *kvm;
+	unsigned int id;
+	u16 vpid;
+	u16 as_id;
+	struct vmcs *vmcs;
+	struct guest_gprs gprs;
+	bool launched;
+	bool dead;		/* the VM ended: vcpu_run() refuses to enter again */
+	hpa_t root_hpa;		/* the root this vCPU holds (kvm_mmu_load) */
+	u64 eptp;
+	unsigned long requests;	/* KVM_REQ_* bits, handled before every entry */
+	u64 cr0_shadow, cr4_shadow;	/* what the guest believes CR0/CR4 hold */
+	bool mmio_read_pending;	/* complete mmio_insn with exit.mmio.data */
+	bool io_in_pending;
+	struct mmio_insn mmio_insn;
+	struct vcpu_exit exit;
+	u64 exit_count[EXIT_REASON_MAX];
+	u64 entries;
+};
+
+/*
+ * Make vCPU id of kvm (VMX must be on: vmx_cpu_enable()), in the state of
+ * a CPU after reset (real mode, CS:IP = F000:FFF0).  -ENOMEM, -ENODEV when a
+ * control slotvisor needs is missing (printed), -EIO on a VMX failure.
+ */
+int vcpu_create(struct kvm *kvm, unsigned int id, struct vcpu **out);
+void vcpu_destroy(struct vcpu *v);
+
+void vcpu_get_regs(struct vcpu *v, struct vcpu_regs *r);
+void vcpu_set_regs(struct vcpu *v, const struct vcpu_regs *r);
+void vcpu_get_sregs(struct vcpu *v, struct vcpu_sregs *s);
+/* Set segments and control registers; IA-32e mode follows EFER.LMA. */
+void vcpu_set_sregs(struct vcpu *v, const struct vcpu_sregs *s);
+
+/*
+ * Run until an exit the caller must see; budget is in TSC ticks (0: no
+ * limit), enforced with the VMX preemption timer.  Fills v->exit; returns
+ * 0, or -EINVAL once the VM has ended (v->dead).
+ */
+int vcpu_run(struct vcpu *v, u64 budget);
+
+/* Print the guest's registers and state (a fault or a triple fault). */
+void vcpu_dump(struct vcpu *v);
+
+/* Read guest-physical memory through the memslots (MMIO holes fail): 0 or -EFAULT. */
+int vcpu_read_guest(struct vcpu *v, u64 gpa, void *buf, u64 len);
+/* Translate a guest-linear address with the guest's paging: 0 or -EFAULT. */
+int vcpu_gva_to_gpa(struct vcpu *v, u64 gva, u64 *gpa);

@@ -1,0 +1,35 @@
+/* What vmx/'s files share about vCPUs; not for the VMM. */
+#pragma once
+
+#include "vmx/vcpu.h"
+
+#define VMX_MAX_VCPUS 64
+
+/* Make v's VMCS the current one on this CPU (VMPTRLD when it is not). */
+void vcpu_load(struct vcpu *v);
+
+/* A VPID no other vCPU uses (never 0, which is the host's; SDM Vol. 3C 29.1). */
+u16 vcpu_alloc_vpid(void);
+
+/* Track v so that its VM's request_all() reaches it; and forget it. */
+void vcpu_register(struct kvm *kvm, struct vcpu *v);
+void vcpu_unregister(struct kvm *kvm, struct vcpu *v);
+
+/* CR0/CR4 bits the guest may not change itself: VMX fixes them (guest/host masks). */
+u64 vcpu_cr0_fixed_mask(void);
+u64 vcpu_cr4_fixed_mask(void);
+/* The value the CPU must hold for a guest that wants val (fixed bits applied). */
+u64 vcpu_cr0_hw_value(u64 val);
+u64 vcpu_cr4_hw_value(u64 val);
+
+/* Handle one VM exit: 1 to re-enter, 0 when v->exit holds an exit for the caller. */
+int vmx_handle_exit(struct vcpu *v, u32 basic_reason);
+
+/* End the VM with an internal error: message printed and kept in v->exit. */
+int vcpu_internal_error(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Move the guest past the instruction that caused the exit. */
+void vcpu_skip_instruction(struct vcpu *v);
+
+/* Inject a hardware exception at the next entry (SDM Vol. 3C 27.6). */
+void vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error);

@@ -1,0 +1,52 @@
+/* Helpers shared by the in-hypervisor VMX scenarios. */
+#include "arch/x86/cpu.h"
+#include "ktest_vmx.h"
+#include "vmx/vmx.h"
+
+bool ktest_need_vmx(struct ktest_ctx *t)
+{
+	const char *why = "";
+
+	if (!(cpuid(1).ecx & CPUID_1_ECX_VMX)) {
+		ktest_skip(t, "this CPU has no VT-x (CPUID.1:ECX.VMX = 0)");
+		return false;
+	}
+	if (vmx_cpu_enable(&why)) {
+		ktest_fail(t, "expected VMXON to succeed, saw: %s", why);
+		return false;
+	}
+	return true;
+}
+
+struct vm *ktest_guest64(struct ktest_ctx *t, const char *image, u64 mem_size, struct vcpu **v)
+{
+	struct vm *vm;
+	int err;
+
+	if (!ktest_need_vmx(t))
+		return NULL;
+	vm = vm_create(image);
+	if (!vm) {
+		ktest_fail(t, "expected a VM, saw out of memory");
+		return NULL;
+	}
+	err = vm_load_guest64(vm, image, mem_size, v);
+	if (err) {
+		ktest_fail(t, "expected guest %s to load, saw error %d", image, err);
+		vm_destroy(vm);
+		return NULL;
+	}
+	return vm;
+}
+
+const char *ktest_exit_name(const struct vcpu *v)
+{
+	static const char *const names[] = {
+		[VCPU_EXIT_NONE] = "NONE", [VCPU_EXIT_MMIO] = "MMIO", [VCPU_EXIT_IO] = "IO",
+		[VCPU_EXIT_HLT] = "HLT", [VCPU_EXIT_SHUTDOWN] = "SHUTDOWN",
+		[VCPU_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
+		[VCPU_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR", [VCPU_EXIT_BUDGET] = "BUDGET",
+	};
+
+	return v->exit.reason < ARRAY_SIZE(names) ? names[v->exit.reason] : "?";
+}

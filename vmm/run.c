@@ -1,0 +1,80 @@
+/*
+ * vmm_run: the VMM's side of the run loop.  COM1 (a write-only 16550 whose
+ * transmitter is always empty) prints the guest's lines as "guest: ...";
+ * a write to UCALL_PORT is a ucall whose struct is at RDI in the guest.
+ * Everything else goes back to the caller.
+ */
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "vmm/vmm.h"
+
+#define COM1_BASE 0x3f8
+#define COM1_LAST 0x3ff
+#define COM1_LSR 5
+#define LSR_THRE_TEMT 0x60
+
+static void com1_putc(struct vm *vm, char c)
+{
+	if (c == '\n' || vm->line_len == sizeof(vm->line) - 1) {
+		vm->line[vm->line_len] = '\0';
+		kprintf("guest: %s\n", vm->line);
+		memcpy(vm->last_line, vm->line, vm->line_len + 1);
+		vm->lines++;
+		vm->line_len = 0;
+		if (c == '\n')
+			return;
+	}
+	if (c != '\r')
+		vm->line[vm->line_len++] = c;
+}
+
+static bool com1_io(struct vm *vm, struct vcpu_exit *e)
+{
+	if (e->io.port < COM1_BASE || e->io.port > COM1_LAST)
+		return false;
+	if (e->io.is_write && e->io.port == COM1_BASE)
+		com1_putc(vm, (char)e->io.data);
+	else if (!e->io.is_write)
+		e->io.data = e->io.port == COM1_BASE + COM1_LSR ? LSR_THRE_TEMT : 0;
+	return true;
+}
+
+static int ucall_fetch(struct vcpu *v, struct ucall *uc)
+{
+	u64 gpa;
+
+	if (vcpu_gva_to_gpa(v, v->gprs.rdi, &gpa) || vcpu_read_guest(v, gpa, uc, sizeof(*uc))) {
+		kprintf("vmm: ucall with an unreadable struct at 0x%llx\n", v->gprs.rdi);
+		return -1;
+	}
+	uc->buffer[UCALL_BUFFER_LEN - 1] = '\0';
+	return 0;
+}
+
+static struct vm *vm_of(struct vcpu *v)
+{
+	return v->kvm->owner;
+}
+
+int vmm_run(struct vcpu *v, u64 budget, struct ucall *uc)
+{
+	struct vm *vm = vm_of(v);
+
+	for (;;) {
+		if (vcpu_run(v, budget) < 0 || v->exit.reason != VCPU_EXIT_IO)
+			return 0;
+		if (com1_io(vm, &v->exit))
+			continue;
+		if (v->exit.io.port != UCALL_PORT || !v->exit.io.is_write)
+			return 0;
+		if (ucall_fetch(v, uc))
+			return 0;
+		if (uc->cmd == UCALL_PRINT) {
+			kprintf("guest: %s\n", uc->buffer);
+			continue;
+		}
+		if (uc->cmd == UCALL_ABORT)
+			kprintf("vmm: %s: guest assertion failed: %s\n", vm->name, uc->buffer);
+		return (int)uc->cmd;
+	}
+}

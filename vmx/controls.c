@@ -1,0 +1,93 @@
+/*
+ * The VM-execution, VM-exit and VM-entry controls slotvisor runs guests
+ * with, adjusted to this CPU by the allowed-0/allowed-1 rule (SDM Vol. 3D
+ * A.3-A.5): bits the CPU forces to 1 are set, and a control we need that the
+ * CPU cannot set is a clear message naming it, never a failed entry.
+ */
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "vmx/controls.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx.h"
+
+struct control_need {
+	u32 bit;
+	const char *name;
+};
+
+#define NEED(b, n) { b, n }
+
+static const struct control_need pin_needs[] = {
+	NEED(PIN_BASED_EXT_INTR_EXITING, "external-interrupt exiting"),
+	NEED(PIN_BASED_NMI_EXITING, "NMI exiting"),
+	NEED(PIN_BASED_PREEMPTION_TIMER, "activate VMX-preemption timer"),
+};
+
+static const struct control_need proc_needs[] = {
+	NEED(CPU_BASED_HLT_EXITING, "HLT exiting"),
+	NEED(CPU_BASED_UNCOND_IO_EXITING, "unconditional I/O exiting"),
+	NEED(CPU_BASED_ACTIVATE_SECONDARY, "activate secondary controls"),
+};
+
+static const struct control_need proc2_needs[] = {
+	NEED(SECONDARY_EPT, "enable EPT"),
+	NEED(SECONDARY_VPID, "enable VPID"),
+	NEED(SECONDARY_UNRESTRICTED_GUEST, "unrestricted guest"),
+};
+
+static const struct control_need exit_needs[] = {
+	NEED(VM_EXIT_HOST_ADDR_SPACE_SIZE, "host address-space size"),
+	NEED(VM_EXIT_SAVE_IA32_EFER, "save IA32_EFER"),
+	NEED(VM_EXIT_LOAD_IA32_EFER, "load IA32_EFER"),
+	NEED(VM_EXIT_SAVE_IA32_PAT, "save IA32_PAT"),
+	NEED(VM_EXIT_LOAD_IA32_PAT, "load IA32_PAT"),
+};
+
+static const struct control_need entry_needs[] = {
+	NEED(VM_ENTRY_LOAD_IA32_EFER, "load IA32_EFER"),
+	NEED(VM_ENTRY_LOAD_IA32_PAT, "load IA32_PAT"),
+};
+
+/* Controls we would rather have 0 but that the CPU may force to 1 (allowed-0). */
+static const u32 proc_unwanted = CPU_BASED_CR3_LOAD_EXITING | CPU_BASED_CR3_STORE_EXITING |
+				 CPU_BASED_INVLPG_EXITING;
+
+/*
+ * (want | allowed-0) & allowed-1 (SDM Vol. 3D A.3.1): the low half of the
+ * capability MSR has the bits that must be 1, the high half those that may.
+ */
+static int adjust(const char *kind, u64 cap, const struct control_need *needs,
+		  unsigned int n, u32 extra, u32 *out)
+{
+	u32 want = extra, must = (u32)cap, may = (u32)(cap >> 32);
+	int err = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (!(may & needs[i].bit)) {
+			kprintf("vmx: this CPU lacks the %s control \"%s\" (bit %d), which slotvisor needs\n",
+				kind, needs[i].name, __builtin_ctz(needs[i].bit));
+			err = -ENODEV;
+		}
+		want |= needs[i].bit;
+	}
+	*out = (want | must) & may;
+	return err;
+}
+
+int vmx_controls_compute(const struct vmx_caps *c, struct vmx_controls *out)
+{
+	int err = 0;
+	u32 proc2_extra = 0;
+
+	if (vmx_ctl_allows(c->procbased2, SECONDARY_RDTSCP))
+		proc2_extra |= SECONDARY_RDTSCP;
+	err |= adjust("pin-based", c->pinbased, pin_needs, ARRAY_SIZE(pin_needs), 0, &out->pin);
+	err |= adjust("processor-based", c->procbased, proc_needs, ARRAY_SIZE(proc_needs), 0,
+		      &out->proc);
+	out->proc &= ~proc_unwanted | (u32)c->procbased;
+	err |= adjust("secondary", c->procbased2, proc2_needs, ARRAY_SIZE(proc2_needs),
+		      proc2_extra, &out->proc2);
+	err |= adjust("VM-exit", c->exit, exit_needs, ARRAY_SIZE(exit_needs), 0, &out->exit);
+	err |= adjust("VM-entry", c->entry, entry_needs, ARRAY_SIZE(entry_needs), 0, &out->entry);
+	return err ? -ENODEV : 0;
+}

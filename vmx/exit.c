@@ -1,0 +1,90 @@
+/*
+ * VM-exit dispatch: one handler per exit family.  A handler returns 1 to
+ * re-enter the guest, 0 when v->exit holds an exit for the VMM.  Anything
+ * without a handler ends the VM with its reason, qualification and the
+ * guest's registers; the hypervisor goes on.
+ */
+#include "lib/printf.h"
+#include "vmx/exit_handlers.h"
+#include "vmx/vcpu_internal.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx_bits.h"
+
+typedef int (*exit_handler_t)(struct vcpu *v);
+
+static const exit_handler_t handlers[EXIT_REASON_MAX] = {
+	[EXIT_REASON_EXCEPTION_NMI] = handle_exception_nmi,
+	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_external_interrupt,
+	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
+	[EXIT_REASON_CPUID] = handle_cpuid,
+	[EXIT_REASON_HLT] = handle_hlt,
+	[EXIT_REASON_IO_INSTRUCTION] = handle_io,
+	[EXIT_REASON_EPT_VIOLATION] = handle_ept_violation,
+	[EXIT_REASON_EPT_MISCONFIG] = handle_ept_misconfig,
+	[EXIT_REASON_MSR_READ] = handle_rdmsr,
+	[EXIT_REASON_MSR_WRITE] = handle_wrmsr,
+	[EXIT_REASON_CR_ACCESS] = handle_cr_access,
+	[EXIT_REASON_PREEMPTION_TIMER] = handle_preemption_timer,
+	/* VMX instructions, VMCALL and friends: #UD, as on a CPU without VMX. */
+	[EXIT_REASON_VMCALL] = handle_vmx_instruction,
+	[EXIT_REASON_VMCLEAR] = handle_vmx_instruction,
+	[EXIT_REASON_VMLAUNCH] = handle_vmx_instruction,
+	[EXIT_REASON_VMPTRLD] = handle_vmx_instruction,
+	[EXIT_REASON_VMPTRST] = handle_vmx_instruction,
+	[EXIT_REASON_VMREAD] = handle_vmx_instruction,
+	[EXIT_REASON_VMRESUME] = handle_vmx_instruction,
+	[EXIT_REASON_VMWRITE] = handle_vmx_instruction,
+	[EXIT_REASON_VMXOFF] = handle_vmx_instruction,
+	[EXIT_REASON_VMXON] = handle_vmx_instruction,
+	[EXIT_REASON_INVEPT] = handle_vmx_instruction,
+	[EXIT_REASON_INVVPID] = handle_vmx_instruction,
+	[EXIT_REASON_VMFUNC] = handle_vmx_instruction,
+};
+
+/*
+ * An exit in the middle of delivering an event (an EPT violation on the
+ * guest's IDT or stack, say) must deliver it again on the next entry (SDM
+ * Vol. 3C 28.2.4, 29.2.3).
+ */
+static void requeue_vectored_event(void)
+{
+	u32 info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
+
+	if (!(info & INTR_INFO_VALID))
+		return;
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info & ~INTR_INFO_RESERVED);
+	if (info & INTR_INFO_DELIVER_CODE)
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, vmcs_read32(IDT_VECTORING_ERROR_CODE));
+	vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+}
+
+int vmx_handle_exit(struct vcpu *v, u32 reason)
+{
+	exit_handler_t h = reason < EXIT_REASON_MAX ? handlers[reason] : NULL;
+
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
+	requeue_vectored_event();
+	if (h)
+		return h(v);
+	return vcpu_internal_error(v, "unhandled VM exit %u (%s), qualification 0x%llx", reason,
+				   exit_reason_name(reason), vmcs_readnat(EXIT_QUALIFICATION));
+}
+
+void vcpu_skip_instruction(struct vcpu *v)
+{
+	vmcs_writenat(GUEST_RIP, vmcs_readnat(GUEST_RIP) + vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+	/* Stepping over an instruction ends STI and MOV-SS blocking (SDM Vol. 3A 6.8.3). */
+	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+						  ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+}
+
+void vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error)
+{
+	u32 info = vector | (INTR_TYPE_HARD_EXCEPTION << INTR_INFO_TYPE_SHIFT) | INTR_INFO_VALID;
+
+	if (has_error) {
+		info |= INTR_INFO_DELIVER_CODE;
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
+	}
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
+}

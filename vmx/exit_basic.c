@@ -1,0 +1,66 @@
+/* The small exit handlers: HLT, the preemption timer, triple fault, NMIs, VMX instructions. */
+#include "arch/x86/trap.h"
+#include "lib/printf.h"
+#include "vmx/exit_handlers.h"
+#include "vmx/vcpu_internal.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx_bits.h"
+
+int handle_hlt(struct vcpu *v)
+{
+	vcpu_skip_instruction(v);
+	v->exit.reason = VCPU_EXIT_HLT;
+	return 0;
+}
+
+/* The run's budget is spent; the guest resumes where it was on the next vcpu_run(). */
+int handle_preemption_timer(struct vcpu *v)
+{
+	v->exit.reason = VCPU_EXIT_BUDGET;
+	return 0;
+}
+
+/* A triple fault shuts the guest down (SDM Vol. 3A 6.15, #DF): its VM is over. */
+int handle_triple_fault(struct vcpu *v)
+{
+	kprintf("vmx: vcpu %u: triple fault; the VM is shut down\n", v->id);
+	vcpu_dump(v);
+	v->exit.reason = VCPU_EXIT_SHUTDOWN;
+	v->dead = true;
+	return 0;
+}
+
+/*
+ * The exception bitmap is 0, so only NMIs exit here: one that hit the host
+ * while the guest ran.  Nothing in slotvisor sends NMIs yet; note it and go on.
+ */
+int handle_exception_nmi(struct vcpu *v)
+{
+	u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
+
+	if (INTR_INFO_TYPE(info) == INTR_TYPE_NMI) {
+		kprintf("vmx: vcpu %u: host NMI during guest execution, ignored\n", v->id);
+		return 1;
+	}
+	return vcpu_internal_error(v, "unexpected exception exit, interruption info 0x%x", info);
+}
+
+int handle_external_interrupt(struct vcpu *v)
+{
+	return vcpu_internal_error(v, "external interrupt while the guest ran, but the host "
+				      "enables none yet (interruption info 0x%x)",
+				   vmcs_read32(VM_EXIT_INTR_INFO));
+}
+
+/* The guest sees a CPU without VMX (CPUID hides it), so VMX instructions are #UD. */
+int handle_vmx_instruction(struct vcpu *v)
+{
+	vcpu_inject_exception(v, X86_TRAP_UD, false, 0);
+	return 1;
+}
+
+int handle_ept_misconfig(struct vcpu *v)
+{
+	return vcpu_internal_error(v, "EPT misconfiguration at gpa 0x%llx: a bug in ept/",
+				   vmcs_read64(GUEST_PHYSICAL_ADDRESS));
+}

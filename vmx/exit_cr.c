@@ -1,0 +1,69 @@
+/*
+ * Control-register exits: the guest wrote CR0 or CR4 bits that the
+ * guest/host masks own (the bits VMX operation fixes).  The guest's value
+ * goes to the read shadow, the fixed-up one to the VMCS.  When the guest
+ * turns paging on or off with EFER.LME set, this write is where long mode
+ * starts or ends, so EFER.LMA and the IA-32e-mode entry control follow
+ * (SDM Vol. 3A 10.8.5; Vol. 3C 27.3.1.1).  Qualification: SDM Vol. 3C
+ * 28.2.1, Table 28-3.
+ */
+#include "arch/x86/cpu.h"
+#include "arch/x86/insn_decode.h"
+#include "arch/x86/msr.h"
+#include "vmx/exit_handlers.h"
+#include "vmx/vcpu_internal.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx_bits.h"
+
+#define CR_QUAL_NUM(q) ((q) & 0xf)
+#define CR_QUAL_TYPE(q) (((q) >> 4) & 3)
+#define CR_QUAL_GPR(q) (((q) >> 8) & 0xf)
+#define CR_TYPE_MOV_TO 0
+#define CR_TYPE_CLTS 2
+#define X86_CR0_TS BIT(3)
+
+static void set_guest_cr0(struct vcpu *v, u64 val)
+{
+	u64 efer = vmcs_read64(GUEST_IA32_EFER);
+	u32 entry = vmcs_read32(VM_ENTRY_CONTROLS);
+
+	v->cr0_shadow = val;
+	vmcs_writenat(CR0_READ_SHADOW, val);
+	vmcs_writenat(GUEST_CR0, vcpu_cr0_hw_value(val));
+	if ((val & X86_CR0_PG) && (efer & EFER_LME)) {
+		efer |= EFER_LMA;
+		entry |= VM_ENTRY_IA32E_MODE_GUEST;
+	} else if (!(val & X86_CR0_PG)) {
+		efer &= ~EFER_LMA;
+		entry &= ~VM_ENTRY_IA32E_MODE_GUEST;
+	}
+	vmcs_write64(GUEST_IA32_EFER, efer);
+	vmcs_write32(VM_ENTRY_CONTROLS, entry);
+}
+
+static void set_guest_cr4(struct vcpu *v, u64 val)
+{
+	v->cr4_shadow = val;
+	vmcs_writenat(CR4_READ_SHADOW, val);
+	vmcs_writenat(GUEST_CR4, vcpu_cr4_hw_value(val));
+}
+
+int handle_cr_access(struct vcpu *v)
+{
+	u64 q = vmcs_readnat(EXIT_QUALIFICATION);
+	unsigned int gpr = CR_QUAL_GPR(q);
+	u64 val = gpr == GPR_RSP ? vmcs_readnat(GUEST_RSP) : *gpr_ptr(&v->gprs, gpr);
+
+	if (CR_QUAL_TYPE(q) == CR_TYPE_CLTS) {
+		set_guest_cr0(v, v->cr0_shadow & ~X86_CR0_TS);
+	} else if (CR_QUAL_TYPE(q) == CR_TYPE_MOV_TO && CR_QUAL_NUM(q) == 0) {
+		set_guest_cr0(v, val);
+	} else if (CR_QUAL_TYPE(q) == CR_TYPE_MOV_TO && CR_QUAL_NUM(q) == 4) {
+		set_guest_cr4(v, val);
+	} else {
+		return vcpu_internal_error(v, "unexpected control-register exit, qualification 0x%llx",
+					   q);
+	}
+	vcpu_skip_instruction(v);
+	return 1;
+}

@@ -1,0 +1,89 @@
+/*
+ * EPT violations (SDM Vol. 3C 29.3.3.2; qualification: 28.2.1 Table 28-7).
+ * ept/ maps the page when a slot backs it; otherwise the access is MMIO:
+ * the instruction is fetched through the guest's paging, decoded, and the
+ * access goes to the VMM as an MMIO exit.  A read completes on the next
+ * vcpu_run() with the data the VMM puts in exit.mmio.data.
+ */
+#include "arch/x86/cpu.h"
+#include "arch/x86/insn_decode.h"
+#include "arch/x86/msr.h"
+#include "ept/mmu.h"
+#include "lib/errno.h"
+#include "vmx/exit_handlers.h"
+#include "vmx/vcpu_internal.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx_bits.h"
+
+#define EPT_QUAL_ACCESS_MASK 7ULL
+
+static enum cpu_mode vcpu_cpu_mode(void)
+{
+	u32 cs_ar = vmcs_read32(GUEST_CS_AR_BYTES);
+
+	if (!(vmcs_readnat(GUEST_CR0) & X86_CR0_PE))
+		return CPU_MODE_REAL;
+	if ((vmcs_read64(GUEST_IA32_EFER) & EFER_LMA) && (cs_ar & VMX_AR_L))
+		return CPU_MODE_LONG64;
+	return (cs_ar & VMX_AR_DB) ? CPU_MODE_PROT32 : CPU_MODE_PROT16;
+}
+
+/* Fetch up to 15 instruction bytes at CS:RIP; how many could be read. */
+static unsigned int fetch_instruction(struct vcpu *v, u8 *buf)
+{
+	u64 gva = vmcs_readnat(GUEST_CS_BASE) + vmcs_readnat(GUEST_RIP), gpa;
+	unsigned int n = 0;
+
+	/* Byte by byte: the instruction may cross into a page that is not there. */
+	while (n < X86_MAX_INSN_LEN) {
+		if (vcpu_gva_to_gpa(v, gva + n, &gpa) || vcpu_read_guest(v, gpa, buf + n, 1))
+			break;
+		n++;
+	}
+	return n;
+}
+
+static int emulate_mmio(struct vcpu *v, u64 gpa, bool write_fault)
+{
+	u8 bytes[X86_MAX_INSN_LEN];
+	char why[120];
+	unsigned int n = fetch_instruction(v, bytes);
+	struct mmio_insn *in = &v->mmio_insn;
+
+	if (mmio_decode(bytes, n, vcpu_cpu_mode(), in, why, sizeof(why)) < 0)
+		return vcpu_internal_error(v, "MMIO at gpa 0x%llx, RIP 0x%llx: %s", gpa,
+					   vmcs_readnat(GUEST_RIP), why);
+	if (in->write != write_fault && write_fault)
+		return vcpu_internal_error(v, "MMIO at gpa 0x%llx: decoded a read for a write fault",
+					   gpa);
+	v->exit.reason = VCPU_EXIT_MMIO;
+	v->exit.mmio.gpa = gpa;
+	v->exit.mmio.len = in->size;
+	v->exit.mmio.is_write = in->write;
+	v->exit.mmio.data = in->write ? mmio_write_value(in, &v->gprs) : 0;
+	if (in->write)
+		vmcs_writenat(GUEST_RIP, vmcs_readnat(GUEST_RIP) + in->len);
+	else
+		v->mmio_read_pending = true;
+	return 0;
+}
+
+int handle_ept_violation(struct vcpu *v)
+{
+	u64 q = vmcs_readnat(EXIT_QUALIFICATION);
+	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+	u32 access = q & EPT_QUAL_ACCESS_MASK;
+	int r = kvm_tdp_page_fault(v->kvm, v->as_id, gpa, access);
+
+	if (r > 0)
+		return 1;
+	if (r == -ENOMEM)
+		return vcpu_internal_error(v, "out of memory mapping gpa 0x%llx", gpa);
+	if (access & EPT_ACCESS_EXEC)
+		return vcpu_internal_error(v, "the guest executes at gpa 0x%llx (RIP 0x%llx), "
+					      "where no memory slot is",
+					   gpa, vmcs_readnat(GUEST_RIP));
+	if (r == -EFAULT || r == -EPERM)
+		return emulate_mmio(v, gpa, access & EPT_ACCESS_WRITE);
+	return vcpu_internal_error(v, "EPT fault at gpa 0x%llx failed: %d", gpa, r);
+}

@@ -1,0 +1,32 @@
+/*
+ * Port I/O: every IN and OUT exits (unconditional I/O exiting) and goes to
+ * the VMM as an IO exit; an IN completes with the data the VMM supplies on
+ * the next vcpu_run().  Exit qualification: SDM Vol. 3C 28.2.1, Table 28-5.
+ */
+#include "vmx/exit_handlers.h"
+#include "vmx/vcpu_internal.h"
+#include "vmx/vmcs.h"
+
+#define IO_QUAL_SIZE(q) (((q) & 7) + 1)
+#define IO_QUAL_IN BIT(3)
+#define IO_QUAL_STRING BIT(4)
+#define IO_QUAL_REP BIT(5)
+#define IO_QUAL_PORT(q) ((u16)((q) >> 16))
+
+int handle_io(struct vcpu *v)
+{
+	u64 q = vmcs_readnat(EXIT_QUALIFICATION);
+	u8 size = IO_QUAL_SIZE(q);
+
+	if (q & (IO_QUAL_STRING | IO_QUAL_REP))
+		return vcpu_internal_error(v, "string I/O (INS/OUTS) on port 0x%x is not emulated",
+					   IO_QUAL_PORT(q));
+	v->exit.reason = VCPU_EXIT_IO;
+	v->exit.io.port = IO_QUAL_PORT(q);
+	v->exit.io.size = size;
+	v->exit.io.is_write = !(q & IO_QUAL_IN);
+	v->exit.io.data = (u32)(v->gprs.rax & (size == 4 ? 0xffffffffULL : (1ULL << (8 * size)) - 1));
+	v->io_in_pending = !v->exit.io.is_write;
+	vcpu_skip_instruction(v);
+	return 0;
+}

@@ -1,0 +1,108 @@
+/*
+ * RDMSR/WRMSR: every access exits (no MSR bitmap).  An allowlist says what
+ * a guest may see and change; everything else is #GP, as on a CPU without
+ * that MSR.  The guest may never disable or move the real local APIC
+ * (Bochs never re-enables a disabled one, bochs.md), and its EFER and PAT
+ * live in the VMCS, loaded on entry and saved on exit.
+ */
+#include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
+#include "arch/x86/trap.h"
+#include "lib/printf.h"
+#include "vmx/exit_handlers.h"
+#include "vmx/vcpu_internal.h"
+#include "vmx/vmcs.h"
+
+#define MSR_IA32_TSC 0x10
+#define MSR_IA32_PAT 0x277
+#define MSR_IA32_MISC_ENABLE 0x1a0
+#define MSR_IA32_MTRRCAP 0xfe
+#define MSR_IA32_MTRR_DEF_TYPE 0x2ff
+#define MSR_IA32_SYSENTER_CS 0x174
+#define MSR_IA32_SYSENTER_ESP 0x175
+#define MSR_IA32_SYSENTER_EIP 0x176
+#define MSR_FS_BASE 0xc0000100
+#define MSR_GS_BASE 0xc0000101
+#define APIC_BASE_ENABLE BIT(11)
+#define GP_ERROR 0
+
+static u64 msr_value(struct vcpu *v)
+{
+	return (v->gprs.rdx << 32) | (u32)v->gprs.rax;
+}
+
+static int msr_fault(struct vcpu *v, const char *op, u32 msr)
+{
+	kprintf("vmx: vcpu %u: %s of MSR 0x%x refused: #GP to the guest\n", v->id, op, msr);
+	vcpu_inject_exception(v, X86_TRAP_GP, true, GP_ERROR);
+	return 1;
+}
+
+/* The guest's value of msr, or false when the guest may not read it. */
+static bool guest_rdmsr(u32 msr, u64 *val)
+{
+	switch (msr) {
+	case MSR_EFER: *val = vmcs_read64(GUEST_IA32_EFER); return true;
+	case MSR_IA32_PAT: *val = vmcs_read64(GUEST_IA32_PAT); return true;
+	case MSR_IA32_TSC: *val = rdtsc(); return true;
+	case MSR_IA32_SYSENTER_CS: *val = vmcs_read32(GUEST_SYSENTER_CS); return true;
+	case MSR_IA32_SYSENTER_ESP: *val = vmcs_readnat(GUEST_SYSENTER_ESP); return true;
+	case MSR_IA32_SYSENTER_EIP: *val = vmcs_readnat(GUEST_SYSENTER_EIP); return true;
+	case MSR_FS_BASE: *val = vmcs_readnat(GUEST_FS_BASE); return true;
+	case MSR_GS_BASE: *val = vmcs_readnat(GUEST_GS_BASE); return true;
+	/* Read-only views of the host's platform MSRs. */
+	case MSR_IA32_APIC_BASE:
+	case MSR_IA32_MISC_ENABLE:
+	case MSR_IA32_MTRRCAP:
+	case MSR_IA32_MTRR_DEF_TYPE:
+		return rdmsr_safe(msr, val) == 0;
+	default:
+		return false;
+	}
+}
+
+static bool guest_wrmsr(struct vcpu *v, u32 msr, u64 val)
+{
+	u64 cur;
+
+	switch (msr) {
+	case MSR_EFER:
+		/* LMA is the CPU's to set (SDM Vol. 3A 10.8.5); keep the current one. */
+		cur = vmcs_read64(GUEST_IA32_EFER);
+		return vmcs_write64(GUEST_IA32_EFER, (val & ~EFER_LMA) | (cur & EFER_LMA));
+	case MSR_IA32_PAT: return vmcs_write64(GUEST_IA32_PAT, val);
+	case MSR_IA32_SYSENTER_CS: return vmcs_write32(GUEST_SYSENTER_CS, (u32)val);
+	case MSR_IA32_SYSENTER_ESP: return vmcs_writenat(GUEST_SYSENTER_ESP, val);
+	case MSR_IA32_SYSENTER_EIP: return vmcs_writenat(GUEST_SYSENTER_EIP, val);
+	case MSR_FS_BASE: return vmcs_writenat(GUEST_FS_BASE, val);
+	case MSR_GS_BASE: return vmcs_writenat(GUEST_GS_BASE, val);
+	case MSR_IA32_APIC_BASE:
+		/* Writing back what it read is harmless; disabling or moving it is not. */
+		return rdmsr_safe(msr, &cur) == 0 && val == cur;
+	default:
+		return false;
+	}
+}
+
+int handle_rdmsr(struct vcpu *v)
+{
+	u32 msr = (u32)v->gprs.rcx;
+	u64 val;
+
+	if (!guest_rdmsr(msr, &val))
+		return msr_fault(v, "RDMSR", msr);
+	v->gprs.rax = (u32)val;
+	v->gprs.rdx = val >> 32;
+	vcpu_skip_instruction(v);
+	return 1;
+}
+
+int handle_wrmsr(struct vcpu *v)
+{
+	u32 msr = (u32)v->gprs.rcx;
+
+	if (!guest_wrmsr(v, msr, msr_value(v)))
+		return msr_fault(v, "WRMSR", msr);
+	vcpu_skip_instruction(v);
+	return 1;
+}

@@ -1,0 +1,181 @@
+/*
+ * vcpu_run(): requests, VM entry, exit dispatch, until an exit the VMM
+ * must see.  A failed entry runs the pre-entry checker (vmx/check.c) so the
+ * report names the bad field; the checker also runs before every first
+ * entry, since Bochs lets some invalid states through (bochs.md).
+ */
+#include <stdarg.h>
+
+#include "arch/x86/cpu.h"
+#include "arch/x86/gprs_offsets.h"
+#include "ept/mmu.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "vmx/check.h"
+#include "vmx/vcpu_internal.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx.h"
+#include "vmx/vmx_insn.h"
+
+_Static_assert(__builtin_offsetof(struct guest_gprs, rdi) == GPRS_RDI, "entry.S offsets");
+_Static_assert(__builtin_offsetof(struct guest_gprs, r15) == GPRS_R15, "entry.S offsets");
+_Static_assert(__builtin_offsetof(struct guest_gprs, cr2) == GPRS_CR2, "entry.S offsets");
+
+#define PREEMPT_TIMER_MAX 0xffffffffULL
+#define MAXPHYADDR_LEAF 0x80000008
+
+int vmx_enter_guest(struct guest_gprs *regs, int launched);
+
+static u64 vmcs_reader_read(const struct vmcs_reader *r, enum vmcs_field f)
+{
+	return __vmcs_read(f);
+}
+
+static const struct vmcs_reader vmread_reader = { .read = vmcs_reader_read };
+
+static unsigned int host_maxphyaddr(void)
+{
+	return cpuid(MAXPHYADDR_LEAF).eax & 0xff;
+}
+
+int vcpu_internal_error(struct vcpu *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(v->exit.internal.msg, sizeof(v->exit.internal.msg), fmt, ap);
+	va_end(ap);
+	v->exit.reason = VCPU_EXIT_INTERNAL_ERROR;
+	v->dead = true;
+	kprintf("vmx: vcpu %u: internal error: %s\n", v->id, v->exit.internal.msg);
+	vcpu_dump(v);
+	return 0;
+}
+
+/* End the VM on a failed entry: VM-instruction error or exit reason, and the checker's verdict. */
+static void vcpu_fail_entry(struct vcpu *v, u32 hardware_reason, u32 insn_error)
+{
+	struct vmx_check_failure f = { .field = ~0u };
+
+	v->exit.reason = VCPU_EXIT_FAIL_ENTRY;
+	v->exit.fail_entry.hardware_reason = hardware_reason;
+	v->exit.fail_entry.insn_error = insn_error;
+	if (insn_error)
+		kprintf("vmx: vcpu %u: VM entry failed: VM-instruction error %u (%s)\n", v->id,
+			insn_error, vmx_insn_error_name(insn_error));
+	else
+		kprintf("vmx: vcpu %u: VM entry failed: exit reason 0x%x (%s), qualification 0x%llx\n",
+			v->id, hardware_reason,
+			exit_reason_name(hardware_reason & EXIT_REASON_BASIC_MASK),
+			vmcs_readnat(EXIT_QUALIFICATION));
+	if (vmx_check_vmentry(&vmread_reader, &vmx_caps, host_maxphyaddr(), &f) < 0)
+		vmx_check_print(&f);
+	else
+		kprintf("vmx: the pre-entry checker finds no bad field\n");
+	v->exit.fail_entry.field = f.field;
+	v->exit.fail_entry.value = f.value;
+	v->exit.fail_entry.rule = f.rule;
+	v->dead = true;
+}
+
+/* Requests from the MMU (include/kvm/kvm.h), handled before every entry. */
+static int vcpu_handle_requests(struct vcpu *v)
+{
+	int err;
+
+	if (v->requests & (1UL << KVM_REQ_MMU_RELOAD)) {
+		hpa_t old = v->root_hpa;
+
+		v->requests &= ~(1UL << KVM_REQ_MMU_RELOAD);
+		err = kvm_mmu_load(v->kvm, v->as_id, &v->root_hpa);
+		if (err) {
+			vcpu_internal_error(v, "no memory for a new EPT root (%d)", err);
+			return -ENOMEM;
+		}
+		ept_flush_eptp(v->kvm, v->eptp);
+		kvm_mmu_unload(v->kvm, old);
+		v->eptp = ept_make_eptp(v->root_hpa, false);
+		vmcs_write64(EPT_POINTER, v->eptp);
+	}
+	if (v->requests & (1UL << KVM_REQ_TLB_FLUSH)) {
+		v->requests &= ~(1UL << KVM_REQ_TLB_FLUSH);
+		ept_flush_eptp(v->kvm, v->eptp);
+	}
+	return 0;
+}
+
+static void vcpu_set_budget(u64 budget)
+{
+	u64 ticks = budget ? budget >> VMX_MISC_PREEMPT_RATE(vmx_caps.misc) : PREEMPT_TIMER_MAX;
+
+	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, (u32)MIN(MAX(ticks, 1), PREEMPT_TIMER_MAX));
+}
+
+/* Complete an MMIO read or port IN with the data the VMM put in v->exit. */
+static void vcpu_complete_pending(struct vcpu *v)
+{
+	if (v->mmio_read_pending) {
+		mmio_complete_read(&v->mmio_insn, &v->gprs, v->exit.mmio.data);
+		vmcs_writenat(GUEST_RIP, vmcs_readnat(GUEST_RIP) + v->mmio_insn.len);
+	}
+	if (v->io_in_pending) {
+		u64 mask = v->exit.io.size == 4 ? 0xffffffffULL : (1ULL << (8 * v->exit.io.size)) - 1;
+
+		/* IN to EAX zero-extends to RAX; AL and AX keep the rest (SDM Vol. 2A, IN). */
+		if (v->exit.io.size == 4)
+			v->gprs.rax = v->exit.io.data;
+		else
+			v->gprs.rax = (v->gprs.rax & ~mask) | (v->exit.io.data & mask);
+	}
+	v->mmio_read_pending = false;
+	v->io_in_pending = false;
+}
+
+/* Enter once; 1 after a VM exit, 0 when the entry failed (v->exit filled). */
+static int vcpu_enter(struct vcpu *v)
+{
+	struct vmx_check_failure f;
+	int st;
+
+	if (!v->launched && vmx_check_vmentry(&vmread_reader, &vmx_caps, host_maxphyaddr(), &f) < 0) {
+		kprintf("vmx: vcpu %u: refusing the first entry\n", v->id);
+		vcpu_fail_entry(v, 0, 0);
+		return 0;
+	}
+	st = vmx_enter_guest(&v->gprs, v->launched);
+	if (st) {
+		vcpu_fail_entry(v, 0, st == VMX_FAIL_VALID ? vmcs_read32(VM_INSTRUCTION_ERROR) : 0);
+		return 0;
+	}
+	v->launched = true;
+	v->entries++;
+	return 1;
+}
+
+int vcpu_run(struct vcpu *v, u64 budget)
+{
+	if (v->dead)
+		return -EINVAL;
+	vcpu_load(v);
+	vcpu_complete_pending(v);
+	v->exit.reason = VCPU_EXIT_NONE;
+	for (;;) {
+		u32 reason;
+
+		if (vcpu_handle_requests(v) < 0)
+			return 0;
+		vcpu_set_budget(budget);
+		if (!vcpu_enter(v))
+			return 0;
+		reason = vmcs_read32(VM_EXIT_REASON);
+		if (reason & EXIT_REASON_FAILED_VMENTRY) {
+			vcpu_fail_entry(v, reason, 0);
+			return 0;
+		}
+		reason &= EXIT_REASON_BASIC_MASK;
+		if (reason < EXIT_REASON_MAX)
+			v->exit_count[reason]++;
+		if (!vmx_handle_exit(v, reason))
+			return 0;
+	}
+}

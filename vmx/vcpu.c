@@ -1,0 +1,220 @@
+/*
+ * vCPU creation and register access.  A vCPU's VMCS is made current
+ * (VMPTRLD) whenever it is touched; one CPU runs every vCPU for now.
+ */
+#include "arch/memory.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/desc.h"
+#include "arch/x86/msr.h"
+#include "ept/mmu.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/kmalloc.h"
+#include "vmx/controls.h"
+#include "vmx/vcpu.h"
+#include "vmx/vcpu_internal.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx.h"
+
+#define MSR_IA32_PAT 0x277
+#define MSR_FS_BASE 0xc0000100
+#define MSR_GS_BASE 0xc0000101
+#define PAT_POWER_ON 0x0007040600070406ULL	/* SDM Vol. 3A 12.12.4 */
+#define DR7_POWER_ON 0x400
+#define RFLAGS_FIXED BIT(1)
+#define RESET_CS_SELECTOR 0xf000
+#define RESET_CS_BASE 0xffff0000
+#define RESET_RIP 0xfff0
+#define REAL_MODE_LIMIT 0xffff
+/* Access rights after reset (SDM Vol. 3A 10.1.1, Table 10-1), VMX format. */
+#define AR_CODE_RESET (SEG_TYPE_CODE_XR_ACCESSED | VMX_AR_S | VMX_AR_P)
+#define AR_DATA_RESET (SEG_TYPE_DATA_RW_ACCESSED | VMX_AR_S | VMX_AR_P)
+#define AR_LDT_RESET (SEG_TYPE_LDT | VMX_AR_P)
+#define AR_TSS_RESET (SEG_TYPE_TSS_BUSY | VMX_AR_P)
+
+extern char vmx_exit_entry[];
+static struct vmcs *current_vmcs;
+static struct vmx_controls controls;
+static bool controls_ready;
+
+void vcpu_load(struct vcpu *v)
+{
+	if (current_vmcs == v->vmcs)
+		return;
+	vmcs_load(v->vmcs);
+	current_vmcs = v->vmcs;
+}
+
+static void vcpu_unload_vmcs(struct vcpu *v)
+{
+	vmcs_clear(v->vmcs);
+	if (current_vmcs == v->vmcs)
+		current_vmcs = NULL;
+}
+
+static bool vmcs_setup_controls(struct vcpu *v)
+{
+	bool ok = true;
+
+	ok &= vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, controls.pin);
+	ok &= vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, controls.proc);
+	ok &= vmcs_write32(SECONDARY_VM_EXEC_CONTROL, controls.proc2);
+	ok &= vmcs_write32(VM_EXIT_CONTROLS, controls.exit);
+	ok &= vmcs_write32(VM_ENTRY_CONTROLS, controls.entry);
+	ok &= vmcs_write32(EXCEPTION_BITMAP, 0);
+	ok &= vmcs_write32(CR3_TARGET_COUNT, 0);
+	ok &= vmcs_write16(VIRTUAL_PROCESSOR_ID, v->vpid);
+	ok &= vmcs_write64(EPT_POINTER, v->eptp);
+	ok &= vmcs_write64(VMCS_LINK_POINTER, VMCS_LINK_POINTER_NONE);
+	/* The guest may not clear the bits VMX operation fixes (SDM Vol. 3D A.7, A.8). */
+	ok &= vmcs_writenat(CR0_GUEST_HOST_MASK, vcpu_cr0_fixed_mask());
+	ok &= vmcs_writenat(CR4_GUEST_HOST_MASK, vcpu_cr4_fixed_mask());
+	return ok;
+}
+
+/* The state VM exits return to (SDM Vol. 3C 28.5 "Loading Host State"). */
+static bool vmcs_setup_host(void)
+{
+	struct desc_ptr gdtr, idtr;
+	bool ok = true;
+
+	__asm__ __volatile__("sgdt %0; sidt %1" : "=m"(gdtr), "=m"(idtr));
+	ok &= vmcs_writenat(HOST_CR0, read_cr0());
+	ok &= vmcs_writenat(HOST_CR3, read_cr3());
+	ok &= vmcs_writenat(HOST_CR4, read_cr4());
+	ok &= vmcs_write16(HOST_CS_SELECTOR, GDT_KERNEL_CS);
+	ok &= vmcs_write16(HOST_SS_SELECTOR, GDT_KERNEL_DS);
+	ok &= vmcs_write16(HOST_DS_SELECTOR, GDT_KERNEL_DS);
+	ok &= vmcs_write16(HOST_ES_SELECTOR, GDT_KERNEL_DS);
+	ok &= vmcs_write16(HOST_FS_SELECTOR, 0);
+	ok &= vmcs_write16(HOST_GS_SELECTOR, 0);
+	ok &= vmcs_write16(HOST_TR_SELECTOR, GDT_TSS);
+	ok &= vmcs_writenat(HOST_FS_BASE, rdmsr(MSR_FS_BASE));
+	ok &= vmcs_writenat(HOST_GS_BASE, rdmsr(MSR_GS_BASE));
+	ok &= vmcs_writenat(HOST_TR_BASE, (u64)gdt_this_cpu_tss());
+	ok &= vmcs_writenat(HOST_GDTR_BASE, gdtr.base);
+	ok &= vmcs_writenat(HOST_IDTR_BASE, idtr.base);
+	ok &= vmcs_write32(HOST_IA32_SYSENTER_CS, 0);
+	ok &= vmcs_writenat(HOST_IA32_SYSENTER_ESP, 0);
+	ok &= vmcs_writenat(HOST_IA32_SYSENTER_EIP, 0);
+	ok &= vmcs_write64(HOST_IA32_EFER, rdmsr(MSR_EFER));
+	ok &= vmcs_write64(HOST_IA32_PAT, rdmsr(MSR_IA32_PAT));
+	ok &= vmcs_writenat(HOST_RIP, (u64)vmx_exit_entry);
+	return ok;
+}
+
+static struct vcpu_segment seg(u16 sel, u64 base, u32 limit, u32 ar)
+{
+	return (struct vcpu_segment){ .base = base, .limit = limit, .selector = sel, .ar = ar };
+}
+
+/* The architectural state after RESET (SDM Vol. 3A 10.1.1, Table 10-1). */
+static bool vcpu_reset(struct vcpu *v)
+{
+	struct vcpu_sregs s = {
+		.cs = seg(RESET_CS_SELECTOR, RESET_CS_BASE, REAL_MODE_LIMIT, AR_CODE_RESET),
+		.ds = seg(0, 0, REAL_MODE_LIMIT, AR_DATA_RESET),
+		.ldt = seg(0, 0, REAL_MODE_LIMIT, AR_LDT_RESET),
+		.tr = seg(0, 0, REAL_MODE_LIMIT, AR_TSS_RESET),
+		.gdt = { 0, REAL_MODE_LIMIT },
+		.idt = { 0, REAL_MODE_LIMIT },
+		.cr0 = X86_CR0_ET,
+	};
+	struct vcpu_regs r = { .rip = RESET_RIP, .rflags = RFLAGS_FIXED };
+	bool ok = true;
+
+	s.es = s.fs = s.gs = s.ss = s.ds;
+	vcpu_set_sregs(v, &s);
+	vcpu_set_regs(v, &r);
+	ok &= vmcs_writenat(GUEST_DR7, DR7_POWER_ON);
+	ok &= vmcs_write64(GUEST_IA32_PAT, PAT_POWER_ON);
+	ok &= vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
+	ok &= vmcs_write32(GUEST_SYSENTER_CS, 0);
+	ok &= vmcs_writenat(GUEST_SYSENTER_ESP, 0);
+	ok &= vmcs_writenat(GUEST_SYSENTER_EIP, 0);
+	ok &= vmcs_write32(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+	ok &= vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, 0);
+	ok &= vmcs_writenat(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	ok &= vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
+	return ok;
+}
+
+static int vcpu_setup_vmcs(struct vcpu *v)
+{
+	int err;
+
+	if (!controls_ready) {
+		err = vmx_controls_compute(&vmx_caps, &controls);
+		if (err)
+			return err;
+		controls_ready = true;
+	}
+	err = kvm_mmu_load(v->kvm, v->as_id, &v->root_hpa);
+	if (err)
+		return err;
+	v->eptp = ept_make_eptp(v->root_hpa, false);
+	if (vmcs_clear(v->vmcs) || vmcs_load(v->vmcs))
+		return -EIO;
+	current_vmcs = v->vmcs;
+	if (!vmcs_setup_controls(v) || !vmcs_setup_host() || !vcpu_reset(v))
+		return -EIO;
+	return 0;
+}
+
+int vcpu_create(struct kvm *kvm, unsigned int id, struct vcpu **out)
+{
+	struct vcpu *v;
+	int err;
+
+	if (!vmx_cpu_enabled())
+		return -ENODEV;
+	v = kzalloc(sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	v->kvm = kvm;
+	v->id = id;
+	v->vpid = vcpu_alloc_vpid();
+	v->root_hpa = INVALID_HPA;
+	v->vmcs = vmcs_alloc();
+	err = v->vmcs ? vcpu_setup_vmcs(v) : -ENOMEM;
+	if (err) {
+		vcpu_destroy(v);
+		return err;
+	}
+	vcpu_register(kvm, v);
+	*out = v;
+	return 0;
+}
+
+void vcpu_destroy(struct vcpu *v)
+{
+	if (!v)
+		return;
+	vcpu_unregister(v->kvm, v);
+	if (v->root_hpa != INVALID_HPA)
+		kvm_mmu_unload(v->kvm, v->root_hpa);
+	if (v->vmcs) {
+		vcpu_unload_vmcs(v);
+		vmcs_free(v->vmcs);
+	}
+	kfree(v);
+}
+
+void vcpu_get_regs(struct vcpu *v, struct vcpu_regs *r)
+{
+	vcpu_load(v);
+	r->gprs = v->gprs;
+	r->rsp = vmcs_readnat(GUEST_RSP);
+	r->rip = vmcs_readnat(GUEST_RIP);
+	r->rflags = vmcs_readnat(GUEST_RFLAGS);
+}
+
+void vcpu_set_regs(struct vcpu *v, const struct vcpu_regs *r)
+{
+	vcpu_load(v);
+	v->gprs = r->gprs;
+	vmcs_writenat(GUEST_RSP, r->rsp);
+	vmcs_writenat(GUEST_RIP, r->rip);
+	vmcs_writenat(GUEST_RFLAGS, r->rflags | RFLAGS_FIXED);
+}
