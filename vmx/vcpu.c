@@ -218,3 +218,9 @@ void vcpu_set_regs(struct vcpu *v, const struct vcpu_regs *r)
 	vmcs_writenat(GUEST_RIP, r->rip);
 	vmcs_writenat(GUEST_RFLAGS, r->rflags | RFLAGS_FIXED);
 }
+
+bool vcpu_debug_vmcs_write(struct vcpu *v, unsigned int field, u64 value)
+{
+	vcpu_load(v);
+	return __vmcs_write(field, value);
+}

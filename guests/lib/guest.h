@@ -51,3 +51,23 @@ static inline void guest_cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t
 
 /* The guest's entry point, called by the start code; returning means GUEST_DONE. */
 void guest_main(void);
+
+/* Exceptions (guests/lib/idt.c): route vectors 0-31, and the fixup state. */
+void guest_idt_install(void);
+extern volatile uint64_t guest_fixup_rip;
+extern volatile int guest_fault_vector;
+
+/*
+ * Run one instruction (asm text, operands as for asm) that may fault: the
+ * vector it raised, or -1.  Needs guest_idt_install().
+ */
+#define GUEST_SAFE(insn, ...)                                                     \
+	({                                                                        \
+		guest_fault_vector = -1;                                          \
+		__asm__ __volatile__("leaq 1f(%%rip), %%r11\n\t"                  \
+				     "movq %%r11, guest_fixup_rip(%%rip)\n\t"     \
+				     insn "\n1:\n\t"                              \
+				     "movq $0, guest_fixup_rip(%%rip)"            \
+				     __VA_ARGS__);                                \
+		guest_fault_vector;                                               \
+	})

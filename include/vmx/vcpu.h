@@ -98,6 +98,7 @@ struct vcpu {
 	struct mmio_insn mmio_insn;
 	struct vcpu_exit exit;
 	u64 exit_count[EXIT_REASON_MAX];
+	bool debug_skip_precheck;	/* tests: let the CPU's own entry checks fail */
 	u64 entries;
 };
 
@@ -129,3 +130,9 @@ void vcpu_dump(struct vcpu *v);
 int vcpu_read_guest(struct vcpu *v, u64 gpa, void *buf, u64 len);
 /* Translate a guest-linear address with the guest's paging: 0 or -EFAULT. */
 int vcpu_gva_to_gpa(struct vcpu *v, u64 gva, u64 *gpa);
+
+/*
+ * For tests of the entry checks only: write one VMCS field of v directly
+ * (false if VMWRITE failed).  Nothing else may reach the VMCS this way.
+ */
+bool vcpu_debug_vmcs_write(struct vcpu *v, unsigned int field, u64 value);

@@ -1,0 +1,40 @@
+/*
+ * hostile: instructions a guest must not be able to use against the
+ * hypervisor.  VMX instructions raise #UD (the guest's CPU has no VMX), an
+ * unknown MSR and an attempt to disable the local APIC raise #GP.  Each
+ * vector is reported with GUEST_SYNC2(stage, vector).
+ */
+#include "guest.h"
+
+#define MSR_APIC_BASE 0x1b
+#define APIC_BASE_ENABLE (1ULL << 11)
+#define MSR_NONEXISTENT 0x12345678
+
+static int rdmsr_safe(uint32_t msr, uint64_t *val)
+{
+	uint32_t lo = 0, hi = 0;
+	int vec = GUEST_SAFE("rdmsr", : "=a"(lo), "=d"(hi) : "c"(msr) : "r11", "memory");
+
+	*val = ((uint64_t)hi << 32) | lo;
+	return vec;
+}
+
+static int wrmsr_safe(uint32_t msr, uint64_t val)
+{
+	return GUEST_SAFE("wrmsr", : : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+			  : "r11", "memory");
+}
+
+void guest_main(void)
+{
+	uint64_t desc[2] = { 0, 0 }, apic = 0, zero = 0;
+
+	guest_idt_install();
+	GUEST_SYNC2(1, GUEST_SAFE("vmcall", : : : "r11", "memory"));
+	GUEST_SYNC2(2, GUEST_SAFE("vmxon %0", : : "m"(zero) : "r11", "memory"));
+	GUEST_SYNC2(3, GUEST_SAFE("invept %0, %1", : : "m"(desc), "r"(1ULL) : "r11", "memory"));
+	GUEST_SYNC2(4, rdmsr_safe(MSR_NONEXISTENT, &apic));
+	GUEST_ASSERT(rdmsr_safe(MSR_APIC_BASE, &apic) == -1);
+	GUEST_SYNC2(5, wrmsr_safe(MSR_APIC_BASE, apic & ~APIC_BASE_ENABLE));
+	GUEST_SYNC2(6, wrmsr_safe(MSR_APIC_BASE, apic));
+}

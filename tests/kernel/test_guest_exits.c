@@ -1,0 +1,193 @@
+/*
+ * Exits the VMM sees: MMIO of every width with its data, a write to a
+ * READONLY slot, a triple fault that ends only its VM, a corrupted
+ * guest-state field named by the entry checker, and a hostile guest.
+ */
+#include "arch/x86/msr.h"
+#include "arch/x86/trap.h"
+#include "ktest_vmx.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "vmx/vmcs_fields.h"
+
+#define MMIO_GPA 0xc0000000ULL
+#define RO_GPA 0x1000000ULL
+#define RO_CONTENT 0x5a5a5a5a
+
+struct mmio_step {
+	u64 gpa;
+	u32 len;
+	bool write;
+	u64 data;	/* written by the guest, or supplied for its read */
+};
+
+static const struct mmio_step mmio_steps[] = {
+	{ MMIO_GPA + 0x0, 4, true, 0x11223344 },
+	{ MMIO_GPA + 0x1, 1, true, 0x55 },
+	{ MMIO_GPA + 0x2, 2, true, 0xbeef },
+	{ MMIO_GPA + 0x8, 8, true, 0x0123456789abcdefULL },
+	{ MMIO_GPA + 0x10, 4, false, 0xcafef00d },
+	{ MMIO_GPA + 0x11, 1, false, 0x7e },
+	{ MMIO_GPA + 0x12, 2, false, 0x1234 },
+	{ MMIO_GPA + 0x18, 8, false, 0xfedcba9876543210ULL },
+};
+
+KTEST(test_guest_mmio, "guest.mmio")
+{
+	struct vcpu *v;
+	struct ucall uc;
+	struct vm *vm = ktest_guest64(t, "mmio", MiB(4), &v);
+	unsigned int syncs = 0;
+
+	if (!vm)
+		return;
+	for (unsigned int i = 0; i < ARRAY_SIZE(mmio_steps); i++) {
+		const struct mmio_step *s = &mmio_steps[i];
+		int cmd = vmm_run(v, 0, &uc);
+
+		if (cmd == UCALL_SYNC) {	/* the value of the previous read */
+			KT_ASSERT_EQ(t, uc.args[1], mmio_steps[i - 1].data);
+			syncs++;
+			cmd = vmm_run(v, 0, &uc);
+		}
+		KT_ASSERT(t, cmd == 0 && v->exit.reason == VCPU_EXIT_MMIO,
+			  "step %u: expected an MMIO exit, saw ucall %d / %s", i, cmd,
+			  ktest_exit_name(v));
+		KT_ASSERT(t, v->exit.mmio.gpa == s->gpa && v->exit.mmio.len == s->len &&
+				     v->exit.mmio.is_write == s->write,
+			  "step %u: expected %s of %u bytes at 0x%llx, saw %s of %u at 0x%llx", i,
+			  s->write ? "write" : "read", s->len, s->gpa,
+			  v->exit.mmio.is_write ? "write" : "read", v->exit.mmio.len,
+			  v->exit.mmio.gpa);
+		if (s->write)
+			KT_ASSERT_EQ(t, v->exit.mmio.data, s->data);
+		else
+			v->exit.mmio.data = s->data;
+	}
+	KT_ASSERT(t, vmm_run(v, 0, &uc) == UCALL_SYNC && uc.args[1] == mmio_steps[7].data,
+		  "expected the last read to return 0x%llx, saw 0x%llx", mmio_steps[7].data,
+		  (u64)uc.args[1]);
+	KT_ASSERT(t, syncs == 3, "expected three earlier reads reported, saw %u", syncs);
+	KT_ASSERT(t, vmm_run(v, 0, &uc) == UCALL_DONE, "expected DONE");
+	vm_destroy(vm);
+}
+
+KTEST(test_guest_readonly, "guest.readonly")
+{
+	struct vcpu *v;
+	struct ucall uc;
+	struct vm *vm = ktest_guest64(t, "readonly", MiB(4), &v);
+	hva_t ro;
+	int err;
+
+	if (!vm)
+		return;
+	err = vm_add_memory(vm, 1, RO_GPA, KiB(64), KVM_MEM_READONLY, &ro);
+	KT_ASSERT(t, err == 0, "expected a READONLY slot, saw %d", err);
+	*(u32 *)ro = RO_CONTENT;
+	KT_ASSERT(t, vmm_run(v, 0, &uc) == UCALL_SYNC && uc.args[1] == RO_CONTENT,
+		  "expected the guest to read 0x%x, saw 0x%llx", RO_CONTENT, (u64)uc.args[1]);
+	KT_ASSERT(t, vmm_run(v, 0, &uc) == 0 && v->exit.reason == VCPU_EXIT_MMIO &&
+			     v->exit.mmio.is_write && v->exit.mmio.gpa == RO_GPA &&
+			     v->exit.mmio.data == 0xdeadbeef,
+		  "expected an MMIO write of 0xdeadbeef at 0x%llx, saw %s", RO_GPA,
+		  ktest_exit_name(v));
+	KT_ASSERT(t, vmm_run(v, 0, &uc) == UCALL_SYNC && uc.args[1] == RO_CONTENT,
+		  "expected the memory unchanged (0x%x), saw 0x%llx", RO_CONTENT, (u64)uc.args[1]);
+	KT_ASSERT_EQ(t, *(u32 *)ro, RO_CONTENT);
+	vm_destroy(vm);
+}
+
+KTEST(test_guest_triple_fault, "guest.triple-fault")
+{
+	struct vcpu *v, *v2;
+	struct ucall uc;
+	struct vm *vm = ktest_guest64(t, "triple", MiB(4), &v), *vm2;
+	int cmd;
+
+	if (!vm)
+		return;
+	cmd = vmm_run(v, 0, &uc);
+	KT_ASSERT(t, cmd == 0 && v->exit.reason == VCPU_EXIT_SHUTDOWN,
+		  "expected SHUTDOWN, saw ucall %d / %s", cmd, ktest_exit_name(v));
+	KT_ASSERT(t, vcpu_run(v, 0) == -EINVAL, "expected the dead VM to refuse to run");
+	vm_destroy(vm);
+	/* The hypervisor goes on: the next VM runs. */
+	vm2 = ktest_guest64(t, "hello64", MiB(4), &v2);
+	if (!vm2)
+		return;
+	KT_ASSERT(t, vmm_run(v2, 0, &uc) == UCALL_SYNC, "expected the next VM to run");
+	vm_destroy(vm2);
+}
+
+/* One corrupted guest-state field per class of entry check the checker implements. */
+struct bad_state {
+	unsigned int field;
+	u64 value;
+};
+
+static const struct bad_state bad_states[] = {
+	{ GUEST_CS_AR_BYTES, 0xa09a },		/* segments: CS type 10, not accessed */
+	{ GUEST_CR0, 0x80000000 },		/* control registers: PG without PE */
+	{ GUEST_RFLAGS, 0 },			/* RFLAGS bit 1 clear */
+	{ GUEST_ACTIVITY_STATE, 7 },		/* non-register state: no such activity */
+	{ VMCS_LINK_POINTER, 0x1234 },		/* VMCS link pointer not ~0 and unaligned */
+	{ GUEST_GDTR_LIMIT, 0x10000 },		/* descriptor tables: limit above 16 bits */
+};
+
+/*
+ * Each bad state is tried twice: refused by our checker before VMLAUNCH,
+ * and (checker skipped) failed by the CPU itself, a VM-entry failure exit
+ * (SDM Vol. 3C 27.8) that the checker then explains.
+ */
+KTEST(test_guest_bad_state, "guest.bad-state")
+{
+	for (unsigned int i = 0; i < 2 * ARRAY_SIZE(bad_states); i++) {
+		const struct bad_state *b = &bad_states[i / 2];
+		bool by_cpu = i & 1;
+		struct vcpu *v;
+		struct vm *vm = ktest_guest64(t, "hello64", MiB(4), &v);
+
+		if (!vm)
+			return;
+		KT_ASSERT(t, vcpu_debug_vmcs_write(v, b->field, b->value),
+			  "expected to corrupt %s", vmcs_field_name(b->field));
+		v->debug_skip_precheck = by_cpu;
+		vcpu_run(v, 0);
+		KT_ASSERT(t, !by_cpu || v->exit.fail_entry.hardware_reason ||
+				     v->exit.fail_entry.insn_error,
+			  "%s: expected the CPU itself to fail the entry", vmcs_field_name(b->field));
+		KT_ASSERT(t, v->exit.reason == VCPU_EXIT_FAIL_ENTRY,
+			  "%s = 0x%llx: expected FAIL_ENTRY, saw %s", vmcs_field_name(b->field),
+			  b->value, ktest_exit_name(v));
+		KT_ASSERT(t, v->exit.fail_entry.field == b->field,
+			  "expected the checker to name %s, saw %s", vmcs_field_name(b->field),
+			  vmcs_field_name(v->exit.fail_entry.field));
+		vm_destroy(vm);
+	}
+}
+
+KTEST(test_guest_hostile, "guest.hostile")
+{
+	static const int expect[] = { X86_TRAP_UD, X86_TRAP_UD, X86_TRAP_UD, X86_TRAP_GP,
+				      X86_TRAP_GP, -1 };
+	struct vcpu *v;
+	struct ucall uc;
+	struct vm *vm = ktest_guest64(t, "hostile", MiB(4), &v);
+	u64 apic_before = rdmsr(MSR_IA32_APIC_BASE);
+
+	if (!vm)
+		return;
+	for (unsigned int i = 0; i < ARRAY_SIZE(expect); i++) {
+		int cmd = vmm_run(v, 0, &uc);
+
+		KT_ASSERT(t, cmd == UCALL_SYNC && uc.args[0] == i + 1,
+			  "expected SYNC %u, saw ucall %d (%s) %s", i + 1, cmd, ktest_exit_name(v),
+			  cmd == UCALL_ABORT ? uc.buffer : "");
+		KT_ASSERT(t, (int)uc.args[1] == expect[i], "stage %u: expected vector %d, saw %d",
+			  i + 1, expect[i], (int)uc.args[1]);
+	}
+	KT_ASSERT(t, vmm_run(v, 0, &uc) == UCALL_DONE, "expected DONE");
+	KT_ASSERT_EQ(t, rdmsr(MSR_IA32_APIC_BASE), apic_before);
+	vm_destroy(vm);
+}
