@@ -76,8 +76,12 @@ void kvm_mmu_slot_apply_flags(struct kvm *kvm, const struct kvm_memory_slot *old
 		/* Large leaves stay, read-only: the next write splits them. */
 		flush = kvm_tdp_mmu_wrprot_slot(kvm, new);
 	} else {
-		/* Zap, so that the pages fault back in as large as allowed. */
-		flush = kvm_mmu_zap_memslot(kvm, new);
+		/*
+		 * Zap, so that the pages fault back in as large as allowed.  A
+		 * walk of the tables costs what is mapped; the slot's rmaps
+		 * (kvm_mmu_zap_memslot()) would cost a look at every page.
+		 */
+		flush = kvm_tdp_mmu_zap_leafs(kvm, new->as_id, new->base_gfn, memslot_end(new));
 	}
 	if (flush) {
 		kvm_flush_remote_tlbs(kvm);

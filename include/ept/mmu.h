@@ -95,7 +95,10 @@ bool kvm_tdp_mmu_zap_leafs(struct kvm *kvm, u16 as_id, gfn_t start, gfn_t end);
  */
 bool tdp_mmu_zap_range(struct kvm *kvm, struct kvm_mmu_root *root, gfn_t start, gfn_t end);
 
-/* Zap the leaves recorded in slot's rmaps (KVM's per-slot zap). */
+/*
+ * Zap the leaves recorded in slot's rmaps (KVM's per-slot zap): it looks
+ * at every page of the slot, mapped or not; kept to measure against.
+ */
 bool kvm_mmu_zap_memslot(struct kvm *kvm, const struct kvm_memory_slot *slot);
 
 /*
