@@ -38,7 +38,8 @@ KLDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 \
 
 # ---- test and demo guests (guests/), embedded in the kernel image ----------
 
-GUEST_NAMES := $(patsubst guests/%.c,%,$(wildcard guests/*.c))
+GUEST_C_NAMES := $(patsubst guests/%.c,%,$(wildcard guests/*.c))
+GUEST_NAMES := $(GUEST_C_NAMES) $(patsubst guests/real/%.S,%,$(wildcard guests/real/*.S))
 GUEST_LIB := $(wildcard guests/lib/*.c guests/lib/*.S)
 GCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
 	-mno-red-zone -mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
@@ -53,6 +54,13 @@ $(BUILD)/guests/%.elf: guests/%.c $(GUEST_LIB) guests/guest.ld
 
 $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 	$(Q)objcopy -O binary $< $@
+
+# Real-mode guests: 16-bit code linked at GUEST_REAL_LOAD_GPA (0x8000).
+$(BUILD)/guests/%.bin: guests/real/%.S
+	@echo "  GUEST16 $@"
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -m32 -c -Wa,--noexecstack -o $(BUILD)/guests/$*.o $<
+	$(Q)ld -m elf_i386 -Ttext=0x8000 --oformat binary -o $@ $(BUILD)/guests/$*.o
 
 # One table entry and one .incbin per guest (see vmm/guest_images.c).
 $(BUILD)/guests/images.S: $(GUEST_BINS) Makefile
@@ -119,7 +127,7 @@ $(BUILD)/unit/%: tests/unit/%.c $(HOST_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(HCFLAGS) -o $@ $< $(HOST_OBJS) $(HLDFLAGS) $(HLIBS)
 
-.SECONDARY: $(HOST_OBJS) $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES))
+.SECONDARY: $(HOST_OBJS) $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_C_NAMES))
 
 unit-build: $(UNIT_BINS)
 
@@ -172,8 +180,8 @@ $(BUILD)/host/hostlib_check: tests/unit/hostlib_check.c $(HOSTLIB) include/slotv
 hostlib: $(HOSTLIB) $(BUILD)/host/hostlib_check
 	$(Q)$(BUILD)/host/hostlib_check
 
-stress: deps $(BUILD)/unit/test_memslot_churn
-	$(Q)SLOTVISOR_CHURN_OPS=1000000 tests/run-unit.sh $(BUILD)/unit/test_memslot_churn
+stress: $(BUILD)/unit/test_memslot_churn
+	$(Q)SLOTVISOR_CHURN_OPS=1000000 CMOCKA_MESSAGE_OUTPUT=TAP $<
 
 BENCH_SRCS := lib/printf.c lib/kprintf.c lib/errno.c \
 	$(wildcard mm/*.c memslot/*.c ept/*.c arch/fake/*.c)

@@ -69,27 +69,58 @@ static void set_long_mode(struct vcpu *v)
 	vcpu_set_regs(v, &r);
 }
 
-int vm_load_guest64(struct vm *vm, const char *image, u64 mem_size, struct vcpu **out)
+/* RAM as slot 0, the image copied to load_gpa, and a new vCPU in its reset state. */
+static int vm_load_image(struct vm *vm, const char *image, u64 mem_size, u64 load_gpa,
+			 u8 **ram, struct vcpu **out)
 {
 	const struct guest_image *g = guest_image_find(image);
-	hva_t ram;
-	struct vcpu *v;
+	hva_t hva;
 	int err;
 
 	if (!g)
 		return -ENOENT;
-	if (GUEST_LOAD_GPA + (u64)(g->end - g->start) > mem_size)
+	if (load_gpa + (u64)(g->end - g->start) > mem_size)
 		return -E2BIG;
-	err = vm_add_memory(vm, 0, 0, mem_size, 0, &ram);
+	err = vm_add_memory(vm, 0, 0, mem_size, 0, &hva);
 	if (err)
 		return err;
-	build_tables((u8 *)ram);
-	memcpy((u8 *)ram + GUEST_LOAD_GPA, g->start, g->end - g->start);
-	err = vcpu_create(vm->kvm, vm->nr_vcpus, &v);
+	*ram = (u8 *)hva;
+	memcpy(*ram + load_gpa, g->start, g->end - g->start);
+	err = vcpu_create(vm->kvm, vm->nr_vcpus, out);
 	if (err)
 		return err;
-	vm->vcpus[vm->nr_vcpus++] = v;
-	set_long_mode(v);
-	*out = v;
+	vm->vcpus[vm->nr_vcpus++] = *out;
+	return 0;
+}
+
+int vm_load_guest64(struct vm *vm, const char *image, u64 mem_size, struct vcpu **out)
+{
+	u8 *ram;
+	int err = vm_load_image(vm, image, mem_size, GUEST_LOAD_GPA, &ram, out);
+
+	if (err)
+		return err;
+	build_tables(ram);
+	set_long_mode(*out);
+	return 0;
+}
+
+int vm_load_guest_real(struct vm *vm, const char *image, u64 mem_size, struct vcpu **out)
+{
+	struct vcpu_sregs s;
+	struct vcpu_regs r;
+	u8 *ram;
+	int err = vm_load_image(vm, image, mem_size, GUEST_REAL_LOAD_GPA, &ram, out);
+
+	if (err)
+		return err;
+	/* From the reset state, with CS:IP = 0000:8000 instead of F000:FFF0. */
+	vcpu_get_sregs(*out, &s);
+	s.cs.selector = 0;
+	s.cs.base = 0;
+	vcpu_set_sregs(*out, &s);
+	vcpu_get_regs(*out, &r);
+	r.rip = GUEST_REAL_LOAD_GPA;
+	vcpu_set_regs(*out, &r);
 	return 0;
 }

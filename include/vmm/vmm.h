@@ -21,6 +21,8 @@
 #define GUEST_STACK_TOP 0x80000
 #define GUEST_LOAD_GPA 0x100000
 #define GUEST_IDENTITY_MAP_SIZE GiB(4)
+/* A real-mode guest (guests/real/) starts at 0000:8000. */
+#define GUEST_REAL_LOAD_GPA 0x8000
 
 struct vm {
 	struct kvm *kvm;
@@ -55,6 +57,9 @@ void *vm_gpa_to_hva(struct vm *vm, u64 gpa);
  * does not fit, or the error of a step.
  */
 int vm_load_guest64(struct vm *vm, const char *image, u64 mem_size, struct vcpu **vcpu);
+
+/* As vm_load_guest64, for a real-mode guest started at 0000:GUEST_REAL_LOAD_GPA. */
+int vm_load_guest_real(struct vm *vm, const char *image, u64 mem_size, struct vcpu **vcpu);
 
 /*
  * Run vcpu, handling COM1 output and UCALL_PRINT itself.  Returns the

@@ -36,3 +36,23 @@ KTEST(test_guest_hello64, "guest.hello64")
 		  "expected the guest's memory to fault in through EPT, saw no EPT violation");
 	vm_destroy(vm);
 }
+
+KTEST(test_guest_real_mode, "guest.real-mode")
+{
+	struct vcpu *v;
+	struct ucall uc;
+	struct vm *vm;
+	int err, cmd;
+
+	if (!ktest_need_vmx(t))
+		return;
+	vm = vm_create("real16");
+	KT_ASSERT(t, vm, "expected a VM");
+	err = vm_load_guest_real(vm, "real16", MiB(1), &v);
+	KT_ASSERT(t, err == 0, "expected the real-mode guest to load, saw %d", err);
+	cmd = vmm_run(v, 0, &uc);
+	KT_ASSERT(t, cmd == UCALL_DONE, "expected DONE, saw ucall %d (%s)", cmd, ktest_exit_name(v));
+	KT_ASSERT(t, !strcmp(vm->last_line, "hello from a real-mode guest"),
+		  "expected the guest's COM1 line, saw \"%s\"", vm->last_line);
+	vm_destroy(vm);
+}
