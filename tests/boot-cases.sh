@@ -45,6 +45,14 @@ case_bochs_boot() {
 		'^vmx: VMCS revision 0x[0-9a-f]*, [0-9]* bytes' \
 		'^vmx: EPT yes (4-level yes, WB yes, 2M yes, 1G yes' \
 		'^slotvisor: boot complete'
+	expect_lines bochs:demo "$dir/serial.txt" "" "" \
+		'^guest: read-only slot still holds 5a5a5a5a5a5a5a5a$' \
+		'^demo: dirty log of slot 3: 0x25 (pages 0 2 5)$' \
+		'^demo: MMIO exit: read of gpa 0x1000000 (8 bytes), returning all ones$' \
+		'^guest: after the delete, the data slot reads ffffffffffffffff$' \
+		'^guest: after re-creating it, the data slot reads 0; writing 2222$' \
+		'^guest: after the move, the old address reads ffffffffffffffff, the new one 2222$' \
+		'^demo: the guest finished$'
 }
 
 case_qemu_novmx() {

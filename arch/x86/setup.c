@@ -18,7 +18,9 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/frame.h"
+#include "vmm/demo.h"
 #include "vmx/caps.h"
+#include "vmx/vmx.h"
 
 #define LOW_MEMORY_END MiB(1)	/* real-mode IVT, BDA, EBDA, option ROMs, BIOS */
 #define MBI_MAX_SIZE MiB(1)
@@ -125,8 +127,12 @@ static __noreturn void vmx_check_and_stop(void)
 		arch_poweroff(EXIT_NO_VMX);
 	}
 	vmx_print_caps(&caps);
-	kprintf("slotvisor: boot complete; no guest to run yet, powering off\n");
-	arch_poweroff(EXIT_OK);
+	if (vmx_cpu_enable(&why) < 0) {
+		kprintf("vmx: cannot enter VMX operation: %s\n", why);
+		arch_poweroff(EXIT_PANIC);
+	}
+	kprintf("slotvisor: boot complete; running the demo\n");
+	arch_poweroff(demo_run() ? EXIT_PANIC : EXIT_OK);
 }
 
 void kmain(u32 magic, u32 mbi_pa)

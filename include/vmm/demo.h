@@ -1,0 +1,5 @@
+/* The demo that `make run` shows (vmm/demo.c). */
+#pragma once
+
+/* Run the demo VM to its end, narrating on the console; 0 or a negative errno. */
+int demo_run(void);
