@@ -198,8 +198,13 @@ $(BUILD)/bench/bench_memslot: tests/bench/bench_memslot.c $(BENCH_OBJS)
 	@echo "  HOSTLD  $@"
 	$(Q)$(HOSTCC) $(BCFLAGS) -o $@ $< $(BENCH_OBJS) $(HOST_ALLOC_WRAP)
 
-bench: $(BUILD)/bench/bench_memslot
+bench: $(BUILD)/bench/bench_memslot bench-vmx
 	$(Q)$(BUILD)/bench/bench_memslot
 
-.PHONY: hostlib stress bench
+# The VMX figures, measured in Bochs (scripts/bench-vmx.sh).
+bench-vmx: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/bench-vmx.sh
+
+.PHONY: hostlib stress bench bench-vmx
 -include $(BENCH_OBJS:.o=.d)

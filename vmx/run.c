@@ -162,14 +162,19 @@ int vcpu_run(struct vcpu *v, u64 budget)
 	vcpu_load(v);
 	vcpu_complete_pending(v);
 	v->exit.reason = VCPU_EXIT_NONE;
-	for (;;) {
+	for (u64 exit_tsc = 0;;) {
 		u32 reason;
 
 		if (vcpu_handle_requests(v) < 0)
 			return 0;
 		vcpu_set_budget(budget);
+		if (exit_tsc) {
+			v->handler_ticks += rdtsc() - exit_tsc;
+			v->handled_exits++;
+		}
 		if (!vcpu_enter(v))
 			return 0;
+		exit_tsc = rdtsc();
 		reason = vmcs_read32(VM_EXIT_REASON);
 		if (reason & EXIT_REASON_FAILED_VMENTRY) {
 			vcpu_fail_entry(v, reason, 0);

@@ -18,6 +18,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/frame.h"
+#include "vmm/bench.h"
 #include "vmm/demo.h"
 #include "vmx/caps.h"
 #include "vmx/vmx.h"
@@ -130,6 +131,10 @@ static __noreturn void vmx_check_and_stop(void)
 	if (vmx_cpu_enable(&why) < 0) {
 		kprintf("vmx: cannot enter VMX operation: %s\n", why);
 		arch_poweroff(EXIT_PANIC);
+	}
+	if (cmdline_has(boot_info.cmdline, "slotvisor.bench=vmx")) {
+		kprintf("slotvisor: boot complete; running the VMX benchmarks\n");
+		arch_poweroff(bench_vmx_run() ? EXIT_PANIC : EXIT_OK);
 	}
 	kprintf("slotvisor: boot complete; running the demo\n");
 	arch_poweroff(demo_run() ? EXIT_PANIC : EXIT_OK);

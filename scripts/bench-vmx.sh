@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The VMX half of `make bench`: boot slotvisor in Bochs with
+# slotvisor.bench=vmx and print its "bench:" lines.  Bochs' TSC advances
+# with retired instructions (clock: sync=none, ips=100000000), so ticks
+# are instruction counts and the figures repeat exactly run to run.
+set -eu
+out=build/bench-vmx
+scripts/mkiso.sh "$out/slotvisor.iso" "slotvisor.bench=vmx"
+echo "bench: Bochs 2.7, cpu model corei7_skylake_x, 1 CPU, ips=100000000, clock sync=none"
+rc=0
+scripts/bochs.sh "$out/slotvisor.iso" "$out" --megs 512 --timeout 300 || rc=$?
+if ! grep -q '^bench: TSC' "$out/serial.txt" 2>/dev/null; then
+	echo "bench-vmx: no figures (Bochs status $rc); console in $out/serial.txt" >&2
+	exit 1
+fi
+tr -d '\r' <"$out/serial.txt" | grep '^bench:'
