@@ -191,3 +191,44 @@ KTEST(test_guest_hostile, "guest.hostile")
 	KT_ASSERT_EQ(t, rdmsr(MSR_IA32_APIC_BASE), apic_before);
 	vm_destroy(vm);
 }
+
+/*
+ * The budget lets a test act while its guest is still running: the guest
+ * spins reading a slot, the run's budget expires, the slot is deleted, and
+ * the guest's very next read is an MMIO exit (set_memory_region_test's
+ * "delete an in-use slot", on one CPU).
+ */
+KTEST(test_guest_delete_while_running, "guest.delete-while-running")
+{
+	struct vcpu *v;
+	struct ucall uc;
+	struct vm *vm = ktest_guest64(t, "spin", MiB(4), &v);
+	struct kvm_userspace_memory_region r = { .slot = 1, .guest_phys_addr = 0x1000000 };
+	hva_t data;
+	int err, cmd;
+
+	if (!vm)
+		return;
+	err = vm_add_memory(vm, 1, 0x1000000, KiB(64), 0, &data);
+	KT_ASSERT(t, err == 0, "expected the data slot, saw %d", err);
+	*(u64 *)data = 0x1234;
+	cmd = vmm_run(v, 200000, &uc);
+	KT_ASSERT(t, cmd == 0 && v->exit.reason == VCPU_EXIT_BUDGET,
+		  "expected the budget to expire while the guest spins, saw ucall %d / %s", cmd,
+		  ktest_exit_name(v));
+	r.userspace_addr = data;
+	err = kvm_set_memory_region(vm->kvm, &r);	/* memory_size 0: delete */
+	KT_ASSERT(t, err == 0, "expected the delete to succeed, saw %d", err);
+	cmd = vmm_run(v, 0, &uc);
+	KT_ASSERT(t, cmd == 0 && v->exit.reason == VCPU_EXIT_MMIO && !v->exit.mmio.is_write &&
+			     v->exit.mmio.gpa == 0x1000000,
+		  "expected an MMIO read of 0x1000000 after the delete, saw ucall %d / %s", cmd,
+		  ktest_exit_name(v));
+	v->exit.mmio.data = 0xdead;
+	KT_ASSERT(t, vmm_run(v, 0, &uc) == UCALL_SYNC && uc.args[1] == 0xdead,
+		  "expected the guest to see the MMIO value 0xdead, saw 0x%llx", (u64)uc.args[1]);
+	KT_ASSERT(t, vmm_run(v, 0, &uc) == UCALL_SYNC && uc.args[1] > 0,
+		  "expected the guest to have read the slot before the delete, saw %llu reads",
+		  (u64)uc.args[1]);
+	vm_destroy(vm);
+}
