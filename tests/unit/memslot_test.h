@@ -24,6 +24,18 @@
 
 #define MT_SLOT(as_id, id) (((u32)(as_id) << KVM_MEMSLOT_AS_SHIFT) | (id))
 
+/*
+ * Fail the test saying why.  cmocka's mt_fail() prints its message apart
+ * from the TAP result, where tests/run-unit.sh does not look; an assertion's
+ * message is printed under the result and ends up on the FAIL line.
+ */
+#define mt_fail(...)                                                  \
+	do {                                                          \
+		char mt_why_[1024];                                   \
+		snprintf(mt_why_, sizeof(mt_why_), __VA_ARGS__);      \
+		_assert_true(0, mt_why_, __FILE__, __LINE__);         \
+	} while (0)
+
 static struct frame_stats mt_initial;
 
 /* Fake memory of size bytes, all of it the frame allocator's; counters reset. */
@@ -92,7 +104,7 @@ static inline void mt_audit(struct kvm *kvm)
 	char why[512];
 
 	if (kvm_mmu_audit(kvm, why, sizeof(why))) {
-		fail_msg("%s", why);
+		mt_fail("%s", why);
 	}
 }
 
@@ -118,7 +130,7 @@ static inline void mt_fault(struct kvm *kvm, u16 as_id, gpa_t gpa, bool write, i
 	int r = kvm_tdp_page_fault(kvm, as_id, gpa, write ? EPT_ACCESS_WRITE : EPT_ACCESS_READ);
 
 	if (r != want) {
-		fail_msg("fault as %u gpa 0x%llx %s: expected %d, got %d", as_id, gpa,
+		mt_fail("fault as %u gpa 0x%llx %s: expected %d, got %d", as_id, gpa,
 			 write ? "write" : "read", want, r);
 	}
 }

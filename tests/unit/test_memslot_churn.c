@@ -726,7 +726,7 @@ static void churn_matches_the_model_and_leaves_nothing_stale(void **state)
 	for (seed = 1; seed <= NR_SEEDS; seed++) {
 		mt_mem_init(MiB(128));
 		if (!churn_run(&c, seed, ops, false, false)) {
-			fail_msg("%s", c.why);
+			mt_fail("%s", c.why);
 		}
 		print_message("# seed %llu: %llu operations:", seed, ops);
 		for (op = 0; op < ARRAY_SIZE(op_names); op++)
@@ -768,7 +768,7 @@ static void expect_caught(bool no_flush, bool no_zap, const char *what)
 	close(fd[0]);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || n <= 0) {
-		fail_msg("with %s switched off the churn test did not fail (status 0x%x)", what, status);
+		mt_fail("with %s switched off the churn test did not fail (status 0x%x)", what, status);
 	}
 	print_message("# with %s off, caught: %s\n", what, why);
 }

@@ -99,7 +99,7 @@ static void expect_unchanged(const struct snapshot *before, const struct snapsho
 			     const char *name, unsigned long n)
 {
 	if (memcmp(before, after, sizeof(*before)) != 0) {
-		fail_msg("%s: the VM changed after -ENOMEM at allocation %lu (used frames %llu -> %llu, "
+		mt_fail("%s: the VM changed after -ENOMEM at allocation %lu (used frames %llu -> %llu, "
 			 "gen %llu -> %llu, leaves %llu -> %llu)", name, n, before->used_frames,
 			 after->used_frames, before->gen[0], after->gen[0],
 			 before->leaves[0] + before->leaves[1], after->leaves[0] + after->leaves[1]);
@@ -131,7 +131,7 @@ static bool try_failing_allocation(const struct change *ch, unsigned long n)
 		return true;
 	}
 	if (ret != -ENOMEM) {
-		fail_msg("%s, allocation %lu failing: expected -ENOMEM, got %d", ch->name, n, ret);
+		mt_fail("%s, allocation %lu failing: expected -ENOMEM, got %d", ch->name, n, ret);
 	}
 	take_snapshot(kvm, &after);
 	expect_unchanged(&before, &after, ch->name, n);

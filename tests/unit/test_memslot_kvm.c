@@ -150,7 +150,7 @@ static int both(struct kvm_userspace_memory_region r, u64 off, const char *what)
 	int want = kvm_set(&a), got = sv_set_memory_region(p.sv, &b);
 
 	if (want != got) {
-		fail_msg("%s: slot 0x%x flags 0x%x gpa 0x%llx size 0x%llx backing +0x%llx: "
+		mt_fail("%s: slot 0x%x flags 0x%x gpa 0x%llx size 0x%llx backing +0x%llx: "
 			 "/dev/kvm %d (%s), slotvisor %d (%s)", what, r.slot, r.flags,
 			 (unsigned long long)r.guest_phys_addr, (unsigned long long)r.memory_size,
 			 (unsigned long long)off, want, errno_name(-want), got, errno_name(-got));
@@ -220,7 +220,7 @@ static void known_requests_get_kvms_recorded_answers(void **state)
 		int got = sv_set_memory_region(p.sv, &r);
 
 		if (got != known[i].kvm) {
-			fail_msg("%s: KVM answered %d (%s), slotvisor %d (%s)", known[i].what,
+			mt_fail("%s: KVM answered %d (%s), slotvisor %d (%s)", known[i].what,
 				 known[i].kvm, errno_name(-known[i].kvm), got, errno_name(-got));
 		}
 	}

@@ -102,7 +102,7 @@ static void fault_every_page(struct kvm *kvm, gpa_t gpa, u64 size)
 		int r = kvm_tdp_page_fault(kvm, 0, gpa + off, (off / KiB(4)) % 2 ? EPT_ACCESS_WRITE
 										    : EPT_ACCESS_READ);
 		if (r < PG_LEVEL_4K) {
-			fail_msg("fault at gpa 0x%llx: %d", gpa + off, r);
+			mt_fail("fault at gpa 0x%llx: %d", gpa + off, r);
 		}
 	}
 }

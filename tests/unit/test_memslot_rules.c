@@ -160,7 +160,7 @@ static void run_row(const struct row *row)
 	req = mt_region(row->slot, row->flags, row->gpa, row->size, w.base + row->ua);
 	r = kvm_set_memory_region(w.kvm, &req);
 	if (r != row->want) {
-		fail_msg("%s: expected %d, got %d", row->name, row->want, r);
+		mt_fail("%s: expected %d, got %d", row->name, row->want, r);
 	}
 	for (i = 0; i < 2; i++) {
 		u64 step = (i == as_id) ? generation_step(row->change) : 0;
@@ -417,7 +417,7 @@ static void all_32764_user_slots_fill_and_one_more_is_rejected(void **state)
 		int r = mt_set(kvm, id, 0, (u64)id * KiB(8), KiB(4), base + (id % 256) * KiB(4));
 
 		if (r) {
-			fail_msg("slot %u: %d", id, r);
+			mt_fail("slot %u: %d", id, r);
 		}
 	}
 	assert_int_equal(mt_set(kvm, KVM_USER_MEM_SLOTS, 0, GiB(1), KiB(4), base), -EINVAL);
