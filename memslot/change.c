@@ -62,6 +62,7 @@ static void kvm_invalidate_memslot(struct kvm *kvm, struct kvm_memory_slot *old,
 {
 	*invalid_slot = *old;
 	memset(invalid_slot->node, 0, sizeof(invalid_slot->node));
+	memset(invalid_slot->id_next, 0, sizeof(invalid_slot->id_next));
 	invalid_slot->flags |= KVM_MEMSLOT_INVALID;
 	kvm_replace_memslot(kvm, old, invalid_slot);
 	kvm_swap_active_memslots(kvm, old->as_id);

@@ -140,7 +140,7 @@ void memslot_set_insert(struct kvm_memslots *slots, struct kvm_memory_slot *slot
 	struct kvm_memory_slot **bucket = id_bucket(slots, slot->id);
 	int idx = slots->node_idx;
 
-	N(slot, idx)->id_next = *bucket;
+	slot->id_next[idx] = *bucket;
 	*bucket = slot;
 	slots->gfn_tree = tree_insert(slots->gfn_tree, slot, idx);
 	slots->nr_slots++;
@@ -153,9 +153,9 @@ void memslot_set_erase(struct kvm_memslots *slots, struct kvm_memory_slot *slot)
 
 	while (*pp != slot) {
 		CHECK(*pp);
-		pp = &N(*pp, idx)->id_next;
+		pp = &(*pp)->id_next[idx];
 	}
-	*pp = N(slot, idx)->id_next;
+	*pp = slot->id_next[idx];
 	slots->gfn_tree = tree_erase(slots->gfn_tree, slot, idx);
 	slots->nr_slots--;
 }
@@ -165,7 +165,7 @@ struct kvm_memory_slot *id_to_memslot(struct kvm_memslots *slots, int id)
 	struct kvm_memory_slot *s = *id_bucket(slots, id);
 
 	while (s && s->id != id)
-		s = N(s, slots->node_idx)->id_next;
+		s = s->id_next[slots->node_idx];
 	return s;
 }
 

@@ -51,17 +51,18 @@ struct kvm_arch_memory_slot {
 	u16 *gfn_write_track;				/* per gfn */
 };
 
-/* A slot's links in one memslot set: the gfn tree (AVL) and the id hash. */
+/* A slot's links in one memslot set's gfn tree (AVL). */
 struct kvm_memslot_node {
 	struct kvm_memory_slot *left, *right;
-	struct kvm_memory_slot *id_next;
 	int height;
 };
 
 struct kvm_memory_slot {
-	struct kvm_memslot_node node[2];
+	/* What a lookup reads, first, so that each tree level costs one cache line. */
 	gfn_t base_gfn;
 	u64 npages;
+	struct kvm_memslot_node node[2];
+	struct kvm_memory_slot *id_next[2];	/* the id hash chains, per set */
 	u64 *dirty_bitmap;		/* one bit per page, with LOG_DIRTY_PAGES */
 	struct kvm_arch_memory_slot arch;
 	hva_t userspace_addr;		/* backing: a hypervisor virtual address */
@@ -69,6 +70,10 @@ struct kvm_memory_slot {
 	u16 id;
 	u16 as_id;
 };
+
+/* One 64-byte line for a lookup's fields when the slot is line-aligned (kmalloc's 256-byte ones are). */
+_Static_assert(__builtin_offsetof(struct kvm_memory_slot, node[2]) <= 64,
+	       "a lookup's fields fit in 64 bytes");
 
 struct kvm_memslots {
 	u64 generation;
