@@ -18,6 +18,7 @@ for bin in "$@"; do
 			pending = ""; after = ""
 		}
 		/^ok [0-9]+ - / { flush(); sub(/^ok [0-9]+ - /, ""); print "PASS: " suite "." $0; n++; before = ""; next }
+		/^not ok [0-9]+ # SKIP / { flush(); sub(/^not ok [0-9]+ # SKIP /, ""); print "SKIP: " suite "." $0 ": " (before != "" ? before : "skipped"); n++; before = ""; next }
 		/^not ok [0-9]+ - / { flush(); sub(/^not ok [0-9]+ - /, ""); pending = $0; n++; next }
 		/^#/ { m = $0; sub(/^#[ \t]*/, "", m); if (m == "") next
 			if (pending != "") after = after (after != "" ? "; " : "") m
@@ -25,7 +26,7 @@ for bin in "$@"; do
 			next }
 		END { flush(); exit n == 0 }' "$log"
 	parsed=$?
-	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$log" || [ $parsed -ne 0 ]; then
+	if [ $rc -ne 0 ] && ! grep -q '^not ok [0-9]* - ' "$log" || [ $parsed -ne 0 ]; then
 		echo "FAIL: unit.$name: exited with status $rc; last lines:"
 		tail -n 15 "$log" | sed 's/^/    /'
 		status=1

@@ -64,3 +64,15 @@ int handle_ept_misconfig(struct vcpu *v)
 	return vcpu_internal_error(v, "EPT misconfiguration at gpa 0x%llx: a bug in ept/",
 				   vmcs_read64(GUEST_PHYSICAL_ADDRESS));
 }
+
+/*
+ * INIT and SIPI reach a vCPU only from another (virtual) CPU; slotvisor has
+ * no multi-processor guests yet, so either ends the VM with a clear reason.
+ */
+int handle_init_sipi(struct vcpu *v)
+{
+	u32 reason = vmcs_read32(VM_EXIT_REASON) & EXIT_REASON_BASIC_MASK;
+
+	return vcpu_internal_error(v, "%s signal: multi-processor guests are not supported yet",
+				   exit_reason_name(reason));
+}

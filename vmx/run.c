@@ -81,7 +81,10 @@ static void vcpu_fail_entry(struct vcpu *v, u32 hardware_reason, u32 insn_error)
 	v->dead = true;
 }
 
-/* Requests from the MMU (include/kvm/kvm.h), handled before every entry. */
+/*
+ * Requests from the MMU (include/kvm/kvm.h) and the VMM, handled before
+ * every entry: 0 to enter, non-zero to return with v->exit filled.
+ */
 static int vcpu_handle_requests(struct vcpu *v)
 {
 	int err;
@@ -104,7 +107,17 @@ static int vcpu_handle_requests(struct vcpu *v)
 		v->requests &= ~(1UL << KVM_REQ_TLB_FLUSH);
 		ept_flush_eptp(v->kvm, v->eptp);
 	}
+	if (v->requests & (1UL << VCPU_REQ_STOP)) {
+		v->requests &= ~(1UL << VCPU_REQ_STOP);
+		v->exit.reason = VCPU_EXIT_STOPPED;
+		return 1;
+	}
 	return 0;
+}
+
+void vcpu_request_stop(struct vcpu *v)
+{
+	v->requests |= 1UL << VCPU_REQ_STOP;
 }
 
 static void vcpu_set_budget(u64 budget)
@@ -165,7 +178,7 @@ int vcpu_run(struct vcpu *v, u64 budget)
 	for (u64 exit_tsc = 0;;) {
 		u32 reason;
 
-		if (vcpu_handle_requests(v) < 0)
+		if (vcpu_handle_requests(v))
 			return 0;
 		vcpu_set_budget(budget);
 		if (exit_tsc) {

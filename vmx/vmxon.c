@@ -4,6 +4,7 @@
  * that FIXED1 forces to 0 (SDM Vol. 3D A.7, A.8), CR4.VMXE must be set and
  * the VMXON region must carry the VMCS revision id (SDM Vol. 3C 24.11.5).
  */
+#include "arch/invept.h"
 #include "arch/memory.h"
 #include "arch/x86/cpu.h"
 #include "lib/errno.h"
@@ -50,6 +51,14 @@ int vmx_cpu_enable(const char **why)
 		return -EIO;
 	}
 	vmx_on = true;
+	/*
+	 * Translations cached under any EPTP before this VMXON (by an earlier
+	 * VMX session on this CPU, or the firmware) must not be used: flush
+	 * all contexts once, as KVM does when it enables VMX on a CPU.
+	 */
+	st = __invept(INVEPT_ALL_CONTEXT, 0);
+	if (st)
+		vmx_insn_report("INVEPT", st, ~0u, 0);
 	return 0;
 }
 

@@ -16,3 +16,4 @@ int handle_ept_misconfig(struct vcpu *v);
 int handle_rdmsr(struct vcpu *v);
 int handle_wrmsr(struct vcpu *v);
 int handle_cr_access(struct vcpu *v);
+int handle_init_sipi(struct vcpu *v);

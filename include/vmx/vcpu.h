@@ -26,7 +26,11 @@ enum vcpu_exit_reason {
 	VCPU_EXIT_FAIL_ENTRY,		/* fail_entry: the VM is over */
 	VCPU_EXIT_INTERNAL_ERROR,	/* internal: the VM is over */
 	VCPU_EXIT_BUDGET,		/* the run's budget of TSC ticks ran out */
+	VCPU_EXIT_STOPPED,		/* vcpu_request_stop() was honoured before an entry */
 };
+
+/* Request bits of vCPUs beyond the MMU's KVM_REQ_* (include/kvm/kvm.h). */
+#define VCPU_REQ_STOP 8
 
 struct vcpu_exit {
 	enum vcpu_exit_reason reason;
@@ -125,6 +129,9 @@ void vcpu_set_sregs(struct vcpu *v, const struct vcpu_sregs *s);
  * 0, or -EINVAL once the VM has ended (v->dead).
  */
 int vcpu_run(struct vcpu *v, u64 budget);
+
+/* Ask v to return from vcpu_run() (VCPU_EXIT_STOPPED) before its next entry. */
+void vcpu_request_stop(struct vcpu *v);
 
 /* Print the guest's registers and state (a fault or a triple fault). */
 void vcpu_dump(struct vcpu *v);

@@ -46,6 +46,7 @@ const char *ktest_exit_name(const struct vcpu *v)
 		[VCPU_EXIT_HLT] = "HLT", [VCPU_EXIT_SHUTDOWN] = "SHUTDOWN",
 		[VCPU_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
 		[VCPU_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR", [VCPU_EXIT_BUDGET] = "BUDGET",
+		[VCPU_EXIT_STOPPED] = "STOPPED",
 	};
 
 	return v->exit.reason < ARRAY_SIZE(names) ? names[v->exit.reason] : "?";

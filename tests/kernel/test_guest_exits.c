@@ -157,6 +157,10 @@ KTEST(test_guest_bad_state, "guest.bad-state")
 		KT_ASSERT(t, !by_cpu || v->exit.fail_entry.hardware_reason ||
 				     v->exit.fail_entry.insn_error,
 			  "%s: expected the CPU itself to fail the entry", vmcs_field_name(b->field));
+		KT_ASSERT(t, by_cpu || (!v->exit.fail_entry.hardware_reason &&
+					!v->exit.fail_entry.insn_error),
+			  "%s: expected the checker to refuse the entry before VMLAUNCH",
+			  vmcs_field_name(b->field));
 		KT_ASSERT(t, v->exit.reason == VCPU_EXIT_FAIL_ENTRY,
 			  "%s = 0x%llx: expected FAIL_ENTRY, saw %s", vmcs_field_name(b->field),
 			  b->value, ktest_exit_name(v));
@@ -212,6 +216,9 @@ KTEST(test_guest_delete_while_running, "guest.delete-while-running")
 	err = vm_add_memory(vm, 1, 0x1000000, KiB(64), 0, &data);
 	KT_ASSERT(t, err == 0, "expected the data slot, saw %d", err);
 	*(u64 *)data = 0x1234;
+	vcpu_request_stop(v);
+	KT_ASSERT(t, vcpu_run(v, 0) == 0 && v->exit.reason == VCPU_EXIT_STOPPED,
+		  "expected a stop request to return before entry, saw %s", ktest_exit_name(v));
 	cmd = vmm_run(v, 200000, &uc);
 	KT_ASSERT(t, cmd == 0 && v->exit.reason == VCPU_EXIT_BUDGET,
 		  "expected the budget to expire while the guest spins, saw ucall %d / %s", cmd,

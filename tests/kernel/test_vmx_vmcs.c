@@ -3,6 +3,7 @@
  * trip at every width, and each kind of failure is caught and reported
  * with the field's name and the VM-instruction error (SDM Vol. 3C 31.4).
  */
+#include "arch/invept.h"
 #include "arch/x86/cpu.h"
 #include "lib/errno.h"
 #include "ktest_vmx.h"
@@ -19,10 +20,13 @@ KTEST(test_vmx_vmxon, "vmx.vmxon")
 {
 	if (!ktest_need_vmx(t))
 		return;
+	KT_ASSERT(t, arch_invept(INVEPT_ALL_CONTEXT, 0) == 0, "expected INVEPT to work in VMX");
 	KT_ASSERT(t, read_cr4() & X86_CR4_VMXE, "expected CR4.VMXE set in VMX operation");
 	vmx_cpu_disable();
 	KT_ASSERT(t, !(read_cr4() & X86_CR4_VMXE), "expected CR4.VMXE clear after VMXOFF");
 	KT_ASSERT(t, !vmx_cpu_enabled(), "expected VMX off after vmx_cpu_disable");
+	KT_ASSERT(t, arch_invept(INVEPT_ALL_CONTEXT, 0) == -ENODEV,
+		  "expected INVEPT outside VMX operation to report -ENODEV");
 	if (!ktest_need_vmx(t))
 		return;
 	KT_ASSERT(t, vmx_cpu_enabled(), "expected VMXON again after VMXOFF");
