@@ -3,7 +3,7 @@
 # in its own directory $dir and prints result lines.  QEMU's exit status is
 # (slotvisor's status << 1) | 1: 1 ok, 3 tests failed, 5 no VT-x, 7 panic.
 
-CASES=(bochs_tests bochs_1g qemu_tests bochs_boot qemu_novmx qemu_kvm_novmx
+CASES=(bochs_tests bochs_1g bochs_smp qemu_tests qemu_smp bochs_boot qemu_novmx qemu_kvm_novmx
        qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff bochs_acpi_poweroff)
 
 iso() {	# iso CMDLINE: a test ISO for this case
@@ -41,6 +41,26 @@ case_bochs_1g() {
 	ktest_parse bochs-3g "$dir/serial.txt" "$rc"
 	expect_lines bochs-3g:1g-blocks-and-leaves-not-skipped "$dir/serial.txt" "" "" \
 		'^PASS: mm.alloc.sizes$' '^PASS: guest.ept.levels$'
+}
+
+# Two CPUs: the APs come up through the trampoline and enter VMX; the
+# guest scenarios still pass with a second CPU present.
+case_bochs_smp() {
+	iso "slotvisor.test=smp.*,vmx.*,guest.*"
+	scripts/bochs.sh "$dir/slotvisor.iso" "$dir" --cpus 2 --megs 1024 --timeout 300
+	local rc=$?
+	ktest_parse bochs-smp "$dir/serial.txt" "$rc"
+	expect_lines bochs-smp:two-cpus-online "$dir/serial.txt" "" "" '^smp: 2 CPUs online$' \
+		'^PASS: smp.bringup$' '^PASS: smp.vmxon$'
+}
+
+case_qemu_smp() {
+	iso "slotvisor.test=smp.*"
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --cpus 2 --timeout 120
+	local rc=$?
+	ktest_parse qemu-smp "$dir/serial.txt" "$rc" 1 3
+	expect_lines qemu-smp:two-cpus-online "$dir/serial.txt" "" "" '^smp: 2 CPUs online$' \
+		'^PASS: smp.bringup$'
 }
 
 case_qemu_tests() {

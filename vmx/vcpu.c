@@ -1,11 +1,12 @@
 /*
  * vCPU creation and register access.  A vCPU's VMCS is made current
- * (VMPTRLD) whenever it is touched; one CPU runs every vCPU for now.
+ * (VMPTRLD) whenever it is touched; the BSP runs every vCPU for now.
  */
 #include "arch/memory.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/msr.h"
+#include "arch/x86/percpu.h"
 #include "ept/mmu.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
@@ -34,23 +35,24 @@
 #define AR_TSS_RESET (SEG_TYPE_TSS_BUSY | VMX_AR_P)
 
 extern char vmx_exit_entry[];
-static struct vmcs *current_vmcs;
 static struct vmx_controls controls;
 static bool controls_ready;
 
 void vcpu_load(struct vcpu *v)
 {
-	if (current_vmcs == v->vmcs)
+	struct percpu *c = this_cpu();
+
+	if (c->current_vmcs == v->vmcs)
 		return;
 	vmcs_load(v->vmcs);
-	current_vmcs = v->vmcs;
+	c->current_vmcs = v->vmcs;
 }
 
 static void vcpu_unload_vmcs(struct vcpu *v)
 {
 	vmcs_clear(v->vmcs);
-	if (current_vmcs == v->vmcs)
-		current_vmcs = NULL;
+	if (this_cpu()->current_vmcs == v->vmcs)
+		this_cpu()->current_vmcs = NULL;
 }
 
 static bool vmcs_setup_controls(struct vcpu *v)
@@ -156,7 +158,7 @@ static int vcpu_setup_vmcs(struct vcpu *v)
 	v->eptp = ept_make_eptp(v->root_hpa, false);
 	if (vmcs_clear(v->vmcs) || vmcs_load(v->vmcs))
 		return -EIO;
-	current_vmcs = v->vmcs;
+	this_cpu()->current_vmcs = v->vmcs;
 	if (!vmcs_setup_controls(v) || !vmcs_setup_host() || !vcpu_reset(v))
 		return -EIO;
 	return 0;

@@ -1,5 +1,5 @@
 /*
- * VMXON/VMXOFF on the current CPU (one CPU until SMP bring-up).  Before
+ * VMXON/VMXOFF on the calling CPU, with per-CPU state.  Before
  * VMXON, CR0 and CR4 must hold the bits the FIXED0 MSRs force to 1 and none
  * that FIXED1 forces to 0 (SDM Vol. 3D A.7, A.8), CR4.VMXE must be set and
  * the VMXON region must carry the VMCS revision id (SDM Vol. 3C 24.11.5).
@@ -7,6 +7,7 @@
 #include "arch/invept.h"
 #include "arch/memory.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/percpu.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "mm/frame.h"
@@ -15,9 +16,6 @@
 #include "vmx/vmx_insn.h"
 
 struct vmx_caps vmx_caps;
-static struct vmcs *vmxon_region;
-static bool vmx_on;
-static u64 cr4_before;
 
 static u64 fixed_bits(u64 v, u64 fixed0, u64 fixed1)
 {
@@ -26,31 +24,33 @@ static u64 fixed_bits(u64 v, u64 fixed0, u64 fixed1)
 
 int vmx_cpu_enable(const char **why)
 {
+	struct percpu *c = this_cpu();
 	int err, st;
 
-	if (vmx_on)
+	if (c->vmx_on)
 		return 0;
+	/* Every CPU checks its own IA32_FEATURE_CONTROL; the capabilities are the same. */
 	err = vmx_detect(&vmx_caps, why);
 	if (err)
 		return err;
-	if (!vmxon_region)
-		vmxon_region = vmcs_alloc();
-	if (!vmxon_region) {
+	if (!c->vmxon_region)
+		c->vmxon_region = vmcs_alloc();
+	if (!c->vmxon_region) {
 		*why = "no memory for the VMXON region";
 		return -ENOMEM;
 	}
-	cr4_before = read_cr4();
+	c->cr4_before_vmx = read_cr4();
 	write_cr0(fixed_bits(read_cr0(), vmx_caps.cr0_fixed0, vmx_caps.cr0_fixed1));
 	write_cr4(fixed_bits(read_cr4() | X86_CR4_VMXE, vmx_caps.cr4_fixed0,
 			     vmx_caps.cr4_fixed1));
-	st = __vmxon(virt_to_phys(vmxon_region));
+	st = __vmxon(virt_to_phys(c->vmxon_region));
 	if (st) {
 		vmx_insn_report("VMXON", st, ~0u, 0);
-		write_cr4(cr4_before);
+		write_cr4(c->cr4_before_vmx);
 		*why = "VMXON failed";
 		return -EIO;
 	}
-	vmx_on = true;
+	c->vmx_on = true;
 	/*
 	 * Translations cached under any EPTP before this VMXON (by an earlier
 	 * VMX session on this CPU, or the firmware) must not be used: flush
@@ -64,18 +64,20 @@ int vmx_cpu_enable(const char **why)
 
 void vmx_cpu_disable(void)
 {
+	struct percpu *c = this_cpu();
 	int st;
 
-	if (!vmx_on)
+	if (!c->vmx_on)
 		return;
 	st = __vmxoff();
 	if (st)
 		vmx_insn_report("VMXOFF", st, ~0u, 0);
-	write_cr4(cr4_before & ~X86_CR4_VMXE);
-	vmx_on = false;
+	write_cr4(c->cr4_before_vmx & ~X86_CR4_VMXE);
+	c->vmx_on = false;
+	c->current_vmcs = NULL;
 }
 
 bool vmx_cpu_enabled(void)
 {
-	return vmx_on;
+	return this_cpu()->vmx_on;
 }

@@ -2,15 +2,13 @@
  * The GDT and TSS.  Long mode ignores segment bases and limits for code
  * and data, so the GDT holds just the flat kernel code and data segments
  * and the TSS, whose IST stacks keep #DF, NMI and #MC handlers off a stack
- * that may be the cause of the fault.  One CPU for now.
+ * that may be the cause of the fault.  Each CPU has its own (struct percpu).
  */
 #include "arch/x86/desc.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/layout.h"
 #include "lib/string.h"
 
-static u64 gdt[GDT_ENTRIES] __aligned(16);
-static struct tss64 tss __aligned(16);
-static u8 ist_stacks[IST_COUNT][IST_STACK_SIZE] __aligned(16);
 
 /* Code: L=1, P=1, S=1, type execute/read; data: P=1, S=1, type read/write. */
 #define SEG_CODE64 0x00af9a000000ffffULL
@@ -30,22 +28,24 @@ static void gdt_set_tss(u64 *slot, const struct tss64 *t)
 /* This CPU's TSS, for the VMCS host state (HOST_TR_BASE). */
 const void *gdt_this_cpu_tss(void)
 {
-	return &tss;
+	return &this_cpu()->tss;
 }
 
 void gdt_init(void)
 {
-	struct desc_ptr gdtr = { sizeof(gdt) - 1, (u64)gdt };
+	struct percpu *c = this_cpu();
+	u64 *gdt = c->gdt;
+	struct desc_ptr gdtr = { sizeof(c->gdt) - 1, (u64)gdt };
 
-	memset(&tss, 0, sizeof(tss));
+	memset(&c->tss, 0, sizeof(c->tss));
 	for (int i = 0; i < IST_COUNT; i++)
-		tss.ist[i] = (u64)&ist_stacks[i][IST_STACK_SIZE];
-	tss.iomap_base = sizeof(tss);	/* no I/O permission bitmap */
+		c->tss.ist[i] = (u64)&c->ist_stacks[i][IST_STACK_SIZE];
+	c->tss.iomap_base = sizeof(c->tss);	/* no I/O permission bitmap */
 
 	gdt[0] = 0;
 	gdt[GDT_KERNEL_CS / 8] = SEG_CODE64;
 	gdt[GDT_KERNEL_DS / 8] = SEG_DATA;
-	gdt_set_tss(&gdt[GDT_TSS / 8], &tss);
+	gdt_set_tss(&gdt[GDT_TSS / 8], &c->tss);
 
 	__asm__ __volatile__(
 		"lgdt %0\n\t"

@@ -19,14 +19,19 @@ static void idt_set_gate(unsigned int vec, u64 handler, u8 ist)
 	};
 }
 
-void idt_init(void)
+void idt_load(void)
 {
 	struct desc_ptr idtr = { sizeof(idt) - 1, (u64)idt };
 
+	__asm__ __volatile__("lidt %0" : : "m"(idtr));
+}
+
+void idt_init(void)
+{
 	for (unsigned int v = 0; v < 256; v++)
 		idt_set_gate(v, isr_table[v], 0);
 	idt_set_gate(X86_TRAP_DF, isr_table[X86_TRAP_DF], IST_DOUBLE_FAULT);
 	idt_set_gate(X86_TRAP_NMI, isr_table[X86_TRAP_NMI], IST_NMI);
 	idt_set_gate(X86_TRAP_MC, isr_table[X86_TRAP_MC], IST_MACHINE_CHECK);
-	__asm__ __volatile__("lidt %0" : : "m"(idtr));
+	idt_load();
 }

@@ -10,6 +10,8 @@
 #include "arch/x86/desc.h"
 #include "arch/x86/io.h"
 #include "arch/x86/layout.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/setup.h"
 #include "arch/x86/uart.h"
 #include "ktest.h"
@@ -147,6 +149,7 @@ void kmain(u32 magic, u32 mbi_pa)
 
 	uart_init();
 	kprintf("\nslotvisor: booting\n");
+	percpu_init(0);
 	gdt_init();
 	idt_init();
 	/* Mask the legacy PICs: nothing here takes their interrupts. */
@@ -159,6 +162,7 @@ void kmain(u32 magic, u32 mbi_pa)
 	mm_init();
 	acpi_setup();
 	kprintf("tsc: %llu kHz\n", (unsigned long long)tsc_calibrate());
+	smp_init();
 	crash_on_request(cmdline);
 
 	if (cmdline_get(cmdline, "slotvisor.test", globs, sizeof(globs)))

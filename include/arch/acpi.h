@@ -1,6 +1,7 @@
 /*
  * ACPI static tables: just enough to find the FADT and power the machine
- * off (PM1 control ports and the \_S5 sleep type).  The tables are reached
+ * off (PM1 control ports and the \_S5 sleep type), and to read the MADT's
+ * processors and interrupt controllers for SMP bring-up.  The tables are reached
  * only through phys_to_virt(), so host unit tests can lay them out in the
  * fake arena.  Layouts follow the ACPI 6.x specification, chapter 5.2.
  */
@@ -178,3 +179,114 @@ const struct acpi_sdt_header *acpi_find_table(const char sig[4], unsigned int in
  * -ENOENT (no FADT, no PM1a block or no \_S5) or -EINVAL (bad DSDT/FADT).
  */
 int acpi_get_pm(struct acpi_pm *pm);
+
+/*
+ * Multiple APIC Description Table ("APIC", ACPI 6.x 5.2.12): the local APIC
+ * address and flags, then variable-length interrupt controller structures,
+ * each starting with a type byte and a length byte.  Only the types that
+ * SMP bring-up needs are described; the others are skipped by length.
+ */
+#define ACPI_MADT_SIG			"APIC"
+#define ACPI_MADT_PCAT_COMPAT		BIT(0)	/* dual 8259s are present too */
+
+#define ACPI_MADT_TYPE_LAPIC		0	/* 5.2.12.2 */
+#define ACPI_MADT_TYPE_IOAPIC		1	/* 5.2.12.3 */
+#define ACPI_MADT_TYPE_LAPIC_OVERRIDE	5	/* 5.2.12.8 */
+#define ACPI_MADT_TYPE_X2APIC		9	/* 5.2.12.12 */
+
+/* Local APIC flags (5.2.12.2), shared by the x2APIC structure (5.2.12.12). */
+#define ACPI_MADT_ENABLED		BIT(0)
+#define ACPI_MADT_ONLINE_CAPABLE	BIT(1)	/* may be enabled later; not usable now */
+
+struct acpi_madt {
+	struct acpi_sdt_header header;
+	u32 lapic_address;		/* Local Interrupt Controller Address */
+	u32 flags;			/* ACPI_MADT_PCAT_COMPAT */
+} __packed;
+_Static_assert(sizeof(struct acpi_madt) == 44, "MADT header is 44 bytes");
+_Static_assert(__builtin_offsetof(struct acpi_madt, lapic_address) == 36, "MADT LAPIC address");
+
+/* The two bytes every interrupt controller structure starts with. */
+struct acpi_madt_entry {
+	u8 type;
+	u8 length;			/* of the whole structure, these 2 bytes included */
+} __packed;
+_Static_assert(sizeof(struct acpi_madt_entry) == 2, "MADT entry header is 2 bytes");
+
+/* Processor Local APIC Structure (5.2.12.2). */
+struct acpi_madt_lapic {
+	struct acpi_madt_entry h;
+	u8 processor_uid;
+	u8 apic_id;
+	u32 flags;			/* ACPI_MADT_ENABLED, ACPI_MADT_ONLINE_CAPABLE */
+} __packed;
+_Static_assert(sizeof(struct acpi_madt_lapic) == 8, "Processor Local APIC is 8 bytes");
+_Static_assert(__builtin_offsetof(struct acpi_madt_lapic, flags) == 4, "LAPIC flags");
+
+/* I/O APIC Structure (5.2.12.3). */
+struct acpi_madt_ioapic {
+	struct acpi_madt_entry h;
+	u8 ioapic_id;
+	u8 reserved;
+	u32 address;
+	u32 gsi_base;			/* Global System Interrupt Base */
+} __packed;
+_Static_assert(sizeof(struct acpi_madt_ioapic) == 12, "I/O APIC is 12 bytes");
+_Static_assert(__builtin_offsetof(struct acpi_madt_ioapic, address) == 4, "I/O APIC address");
+_Static_assert(__builtin_offsetof(struct acpi_madt_ioapic, gsi_base) == 8, "I/O APIC GSI base");
+
+/* Local APIC Address Override Structure (5.2.12.8); at most one per MADT. */
+struct acpi_madt_lapic_override {
+	struct acpi_madt_entry h;
+	u16 reserved;
+	u64 address;
+} __packed;
+_Static_assert(sizeof(struct acpi_madt_lapic_override) == 12, "LAPIC address override is 12 bytes");
+_Static_assert(__builtin_offsetof(struct acpi_madt_lapic_override, address) == 4,
+	       "LAPIC address override address");
+
+/* Processor Local x2APIC Structure (5.2.12.12). */
+struct acpi_madt_x2apic {
+	struct acpi_madt_entry h;
+	u16 reserved;
+	u32 x2apic_id;
+	u32 flags;			/* as struct acpi_madt_lapic's */
+	u32 processor_uid;
+} __packed;
+_Static_assert(sizeof(struct acpi_madt_x2apic) == 16, "Processor Local x2APIC is 16 bytes");
+_Static_assert(__builtin_offsetof(struct acpi_madt_x2apic, x2apic_id) == 4, "x2APIC id");
+_Static_assert(__builtin_offsetof(struct acpi_madt_x2apic, flags) == 8, "x2APIC flags");
+
+#define ACPI_MAX_CPUS		64
+#define ACPI_MAX_IOAPICS	8
+
+/* One I/O APIC from the MADT (5.2.12.3). */
+struct acpi_ioapic_info {
+	u8 id;
+	u32 addr;		/* physical address of its registers */
+	u32 gsi_base;		/* the first Global System Interrupt it serves */
+};
+
+/* What SMP bring-up needs from the MADT. */
+struct acpi_madt_info {
+	u32 lapic_base;		/* the header's address, or the override if below 4 GiB */
+	u64 lapic_phys;		/* the header's address, or the override (5.2.12.8) */
+	unsigned int nr_cpus;
+	/*
+	 * APIC ids of the Enabled processors (Local APIC and x2APIC
+	 * structures), each once, in MADT order: the boot processor first
+	 * when the firmware follows 5.2.12.1.
+	 */
+	u32 apic_id[ACPI_MAX_CPUS];
+	unsigned int nr_ioapics;
+	struct acpi_ioapic_info ioapic[ACPI_MAX_IOAPICS];
+	bool pcat_compat;	/* ACPI_MADT_PCAT_COMPAT: 8259s to mask */
+	unsigned int dropped;	/* Enabled processors beyond ACPI_MAX_CPUS */
+};
+
+/*
+ * Fill out from the first valid MADT.  Returns 0, -ENOENT (no MADT) or
+ * -EINVAL (a malformed one, or one with no enabled processor); on error
+ * out is zeroed.
+ */
+int acpi_get_madt(struct acpi_madt_info *out);

@@ -1,6 +1,7 @@
 /*
  * ACPI table parsing against tables laid out in the fake physical arena:
- * RSDP v1/v2, RSDT/XSDT, FADT and a DSDT holding a small \_S5 package.
+ * RSDP v1/v2, RSDT/XSDT, FADT and a DSDT holding a small \_S5 package, and
+ * the MADT's processors, I/O APICs and local APIC address.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -584,6 +585,418 @@ static void fadt_problems(void **state)
 	assert_int_equal(init_and_get(ACPI_RSDP_V1_LEN), -ENOENT);
 }
 
+/* ---- MADT (5.2.12) ---------------------------------------------------- */
+
+#define LAPIC_PA	0xfee00000u
+#define IOAPIC_PA	0xfec00000u
+#define EN		ACPI_MADT_ENABLED
+#define OC		ACPI_MADT_ONLINE_CAPABLE
+
+static struct acpi_madt_info madt;
+
+/* An MADT with no interrupt controller structures yet. */
+static struct acpi_madt *mk_madt(u32 off, u32 lapic, u32 flags)
+{
+	struct acpi_madt *m = (void *)mk_table(off, ACPI_MADT_SIG, sizeof(*m));
+
+	m->lapic_address = lapic;
+	m->flags = flags;
+	seal(&m->header);
+	return m;
+}
+
+/* Append the n bytes at e to the MADT m and reseal it. */
+static void madt_put(struct acpi_madt *m, const void *e, u32 n)
+{
+	memcpy((u8 *)m + m->header.length, e, n);
+	m->header.length += n;
+	seal(&m->header);
+}
+
+static void put_lapic(struct acpi_madt *m, u8 uid, u8 id, u32 flags)
+{
+	struct acpi_madt_lapic e = {
+		.h = { ACPI_MADT_TYPE_LAPIC, sizeof(e) },
+		.processor_uid = uid, .apic_id = id, .flags = flags,
+	};
+
+	madt_put(m, &e, sizeof(e));
+}
+
+static void put_ioapic(struct acpi_madt *m, u8 id, u32 addr, u32 gsi_base)
+{
+	struct acpi_madt_ioapic e = {
+		.h = { ACPI_MADT_TYPE_IOAPIC, sizeof(e) },
+		.ioapic_id = id, .address = addr, .gsi_base = gsi_base,
+	};
+
+	madt_put(m, &e, sizeof(e));
+}
+
+static void put_x2apic(struct acpi_madt *m, u32 id, u32 flags, u32 uid)
+{
+	struct acpi_madt_x2apic e = {
+		.h = { ACPI_MADT_TYPE_X2APIC, sizeof(e) },
+		.x2apic_id = id, .flags = flags, .processor_uid = uid,
+	};
+
+	madt_put(m, &e, sizeof(e));
+}
+
+static void put_override(struct acpi_madt *m, u64 addr)
+{
+	struct acpi_madt_lapic_override e = {
+		.h = { ACPI_MADT_TYPE_LAPIC_OVERRIDE, sizeof(e) },
+		.address = addr,
+	};
+
+	madt_put(m, &e, sizeof(e));
+}
+
+static int init_and_get_madt(void)
+{
+	assert_int_equal(acpi_init(&rsdp, ACPI_RSDP_V1_LEN), 0);
+	return acpi_get_madt(&madt);
+}
+
+/* How often needle occurs in hay. */
+static unsigned int count_str(const char *hay, const char *needle)
+{
+	unsigned int n = 0;
+
+	while ((hay = strstr(hay, needle))) {
+		n++;
+		hay++;
+	}
+	return n;
+}
+
+static void assert_madt_zeroed(void)
+{
+	static const struct acpi_madt_info zero;
+
+	assert_memory_equal(&madt, &zero, sizeof(madt));
+}
+
+/*
+ * Bochs/QEMU with two CPUs: PCAT_COMPAT, two enabled local APICs, one
+ * I/O APIC, interrupt source overrides and a local APIC NMI (skipped).
+ */
+static void madt_bochs(void **state)
+{
+	static const u8 iso_irq0[] = { 2, 10, 0, 0, 2, 0, 0, 0, 0x00, 0x00 };
+	static const u8 iso_sci[] = { 2, 10, 0, 9, 9, 0, 0, 0, 0x0d, 0x00 };
+	static const u8 lapic_nmi[] = { 4, 6, 0xff, 0x00, 0x00, 0x01 };
+	struct acpi_madt *m = mk_madt(APIC_OFF, LAPIC_PA, ACPI_MADT_PCAT_COMPAT);
+	char out[512];
+
+	put_lapic(m, 0, 0, EN);
+	put_lapic(m, 1, 1, EN);
+	put_ioapic(m, 2, IOAPIC_PA, 0);
+	madt_put(m, iso_irq0, sizeof(iso_irq0));
+	madt_put(m, iso_sci, sizeof(iso_sci));
+	madt_put(m, lapic_nmi, sizeof(lapic_nmi));
+
+	capture_begin();
+	assert_int_equal(init_and_get_madt(), 0);
+	capture_end(out, sizeof(out));
+	assert_string_equal(out, "");
+	assert_int_equal(madt.lapic_base, LAPIC_PA);
+	assert_int_equal(madt.lapic_phys, LAPIC_PA);
+	assert_true(madt.pcat_compat);
+	assert_int_equal(madt.nr_cpus, 2);
+	assert_int_equal(madt.apic_id[0], 0);
+	assert_int_equal(madt.apic_id[1], 1);
+	assert_int_equal(madt.dropped, 0);
+	assert_int_equal(madt.nr_ioapics, 1);
+	assert_int_equal(madt.ioapic[0].id, 2);
+	assert_int_equal(madt.ioapic[0].addr, IOAPIC_PA);
+	assert_int_equal(madt.ioapic[0].gsi_base, 0);
+}
+
+/* Absent and merely Online Capable processors are not listed. */
+static void madt_disabled_cpus_skipped(void **state)
+{
+	struct acpi_madt *m = mk_madt(APIC_OFF, LAPIC_PA, 0);
+
+	put_lapic(m, 0, 0, EN);
+	put_lapic(m, 1, 1, 0);		/* QEMU's hot-pluggable, absent CPU */
+	put_lapic(m, 2, 2, OC);
+	put_lapic(m, 3, 3, EN | BIT(5));	/* reserved bits are ignored */
+	put_x2apic(m, 0x100, 0, 4);
+	put_x2apic(m, 0x101, OC, 5);
+	put_ioapic(m, 0, IOAPIC_PA, 0);
+	assert_int_equal(init_and_get_madt(), 0);
+	assert_false(madt.pcat_compat);
+	assert_int_equal(madt.nr_cpus, 2);
+	assert_int_equal(madt.apic_id[0], 0);
+	assert_int_equal(madt.apic_id[1], 3);
+	assert_int_equal(madt.dropped, 0);
+}
+
+/* x2APIC structures (5.2.12.12) alongside local APIC ones. */
+static void madt_x2apic(void **state)
+{
+	struct acpi_madt *m = mk_madt(APIC_OFF, LAPIC_PA, ACPI_MADT_PCAT_COMPAT);
+	char out[512];
+
+	put_lapic(m, 0, 0, EN);
+	put_x2apic(m, 0x100, EN, 1);
+	put_x2apic(m, 0x12345, EN, 2);
+	put_x2apic(m, 0x102, OC, 3);
+	put_x2apic(m, 0xffffffff, EN, 4);	/* the broadcast id */
+	put_ioapic(m, 0, IOAPIC_PA, 0);
+	capture_begin();
+	assert_int_equal(init_and_get_madt(), 0);
+	capture_end(out, sizeof(out));
+	assert_int_equal(madt.nr_cpus, 3);
+	assert_int_equal(madt.apic_id[0], 0);
+	assert_int_equal(madt.apic_id[1], 0x100);
+	assert_int_equal(madt.apic_id[2], 0x12345);
+	assert_non_null(strstr(out, "acpi: MADT x2APIC structure with the broadcast id"));
+}
+
+/* A repeated APIC id is kept once and reported once, whatever its type. */
+static void madt_duplicate_ids(void **state)
+{
+	struct acpi_madt *m = mk_madt(APIC_OFF, LAPIC_PA, 0);
+	char out[1024];
+
+	put_lapic(m, 0, 1, EN);
+	put_lapic(m, 1, 0, EN);
+	put_lapic(m, 2, 1, EN);
+	put_x2apic(m, 1, EN, 3);
+	put_lapic(m, 4, 1, EN);
+	put_lapic(m, 5, 0, 0);		/* disabled: not a duplicate */
+	put_lapic(m, 6, 2, EN);
+	capture_begin();
+	assert_int_equal(init_and_get_madt(), 0);
+	capture_end(out, sizeof(out));
+	assert_int_equal(madt.nr_cpus, 3);
+	assert_int_equal(madt.apic_id[0], 1);
+	assert_int_equal(madt.apic_id[1], 0);
+	assert_int_equal(madt.apic_id[2], 2);
+	assert_int_equal(count_str(out, "more than once"), 1);
+	assert_non_null(strstr(out, "acpi: MADT lists APIC id 0x1 more than once"));
+}
+
+/* 5.2.12.8: the 64-bit override wins over the header's 32-bit address. */
+static void madt_lapic_override(void **state)
+{
+	struct acpi_madt *m = mk_madt(APIC_OFF, LAPIC_PA, 0);
+	char out[1024];
+
+	put_lapic(m, 0, 0, EN);
+	put_override(m, 0xfed00000);
+	assert_int_equal(init_and_get_madt(), 0);
+	assert_int_equal(madt.lapic_phys, 0xfed00000);
+	assert_int_equal(madt.lapic_base, 0xfed00000);
+
+	/* Above 4 GiB: only lapic_phys can hold it. */
+	m = mk_madt(APIC_OFF, LAPIC_PA, 0);
+	put_override(m, 0x1000fee00000ULL);
+	put_lapic(m, 0, 0, EN);
+	put_override(m, 0xfed00000);		/* a second one is ignored */
+	capture_begin();
+	assert_int_equal(acpi_get_madt(&madt), 0);
+	capture_end(out, sizeof(out));
+	assert_int_equal(madt.lapic_phys, 0x1000fee00000ULL);
+	assert_int_equal(madt.lapic_base, LAPIC_PA);
+	assert_non_null(strstr(out, "more than one local APIC address override"));
+
+	/* An override of 0 is no override. */
+	m = mk_madt(APIC_OFF, LAPIC_PA, 0);
+	put_lapic(m, 0, 0, EN);
+	put_override(m, 0);
+	assert_int_equal(acpi_get_madt(&madt), 0);
+	assert_int_equal(madt.lapic_phys, LAPIC_PA);
+	assert_int_equal(madt.lapic_base, LAPIC_PA);
+}
+
+/* Processors beyond ACPI_MAX_CPUS are counted, I/O APICs beyond 8 ignored. */
+static void madt_too_many_cpus(void **state)
+{
+	struct acpi_madt *m = mk_madt(APIC_OFF, LAPIC_PA, ACPI_MADT_PCAT_COMPAT);
+	char out[1024];
+	unsigned int i;
+
+	for (i = 0; i < ACPI_MAX_CPUS + 4; i++) {
+		put_lapic(m, (u8)i, (u8)i, EN);
+	}
+	put_lapic(m, 200, 200, 0);		/* disabled: not dropped */
+	put_lapic(m, 5, 5, EN);			/* a duplicate: not dropped */
+	put_x2apic(m, 0x200, EN, 0x200);
+	put_x2apic(m, 0x201, EN, 0x201);
+	for (i = 0; i < ACPI_MAX_IOAPICS + 2; i++) {
+		put_ioapic(m, (u8)(i + 1), IOAPIC_PA + 0x1000 * i, 24 * i);
+	}
+	assert_true(m->header.length < FADT2_OFF - APIC_OFF);
+	capture_begin();
+	assert_int_equal(init_and_get_madt(), 0);
+	capture_end(out, sizeof(out));
+	assert_int_equal(madt.nr_cpus, ACPI_MAX_CPUS);
+	for (i = 0; i < ACPI_MAX_CPUS; i++) {
+		assert_int_equal(madt.apic_id[i], i);
+	}
+	assert_int_equal(madt.dropped, 6);
+	assert_int_equal(madt.nr_ioapics, ACPI_MAX_IOAPICS);
+	assert_int_equal(madt.ioapic[7].id, 8);
+	assert_int_equal(madt.ioapic[7].addr, IOAPIC_PA + 0x7000);
+	assert_int_equal(madt.ioapic[7].gsi_base, 24 * 7);
+	assert_non_null(strstr(out, "acpi: MADT lists 6 enabled processors beyond the first 64"));
+	assert_non_null(strstr(out, "acpi: MADT lists 2 I/O APICs beyond the first 8"));
+}
+
+/* Later revisions may lengthen a structure; unknown types are skipped. */
+static void madt_long_and_unknown_entries(void **state)
+{
+	static const u8 lapic10[] = { 0, 10, 0, 7, EN, 0, 0, 0, 0xee, 0xee };
+	static const u8 unknown[20] = { 0x80, 20, 0, 0xff, EN };
+	static const u8 gicc[80] = { 0x0b, 80 };
+	struct acpi_madt *m = mk_madt(APIC_OFF, LAPIC_PA, 0);
+
+	madt_put(m, unknown, sizeof(unknown));
+	madt_put(m, lapic10, sizeof(lapic10));
+	madt_put(m, gicc, sizeof(gicc));
+	put_lapic(m, 1, 8, EN);
+	assert_int_equal(init_and_get_madt(), 0);
+	assert_int_equal(madt.nr_cpus, 2);
+	assert_int_equal(madt.apic_id[0], 7);
+	assert_int_equal(madt.apic_id[1], 8);
+	assert_int_equal(madt.nr_ioapics, 0);
+}
+
+/*
+ * Structures cut by the table's length, or shorter than their type needs.
+ * The bytes after the declared length would complete them: reading them
+ * would wrongly succeed.
+ */
+static void madt_truncated_entries(void **state)
+{
+	static const u32 tables[] = { FADT_OFF, ARENA_SIZE - 54 };
+	static const u8 short_lapic[] = { 0, 6, 0, 0, EN, 0 };
+	static const u8 short_x2apic[12] = { 9, 12, 0, 0, 1, 0, 0, 0, EN };
+	static const u8 short_override[8] = { 5, 8 };
+	struct acpi_madt *m = mk_madt(APIC_OFF, LAPIC_PA, 0);
+	char out[512];
+
+	/* The second local APIC's last 4 bytes are beyond the length. */
+	put_lapic(m, 0, 0, EN);
+	put_lapic(m, 1, 1, EN);
+	m->header.length -= 4;
+	seal(&m->header);
+	capture_begin();
+	assert_int_equal(init_and_get_madt(), -EINVAL);
+	capture_end(out, sizeof(out));
+	assert_non_null(strstr(out, "acpi: MADT structure at offset 52 (8 bytes) runs past"));
+	assert_madt_zeroed();
+
+	/* One byte left: not even a structure header. */
+	m->header.length = sizeof(*m) + 8 + 1;
+	seal(&m->header);
+	assert_int_equal(acpi_get_madt(&madt), -EINVAL);
+
+	/* Shorter than their types' structures, though within the table. */
+	m = mk_madt(APIC_OFF, LAPIC_PA, 0);
+	put_lapic(m, 0, 0, EN);
+	madt_put(m, short_lapic, sizeof(short_lapic));
+	put_lapic(m, 1, 1, EN);
+	assert_int_equal(acpi_get_madt(&madt), -EINVAL);
+	m = mk_madt(APIC_OFF, LAPIC_PA, 0);
+	put_lapic(m, 0, 0, EN);
+	madt_put(m, short_x2apic, sizeof(short_x2apic));
+	assert_int_equal(acpi_get_madt(&madt), -EINVAL);
+	m = mk_madt(APIC_OFF, LAPIC_PA, 0);
+	put_lapic(m, 0, 0, EN);
+	madt_put(m, short_override, sizeof(short_override));
+	assert_int_equal(acpi_get_madt(&madt), -EINVAL);
+
+	/* A table too short for the MADT header itself. */
+	m = mk_madt(APIC_OFF, LAPIC_PA, 0);
+	m->header.length = ACPI_SDT_HEADER_LEN + 4;
+	seal(&m->header);
+	assert_int_equal(acpi_get_madt(&madt), -EINVAL);
+
+	/* At the arena's very end: an x2APIC structure cut after 2 bytes. */
+	m = mk_madt(ARENA_SIZE - 54, LAPIC_PA, 0);
+	put_lapic(m, 0, 0, EN);
+	((u8 *)m)[52] = ACPI_MADT_TYPE_X2APIC;
+	((u8 *)m)[53] = sizeof(struct acpi_madt_x2apic);
+	m->header.length = 54;
+	seal(&m->header);
+	mk_rsdt(RSDT_OFF, tables, ARRAY_SIZE(tables));
+	assert_int_equal(init_and_get_madt(), -EINVAL);
+	assert_madt_zeroed();
+}
+
+/* A length of 0 or 1 would never advance: the walk stops with -EINVAL. */
+static void madt_zero_length_entry(void **state)
+{
+	static const u8 zero[] = { 0x7f, 0, 0, 0 };
+	static const u8 one[] = { 0, 1, 0, 0 };
+	struct acpi_madt *m = mk_madt(APIC_OFF, LAPIC_PA, 0);
+	char out[512];
+
+	put_lapic(m, 0, 0, EN);
+	madt_put(m, zero, sizeof(zero));
+	put_lapic(m, 1, 1, EN);
+	capture_begin();
+	assert_int_equal(init_and_get_madt(), -EINVAL);
+	capture_end(out, sizeof(out));
+	assert_non_null(strstr(out, "acpi: MADT structure at offset 52 has length 0"));
+	assert_madt_zeroed();
+
+	m = mk_madt(APIC_OFF, LAPIC_PA, 0);
+	put_lapic(m, 0, 0, EN);
+	madt_put(m, one, sizeof(one));
+	assert_int_equal(acpi_get_madt(&madt), -EINVAL);
+}
+
+/* No enabled processor, or no local APIC address, is no usable MADT. */
+static void madt_unusable(void **state)
+{
+	struct acpi_madt *m = mk_madt(APIC_OFF, LAPIC_PA, 0);
+
+	put_lapic(m, 0, 0, OC);
+	put_ioapic(m, 0, IOAPIC_PA, 0);
+	assert_int_equal(init_and_get_madt(), -EINVAL);
+	assert_madt_zeroed();
+
+	m = mk_madt(APIC_OFF, 0, 0);
+	put_lapic(m, 0, 0, EN);
+	assert_int_equal(acpi_get_madt(&madt), -EINVAL);
+	put_override(m, LAPIC_PA);
+	assert_int_equal(acpi_get_madt(&madt), 0);
+	assert_int_equal(madt.lapic_phys, LAPIC_PA);
+}
+
+static void madt_missing(void **state)
+{
+	static const u32 no_madt[] = { FADT_OFF };
+	struct acpi_madt *m;
+	char out[1024];
+
+	mk_rsdt(RSDT_OFF, no_madt, ARRAY_SIZE(no_madt));
+	capture_begin();
+	assert_int_equal(init_and_get_madt(), -ENOENT);
+	capture_end(out, sizeof(out));
+	assert_non_null(strstr(out, "acpi: no valid MADT (APIC)"));
+	assert_madt_zeroed();
+
+	/* A MADT with a bad checksum is no MADT. */
+	setup(state);
+	m = mk_madt(APIC_OFF, LAPIC_PA, 0);
+	put_lapic(m, 0, 0, EN);
+	m->header.checksum ^= 1;
+	assert_int_equal(init_and_get_madt(), -ENOENT);
+
+	/* Nor is one when acpi_init() failed. */
+	seal(&m->header);
+	rsdp.checksum ^= 1;
+	assert_int_equal(acpi_init(&rsdp, ACPI_RSDP_V1_LEN), -EINVAL);
+	assert_int_equal(acpi_get_madt(&madt), -ENOENT);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -607,6 +1020,17 @@ int main(void)
 		T(x_fields_preferred),
 		T(short_fadt),
 		T(fadt_problems),
+		T(madt_bochs),
+		T(madt_disabled_cpus_skipped),
+		T(madt_x2apic),
+		T(madt_duplicate_ids),
+		T(madt_lapic_override),
+		T(madt_too_many_cpus),
+		T(madt_long_and_unknown_entries),
+		T(madt_truncated_entries),
+		T(madt_zero_length_entry),
+		T(madt_unusable),
+		T(madt_missing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

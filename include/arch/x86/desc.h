@@ -49,5 +49,8 @@ void gdt_init(void);
 /* This CPU's TSS (its address is the VMCS's HOST_TR_BASE). */
 const void *gdt_this_cpu_tss(void);
 
-/* Load the IDT with the exception and interrupt entry points. */
+/* Fill the IDT with the exception and interrupt entry points and load it. */
 void idt_init(void);
+
+/* Load the (already filled) IDT on this CPU: for APs. */
+void idt_load(void);

@@ -1,0 +1,49 @@
+/*
+ * Per-CPU data.  Each CPU's GS base points at its struct percpu (whose
+ * first field points at itself), so this_cpu() is one load from %gs:0.
+ * CPU 0 is the bootstrap processor; APs are numbered in MADT order.
+ */
+#pragma once
+
+#include "arch/x86/desc.h"
+#include "arch/x86/layout.h"
+#include "types.h"
+
+#define MAX_CPUS 16
+
+struct vmcs;
+
+struct percpu {
+	struct percpu *self;	/* %gs:0 */
+	unsigned int id;
+	u32 apic_id;
+	bool online;
+	/* The CPU's descriptor tables and the stacks its TSS names. */
+	u64 gdt[GDT_ENTRIES] __aligned(16);
+	struct tss64 tss __aligned(16);
+	u8 ist_stacks[IST_COUNT][IST_STACK_SIZE] __aligned(16);
+	/* VMX state of this CPU (vmx/). */
+	struct vmcs *vmxon_region;
+	bool vmx_on;
+	u64 cr4_before_vmx;
+	struct vmcs *current_vmcs;
+	/* Work the BSP hands an AP (arch/x86/smp.c). */
+	long (*volatile work_fn)(void *arg);
+	void *volatile work_arg;
+	volatile long work_result;
+	volatile bool work_done;
+};
+
+extern struct percpu cpus[MAX_CPUS];
+extern unsigned int nr_cpus;
+
+static inline struct percpu *this_cpu(void)
+{
+	struct percpu *p;
+
+	__asm__ __volatile__("movq %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+/* Point GS at cpus[id] on the calling CPU. */
+void percpu_init(unsigned int id);
