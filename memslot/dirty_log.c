@@ -37,7 +37,7 @@ void mark_page_dirty_in_slot(const struct kvm_memory_slot *slot, gfn_t gfn)
 	}
 }
 
-int kvm_get_dirty_log(struct kvm *kvm, u32 slot, u64 *bitmap)
+static int __kvm_get_dirty_log(struct kvm *kvm, u32 slot, u64 *bitmap)
 {
 	u16 as_id = slot >> KVM_MEMSLOT_AS_SHIFT;
 	u16 id = slot & KVM_MEMSLOT_ID_MASK;
@@ -68,4 +68,14 @@ int kvm_get_dirty_log(struct kvm *kvm, u32 slot, u64 *bitmap)
 		kvm_flush_remote_tlbs(kvm);
 	}
 	return 0;
+}
+
+int kvm_get_dirty_log(struct kvm *kvm, u32 slot, u64 *bitmap)
+{
+	int r;
+
+	spin_lock(&kvm->mmu_lock);
+	r = __kvm_get_dirty_log(kvm, slot, bitmap);
+	spin_unlock(&kvm->mmu_lock);
+	return r;
 }

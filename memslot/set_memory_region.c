@@ -163,8 +163,13 @@ int __kvm_set_memory_region(struct kvm *kvm, const struct kvm_userspace_memory_r
 int kvm_set_memory_region(struct kvm *kvm, const struct kvm_userspace_memory_region *mem)
 {
 	/* The top ids are the hypervisor's own (KVM's private slots). */
+	int r;
+
 	if (request_id(mem) >= KVM_USER_MEM_SLOTS) {
 		return -EINVAL;
 	}
-	return __kvm_set_memory_region(kvm, mem);
+	spin_lock(&kvm->mmu_lock);
+	r = __kvm_set_memory_region(kvm, mem);
+	spin_unlock(&kvm->mmu_lock);
+	return r;
 }

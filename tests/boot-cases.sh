@@ -51,7 +51,8 @@ case_bochs_smp() {
 	local rc=$?
 	ktest_parse bochs-smp "$dir/serial.txt" "$rc"
 	expect_lines bochs-smp:two-cpus-online "$dir/serial.txt" "" "" '^smp: 2 CPUs online$' \
-		'^PASS: smp.bringup$' '^PASS: smp.vmxon$'
+		'^PASS: smp.bringup$' '^PASS: smp.vmxon$' '^PASS: smp.spinning-reader$' \
+		'^PASS: smp.spinning-reader.negative-control$'
 }
 
 case_qemu_smp() {

@@ -41,6 +41,7 @@ static const struct control_need exit_needs[] = {
 	NEED(VM_EXIT_LOAD_IA32_EFER, "load IA32_EFER"),
 	NEED(VM_EXIT_SAVE_IA32_PAT, "save IA32_PAT"),
 	NEED(VM_EXIT_LOAD_IA32_PAT, "load IA32_PAT"),
+	NEED(VM_EXIT_ACK_INTR_ON_EXIT, "acknowledge interrupt on exit"),
 };
 
 static const struct control_need entry_needs[] = {

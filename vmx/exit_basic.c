@@ -1,4 +1,5 @@
 /* The small exit handlers: HLT, the preemption timer, triple fault, NMIs, VMX instructions. */
+#include "arch/x86/lapic.h"
 #include "arch/x86/trap.h"
 #include "lib/printf.h"
 #include "vmx/exit_handlers.h"
@@ -45,11 +46,21 @@ int handle_exception_nmi(struct vcpu *v)
 	return vcpu_internal_error(v, "unexpected exception exit, interruption info 0x%x", info);
 }
 
+/*
+ * The exit acknowledged the interrupt (acknowledge interrupt on exit): its
+ * vector is in the exit information.  The kick IPI only needs the exit
+ * itself: EOI it and let the run loop handle the requests.
+ */
 int handle_external_interrupt(struct vcpu *v)
 {
-	return vcpu_internal_error(v, "external interrupt while the guest ran, but the host "
-				      "enables none yet (interruption info 0x%x)",
-				   vmcs_read32(VM_EXIT_INTR_INFO));
+	u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
+
+	if ((info & INTR_INFO_VALID) && (info & INTR_INFO_VECTOR_MASK) == VCPU_KICK_VECTOR) {
+		lapic_eoi();
+		return 1;
+	}
+	return vcpu_internal_error(v, "unexpected external interrupt (interruption info 0x%x)",
+				   info);
 }
 
 /* The guest sees a CPU without VMX (CPUID hides it), so VMX instructions are #UD. */

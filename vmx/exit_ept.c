@@ -73,8 +73,11 @@ int handle_ept_violation(struct vcpu *v)
 	u64 q = vmcs_readnat(EXIT_QUALIFICATION);
 	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
 	u32 access = q & EPT_QUAL_ACCESS_MASK;
-	int r = kvm_tdp_page_fault(v->kvm, v->as_id, gpa, access);
+	int r;
 
+	spin_lock(&v->kvm->mmu_lock);
+	r = kvm_tdp_page_fault(v->kvm, v->as_id, gpa, access);
+	spin_unlock(&v->kvm->mmu_lock);
 	if (r > 0)
 		return 1;
 	if (r == -ENOMEM)

@@ -81,6 +81,11 @@ static void vcpu_fail_entry(struct vcpu *v, u32 hardware_reason, u32 insn_error)
 	v->dead = true;
 }
 
+static bool vcpu_take_request(struct vcpu *v, unsigned int req)
+{
+	return __atomic_fetch_and(&v->requests, ~(1UL << req), __ATOMIC_SEQ_CST) & (1UL << req);
+}
+
 /*
  * Requests from the MMU (include/kvm/kvm.h) and the VMM, handled before
  * every entry: 0 to enter, non-zero to return with v->exit filled.
@@ -89,35 +94,49 @@ static int vcpu_handle_requests(struct vcpu *v)
 {
 	int err;
 
-	if (v->requests & (1UL << KVM_REQ_MMU_RELOAD)) {
+	if (vcpu_take_request(v, KVM_REQ_MMU_RELOAD)) {
 		hpa_t old = v->root_hpa;
 
-		v->requests &= ~(1UL << KVM_REQ_MMU_RELOAD);
+		spin_lock(&v->kvm->mmu_lock);
 		err = kvm_mmu_load(v->kvm, v->as_id, &v->root_hpa);
+		if (!err)
+			kvm_mmu_unload(v->kvm, old);
+		spin_unlock(&v->kvm->mmu_lock);
 		if (err) {
 			vcpu_internal_error(v, "no memory for a new EPT root (%d)", err);
 			return -ENOMEM;
 		}
 		ept_flush_eptp(v->kvm, v->eptp);
-		kvm_mmu_unload(v->kvm, old);
 		v->eptp = ept_make_eptp(v->root_hpa, false);
 		vmcs_write64(EPT_POINTER, v->eptp);
 	}
-	if (v->requests & (1UL << KVM_REQ_TLB_FLUSH)) {
-		v->requests &= ~(1UL << KVM_REQ_TLB_FLUSH);
+	if (vcpu_take_request(v, KVM_REQ_TLB_FLUSH))
 		ept_flush_eptp(v->kvm, v->eptp);
-	}
-	if (v->requests & (1UL << VCPU_REQ_STOP)) {
-		v->requests &= ~(1UL << VCPU_REQ_STOP);
+	if (vcpu_take_request(v, VCPU_REQ_STOP)) {
 		v->exit.reason = VCPU_EXIT_STOPPED;
 		return 1;
 	}
 	return 0;
 }
 
+/*
+ * Say "in guest" before the last look at the requests: a request made after
+ * that look is followed by a kick (an IPI), which makes the entry exit at
+ * once, so none is missed (KVM's vcpu->mode protocol).
+ */
+static bool vcpu_enter_guest_mode(struct vcpu *v)
+{
+	__atomic_store_n(&v->mode, VCPU_IN_GUEST, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&v->requests, __ATOMIC_SEQ_CST)) {
+		__atomic_store_n(&v->mode, VCPU_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
+		return false;
+	}
+	return true;
+}
+
 void vcpu_request_stop(struct vcpu *v)
 {
-	v->requests |= 1UL << VCPU_REQ_STOP;
+	__atomic_fetch_or(&v->requests, 1UL << VCPU_REQ_STOP, __ATOMIC_SEQ_CST);
 }
 
 static void vcpu_set_budget(u64 budget)
@@ -177,6 +196,7 @@ int vcpu_run(struct vcpu *v, u64 budget)
 	v->exit.reason = VCPU_EXIT_NONE;
 	for (u64 exit_tsc = 0;;) {
 		u32 reason;
+		int r;
 
 		if (vcpu_handle_requests(v))
 			return 0;
@@ -185,7 +205,11 @@ int vcpu_run(struct vcpu *v, u64 budget)
 			v->handler_ticks += rdtsc() - exit_tsc;
 			v->handled_exits++;
 		}
-		if (!vcpu_enter(v))
+		if (!vcpu_enter_guest_mode(v))
+			continue;
+		r = vcpu_enter(v);
+		__atomic_store_n(&v->mode, VCPU_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
+		if (!r)
 			return 0;
 		exit_tsc = rdtsc();
 		reason = vmcs_read32(VM_EXIT_REASON);

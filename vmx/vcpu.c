@@ -9,6 +9,7 @@
 #include "arch/x86/percpu.h"
 #include "ept/mmu.h"
 #include "lib/errno.h"
+#include "lib/panic.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
@@ -38,21 +39,42 @@ extern char vmx_exit_entry[];
 static struct vmx_controls controls;
 static bool controls_ready;
 
+static bool vmcs_setup_host(void);
+
+/*
+ * Make v's VMCS current here.  A VMCS that was VMCLEARed (vcpu_put) may move
+ * to this CPU: its host state then names this CPU's TSS, GDT and GS, and
+ * the next entry is a VMLAUNCH.
+ */
 void vcpu_load(struct vcpu *v)
 {
 	struct percpu *c = this_cpu();
 
 	if (c->current_vmcs == v->vmcs)
 		return;
+	CHECK(v->cpu == -1 || v->cpu == (int)c->id);
 	vmcs_load(v->vmcs);
 	c->current_vmcs = v->vmcs;
+	if (v->cpu != (int)c->id) {
+		v->cpu = c->id;
+		v->launched = false;
+		vmcs_setup_host();
+		/* Translations this CPU cached for the EPTP earlier are stale now. */
+		ept_flush_eptp(v->kvm, v->eptp);
+	}
 }
 
-static void vcpu_unload_vmcs(struct vcpu *v)
+void vcpu_put(struct vcpu *v)
 {
+	struct percpu *c = this_cpu();
+
+	if (v->cpu != (int)c->id)
+		return;
 	vmcs_clear(v->vmcs);
-	if (this_cpu()->current_vmcs == v->vmcs)
-		this_cpu()->current_vmcs = NULL;
+	if (c->current_vmcs == v->vmcs)
+		c->current_vmcs = NULL;
+	v->cpu = -1;
+	v->launched = false;
 }
 
 static bool vmcs_setup_controls(struct vcpu *v)
@@ -152,13 +174,16 @@ static int vcpu_setup_vmcs(struct vcpu *v)
 			return err;
 		controls_ready = true;
 	}
+	spin_lock(&v->kvm->mmu_lock);
 	err = kvm_mmu_load(v->kvm, v->as_id, &v->root_hpa);
+	spin_unlock(&v->kvm->mmu_lock);
 	if (err)
 		return err;
 	v->eptp = ept_make_eptp(v->root_hpa, false);
 	if (vmcs_clear(v->vmcs) || vmcs_load(v->vmcs))
 		return -EIO;
 	this_cpu()->current_vmcs = v->vmcs;
+	v->cpu = this_cpu()->id;
 	if (!vmcs_setup_controls(v) || !vmcs_setup_host() || !vcpu_reset(v))
 		return -EIO;
 	return 0;
@@ -178,6 +203,7 @@ int vcpu_create(struct kvm *kvm, unsigned int id, struct vcpu **out)
 	v->id = id;
 	v->vpid = vcpu_alloc_vpid();
 	v->root_hpa = INVALID_HPA;
+	v->cpu = -1;
 	v->vmcs = vmcs_alloc();
 	err = v->vmcs ? vcpu_setup_vmcs(v) : -ENOMEM;
 	if (err) {
@@ -194,10 +220,16 @@ void vcpu_destroy(struct vcpu *v)
 	if (!v)
 		return;
 	vcpu_unregister(v->kvm, v);
-	if (v->root_hpa != INVALID_HPA)
+	if (v->root_hpa != INVALID_HPA) {
+		spin_lock(&v->kvm->mmu_lock);
 		kvm_mmu_unload(v->kvm, v->root_hpa);
+		spin_unlock(&v->kvm->mmu_lock);
+	}
 	if (v->vmcs) {
-		vcpu_unload_vmcs(v);
+		CHECK(v->cpu == -1 || v->cpu == (int)this_cpu()->id);
+		if (v->cpu == -1)
+			vmcs_clear(v->vmcs);	/* never loaded, or put: clearing again is harmless */
+		vcpu_put(v);
 		vmcs_free(v->vmcs);
 	}
 	kfree(v);

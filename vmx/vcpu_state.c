@@ -9,7 +9,9 @@
  * frees CR0.PE and CR0.PG (SDM Vol. 3C 27.3.1.1).
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/lapic.h"
 #include "arch/x86/msr.h"
+#include "arch/x86/percpu.h"
 #include "ept/mmu.h"
 #include "lib/panic.h"
 #include "vmx/vcpu_internal.h"
@@ -17,6 +19,8 @@
 #include "vmx/vmx.h"
 
 #define EFER_LMA_BIT EFER_LMA
+
+#define KICK_ACK_POLLS 100000000ULL
 
 static struct vcpu *vcpus[VMX_MAX_VCPUS];
 static u16 next_vpid = 1;
@@ -28,11 +32,52 @@ u16 vcpu_alloc_vpid(void)
 	return next_vpid++;
 }
 
+/* Force v out of its guest if it runs on another CPU, so it sees a new request. */
+static void vcpu_kick(struct vcpu *v)
+{
+	int cpu = __atomic_load_n(&v->cpu, __ATOMIC_SEQ_CST);
+
+	if (__atomic_load_n(&v->mode, __ATOMIC_SEQ_CST) == VCPU_IN_GUEST && cpu >= 0 &&
+	    cpu != (int)this_cpu()->id)
+		lapic_send_ipi(cpus[cpu].apic_id, VCPU_KICK_VECTOR);
+}
+
+/*
+ * Wait until v is outside its guest: it has then left every translation of
+ * the old tables behind and handles the request before it enters again.
+ */
+static void vcpu_wait_outside_guest(struct vcpu *v)
+{
+	for (u64 i = 0; __atomic_load_n(&v->mode, __ATOMIC_SEQ_CST) == VCPU_IN_GUEST; i++) {
+		if (v->cpu == (int)this_cpu()->id)
+			return;
+		if (i == KICK_ACK_POLLS)
+			panic("vmx_request_all: vcpu %u on CPU %d did not leave its guest", v->id,
+			      v->cpu);
+		cpu_relax();
+	}
+}
+
+/*
+ * The MMU's request hook (kvm->request_all): set req in every vCPU of the VM,
+ * kick those running on other CPUs, and return only once each is outside
+ * its guest.  That acknowledgement is what lets the caller free or reuse
+ * the frames the request is about.
+ */
 static void vmx_request_all(struct kvm *kvm, unsigned int req)
 {
 	for (int i = 0; i < VMX_MAX_VCPUS; i++) {
+		if (!vcpus[i] || vcpus[i]->kvm != kvm)
+			continue;
+		__atomic_fetch_or(&vcpus[i]->requests, 1UL << req, __ATOMIC_SEQ_CST);
+		if (!kvm->debug.no_kick)
+			vcpu_kick(vcpus[i]);
+	}
+	if (kvm->debug.no_kick)
+		return;
+	for (int i = 0; i < VMX_MAX_VCPUS; i++) {
 		if (vcpus[i] && vcpus[i]->kvm == kvm)
-			vcpus[i]->requests |= 1UL << req;
+			vcpu_wait_outside_guest(vcpus[i]);
 	}
 }
 

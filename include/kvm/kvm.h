@@ -11,6 +11,7 @@
 
 #include "kvm/kvm_types.h"
 #include "kvm/uapi.h"
+#include "lib/spinlock.h"
 #include "memslot/memslot.h"
 
 /*
@@ -53,9 +54,18 @@ struct kvm_stat {
 struct kvm_debug {
 	bool no_flush;
 	bool no_zap;
+	bool no_kick;	/* vmx/: set requests but send no IPI and wait for no acknowledgement */
 };
 
 struct kvm {
+	/*
+	 * Serializes memslot changes, the fault path and root loads between the
+	 * CPU that runs the VMM and the CPUs that run vCPUs (KVM's slots_lock and
+	 * mmu_lock in one): kvm_set_memory_region() and kvm_get_dirty_log() take
+	 * it, and vmx/ around kvm_tdp_page_fault(), kvm_mmu_load() and
+	 * kvm_mmu_unload().
+	 */
+	spinlock_t mmu_lock;
 	struct kvm_memslots __memslots[KVM_ADDRESS_SPACE_NUM][2];
 	struct kvm_memslots *memslots[KVM_ADDRESS_SPACE_NUM];	/* the active sets */
 	u64 nr_memslot_pages;

@@ -32,6 +32,12 @@ enum vcpu_exit_reason {
 /* Request bits of vCPUs beyond the MMU's KVM_REQ_* (include/kvm/kvm.h). */
 #define VCPU_REQ_STOP 8
 
+#define VCPU_OUTSIDE_GUEST 0
+#define VCPU_IN_GUEST 1
+
+/* The vector of the IPI that forces a vCPU out of its guest to see a request. */
+#define VCPU_KICK_VECTOR 0xf0
+
 struct vcpu_exit {
 	enum vcpu_exit_reason reason;
 	union {
@@ -95,7 +101,9 @@ struct vcpu {
 	bool dead;		/* the VM ended: vcpu_run() refuses to enter again */
 	hpa_t root_hpa;		/* the root this vCPU holds (kvm_mmu_load) */
 	u64 eptp;
-	unsigned long requests;	/* KVM_REQ_* bits, handled before every entry */
+	unsigned long requests;	/* KVM_REQ_* bits, handled before every entry (atomic) */
+	int mode;		/* VCPU_IN_GUEST while between the request check and the exit */
+	int cpu;		/* the CPU its VMCS is loaded on, or -1 (VMCLEARed) */
 	u64 cr0_shadow, cr4_shadow;	/* what the guest believes CR0/CR4 hold */
 	bool mmio_read_pending;	/* complete mmio_insn with exit.mmio.data */
 	bool io_in_pending;
@@ -129,6 +137,12 @@ void vcpu_set_sregs(struct vcpu *v, const struct vcpu_sregs *s);
  * 0, or -EINVAL once the VM has ended (v->dead).
  */
 int vcpu_run(struct vcpu *v, u64 budget);
+
+/*
+ * VMCLEAR v's VMCS on this CPU, so that another CPU may run it next
+ * (SDM Vol. 3C 25.11.1: a VMCS is active on one CPU at a time).
+ */
+void vcpu_put(struct vcpu *v);
 
 /* Ask v to return from vcpu_run() (VCPU_EXIT_STOPPED) before its next entry. */
 void vcpu_request_stop(struct vcpu *v);

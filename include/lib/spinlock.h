@@ -1,0 +1,29 @@
+/*
+ * A test-and-test-and-set spinlock.  No interrupts are taken while one is
+ * held (slotvisor runs with interrupts off), so no irq-save variant.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+typedef struct {
+	volatile int locked;
+} spinlock_t;
+
+static inline void spin_lock(spinlock_t *l)
+{
+	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+			__asm__ __volatile__("pause");
+	}
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
+static inline bool spin_is_locked(spinlock_t *l)
+{
+	return __atomic_load_n(&l->locked, __ATOMIC_RELAXED);
+}

@@ -1,0 +1,122 @@
+/*
+ * The spinning reader (issue 7): a vCPU on CPU 1 reads a slot in a tight
+ * loop while the BSP deletes the slot.  Bochs keeps stale translations
+ * within an uninterrupted guest run (bochs.md), so only a remote kick that
+ * forces the vCPU out of its guest before the delete returns keeps it from
+ * reading the old frame afterwards.  The guest counts its successful reads
+ * in a progress word: after the delete returns, at most the one read that
+ * was already under way may still be counted, then the next read is an
+ * MMIO exit.  The negative control turns the kick off and must see stale
+ * reads.
+ */
+#include "arch/x86/cpu.h"
+#include "arch/x86/smp.h"
+#include "ktest_vmx.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "vmx/vmx.h"
+
+#define DATA_GPA 0x1000000ULL
+#define PROGRESS_GPA 0x300000ULL
+#define START_VALUE 0x1234
+#define WARMUP_READS 2000
+#define RUN_BUDGET 4000000	/* ticks per vcpu_run on the AP, so a broken kick cannot hang */
+#define MAX_RUNS 64
+#define WAIT_POLLS 200000000ULL
+
+struct ap_run {
+	struct vcpu *v;
+};
+
+/* On CPU 1: run the vCPU until something other than the budget stops it. */
+static long ap_run_vcpu(void *arg)
+{
+	struct ap_run *r = arg;
+	int runs = 0;
+
+	do {
+		vcpu_run(r->v, RUN_BUDGET);
+	} while (r->v->exit.reason == VCPU_EXIT_BUDGET && ++runs < MAX_RUNS);
+	vcpu_put(r->v);
+	return r->v->exit.reason;
+}
+
+static long ap_vmxon(void *arg)
+{
+	const char *why = "";
+
+	return vmx_cpu_enable(&why);
+}
+
+/* The extra successful reads after the delete returned, or -1 on a setup failure. */
+static long spinning_reader(struct ktest_ctx *t, bool kick)
+{
+	struct vcpu *v;
+	struct vm *vm;
+	struct ap_run run;
+	struct kvm_userspace_memory_region del = { .slot = 1, .guest_phys_addr = DATA_GPA };
+	volatile u64 *progress;
+	hva_t data;
+	u64 before, after, i;
+	long reason;
+	int err;
+
+	if (nr_cpus < 2) {
+		ktest_skip(t, "one CPU online (Bochs runs this with cpu: count=2)");
+		return -1;
+	}
+	vm = ktest_guest64(t, "spinner", MiB(4), &v);
+	if (!vm)
+		return -1;
+	err = smp_call(1, ap_vmxon, NULL);
+	err = err ?: vm_add_memory(vm, 1, DATA_GPA, KiB(64), 0, &data);
+	if (err) {
+		ktest_fail(t, "expected VMXON on CPU 1 and the data slot, saw %d", err);
+		vm_destroy(vm);
+		return -1;
+	}
+	*(u64 *)data = START_VALUE;
+	progress = vm_gpa_to_hva(vm, PROGRESS_GPA);
+	vcpu_put(v);
+	run.v = v;
+	smp_call_async(1, ap_run_vcpu, &run);
+	for (i = 0; READ_ONCE(*progress) < WARMUP_READS && i < WAIT_POLLS; i++)
+		cpu_relax();
+	vm->kvm->debug.no_kick = !kick;
+	del.userspace_addr = data;
+	err = kvm_set_memory_region(vm->kvm, &del);
+	before = READ_ONCE(*progress);
+	reason = smp_wait(1);
+	after = READ_ONCE(*progress);
+	vm_destroy(vm);
+	if (i == WAIT_POLLS || err || reason != VCPU_EXIT_MMIO) {
+		ktest_fail(t, "expected the guest to spin, the delete to work and an MMIO exit; "
+			      "saw %llu reads, delete %d, exit %ld", before, err, reason);
+		return -1;
+	}
+	kprintf("smp: remote kick %s: %llu reads of the slot before the delete returned, %llu after\n",
+		kick ? "on" : "off", before, after - before);
+	return (long)(after - before);
+}
+
+KTEST(test_smp_spinning_reader, "smp.spinning-reader")
+{
+	long stale = spinning_reader(t, true);
+
+	if (stale < 0)
+		return;
+	KT_ASSERT(t, stale <= 1,
+		  "expected no read of the deleted slot after the delete returned, saw %ld", stale);
+}
+
+KTEST(test_smp_spinning_reader_no_kick, "smp.spinning-reader.negative-control")
+{
+	long stale = spinning_reader(t, false);
+
+	if (stale < 0)
+		return;
+	KT_ASSERT(t, stale > 1,
+		  "expected stale reads with the remote kick switched off (the scenario must be "
+		  "able to fail), saw %ld",
+		  stale);
+}
