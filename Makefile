@@ -131,7 +131,8 @@ $(BUILD)/unit/%: tests/unit/%.c $(HOST_OBJS)
 
 unit-build: $(UNIT_BINS)
 
-unit: deps unit-build
+unit: deps
+	$(Q)$(MAKE) --no-print-directory unit-build
 	$(Q)tests/run-unit.sh $(UNIT_BINS)
 
 # ---- running and testing ---------------------------------------------------
@@ -145,7 +146,7 @@ run: deps
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all unit-build
-	$(Q)tests/run-all.sh
+	$(Q)UNIT_BINS="$(UNIT_BINS)" tests/run-all.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -3,8 +3,10 @@
 # Idempotent: installs only what is missing.  Needs root (or sudo) for apt-get.
 set -eu
 
-PKGS=(gcc binutils make grub-pc-bin grub-common xorriso mtools
-      bochs bochsbios vgabios qemu-system-x86 libcmocka-dev pkg-config)
+# libc6-dev and linux-libc-dev: the host unit tests (stdio.h, <linux/kvm.h>);
+# gcc only recommends them.
+PKGS=(gcc binutils make libc6-dev linux-libc-dev grub-pc-bin grub-common xorriso mtools
+      bochs bochsbios vgabios qemu-system-x86 libcmocka-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do

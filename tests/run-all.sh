@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make test: host unit tests, the harness's own self-test, then the boot
-# tests in QEMU and Bochs, two at a time (tests/boot-cases.sh).  Every
+# tests in QEMU and Bochs, JOBS at a time (default: nproc; tests/boot-cases.sh).  Every
 # result line is "PASS: name", "FAIL: name: ...", or "SKIP: name: ...";
 # the last line is "N passed, N failed" (", N skipped" when any were).
 # Logs of each boot are kept in build/tests/<case>/.
@@ -26,7 +26,12 @@ report() {	# show a finished part's lines and keep them for the tally
 
 if [ "${UNIT:-1}" = 1 ]; then
 	echo "== host unit tests (sanitizers)"
-	mapfile -t bins < <(ls build/unit/test_* 2>/dev/null | grep -v '\.d$')
+	# The Makefile passes the binaries it built; by hand, take what is there.
+	if [ -n "${UNIT_BINS:-}" ]; then
+		read -r -a bins <<<"$UNIT_BINS"
+	else
+		mapfile -t bins < <(ls build/unit/test_* 2>/dev/null | grep -v '\.d$')
+	fi
 	tests/run-unit.sh "${bins[@]}" >"$out/unit.txt" 2>&1
 	report "$out/unit.txt"
 fi
@@ -54,6 +59,11 @@ for c in "${CASES[@]}"; do
 done
 wait
 for c in "${CASES[@]}"; do
+	if ! grep -qE '^(PASS|FAIL|SKIP): ' "$out/$c/results.txt" 2>/dev/null; then
+		# A typo in CASES_ONLY, or a case killed before it reported.
+		echo "FAIL: $c: the boot case produced no result line" | tee -a "$results"
+		continue
+	fi
 	grep -E '^(PASS|FAIL|SKIP): ' "$out/$c/results.txt" >>"$results"
 done
 

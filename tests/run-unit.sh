@@ -8,8 +8,15 @@ status=0
 for bin in "$@"; do
 	name=$(basename "$bin"); name=${name#test_}
 	log=$(mktemp)
-	CMOCKA_MESSAGE_OUTPUT=TAP "$bin" >"$log" 2>&1
+	CMOCKA_MESSAGE_OUTPUT=TAP timeout "${UNIT_TIMEOUT:-600}" "$bin" >"$log" 2>&1
 	rc=$?
+	if [ $rc -eq 124 ]; then
+		echo "FAIL: unit.$name: timed out after ${UNIT_TIMEOUT:-600} s; last lines:"
+		tail -n 15 "$log" | sed 's/^/    /'
+		status=1
+		rm -f "$log"
+		continue
+	fi
 	# cmocka prints a failure's details as "# ..." lines around "not ok":
 	# keep those that follow it (or, failing that, precede it) as the message.
 	awk -v suite="unit.$name" '

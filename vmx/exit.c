@@ -4,6 +4,7 @@
  * without a handler ends the VM with its reason, qualification and the
  * guest's registers; the hypervisor goes on.
  */
+#include "arch/x86/cpu.h"
 #include "lib/printf.h"
 #include "vmx/exit_handlers.h"
 #include "vmx/vcpu_internal.h"
@@ -84,7 +85,8 @@ void vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error)
 {
 	u32 info = vector | (INTR_TYPE_HARD_EXCEPTION << INTR_INFO_TYPE_SHIFT) | INTR_INFO_VALID;
 
-	if (has_error) {
+	/* Real mode pushes no error code: the bit must be 0 there (SDM Vol. 3C 27.2.1.3). */
+	if (has_error && (vmcs_readnat(GUEST_CR0) & X86_CR0_PE)) {
 		info |= INTR_INFO_DELIVER_CODE;
 		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
 	}

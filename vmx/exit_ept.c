@@ -16,6 +16,8 @@
 #include "vmx/vmx_bits.h"
 
 #define EPT_QUAL_ACCESS_MASK 7ULL
+#define EPT_QUAL_GLA_VALID BIT(7)	/* bits 7 and 8: SDM Vol. 3C 28.2.1, Table 28-7 */
+#define EPT_QUAL_GLA_TRANSLATED BIT(8)
 
 static enum cpu_mode vcpu_cpu_mode(void)
 {
@@ -60,6 +62,7 @@ static int emulate_mmio(struct vcpu *v, u64 gpa, bool write_fault)
 	v->exit.mmio.gpa = gpa;
 	v->exit.mmio.len = in->size;
 	v->exit.mmio.is_write = in->write;
+	v->gprs.rsp_unused = vmcs_readnat(GUEST_RSP);	/* the decoder's register 4 */
 	v->exit.mmio.data = in->write ? mmio_write_value(in, &v->gprs) : 0;
 	if (in->write)
 		vmcs_writenat(GUEST_RIP, vmcs_readnat(GUEST_RIP) + in->len);
@@ -85,6 +88,16 @@ int handle_ept_violation(struct vcpu *v)
 	if (access & EPT_ACCESS_EXEC)
 		return vcpu_internal_error(v, "the guest executes at gpa 0x%llx (RIP 0x%llx), "
 					      "where no memory slot is",
+					   gpa, vmcs_readnat(GUEST_RIP));
+	/*
+	 * Only an access the instruction itself made can be emulated: not one
+	 * made while delivering an event (the guest's IDT or stack in a hole),
+	 * nor one of the guest's own page-table walk.
+	 */
+	if ((vmcs_read32(IDT_VECTORING_INFO_FIELD) & INTR_INFO_VALID) ||
+	    ((q & EPT_QUAL_GLA_VALID) && !(q & EPT_QUAL_GLA_TRANSLATED)))
+		return vcpu_internal_error(v, "the guest's event delivery or page walk touched gpa "
+					      "0x%llx, where no memory slot is (RIP 0x%llx)",
 					   gpa, vmcs_readnat(GUEST_RIP));
 	if (r == -EFAULT || r == -EPERM)
 		return emulate_mmio(v, gpa, access & EPT_ACCESS_WRITE);

@@ -139,10 +139,13 @@ void vcpu_request_stop(struct vcpu *v)
 	__atomic_fetch_or(&v->requests, 1UL << VCPU_REQ_STOP, __ATOMIC_SEQ_CST);
 }
 
-static void vcpu_set_budget(u64 budget)
+/* Arm the preemption timer for what is left until deadline (0: no deadline). */
+static void vcpu_set_budget(u64 deadline)
 {
-	u64 ticks = budget ? budget >> VMX_MISC_PREEMPT_RATE(vmx_caps.misc) : PREEMPT_TIMER_MAX;
+	u64 now = rdtsc(), ticks = PREEMPT_TIMER_MAX;
 
+	if (deadline)
+		ticks = deadline > now ? (deadline - now) >> VMX_MISC_PREEMPT_RATE(vmx_caps.misc) : 0;
 	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, (u32)MIN(MAX(ticks, 1), PREEMPT_TIMER_MAX));
 }
 
@@ -150,7 +153,9 @@ static void vcpu_set_budget(u64 budget)
 static void vcpu_complete_pending(struct vcpu *v)
 {
 	if (v->mmio_read_pending) {
+		v->gprs.rsp_unused = vmcs_readnat(GUEST_RSP);
 		mmio_complete_read(&v->mmio_insn, &v->gprs, v->exit.mmio.data);
+		vmcs_writenat(GUEST_RSP, v->gprs.rsp_unused);
 		vmcs_writenat(GUEST_RIP, vmcs_readnat(GUEST_RIP) + v->mmio_insn.len);
 	}
 	if (v->io_in_pending) {
@@ -189,6 +194,8 @@ static int vcpu_enter(struct vcpu *v)
 
 int vcpu_run(struct vcpu *v, u64 budget)
 {
+	u64 deadline = budget ? rdtsc() + budget : 0;
+
 	if (v->dead)
 		return -EINVAL;
 	vcpu_load(v);
@@ -200,7 +207,7 @@ int vcpu_run(struct vcpu *v, u64 budget)
 
 		if (vcpu_handle_requests(v))
 			return 0;
-		vcpu_set_budget(budget);
+		vcpu_set_budget(deadline);
 		if (exit_tsc) {
 			v->handler_ticks += rdtsc() - exit_tsc;
 			v->handled_exits++;
@@ -220,6 +227,8 @@ int vcpu_run(struct vcpu *v, u64 budget)
 		reason &= EXIT_REASON_BASIC_MASK;
 		if (reason < EXIT_REASON_MAX)
 			v->exit_count[reason]++;
+		if (reason == EXIT_REASON_PREEMPTION_TIMER && (!deadline || rdtsc() < deadline))
+			continue;	/* the timer's maximum ran out, not the caller's budget */
 		if (!vmx_handle_exit(v, reason))
 			return 0;
 	}

@@ -57,6 +57,7 @@ static void parse_boot_info(u32 magic, u32 mbi_pa)
 static void usable_memory(struct memmap *usable, hpa_t *top)
 {
 	const struct boot_info *bi = &boot_info;
+	int err = 0;
 
 	memset(usable, 0, sizeof(*usable));
 	*top = 0;
@@ -71,11 +72,14 @@ static void usable_memory(struct memmap *usable, hpa_t *top)
 				(unsigned long long)e->addr,
 				(unsigned long long)(e->addr + e->len));
 	}
-	memmap_remove(usable, 0, LOW_MEMORY_END);
-	memmap_remove(usable, (hpa_t)__kernel_phys_start, (hpa_t)__kernel_phys_end);
-	memmap_remove(usable, boot_mbi_phys, boot_mbi_phys + bi->total_size);
+	/* A hole that does not fit in the map would leave memory in use "usable": stop. */
+	err |= memmap_remove(usable, 0, LOW_MEMORY_END);
+	err |= memmap_remove(usable, (hpa_t)__kernel_phys_start, (hpa_t)__kernel_phys_end);
+	err |= memmap_remove(usable, boot_mbi_phys, boot_mbi_phys + bi->total_size);
 	for (unsigned int i = 0; i < bi->nr_modules; i++)
-		memmap_remove(usable, bi->modules[i].start, bi->modules[i].end);
+		err |= memmap_remove(usable, bi->modules[i].start, bi->modules[i].end);
+	if (err)
+		boot_stop("the memory map is too fragmented to reserve the image and modules");
 	memmap_align(usable, FRAME_SIZE);
 }
 

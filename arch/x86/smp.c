@@ -124,6 +124,8 @@ unsigned int smp_init(void)
 		if (madt.apic_id[i] == cpus[0].apic_id)
 			continue;
 		if (!ap_start(nr_cpus, madt.apic_id[i], d)) {
+			/* INIT parks it in wait-for-SIPI, so it cannot wake later on a reused slot. */
+			lapic_send_init(madt.apic_id[i]);
 			kprintf("smp: the CPU with APIC id %u did not come online\n", madt.apic_id[i]);
 			continue;
 		}
