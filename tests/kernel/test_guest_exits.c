@@ -239,3 +239,50 @@ KTEST(test_guest_delete_while_running, "guest.delete-while-running")
 		  (u64)uc.args[1]);
 	vm_destroy(vm);
 }
+
+/* set_memory_region_test: a vCPU of a VM without memslots fails cleanly. */
+KTEST(test_guest_no_memslots, "guest.no-memslots")
+{
+	struct vcpu *v;
+	struct vm *vm;
+	int err;
+
+	if (!ktest_need_vmx(t))
+		return;
+	vm = vm_create("empty");
+	KT_ASSERT(t, vm, "expected a VM");
+	err = vcpu_create(vm->kvm, 0, &v);
+	KT_ASSERT(t, err == 0, "expected a vCPU, saw %d", err);
+	vm->vcpus[vm->nr_vcpus++] = v;
+	vcpu_run(v, 0);
+	KT_ASSERT(t, v->exit.reason == VCPU_EXIT_INTERNAL_ERROR && v->dead,
+		  "expected the VM to end with an internal error, saw %s", ktest_exit_name(v));
+	KT_ASSERT(t, strstr(v->exit.internal.msg, "no memory slot"),
+		  "expected the error to say there is no memory, saw \"%s\"", v->exit.internal.msg);
+	vm_destroy(vm);
+}
+
+/*
+ * set_memory_region_test: delete the slot that holds the guest's code and
+ * page tables while it runs; the VM ends with a clean error naming the RIP.
+ */
+KTEST(test_guest_delete_code_slot, "guest.delete-code-slot")
+{
+	struct kvm_userspace_memory_region del = { .slot = 0 };
+	struct vcpu *v;
+	struct ucall uc;
+	struct vm *vm = ktest_guest64(t, "hello64", MiB(4), &v);
+	int err;
+
+	if (!vm)
+		return;
+	KT_ASSERT(t, vmm_run(v, 0, &uc) == UCALL_SYNC, "expected SYNC 1");
+	err = kvm_set_memory_region(vm->kvm, &del);
+	KT_ASSERT(t, err == 0, "expected the delete of slot 0 to succeed, saw %d", err);
+	vmm_run(v, 0, &uc);
+	KT_ASSERT(t, v->exit.reason == VCPU_EXIT_INTERNAL_ERROR && v->dead,
+		  "expected the VM to end with an internal error, saw %s", ktest_exit_name(v));
+	KT_ASSERT(t, strstr(v->exit.internal.msg, "RIP 0x10"),
+		  "expected the error to name the guest's RIP, saw \"%s\"", v->exit.internal.msg);
+	vm_destroy(vm);
+}

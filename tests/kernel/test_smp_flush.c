@@ -19,6 +19,8 @@
 #define DATA_GPA 0x1000000ULL
 #define PROGRESS_GPA 0x300000ULL
 #define START_VALUE 0x1234
+#define MOVED_VALUE 0x5678	/* what the moved slot shows at DATA_GPA */
+#define MOVE_DELTA KiB(4)
 #define WARMUP_READS 2000
 #define RUN_BUDGET 4000000	/* ticks per vcpu_run on the AP, so a broken kick cannot hang */
 #define MAX_RUNS 64
@@ -48,8 +50,32 @@ static long ap_vmxon(void *arg)
 	return vmx_cpu_enable(&why);
 }
 
-/* The extra successful reads after the delete returned, or -1 on a setup failure. */
-static long spinning_reader(struct ktest_ctx *t, bool kick)
+/*
+ * After a MOVE by -4 KiB, DATA_GPA shows the slot's second page: the guest
+ * may see an MMIO exit (while the slot is INVALID) or that page, never the
+ * old one.  Returns false with the test failed otherwise.
+ */
+static bool moved_view_ok(struct ktest_ctx *t, struct vm *vm, struct vcpu *v, long reason)
+{
+	const struct ucall *uc;
+
+	if (reason == VCPU_EXIT_MMIO)
+		return true;
+	uc = vm_gpa_to_hva(vm, v->gprs.rdi);
+	if (reason != VCPU_EXIT_IO || v->exit.io.port != UCALL_PORT || !uc ||
+	    uc->args[1] != MOVED_VALUE) {
+		ktest_fail(t, "expected an MMIO exit or the moved slot's 0x%x, saw exit %ld value 0x%llx",
+			   MOVED_VALUE, reason, uc ? (u64)uc->args[1] : 0);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The extra successful reads of the old frame after the DELETE (or MOVE)
+ * returned, or -1 on a failure.
+ */
+static long spinning_reader(struct ktest_ctx *t, bool kick, bool move)
 {
 	struct vcpu *v;
 	struct vm *vm;
@@ -76,6 +102,7 @@ static long spinning_reader(struct ktest_ctx *t, bool kick)
 		return -1;
 	}
 	*(u64 *)data = START_VALUE;
+	*(u64 *)(data + MOVE_DELTA) = MOVED_VALUE;
 	progress = vm_gpa_to_hva(vm, PROGRESS_GPA);
 	vcpu_put(v);
 	run.v = v;
@@ -84,24 +111,31 @@ static long spinning_reader(struct ktest_ctx *t, bool kick)
 		cpu_relax();
 	vm->kvm->debug.no_kick = !kick;
 	del.userspace_addr = data;
+	if (move) {
+		del.guest_phys_addr = DATA_GPA - MOVE_DELTA;
+		del.memory_size = KiB(64);
+	}
 	err = kvm_set_memory_region(vm->kvm, &del);
 	before = READ_ONCE(*progress);
 	reason = smp_wait(1);
 	after = READ_ONCE(*progress);
-	vm_destroy(vm);
-	if (i == WAIT_POLLS || err || reason != VCPU_EXIT_MMIO) {
-		ktest_fail(t, "expected the guest to spin, the delete to work and an MMIO exit; "
-			      "saw %llu reads, delete %d, exit %ld", before, err, reason);
+	if (i == WAIT_POLLS || err || (!move && reason != VCPU_EXIT_MMIO) ||
+	    (move && !moved_view_ok(t, vm, v, reason))) {
+		if (!t->failed)
+			ktest_fail(t, "expected the guest to spin, the change to work and an MMIO "
+				      "exit; saw %llu reads, change %d, exit %ld", before, err, reason);
+		vm_destroy(vm);
 		return -1;
 	}
-	kprintf("smp: remote kick %s: %llu reads of the slot before the delete returned, %llu after\n",
-		kick ? "on" : "off", before, after - before);
+	vm_destroy(vm);
+	kprintf("smp: %s, remote kick %s: %llu reads of the old frame before the call returned, "
+		"%llu after\n", move ? "MOVE" : "DELETE", kick ? "on" : "off", before, after - before);
 	return (long)(after - before);
 }
 
 KTEST(test_smp_spinning_reader, "smp.spinning-reader")
 {
-	long stale = spinning_reader(t, true);
+	long stale = spinning_reader(t, true, false);
 
 	if (stale < 0)
 		return;
@@ -109,9 +143,20 @@ KTEST(test_smp_spinning_reader, "smp.spinning-reader")
 		  "expected no read of the deleted slot after the delete returned, saw %ld", stale);
 }
 
+/* set_memory_region_test: MOVE the slot by -4 KiB while the guest spins reading it. */
+KTEST(test_smp_move_while_spinning, "smp.move-while-spinning")
+{
+	long stale = spinning_reader(t, true, true);
+
+	if (stale < 0)
+		return;
+	KT_ASSERT(t, stale <= 1,
+		  "expected no read of the old frame after the move returned, saw %ld", stale);
+}
+
 KTEST(test_smp_spinning_reader_no_kick, "smp.spinning-reader.negative-control")
 {
-	long stale = spinning_reader(t, false);
+	long stale = spinning_reader(t, false, false);
 
 	if (stale < 0)
 		return;
