@@ -25,7 +25,6 @@
 #define AR_TSS64 (SEG_TYPE_TSS_BUSY | VMX_AR_P)
 #define AR_LDT_UNUSABLE VMX_AR_UNUSABLE
 #define FLAT_LIMIT 0xffffffff
-#define RFLAGS_FIXED BIT(1)
 
 static void build_tables(u8 *ram)
 {
@@ -62,7 +61,7 @@ static void set_long_mode(struct vcpu *v)
 		.efer = EFER_LME | EFER_LMA | EFER_NXE,
 	};
 	struct vcpu_regs r = { .rip = GUEST_LOAD_GPA, .rsp = GUEST_STACK_TOP,
-			       .rflags = RFLAGS_FIXED };
+			       .rflags = X86_RFLAGS_FIXED };
 
 	s.es = s.fs = s.gs = s.ss = s.ds;
 	vcpu_set_sregs(v, &s);

@@ -14,15 +14,12 @@
 #include "vmx/vmcs.h"
 
 #define MSR_IA32_TSC 0x10
-#define MSR_IA32_PAT 0x277
 #define MSR_IA32_MISC_ENABLE 0x1a0
 #define MSR_IA32_MTRRCAP 0xfe
 #define MSR_IA32_MTRR_DEF_TYPE 0x2ff
 #define MSR_IA32_SYSENTER_CS 0x174
 #define MSR_IA32_SYSENTER_ESP 0x175
 #define MSR_IA32_SYSENTER_EIP 0x176
-#define MSR_FS_BASE 0xc0000100
-#define MSR_GS_BASE 0xc0000101
 #define APIC_BASE_ENABLE BIT(11)
 #define GP_ERROR 0
 

@@ -19,12 +19,8 @@
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 
-#define MSR_IA32_PAT 0x277
-#define MSR_FS_BASE 0xc0000100
-#define MSR_GS_BASE 0xc0000101
 #define PAT_POWER_ON 0x0007040600070406ULL	/* SDM Vol. 3A 12.12.4 */
 #define DR7_POWER_ON 0x400
-#define RFLAGS_FIXED BIT(1)
 #define RESET_CS_SELECTOR 0xf000
 #define RESET_CS_BASE 0xffff0000
 #define RESET_RIP 0xfff0
@@ -145,7 +141,7 @@ static bool vcpu_reset(struct vcpu *v)
 		.idt = { 0, REAL_MODE_LIMIT },
 		.cr0 = X86_CR0_ET,
 	};
-	struct vcpu_regs r = { .rip = RESET_RIP, .rflags = RFLAGS_FIXED };
+	struct vcpu_regs r = { .rip = RESET_RIP, .rflags = X86_RFLAGS_FIXED };
 	bool ok = true;
 
 	s.es = s.fs = s.gs = s.ss = s.ds;
@@ -250,7 +246,7 @@ void vcpu_set_regs(struct vcpu *v, const struct vcpu_regs *r)
 	v->gprs = r->gprs;
 	vmcs_writenat(GUEST_RSP, r->rsp);
 	vmcs_writenat(GUEST_RIP, r->rip);
-	vmcs_writenat(GUEST_RFLAGS, r->rflags | RFLAGS_FIXED);
+	vmcs_writenat(GUEST_RFLAGS, r->rflags | X86_RFLAGS_FIXED);
 }
 
 bool vcpu_debug_vmcs_write(struct vcpu *v, unsigned int field, u64 value)

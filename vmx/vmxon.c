@@ -56,9 +56,8 @@ int vmx_cpu_enable(const char **why)
 	 * VMX session on this CPU, or the firmware) must not be used: flush
 	 * all contexts once, as KVM does when it enables VMX on a CPU.
 	 */
-	st = __invept(INVEPT_ALL_CONTEXT, 0);
-	if (st)
-		vmx_insn_report("INVEPT", st, ~0u, 0);
+	if (arch_invept(INVEPT_ALL_CONTEXT, 0))
+		kprintf("vmx: INVEPT all-context after VMXON failed\n");
 	return 0;
 }
 

@@ -2,8 +2,6 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/percpu.h"
 
-#define MSR_GS_BASE 0xc0000101
-
 struct percpu cpus[MAX_CPUS];
 unsigned int nr_cpus = 1;
 

@@ -79,32 +79,3 @@ static inline int __vmwrite(enum vmcs_field field, u64 value)
 			     : "cc", "memory");
 	return vmx_status(fl);
 }
-
-/* INVEPT and INVVPID take a type in a register and a 128-bit descriptor in memory. */
-struct vmx_inv_desc {
-	u64 lo, hi;
-};
-
-static inline int __invept(u64 type, u64 eptp)
-{
-	struct vmx_inv_desc d = { eptp, 0 };
-	u64 fl;
-
-	__asm__ __volatile__("invept %1, %2; pushfq; popq %0"
-			     : "=r"(fl)
-			     : "m"(d), "r"(type)
-			     : "cc", "memory");
-	return vmx_status(fl);
-}
-
-static inline int __invvpid(u64 type, u16 vpid, u64 gla)
-{
-	struct vmx_inv_desc d = { vpid, gla };
-	u64 fl;
-
-	__asm__ __volatile__("invvpid %1, %2; pushfq; popq %0"
-			     : "=r"(fl)
-			     : "m"(d), "r"(type)
-			     : "cc", "memory");
-	return vmx_status(fl);
-}

@@ -17,6 +17,7 @@
 
 /* RFLAGS bits. */
 #define X86_RFLAGS_CF BIT(0)
+#define X86_RFLAGS_FIXED BIT(1)	/* always 1 */
 #define X86_RFLAGS_ZF BIT(6)
 #define X86_RFLAGS_IF BIT(9)
 
