@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "memslot_test.h"	/* for mt_rnd(); nothing here uses cmocka */
 #include "arch/memory.h"
 #include "ept/mmu.h"
 #include "fake.h"
@@ -28,16 +29,6 @@ static u64 now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
-}
-
-static u64 rng = 0x2545f4914f6cdd1dULL;
-
-static u64 rnd(u64 n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng % n;
 }
 
 static void die(const char *what, int r)
@@ -86,7 +77,7 @@ static void bench_lookup(unsigned int n)
 	slots = __kvm_memslots(kvm, 0);
 	gfns = malloc(rounds * sizeof(*gfns));
 	for (i = 0; i < rounds; i++)
-		gfns[i] = 2 * rnd(n);
+		gfns[i] = 2 * mt_rnd(n);
 	t0 = now_ns();
 	for (i = 0; i < rounds; i++)
 		sink += __gfn_to_memslot(slots, gfns[i])->id;
@@ -232,6 +223,7 @@ int main(void)
 	struct memmap m = { 0 };
 	u64 arena = GiB(8);
 
+	mt_rnd_seed(0x2545f4914f6cdd1dULL);
 	fake_mem_init(arena);
 	memmap_add(&m, FAKE_PHYS_BASE, FAKE_PHYS_BASE + arena);
 	if (frame_init(&m)) {

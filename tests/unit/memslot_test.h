@@ -38,6 +38,26 @@
 
 static struct frame_stats mt_initial;
 
+/*
+ * xorshift64 (13, 7, 17): a fixed sequence for a given seed, so that a
+ * failure reproduces.  mt_rnd(n) is in [0, n).  Each program that includes
+ * this header has its own state, seeded here unless it calls mt_rnd_seed().
+ */
+static u64 mt_rng = 88172645463325252ULL;
+
+static inline void mt_rnd_seed(u64 seed)
+{
+	mt_rng = seed;
+}
+
+static inline u64 mt_rnd(u64 n)
+{
+	mt_rng ^= mt_rng << 13;
+	mt_rng ^= mt_rng >> 7;
+	mt_rng ^= mt_rng << 17;
+	return mt_rng % n;
+}
+
 /* Fake memory of size bytes, all of it the frame allocator's; counters reset. */
 static inline void mt_mem_init(u64 size)
 {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "capture.h"
 #include "arch/acpi.h"
 #include "arch/memory.h"
 #include "fake.h"
@@ -201,33 +202,6 @@ static int init_and_get(unsigned int rsdp_len)
 static struct acpi_fadt *fadt_at(u32 off)
 {
 	return (struct acpi_fadt *)table_at(off);
-}
-
-static int saved_stdout = -1;
-static FILE *capture_file;
-
-/* Send stdout (where kprintf goes in host tests) to a temporary file. */
-static void capture_begin(void)
-{
-	capture_file = tmpfile();
-	assert_non_null(capture_file);
-	fflush(stdout);
-	saved_stdout = dup(1);
-	assert_true(saved_stdout >= 0);
-	assert_true(dup2(fileno(capture_file), 1) >= 0);
-}
-
-static void capture_end(char *out, size_t size)
-{
-	size_t n;
-
-	fflush(stdout);
-	dup2(saved_stdout, 1);
-	close(saved_stdout);
-	rewind(capture_file);
-	n = fread(out, 1, size - 1, capture_file);
-	out[n] = '\0';
-	fclose(capture_file);
 }
 
 static void checksum(void **state)

@@ -5,6 +5,7 @@
  */
 #include <unistd.h>
 
+#include "capture.h"
 #include "memslot_test.h"
 #include "arch/invept.h"
 #include "ept/iter.h"
@@ -370,25 +371,14 @@ static void dump_prints_one_line_per_leaf(void **state)
 	struct kvm *kvm;
 	hva_t base;
 	char buf[4096];
-	FILE *tmp = tmpfile();
-	int saved;
-	size_t n;
 
 	kvm = vm_with_slot(&base);
 	mt_fault(kvm, 0, GiB(1), true, PG_LEVEL_2M);
 	assert_int_equal(mt_set(kvm, 0, KVM_MEM_LOG_DIRTY_PAGES, GiB(1), MiB(8), base), 0);
 	mt_fault(kvm, 0, GiB(1) + MiB(2), false, PG_LEVEL_4K);
-	fflush(stdout);
-	saved = dup(1);
-	dup2(fileno(tmp), 1);
+	capture_begin();
 	ept_dump(kvm, 0);
-	fflush(stdout);
-	dup2(saved, 1);
-	close(saved);
-	rewind(tmp);
-	n = fread(buf, 1, sizeof(buf) - 1, tmp);
-	buf[n] = 0;
-	fclose(tmp);
+	capture_end(buf, sizeof(buf));
 	assert_non_null(strstr(buf, "ept: root 0x"));
 	assert_non_null(strstr(buf, "ept:   gpa 0x40000000 -> hpa"));
 	assert_non_null(strstr(buf, "level 2 r-x"));

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "capture.h"
 #include "arch/memory.h"
 #include "compiler.h"
 #include "fake.h"
@@ -539,27 +540,6 @@ static void stats_count_free_and_used_frames(void **state)
 	expect_same_stats(&st, &before);
 }
 
-/* Run frame_print_stats() with stdout captured into buf. */
-static void capture_print_stats(char *buf, size_t size)
-{
-	FILE *tmp = tmpfile();
-	int saved;
-	size_t n;
-
-	assert_non_null(tmp);
-	fflush(stdout);
-	saved = dup(STDOUT_FILENO);
-	dup2(fileno(tmp), STDOUT_FILENO);
-	frame_print_stats();
-	fflush(stdout);
-	dup2(saved, STDOUT_FILENO);
-	close(saved);
-	rewind(tmp);
-	n = fread(buf, 1, size - 1, tmp);
-	buf[n] = 0;
-	fclose(tmp);
-}
-
 static void print_stats_prints_one_line(void **state)
 {
 	struct frame_stats st;
@@ -573,7 +553,9 @@ static void print_stats_prints_one_line(void **state)
 		 (unsigned long long)st.free_frames,
 		 (unsigned long long)(st.free_frames * FRAME_SIZE >> 20),
 		 (unsigned long long)st.total_frames);
-	capture_print_stats(got, sizeof(got));
+	capture_begin();
+	frame_print_stats();
+	capture_end(got, sizeof(got));
 	assert_string_equal(got, want);
 	frame_free(p);
 }

@@ -24,16 +24,6 @@ static int height_of(struct kvm_memory_slot *s, int idx)
 	return MAX(l, r) + 1;
 }
 
-static u64 rng = 88172645463325252ULL;
-
-static u64 rnd(u64 n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng % n;
-}
-
 /* Slot i covers gfns [4i, 4i + 1 + i % 3) when present. */
 static void expect_lookups(struct kvm_memslots *set, struct kvm_memory_slot *slots, const bool *in)
 {
@@ -70,7 +60,7 @@ static void the_gfn_tree_stays_balanced_and_finds_every_slot(void **state)
 		slots[i].npages = 1 + i % 3;
 	}
 	for (step = 0; step < 4000; step++) {
-		i = rnd(NR);
+		i = mt_rnd(NR);
 		if (in[i]) {
 			memslot_set_erase(&set, &slots[i]);
 			n--;

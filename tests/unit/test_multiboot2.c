@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "capture.h"
 #include "boot/multiboot2.h"
 #include "lib/errno.h"
 
@@ -455,28 +456,6 @@ static void type_names(void **state)
 	assert_string_equal(mb2_mmap_type_name(99), "reserved");
 }
 
-/* Run mb2_print with stdout redirected into out. */
-static void capture_print(char *out, size_t size)
-{
-	FILE *tmp = tmpfile();
-	size_t n;
-	int saved;
-
-	assert_non_null(tmp);
-	fflush(stdout);
-	saved = dup(1);
-	assert_true(saved >= 0);
-	assert_true(dup2(fileno(tmp), 1) >= 0);
-	mb2_print(&bi);
-	fflush(stdout);
-	dup2(saved, 1);
-	close(saved);
-	rewind(tmp);
-	n = fread(out, 1, size - 1, tmp);
-	out[n] = '\0';
-	fclose(tmp);
-}
-
 static void print_lines(void **state)
 {
 	static char out[8192];
@@ -497,7 +476,9 @@ static void print_lines(void **state)
 	mb_module(0x200000, 0x201000, "guest slot=1");
 	mb_end();
 	assert_int_equal(parse(), 0);
-	capture_print(out, sizeof(out));
+	capture_begin();
+	mb2_print(&bi);
+	capture_end(out, sizeof(out));
 	for (i = 0; i < ARRAY_SIZE(want); i++) {
 		if (!strstr(out, want[i])) {
 			fail_msg("mb2_print output lacks %s---\n%s", want[i], out);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "capture.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "compiler.h"
@@ -875,21 +876,10 @@ static void print_line(void **state)
 		.rule = "SDM 27.3.1.2: CS access rights type must be 9, 11, 13 or 15 (accessed code)",
 	};
 	char line[256] = "";
-	FILE *tmp = tmpfile();
-	int saved;
 
-	assert_non_null(tmp);
-	fflush(stdout);
-	saved = dup(STDOUT_FILENO);
-	assert_true(saved >= 0);
-	assert_true(dup2(fileno(tmp), STDOUT_FILENO) >= 0);
+	capture_begin();
 	vmx_check_print(&fail);
-	fflush(stdout);
-	assert_true(dup2(saved, STDOUT_FILENO) >= 0);
-	close(saved);
-	rewind(tmp);
-	assert_non_null(fgets(line, sizeof(line), tmp));
-	fclose(tmp);
+	capture_end(line, sizeof(line));
 	assert_string_equal(line, "vmx: entry check failed: GUEST_CS_AR_BYTES = 0xa093 (SDM 27.3.1.2: "
 			    "CS access rights type must be 9, 11, 13 or 15 (accessed code))\n");
 }
