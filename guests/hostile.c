@@ -9,6 +9,9 @@
 #define MSR_APIC_BASE 0x1b
 #define APIC_BASE_ENABLE (1ULL << 11)
 #define MSR_NONEXISTENT 0x12345678
+#define MSR_EFER 0xc0000080
+#define MSR_FS_BASE 0xc0000100
+#define MSR_PAT 0x277
 
 static int rdmsr_safe(uint32_t msr, uint64_t *val)
 {
@@ -37,4 +40,7 @@ void guest_main(void)
 	GUEST_ASSERT(rdmsr_safe(MSR_APIC_BASE, &apic) == -1);
 	GUEST_SYNC2(5, wrmsr_safe(MSR_APIC_BASE, apic & ~APIC_BASE_ENABLE));
 	GUEST_SYNC2(6, wrmsr_safe(MSR_APIC_BASE, apic));
+	GUEST_SYNC2(7, wrmsr_safe(MSR_EFER, 1ULL << 3));		/* a reserved EFER bit */
+	GUEST_SYNC2(8, wrmsr_safe(MSR_FS_BASE, 0x8000000000000000ULL));	/* not canonical */
+	GUEST_SYNC2(9, wrmsr_safe(MSR_PAT, 0x0202020202020202ULL));	/* type 2 is reserved */
 }

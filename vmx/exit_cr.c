@@ -10,6 +10,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/insn_decode.h"
 #include "arch/x86/msr.h"
+#include "arch/x86/trap.h"
 #include "vmx/exit_handlers.h"
 #include "vmx/vcpu_internal.h"
 #include "vmx/vmcs.h"
@@ -48,6 +49,20 @@ static void set_guest_cr4(struct vcpu *v, u64 val)
 	vmcs_writenat(GUEST_CR4, vcpu_cr4_hw_value(val));
 }
 
+/*
+ * MOV to CR0 raises #GP(0) for PG without PE, and for turning paging on
+ * with EFER.LME but not CR4.PAE (SDM Vol. 3A 2.5, 10.8.5).
+ */
+static bool cr0_write_valid(struct vcpu *v, u64 val)
+{
+	if ((val & X86_CR0_PG) && !(val & X86_CR0_PE))
+		return false;
+	if ((val & X86_CR0_PG) && (vmcs_read64(GUEST_IA32_EFER) & EFER_LME) &&
+	    !(v->cr4_shadow & X86_CR4_PAE))
+		return false;
+	return true;
+}
+
 int handle_cr_access(struct vcpu *v)
 {
 	u64 q = vmcs_readnat(EXIT_QUALIFICATION);
@@ -57,6 +72,10 @@ int handle_cr_access(struct vcpu *v)
 	if (CR_QUAL_TYPE(q) == CR_TYPE_CLTS) {
 		set_guest_cr0(v, v->cr0_shadow & ~X86_CR0_TS);
 	} else if (CR_QUAL_TYPE(q) == CR_TYPE_MOV_TO && CR_QUAL_NUM(q) == 0) {
+		if (!cr0_write_valid(v, val)) {
+			vcpu_inject_exception(v, X86_TRAP_GP, true, 0);
+			return 1;
+		}
 		set_guest_cr0(v, val);
 	} else if (CR_QUAL_TYPE(q) == CR_TYPE_MOV_TO && CR_QUAL_NUM(q) == 4) {
 		set_guest_cr4(v, val);

@@ -58,21 +58,52 @@ static bool guest_rdmsr(u32 msr, u64 *val)
 	}
 }
 
+/* Bits 63:47 all equal: a canonical 48-bit address (SDM Vol. 1 3.3.7.1). */
+static bool canonical(u64 va)
+{
+	return ((s64)(va << 16) >> 16) == (s64)va;
+}
+
+/* Each PAT entry must be a valid memory type: 0, 1, 4, 5, 6 or 7 (SDM Vol. 3A 12.12.2). */
+static bool pat_valid(u64 pat)
+{
+	for (int i = 0; i < 8; i++, pat >>= 8) {
+		u8 type = pat & 0xff;
+
+		if (type == 2 || type == 3 || type > 7)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * EFER: only SCE, LME, LMA and NXE exist here, and LME may not change while
+ * paging is on (SDM Vol. 3A 10.8.5); LMA is the CPU's to set, so the
+ * current one is kept.
+ */
+static bool guest_write_efer(struct vcpu *v, u64 val)
+{
+	u64 cur = vmcs_read64(GUEST_IA32_EFER);
+
+	if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
+		return false;
+	if ((v->cr0_shadow & X86_CR0_PG) && ((val ^ cur) & EFER_LME))
+		return false;
+	return vmcs_write64(GUEST_IA32_EFER, (val & ~EFER_LMA) | (cur & EFER_LMA));
+}
+
 static bool guest_wrmsr(struct vcpu *v, u32 msr, u64 val)
 {
 	u64 cur;
 
 	switch (msr) {
-	case MSR_EFER:
-		/* LMA is the CPU's to set (SDM Vol. 3A 10.8.5); keep the current one. */
-		cur = vmcs_read64(GUEST_IA32_EFER);
-		return vmcs_write64(GUEST_IA32_EFER, (val & ~EFER_LMA) | (cur & EFER_LMA));
-	case MSR_IA32_PAT: return vmcs_write64(GUEST_IA32_PAT, val);
+	case MSR_EFER: return guest_write_efer(v, val);
+	case MSR_IA32_PAT: return pat_valid(val) && vmcs_write64(GUEST_IA32_PAT, val);
 	case MSR_IA32_SYSENTER_CS: return vmcs_write32(GUEST_SYSENTER_CS, (u32)val);
-	case MSR_IA32_SYSENTER_ESP: return vmcs_writenat(GUEST_SYSENTER_ESP, val);
-	case MSR_IA32_SYSENTER_EIP: return vmcs_writenat(GUEST_SYSENTER_EIP, val);
-	case MSR_FS_BASE: return vmcs_writenat(GUEST_FS_BASE, val);
-	case MSR_GS_BASE: return vmcs_writenat(GUEST_GS_BASE, val);
+	case MSR_IA32_SYSENTER_ESP: return canonical(val) && vmcs_writenat(GUEST_SYSENTER_ESP, val);
+	case MSR_IA32_SYSENTER_EIP: return canonical(val) && vmcs_writenat(GUEST_SYSENTER_EIP, val);
+	case MSR_FS_BASE: return canonical(val) && vmcs_writenat(GUEST_FS_BASE, val);
+	case MSR_GS_BASE: return canonical(val) && vmcs_writenat(GUEST_GS_BASE, val);
 	case MSR_IA32_APIC_BASE:
 		/* Writing back what it read is harmless; disabling or moving it is not. */
 		return rdmsr_safe(msr, &cur) == 0 && val == cur;
