@@ -52,7 +52,8 @@ case_bochs_smp() {
 	ktest_parse bochs-smp "$dir/serial.txt" "$rc"
 	expect_lines bochs-smp:two-cpus-online "$dir/serial.txt" "" "" '^smp: 2 CPUs online$' \
 		'^PASS: smp.bringup$' '^PASS: smp.vmxon$' '^PASS: smp.spinning-reader$' \
-		'^PASS: smp.spinning-reader.negative-control$' '^PASS: smp.move-while-spinning$'
+		'^PASS: smp.spinning-reader.negative-control$' '^PASS: smp.move-while-spinning$' \
+		'^PASS: smp.modification-stress$'
 }
 
 case_qemu_smp() {

@@ -1,0 +1,26 @@
+/*
+ * writer: memslot_modification_stress_test's vCPU.  Round after round it
+ * writes the round number into every page of its region and checks that
+ * every page holds it, while the VMM adds and deletes another slot over
+ * and over.  The progress word counts finished rounds; a wrong value is a
+ * failed assertion (a ucall the VMM sees as an I/O exit).
+ */
+#include "guest.h"
+
+#define REGION_GPA 0x1000000ULL
+#define REGION_PAGES 256
+#define PAGE 4096
+#define PROGRESS_GPA 0x300000ULL
+
+void guest_main(void)
+{
+	volatile uint64_t *progress = (volatile uint64_t *)PROGRESS_GPA;
+
+	for (uint64_t round = 1;; round++) {
+		for (int i = 0; i < REGION_PAGES; i++)
+			*(volatile uint64_t *)(REGION_GPA + i * PAGE) = round;
+		for (int i = 0; i < REGION_PAGES; i++)
+			GUEST_ASSERT(*(volatile uint64_t *)(REGION_GPA + i * PAGE) == round);
+		*progress = round;
+	}
+}

@@ -1,0 +1,118 @@
+/*
+ * memslot_modification_stress_test in Bochs: a vCPU on CPU 1 keeps writing
+ * and checking its own region while the BSP creates and deletes a one-page
+ * slot elsewhere, many times.  Every delete invalidates all roots, so the
+ * vCPU reloads and re-faults its region again and again; its data must
+ * stay intact and its only exits must be the expected ones (EPT faults,
+ * kicks, its run budget).
+ */
+#include "arch/x86/cpu.h"
+#include "arch/x86/smp.h"
+#include "ktest_vmx.h"
+#include "lib/printf.h"
+#include "vmx/vmx.h"
+
+#define REGION_GPA 0x1000000ULL
+#define CHURN_GPA 0x8000000ULL
+#define PROGRESS_GPA 0x300000ULL
+#define CHURN_ROUNDS 300
+#define RUN_BUDGET 2000000
+#define WAIT_POLLS 200000000ULL
+
+struct writer_run {
+	struct vcpu *v;
+	volatile bool stop;
+};
+
+static long ap_run_writer(void *arg)
+{
+	struct writer_run *r = arg;
+
+	do {
+		vcpu_run(r->v, RUN_BUDGET);
+	} while (r->v->exit.reason == VCPU_EXIT_BUDGET && !r->stop);
+	vcpu_put(r->v);
+	return r->v->exit.reason;
+}
+
+static long ap_vmxon(void *arg)
+{
+	const char *why = "";
+
+	return vmx_cpu_enable(&why);
+}
+
+static bool only_expected_exits(struct ktest_ctx *t, const struct vcpu *v)
+{
+	for (u32 r = 0; r < EXIT_REASON_MAX; r++) {
+		if (!v->exit_count[r] || r == EXIT_REASON_EPT_VIOLATION ||
+		    r == EXIT_REASON_EXTERNAL_INTERRUPT || r == EXIT_REASON_PREEMPTION_TIMER)
+			continue;
+		ktest_fail(t, "expected only EPT, kick and budget exits, saw %llu x %s", v->exit_count[r],
+			   exit_reason_name(r));
+		return false;
+	}
+	return true;
+}
+
+static int churn(struct vm *vm, hva_t page)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = 2, .guest_phys_addr = CHURN_GPA, .userspace_addr = page,
+	};
+	int err = 0;
+
+	for (int i = 0; i < CHURN_ROUNDS && !err; i++) {
+		r.memory_size = KiB(4);
+		err = kvm_set_memory_region(vm->kvm, &r);
+		r.memory_size = 0;
+		err = err ?: kvm_set_memory_region(vm->kvm, &r);
+	}
+	return err;
+}
+
+KTEST(test_smp_modification_stress, "smp.modification-stress")
+{
+	struct writer_run run = { 0 };
+	struct vcpu *v;
+	struct vm *vm;
+	volatile u64 *progress;
+	hva_t page;
+	u64 before, after, i;
+	long reason;
+	int err;
+
+	if (nr_cpus < 2) {
+		ktest_skip(t, "one CPU online (Bochs runs this with cpu: count=2)");
+		return;
+	}
+	vm = ktest_guest64(t, "writer", MiB(4), &v);
+	if (!vm)
+		return;
+	err = smp_call(1, ap_vmxon, NULL);
+	err = err ?: vm_add_memory(vm, 1, REGION_GPA, MiB(1), 0, NULL);
+	err = err ?: kvm_backing_alloc(vm->kvm, KiB(4), &page);
+	KT_ASSERT(t, err == 0, "expected VMXON on CPU 1 and the slots, saw %d", err);
+	progress = vm_gpa_to_hva(vm, PROGRESS_GPA);
+	vcpu_put(v);
+	run.v = v;
+	smp_call_async(1, ap_run_writer, &run);
+	for (i = 0; READ_ONCE(*progress) < 2 && i < WAIT_POLLS; i++)
+		cpu_relax();
+	before = READ_ONCE(*progress);
+	err = churn(vm, page);
+	after = READ_ONCE(*progress);
+	run.stop = true;
+	reason = smp_wait(1);
+	kprintf("smp: %d slot creates and deletes while the writer finished %llu rounds; "
+		"%llu EPT faults, %llu kicks\n", CHURN_ROUNDS, after - before,
+		v->exit_count[EXIT_REASON_EPT_VIOLATION], v->exit_count[EXIT_REASON_EXTERNAL_INTERRUPT]);
+	KT_ASSERT(t, i < WAIT_POLLS && before >= 2, "expected the writer to run, saw %llu rounds", before);
+	KT_ASSERT(t, err == 0, "expected every create and delete to succeed, saw %d", err);
+	KT_ASSERT(t, reason == VCPU_EXIT_BUDGET,
+		  "expected the writer to be stopped at a budget exit, saw exit %ld", reason);
+	KT_ASSERT(t, after > before, "expected the writer to make progress during the churn");
+	if (!only_expected_exits(t, v))
+		return;
+	vm_destroy(vm);
+}
