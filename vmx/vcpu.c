@@ -197,6 +197,11 @@ int vcpu_create(struct kvm *kvm, unsigned int id, struct vcpu **out)
 		return -ENOMEM;
 	v->kvm = kvm;
 	v->id = id;
+	/* Never map a leaf larger than this CPU's EPT supports (SDM Vol. 3D A.10). */
+	if (!(vmx_caps.ept_vpid & EPT_CAP_1G))
+		kvm->tdp_max_level = MIN(kvm->tdp_max_level, PG_LEVEL_2M);
+	if (!(vmx_caps.ept_vpid & EPT_CAP_2M))
+		kvm->tdp_max_level = PG_LEVEL_4K;
 	v->vpid = vcpu_alloc_vpid();
 	v->root_hpa = INVALID_HPA;
 	v->cpu = -1;
