@@ -33,6 +33,7 @@ bool kvm_tdp_mmu_wrprot_slot(struct kvm *kvm, const struct kvm_memory_slot *slot
 			}
 		}
 	}
+	kvm->tlb_gen += flush;
 	return flush;
 }
 
@@ -44,6 +45,7 @@ bool kvm_mmu_slot_gfn_write_protect(struct kvm *kvm, const struct kvm_memory_slo
 
 	for (level = min_level; level <= KVM_MAX_HUGEPAGE_LEVEL; level++)
 		pte_list_walk(gfn_to_rmap(gfn, level, slot), clear_writable, &flush);
+	kvm->tlb_gen += flush;
 	return flush;
 }
 
@@ -59,6 +61,7 @@ bool kvm_arch_mmu_enable_log_dirty_pt_masked(struct kvm *kvm, const struct kvm_m
 		pte_list_walk(gfn_to_rmap(gfn, PG_LEVEL_4K, slot), clear_writable, &flush);
 		mask &= mask - 1;
 	}
+	kvm->tlb_gen += flush;
 	return flush;
 }
 

@@ -26,6 +26,7 @@ static void tdp_mmu_zap_spte(struct kvm *kvm, struct kvm_mmu_root *root, struct 
 		kvm->stat.table_pages--;
 	}
 	ept_iter_set_spte(it, 0);
+	kvm->tlb_gen++;
 }
 
 /* Zap every leaf meeting [start, end) in root; tables stay. */
@@ -88,6 +89,7 @@ static bool zap_rmap(struct kvm *kvm, struct kvm_rmap_head *head, int level)
 		pte_list_remove(kvm, sptep, head);
 		WRITE_ONCE(*sptep, 0);
 		kvm->stat.leaves[level - 1]--;
+		kvm->tlb_gen++;
 		flush = true;
 	}
 	return flush;

@@ -94,6 +94,11 @@ static int vcpu_handle_requests(struct vcpu *v)
 {
 	int err;
 
+	if (v->kvm->debug.vcpu_skip_flush) {
+		/* Negative control of the check below: drop the MMU's requests. */
+		vcpu_take_request(v, KVM_REQ_MMU_RELOAD);
+		vcpu_take_request(v, KVM_REQ_TLB_FLUSH);
+	}
 	if (vcpu_take_request(v, KVM_REQ_MMU_RELOAD)) {
 		hpa_t old = v->root_hpa;
 
@@ -109,9 +114,10 @@ static int vcpu_handle_requests(struct vcpu *v)
 		ept_flush_eptp(v->kvm, v->eptp);
 		v->eptp = ept_make_eptp(v->root_hpa, false);
 		vmcs_write64(EPT_POINTER, v->eptp);
+		vcpu_flush_ept(v);
 	}
 	if (vcpu_take_request(v, KVM_REQ_TLB_FLUSH))
-		ept_flush_eptp(v->kvm, v->eptp);
+		vcpu_flush_ept(v);
 	if (vcpu_take_request(v, VCPU_REQ_STOP)) {
 		v->exit.reason = VCPU_EXIT_STOPPED;
 		return 1;
@@ -192,6 +198,32 @@ static int vcpu_enter(struct vcpu *v)
 	return 1;
 }
 
+/*
+ * The debug check before every entry: the tables behind this vCPU's EPTP
+ * may not have changed since its CPU last flushed it, unless a request to
+ * flush is already pending (it is then handled before the entry).  Looked
+ * at under mmu_lock, so no change is seen half made; but only tried: a
+ * vCPU "in guest" must never wait for a CPU that may be waiting for it to
+ * leave the guest.  1: enter; 0: the check failed (a bug in the flush path:
+ * the VM ends, saying so); -EBUSY: try again after the requests.
+ */
+static int vcpu_tlb_check(struct vcpu *v)
+{
+	u64 gen;
+	bool ok;
+
+	if (!spin_trylock(&v->kvm->mmu_lock))
+		return -EBUSY;
+	gen = v->kvm->tlb_gen;
+	ok = v->flushed_gen == gen || __atomic_load_n(&v->requests, __ATOMIC_SEQ_CST);
+	spin_unlock(&v->kvm->mmu_lock);
+	if (!ok)
+		vcpu_internal_error(v, "debug check: entering with EPTP 0x%llx, whose tables changed "
+				       "(generation %llu) since CPU %d last flushed it (generation %llu)",
+				    v->eptp, gen, v->cpu, v->flushed_gen);
+	return ok;
+}
+
 int vcpu_run(struct vcpu *v, u64 budget)
 {
 	u64 deadline = budget ? rdtsc() + budget : 0;
@@ -203,7 +235,7 @@ int vcpu_run(struct vcpu *v, u64 budget)
 	v->exit.reason = VCPU_EXIT_NONE;
 	for (u64 exit_tsc = 0;;) {
 		u32 reason;
-		int r;
+		int r, check;
 
 		if (vcpu_handle_requests(v))
 			return 0;
@@ -211,9 +243,18 @@ int vcpu_run(struct vcpu *v, u64 budget)
 		if (exit_tsc) {
 			v->handler_ticks += rdtsc() - exit_tsc;
 			v->handled_exits++;
+			exit_tsc = 0;
 		}
 		if (!vcpu_enter_guest_mode(v))
 			continue;
+		check = vcpu_tlb_check(v);
+		if (check <= 0) {
+			__atomic_store_n(&v->mode, VCPU_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
+			if (!check)
+				return 0;
+			cpu_relax();
+			continue;
+		}
 		r = vcpu_enter(v);
 		__atomic_store_n(&v->mode, VCPU_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
 		if (!r)

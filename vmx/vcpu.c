@@ -56,8 +56,14 @@ void vcpu_load(struct vcpu *v)
 		v->launched = false;
 		vmcs_setup_host();
 		/* Translations this CPU cached for the EPTP earlier are stale now. */
-		ept_flush_eptp(v->kvm, v->eptp);
+		vcpu_flush_ept(v);
 	}
+}
+
+void vcpu_flush_ept(struct vcpu *v)
+{
+	v->flushed_gen = __atomic_load_n(&v->kvm->tlb_gen, __ATOMIC_SEQ_CST);
+	ept_flush_eptp(v->kvm, v->eptp);
 }
 
 void vcpu_put(struct vcpu *v)
@@ -182,6 +188,7 @@ static int vcpu_setup_vmcs(struct vcpu *v)
 	v->cpu = this_cpu()->id;
 	if (!vmcs_setup_controls(v) || !vmcs_setup_host() || !vcpu_reset(v))
 		return -EIO;
+	vcpu_flush_ept(v);
 	return 0;
 }
 

@@ -55,6 +55,7 @@ struct kvm_debug {
 	bool no_flush;
 	bool no_zap;
 	bool no_kick;	/* vmx/: set requests but send no IPI and wait for no acknowledgement */
+	bool vcpu_skip_flush;	/* vmx/: vCPUs ignore flush and reload requests */
 };
 
 struct kvm {
@@ -84,6 +85,13 @@ struct kvm {
 	/* Called while a set swap is under way, with its generation (kvm_arch_memslots_updated). */
 	void (*memslots_updated)(struct kvm *kvm, u16 as_id, u64 gen);
 	void *owner;		/* for the hooks' use */
+
+	/*
+	 * Bumped (under mmu_lock) whenever a present EPT entry is removed or
+	 * loses a permission: a CPU that cached the old entry must flush before
+	 * it enters again.  vmx/ checks it before every entry (docs/smp.md).
+	 */
+	u64 tlb_gen;
 
 	struct kvm_stat stat;
 	struct kvm_debug debug;

@@ -101,6 +101,7 @@ struct vcpu {
 	bool dead;		/* the VM ended: vcpu_run() refuses to enter again */
 	hpa_t root_hpa;		/* the root this vCPU holds (kvm_mmu_load) */
 	u64 eptp;
+	u64 flushed_gen;	/* kvm->tlb_gen when this vCPU last flushed its EPTP on its CPU */
 	unsigned long requests;	/* KVM_REQ_* bits, handled before every entry (atomic) */
 	int mode;		/* VCPU_IN_GUEST while between the request check and the exit */
 	int cpu;		/* the CPU its VMCS is loaded on, or -1 (VMCLEARed) */

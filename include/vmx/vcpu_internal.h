@@ -28,6 +28,12 @@ int vmx_handle_exit(struct vcpu *v, u32 basic_reason);
 /* End the VM with an internal error: message printed and kept in v->exit. */
 int vcpu_internal_error(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * INVEPT v's EPTP on this CPU, noting the tables' generation it covers
+ * (read first: a change after that read asks for another flush).
+ */
+void vcpu_flush_ept(struct vcpu *v);
+
 /* Move the guest past the instruction that caused the exit. */
 void vcpu_skip_instruction(struct vcpu *v);
 

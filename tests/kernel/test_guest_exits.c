@@ -286,3 +286,38 @@ KTEST(test_guest_delete_code_slot, "guest.delete-code-slot")
 		  "expected the error to name the guest's RIP, saw \"%s\"", v->exit.internal.msg);
 	vm_destroy(vm);
 }
+
+/*
+ * The negative control of the check before every entry: with the vCPU
+ * dropping the MMU's flush and reload requests, deleting a slot it has
+ * mapped must stop it at the check instead of letting it enter with
+ * tables that changed since its CPU flushed them.
+ */
+KTEST(test_guest_tlb_check_negative, "guest.tlb-check.negative-control")
+{
+	struct kvm_userspace_memory_region del = { .slot = 1, .guest_phys_addr = 0x1000000 };
+	struct vcpu *v;
+	struct ucall uc;
+	struct vm *vm = ktest_guest64(t, "spin", MiB(4), &v);
+	hva_t data;
+	int err;
+
+	if (!vm)
+		return;
+	err = vm_add_memory(vm, 1, 0x1000000, KiB(64), 0, &data);
+	KT_ASSERT(t, err == 0, "expected the data slot, saw %d", err);
+	*(u64 *)data = 0x1234;
+	KT_ASSERT(t, vmm_run(v, 200000, &uc) == 0 && v->exit.reason == VCPU_EXIT_BUDGET,
+		  "expected the guest to spin on the slot, saw %s", ktest_exit_name(v));
+	vm->kvm->debug.vcpu_skip_flush = true;
+	del.userspace_addr = data;
+	err = kvm_set_memory_region(vm->kvm, &del);
+	KT_ASSERT(t, err == 0, "expected the delete to succeed, saw %d", err);
+	vcpu_run(v, 0);
+	KT_ASSERT(t, v->exit.reason == VCPU_EXIT_INTERNAL_ERROR &&
+			     strstr(v->exit.internal.msg, "debug check"),
+		  "expected the check before entry to stop the vCPU, saw %s \"%s\"",
+		  ktest_exit_name(v),
+		  v->exit.reason == VCPU_EXIT_INTERNAL_ERROR ? v->exit.internal.msg : "");
+	vm_destroy(vm);
+}
