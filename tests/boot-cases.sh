@@ -53,7 +53,7 @@ case_bochs_smp() {
 	expect_lines bochs-smp:two-cpus-online "$dir/serial.txt" "" "" '^smp: 2 CPUs online$' \
 		'^PASS: smp.bringup$' '^PASS: smp.vmxon$' '^PASS: smp.spinning-reader$' \
 		'^PASS: smp.spinning-reader.negative-control$' '^PASS: smp.move-while-spinning$' \
-		'^PASS: smp.modification-stress$'
+		'^PASS: smp.modification-stress$' '^PASS: smp.hostile-under-churn$'
 }
 
 case_qemu_smp() {
