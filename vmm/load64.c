@@ -60,8 +60,13 @@ static void set_long_mode(struct vcpu *v)
 		.cr4 = X86_CR4_PAE,
 		.efer = EFER_LME | EFER_LMA | EFER_NXE,
 	};
+	/*
+	 * IF=1: every external interrupt exits to slotvisor anyway, and Bochs
+	 * 2.7 does not take an external-interrupt exit while the guest has IF=0
+	 * (docs/smp.md), which would leave kicks waiting for the time slice.
+	 */
 	struct vcpu_regs r = { .rip = GUEST_LOAD_GPA, .rsp = GUEST_STACK_TOP,
-			       .rflags = X86_RFLAGS_FIXED };
+			       .rflags = X86_RFLAGS_FIXED | X86_RFLAGS_IF };
 
 	s.es = s.fs = s.gs = s.ss = s.ds;
 	vcpu_set_sregs(v, &s);

@@ -22,6 +22,12 @@ _Static_assert(__builtin_offsetof(struct guest_gprs, r15) == GPRS_R15, "entry.S 
 _Static_assert(__builtin_offsetof(struct guest_gprs, cr2) == GPRS_CR2, "entry.S offsets");
 
 #define PREEMPT_TIMER_MAX 0xffffffffULL
+/*
+ * The longest a vCPU stays in its guest without an exit, in TSC ticks: it
+ * bounds how long a kick can take where the IPI does not force an exit
+ * (Bochs 2.7 with guest IF=0, docs/smp.md).
+ */
+#define VCPU_MAX_SLICE 1000000ULL
 #define MAXPHYADDR_LEAF 0x80000008
 
 int vmx_enter_guest(struct guest_gprs *regs, int launched);
@@ -148,10 +154,11 @@ void vcpu_request_stop(struct vcpu *v)
 /* Arm the preemption timer for what is left until deadline (0: no deadline). */
 static void vcpu_set_budget(u64 deadline)
 {
-	u64 now = rdtsc(), ticks = PREEMPT_TIMER_MAX;
+	u64 now = rdtsc(), left = VCPU_MAX_SLICE, ticks;
 
 	if (deadline)
-		ticks = deadline > now ? (deadline - now) >> VMX_MISC_PREEMPT_RATE(vmx_caps.misc) : 0;
+		left = MIN(left, deadline > now ? deadline - now : 0);
+	ticks = left >> VMX_MISC_PREEMPT_RATE(vmx_caps.misc);
 	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, (u32)MIN(MAX(ticks, 1), PREEMPT_TIMER_MAX));
 }
 

@@ -38,8 +38,10 @@ static void vcpu_kick(struct vcpu *v)
 	int cpu = __atomic_load_n(&v->cpu, __ATOMIC_SEQ_CST);
 
 	if (__atomic_load_n(&v->mode, __ATOMIC_SEQ_CST) == VCPU_IN_GUEST && cpu >= 0 &&
-	    cpu != (int)this_cpu()->id)
+	    cpu != (int)this_cpu()->id) {
 		lapic_send_ipi(cpus[cpu].apic_id, VCPU_KICK_VECTOR);
+		v->kicks_sent++;
+	}
 }
 
 /*

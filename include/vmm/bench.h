@@ -3,3 +3,6 @@
 
 /* Run the VMX benchmarks and print "bench:" lines; 0 or a negative errno. */
 int bench_vmx_run(void);
+
+/* The remote-flush figure (two CPUs); 0, or -ENODEV with one CPU. */
+int bench_smp_run(void);

@@ -113,6 +113,7 @@ struct vcpu {
 	u64 exit_count[EXIT_REASON_MAX];
 	bool debug_skip_precheck;	/* tests: let the CPU's own entry checks fail */
 	u64 entries;
+	u64 kicks_sent;		/* IPIs other CPUs sent to force it out of its guest */
 	/* TSC ticks from VM exit to the next entry, for exits vmx/ handled itself. */
 	u64 handler_ticks;
 	u64 handled_exits;
