@@ -95,7 +95,7 @@ int bench_smp_run(void)
 	}
 	vm = vm_create("bench-smp");
 	err = vm ? vm_load_guest64(vm, "writer", MiB(4), &v) : -ENOMEM;
-	err = err ?: vm_add_memory(vm, 1, REGION_GPA, MiB(1), 0, NULL);
+	err = err ?: vm_add_memory(vm, 1, REGION_GPA, MiB(2), 0, NULL);	/* one 2M leaf */
 	err = err ?: kvm_backing_alloc(vm->kvm, KiB(4), &page);
 	if (err) {
 		kprintf("bench: setup failed: %d\n", err);

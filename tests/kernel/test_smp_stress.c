@@ -16,6 +16,7 @@
 #define CHURN_GPA 0x8000000ULL
 #define PROGRESS_GPA 0x300000ULL
 #define CHURN_ROUNDS 300
+#define CHURN_GAP 20000
 #define RUN_BUDGET 2000000
 #define WAIT_POLLS 200000000ULL
 
@@ -67,6 +68,9 @@ static int churn(struct vm *vm, hva_t page)
 		err = kvm_set_memory_region(vm->kvm, &r);
 		r.memory_size = 0;
 		err = err ?: kvm_set_memory_region(vm->kvm, &r);
+		/* Leave the vCPU time to re-fault its region and write between changes. */
+		for (int k = 0; k < CHURN_GAP; k++)
+			cpu_relax();
 	}
 	return err;
 }
@@ -90,7 +94,7 @@ KTEST(test_smp_modification_stress, "smp.modification-stress")
 	if (!vm)
 		return;
 	err = smp_call(1, ap_vmxon, NULL);
-	err = err ?: vm_add_memory(vm, 1, REGION_GPA, MiB(1), 0, NULL);
+	err = err ?: vm_add_memory(vm, 1, REGION_GPA, MiB(2), 0, NULL);	/* one 2M leaf */
 	err = err ?: kvm_backing_alloc(vm->kvm, KiB(4), &page);
 	KT_ASSERT(t, err == 0, "expected VMXON on CPU 1 and the slots, saw %d", err);
 	progress = vm_gpa_to_hva(vm, PROGRESS_GPA);
