@@ -11,36 +11,13 @@
 #include "lib/printf.h"
 #include "vmm/bench.h"
 #include "vmm/vmm.h"
-#include "vmx/vmx.h"
+#include "vmm/remote_run.h"
 
 #define CHURN_GPA 0x8000000ULL
 #define REGION_GPA 0x1000000ULL
 #define PROGRESS_GPA 0x300000ULL
 #define ROUNDS 200
 #define RUN_BUDGET 2000000
-
-struct bench_run {
-	struct vcpu *v;
-	volatile bool stop;
-};
-
-static long ap_run(void *arg)
-{
-	struct bench_run *r = arg;
-
-	do {
-		vcpu_run(r->v, RUN_BUDGET);
-	} while (r->v->exit.reason == VCPU_EXIT_BUDGET && !r->stop);
-	vcpu_put(r->v);
-	return r->v->exit.reason;
-}
-
-static long ap_vmxon(void *arg)
-{
-	const char *why = "";
-
-	return vmx_cpu_enable(&why);
-}
 
 /* Wait until the writer finished another round: it is back in its guest. */
 static void wait_running(volatile u64 *progress)
@@ -81,7 +58,7 @@ static u64 delete_ticks(struct vm *vm, hva_t page, volatile u64 *progress)
 
 int bench_smp_run(void)
 {
-	struct bench_run run = { 0 };
+	struct vmm_remote_run run = { .budget = RUN_BUDGET };
 	struct vm *vm;
 	struct vcpu *v;
 	volatile u64 *progress;
@@ -89,7 +66,7 @@ int bench_smp_run(void)
 	u64 idle, busy;
 	int err;
 
-	if (nr_cpus < 2 || smp_call(1, ap_vmxon, NULL)) {
+	if (nr_cpus < 2 || vmm_enable_vmx_on(1)) {
 		kprintf("bench: the remote-flush figure needs two CPUs with VT-x\n");
 		return -ENODEV;
 	}
@@ -106,7 +83,7 @@ int bench_smp_run(void)
 	progress = vm_gpa_to_hva(vm, PROGRESS_GPA);
 	vcpu_put(v);
 	run.v = v;
-	smp_call_async(1, ap_run, &run);
+	smp_call_async(1, vmm_remote_run, &run);
 	while (READ_ONCE(*progress) < 2)
 		cpu_relax();
 	busy = delete_ticks(vm, page, progress);

@@ -7,20 +7,13 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/smp.h"
 #include "ktest.h"
-#include "vmx/vmx.h"
+#include "vmm/remote_run.h"
 
 static long whoami(void *arg)
 {
 	struct percpu *c = this_cpu();
 
 	return ((long)c->id << 32) | lapic_id();
-}
-
-static long ap_vmxon(void *arg)
-{
-	const char *why = "";
-
-	return vmx_cpu_enable(&why);
 }
 
 static bool need_smp(struct ktest_ctx *t)
@@ -55,7 +48,7 @@ KTEST(test_smp_vmxon, "smp.vmxon")
 		return;
 	}
 	for (unsigned int i = 1; i < nr_cpus; i++) {
-		long r = smp_call(i, ap_vmxon, NULL);
+		long r = vmm_enable_vmx_on(i);
 
 		KT_ASSERT(t, r == 0, "expected VMXON on CPU %u, saw %ld", i, r);
 		KT_ASSERT(t, cpus[i].vmx_on, "expected CPU %u in VMX operation", i);

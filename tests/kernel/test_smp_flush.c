@@ -14,7 +14,7 @@
 #include "ktest_vmx.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
-#include "vmx/vmx.h"
+#include "vmm/remote_run.h"
 
 #define DATA_GPA 0x1000000ULL
 #define PROGRESS_GPA 0x300000ULL
@@ -25,30 +25,6 @@
 #define RUN_BUDGET 4000000	/* ticks per vcpu_run on the AP, so a broken kick cannot hang */
 #define MAX_RUNS 64
 #define WAIT_POLLS 200000000ULL
-
-struct ap_run {
-	struct vcpu *v;
-};
-
-/* On CPU 1: run the vCPU until something other than the budget stops it. */
-static long ap_run_vcpu(void *arg)
-{
-	struct ap_run *r = arg;
-	int runs = 0;
-
-	do {
-		vcpu_run(r->v, RUN_BUDGET);
-	} while (r->v->exit.reason == VCPU_EXIT_BUDGET && ++runs < MAX_RUNS);
-	vcpu_put(r->v);
-	return r->v->exit.reason;
-}
-
-static long ap_vmxon(void *arg)
-{
-	const char *why = "";
-
-	return vmx_cpu_enable(&why);
-}
 
 /*
  * After a MOVE by -4 KiB, DATA_GPA shows the slot's second page: the guest
@@ -79,7 +55,7 @@ static long spinning_reader(struct ktest_ctx *t, bool kick, bool move)
 {
 	struct vcpu *v;
 	struct vm *vm;
-	struct ap_run run;
+	struct vmm_remote_run run = { .budget = RUN_BUDGET, .max_runs = MAX_RUNS };
 	struct kvm_userspace_memory_region del = { .slot = 1, .guest_phys_addr = DATA_GPA };
 	volatile u64 *progress;
 	hva_t data;
@@ -94,7 +70,7 @@ static long spinning_reader(struct ktest_ctx *t, bool kick, bool move)
 	vm = ktest_guest64(t, "spinner", MiB(4), &v);
 	if (!vm)
 		return -1;
-	err = smp_call(1, ap_vmxon, NULL);
+	err = vmm_enable_vmx_on(1);
 	err = err ?: vm_add_memory(vm, 1, DATA_GPA, KiB(64), 0, &data);
 	if (err) {
 		ktest_fail(t, "expected VMXON on CPU 1 and the data slot, saw %d", err);
@@ -106,7 +82,7 @@ static long spinning_reader(struct ktest_ctx *t, bool kick, bool move)
 	progress = vm_gpa_to_hva(vm, PROGRESS_GPA);
 	vcpu_put(v);
 	run.v = v;
-	smp_call_async(1, ap_run_vcpu, &run);
+	smp_call_async(1, vmm_remote_run, &run);
 	for (i = 0; READ_ONCE(*progress) < WARMUP_READS && i < WAIT_POLLS; i++)
 		cpu_relax();
 	vm->kvm->debug.no_kick = !kick;

@@ -10,7 +10,7 @@
 #include "ktest_vmx.h"
 #include "lib/printf.h"
 #include "mm/frame.h"
-#include "vmx/vmx.h"
+#include "vmm/remote_run.h"
 
 #define CHURN_GPA 0x8000000ULL
 #define CHURN_ROUNDS 100
@@ -40,13 +40,6 @@ static long ap_run_wild(void *arg)
 	return r->v->exit.reason;
 }
 
-static long ap_vmxon(void *arg)
-{
-	const char *why = "";
-
-	return vmx_cpu_enable(&why);
-}
-
 KTEST(test_smp_hostile_churn, "smp.hostile-under-churn")
 {
 	struct kvm_userspace_memory_region r = { .slot = 2, .guest_phys_addr = CHURN_GPA };
@@ -65,7 +58,7 @@ KTEST(test_smp_hostile_churn, "smp.hostile-under-churn")
 	}
 	if (!ktest_need_vmx(t))
 		return;
-	KT_ASSERT(t, smp_call(1, ap_vmxon, NULL) == 0, "expected VMXON on CPU 1");
+	KT_ASSERT(t, vmm_enable_vmx_on(1) == 0, "expected VMXON on CPU 1");
 	/* After both VMXONs: their regions stay allocated while VMX is on. */
 	frame_get_stats(&before);
 	vm = ktest_guest64(t, "wild", MiB(4), &v);

@@ -10,7 +10,7 @@
 #include "arch/x86/smp.h"
 #include "ktest_vmx.h"
 #include "lib/printf.h"
-#include "vmx/vmx.h"
+#include "vmm/remote_run.h"
 
 #define REGION_GPA 0x1000000ULL
 #define CHURN_GPA 0x8000000ULL
@@ -19,29 +19,6 @@
 #define CHURN_GAP 20000
 #define RUN_BUDGET 2000000
 #define WAIT_POLLS 200000000ULL
-
-struct writer_run {
-	struct vcpu *v;
-	volatile bool stop;
-};
-
-static long ap_run_writer(void *arg)
-{
-	struct writer_run *r = arg;
-
-	do {
-		vcpu_run(r->v, RUN_BUDGET);
-	} while (r->v->exit.reason == VCPU_EXIT_BUDGET && !r->stop);
-	vcpu_put(r->v);
-	return r->v->exit.reason;
-}
-
-static long ap_vmxon(void *arg)
-{
-	const char *why = "";
-
-	return vmx_cpu_enable(&why);
-}
 
 static bool only_expected_exits(struct ktest_ctx *t, const struct vcpu *v)
 {
@@ -77,7 +54,7 @@ static int churn(struct vm *vm, hva_t page)
 
 KTEST(test_smp_modification_stress, "smp.modification-stress")
 {
-	struct writer_run run = { 0 };
+	struct vmm_remote_run run = { .budget = RUN_BUDGET };
 	struct vcpu *v;
 	struct vm *vm;
 	volatile u64 *progress;
@@ -93,14 +70,14 @@ KTEST(test_smp_modification_stress, "smp.modification-stress")
 	vm = ktest_guest64(t, "writer", MiB(4), &v);
 	if (!vm)
 		return;
-	err = smp_call(1, ap_vmxon, NULL);
+	err = vmm_enable_vmx_on(1);
 	err = err ?: vm_add_memory(vm, 1, REGION_GPA, MiB(2), 0, NULL);	/* one 2M leaf */
 	err = err ?: kvm_backing_alloc(vm->kvm, KiB(4), &page);
 	KT_ASSERT(t, err == 0, "expected VMXON on CPU 1 and the slots, saw %d", err);
 	progress = vm_gpa_to_hva(vm, PROGRESS_GPA);
 	vcpu_put(v);
 	run.v = v;
-	smp_call_async(1, ap_run_writer, &run);
+	smp_call_async(1, vmm_remote_run, &run);
 	for (i = 0; READ_ONCE(*progress) < 2 && i < WAIT_POLLS; i++)
 		cpu_relax();
 	before = READ_ONCE(*progress);
