@@ -30,7 +30,7 @@ static int audit_fail(struct audit *a, const struct kvm_mmu_root *root, gfn_t gf
 
 /* What a writable leaf must satisfy; 0 or -EIO. */
 static int audit_writable(struct audit *a, const struct kvm_mmu_root *root,
-			  const struct kvm_memory_slot *slot, gfn_t gfn, int level)
+			  const struct kvm_memory_slot *slot, gfn_t gfn, int level, u64 spte)
 {
 	u64 rel = gfn - slot->base_gfn;
 
@@ -50,10 +50,20 @@ static int audit_writable(struct audit *a, const struct kvm_mmu_root *root,
 	if (level > PG_LEVEL_4K) {
 		return audit_fail(a, root, gfn, level, "writable large leaf under dirty logging", 0, 1);
 	}
-	if (!(slot->dirty_bitmap[rel / 64] & (1ULL << (rel % 64)))) {
-		return audit_fail(a, root, gfn, level, "writable page not marked dirty", 1, 0);
+	if (slot->dirty_bitmap[rel / 64] & (1ULL << (rel % 64))) {
+		return 0;
 	}
-	return 0;
+	/*
+	 * PML: a clean writable page is armed (its first write is logged); a
+	 * dirty one must have been reported.  The vCPUs' logs must have been
+	 * collected first (kvm->sync_dirty_log).
+	 */
+	if (a->kvm->cpu_dirty_log_size && !(spte & EPT_DIRTY)) {
+		return 0;
+	}
+	return audit_fail(a, root, gfn, level,
+			  a->kvm->cpu_dirty_log_size ? "dirty page (EPT D set) not marked dirty" :
+						       "writable page not marked dirty", 1, 0);
 }
 
 static int audit_leaf(struct audit *a, const struct kvm_mmu_root *root, const struct ept_iter *it)
@@ -80,7 +90,7 @@ static int audit_leaf(struct audit *a, const struct kvm_mmu_root *root, const st
 		return audit_fail(a, root, it->gfn, it->level, "leaf maps the wrong frame", want,
 				  spte_to_hpa(it->old_spte));
 	}
-	if (is_writable_pte(it->old_spte) && audit_writable(a, root, slot, it->gfn, it->level)) {
+	if (is_writable_pte(it->old_spte) && audit_writable(a, root, slot, it->gfn, it->level, it->old_spte)) {
 		return -EIO;
 	}
 	n = pte_list_occurrences(gfn_to_rmap(it->gfn, it->level, slot), it->sptep);

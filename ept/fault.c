@@ -21,6 +21,7 @@ struct kvm_page_fault {
 	struct kvm_memory_slot *slot;
 	int goal_level;		/* the level of the leaf to install */
 	bool map_writable;
+	bool map_dirty;		/* PML: install the leaf with its EPT dirty bit set */
 };
 
 /*
@@ -78,8 +79,15 @@ static int kvm_faultin_pfn(struct kvm *kvm, struct kvm_page_fault *fault)
 	fault->slot = slot;
 	/* Dirty logging tracks 4K pages: a large writable leaf would hide writes. */
 	fault->goal_level = logging ? PG_LEVEL_4K : kvm_mmu_max_mapping_level(kvm, slot, fault->gfn);
-	/* Under dirty logging only a write makes a page writable (and dirty). */
-	fault->map_writable = !readonly && !tracked && (fault->write || !logging);
+	/*
+	 * Under dirty logging by write protection only a write makes a page
+	 * writable (and dirty).  Under PML a logged page is writable at once
+	 * but clean: the CPU logs the write that sets its dirty bit.  Pages
+	 * that are not logged start dirty, so their writes fill no log.
+	 */
+	fault->map_writable = !readonly && !tracked &&
+			      (fault->write || !logging || kvm->cpu_dirty_log_size);
+	fault->map_dirty = fault->map_writable && (fault->write || !logging);
 	return 0;
 }
 
@@ -99,6 +107,11 @@ static bool tdp_mmu_map_handle_target_level(struct kvm *kvm, struct kvm_mmu_root
 	u64 new_spte = make_leaf_spte(hpa, it->level, fault->map_writable);
 	bool flush = false;
 
+	/* With EPT A/D on (PML), preset A, and D as decided, so the CPU sets neither itself. */
+	if (kvm->cpu_dirty_log_size) {
+		new_spte |= EPT_ACCESSED | (fault->map_dirty ? EPT_DIRTY : 0);
+	}
+
 	if (is_shadow_present_pte(it->old_spte) && !is_last_spte(it->old_spte, it->level)) {
 		/* Smaller leaves where a large one may now go: collapse them. */
 		tdp_mmu_zap_range(kvm, root, it->gfn, it->gfn + ept_level_pages(it->level));
@@ -110,8 +123,8 @@ static bool tdp_mmu_map_handle_target_level(struct kvm *kvm, struct kvm_mmu_root
 			panic("ept: as %u gfn 0x%llx level %d: leaf maps 0x%llx, fault wants 0x%llx",
 			      fault->as_id, it->gfn, it->level, spte_to_hpa(it->old_spte), hpa);
 		}
-		/* Another fault got here first: at most add write permission. */
-		ept_iter_set_spte(it, it->old_spte | (new_spte & EPT_WRITABLE));
+		/* Another fault got here first: at most add write permission (and D). */
+		ept_iter_set_spte(it, it->old_spte | (new_spte & (EPT_WRITABLE | EPT_DIRTY)));
 		return flush;
 	}
 	ept_iter_set_spte(it, new_spte);

@@ -54,6 +54,13 @@ bool kvm_arch_mmu_enable_log_dirty_pt_masked(struct kvm *kvm, const struct kvm_m
 {
 	bool flush = false;
 
+	if (kvm->cpu_dirty_log_size) {
+		if (kvm->debug.keep_dirty_bits) {
+			return false;	/* negative control: the next writes go unlogged */
+		}
+		return kvm_mmu_clear_dirty_pt_masked(kvm, slot, gfn_offset, mask);
+	}
+
 	/* Under dirty logging a writable leaf is always 4K (ept/fault.c). */
 	while (mask) {
 		gfn_t gfn = slot->base_gfn + gfn_offset + __builtin_ctzll(mask);
@@ -75,7 +82,10 @@ void kvm_mmu_slot_apply_flags(struct kvm *kvm, const struct kvm_memory_slot *old
 	if (was_logging == logging) {
 		return;
 	}
-	if (logging) {
+	if (logging && kvm->cpu_dirty_log_size) {
+		/* PML: clean 4K leaves log their next write; large ones split on it. */
+		flush = kvm_tdp_mmu_clear_dirty_slot(kvm, new);
+	} else if (logging) {
 		/* Large leaves stay, read-only: the next write splits them. */
 		flush = kvm_tdp_mmu_wrprot_slot(kvm, new);
 	} else {

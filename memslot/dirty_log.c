@@ -1,8 +1,16 @@
 /*
- * Dirty logging (KVM's KVM_MEM_LOG_DIRTY_PAGES without PML): a slot that
- * logs has a bitmap with a bit per page.  Its pages are mapped writable only
- * by a write fault, which sets the bit; getting the log clears the bits and
- * write-protects those pages again, so the next write faults and is logged.
+ * Dirty logging (KVM's KVM_MEM_LOG_DIRTY_PAGES): a slot that logs has a
+ * bitmap with a bit per page.  Two ways to set the bits (kvm->
+ * cpu_dirty_log_size):
+ *  - write protection: a logged page is mapped writable only by a write
+ *    fault, which sets the bit; getting the log clears the bits and
+ *    write-protects those pages again, so the next write faults.
+ *  - PML: logged pages are writable, and the CPU writes the gpa of every
+ *    write that sets a leaf's EPT dirty bit into the vCPU's page-
+ *    modification log; vmx/ moves the log into the bitmaps
+ *    (kvm_mark_page_dirty()) at every VM exit and when asked to
+ *    (kvm->sync_dirty_log).  Getting the log clears the bits and the dirty
+ *    bits of those leaves, so the next write is logged again.
  */
 #include "kvm/kvm.h"
 #include "memslot/metadata.h"
@@ -37,6 +45,15 @@ void mark_page_dirty_in_slot(const struct kvm_memory_slot *slot, gfn_t gfn)
 	}
 }
 
+void kvm_mark_page_dirty(struct kvm *kvm, u16 as_id, gfn_t gfn)
+{
+	const struct kvm_memory_slot *slot = gfn_to_memslot(kvm, as_id, gfn);
+
+	if (slot) {
+		mark_page_dirty_in_slot(slot, gfn);
+	}
+}
+
 static int __kvm_get_dirty_log(struct kvm *kvm, u32 slot, u64 *bitmap)
 {
 	u16 as_id = slot >> KVM_MEMSLOT_AS_SHIFT;
@@ -63,7 +80,7 @@ static int __kvm_get_dirty_log(struct kvm *kvm, u32 slot, u64 *bitmap)
 		flush |= kvm_arch_mmu_enable_log_dirty_pt_masked(kvm, memslot, i * BITS_PER_WORD,
 								 mask);
 	}
-	/* Before returning: a write after this call must fault and be logged. */
+	/* Before returning: a write after this call must be logged (fault, or PML). */
 	if (flush) {
 		kvm_flush_remote_tlbs(kvm);
 	}
@@ -74,6 +91,10 @@ int kvm_get_dirty_log(struct kvm *kvm, u32 slot, u64 *bitmap)
 {
 	int r;
 
+	/* PML: the vCPUs' logs first; they take mmu_lock to empty them. */
+	if (kvm->cpu_dirty_log_size && kvm->sync_dirty_log) {
+		kvm->sync_dirty_log(kvm);
+	}
 	spin_lock(&kvm->mmu_lock);
 	r = __kvm_get_dirty_log(kvm, slot, bitmap);
 	spin_unlock(&kvm->mmu_lock);

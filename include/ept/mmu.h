@@ -125,17 +125,32 @@ bool kvm_tdp_mmu_wrprot_slot(struct kvm *kvm, const struct kvm_memory_slot *slot
 bool kvm_mmu_slot_gfn_write_protect(struct kvm *kvm, const struct kvm_memory_slot *slot,
 				    gfn_t gfn, int min_level);
 
-/* Write-protect the 4K leaves of the gfns base_gfn + gfn_offset + bit for each bit of mask. */
+/*
+ * Re-arm the 4K leaves of the gfns base_gfn + gfn_offset + bit for each bit
+ * of mask for their next write: write-protect them, or under PML clear
+ * their EPT dirty bits.
+ */
 bool kvm_arch_mmu_enable_log_dirty_pt_masked(struct kvm *kvm, const struct kvm_memory_slot *slot,
 					     gfn_t gfn_offset, u64 mask);
 
 /*
- * The FLAGS_ONLY hook: dirty logging turned on write-protects the slot
- * (large leaves are then split by the next write); turned off, the slot's
- * leaves are zapped so that they fault back in as large as allowed.
+ * The FLAGS_ONLY hook: dirty logging turned on write-protects the slot, or
+ * under PML clears its 4K leaves' dirty bits and write-protects its large
+ * leaves (either way large leaves are split by the next write); turned
+ * off, the slot's leaves are zapped so that they fault back in as large as
+ * allowed.
  */
 void kvm_mmu_slot_apply_flags(struct kvm *kvm, const struct kvm_memory_slot *old,
 			      const struct kvm_memory_slot *new);
+
+/* ---- EPT dirty bits for PML (ept/dirty_bits.c): each returns whether a flush is needed ---- */
+
+/* Clear D in the slot's 4K leaves and W in its large ones. */
+bool kvm_tdp_mmu_clear_dirty_slot(struct kvm *kvm, const struct kvm_memory_slot *slot);
+
+/* Clear D in the 4K leaves of base_gfn + gfn_offset + bit for each bit of mask. */
+bool kvm_mmu_clear_dirty_pt_masked(struct kvm *kvm, const struct kvm_memory_slot *slot,
+				   gfn_t gfn_offset, u64 mask);
 
 /* ---- flush (ept/flush.c): every INVEPT goes through here ---- */
 

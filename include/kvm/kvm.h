@@ -3,9 +3,9 @@
  * its guest-physical memory, and the hook through which the MMU asks every
  * vCPU to act before its next VM entry.  vmx/ embeds or points at one per VM.
  *
- * Concurrency: none yet.  Every function here and in memslot/ and ept/ runs
- * with the caller serializing calls for one VM (KVM's slots_lock and
- * mmu_lock are where an SMP version takes its locks).
+ * Concurrency: kvm->mmu_lock (below) serializes memslot changes, faults,
+ * root loads and the dirty log between the VMM's CPU and the vCPUs' CPUs;
+ * kvm_set_memory_region() and kvm_get_dirty_log() take it themselves.
  */
 #pragma once
 
@@ -44,6 +44,7 @@ struct kvm_stat {
 	u64 table_pages;		/* EPT tables allocated now, roots included */
 	u64 leaves[KVM_NR_PAGE_SIZES];	/* present leaves now, per level */
 	u64 roots_allocated;		/* roots ever made */
+	u64 pml_entries;		/* guest writes the vCPUs' page-modification logs reported */
 };
 
 /*
@@ -56,6 +57,7 @@ struct kvm_debug {
 	bool no_zap;
 	bool no_kick;	/* vmx/: set requests but send no IPI and wait for no acknowledgement */
 	bool vcpu_skip_flush;	/* vmx/: vCPUs ignore flush and reload requests */
+	bool keep_dirty_bits;	/* PML: getting the log leaves the EPT dirty bits set */
 };
 
 struct kvm {
@@ -72,6 +74,15 @@ struct kvm {
 	u64 nr_memslot_pages;
 	u8 max_gpa_bits;	/* guest MAXPHYADDR: slots must end below 2^max_gpa_bits */
 	u8 tdp_max_level;	/* largest leaf the EPT hardware maps (IA32_VMX_EPT_VPID_CAP) */
+	/*
+	 * How dirty logging finds writes (KVM's kvm->arch.cpu_dirty_log_size):
+	 * 0, by write protection: a logged page is writable only after a write
+	 * fault logged it.  Otherwise the number of entries in each vCPU's
+	 * page-modification log (PML, SDM Vol. 3C 29.3.6): logged pages are
+	 * writable and the CPU logs the first write that sets a leaf's EPT
+	 * dirty bit.  Fixed before the VM has slots or vCPUs.
+	 */
+	u32 cpu_dirty_log_size;
 
 	struct kvm_mmu_root *tdp_mmu_roots;	/* every root, valid or invalid */
 	struct kvm_mmu_root *mmu_root[KVM_ADDRESS_SPACE_NUM];	/* current valid, or NULL */
@@ -82,6 +93,12 @@ struct kvm {
 
 	/* Set bit req in every vCPU (vmx/ provides it); NULL: the VM has no vCPUs. */
 	void (*request_all)(struct kvm *kvm, unsigned int req);
+	/*
+	 * PML: move what every vCPU's log holds into the dirty bitmaps, and
+	 * return once that is done (kvm_arch_sync_dirty_log).  Called without
+	 * mmu_lock, which the vCPUs take to do it.  NULL: no vCPUs.
+	 */
+	void (*sync_dirty_log)(struct kvm *kvm);
 	/* Called while a set swap is under way, with its generation (kvm_arch_memslots_updated). */
 	void (*memslots_updated)(struct kvm *kvm, u16 as_id, u64 gen);
 	void *owner;		/* for the hooks' use */
@@ -139,8 +156,19 @@ int __kvm_set_memory_region(struct kvm *kvm, const struct kvm_userspace_memory_r
 
 /*
  * Copy the dirty bitmap of slot (as_id in bits 16-31) to bitmap (one bit
- * per page, rounded up to 64 bits), clear it, and write-protect the pages
- * that were dirty so that the next write is logged again.  -EINVAL for a bad
+ * per page, rounded up to 64 bits), clear it, and re-arm the pages that
+ * were dirty so that the next write is logged again: write-protect them, or
+ * under PML first collect the vCPUs' logs and then clear their EPT dirty
+ * bits.  A write made while the call runs may be reported now or next
+ * time; a write after it returns is reported next time.  -EINVAL for a bad
  * id, -ENOENT if the slot does not exist or does not log dirty pages.
  */
 int kvm_get_dirty_log(struct kvm *kvm, u32 slot, u64 *bitmap);
+
+/*
+ * A guest write to gfn in as_id, reported by a vCPU's page-modification
+ * log: set its bit if a slot that logs dirty pages holds it (anything else,
+ * such as the guest's own page tables in an unlogged slot, is ignored).
+ * Caller holds mmu_lock.
+ */
+void kvm_mark_page_dirty(struct kvm *kvm, u16 as_id, gfn_t gfn);

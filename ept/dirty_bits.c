@@ -1,0 +1,74 @@
+/*
+ * EPT dirty bits for dirty logging with PML (KVM's kvm_mmu_clear_dirty_pt_masked
+ * and kvm_mmu_slot_leaf_clear_dirty).  With EPTP bit 6 set, the CPU sets a
+ * leaf's dirty bit on the first write through it and, with "enable PML",
+ * logs that write's gpa (SDM Vol. 3C 29.3.5, 29.3.6).  Clearing the bit
+ * re-arms the log for that page.  A CPU may have cached the leaf with its
+ * dirty bit set and would then write without logging, so a cleared bit is
+ * a change that needs a flush, like a lost permission.
+ */
+#include "ept/mmu.h"
+#include "ept/iter.h"
+#include "ept/rmap.h"
+
+/*
+ * Atomically: the CPU sets A and D in the same entry with locked
+ * read-modify-writes, and a D it sets now must not be undone unlogged.
+ */
+static void clear_dirty(u64 *sptep, void *data)
+{
+	u64 old = __atomic_fetch_and(sptep, ~EPT_DIRTY, __ATOMIC_SEQ_CST);
+
+	if (old & EPT_DIRTY) {
+		*(bool *)data = true;
+	}
+}
+
+static void clear_writable_atomic(u64 *sptep, bool *flush)
+{
+	u64 old = __atomic_fetch_and(sptep, ~EPT_WRITABLE, __ATOMIC_SEQ_CST);
+
+	*flush |= (old & EPT_WRITABLE) != 0;
+}
+
+bool kvm_tdp_mmu_clear_dirty_slot(struct kvm *kvm, const struct kvm_memory_slot *slot)
+{
+	struct kvm_mmu_root *root;
+	struct ept_iter it;
+	bool flush = false;
+
+	for_each_tdp_mmu_root(kvm, root) {
+		if (root->as_id != slot->as_id) {
+			continue;
+		}
+		for_each_ept_pte(it, root->hpa, slot->base_gfn, memslot_end(slot)) {
+			if (!is_shadow_present_pte(it.old_spte) || !is_last_spte(it.old_spte, it.level)) {
+				continue;
+			}
+			/* PML logs 4K pages; a write to a large leaf faults and splits it. */
+			if (it.level > PG_LEVEL_4K) {
+				clear_writable_atomic(it.sptep, &flush);
+			} else {
+				clear_dirty(it.sptep, &flush);
+			}
+		}
+	}
+	kvm->tlb_gen += flush;
+	return flush;
+}
+
+bool kvm_mmu_clear_dirty_pt_masked(struct kvm *kvm, const struct kvm_memory_slot *slot,
+				   gfn_t gfn_offset, u64 mask)
+{
+	bool flush = false;
+
+	/* Under dirty logging a writable leaf is always 4K (ept/fault.c). */
+	while (mask) {
+		gfn_t gfn = slot->base_gfn + gfn_offset + __builtin_ctzll(mask);
+
+		pte_list_walk(gfn_to_rmap(gfn, PG_LEVEL_4K, slot), clear_dirty, &flush);
+		mask &= mask - 1;
+	}
+	kvm->tlb_gen += flush;
+	return flush;
+}
