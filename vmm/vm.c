@@ -5,6 +5,7 @@
 #include "memslot/memslot.h"
 #include "mm/kmalloc.h"
 #include "vmm/vmm.h"
+#include "vmx/vmx.h"
 
 struct vm *vm_create(const char *name)
 {
@@ -19,7 +20,19 @@ struct vm *vm_create(const char *name)
 	}
 	vm->name = name;
 	vm->kvm->owner = vm;
+	/* Dirty logging with PML where the CPU has it, as KVM's enable_pml does. */
+	vm_set_dirty_log_pml(vm, vmx_pml_supported());
 	return vm;
+}
+
+int vm_set_dirty_log_pml(struct vm *vm, bool pml)
+{
+	if (vm->nr_vcpus || vm->kvm->nr_memslot_pages)
+		return -EBUSY;
+	if (pml && !vmx_pml_supported())
+		return -ENODEV;
+	vm->kvm->cpu_dirty_log_size = pml ? VM_PML_ENTRIES : 0;
+	return 0;
 }
 
 void vm_destroy(struct vm *vm)

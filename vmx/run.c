@@ -118,12 +118,17 @@ static int vcpu_handle_requests(struct vcpu *v)
 			return -ENOMEM;
 		}
 		ept_flush_eptp(v->kvm, v->eptp);
-		v->eptp = ept_make_eptp(v->root_hpa, false);
+		v->eptp = vcpu_make_eptp(v);
 		vmcs_write64(EPT_POINTER, v->eptp);
 		vcpu_flush_ept(v);
 	}
 	if (vcpu_take_request(v, KVM_REQ_TLB_FLUSH))
 		vcpu_flush_ept(v);
+	/* Empty the log before acknowledging: the requester waits for the bit to clear. */
+	if (__atomic_load_n(&v->requests, __ATOMIC_SEQ_CST) & (1UL << VCPU_REQ_PML_FLUSH)) {
+		vcpu_flush_pml(v);
+		vcpu_take_request(v, VCPU_REQ_PML_FLUSH);
+	}
 	if (vcpu_take_request(v, VCPU_REQ_STOP)) {
 		v->exit.reason = VCPU_EXIT_STOPPED;
 		return 1;
@@ -231,12 +236,10 @@ static int vcpu_tlb_check(struct vcpu *v)
 	return ok;
 }
 
-int vcpu_run(struct vcpu *v, u64 budget)
+static int __vcpu_run(struct vcpu *v, u64 budget)
 {
 	u64 deadline = budget ? rdtsc() + budget : 0;
 
-	if (v->dead)
-		return -EINVAL;
 	vcpu_load(v);
 	vcpu_complete_pending(v);
 	v->exit.reason = VCPU_EXIT_NONE;
@@ -267,6 +270,7 @@ int vcpu_run(struct vcpu *v, u64 budget)
 		if (!r)
 			return 0;
 		exit_tsc = rdtsc();
+		vcpu_flush_pml(v);
 		reason = vmcs_read32(VM_EXIT_REASON);
 		if (reason & EXIT_REASON_FAILED_VMENTRY) {
 			vcpu_fail_entry(v, reason, 0);
@@ -280,4 +284,20 @@ int vcpu_run(struct vcpu *v, u64 budget)
 		if (!vmx_handle_exit(v, reason))
 			return 0;
 	}
+}
+
+int vcpu_run(struct vcpu *v, u64 budget)
+{
+	int r;
+
+	if (v->dead)
+		return -EINVAL;
+	/*
+	 * A vCPU outside vcpu_run() emptied its log after its last exit; one
+	 * inside will see a PML flush request (vmx_sync_dirty_log()).
+	 */
+	__atomic_store_n(&v->in_run, true, __ATOMIC_SEQ_CST);
+	r = __vcpu_run(v, budget);
+	__atomic_store_n(&v->in_run, false, __ATOMIC_SEQ_CST);
+	return r;
 }

@@ -181,13 +181,18 @@ static int vcpu_setup_vmcs(struct vcpu *v)
 	spin_unlock(&v->kvm->mmu_lock);
 	if (err)
 		return err;
-	v->eptp = ept_make_eptp(v->root_hpa, false);
+	v->eptp = vcpu_make_eptp(v);
 	if (vmcs_clear(v->vmcs) || vmcs_load(v->vmcs))
 		return -EIO;
 	this_cpu()->current_vmcs = v->vmcs;
 	v->cpu = this_cpu()->id;
 	if (!vmcs_setup_controls(v) || !vmcs_setup_host() || !vcpu_reset(v))
 		return -EIO;
+	if (v->kvm->cpu_dirty_log_size) {
+		err = vcpu_pml_setup(v);
+		if (err)
+			return err;
+	}
 	vcpu_flush_ept(v);
 	return 0;
 }
@@ -204,6 +209,10 @@ int vcpu_create(struct kvm *kvm, unsigned int id, struct vcpu **out)
 		return -ENOMEM;
 	v->kvm = kvm;
 	v->id = id;
+	if (kvm->cpu_dirty_log_size && !vmx_pml_supported()) {
+		kfree(v);
+		return -ENODEV;
+	}
 	/* Never map a leaf larger than this CPU's EPT supports (SDM Vol. 3D A.10). */
 	if (!(vmx_caps.ept_vpid & EPT_CAP_1G))
 		kvm->tdp_max_level = MIN(kvm->tdp_max_level, PG_LEVEL_2M);
@@ -240,6 +249,7 @@ void vcpu_destroy(struct vcpu *v)
 		vcpu_put(v);
 		vmcs_free(v->vmcs);
 	}
+	vcpu_pml_free(v);
 	kfree(v);
 }
 

@@ -83,9 +83,44 @@ static void vmx_request_all(struct kvm *kvm, unsigned int req)
 	}
 }
 
+/* Wait until v has emptied its log, or is outside vcpu_run() (it emptied it at its last exit). */
+static void vcpu_wait_pml_flushed(struct vcpu *v)
+{
+	for (u64 i = 0; __atomic_load_n(&v->requests, __ATOMIC_SEQ_CST) & (1UL << VCPU_REQ_PML_FLUSH);
+	     i++) {
+		if (!__atomic_load_n(&v->in_run, __ATOMIC_SEQ_CST))
+			return;
+		if (i == KICK_ACK_POLLS)
+			panic("vmx_sync_dirty_log: vcpu %u on CPU %d did not empty its PML log", v->id,
+			      v->cpu);
+		cpu_relax();
+	}
+}
+
+/*
+ * kvm->sync_dirty_log: every write a vCPU of the VM logged before this call
+ * is in the dirty bitmaps when it returns.  A vCPU empties its log after
+ * each exit, so one in its guest is kicked out, and one between runs has
+ * nothing left; the caller does not hold mmu_lock, which the vCPUs take.
+ */
+static void vmx_sync_dirty_log(struct kvm *kvm)
+{
+	for (int i = 0; i < VMX_MAX_VCPUS; i++) {
+		if (!vcpus[i] || vcpus[i]->kvm != kvm || !vcpus[i]->pml_log)
+			continue;
+		__atomic_fetch_or(&vcpus[i]->requests, 1UL << VCPU_REQ_PML_FLUSH, __ATOMIC_SEQ_CST);
+		vcpu_kick(vcpus[i]);
+	}
+	for (int i = 0; i < VMX_MAX_VCPUS; i++) {
+		if (vcpus[i] && vcpus[i]->kvm == kvm && vcpus[i]->pml_log)
+			vcpu_wait_pml_flushed(vcpus[i]);
+	}
+}
+
 void vcpu_register(struct kvm *kvm, struct vcpu *v)
 {
 	kvm->request_all = vmx_request_all;
+	kvm->sync_dirty_log = vmx_sync_dirty_log;
 	for (int i = 0; i < VMX_MAX_VCPUS; i++) {
 		if (!vcpus[i]) {
 			vcpus[i] = v;

@@ -12,6 +12,7 @@
 #include "vmx/vcpu.h"
 
 #define VM_MAX_VCPUS 8
+#define VM_PML_ENTRIES 512	/* entries in a page-modification log (SDM Vol. 3C 29.3.6) */
 
 /* Guest-physical layout of a 64-bit test guest (vm_load_guest64). */
 #define GUEST_GDT_GPA 0x1000
@@ -37,6 +38,14 @@ struct vm {
 
 /* A VM without memory or vCPUs (VMX must be on), or NULL. */
 struct vm *vm_create(const char *name);
+/*
+ * How dirty logging finds the guest's writes (kvm->cpu_dirty_log_size):
+ * with the CPU's page-modification log (pml), or by write protection.
+ * vm_create() picks PML where the CPU has it.  -EBUSY once the VM has
+ * memory or vCPUs, -ENODEV for PML on a CPU without it.
+ */
+int vm_set_dirty_log_pml(struct vm *vm, bool pml);
+
 /* Destroy the vCPUs, then the VM with its memslots and backing. */
 void vm_destroy(struct vm *vm);
 

@@ -31,6 +31,7 @@ enum vcpu_exit_reason {
 
 /* Request bits of vCPUs beyond the MMU's KVM_REQ_* (include/kvm/kvm.h). */
 #define VCPU_REQ_STOP 8
+#define VCPU_REQ_PML_FLUSH 9	/* empty the page-modification log into the dirty bitmaps */
 
 #define VCPU_OUTSIDE_GUEST 0
 #define VCPU_IN_GUEST 1
@@ -105,6 +106,8 @@ struct vcpu {
 	unsigned long requests;	/* KVM_REQ_* bits, handled before every entry (atomic) */
 	int mode;		/* VCPU_IN_GUEST while between the request check and the exit */
 	int cpu;		/* the CPU its VMCS is loaded on, or -1 (VMCLEARed) */
+	bool in_run;		/* inside vcpu_run() (atomic): it will see its requests */
+	u64 *pml_log;		/* PML: the page-modification log, or NULL (vmx/pml.c) */
 	u64 cr0_shadow, cr4_shadow;	/* what the guest believes CR0/CR4 hold */
 	bool mmio_read_pending;	/* complete mmio_insn with exit.mmio.data */
 	bool io_in_pending;

@@ -1,6 +1,7 @@
 /* What vmx/'s files share about vCPUs; not for the VMM. */
 #pragma once
 
+#include "ept/spte.h"
 #include "vmx/vcpu.h"
 
 #define VMX_MAX_VCPUS 64
@@ -33,6 +34,18 @@ int vcpu_internal_error(struct vcpu *v, const char *fmt, ...) __attribute__((for
  * (read first: a change after that read asks for another flush).
  */
 void vcpu_flush_ept(struct vcpu *v);
+
+/* PML (vmx/pml.c): the log page and the VMCS fields, once the VMCS is current. */
+int vcpu_pml_setup(struct vcpu *v);
+void vcpu_pml_free(struct vcpu *v);
+/* Empty v's log into the dirty bitmaps (v outside its guest, its VMCS current). */
+void vcpu_flush_pml(struct vcpu *v);
+
+/* The EPTP v enters with: its root, with A/D flags on where the VM logs with PML. */
+static inline u64 vcpu_make_eptp(const struct vcpu *v)
+{
+	return ept_make_eptp(v->root_hpa, v->kvm->cpu_dirty_log_size != 0);
+}
 
 /* Move the guest past the instruction that caused the exit. */
 void vcpu_skip_instruction(struct vcpu *v);

@@ -17,3 +17,10 @@ int vmx_cpu_enable(const char **why);
 void vmx_cpu_disable(void);
 
 bool vmx_cpu_enabled(void);
+
+/*
+ * Can this CPU log guest writes with PML (the "enable PML" control and EPT
+ * A/D flags, SDM Vol. 3D A.3.3, A.10)?  vCPUs of a VM whose
+ * kvm->cpu_dirty_log_size is set use it (vmx/pml.c).
+ */
+bool vmx_pml_supported(void);

@@ -18,18 +18,25 @@ bool ktest_need_vmx(struct ktest_ctx *t)
 	return true;
 }
 
-struct vm *ktest_guest64(struct ktest_ctx *t, const char *image, u64 mem_size, struct vcpu **v)
+static struct vm *guest64(struct ktest_ctx *t, const char *image, u64 mem_size, int pml,
+			  struct vcpu **v)
 {
 	struct vm *vm;
 	int err;
 
 	if (!ktest_need_vmx(t))
 		return NULL;
+	if (pml > 0 && !vmx_pml_supported()) {
+		ktest_skip(t, "this CPU has no PML (enable PML control or EPT A/D flags)");
+		return NULL;
+	}
 	vm = vm_create(image);
 	if (!vm) {
 		ktest_fail(t, "expected a VM, saw out of memory");
 		return NULL;
 	}
+	if (pml >= 0)
+		vm_set_dirty_log_pml(vm, pml);
 	err = vm_load_guest64(vm, image, mem_size, v);
 	if (err) {
 		ktest_fail(t, "expected guest %s to load, saw error %d", image, err);
@@ -37,6 +44,17 @@ struct vm *ktest_guest64(struct ktest_ctx *t, const char *image, u64 mem_size, s
 		return NULL;
 	}
 	return vm;
+}
+
+struct vm *ktest_guest64(struct ktest_ctx *t, const char *image, u64 mem_size, struct vcpu **v)
+{
+	return guest64(t, image, mem_size, -1, v);
+}
+
+struct vm *ktest_guest64_dirty(struct ktest_ctx *t, const char *image, u64 mem_size, bool pml,
+			       struct vcpu **v)
+{
+	return guest64(t, image, mem_size, pml, v);
 }
 
 const char *ktest_exit_name(const struct vcpu *v)

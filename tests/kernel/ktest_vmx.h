@@ -13,5 +13,12 @@ bool ktest_need_vmx(struct ktest_ctx *t);
  */
 struct vm *ktest_guest64(struct ktest_ctx *t, const char *image, u64 mem_size, struct vcpu **v);
 
+/*
+ * ktest_guest64() for a VM whose dirty logging uses PML (pml) or write
+ * protection; NULL with the test skipped when the CPU has no PML.
+ */
+struct vm *ktest_guest64_dirty(struct ktest_ctx *t, const char *image, u64 mem_size, bool pml,
+			       struct vcpu **v);
+
 /* The name of a vCPU exit reason, for messages. */
 const char *ktest_exit_name(const struct vcpu *v);
