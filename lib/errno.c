@@ -7,7 +7,7 @@ static const char *const names[] = {
 	[E2BIG] = "E2BIG",   [ENOMEM] = "ENOMEM", [EFAULT] = "EFAULT",
 	[EBUSY] = "EBUSY",   [EEXIST] = "EEXIST", [ENODEV] = "ENODEV",
 	[EINVAL] = "EINVAL", [ENOSPC] = "ENOSPC", [ERANGE] = "ERANGE",
-	[ENOSYS] = "ENOSYS", [ENOTSUP] = "ENOTSUP",
+	[ENOSYS] = "ENOSYS", [ENOTSUP] = "ENOTSUP", [ETIMEDOUT] = "ETIMEDOUT",
 };
 
 const char *errno_name(int err)

@@ -27,6 +27,10 @@ case_bochs_tests() {
 	check_dumps bochs
 	expect_lines bochs:vmx-insn-failure-reported "$dir/serial.txt" "" "" \
 		'^vmx: VMWRITE ? (0x6ffe) = 0x1 failed: VM-instruction error 12 (VMREAD/VMWRITE from/to unsupported VMCS component)$'
+	# Bochs' skylake model has PML: both dirty-log mechanisms must run, not skip.
+	expect_lines bochs:dirty-log-both-mechanisms "$dir/serial.txt" "" "" \
+		'^PASS: dirty-log.write-protect$' '^PASS: dirty-log.pml$' \
+		'^PASS: dirty-log.pml.negative-control$'
 }
 
 # 1 GiB blocks and leaves need a free, aligned GiB: 3 GiB of guest memory.
@@ -53,7 +57,9 @@ case_bochs_smp() {
 	expect_lines bochs-smp:two-cpus-online "$dir/serial.txt" "" "" '^smp: 2 CPUs online$' \
 		'^PASS: smp.bringup$' '^PASS: smp.vmxon$' '^PASS: smp.spinning-reader$' \
 		'^PASS: smp.spinning-reader.negative-control$' '^PASS: smp.move-while-spinning$' \
-		'^PASS: smp.modification-stress$' '^PASS: smp.hostile-under-churn$'
+		'^PASS: smp.modification-stress$' '^PASS: smp.hostile-under-churn$' \
+		'^PASS: smp.dirty-log.write-protect$' '^PASS: smp.dirty-log.pml$' \
+		'^PASS: smp.dirty-log.pml.negative-control$'
 }
 
 case_qemu_smp() {

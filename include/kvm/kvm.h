@@ -58,6 +58,7 @@ struct kvm_debug {
 	bool no_kick;	/* vmx/: set requests but send no IPI and wait for no acknowledgement */
 	bool vcpu_skip_flush;	/* vmx/: vCPUs ignore flush and reload requests */
 	bool keep_dirty_bits;	/* PML: getting the log leaves the EPT dirty bits set */
+	bool no_dirty_log_sync;	/* PML: getting the log ignores what the vCPUs' logs hold */
 };
 
 struct kvm {

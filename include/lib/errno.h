@@ -15,6 +15,7 @@
 #define ERANGE 34
 #define ENOSYS 38
 #define ENOTSUP 95
+#define ETIMEDOUT 110
 
 /* The symbolic name of an errno value ("EINVAL"), or "E?" if unknown. */
 const char *errno_name(int err);
