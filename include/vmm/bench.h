@@ -4,5 +4,8 @@
 /* Run the VMX benchmarks and print "bench:" lines; 0 or a negative errno. */
 int bench_vmx_run(void);
 
+/* Dirty-log round cost, write protection vs PML (vmm/bench_dirty.c); 0 or an errno. */
+int bench_dirty_log_run(void);
+
 /* The remote-flush figure (two CPUs); 0, or -ENODEV with one CPU. */
 int bench_smp_run(void);
