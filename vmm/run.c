@@ -1,6 +1,6 @@
 /*
- * vmm_run: the VMM's side of the run loop.  COM1 (a write-only 16550 whose
- * transmitter is always empty) prints the guest's lines as "guest: ...";
+ * vmm_run: the VMM's side of the run loop.  COM1 is the emulated 16550A
+ * (vmm/uart16550.c) whose output is printed line by line as "guest: ...";
  * a write to UCALL_PORT is a ucall whose struct is at RDI in the guest.
  * Everything else goes back to the caller.
  */
@@ -9,12 +9,12 @@
 #include "vmm/vmm.h"
 
 #define COM1_BASE 0x3f8
-#define COM1_LAST 0x3ff
-#define COM1_LSR 5
-#define LSR_THRE_TEMT 0x60
 
-static void com1_putc(struct vm *vm, char c)
+void vm_com1_tx(void *ctx, u8 byte)
 {
+	struct vm *vm = ctx;
+	char c = (char)byte;
+
 	if (c == '\n' || vm->line_len == sizeof(vm->line) - 1) {
 		vm->line[vm->line_len] = '\0';
 		kprintf("guest: %s\n", vm->line);
@@ -28,14 +28,15 @@ static void com1_putc(struct vm *vm, char c)
 		vm->line[vm->line_len++] = c;
 }
 
+/* A byte-wide access to COM1's registers; wider ones touch the first only. */
 static bool com1_io(struct vm *vm, struct vcpu_exit *e)
 {
-	if (e->io.port < COM1_BASE || e->io.port > COM1_LAST)
+	if (e->io.port < COM1_BASE || e->io.port >= COM1_BASE + UART_NR_PORTS)
 		return false;
-	if (e->io.is_write && e->io.port == COM1_BASE)
-		com1_putc(vm, (char)e->io.data);
-	else if (!e->io.is_write)
-		e->io.data = e->io.port == COM1_BASE + COM1_LSR ? LSR_THRE_TEMT : 0;
+	if (e->io.is_write)
+		uart16550_write(&vm->com1, e->io.port - COM1_BASE, (u8)e->io.data);
+	else
+		e->io.data = uart16550_read(&vm->com1, e->io.port - COM1_BASE);
 	return true;
 }
 

@@ -20,6 +20,7 @@ struct vm *vm_create(const char *name)
 	}
 	vm->name = name;
 	vm->kvm->owner = vm;
+	uart16550_init(&vm->com1, vm_com1_tx, vm);
 	/* Dirty logging with PML where the CPU has it, as KVM's enable_pml does. */
 	vm_set_dirty_log_pml(vm, vmx_pml_supported());
 	return vm;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "kvm/kvm.h"
+#include "vmm/uart16550.h"
 #include "vmm/ucall_abi.h"
 #include "vmx/vcpu.h"
 
@@ -30,11 +31,15 @@ struct vm {
 	const char *name;
 	struct vcpu *vcpus[VM_MAX_VCPUS];
 	unsigned int nr_vcpus;
+	struct uart16550 com1;	/* the guest's COM1 at 0x3f8 (vmm/uart16550.c) */
 	char line[160];		/* the guest's COM1 output not yet printed */
 	unsigned int line_len;
 	char last_line[160];	/* the last complete line the guest printed */
 	u64 lines;
 };
+
+/* COM1's transmitter: the guest's lines, printed as "guest: ..." (vmm/run.c). */
+void vm_com1_tx(void *ctx, u8 byte);
 
 /* A VM without memory or vCPUs (VMX must be on), or NULL. */
 struct vm *vm_create(const char *name);
