@@ -4,6 +4,7 @@
 #include "lib/string.h"
 #include "memslot/memslot.h"
 #include "mm/kmalloc.h"
+#include "vmm/devices.h"
 #include "vmm/vmm.h"
 #include "vmx/vmx.h"
 
@@ -20,7 +21,7 @@ struct vm *vm_create(const char *name)
 	}
 	vm->name = name;
 	vm->kvm->owner = vm;
-	uart16550_init(&vm->com1, vm_com1_tx, vm);
+	vm_devices_init(vm);
 	/* Dirty logging with PML where the CPU has it, as KVM's enable_pml does. */
 	vm_set_dirty_log_pml(vm, vmx_pml_supported());
 	return vm;

@@ -247,7 +247,7 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 		u32 reason;
 		int r, check;
 
-		if (vcpu_handle_requests(v))
+		if (vcpu_handle_requests(v) || vcpu_arm_irq_window(v))
 			return 0;
 		vcpu_set_budget(deadline);
 		if (exit_tsc) {
@@ -298,6 +298,8 @@ int vcpu_run(struct vcpu *v, u64 budget)
 	 */
 	__atomic_store_n(&v->in_run, true, __ATOMIC_SEQ_CST);
 	r = __vcpu_run(v, budget);
+	if (!v->dead)
+		vcpu_update_ready_for_interrupt(v);
 	__atomic_store_n(&v->in_run, false, __ATOMIC_SEQ_CST);
 	return r;
 }

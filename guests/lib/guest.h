@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include "idt_vectors.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,8 +54,12 @@ static inline void guest_cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t
 /* The guest's entry point, called by the start code; returning means GUEST_DONE. */
 void guest_main(void);
 
-/* Exceptions (guests/lib/idt.c): route vectors 0-31, and the fixup state. */
+/*
+ * Exceptions and interrupts (guests/lib/idt.c): route vectors 0-47, the
+ * fixup state, and a handler per PIC IRQ (vector GUEST_IRQ_BASE + irq).
+ */
 void guest_idt_install(void);
+void guest_irq_install(unsigned int irq, void (*handler)(void));
 extern volatile uint64_t guest_fixup_rip;
 extern volatile int guest_fault_vector;
 

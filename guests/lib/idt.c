@@ -19,8 +19,9 @@ struct idt_gate {
 	uint32_t off_hi, zero;
 } __attribute__((packed));
 
-extern const uint64_t guest_isr_table[32];
-static struct idt_gate idt[32] __attribute__((aligned(16)));
+extern const uint64_t guest_isr_table[GUEST_IDT_VECTORS];
+static struct idt_gate idt[GUEST_IDT_VECTORS] __attribute__((aligned(16)));
+static void (*irq_handlers[GUEST_IDT_VECTORS - GUEST_IRQ_BASE])(void);
 volatile uint64_t guest_fixup_rip;
 volatile int guest_fault_vector = -1;
 
@@ -34,7 +35,7 @@ void guest_idt_install(void)
 		uint64_t base;
 	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint64_t)idt };
 
-	for (int i = 0; i < 32; i++) {
+	for (int i = 0; i < GUEST_IDT_VECTORS; i++) {
 		uint64_t h = guest_isr_table[i];
 
 		idt[i] = (struct idt_gate){ (uint16_t)h, GUEST_CS, 0, GATE_INTERRUPT,
@@ -43,10 +44,25 @@ void guest_idt_install(void)
 	__asm__ __volatile__("lidt %0" : : "m"(idtr));
 }
 
+void guest_irq_install(unsigned int irq, void (*handler)(void))
+{
+	irq_handlers[irq] = handler;
+}
+
 void guest_exception(struct guest_frame *f)
 {
 	char msg[64] = "unexpected exception, vector ";
 	unsigned int n = 29;
+
+	if (f->vector >= GUEST_IRQ_BASE) {
+		void (*h)(void) = irq_handlers[f->vector - GUEST_IRQ_BASE];
+
+		if (h) {
+			h();
+			return;
+		}
+		guest_abort("guest_exception", (int)f->vector, "interrupt without a handler");
+	}
 
 	if (guest_fixup_rip) {
 		guest_fault_vector = (int)f->vector;

@@ -1,9 +1,12 @@
 /*
- * Exception entry for 64-bit test guests: each stub pushes a dummy error
+ * Exception and interrupt entry for 64-bit test guests (vectors 0-47:
+ * exceptions, then the 16 PIC IRQs at 0x20): each stub pushes a dummy error
  * code where the CPU pushes none, then its vector, saves the caller-saved
  * registers and calls guest_exception(frame), which may change the saved
  * RIP (to a fixup) before IRETQ.
  */
+#include "idt_vectors.h"
+
 	.altmacro
 .macro STUB vec
 	.balign 16
@@ -20,7 +23,7 @@ guest_isr_\vec:
 
 	.text
 	.set v, 0
-	.rept 32
+	.rept GUEST_IDT_VECTORS
 	STUB %v
 	.set v, v + 1
 	.endr
@@ -53,7 +56,7 @@ guest_isr_common:
 	.globl guest_isr_table
 guest_isr_table:
 	.set v, 0
-	.rept 32
+	.rept GUEST_IDT_VECTORS
 	ADDR %v
 	.set v, v + 1
 	.endr

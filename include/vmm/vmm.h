@@ -8,6 +8,8 @@
 #pragma once
 
 #include "kvm/kvm.h"
+#include "vmm/pic8259.h"
+#include "vmm/pit8254.h"
 #include "vmm/uart16550.h"
 #include "vmm/ucall_abi.h"
 #include "vmx/vcpu.h"
@@ -31,7 +33,11 @@ struct vm {
 	const char *name;
 	struct vcpu *vcpus[VM_MAX_VCPUS];
 	unsigned int nr_vcpus;
-	struct uart16550 com1;	/* the guest's COM1 at 0x3f8 (vmm/uart16550.c) */
+	/* The PC devices (vmm/devices.c). */
+	struct uart16550 com1;	/* COM1 at 0x3f8, IRQ 4 */
+	struct pic pic;		/* the 8259A pair */
+	struct pit pit;		/* the 8254, IRQ 0 */
+	u64 dev_tsc_base;	/* the TSC when the PIT's clock started */
 	char line[160];		/* the guest's COM1 output not yet printed */
 	unsigned int line_len;
 	char last_line[160];	/* the last complete line the guest printed */

@@ -18,3 +18,4 @@ int handle_wrmsr(struct vcpu *v);
 int handle_cr_access(struct vcpu *v);
 int handle_init_sipi(struct vcpu *v);
 int handle_pml_full(struct vcpu *v);
+int handle_interrupt_window(struct vcpu *v);

@@ -27,6 +27,7 @@ enum vcpu_exit_reason {
 	VCPU_EXIT_INTERNAL_ERROR,	/* internal: the VM is over */
 	VCPU_EXIT_BUDGET,		/* the run's budget of TSC ticks ran out */
 	VCPU_EXIT_STOPPED,		/* vcpu_request_stop() was honoured before an entry */
+	VCPU_EXIT_IRQ_WINDOW_OPEN,	/* request_interrupt_window: the guest can take one now */
 };
 
 /* Request bits of vCPUs beyond the MMU's KVM_REQ_* (include/kvm/kvm.h). */
@@ -108,6 +109,16 @@ struct vcpu {
 	int cpu;		/* the CPU its VMCS is loaded on, or -1 (VMCLEARed) */
 	bool in_run;		/* inside vcpu_run() (atomic): it will see its requests */
 	u64 *pml_log;		/* PML: the page-modification log, or NULL (vmx/pml.c) */
+	/*
+	 * Interrupts from the VMM's interrupt controller (vmx/interrupt.c):
+	 * the VMM sets request_interrupt_window to get VCPU_EXIT_IRQ_WINDOW_OPEN
+	 * once the guest can take an interrupt; ready_for_interrupt says, when
+	 * vcpu_run() returns, whether it can now (vcpu_interrupt() succeeds).
+	 */
+	bool request_interrupt_window;
+	bool ready_for_interrupt;
+	bool irq_window_armed;
+	u64 irqs_injected;
 	u64 cr0_shadow, cr4_shadow;	/* what the guest believes CR0/CR4 hold */
 	bool mmio_read_pending;	/* complete mmio_insn with exit.mmio.data */
 	bool io_in_pending;
@@ -148,6 +159,13 @@ int vcpu_run(struct vcpu *v, u64 budget);
  * (SDM Vol. 3C 25.11.1: a VMCS is active on one CPU at a time).
  */
 void vcpu_put(struct vcpu *v);
+
+/*
+ * Deliver external interrupt vector at the next entry; -EBUSY unless the
+ * guest can take it now (ready_for_interrupt).  The VMM acknowledges its
+ * interrupt controller when this succeeds.
+ */
+int vcpu_interrupt(struct vcpu *v, u8 vector);
 
 /* Ask v to return from vcpu_run() (VCPU_EXIT_STOPPED) before its next entry. */
 void vcpu_request_stop(struct vcpu *v);

@@ -41,6 +41,10 @@ void vcpu_pml_free(struct vcpu *v);
 /* Empty v's log into the dirty bitmaps (v outside its guest, its VMCS current). */
 void vcpu_flush_pml(struct vcpu *v);
 
+/* Interrupt-window handling (vmx/interrupt.c), with v's VMCS current. */
+int vcpu_arm_irq_window(struct vcpu *v);
+void vcpu_update_ready_for_interrupt(struct vcpu *v);
+
 /* The EPTP v enters with: its root, with A/D flags on where the VM logs with PML. */
 static inline u64 vcpu_make_eptp(const struct vcpu *v)
 {
