@@ -4,5 +4,5 @@
 /* Run the VMX benchmarks and print "bench:" lines; 0 or a negative errno. */
 int bench_vmx_run(void);
 
-/* The remote-flush figure (two CPUs); 0, or -ENODEV with one CPU. */
+/* The remote-flush figures (0-3 vCPUs running on other CPUs); 0, or -ENODEV with one CPU. */
 int bench_smp_run(void);
