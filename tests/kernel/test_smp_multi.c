@@ -81,7 +81,7 @@ static bool multi_create(struct ktest_ctx *t, struct multi *m, const char *image
 	return true;
 }
 
-/* The progress words live in slot 0; only valid once the slots are made. */
+/* Start vCPU i's run loop on CPU cpu; smp_wait(cpu) collects its last exit. */
 static void multi_start(struct multi *m, unsigned int i, unsigned int cpu, u64 budget,
 			unsigned int max_runs)
 {
