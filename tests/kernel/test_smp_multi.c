@@ -442,7 +442,7 @@ KTEST(test_smp_multi_alloc, "smp.multi.alloc")
 	long err[MAX_CPUS] = { 0 };
 
 	if (nr_cpus < 2) {
-		ktest_skip(t, "one CPU online");
+		ktest_skip(t, "one CPU online (Bochs runs this with cpu: count=2 and 4)");
 		return;
 	}
 	frame_get_stats(&st0);
