@@ -1,8 +1,9 @@
 /*
  * spinner: read the data slot in a tight loop, counting the reads that
- * returned the starting value in a progress word the VMM watches.  While
- * it runs on another CPU the VMM deletes the slot: once the delete has
- * returned, the next read must be an MMIO exit (tests/kernel/test_smp_flush.c).
+ * returned the starting value in a progress word the VMM watches (one per
+ * vCPU: word i for vCPU i).  While it runs on another CPU the VMM deletes
+ * the slot: once the delete has returned, the next read must be an MMIO
+ * exit (tests/kernel/test_smp_flush.c, test_smp_multi.c).
  */
 #include "guest.h"
 
@@ -13,7 +14,7 @@
 void guest_main(void)
 {
 	volatile uint64_t *p = (volatile uint64_t *)DATA_GPA;
-	volatile uint64_t *progress = (volatile uint64_t *)PROGRESS_GPA;
+	volatile uint64_t *progress = (volatile uint64_t *)PROGRESS_GPA + guest_vcpu_id();
 	uint64_t v, reads = 0;
 
 	while ((v = *p) == START_VALUE)

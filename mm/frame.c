@@ -14,6 +14,7 @@
 #include "lib/errno.h"
 #include "lib/panic.h"
 #include "lib/printf.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 
 /*
@@ -55,13 +56,21 @@ static struct {
 	u64 free_frames;
 } fa;
 
-/* Single CPU for now: SMP bring-up takes a spinlock here and nowhere else. */
+/*
+ * Several CPUs allocate at once: the BSP (slot backing, metadata) and the
+ * vCPUs on APs (EPT tables in their fault path), which hold only their own
+ * VM's mmu_lock.  Interrupts are off in slotvisor, so a plain spinlock.
+ */
+static spinlock_t frame_spinlock;
+
 static void frame_lock(void)
 {
+	spin_lock(&frame_spinlock);
 }
 
 static void frame_unlock(void)
 {
+	spin_unlock(&frame_spinlock);
 }
 
 static u64 order_bytes(unsigned int order)

@@ -14,6 +14,7 @@
 #include "arch/memory.h"
 #include "compiler.h"
 #include "lib/panic.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 
 #define KMALLOC_MIN_SHIFT 4	/* 16 bytes, the alignment of every block */
@@ -60,13 +61,20 @@ static struct {
 	struct slab *partial[KMALLOC_NR_CLASSES];	/* slabs with a free object */
 } km;
 
-/* Single CPU for now: SMP bring-up takes a spinlock here and nowhere else. */
+/*
+ * Several CPUs allocate at once (rmap descriptors in vCPUs' fault paths on
+ * APs, slot structures on the BSP).  Taken before frame_lock(), never after.
+ */
+static spinlock_t kmalloc_spinlock;
+
 static void kmalloc_lock(void)
 {
+	spin_lock(&kmalloc_spinlock);
 }
 
 static void kmalloc_unlock(void)
 {
+	spin_unlock(&kmalloc_spinlock);
 }
 
 static size_t class_size(unsigned int class)

@@ -3,7 +3,7 @@
 # in its own directory $dir and prints result lines.  QEMU's exit status is
 # (slotvisor's status << 1) | 1: 1 ok, 3 tests failed, 5 no VT-x, 7 panic.
 
-CASES=(bochs_tests bochs_1g bochs_smp qemu_tests qemu_smp bochs_boot qemu_novmx qemu_kvm_novmx
+CASES=(bochs_tests bochs_1g bochs_smp bochs_smp4 qemu_tests qemu_smp bochs_boot qemu_novmx qemu_kvm_novmx
        qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff bochs_acpi_poweroff)
 
 iso() {	# iso CMDLINE: a test ISO for this case
@@ -60,6 +60,21 @@ case_bochs_smp() {
 		'^PASS: smp.modification-stress$' '^PASS: smp.hostile-under-churn$' \
 		'^PASS: smp.dirty-log.write-protect$' '^PASS: smp.dirty-log.pml$' \
 		'^PASS: smp.dirty-log.pml.negative-control$'
+}
+
+# Four CPUs: three vCPUs of one VM on CPUs 1-3 at once (smp.multi.*), and
+# the two-CPU scenarios again with two idle APs beside them.  Each Bochs
+# CPU costs ~35% speed even halted, so only the smp.* tests run here.
+case_bochs_smp4() {
+	iso "slotvisor.test=smp.*"
+	scripts/bochs.sh "$dir/slotvisor.iso" "$dir" --cpus 4 --megs 1024 --timeout 300
+	local rc=$?
+	ktest_parse bochs-smp4 "$dir/serial.txt" "$rc"
+	expect_lines bochs-smp4:four-cpus-online "$dir/serial.txt" "" "" '^smp: 4 CPUs online$' \
+		'^PASS: smp.multi.alloc$' '^PASS: smp.multi.migrate-under-churn$' \
+		'^PASS: smp.multi.modification-stress$' '^PASS: smp.multi.spinning-readers$' \
+		'^PASS: smp.multi.spinning-readers.negative-control$' \
+		'^PASS: smp.spinning-reader$' '^PASS: smp.modification-stress$'
 }
 
 case_qemu_smp() {

@@ -26,6 +26,9 @@
 #define AR_LDT_UNUSABLE VMX_AR_UNUSABLE
 #define FLAT_LIMIT 0xffffffff
 
+_Static_assert(GUEST_STACK_TOP - VM_MAX_VCPUS * GUEST_VCPU_STACK_SIZE >= GUEST_PD_GPA + 4 * 0x1000,
+	       "the vCPUs' stacks end above the page directories");
+
 static void build_tables(u8 *ram)
 {
 	u64 *gdt = (u64 *)(ram + GUEST_GDT_GPA);
@@ -46,7 +49,7 @@ static struct vcpu_segment flat(u16 sel, u32 ar)
 	return (struct vcpu_segment){ .base = 0, .limit = FLAT_LIMIT, .selector = sel, .ar = ar };
 }
 
-static void set_long_mode(struct vcpu *v)
+static void set_long_mode(struct vcpu *v, u64 stack_top)
 {
 	struct vcpu_sregs s = {
 		.cs = flat(GUEST_CS, AR_CODE64),
@@ -65,7 +68,7 @@ static void set_long_mode(struct vcpu *v)
 	 * 2.7 does not take an external-interrupt exit while the guest has IF=0
 	 * (docs/smp.md), which would leave kicks waiting for the time slice.
 	 */
-	struct vcpu_regs r = { .rip = GUEST_LOAD_GPA, .rsp = GUEST_STACK_TOP,
+	struct vcpu_regs r = { .rip = GUEST_LOAD_GPA, .rsp = stack_top,
 			       .rflags = X86_RFLAGS_FIXED | X86_RFLAGS_IF };
 
 	s.es = s.fs = s.gs = s.ss = s.ds;
@@ -105,7 +108,22 @@ int vm_load_guest64(struct vm *vm, const char *image, u64 mem_size, struct vcpu 
 	if (err)
 		return err;
 	build_tables(ram);
-	set_long_mode(*out);
+	set_long_mode(*out, GUEST_STACK_TOP);
+	return 0;
+}
+
+int vm_add_vcpu64(struct vm *vm, struct vcpu **out)
+{
+	unsigned int id = vm->nr_vcpus;
+	int err;
+
+	if (id >= VM_MAX_VCPUS)
+		return -ENOSPC;
+	err = vcpu_create(vm->kvm, id, out);
+	if (err)
+		return err;
+	vm->vcpus[vm->nr_vcpus++] = *out;
+	set_long_mode(*out, GUEST_STACK_TOP - id * GUEST_VCPU_STACK_SIZE);
 	return 0;
 }
 

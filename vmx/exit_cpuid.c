@@ -3,7 +3,9 @@
  * hidden (nested VT-x is not offered), PDCM too (Bochs advertises it without
  * MSR 0x345, bochs.md), the hypervisor bit is set and leaf 0x40000000 names
  * slotvisor; leaf 0x15 states the TSC rate slotvisor measured (Bochs'
- * built-in values disagree with its clock); no PMU is offered.
+ * built-in values disagree with its clock); no PMU is offered.  The APIC
+ * ids are the vCPU's index, not those of the CPU it happens to run on: a
+ * guest tells its vCPUs apart by them, and a vCPU may move between CPUs.
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/setup.h"
@@ -14,12 +16,16 @@
 #define CPUID_LEAF_TSC 0x15
 #define CPUID_LEAF_PMU 0xa
 #define CPUID_LEAF_HV 0x40000000
+#define CPUID_LEAF_TOPOLOGY 0xb		/* EDX: x2APIC id (SDM Vol. 2A, CPUID) */
+#define CPUID_LEAF_TOPOLOGY_V2 0x1f
+#define CPUID_1_EBX_APIC_ID_SHIFT 24	/* EBX[31:24]: initial APIC id */
+#define CPUID_1_EBX_APIC_ID_MASK (0xffu << CPUID_1_EBX_APIC_ID_SHIFT)
 /* "slotvisor" padded to 12 bytes, in EBX, ECX, EDX order. */
 #define HV_SIG_EBX 0x746f6c73	/* "slot" */
 #define HV_SIG_ECX 0x6f736976	/* "viso" */
 #define HV_SIG_EDX 0x00202072	/* "r  " */
 
-static struct cpuid_regs cpuid_for_guest(u32 leaf, u32 subleaf)
+static struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf, u32 subleaf)
 {
 	struct cpuid_regs r = cpuid_count(leaf, subleaf);
 
@@ -27,6 +33,11 @@ static struct cpuid_regs cpuid_for_guest(u32 leaf, u32 subleaf)
 	case 1:
 		r.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_PDCM);
 		r.ecx |= CPUID_1_ECX_HYPERVISOR;
+		r.ebx = (r.ebx & ~CPUID_1_EBX_APIC_ID_MASK) | (v->id << CPUID_1_EBX_APIC_ID_SHIFT);
+		break;
+	case CPUID_LEAF_TOPOLOGY:
+	case CPUID_LEAF_TOPOLOGY_V2:
+		r.edx = v->id;
 		break;
 	case CPUID_LEAF_PMU:
 		r = (struct cpuid_regs){ 0 };
@@ -46,7 +57,7 @@ static struct cpuid_regs cpuid_for_guest(u32 leaf, u32 subleaf)
 
 int handle_cpuid(struct vcpu *v)
 {
-	struct cpuid_regs r = cpuid_for_guest((u32)v->gprs.rax, (u32)v->gprs.rcx);
+	struct cpuid_regs r = cpuid_for_guest(v, (u32)v->gprs.rax, (u32)v->gprs.rcx);
 
 	v->gprs.rax = r.eax;
 	v->gprs.rbx = r.ebx;

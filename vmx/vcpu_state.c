@@ -25,11 +25,15 @@
 static struct vcpu *vcpus[VMX_MAX_VCPUS];
 static u16 next_vpid = 1;
 
+/* Atomic: vCPUs may be created on several CPUs at once. */
 u16 vcpu_alloc_vpid(void)
 {
-	if (next_vpid == 0)	/* wrapped: 0 belongs to the host */
-		next_vpid = 1;
-	return next_vpid++;
+	u16 vpid;
+
+	do {
+		vpid = __atomic_fetch_add(&next_vpid, 1, __ATOMIC_RELAXED);
+	} while (vpid == 0);	/* wrapped: 0 belongs to the host */
+	return vpid;
 }
 
 /* Force v out of its guest if it runs on another CPU, so it sees a new request. */

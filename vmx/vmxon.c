@@ -10,6 +10,7 @@
 #include "arch/x86/percpu.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
+#include "lib/spinlock.h"
 #include "mm/frame.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
@@ -22,17 +23,38 @@ static u64 fixed_bits(u64 v, u64 fixed0, u64 fixed1)
 	return (v | fixed0) & fixed1;
 }
 
+/*
+ * Publish the capabilities the first CPU to enable VMX found.  Never
+ * rewrite them: vmx_detect() fills its struct field by field (zeroing
+ * some first), and vCPUs on other CPUs read vmx_caps all the time (the
+ * pre-entry checker before each first launch on a CPU, the preemption
+ * timer's rate), so a CPU enabling VMX later must not touch it.
+ */
+static void vmx_caps_publish(const struct vmx_caps *caps)
+{
+	static spinlock_t lock;
+	static bool published;
+
+	spin_lock(&lock);
+	if (!published)
+		vmx_caps = *caps;
+	published = true;
+	spin_unlock(&lock);
+}
+
 int vmx_cpu_enable(const char **why)
 {
 	struct percpu *c = this_cpu();
+	struct vmx_caps caps = { 0 };
 	int err, st;
 
 	if (c->vmx_on)
 		return 0;
 	/* Every CPU checks its own IA32_FEATURE_CONTROL; the capabilities are the same. */
-	err = vmx_detect(&vmx_caps, why);
+	err = vmx_detect(&caps, why);
 	if (err)
 		return err;
+	vmx_caps_publish(&caps);
 	if (!c->vmxon_region)
 		c->vmxon_region = vmcs_alloc();
 	if (!c->vmxon_region) {
@@ -40,9 +62,8 @@ int vmx_cpu_enable(const char **why)
 		return -ENOMEM;
 	}
 	c->cr4_before_vmx = read_cr4();
-	write_cr0(fixed_bits(read_cr0(), vmx_caps.cr0_fixed0, vmx_caps.cr0_fixed1));
-	write_cr4(fixed_bits(read_cr4() | X86_CR4_VMXE, vmx_caps.cr4_fixed0,
-			     vmx_caps.cr4_fixed1));
+	write_cr0(fixed_bits(read_cr0(), caps.cr0_fixed0, caps.cr0_fixed1));
+	write_cr4(fixed_bits(read_cr4() | X86_CR4_VMXE, caps.cr4_fixed0, caps.cr4_fixed1));
 	st = __vmxon(virt_to_phys(c->vmxon_region));
 	if (st) {
 		vmx_insn_report("VMXON", st, ~0u, 0);

@@ -156,6 +156,11 @@ long smp_wait(unsigned int cpu)
 	return cpus[cpu].work_result;
 }
 
+bool smp_call_done(unsigned int cpu)
+{
+	return READ_ONCE(cpus[cpu].work_done);
+}
+
 long smp_call(unsigned int cpu, long (*fn)(void *), void *arg)
 {
 	int err = smp_call_async(cpu, fn, arg);

@@ -51,6 +51,19 @@ static inline void guest_cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t
 	__asm__ __volatile__("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
 }
 
+/*
+ * This vCPU's index in its VM: the initial APIC id CPUID reports
+ * (CPUID.1:EBX[31:24]), which slotvisor sets to the vCPU's id.  One CPUID
+ * exit; 0 for a VM's first vCPU.
+ */
+static inline unsigned int guest_vcpu_id(void)
+{
+	uint32_t a, b, c, d;
+
+	guest_cpuid(1, &a, &b, &c, &d);
+	return b >> 24;
+}
+
 /* The guest's entry point, called by the start code; returning means GUEST_DONE. */
 void guest_main(void);
 

@@ -7,5 +7,5 @@ int bench_vmx_run(void);
 /* Dirty-log round cost, write protection vs PML (vmm/bench_dirty.c); 0 or an errno. */
 int bench_dirty_log_run(void);
 
-/* The remote-flush figure (two CPUs); 0, or -ENODEV with one CPU. */
+/* The remote-flush figures (0-3 vCPUs running on other CPUs); 0, or -ENODEV with one CPU. */
 int bench_smp_run(void);

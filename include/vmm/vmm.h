@@ -22,7 +22,8 @@
 #define GUEST_PML4_GPA 0x2000
 #define GUEST_PDPT_GPA 0x3000
 #define GUEST_PD_GPA 0x4000		/* four pages: 4 GiB of 2 MiB pages */
-#define GUEST_STACK_TOP 0x80000
+#define GUEST_STACK_TOP 0x80000		/* vCPU i's stack ends at TOP - i * SIZE */
+#define GUEST_VCPU_STACK_SIZE 0x4000
 #define GUEST_LOAD_GPA 0x100000
 #define GUEST_IDENTITY_MAP_SIZE GiB(4)
 /* A real-mode guest (guests/real/) starts at 0000:8000. */
@@ -77,6 +78,13 @@ void *vm_gpa_to_hva(struct vm *vm, u64 gpa);
  * does not fit, or the error of a step.
  */
 int vm_load_guest64(struct vm *vm, const char *image, u64 mem_size, struct vcpu **vcpu);
+
+/*
+ * Another vCPU for a VM vm_load_guest64() made, ready to start the same
+ * image in 64-bit mode on its own stack; it finds its index with CPUID
+ * (the APIC id, guests/lib/guest.h).  Error of vcpu_create(), or -ENOSPC.
+ */
+int vm_add_vcpu64(struct vm *vm, struct vcpu **vcpu);
 
 /* As vm_load_guest64, for a real-mode guest started at 0000:GUEST_REAL_LOAD_GPA. */
 int vm_load_guest_real(struct vm *vm, const char *image, u64 mem_size, struct vcpu **vcpu);

@@ -69,3 +69,17 @@ const char *ktest_exit_name(const struct vcpu *v)
 
 	return v->exit.reason < ARRAY_SIZE(names) ? names[v->exit.reason] : "?";
 }
+
+bool ktest_only_churn_exits(struct ktest_ctx *t, const struct vcpu *v)
+{
+	for (u32 r = 0; r < EXIT_REASON_MAX; r++) {
+		if (!v->exit_count[r] || r == EXIT_REASON_EPT_VIOLATION ||
+		    r == EXIT_REASON_EXTERNAL_INTERRUPT || r == EXIT_REASON_PREEMPTION_TIMER ||
+		    (r == EXIT_REASON_CPUID && v->exit_count[r] == 1))
+			continue;
+		ktest_fail(t, "expected only EPT, kick and budget exits (and one CPUID) from vCPU %u, "
+			      "saw %llu x %s", v->id, v->exit_count[r], exit_reason_name(r));
+		return false;
+	}
+	return true;
+}

@@ -22,3 +22,11 @@ struct vm *ktest_guest64_dirty(struct ktest_ctx *t, const char *image, u64 mem_s
 
 /* The name of a vCPU exit reason, for messages. */
 const char *ktest_exit_name(const struct vcpu *v);
+
+/*
+ * Whether v's only exits were those of a guest under slot churn: EPT
+ * faults, kicks, budget (preemption timer) exits, and at most the one
+ * CPUID by which guest_vcpu_id() learns its index; else false with the
+ * test failed, naming the first other exit.
+ */
+bool ktest_only_churn_exits(struct ktest_ctx *t, const struct vcpu *v);

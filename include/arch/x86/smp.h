@@ -18,3 +18,6 @@ unsigned int smp_init(void);
 long smp_call(unsigned int cpu, long (*fn)(void *), void *arg);
 int smp_call_async(unsigned int cpu, long (*fn)(void *), void *arg);
 long smp_wait(unsigned int cpu);
+
+/* Whether the work smp_call_async() gave CPU cpu has finished (smp_wait() will not wait). */
+bool smp_call_done(unsigned int cpu);
