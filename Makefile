@@ -103,7 +103,7 @@ $(ISO): $(ELF) scripts/mkiso.sh
 
 # ---- host unit tests (arch/fake, sanitizers, cmocka) -------------------------
 
-HOST_SRCS := lib/printf.c lib/kprintf.c lib/errno.c lib/glob.c lib/cmdline.c \
+HOST_SRCS := lib/printf.c vmm/image.c vmm/load_plan.c vmm/bzimage.c vmm/multiboot1.c lib/kprintf.c lib/errno.c lib/glob.c lib/cmdline.c \
 	$(wildcard mm/*.c memslot/*.c ept/*.c arch/fake/*.c) boot/multiboot2.c \
 	arch/x86/acpi_tables.c vmx/check.c vmx/vmcs_names.c arch/x86/insn_decode.c
 HOST_SRCS := $(filter $(wildcard $(HOST_SRCS)),$(HOST_SRCS))
