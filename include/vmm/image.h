@@ -3,7 +3,7 @@
  * it into a load plan.  A plan is what a loader decided, with no VM in
  * sight: a list of copies into guest-physical memory (data, zeroes, or a
  * range the kernel will use that nothing else may overlap) and the CPU
- * state to start in.  vm_load_image() (vmm/load_image.c) applies one to a
+ * state to start in.  vm_load_kernel() (vmm/load_kernel.c) applies one to a
  * VM; the host unit tests check plans byte by byte.
  *
  * Formats: a Linux bzImage (boot protocol 2.06 or later, vmm/bzimage.c)
