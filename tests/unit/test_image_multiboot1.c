@@ -118,6 +118,7 @@ static void elf_layout(void **state)
 	assert_int_equal(plan->cpu.rax, 0x2BADB002);
 	assert_non_null(load_plan_find(plan, "segment 0"));
 	assert_int_equal(load_plan_find(plan, "segment 1")->len, DATA_FILESZ);
+	assert_non_null(load_plan_find(plan, "bss 1"));
 	assert_int_equal(load_plan_find(plan, "bss 1")->gpa, DATA_PADDR + DATA_FILESZ);
 	assert_int_equal(load_plan_find(plan, "bss 1")->kind, LOAD_COPY_ZERO);
 	assert_null(load_plan_find(plan, "bss 0"));
