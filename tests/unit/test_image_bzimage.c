@@ -370,7 +370,7 @@ static void memory_map(void **state)
 	assert_plan_error(load_plan_build_map(plan, &cfg), plan, -EINVAL, "RAM ranges");
 }
 
-/* A Debian kernel from /boot, if this machine has one. */
+/* A Debian kernel: $SLOTVISOR_VMLINUZ, else /boot/vmlinuz-*, if this machine has one. */
 static void real_vmlinuz(void **state)
 {
 	struct load_config cfg = test_config();
@@ -382,7 +382,9 @@ static void real_vmlinuz(void **state)
 	u8 *img;
 	long len;
 
-	while (dir && (d = readdir(dir))) {
+	if (getenv("SLOTVISOR_VMLINUZ"))
+		snprintf(path, sizeof(path), "%s", getenv("SLOTVISOR_VMLINUZ"));
+	while (!path[0] && dir && (d = readdir(dir))) {
 		if (!strncmp(d->d_name, "vmlinuz-", 8)) {
 			snprintf(path, sizeof(path), "/boot/%s", d->d_name);
 			break;
@@ -391,7 +393,7 @@ static void real_vmlinuz(void **state)
 	if (dir)
 		closedir(dir);
 	if (!path[0] || !(f = fopen(path, "rb"))) {
-		printf("# no readable /boot/vmlinuz-* on this machine\n");
+		printf("# no readable /boot/vmlinuz-* (or $SLOTVISOR_VMLINUZ) on this machine\n");
 		skip();
 	}
 	fseek(f, 0, SEEK_END);
@@ -407,6 +409,14 @@ static void real_vmlinuz(void **state)
 		fail_msg("%s: %s", path, plan->error);
 	assert_int_equal(plan->cpu.mode, LOAD_CPU_LONG64);
 	assert_int_equal(load_plan_find(plan, "kernel")->gpa, 0x1000000);
+	assert_non_null(load_plan_find(plan, "kernel init_size"));
+	{
+		const struct boot_params *bp = load_plan_find(plan, "zero page")->src;
+
+		printf("# %s: %s, %u setup sectors, init_size 0x%x, cmdline_size %u, xloadflags 0x%x\n",
+		       path, desc, bp->hdr.setup_sects, bp->hdr.init_size, bp->hdr.cmdline_size,
+		       bp->hdr.xloadflags);
+	}
 	free(img);
 }
 
