@@ -24,6 +24,7 @@
 #define MB1_LOADER_NAME "slotvisor"
 #define MB1_LOW_MEM_END 0xa0000		/* mem_lower counts RAM below 640 KiB */
 #define MB1_HIGH_MEM 0x100000		/* mem_upper counts RAM from 1 MiB */
+#define MB1_LOW_INFO_GPA 0x9000		/* QEMU's MULTIBOOT_STRUCT_ADDR */
 
 struct elf32_ehdr {
 	u8 e_ident[16];
@@ -225,13 +226,14 @@ static int mb1_string(struct load_plan *plan, u64 base_gpa, const u8 *base, cons
 
 /*
  * The boot information at info_gpa: GDT, info, strings, module list and
- * memory map, consecutive in the blob so that one copy carries them.
+ * memory map, consecutive in the blob so that one copy carries them; the
+ * modules from mods_gpa (0: the page after the information).
  */
-static int mb1_info(struct mb1 *mb, const struct load_config *cfg, struct load_plan *plan,
-		    u64 info_gpa, u64 *info_end)
+static int mb1_info(const struct load_config *cfg, struct load_plan *plan, u64 info_gpa,
+		    u64 mods_gpa)
 {
 	u8 *base = plan->blob + ALIGN_UP(plan->blob_used, 8ULL);
-	u64 gdt_gpa = info_gpa, cmdline_len;
+	u64 gdt_gpa = info_gpa, cmdline_len, info_end;
 	struct mb1_info *info;
 	struct mb1_module *mods = NULL;
 	struct mb1_mmap_entry *mmap;
@@ -277,9 +279,9 @@ static int mb1_info(struct mb1 *mb, const struct load_config *cfg, struct load_p
 						   plan->map[i].size, plan->map[i].type };
 	info->mmap_addr = (u32)(info_gpa + ((u8 *)mmap - base));
 	info->mmap_length = plan->nr_map * sizeof(*mmap);
-	*info_end = info_gpa + (plan->blob + plan->blob_used - base);
-	/* Modules follow, each on its own page (MB1_PAGE_ALIGN or not). */
-	mod_gpa = ALIGN_UP(*info_end, (u64)MB1_PAGE);
+	info_end = info_gpa + (plan->blob + plan->blob_used - base);
+	/* Modules each on its own page (MB1_PAGE_ALIGN or not). */
+	mod_gpa = mods_gpa ? mods_gpa : ALIGN_UP(info_end, (u64)MB1_PAGE);
 	for (unsigned int i = 0; i < cfg->nr_modules; i++) {
 		const struct load_module *m = &cfg->modules[i];
 
@@ -293,10 +295,8 @@ static int mb1_info(struct mb1 *mb, const struct load_config *cfg, struct load_p
 		mod_gpa = ALIGN_UP(mod_gpa + m->len, (u64)MB1_PAGE);
 	}
 	plan->cpu.rbx = info_gpa + ((u8 *)info - base);
-	err = load_plan_add(plan, LOAD_COPY_DATA, info_gpa, *info_end - info_gpa, base,
-			    "boot information");
-	*info_end = mod_gpa;
-	return err;
+	return load_plan_add(plan, LOAD_COPY_DATA, info_gpa, info_end - info_gpa, base,
+			     "boot information");
 }
 
 static int mb1_check_placed(struct load_plan *plan)
@@ -309,6 +309,27 @@ static int mb1_check_placed(struct load_plan *plan)
 					      c->what, c->gpa, c->gpa + c->len);
 	}
 	return load_plan_check_overlaps(plan);
+}
+
+/*
+ * The information low at MB1_LOW_INFO_GPA with the modules after the
+ * kernel, as QEMU does: kvm-unit-tests hands the memory from its edata
+ * (right after its bss) to its page allocator and reads the memory map
+ * later.  A kernel whose segments cover that page gets the information
+ * after itself instead.
+ */
+static int mb1_place_info(struct mb1 *mb, const struct load_config *cfg, struct load_plan *plan)
+{
+	unsigned int nr_copies = plan->nr_copies;
+	u64 blob_used = plan->blob_used, after = ALIGN_UP(mb->kernel_end, (u64)MB1_PAGE);
+	int err = mb1_info(cfg, plan, MB1_LOW_INFO_GPA, after);
+
+	if (!err && !mb1_check_placed(plan))
+		return 0;
+	plan->nr_copies = nr_copies;
+	plan->blob_used = blob_used;
+	err = mb1_info(cfg, plan, after, 0);
+	return err ? err : mb1_check_placed(plan);
 }
 
 static bool mb1_entry_loaded(const struct load_plan *plan, u64 entry)
@@ -325,7 +346,6 @@ static bool mb1_entry_loaded(const struct load_plan *plan, u64 entry)
 int mb1_plan(const void *image, u64 len, const struct load_config *cfg, struct load_plan *plan)
 {
 	struct mb1 mb = { .image = image, .len = len };
-	u64 info_end;
 	int err;
 
 	memset(plan, 0, sizeof(*plan));
@@ -344,9 +364,7 @@ int mb1_plan(const void *image, u64 len, const struct load_config *cfg, struct l
 	if (!err)
 		err = load_plan_check_overlaps(plan);
 	if (!err)
-		err = mb1_info(&mb, cfg, plan, ALIGN_UP(mb.kernel_end, (u64)MB1_PAGE), &info_end);
-	if (!err)
-		err = mb1_check_placed(plan);
+		err = mb1_place_info(&mb, cfg, plan);
 	if (err)
 		return err;
 	if (!mb1_entry_loaded(plan, mb.entry))

@@ -128,8 +128,10 @@ static void elf_layout(void **state)
 	assert_memory_equal(ram + DATA_PADDR, elf + DATA_OFF, DATA_FILESZ);
 	for (u64 a = DATA_PADDR + DATA_FILESZ; a < DATA_PADDR + DATA_MEMSZ; a++)
 		assert_int_equal(ram[a], 0);		/* bss zeroed over the poison */
-	/* The information follows the kernel, page aligned, below 4 GiB. */
-	assert_true(plan->cpu.rbx >= DATA_PADDR + DATA_MEMSZ);
+	/* The information low at 0x9000 (after the GDT), as QEMU puts it; modules after the kernel. */
+	assert_int_equal(plan->cpu.rbx, 0x9000 + 32);
+	assert_int_equal(load_plan_find(plan, "boot information")->gpa, 0x9000);
+	assert_int_equal(plan->cpu.gdt_base, 0x9000);
 	info = info_of(ram);
 	assert_int_equal(info->flags, MB1_INFO_MEMORY | MB1_INFO_CMDLINE | MB1_INFO_MODS |
 				      MB1_INFO_MEM_MAP | MB1_INFO_BOOT_LOADER_NAME);
@@ -139,7 +141,7 @@ static void elf_layout(void **state)
 	assert_string_equal((const char *)ram + info->boot_loader_name, "slotvisor");
 	assert_int_equal(info->mods_count, 2);
 	m = (const struct mb1_module *)(ram + info->mods_addr);
-	assert_int_equal(m[0].mod_start % 4096, 0);
+	assert_int_equal(m[0].mod_start, DATA_PADDR + DATA_MEMSZ);	/* the page after the bss */
 	assert_int_equal(m[0].mod_end - m[0].mod_start, sizeof(env) - 1);
 	assert_memory_equal(ram + m[0].mod_start, env, sizeof(env) - 1);
 	assert_string_equal((const char *)ram + m[0].string, "env");
@@ -161,6 +163,25 @@ static void elf_layout(void **state)
 	assert_int_equal(get64(ram + plan->cpu.gdt_base + 0x18), 0x00cf93000000ffffULL);
 	assert_int_equal(plan->cpu.cs, 0x10);
 	assert_int_equal(plan->cpu.ds, 0x18);
+}
+
+/* Like kvm-unit-tests' realmode.flat, linked at 0x8000: the information goes after it. */
+static void low_kernel(void **state)
+{
+	struct load_config cfg = test_config();
+	const struct mb1_info *info;
+	u8 *ram;
+
+	phdr(0, 1, TEXT_OFF, 0x8000, 0x8000, TEXT_LEN, TEXT_LEN);
+	phdr(1, 1, DATA_OFF, 0x9000, 0x9000, DATA_FILESZ, DATA_MEMSZ);
+	put32(elf + 24, 0x8020);
+	cfg.cmdline = "realmode.flat";
+	assert_int_equal(run(&cfg), 0);
+	assert_int_equal(load_plan_find(plan, "boot information")->gpa, 0xc000);
+	ram = plan_apply(plan);
+	info = info_of(ram);
+	assert_string_equal((const char *)ram + info->cmdline, "realmode.flat");
+	assert_int_equal(info->mmap_length, 3 * 24);
 }
 
 static void no_modules_no_cmdline(void **state)
@@ -284,8 +305,18 @@ static void info_does_not_fit(void **state)
 	static u8 mod[16];
 	struct load_module mods[LOAD_MAX_MODULES + 1];
 
-	/* The kernel's bss runs to the last page of RAM: no room after it. */
+	/* The kernel's bss runs to the end of RAM: the information still fits low, a module does not. */
 	phdr(1, 1, DATA_OFF, DATA_PADDR, DATA_PADDR, DATA_FILESZ, TEST_RAM_SIZE - DATA_PADDR);
+	assert_int_equal(run(&cfg), 0);
+	assert_int_equal(load_plan_find(plan, "boot information")->gpa, 0x9000);
+	mods[0] = (struct load_module){ mod, sizeof(mod), "m" };
+	cfg.modules = mods;
+	cfg.nr_modules = 1;
+	assert_plan_error(run(&cfg), plan, -E2BIG, "module 0 [0x4001000, 0x4001010) does not fit");
+	cfg.nr_modules = 0;
+	/* A kernel over the low page too: no room anywhere for the information. */
+	phdr(0, 1, TEXT_OFF, 0x1000, 0x1000, TEXT_LEN, 0x9f000);
+	put32(elf + 24, 0x1000);
 	assert_plan_error(run(&cfg), plan, -E2BIG, "boot information");
 	elf_build();
 	memset(longest, 'a', LOAD_CMDLINE_MAX);
@@ -338,7 +369,7 @@ static void aout_kludge(void **state)
 	ram = plan_apply(plan);
 	assert_memory_equal(ram + 0x100000, elf, 0x300);
 	assert_int_equal(ram[0x101fff], 0);
-	assert_true(plan->cpu.rbx >= 0x102000);
+	assert_int_equal(load_plan_find(plan, "boot information")->gpa, 0x9000);
 	/* load_end_addr 0 takes what the file has: only prefixes without the entry fail. */
 	check_truncations(elf, elf_len, 0x41, &cfg, plan);
 
@@ -362,11 +393,54 @@ static void aout_kludge(void **state)
 	assert_plan_error(run(&cfg), plan, -ENOEXEC, "entry point");
 }
 
+/* kvm-unit-tests binaries named in $SLOTVISOR_FLAT (space separated), if any. */
+static void real_flat(void **state)
+{
+	static const char env[] = "NR_CPUS=1\nMEMSIZE=64\n";
+	struct load_module m = { env, sizeof(env) - 1, NULL };
+	struct load_config cfg = test_config();
+	const char *list = getenv("SLOTVISOR_FLAT");
+	char path[512], desc[128];
+
+	if (!list || !*list) {
+		printf("# no $SLOTVISOR_FLAT (kvm-unit-tests x86/*.flat files) given\n");
+		skip();
+	}
+	cfg.modules = &m;
+	cfg.nr_modules = 1;
+	while (sscanf(list, "%511s", path) == 1) {
+		FILE *f = fopen(path, "rb");
+		u8 *img;
+		long len;
+
+		assert_non_null(f);
+		fseek(f, 0, SEEK_END);
+		len = ftell(f);
+		rewind(f);
+		img = malloc(len);
+		assert_int_equal(fread(img, 1, len, f), (size_t)len);
+		fclose(f);
+		assert_int_equal(image_identify(img, len, desc, sizeof(desc)), IMAGE_MULTIBOOT1);
+		cfg.cmdline = path;
+		if (image_plan(img, len, &cfg, plan))
+			fail_msg("%s: %s", path, plan->error);
+		printf("# %s: %s, entry 0x%llx, info at 0x%llx,", path, desc, plan->cpu.rip,
+		       plan->cpu.rbx);
+		for (unsigned int i = 0; i < plan->nr_copies; i++)
+			printf(" %s [0x%llx, +0x%llx)", plan->copies[i].what, plan->copies[i].gpa,
+			       plan->copies[i].len);
+		printf("\n");
+		free(img);
+		list = strstr(list, path) + strlen(path);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(elf_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(no_modules_no_cmdline, setup, teardown),
+		cmocka_unit_test_setup_teardown(low_kernel, setup, teardown),
 		cmocka_unit_test_setup_teardown(entry_translated, setup, teardown),
 		cmocka_unit_test_setup_teardown(header_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(elf_rules, setup, teardown),
@@ -374,6 +448,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(info_does_not_fit, setup, teardown),
 		cmocka_unit_test_setup_teardown(truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(aout_kludge, setup, teardown),
+		cmocka_unit_test_setup_teardown(real_flat, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
