@@ -174,7 +174,7 @@ clean:
 .PHONY: all deps run test unit unit-build clean
 .DELETE_ON_ERROR:
 
--include $(KERNEL_OBJS:.o=.d) $(HOST_OBJS:.o=.d)
+-include $(KERNEL_OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(UNIT_BINS:=.d)
 
 # ---- memslot/ept: hostlib, stress, bench (issue 5) --------------------------
 #

@@ -100,7 +100,7 @@ struct load_plan {
 	struct boot_e820_entry map[E820_MAX_ENTRIES_ZEROPAGE];
 	unsigned int nr_map;
 	/* Boot data the loader built (zero page, info, GDT, tables). */
-	u8 blob[LOAD_PLAN_BLOB_SIZE] __aligned(4096);
+	u8 blob[LOAD_PLAN_BLOB_SIZE] __aligned(16);	/* alignment in it is relative to its start */
 	u64 blob_used;
 	char error[LOAD_ERROR_LEN];	/* why the plan failed */
 };

@@ -25,7 +25,7 @@ static inline struct load_config test_config(void)
 
 static inline struct load_plan *plan_new(void)
 {
-	struct load_plan *p = aligned_alloc(4096, sizeof(*p));
+	struct load_plan *p = malloc(sizeof(*p));
 
 	assert_non_null(p);
 	memset(p, 0x5a, sizeof(*p));	/* the planner must clear it */
