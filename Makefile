@@ -39,7 +39,10 @@ KLDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 \
 # ---- test and demo guests (guests/), embedded in the kernel image ----------
 
 GUEST_C_NAMES := $(patsubst guests/%.c,%,$(wildcard guests/*.c))
-GUEST_NAMES := $(GUEST_C_NAMES) $(patsubst guests/real/%.S,%,$(wildcard guests/real/*.S))
+GUEST_MB1_NAMES := $(patsubst guests/mb1/%.S,mb1_%,$(wildcard guests/mb1/*.S))
+GUEST_BZ_NAMES := $(patsubst guests/bz/%.S,bz_%,$(wildcard guests/bz/*.S))
+GUEST_NAMES := $(GUEST_C_NAMES) $(patsubst guests/real/%.S,%,$(wildcard guests/real/*.S)) \
+	$(GUEST_MB1_NAMES) $(GUEST_BZ_NAMES)
 GUEST_LIB := $(wildcard guests/lib/*.c guests/lib/*.S)
 GCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
 	-mno-red-zone -mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
@@ -61,6 +64,23 @@ $(BUILD)/guests/%.bin: guests/real/%.S
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -m32 -c -Wa,--noexecstack -o $(BUILD)/guests/$*.o $<
 	$(Q)ld -m elf_i386 -Ttext=0x8000 --oformat binary -o $@ $(BUILD)/guests/$*.o
+
+# Multiboot v1 guests (guests/mb1/), in kvm-unit-tests' shape: linked as an
+# ELF64 at 4 MiB, embedded as the ELF32 file a multiboot loader reads.
+$(BUILD)/guests/mb1_%.bin: guests/mb1/%.S guests/mb1/mb1.ld
+	@echo "  GUESTMB $@"
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -c -Wa,--noexecstack -o $(BUILD)/guests/mb1_$*.o $<
+	$(Q)ld -m elf_x86_64 -nostdlib -z noseparate-code --build-id=none -T guests/mb1/mb1.ld \
+		-o $(BUILD)/guests/mb1_$*.elf64 $(BUILD)/guests/mb1_$*.o
+	$(Q)objcopy -O elf32-i386 $(BUILD)/guests/mb1_$*.elf64 $@
+
+# bzImage-shaped guests (guests/bz/): setup header and kernel in one flat file.
+$(BUILD)/guests/bz_%.bin: guests/bz/%.S
+	@echo "  GUESTBZ $@"
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -c -Wa,--noexecstack -o $(BUILD)/guests/bz_$*.o $<
+	$(Q)objcopy -O binary -j .text $(BUILD)/guests/bz_$*.o $@
 
 # One table entry and one .incbin per guest (see vmm/guest_images.c).
 $(BUILD)/guests/images.S: $(GUEST_BINS) Makefile
@@ -103,7 +123,7 @@ $(ISO): $(ELF) scripts/mkiso.sh
 
 # ---- host unit tests (arch/fake, sanitizers, cmocka) -------------------------
 
-HOST_SRCS := lib/printf.c lib/kprintf.c lib/errno.c lib/glob.c lib/cmdline.c \
+HOST_SRCS := lib/printf.c vmm/image.c vmm/load_plan.c vmm/bzimage.c vmm/multiboot1.c lib/kprintf.c lib/errno.c lib/glob.c lib/cmdline.c \
 	$(wildcard mm/*.c memslot/*.c ept/*.c arch/fake/*.c) boot/multiboot2.c \
 	arch/x86/acpi_tables.c vmx/check.c vmx/vmcs_names.c arch/x86/insn_decode.c \
 	vmm/uart16550.c vmm/pic8259.c vmm/pit8254.c
@@ -155,7 +175,7 @@ clean:
 .PHONY: all deps run test unit unit-build clean
 .DELETE_ON_ERROR:
 
--include $(KERNEL_OBJS:.o=.d) $(HOST_OBJS:.o=.d)
+-include $(KERNEL_OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(UNIT_BINS:=.d)
 
 # ---- memslot/ept: hostlib, stress, bench (issue 5) --------------------------
 #

@@ -4,7 +4,7 @@
 
 static const char *const names[] = {
 	[EPERM] = "EPERM",   [ENOENT] = "ENOENT", [EIO] = "EIO",
-	[E2BIG] = "E2BIG",   [ENOMEM] = "ENOMEM", [EFAULT] = "EFAULT",
+	[E2BIG] = "E2BIG",   [ENOEXEC] = "ENOEXEC", [ENOMEM] = "ENOMEM", [EFAULT] = "EFAULT",
 	[EBUSY] = "EBUSY",   [EEXIST] = "EEXIST", [ENODEV] = "ENODEV",
 	[EINVAL] = "EINVAL", [ENOSPC] = "ENOSPC", [ERANGE] = "ERANGE",
 	[ENOSYS] = "ENOSYS", [ENOTSUP] = "ENOTSUP", [ETIMEDOUT] = "ETIMEDOUT",

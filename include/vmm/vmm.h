@@ -8,6 +8,7 @@
 #pragma once
 
 #include "kvm/kvm.h"
+#include "vmm/image.h"
 #include "vmm/pic8259.h"
 #include "vmm/pit8254.h"
 #include "vmm/uart16550.h"
@@ -88,6 +89,35 @@ int vm_add_vcpu64(struct vm *vm, struct vcpu **vcpu);
 
 /* As vm_load_guest64, for a real-mode guest started at 0000:GUEST_REAL_LOAD_GPA. */
 int vm_load_guest_real(struct vm *vm, const char *image, u64 mem_size, struct vcpu **vcpu);
+
+/* What vm_load_kernel gives the image besides itself. */
+struct vm_kernel_args {
+	u64 mem_size;			/* RAM from 0; above VM_KERNEL_LOW_RAM_MAX it goes on at 4 GiB */
+	const char *cmdline;		/* NULL: empty; multiboot: "name args" as QEMU passes it */
+	const struct load_module *modules;	/* multiboot modules, or a bzImage's initrd */
+	unsigned int nr_modules;
+	enum linux_entry linux_entry;
+};
+
+#define VM_KERNEL_LOW_RAM_MAX GiB(3)
+
+/*
+ * Load a bzImage or multiboot v1 kernel (vmm/image.c): RAM as slots 0 and
+ * 1, the legacy hole 0xa0000-0xfffff reserved in the memory map, the load
+ * plan applied, and vCPU 0 made and put in the plan's entry state.  A
+ * refused image prints why ("vmm: NAME: cannot load the image: ...") and
+ * returns the plan's error (-ENOEXEC, -EINVAL, -E2BIG) before touching the VM.
+ */
+int vm_load_kernel(struct vm *vm, const void *image, u64 len, const struct vm_kernel_args *args,
+		  struct vcpu **vcpu);
+/* Copy and zero what plan says into the VM's memslots: 0 or -EFAULT. */
+int vm_apply_plan(struct vm *vm, const struct load_plan *plan);
+/*
+ * Put v in a plan's entry state: flat 32-bit protected mode with paging
+ * off (CS/DS from the plan's GDT, CR0 = PE|ET, EFER 0), or 64-bit mode on
+ * the plan's identity map; RIP, RSP, RAX, RBX, RSI from the plan; IF = 0.
+ */
+void vcpu_set_entry_state(struct vcpu *v, const struct load_cpu *c);
 
 /*
  * Run vcpu, handling COM1 output and UCALL_PRINT itself.  Returns the

@@ -1,0 +1,144 @@
+/*
+ * Guests in formats nobody here chose: a multiboot v1 ELF32 in
+ * kvm-unit-tests' shape and a bzImage-shaped kernel, loaded by
+ * vm_load_kernel() (vmm/load_kernel.c) from their files as a loader gets
+ * them, and an image that is neither, refused before the VM is touched.
+ */
+#include "ktest_vmx.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "vmm/guest_images.h"
+#include "vmm/multiboot1.h"
+
+#define DEBUG_EXIT_PORT 0xf4
+
+static const char env_module[] = "NR_CPUS=1\nMEMSIZE=16\n";
+static const char initrd[] = "hello initrd\nsecond line\n";
+
+/* A VM with the embedded image `name` loaded by vm_load_kernel, or NULL (test failed). */
+static struct vm *load(struct ktest_ctx *t, const char *name, const struct vm_kernel_args *args,
+		       struct vcpu **v)
+{
+	const struct guest_image *g = guest_image_find(name);
+	struct vm *vm;
+	int err;
+
+	if (!ktest_need_vmx(t))
+		return NULL;
+	if (!g) {
+		ktest_fail(t, "expected the embedded guest %s", name);
+		return NULL;
+	}
+	vm = vm_create(name);
+	if (!vm) {
+		ktest_fail(t, "expected a VM");
+		return NULL;
+	}
+	err = vm_load_kernel(vm, g->start, g->end - g->start, args, v);
+	if (err) {
+		ktest_fail(t, "expected %s to load, saw %s", name, errno_name(err));
+		vm_destroy(vm);
+		return NULL;
+	}
+	return vm;
+}
+
+/* Did v stop at an OUT of `code` to the isa-debug-exit port? */
+static bool debug_exit(const struct vcpu *v, u32 code)
+{
+	return v->exit.reason == VCPU_EXIT_IO && v->exit.io.port == DEBUG_EXIT_PORT &&
+	       v->exit.io.is_write && v->exit.io.data == code;
+}
+
+KTEST(test_guest_image_multiboot1, "guest.image.multiboot1")
+{
+	struct load_module env = { env_module, sizeof(env_module) - 1, "env" };
+	struct vm_kernel_args args = {
+		.mem_size = MiB(16), .cmdline = "mb1_hello arg1 arg2", .modules = &env, .nr_modules = 1,
+	};
+	u64 want_flags = MB1_INFO_MEMORY | MB1_INFO_CMDLINE | MB1_INFO_MODS | MB1_INFO_MEM_MAP;
+	struct vcpu *v;
+	struct ucall uc;
+	struct vm *vm = load(t, "mb1_hello", &args, &v);
+	int cmd;
+
+	if (!vm)
+		return;
+	cmd = vmm_run(v, 0, &uc);
+	KT_ASSERT(t, cmd == UCALL_SYNC, "expected SYNC from long mode, saw ucall %d (%s exit)", cmd,
+		  ktest_exit_name(v));
+	KT_ASSERT(t, !strcmp(vm->last_line, "mb1: long mode, cmdline=[mb1_hello arg1 arg2] module=[NR_CPUS=1]"),
+		  "expected the guest's line with its command line and module, saw \"%s\"",
+		  vm->last_line);
+	KT_ASSERT_EQ(t, uc.args[0], MB1_BOOTLOADER_MAGIC);
+	KT_ASSERT(t, (uc.args[1] & want_flags) == want_flags,
+		  "expected info flags 0x%llx, saw 0x%llx", want_flags, (u64)uc.args[1]);
+	KT_ASSERT_EQ(t, uc.args[2], (MiB(16) - MiB(1)) / 1024);	/* mem_upper */
+	KT_ASSERT_EQ(t, uc.args[3], 1);				/* mods_count */
+	cmd = vmm_run(v, 0, &uc);
+	KT_ASSERT(t, cmd == 0 && debug_exit(v, 0),
+		  "expected exit code 0 on port 0xf4, saw ucall %d / %s exit (port 0x%x, data 0x%x)",
+		  cmd, ktest_exit_name(v), v->exit.io.port, v->exit.io.data);
+	vm_destroy(vm);
+}
+
+/* The bzImage-shaped guest through one boot protocol; it prints and exits with 0x32/0x64. */
+static void run_bz(struct ktest_ctx *t, enum linux_entry entry, const char *line, u32 code)
+{
+	struct load_module rd = { initrd, sizeof(initrd) - 1, NULL };
+	struct vm_kernel_args args = {
+		.mem_size = MiB(8), .cmdline = "console=ttyS0 nokaslr", .modules = &rd,
+		.nr_modules = 1, .linux_entry = entry,
+	};
+	struct vcpu *v;
+	struct ucall uc;
+	struct vm *vm = load(t, "bz_tiny", &args, &v);
+	int cmd;
+
+	if (!vm)
+		return;
+	cmd = vmm_run(v, 0, &uc);
+	KT_ASSERT(t, cmd == 0 && debug_exit(v, code),
+		  "expected exit code 0x%x on port 0xf4, saw ucall %d / %s exit (port 0x%x, data 0x%x)",
+		  code, cmd, ktest_exit_name(v), v->exit.io.port, v->exit.io.data);
+	KT_ASSERT(t, !strcmp(vm->last_line, line), "expected \"%s\", saw \"%s\"", line,
+		  vm->last_line);
+	vm_destroy(vm);
+}
+
+KTEST(test_guest_image_bzimage64, "guest.image.bzimage64")
+{
+	run_bz(t, LINUX_ENTRY_DEFAULT,
+	       "bz64: cmdline=[console=ttyS0 nokaslr] initrd=[hello initrd] e820=3", 0x64);
+}
+
+KTEST(test_guest_image_bzimage32, "guest.image.bzimage32")
+{
+	run_bz(t, LINUX_ENTRY_32,
+	       "bz32: cmdline=[console=ttyS0 nokaslr] initrd=[hello initrd] e820=3", 0x32);
+}
+
+KTEST(test_guest_image_refused, "guest.image.refused")
+{
+	static const u8 gzip[] = { 0x1f, 0x8b, 0x08, 0x00 };
+	const struct guest_image *flat = guest_image_find("hello64");
+	struct vm_kernel_args args = { .mem_size = MiB(8) };
+	struct vcpu *v = NULL;
+	struct vm *vm;
+	int err;
+
+	if (!ktest_need_vmx(t))
+		return;
+	KT_ASSERT(t, flat, "expected the embedded guest hello64");
+	vm = vm_create("refused");
+	KT_ASSERT(t, vm, "expected a VM");
+	err = vm_load_kernel(vm, gzip, sizeof(gzip), &args, &v);
+	KT_ASSERT(t, err == -ENOEXEC, "expected ENOEXEC for gzip data, saw %s", errno_name(err));
+	/* A flat 64-bit binary is no format a loader can recognise. */
+	err = vm_load_kernel(vm, flat->start, flat->end - flat->start, &args, &v);
+	KT_ASSERT(t, err == -ENOEXEC, "expected ENOEXEC for a flat binary, saw %s", errno_name(err));
+	KT_ASSERT(t, vm->nr_vcpus == 0 && !v, "expected no vCPU after a refusal, saw %u",
+		  vm->nr_vcpus);
+	KT_ASSERT(t, !vm_gpa_to_hva(vm, 0), "expected no memslot after a refusal");
+	vm_destroy(vm);
+}
