@@ -11,8 +11,30 @@
 #include "arch/x86/setup.h"
 #include "vmx/exit_handlers.h"
 #include "vmx/vcpu_internal.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx_bits.h"
 
 #define CPUID_1_ECX_PDCM BIT(15)
+/*
+ * Leaf 1 features the guest does not get: VMX and SMX; the thermal,
+ * power and debug-store MSRs behind DTES64, DS-CPL, EST, TM2, xTPR, PDCM,
+ * MCE, MCA, MTRR, DS, ACPI, TM, PBE (slotvisor has none of them); and the
+ * local APIC (APIC, x2APIC, TSC-deadline): the guest's interrupt controller
+ * is the emulated 8259A pair (vmm/devices.c).
+ */
+#define CPUID_1_ECX_HIDDEN (BIT(2) | BIT(4) | CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | BIT(7) | \
+			    BIT(8) | BIT(14) | CPUID_1_ECX_PDCM | BIT(21) | BIT(24))
+#define CPUID_1_EDX_HIDDEN (BIT(7) | BIT(9) | BIT(12) | BIT(14) | BIT(21) | BIT(22) | BIT(29) | \
+			    BIT(31))
+#define CPUID_LEAF_POWER 0x6		/* thermal and power management: none */
+#define CPUID_LEAF_FEATURES7 0x7
+#define CPUID_7_EBX_INVPCID BIT(10)	/* needs the "enable INVPCID" control */
+#define CPUID_7_ECX_WAITPKG BIT(5)	/* needs "enable user wait and pause" */
+#define CPUID_7_ECX_RDPID BIT(22)	/* follows "enable RDTSCP" */
+#define CPUID_LEAF_XSTATE 0xd
+#define CPUID_D1_EAX_XSAVES BIT(3)	/* needs "enable XSAVES/XRSTORS" */
+#define CPUID_LEAF_EXT1 0x80000001
+#define CPUID_EXT1_EDX_RDTSCP BIT(27)
 #define CPUID_LEAF_TSC 0x15
 #define CPUID_LEAF_PMU 0xa
 #define CPUID_LEAF_HV 0x40000000
@@ -25,13 +47,20 @@
 #define HV_SIG_ECX 0x6f736976	/* "viso" */
 #define HV_SIG_EDX 0x00202072	/* "r  " */
 
+/* RDTSCP and RDPID #UD in the guest unless "enable RDTSCP" is on (SDM Vol. 3C 26.3). */
+static bool vcpu_has_rdtscp(void)
+{
+	return vmcs_read32(SECONDARY_VM_EXEC_CONTROL) & SECONDARY_RDTSCP;
+}
+
 static struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf, u32 subleaf)
 {
 	struct cpuid_regs r = cpuid_count(leaf, subleaf);
 
 	switch (leaf) {
 	case 1:
-		r.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_PDCM);
+		r.ecx &= ~CPUID_1_ECX_HIDDEN;
+		r.edx &= ~CPUID_1_EDX_HIDDEN;
 		r.ecx |= CPUID_1_ECX_HYPERVISOR;
 		r.ebx = (r.ebx & ~CPUID_1_EBX_APIC_ID_MASK) | (v->id << CPUID_1_EBX_APIC_ID_SHIFT);
 		break;
@@ -40,7 +69,24 @@ static struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf, u32 sub
 		r.edx = v->id;
 		break;
 	case CPUID_LEAF_PMU:
+	case CPUID_LEAF_POWER:
 		r = (struct cpuid_regs){ 0 };
+		break;
+	case CPUID_LEAF_FEATURES7:
+		if (subleaf == 0) {
+			r.ebx &= ~CPUID_7_EBX_INVPCID;
+			r.ecx &= ~CPUID_7_ECX_WAITPKG;
+			if (!vcpu_has_rdtscp())
+				r.ecx &= ~CPUID_7_ECX_RDPID;
+		}
+		break;
+	case CPUID_LEAF_XSTATE:
+		if (subleaf == 1)
+			r.eax &= ~CPUID_D1_EAX_XSAVES;
+		break;
+	case CPUID_LEAF_EXT1:
+		if (!vcpu_has_rdtscp())
+			r.edx &= ~CPUID_EXT1_EDX_RDTSCP;
 		break;
 	case CPUID_LEAF_TSC:
 		/* TSC Hz = ECX * EBX / EAX (SDM Vol. 2A, CPUID leaf 15H). */

@@ -1,7 +1,9 @@
 /*
  * RDMSR/WRMSR: every access exits (no MSR bitmap).  An allowlist says what
  * a guest may see and change; everything else is #GP, as on a CPU without
- * that MSR.  The guest may never disable or move the real local APIC
+ * that MSR.  The SYSCALL/SWAPGS/RDTSCP MSRs are the guest's own
+ * (vmx/guest_msrs.c); IA32_MISC_ENABLE and the microcode revision are
+ * emulated.  The guest may never disable or move the real local APIC
  * (Bochs never re-enables a disabled one, bochs.md), and its EFER and PAT
  * live in the VMCS, loaded on entry and saved on exit.
  */
@@ -20,8 +22,22 @@
 #define MSR_IA32_SYSENTER_CS 0x174
 #define MSR_IA32_SYSENTER_ESP 0x175
 #define MSR_IA32_SYSENTER_EIP 0x176
+#define MSR_IA32_UCODE_REV 0x8b
+#define MSR_IA32_DEBUGCTL 0x1d9
 #define APIC_BASE_ENABLE BIT(11)
 #define GP_ERROR 0
+/*
+ * IA32_MISC_ENABLE as the guest sees it (Bochs has no such MSR, and Linux
+ * reads it before it has an IDT): fast strings on, BTS and PEBS
+ * unavailable (SDM Vol. 4 Table 2-2).  The guest may toggle fast strings
+ * and the CPUID limit, nothing else.
+ */
+#define MISC_ENABLE_FAST_STRING BIT(0)
+#define MISC_ENABLE_BTS_UNAVAIL BIT(11)
+#define MISC_ENABLE_PEBS_UNAVAIL BIT(12)
+#define MISC_ENABLE_LIMIT_CPUID BIT(22)
+#define MISC_ENABLE_WRITABLE (MISC_ENABLE_FAST_STRING | MISC_ENABLE_LIMIT_CPUID)
+#define SHARED_MSR_HIGH_RESERVED 0xffffffff00000000ULL	/* SFMASK, TSC_AUX: bits 63:32 */
 
 static u64 msr_value(struct vcpu *v)
 {
@@ -35,10 +51,24 @@ static int msr_fault(struct vcpu *v, const char *op, u32 msr)
 	return 1;
 }
 
-/* The guest's value of msr, or false when the guest may not read it. */
-static bool guest_rdmsr(u32 msr, u64 *val)
+u64 vcpu_misc_enable_reset(void)
 {
+	return MISC_ENABLE_FAST_STRING | MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL;
+}
+
+/* The guest's value of msr, or false when the guest may not read it. */
+static bool guest_rdmsr(struct vcpu *v, u32 msr, u64 *val)
+{
+	int slot = vcpu_shared_msr_slot(msr);
+
+	if (slot >= 0) {
+		*val = vcpu_get_shared_msr(v, slot);
+		return true;
+	}
 	switch (msr) {
+	case MSR_IA32_MISC_ENABLE: *val = v->misc_enable; return true;
+	case MSR_IA32_UCODE_REV: *val = 0; return true;	/* no microcode revision to report */
+	case MSR_IA32_DEBUGCTL: *val = vmcs_read64(GUEST_IA32_DEBUGCTL); return true;
 	case MSR_EFER: *val = vmcs_read64(GUEST_IA32_EFER); return true;
 	case MSR_IA32_PAT: *val = vmcs_read64(GUEST_IA32_PAT); return true;
 	case MSR_IA32_TSC: *val = rdtsc(); return true;
@@ -49,7 +79,6 @@ static bool guest_rdmsr(u32 msr, u64 *val)
 	case MSR_GS_BASE: *val = vmcs_readnat(GUEST_GS_BASE); return true;
 	/* Read-only views of the host's platform MSRs. */
 	case MSR_IA32_APIC_BASE:
-	case MSR_IA32_MISC_ENABLE:
 	case MSR_IA32_MTRRCAP:
 	case MSR_IA32_MTRR_DEF_TYPE:
 		return rdmsr_safe(msr, val) == 0;
@@ -92,11 +121,43 @@ static bool guest_write_efer(struct vcpu *v, u64 val)
 	return vmcs_write64(GUEST_IA32_EFER, (val & ~EFER_LMA) | (cur & EFER_LMA));
 }
 
+/* SYSCALL, SWAPGS and RDTSCP state: addresses canonical, reserved halves zero. */
+static bool guest_write_shared(struct vcpu *v, int slot, u64 val)
+{
+	switch (slot) {
+	case VCPU_MSR_LSTAR:
+	case VCPU_MSR_CSTAR:
+	case VCPU_MSR_KERNEL_GS_BASE:
+		if (!canonical(val))
+			return false;
+		break;
+	case VCPU_MSR_SFMASK:
+	case VCPU_MSR_TSC_AUX:
+		if (val & SHARED_MSR_HIGH_RESERVED)
+			return false;
+		break;
+	default:
+		break;
+	}
+	vcpu_set_shared_msr(v, slot, val);
+	return true;
+}
+
 static bool guest_wrmsr(struct vcpu *v, u32 msr, u64 val)
 {
+	int slot = vcpu_shared_msr_slot(msr);
 	u64 cur;
 
+	if (slot >= 0)
+		return guest_write_shared(v, slot, val);
 	switch (msr) {
+	case MSR_IA32_MISC_ENABLE:
+		if ((val ^ v->misc_enable) & ~MISC_ENABLE_WRITABLE)
+			return false;
+		v->misc_enable = val;
+		return true;
+	case MSR_IA32_UCODE_REV: return true;	/* Linux writes 0 before it reads the revision */
+	case MSR_IA32_DEBUGCTL: return val == 0 && vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
 	case MSR_EFER: return guest_write_efer(v, val);
 	case MSR_IA32_PAT: return pat_valid(val) && vmcs_write64(GUEST_IA32_PAT, val);
 	case MSR_IA32_SYSENTER_CS: return vmcs_write32(GUEST_SYSENTER_CS, (u32)val);
@@ -117,7 +178,7 @@ int handle_rdmsr(struct vcpu *v)
 	u32 msr = (u32)v->gprs.rcx;
 	u64 val;
 
-	if (!guest_rdmsr(msr, &val))
+	if (!guest_rdmsr(v, msr, &val))
 		return msr_fault(v, "RDMSR", msr);
 	v->gprs.rax = (u32)val;
 	v->gprs.rdx = val >> 32;

@@ -241,6 +241,7 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 	u64 deadline = budget ? rdtsc() + budget : 0;
 
 	vcpu_load(v);
+	vcpu_load_guest_state(v);
 	vcpu_complete_pending(v);
 	v->exit.reason = VCPU_EXIT_NONE;
 	for (u64 exit_tsc = 0;;) {

@@ -72,6 +72,7 @@ void vcpu_put(struct vcpu *v)
 
 	if (v->cpu != (int)c->id)
 		return;
+	vcpu_put_guest_state(v);
 	vmcs_clear(v->vmcs);
 	if (c->current_vmcs == v->vmcs)
 		c->current_vmcs = NULL;
@@ -219,6 +220,8 @@ int vcpu_create(struct kvm *kvm, unsigned int id, struct vcpu **out)
 	if (!(vmx_caps.ept_vpid & EPT_CAP_2M))
 		kvm->tdp_max_level = PG_LEVEL_4K;
 	v->vpid = vcpu_alloc_vpid();
+	v->xcr0 = XCR0_X87;
+	v->misc_enable = vcpu_misc_enable_reset();
 	v->root_hpa = INVALID_HPA;
 	v->cpu = -1;
 	v->vmcs = vmcs_alloc();
@@ -237,6 +240,7 @@ void vcpu_destroy(struct vcpu *v)
 	if (!v)
 		return;
 	vcpu_unregister(v->kvm, v);
+	vcpu_forget_guest_state(v);
 	if (v->root_hpa != INVALID_HPA) {
 		spin_lock(&v->kvm->mmu_lock);
 		kvm_mmu_unload(v->kvm, v->root_hpa);

@@ -168,6 +168,7 @@ void kmain(u32 magic, u32 mbi_pa)
 	cmdline = boot_info.cmdline;
 	poweroff_set_acpi_only(cmdline_has(cmdline, "slotvisor.poweroff=acpi"));
 	mm_init();
+	cpu_enable_xsave();
 	acpi_setup();
 	kprintf("tsc: %llu kHz\n", (unsigned long long)tsc_calibrate());
 	smp_init();

@@ -15,6 +15,17 @@
 
 struct vmcs;
 
+/* MSRs a vCPU keeps loaded on its CPU (vmx/guest_msrs.c). */
+enum vcpu_shared_msr {
+	VCPU_MSR_STAR,
+	VCPU_MSR_LSTAR,
+	VCPU_MSR_CSTAR,
+	VCPU_MSR_SFMASK,
+	VCPU_MSR_KERNEL_GS_BASE,
+	VCPU_MSR_TSC_AUX,
+	VCPU_NR_SHARED_MSRS
+};
+
 #define INVALID_HPA (~0ULL)
 
 enum vcpu_exit_reason {
@@ -120,6 +131,9 @@ struct vcpu {
 	bool irq_window_armed;
 	u64 irqs_injected;
 	u64 cr0_shadow, cr4_shadow;	/* what the guest believes CR0/CR4 hold */
+	u64 shared_msrs[VCPU_NR_SHARED_MSRS];	/* vmx/guest_msrs.c */
+	u64 xcr0;		/* the guest's XCR0 (XSETBV) */
+	u64 misc_enable;	/* the guest's IA32_MISC_ENABLE (emulated) */
 	bool mmio_read_pending;	/* complete mmio_insn with exit.mmio.data */
 	bool io_in_pending;
 	struct mmio_insn mmio_insn;

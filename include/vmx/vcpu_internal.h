@@ -41,6 +41,22 @@ void vcpu_pml_free(struct vcpu *v);
 /* Empty v's log into the dirty bitmaps (v outside its guest, its VMCS current). */
 void vcpu_flush_pml(struct vcpu *v);
 
+/*
+ * The guest state the CPU does not switch (vmx/guest_msrs.c): load v's on
+ * this CPU before it enters, keep it when it leaves the CPU.
+ */
+void vcpu_load_guest_state(struct vcpu *v);
+void vcpu_put_guest_state(struct vcpu *v);
+/* Forget v on every CPU (vCPU destruction). */
+void vcpu_forget_guest_state(struct vcpu *v);
+/* The vcpu_shared_msr slot of msr, or -1; and the guest's value in it. */
+int vcpu_shared_msr_slot(u32 msr);
+u64 vcpu_get_shared_msr(struct vcpu *v, int slot);
+void vcpu_set_shared_msr(struct vcpu *v, int slot, u64 val);
+
+/* IA32_MISC_ENABLE of a new vCPU (vmx/exit_msr.c). */
+u64 vcpu_misc_enable_reset(void);
+
 /* Interrupt-window handling (vmx/interrupt.c), with v's VMCS current. */
 int vcpu_arm_irq_window(struct vcpu *v);
 void vcpu_update_ready_for_interrupt(struct vcpu *v);

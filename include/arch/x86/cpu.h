@@ -14,6 +14,7 @@
 #define X86_CR4_PGE BIT(7)
 #define X86_CR4_VMXE BIT(13)
 #define X86_CR4_SMXE BIT(14)
+#define X86_CR4_OSXSAVE BIT(18)
 
 /* RFLAGS bits. */
 #define X86_RFLAGS_CF BIT(0)
@@ -24,6 +25,7 @@
 /* CPUID feature bits (SDM Vol. 2A, CPUID). */
 #define CPUID_1_ECX_VMX BIT(5)
 #define CPUID_1_ECX_SMX BIT(6)
+#define CPUID_1_ECX_XSAVE BIT(26)
 #define CPUID_1_ECX_HYPERVISOR BIT(31)
 #define CPUID_80000001_EDX_NX BIT(20)
 #define CPUID_80000001_EDX_PDPE1GB BIT(26)
@@ -96,4 +98,33 @@ static inline __attribute__((noreturn)) void cpu_halt_forever(void)
 {
 	for (;;)
 		__asm__ __volatile__("cli; hlt" ::: "memory");
+}
+
+/* XCR0, the extended state the CPU saves and lets software use (SDM Vol. 1 13.3). */
+#define XCR0_X87 BIT(0)
+#define XCR0_SSE BIT(1)
+#define XCR0_AVX BIT(2)
+
+static inline u64 xgetbv(u32 xcr)
+{
+	u32 lo, hi;
+
+	__asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(xcr));
+	return ((u64)hi << 32) | lo;
+}
+
+static inline void xsetbv(u32 xcr, u64 val)
+{
+	__asm__ __volatile__("xsetbv" : : "a"((u32)val), "d"((u32)(val >> 32)), "c"(xcr));
+}
+
+/*
+ * Set CR4.OSXSAVE where the CPU has XSAVE, so that the hypervisor can load a
+ * guest's XCR0 with XSETBV in root operation (it uses no extended state
+ * itself: it is built with -mgeneral-regs-only).
+ */
+static inline void cpu_enable_xsave(void)
+{
+	if (cpuid(1).ecx & CPUID_1_ECX_XSAVE)
+		write_cr4(read_cr4() | X86_CR4_OSXSAVE);
 }

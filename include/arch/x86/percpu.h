@@ -12,6 +12,7 @@
 #define MAX_CPUS 16
 
 struct vmcs;
+struct vcpu;
 
 struct percpu {
 	struct percpu *self;	/* %gs:0 */
@@ -27,6 +28,7 @@ struct percpu {
 	bool vmx_on;
 	u64 cr4_before_vmx;
 	struct vmcs *current_vmcs;
+	struct vcpu *guest_msr_owner;	/* whose SYSCALL/SWAPGS MSRs and XCR0 are loaded */
 	/* Work the BSP hands an AP (arch/x86/smp.c). */
 	long (*volatile work_fn)(void *arg);
 	void *volatile work_arg;

@@ -1,0 +1,132 @@
+/*
+ * msrs: the guest state the CPU does not switch (vmx/guest_msrs.c,
+ * vmx/exit_xsetbv.c) and the CPUID that describes it.  The VMM runs two VMs
+ * of this guest on one CPU, turn about, each with its own seed at SEED_GPA:
+ *  1. write STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE, TSC_AUX from the
+ *     seed, SYNC (the other VM runs and writes its own);
+ *  2. read them back unchanged, SWAPGS twice (KERNEL_GS_BASE moves through
+ *     GS.base and back), RDTSCP returns TSC_AUX, SYNC;
+ *  3. IA32_MISC_ENABLE and the microcode revision as emulated, XSETBV's
+ *     checks, CPUID without VMX, the APIC or XSAVES; DONE.
+ */
+#include "guest.h"
+
+#define SEED_GPA 0x300000ULL
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_CSTAR 0xc0000083
+#define MSR_SFMASK 0xc0000084
+#define MSR_GS_BASE 0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_TSC_AUX 0xc0000103
+#define MSR_UCODE_REV 0x8b
+#define MSR_MISC_ENABLE 0x1a0
+#define MISC_ENABLE_EXPECTED 0x1801	/* fast strings, BTS and PEBS unavailable */
+#define MISC_ENABLE_XD_DISABLE (1ULL << 34)
+#define GP_VECTOR 13
+#define CR4_OSXSAVE (1ULL << 18)
+
+static int rdmsr_safe(uint32_t msr, uint64_t *val)
+{
+	uint32_t lo = 0, hi = 0;
+	int vec = GUEST_SAFE("rdmsr", : "=a"(lo), "=d"(hi) : "c"(msr) : "r11", "memory");
+
+	*val = ((uint64_t)hi << 32) | lo;
+	return vec;
+}
+
+static int wrmsr_safe(uint32_t msr, uint64_t val)
+{
+	return GUEST_SAFE("wrmsr", : : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+			  : "r11", "memory");
+}
+
+static uint64_t rdmsr(uint32_t msr)
+{
+	uint64_t v;
+
+	GUEST_ASSERT(rdmsr_safe(msr, &v) == -1);
+	return v;
+}
+
+static int xsetbv_safe(uint64_t val)
+{
+	return GUEST_SAFE("xsetbv", : : "c"(0), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+			  : "r11", "memory");
+}
+
+static uint64_t xgetbv0(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static void shared_msrs(uint64_t seed)
+{
+	GUEST_ASSERT(wrmsr_safe(MSR_STAR, seed << 32) == -1);
+	GUEST_ASSERT(wrmsr_safe(MSR_LSTAR, 0xffffffff81000000ULL + seed) == -1);
+	GUEST_ASSERT(wrmsr_safe(MSR_CSTAR, 0xffffffff82000000ULL + seed) == -1);
+	GUEST_ASSERT(wrmsr_safe(MSR_SFMASK, 0x47700 + seed) == -1);
+	GUEST_ASSERT(wrmsr_safe(MSR_KERNEL_GS_BASE, 0x5000000 + seed) == -1);
+	GUEST_ASSERT(wrmsr_safe(MSR_TSC_AUX, seed) == -1);
+	/* Non-canonical addresses and reserved halves are refused. */
+	GUEST_ASSERT(wrmsr_safe(MSR_LSTAR, 0x0000800000000000ULL) == GP_VECTOR);
+	GUEST_ASSERT(wrmsr_safe(MSR_TSC_AUX, 1ULL << 32) == GP_VECTOR);
+	GUEST_SYNC(1);
+
+	GUEST_ASSERT(rdmsr(MSR_STAR) == seed << 32);
+	GUEST_ASSERT(rdmsr(MSR_LSTAR) == 0xffffffff81000000ULL + seed);
+	GUEST_ASSERT(rdmsr(MSR_CSTAR) == 0xffffffff82000000ULL + seed);
+	GUEST_ASSERT(rdmsr(MSR_SFMASK) == 0x47700 + seed);
+	GUEST_ASSERT(rdmsr(MSR_KERNEL_GS_BASE) == 0x5000000 + seed);
+	GUEST_ASSERT(rdmsr(MSR_TSC_AUX) == seed);
+	{
+		uint64_t gs = rdmsr(MSR_GS_BASE);
+		uint32_t aux;
+
+		__asm__ __volatile__("swapgs" ::: "memory");
+		GUEST_ASSERT(rdmsr(MSR_GS_BASE) == 0x5000000 + seed);
+		GUEST_ASSERT(rdmsr(MSR_KERNEL_GS_BASE) == gs);
+		__asm__ __volatile__("swapgs" ::: "memory");
+		GUEST_ASSERT(rdmsr(MSR_KERNEL_GS_BASE) == 0x5000000 + seed);
+		__asm__ __volatile__("rdtscp" : "=c"(aux) : : "rax", "rdx");
+		GUEST_ASSERT(aux == seed);
+	}
+	GUEST_SYNC(2);
+}
+
+static void emulated_and_xsave(void)
+{
+	uint32_t a, b, c, d;
+	uint64_t cr4;
+
+	GUEST_ASSERT(rdmsr(MSR_MISC_ENABLE) == MISC_ENABLE_EXPECTED);
+	GUEST_ASSERT(wrmsr_safe(MSR_MISC_ENABLE, MISC_ENABLE_EXPECTED & ~1ULL) == -1);
+	GUEST_ASSERT(wrmsr_safe(MSR_MISC_ENABLE, MISC_ENABLE_EXPECTED | MISC_ENABLE_XD_DISABLE) ==
+		     GP_VECTOR);
+	GUEST_ASSERT(wrmsr_safe(MSR_UCODE_REV, 0) == -1);
+	GUEST_ASSERT(rdmsr(MSR_UCODE_REV) == 0);
+
+	guest_cpuid(1, &a, &b, &c, &d);
+	GUEST_ASSERT(!(c & (1u << 5)) && !(c & (1u << 21)) && !(d & (1u << 9)));
+	GUEST_ASSERT(c & (1u << 26));	/* XSAVE stays: Bochs' Skylake-X has it */
+	guest_cpuid(0xd, &a, &b, &c, &d);
+	GUEST_ASSERT((a & 3) == 3);
+	guest_cpuid(0xd, &a, &b, &c, &d);
+	__asm__ __volatile__("mov %%cr4, %0" : "=r"(cr4));
+	__asm__ __volatile__("mov %0, %%cr4" : : "r"(cr4 | CR4_OSXSAVE));
+	GUEST_ASSERT(xsetbv_safe(3) == -1 && xgetbv0() == 3);
+	GUEST_ASSERT(xsetbv_safe(2) == GP_VECTOR);		/* x87 must stay on */
+	GUEST_ASSERT(xsetbv_safe(1 | 4) == GP_VECTOR);		/* AVX without SSE */
+	GUEST_ASSERT(xsetbv_safe(1ULL << 62) == GP_VECTOR);	/* not supported */
+	GUEST_ASSERT(xgetbv0() == 3);
+}
+
+void guest_main(void)
+{
+	guest_idt_install();
+	shared_msrs(*(volatile uint64_t *)SEED_GPA);
+	emulated_and_xsave();
+}

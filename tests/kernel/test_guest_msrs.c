@@ -1,0 +1,43 @@
+/*
+ * The guest state the CPU does not switch, kept per vCPU (guests/msrs.c):
+ * two VMs run the guest on this CPU turn about, each with its own seed, so
+ * each finds its own SYSCALL, SWAPGS and RDTSCP MSRs after the other ran;
+ * then the emulated MSRs, XSETBV's checks and the CPUID that goes with them.
+ */
+#include "ktest_vmx.h"
+
+#define SEED_GPA 0x300000ULL
+
+static bool step(struct ktest_ctx *t, struct vcpu *v, int want, u64 stage)
+{
+	struct ucall uc;
+	int cmd = vmm_run(v, 0, &uc);
+
+	if (cmd == want && (want != UCALL_SYNC || uc.args[0] == stage))
+		return true;
+	ktest_fail(t, "expected ucall %d (stage %llu), saw %d (%s)%s%s", want, stage, cmd,
+		   ktest_exit_name(v), cmd == UCALL_ABORT ? ": " : "",
+		   cmd == UCALL_ABORT ? uc.buffer : "");
+	return false;
+}
+
+KTEST(test_guest_msrs, "guest.msr.shared-state")
+{
+	struct vcpu *va, *vb;
+	struct vm *a = ktest_guest64(t, "msrs", MiB(4), &va);
+	struct vm *b = a ? ktest_guest64(t, "msrs", MiB(4), &vb) : NULL;
+	bool ok;
+
+	if (!b) {
+		vm_destroy(a);
+		return;
+	}
+	*(u64 *)vm_gpa_to_hva(a, SEED_GPA) = 0x11;
+	*(u64 *)vm_gpa_to_hva(b, SEED_GPA) = 0x22;
+	ok = step(t, va, UCALL_SYNC, 1) && step(t, vb, UCALL_SYNC, 1) &&
+	     step(t, va, UCALL_SYNC, 2) && step(t, vb, UCALL_SYNC, 2) &&
+	     step(t, va, UCALL_DONE, 0) && step(t, vb, UCALL_DONE, 0);
+	vm_destroy(b);
+	vm_destroy(a);
+	KT_ASSERT(t, ok, "see above");
+}
