@@ -4,6 +4,7 @@
  * a write to UCALL_PORT is a ucall whose struct is at RDI in the guest.
  * Everything else goes back to the caller.
  */
+#include "arch/x86/cpu.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "vmm/vmm.h"
@@ -57,12 +58,34 @@ static struct vm *vm_of(struct vcpu *v)
 	return v->kvm->owner;
 }
 
+/* The ticks left before deadline (0 when there is none); *over once it has passed. */
+static u64 budget_left(u64 deadline, bool *over)
+{
+	u64 now = rdtsc();
+
+	*over = deadline && now >= deadline;
+	return deadline && !*over ? deadline - now : 0;
+}
+
+/*
+ * The budget covers the whole call, not each vcpu_run(): a guest that polls
+ * COM1 exits every few instructions, and would otherwise never give the
+ * caller (the interactive console) its turn.
+ */
 int vmm_run(struct vcpu *v, u64 budget, struct ucall *uc)
 {
 	struct vm *vm = vm_of(v);
+	u64 deadline = budget ? rdtsc() + budget : 0;
 
 	for (;;) {
-		if (vcpu_run(v, budget) < 0 || v->exit.reason != VCPU_EXIT_IO)
+		bool over;
+		u64 left = budget_left(deadline, &over);
+
+		if (over) {
+			v->exit.reason = VCPU_EXIT_BUDGET;
+			return 0;
+		}
+		if (vcpu_run(v, left) < 0 || v->exit.reason != VCPU_EXIT_IO)
 			return 0;
 		if (com1_io(vm, &v->exit))
 			continue;

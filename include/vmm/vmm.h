@@ -76,7 +76,8 @@ int vm_load_guest64(struct vm *vm, const char *image, u64 mem_size, struct vcpu 
 int vm_load_guest_real(struct vm *vm, const char *image, u64 mem_size, struct vcpu **vcpu);
 
 /*
- * Run vcpu, handling COM1 output and UCALL_PRINT itself.  Returns the
+ * Run vcpu, handling COM1 and UCALL_PRINT itself, for at most budget TSC
+ * ticks in all (0: no limit; VCPU_EXIT_BUDGET when they ran out).  Returns the
  * ucall's command (UCALL_SYNC, UCALL_DONE, UCALL_ABORT; *uc holds it) or 0
  * when vcpu->exit holds another exit for the caller.  An ABORT prints the
  * guest's message.
