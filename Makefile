@@ -142,9 +142,15 @@ unit: deps
 deps:
 	$(Q)scripts/deps.sh
 
+# make run: the demo, then the interactive console (docs/monitor.md), unless
+# CMDLINE says otherwise; its own ISO, so build/slotvisor.iso keeps CMDLINE.
+RUN_ISO := $(BUILD)/run.iso
+RUN_CMDLINE = $(if $(CMDLINE),$(CMDLINE),slotvisor.console=1)
+
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)scripts/run.sh $(ISO)
+	$(Q)scripts/mkiso.sh $(RUN_ISO) "$(RUN_CMDLINE)"
+	$(Q)scripts/run.sh $(RUN_ISO)
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all unit-build
