@@ -142,14 +142,16 @@ unit: deps
 deps:
 	$(Q)scripts/deps.sh
 
-# make run: the demo, then the interactive console (docs/monitor.md), unless
-# CMDLINE says otherwise; its own ISO, so build/slotvisor.iso keeps CMDLINE.
+# make run: its own ISO, so build/slotvisor.iso keeps CMDLINE.  Without a
+# CMDLINE, and on a terminal, the demo ends in the interactive console
+# (docs/monitor.md); with no terminal to type on, it powers off as before.
 RUN_ISO := $(BUILD)/run.iso
-RUN_CMDLINE = $(if $(CMDLINE),$(CMDLINE),slotvisor.console=1)
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)scripts/mkiso.sh $(RUN_ISO) "$(RUN_CMDLINE)"
+	$(Q)cmdline="$(CMDLINE)"; \
+	if [ -z "$$cmdline" ] && [ -t 0 ]; then cmdline=slotvisor.console=1; fi; \
+	scripts/mkiso.sh $(RUN_ISO) "$$cmdline"
 	$(Q)scripts/run.sh $(RUN_ISO)
 
 test: deps
