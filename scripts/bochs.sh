@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Boot an ISO in Bochs (configured as ../shared/design/bochs.md says).
-#   scripts/bochs.sh ISO OUTDIR [--cpus N] [--megs M] [--timeout SECONDS] [--live|--debug]
+#   scripts/bochs.sh ISO OUTDIR [--cpus N] [--megs M] [--timeout SECONDS]
+#                    [--serial-tty TTY] [--live|--debug]
 # COM1 goes to OUTDIR/serial.txt, Bochs' log to OUTDIR/bochs.log, its
 # stdout (port 0xE9 included) to OUTDIR/bochs.out.  --live shows port 0xE9
-# (a copy of the console) on the terminal instead.  Exit status: Bochs'
-# own (1 after a power-off), or 124 when the timeout killed it.
+# (a copy of the console) on the terminal instead.  --serial-tty connects
+# COM1 to a terminal both ways (Bochs' term mode: what is typed there
+# reaches slotvisor's COM1; the interactive console, docs/monitor.md), and
+# then --live shows only that terminal.  Exit status: Bochs' own (1 after a
+# power-off), or 124 when the timeout killed it.
 set -u
 iso=$1; out=$2; shift 2
-cpus=1; megs=512; limit=300; live=0; debug=0
+cpus=1; megs=512; limit=300; live=0; debug=0; tty=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cpus) cpus=$2; shift 2 ;;
 	--megs) megs=$2; shift 2 ;;
 	--timeout) limit=$2; shift 2 ;;
+	--serial-tty) tty=$2; shift 2 ;;
 	--live) live=1; shift ;;
 	--debug) debug=1; shift ;;
 	*) echo "bochs.sh: unknown option $1" >&2; exit 2 ;;
@@ -21,7 +26,10 @@ done
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 iso=$(cd "$(dirname "$iso")" && pwd)/$(basename "$iso")
-rm -f "$out/serial.txt"
+# A pty caller keeps its own serial.txt (tests/monitor-session.py).
+[ -z "$tty" ] && rm -f "$out/serial.txt"
+com1="com1: enabled=1, mode=file, dev=$out/serial.txt"
+[ -n "$tty" ] && com1="com1: enabled=1, mode=term, dev=$tty"
 cat >"$out/bochsrc" <<RC
 memory: guest=$megs, host=$(( megs > 2048 ? 2048 : megs ))
 romimage: file=/usr/share/bochs/BIOS-bochs-latest, options=fastboot
@@ -38,7 +46,7 @@ panic: action=fatal
 error: action=report
 port_e9_hack: enabled=1
 magic_break: enabled=1
-com1: enabled=1, mode=file, dev=$out/serial.txt
+$com1
 sound: driver=dummy
 speaker: enabled=0
 mouse: enabled=0
@@ -49,6 +57,11 @@ cd "$out"
 if [ $debug = 1 ]; then
 	echo "bochs: debugger prompt; 'c' continues, Ctrl-C stops, 'q' quits; console in $out/serial.txt"
 	exec bochs -q -f bochsrc
+fi
+if [ $live = 1 ] && [ -n "$tty" ]; then
+	# COM1 is the terminal itself; port 0xE9's copy would print everything twice.
+	timeout --foreground "$limit" bochs -q -f bochsrc -rc bochs.cmds </dev/null >"$out/bochs.out" 2>&1
+	exit $?
 fi
 if [ $live = 1 ]; then
 	# Show the console (port 0xE9 arrives on Bochs' stdout), not Bochs' banner and notes.

@@ -3,8 +3,10 @@
 # in its own directory $dir and prints result lines.  QEMU's exit status is
 # (slotvisor's status << 1) | 1: 1 ok, 3 tests failed, 5 no VT-x, 7 panic.
 
-CASES=(bochs_tests bochs_1g bochs_smp bochs_smp4 qemu_tests qemu_smp bochs_boot qemu_novmx qemu_kvm_novmx
-       qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff bochs_acpi_poweroff)
+# The slowest first, so that two at a time finish together.
+CASES=(bochs_smp4 bochs_smp bochs_tests bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
+       qemu_novmx qemu_kvm_novmx qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
+       bochs_acpi_poweroff)
 
 iso() {	# iso CMDLINE: a test ISO for this case
 	scripts/mkiso.sh "$dir/slotvisor.iso" "$1" --test-module
@@ -110,6 +112,15 @@ case_bochs_boot() {
 		'^guest: after re-creating it, the data slot reads 0; writing 2222$' \
 		'^guest: after the move, the old address reads ffffffffffffffff, the new one 2222$' \
 		'^demo: the guest finished$'
+}
+
+# The interactive console and its monitor, driven through COM1 on a pty:
+# echo, Ctrl-A c, every monitor command with its output checked, memslot
+# changes seen by info slots and by the running guest, errors, quit
+# (tests/monitor-session.py; each step times out in seconds).
+case_bochs_monitor() {
+	iso "slotvisor.console=1"
+	python3 tests/monitor-session.py "$dir/slotvisor.iso" "$dir"
 }
 
 case_qemu_novmx() {

@@ -102,12 +102,21 @@ static int vmm_exit_handled(struct vm *vm, struct vcpu *v, u64 deadline)
 	}
 }
 
+/*
+ * The budget covers the whole call, not each vcpu_run(): a guest that polls
+ * COM1 exits every few instructions, and would otherwise never give the
+ * caller (the interactive console) its turn.
+ */
 int vmm_run(struct vcpu *v, u64 budget, struct ucall *uc)
 {
 	struct vm *vm = vm_of(v);
 	u64 deadline = budget ? rdtsc() + budget : 0;
 
 	for (;;) {
+		if (deadline && rdtsc() >= deadline) {
+			v->exit.reason = VCPU_EXIT_BUDGET;
+			return 0;
+		}
 		vm_devices_sync(vm, v);
 		if (vcpu_run(v, vmm_slice(vm, deadline)) < 0)
 			return 0;

@@ -1,4 +1,4 @@
-/* VMs of the in-hypervisor VMM: creation, memory, destruction. */
+/* VMs of the in-hypervisor VMM: creation and destruction (memory: vmm/vm_memory.c). */
 #include "arch/memory.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -45,30 +45,4 @@ void vm_destroy(struct vm *vm)
 		vcpu_destroy(vm->vcpus[i]);
 	kvm_destroy_vm(vm->kvm);
 	kfree(vm);
-}
-
-int vm_add_memory(struct vm *vm, u32 slot, u64 gpa, u64 size, u32 flags, hva_t *hva)
-{
-	struct kvm_userspace_memory_region r = {
-		.slot = slot, .flags = flags, .guest_phys_addr = gpa, .memory_size = size,
-	};
-	hva_t backing;
-	int err = kvm_backing_alloc(vm->kvm, size, &backing);
-
-	if (err)
-		return err;
-	r.userspace_addr = backing;
-	err = kvm_set_memory_region(vm->kvm, &r);
-	if (!err && hva)
-		*hva = backing;
-	return err;
-}
-
-void *vm_gpa_to_hva(struct vm *vm, u64 gpa)
-{
-	struct kvm_memory_slot *slot = gfn_to_memslot(vm->kvm, 0, gpa >> GFN_SHIFT);
-
-	if (!slot || (slot->flags & KVM_MEMSLOT_INVALID))
-		return NULL;
-	return (void *)(__gfn_to_hva_memslot(slot, gpa >> GFN_SHIFT) + (gpa & (GFN_SIZE - 1)));
 }

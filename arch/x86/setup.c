@@ -21,6 +21,7 @@
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "vmm/bench.h"
+#include "vmm/console.h"
 #include "vmm/demo.h"
 #include "vmx/caps.h"
 #include "vmx/vmx.h"
@@ -147,7 +148,11 @@ static __noreturn void vmx_check_and_stop(void)
 		arch_poweroff(bench_vmx_run() ? EXIT_PANIC : EXIT_OK);
 	}
 	kprintf("slotvisor: boot complete; running the demo\n");
-	arch_poweroff(demo_run() ? EXIT_PANIC : EXIT_OK);
+	if (demo_run())
+		arch_poweroff(EXIT_PANIC);
+	if (cmdline_has(boot_info.cmdline, "slotvisor.console=1"))
+		arch_poweroff(console_demo() ? EXIT_PANIC : EXIT_OK);
+	arch_poweroff(EXIT_OK);
 }
 
 void kmain(u32 magic, u32 mbi_pa)

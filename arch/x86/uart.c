@@ -1,5 +1,6 @@
 /*
- * COM1 16550 driver, polled.  Every byte waits for LSR.THRE, and power-off
+ * COM1 16550 driver, polled.  Input is read without waiting (the
+ * interactive console polls it between guest slices).  Every byte waits for LSR.THRE, and power-off
  * waits for LSR.TEMT: Bochs' file-backed COM1 drops bytes still in the FIFO
  * when the machine powers off.  Every byte is mirrored to port 0xE9 (Bochs'
  * port_e9_hack, QEMU's -debugcon) when that port answers 0xE9 on a read.
@@ -11,6 +12,7 @@
 #include "arch/x86/uart.h"
 #include "compiler.h"
 
+#define UART_RBR 0	/* receive buffer (DLAB=0, read) */
 #define UART_THR 0	/* transmit holding (DLAB=0) */
 #define UART_DLL 0	/* divisor low (DLAB=1) */
 #define UART_IER 1
@@ -23,6 +25,7 @@
 #define LCR_DLAB 0x80
 #define FCR_ENABLE_CLEAR 0x07
 #define MCR_DTR_RTS_OUT2 0x0b
+#define LSR_DR 0x01	/* data ready: RBR holds a byte */
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
 #define UART_POLL_LIMIT 1000000
@@ -67,6 +70,16 @@ void uart_write(const char *s, size_t n)
 	}
 }
 
+int uart_getc(void)
+{
+	u8 lsr = inb(COM1_BASE + UART_LSR);
+
+	/* A missing UART reads 0xff: every bit set, DR included, yet nothing was typed. */
+	if (lsr == 0xff || !(lsr & LSR_DR))
+		return -1;
+	return inb(COM1_BASE + UART_RBR);
+}
+
 void uart_drain(void)
 {
 	uart_wait(LSR_TEMT);
@@ -75,4 +88,9 @@ void uart_drain(void)
 void arch_console_write(const char *s, size_t n)
 {
 	uart_write(s, n);
+}
+
+int arch_console_getc(void)
+{
+	return uart_getc();
 }

@@ -120,7 +120,8 @@ int vm_apply_plan(struct vm *vm, const struct load_plan *plan);
 void vcpu_set_entry_state(struct vcpu *v, const struct load_cpu *c);
 
 /*
- * Run vcpu, handling COM1 output and UCALL_PRINT itself.  Returns the
+ * Run vcpu, handling COM1 and UCALL_PRINT itself, for at most budget TSC
+ * ticks in all (0: no limit; VCPU_EXIT_BUDGET when they ran out).  Returns the
  * ucall's command (UCALL_SYNC, UCALL_DONE, UCALL_ABORT; *uc holds it) or 0
  * when vcpu->exit holds another exit for the caller.  An ABORT prints the
  * guest's message.

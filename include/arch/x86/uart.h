@@ -11,5 +11,8 @@ void uart_init(void);
 /* Write bytes, '\n' as "\r\n"; each byte waits for THR empty (bounded). */
 void uart_write(const char *s, size_t n);
 
+/* A received byte (LSR.DR, then RBR), or -1 if none is waiting. */
+int uart_getc(void);
+
 /* Wait until the transmitter is empty, so power-off loses nothing. */
 void uart_drain(void);

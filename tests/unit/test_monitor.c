@@ -1,0 +1,333 @@
+/*
+ * The monitor (vmm/monitor*.c) and the console's keys (vmm/console_input.c)
+ * on the host: commands run against a VM built from the real memslot and
+ * EPT code over the fake arch, with a vCPU struct that only carries
+ * counters (no VMX).  What they print is captured and checked line by line.
+ */
+#include "memslot_test.h"
+#include "capture.h"
+#include "mm/kmalloc.h"
+#include "vmm/console.h"
+#include "vmm/monitor.h"
+#include "vmm/vmm.h"
+
+#define RAM_SIZE MiB(4)
+#define LOG_SLOT 3
+#define LOG_GPA 0x3000000ULL
+#define SLOT_SIZE KiB(64)
+#define OUT_SIZE 8192
+
+static struct vm vm;
+static struct vcpu vcpu;
+static char out[OUT_SIZE];
+
+/* A VM like the console demo's: RAM in slot 0, a dirty-logged slot 3, one vCPU. */
+static int setup(void **state)
+{
+	mt_mem_init(MiB(64));
+	memset(&vm, 0, sizeof(vm));
+	memset(&vcpu, 0, sizeof(vcpu));
+	vm.kvm = mt_vm(0, NULL);
+	vm.name = "unit";
+	vm.vcpus[0] = &vcpu;
+	vm.nr_vcpus = 1;
+	vcpu.launched = true;
+	vcpu.entries = 7;
+	vcpu.exit_count[EXIT_REASON_IO_INSTRUCTION] = 5;
+	vcpu.exit_count[EXIT_REASON_EPT_VIOLATION] = 2;
+	vcpu.exit.reason = VCPU_EXIT_BUDGET;
+	assert_int_equal(vm_add_memory(&vm, 0, 0, RAM_SIZE, 0, NULL), 0);
+	assert_int_equal(vm_add_memory(&vm, LOG_SLOT, LOG_GPA, SLOT_SIZE,
+				       KVM_MEM_LOG_DIRTY_PAGES, NULL), 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	kvm_destroy_vm(vm.kvm);
+	return mt_teardown(state);
+}
+
+/* Run line and keep what it printed in out; the action it returned. */
+static int run(const char *line)
+{
+	int action;
+
+	capture_begin();
+	action = monitor_exec(&vm, line);
+	capture_end(out, sizeof(out));
+	return action;
+}
+
+/* Fail unless out has a line starting with want. */
+static void expect_line(const char *want)
+{
+	for (const char *p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		if (!strncmp(p, want, strlen(want)))
+			return;
+	}
+	mt_fail("expected a line starting \"%s\", saw:\n%.900s", want, out);
+}
+
+static void expect_no(const char *unwanted)
+{
+	if (strstr(out, unwanted))
+		mt_fail("expected no \"%s\", saw:\n%.900s", unwanted, out);
+}
+
+static void numbers_take_hex_decimal_and_size_suffixes(void **state)
+{
+	u64 v;
+
+	assert_int_equal(monitor_parse_u64("12", &v), 0);
+	assert_int_equal(v, 12);
+	assert_int_equal(monitor_parse_u64("0x3000000", &v), 0);
+	assert_int_equal(v, 0x3000000);
+	assert_int_equal(monitor_parse_u64("64K", &v), 0);
+	assert_int_equal(v, KiB(64));
+	assert_int_equal(monitor_parse_u64("0x2m", &v), 0);
+	assert_int_equal(v, MiB(2));
+	assert_int_equal(monitor_parse_u64("1G", &v), 0);
+	assert_int_equal(v, GiB(1));
+	assert_int_equal(monitor_parse_u64("x", &v), -EINVAL);
+	assert_int_equal(monitor_parse_u64("0x", &v), -EINVAL);
+	assert_int_equal(monitor_parse_u64("", &v), -EINVAL);
+	assert_int_equal(monitor_parse_u64("12Q", &v), -EINVAL);
+	assert_int_equal(monitor_parse_u64("4KB", &v), -EINVAL);
+	assert_int_equal(monitor_parse_u64("0xfffffffffffffffff", &v), -ERANGE);
+	assert_int_equal(monitor_parse_u64("0xffffffffffffffffK", &v), -ERANGE);
+}
+
+static void unknown_and_empty_lines_say_so_or_nothing(void **state)
+{
+	assert_int_equal(run("frobnicate now"), MONITOR_STAY);
+	expect_line("monitor: unknown command 'frobnicate now'; 'help' lists them");
+	assert_int_equal(run("info nothing"), MONITOR_STAY);
+	expect_line("monitor: unknown command 'info nothing'");
+	assert_int_equal(run("   "), MONITOR_STAY);
+	assert_string_equal(out, "");
+	assert_int_equal(run("a b c d e f g h i"), MONITOR_STAY);
+	expect_line("monitor: too many words (at most 8)");
+}
+
+static void cont_and_quit_end_the_monitor(void **state)
+{
+	assert_int_equal(run("cont"), MONITOR_RESUME);
+	assert_int_equal(run(" c "), MONITOR_RESUME);
+	assert_int_equal(run("quit"), MONITOR_QUIT);
+	assert_int_equal(run("q"), MONITOR_QUIT);
+	assert_int_equal(run("help"), MONITOR_STAY);
+	expect_line("  slot add ID GPA SIZE [ro] [log]");
+}
+
+static void info_slots_shows_each_slot_and_its_leaves(void **state)
+{
+	mt_fault(vm.kvm, 0, LOG_GPA + 0x1000, true, PG_LEVEL_4K);
+	mt_fault(vm.kvm, 0, LOG_GPA + 0x2000, false, PG_LEVEL_4K);
+	run("info slots");
+	expect_line(" as    id  gpa range");
+	expect_line("  0     0  [0x000000000-0x000400000)     4M  -");
+	expect_line("  0     3  [0x003000000-0x003010000)    64K  log");
+	/* Two 4K leaves in slot 3, none in slot 0. */
+	assert_non_null(strstr(out, "      2    0    0\n"));
+	assert_non_null(strstr(out, "      0    0    0\n"));
+}
+
+static void slot_add_move_delete_change_the_running_vm(void **state)
+{
+	struct kvm_memslots *slots = __kvm_memslots(vm.kvm, 0);
+
+	run("slot add 4 0x4000000 128K ro log");
+	expect_line("slot add: done");
+	assert_non_null(id_to_memslot(slots, 4));
+	run("info slots");
+	expect_line("  0     4  [0x004000000-0x004020000)   128K  ro,log");
+	run("slot move 4 0x5000000");
+	expect_line("slot move: done");
+	slots = __kvm_memslots(vm.kvm, 0);
+	assert_int_equal(id_to_memslot(slots, 4)->base_gfn, 0x5000);
+	run("slot delete 4");
+	expect_line("slot delete: done");
+	assert_null(id_to_memslot(__kvm_memslots(vm.kvm, 0), 4));
+	run("info slots");
+	expect_no("  0     4  [");
+	mt_audit(vm.kvm);
+}
+
+static void bad_slot_requests_name_the_error(void **state)
+{
+	run("slot add 5 0x6000000 x");
+	expect_line("monitor: slot add: bad size 'x'");
+	run("slot add 5 zz 64K");
+	expect_line("monitor: slot add: bad address 'zz'");
+	run("slot add 5 0x6000000 64K rw");
+	expect_line("monitor: slot add: bad flag 'rw' (ro or log)");
+	run("slot add 5 0x6000000");
+	expect_line("monitor: slot add: expected ID GPA SIZE [ro] [log]");
+	run("slot add 5 0x3008000 64K");
+	expect_line("monitor: slot add: vm_add_memory failed: -EEXIST");
+	run("slot add 5 0x6000000 6K");
+	expect_line("monitor: slot add: vm_add_memory failed: -EINVAL");
+	run("slot add 32767 0x6000000 64K");
+	expect_line("monitor: slot add: vm_add_memory failed: -EINVAL");
+	run("slot move 9 0x6000000");
+	expect_line("monitor: slot move: no slot 9");
+	run("slot move 3 0x1001");
+	expect_line("monitor: slot move: kvm_set_memory_region failed: -EINVAL");
+	run("slot delete 9");
+	expect_line("monitor: slot delete: no slot 9");
+	run("slot dirty 0");
+	expect_line("monitor: slot dirty: kvm_get_dirty_log failed: -ENOENT");
+	run("slot dirty 3 maybe");
+	expect_line("monitor: slot dirty: bad argument 'maybe' (on, off or show)");
+}
+
+static void slot_dirty_prints_the_log_and_toggles_logging(void **state)
+{
+	mt_fault(vm.kvm, 0, LOG_GPA + 0x1000, true, PG_LEVEL_4K);
+	mt_fault(vm.kvm, 0, LOG_GPA + 0x2000, true, PG_LEVEL_4K);
+	mt_fault(vm.kvm, 0, LOG_GPA + 0x3000, true, PG_LEVEL_4K);
+	mt_fault(vm.kvm, 0, LOG_GPA + 0x5000, true, PG_LEVEL_4K);
+	run("slot dirty 3");
+	expect_line("slot 3: 4 of 16 pages dirty: 1-3 5");
+	run("slot dirty 3 show");
+	expect_line("slot 3: 0 of 16 pages dirty:");
+	run("slot dirty 3 off");
+	expect_line("slot dirty: done");
+	assert_false(id_to_memslot(__kvm_memslots(vm.kvm, 0), 3)->flags & KVM_MEM_LOG_DIRTY_PAGES);
+	run("slot dirty 0 on");
+	expect_line("slot dirty: done");
+	run("info slots");
+	expect_line("  0     0  [0x000000000-0x000400000)     4M  log");
+	expect_line("  0     3  [0x003000000-0x003010000)    64K  -");
+	mt_audit(vm.kvm);
+}
+
+static void info_ept_summarizes_roots_and_walks_one_gpa(void **state)
+{
+	run("info ept");
+	expect_line("ept: 0 table pages, 0 roots made;");
+	mt_fault(vm.kvm, 0, LOG_GPA + 0x1000, true, PG_LEVEL_4K);
+	run("info ept");
+	expect_line("ept: root 0x");
+	assert_non_null(strstr(out, " as 0 refcount 1 current: 1 x 4K, 0 x 2M, 0 x 1G leaves in 4 tables"));
+	run("info ept 0x3001000");
+	expect_line("ept: walk of gpa 0x3001000 in as 0 from root 0x");
+	expect_line("ept:   PML4E[  0] 0x");
+	expect_line("ept:   PDPTE[  0] 0x");
+	expect_line("ept:   PDE  [ 24] 0x");
+	expect_line("ept:   PTE  [  1] 0x");
+	assert_non_null(strstr(out, "  4K page at 0x"));
+	expect_line("ept: gpa 0x3001000 -> hpa 0x");
+	assert_non_null(strstr(out, " (4K leaf, writable)"));
+	run("info ept 0x3002000");
+	assert_non_null(strstr(out, "PTE  [  2] 0x0000000000000000  not present"));
+	expect_line("ept: gpa 0x3002000 is not mapped (its next access faults)");
+	run("info ept 0x1000000000000");
+	expect_line("monitor: info ept: bad address '0x1000000000000'");
+}
+
+static void info_vcpus_and_stats_show_the_counters(void **state)
+{
+	run("info vcpus");
+	expect_line("vcpu 0: paused (the monitor has the console); 7 entries, 7 exits "
+		    "(0 handled in vmx/), 0 kicks; last exit to the VMM: budget spent");
+	expect_line("  IO_INSTRUCTION       5");
+	expect_line("  EPT_VIOLATION        2");
+	expect_no("CPUID");
+	run("stats");
+	expect_line("stats: vm unit: 2 slots in as 0, 0 in as 1, 1040 pages; generation ");
+	expect_line("stats: ept: 0 table pages; leaves 0 x 4K, 0 x 2M, 0 x 1G");
+	expect_line("stats: vcpus: 1, 7 entries, 7 exits, 0 kicks");
+	expect_line("stats: host frames: ");
+}
+
+/* Feed a string to the line editor; the last action. */
+static int type(struct monitor_line *l, const char *s)
+{
+	int action = MONITOR_STAY;
+
+	capture_begin();
+	for (; *s; s++)
+		action = monitor_line_input(l, &vm, (u8)*s);
+	capture_end(out, sizeof(out));
+	return action;
+}
+
+static void the_line_editor_echoes_erases_and_runs_on_enter(void **state)
+{
+	struct monitor_line l = { 0 };
+
+	assert_int_equal(type(&l, "stat\x7fts"), MONITOR_STAY);
+	assert_string_equal(out, "stat\b \bts");
+	assert_int_equal(type(&l, "\r"), MONITOR_STAY);
+	expect_line("stats: vm unit:");
+	assert_non_null(strstr(out, MONITOR_PROMPT));
+	assert_int_equal(type(&l, "\x08\x08\x01q\n"), MONITOR_QUIT);
+	assert_string_equal(out, "q\n");
+}
+
+/* Feed bytes to the console; the bytes it handed to the guest, in guest. */
+static int keys(struct console *con, const char *s, char *guest)
+{
+	int action = CONSOLE_NONE;
+	u8 b;
+
+	capture_begin();
+	for (; *s; s++) {
+		action = console_input(con, (u8)*s, &b);
+		if (action == CONSOLE_TO_GUEST)
+			*guest++ = (char)b;
+		if (action == CONSOLE_QUIT)
+			break;
+	}
+	*guest = '\0';
+	capture_end(out, sizeof(out));
+	return action;
+}
+
+static void ctrl_a_c_switches_between_guest_and_monitor(void **state)
+{
+	struct console con = { .vm = &vm };
+	char guest[64];
+
+	keys(&con, "ls\r", guest);
+	assert_string_equal(guest, "ls\r");
+	assert_false(con.in_monitor);
+	keys(&con, "a\x01\x01" "b\x01zc", guest);
+	assert_string_equal(guest, "a\x01" "bc");	/* Ctrl-A Ctrl-A: one Ctrl-A; Ctrl-A z: nothing */
+	keys(&con, "\x01" "cstats\r", guest);
+	assert_true(con.in_monitor);
+	assert_string_equal(guest, "");
+	expect_line("monitor: the guest is paused");
+	expect_line("stats: vm unit:");
+	keys(&con, "cont\r", guest);
+	assert_false(con.in_monitor);
+	expect_line("monitor: the guest runs again");
+	keys(&con, "\x01" "c\x01" "c", guest);
+	assert_false(con.in_monitor);
+	assert_int_equal(keys(&con, "\x01" "cquit\r", guest), CONSOLE_QUIT);
+	assert_int_equal(keys(&con, "\x01x", guest), CONSOLE_QUIT);
+	keys(&con, "\x01h", guest);
+	expect_line("console: Ctrl-A c  monitor <-> guest");
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(numbers_take_hex_decimal_and_size_suffixes),
+		T(unknown_and_empty_lines_say_so_or_nothing),
+		T(cont_and_quit_end_the_monitor),
+		T(info_slots_shows_each_slot_and_its_leaves),
+		T(slot_add_move_delete_change_the_running_vm),
+		T(bad_slot_requests_name_the_error),
+		T(slot_dirty_prints_the_log_and_toggles_logging),
+		T(info_ept_summarizes_roots_and_walks_one_gpa),
+		T(info_vcpus_and_stats_show_the_counters),
+		T(the_line_editor_echoes_erases_and_runs_on_enter),
+		T(ctrl_a_c_switches_between_guest_and_monitor),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
