@@ -166,14 +166,17 @@ deps:
 # make run: its own ISO, so build/slotvisor.iso keeps CMDLINE.  Without a
 # CMDLINE, and on a terminal, the demo ends in the interactive console
 # (docs/monitor.md); with no terminal to type on, it powers off as before.
+# make run KERNEL=FILE [INITRD=FILE] [APPEND="..."] [MEM=SIZE] [CPUS=N]
+# boots that guest instead (docs/guests.md); the exit status is the guest's.
 RUN_ISO := $(BUILD)/run.iso
+export KERNEL INITRD APPEND MEM CPUS
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)cmdline="$(CMDLINE)"; \
+	$(Q)if [ -n "$(KERNEL)" ]; then exec scripts/run.sh; fi; \
+	cmdline="$(CMDLINE)"; \
 	if [ -z "$$cmdline" ] && [ -t 0 ]; then cmdline=slotvisor.console=1; fi; \
-	scripts/mkiso.sh $(RUN_ISO) "$$cmdline"
-	$(Q)scripts/run.sh $(RUN_ISO)
+	scripts/mkiso.sh $(RUN_ISO) "$$cmdline" && exec scripts/run.sh $(RUN_ISO)
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all unit-build

@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
 # make run: boot slotvisor with its console live on this terminal.
 #   scripts/run.sh ISO
+#   KERNEL=FILE [INITRD=FILE] [APPEND="ARGS"] [MEM=SIZE] [CPUS=N] scripts/run.sh
+# With KERNEL (a Linux bzImage or a multiboot v1 kernel such as a
+# kvm-unit-tests .flat), slotvisor boots that guest instead of its demo:
+# an ISO is built that carries the files as multiboot2 modules, the guest's
+# COM1 is the console, and this script exits with the guest's status as
+# QEMU would (isa-debug-exit: (value << 1) | 1).  MEM is the guest's RAM
+# (MiB, or with an M or G suffix; default 256M); CPUS the emulated CPUs
+# (slotvisor gives the guest one vCPU).
 # Picks QEMU with KVM and nested VT-x when this host offers them (an Intel
 # CPU, /dev/kvm usable, kvm_intel nested=Y), else Bochs, which emulates
 # VT-x with EPT everywhere.  EMU=bochs|qemu-kvm|qemu-tcg forces a choice
@@ -11,6 +19,34 @@ set -u
 iso=${1:-build/slotvisor.iso}
 out=build/run
 limit=600
+cpus=${CPUS:-1}
+megs=512
+
+# MEM as MiB: 256, 256M, 1G.
+mem_mib() {
+	case $1 in
+	*[Gg]) echo $(( ${1%[Gg]} * 1024 )) ;;
+	*[Mm]) echo "${1%[Mm]}" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+if [ -n "${KERNEL:-}" ]; then
+	for f in "$KERNEL" ${INITRD:+"$INITRD"}; do
+		[ -r "$f" ] || { echo "run: cannot read $f" >&2; exit 2; }
+	done
+	mib=$(mem_mib "${MEM:-256M}")
+	case $mib in ''|*[!0-9]*) echo "run: MEM=$MEM is not a size (256, 512M, 1G)" >&2; exit 2 ;; esac
+	# Bochs' own RAM: room for an aligned block of the guest's size (the
+	# backing is one buddy block, docs/memslots.md) beside slotvisor; at
+	# most 2048 MiB (bochs.md).
+	megs=$(( 2 * mib + 128 ))
+	megs=$(( megs < 512 ? 512 : megs > 2048 ? 2048 : megs ))
+	iso=build/run/guest.iso
+	mods=(--module "$KERNEL" "kernel $(basename "$KERNEL") ${APPEND:-}")
+	[ -n "${INITRD:-}" ] && mods+=(--module "$INITRD" "initrd")
+	scripts/mkiso.sh "$iso" "slotvisor.guest_mem=$mib" "${mods[@]}" || exit 2
+fi
 
 nested_vmx() {
 	[ -r /dev/kvm ] && [ -w /dev/kvm ] && grep -qw vmx /proc/cpuinfo &&
@@ -24,21 +60,23 @@ fi
 echo "run: booting $iso in $emu (console below; logs in $out/)"
 case $emu in
 bochs)
-	echo "run: Bochs emulates a Skylake-X with VT-x, EPT and 512 MiB of RAM"
+	echo "run: Bochs emulates $cpus Skylake-X CPU(s) with VT-x, EPT and $megs MiB of RAM"
 	if [ -t 0 ] && term=$(tty); then
 		echo "run: COM1 is this terminal; after the demo, type to the guest;" \
 			"Ctrl-A c: the monitor, Ctrl-A x: power off (docs/monitor.md)"
 		limit=3600
 		saved=$(stty -g)
-		scripts/bochs.sh "$iso" "$out" --serial-tty "$term" --live --timeout $limit
+		scripts/bochs.sh "$iso" "$out" --serial-tty "$term" --live --timeout $limit \
+			--cpus "$cpus" --megs "$megs"
 		rc=$?
 		stty "$saved" 2>/dev/null	# Bochs leaves the terminal raw when the timeout kills it
 		( exit $rc )
 	else
-		scripts/bochs.sh "$iso" "$out" --live --timeout $limit
+		scripts/bochs.sh "$iso" "$out" --live --timeout $limit --cpus "$cpus" --megs "$megs"
 	fi ;;
 qemu-kvm)
-	scripts/qemu.sh "$iso" "$out" --accel kvm-vmx --mem 1024 --live --timeout $limit ;;
+	scripts/qemu.sh "$iso" "$out" --accel kvm-vmx --mem $(( megs > 1024 ? megs : 1024 )) \
+		--cpus "$cpus" --live --timeout $limit ;;
 qemu-tcg)
 	scripts/qemu.sh "$iso" "$out" --accel tcg --mem 1024 --live --timeout $limit ;;
 *)
@@ -51,3 +89,15 @@ qemu-*:5) echo "run: slotvisor stopped: no VT-x on this virtual CPU" ;;
 *:124) echo "run: timed out after $limit s" ;;
 *) echo "run: emulator exited with status $rc" ;;
 esac
+
+# A guest's status, as QEMU would have reported it (vmm/guest_boot.c prints it).
+if [ -n "${KERNEL:-}" ]; then
+	status=$(cat "$out/serial.txt" "$out/bochs.out" "$out/qemu.out" 2>/dev/null | tr -d '\r' |
+		sed -n 's/^slotvisor: guest exit status \([0-9]*\)$/\1/p' | tail -1)
+	if [ -n "$status" ]; then
+		echo "run: the guest's exit status: $status"
+		exit "$status"
+	fi
+	echo "run: the guest reported no exit status" >&2
+	exit 1
+fi

@@ -18,6 +18,11 @@
  */
 #define CONSOLE_SLICE_TICKS 100000
 #define MMIO_READ_VALUE ~0ULL
+#define ISA_DEBUG_EXIT_PORT 0xf4	/* QEMU's isa-debug-exit, as kvm-unit-tests use it */
+#define PORTS 0x10000
+
+/* Ports a guest touched that no device claims: each is reported once. */
+static u64 unclaimed_reported[PORTS / 64];
 
 /* The guest's COM1 bytes go to the console as they are, not line by line. */
 static void console_guest_tx(void *ctx, u8 byte)
@@ -58,11 +63,55 @@ static void console_mmio(struct vcpu *v)
 		v->exit.mmio.data = MMIO_READ_VALUE;
 }
 
+/*
+ * Port I/O no device claims answers as an empty ISA bus does: reads are all
+ * ones, writes go nowhere.  Said once per port, so a guest probing for
+ * hardware (a real kernel does) is seen but does not flood the console.
+ */
+static void console_unclaimed_io(struct vcpu *v)
+{
+	u16 port = v->exit.io.port;
+
+	if (!(unclaimed_reported[port / 64] & (1ULL << (port % 64)))) {
+		unclaimed_reported[port / 64] |= 1ULL << (port % 64);
+		kprintf("\nconsole: guest I/O to port %#x, which no device claims (%s)\n", port,
+			v->exit.io.is_write ? "write dropped" : "reads all ones");
+	}
+	if (!v->exit.io.is_write)
+		v->exit.io.data = ~0u;
+}
+
+/* A real guest's exits the console answers; false when the guest is over (*status set). */
+static bool console_guest_exit(struct vcpu *v, int *status)
+{
+	switch (v->exit.reason) {
+	case VCPU_EXIT_IO:
+		if (v->exit.io.port == ISA_DEBUG_EXIT_PORT && v->exit.io.is_write) {
+			*status = (int)((v->exit.io.data << 1) | 1);
+			kprintf("\nconsole: the guest wrote %#x to isa-debug-exit\n", v->exit.io.data);
+			return false;
+		}
+		console_unclaimed_io(v);
+		return true;
+	case VCPU_EXIT_HLT:
+		if (v->ready_for_interrupt)
+			return true;	/* typed input may still raise COM1's interrupt */
+		kprintf("\nconsole: the guest halted with interrupts off\n");
+		return false;
+	default:
+		return true;
+	}
+}
+
 /* One slice of the guest; false when it cannot run on (it ended, or an exit nobody handles). */
-static bool console_slice(struct vcpu *v)
+static bool console_slice(struct console *con, struct vcpu *v)
 {
 	struct ucall uc;
 	int cmd = vmm_run(v, CONSOLE_SLICE_TICKS, &uc);
+
+	if (!cmd && con->real_guest && (v->exit.reason == VCPU_EXIT_IO ||
+					 v->exit.reason == VCPU_EXIT_HLT))
+		return console_guest_exit(v, &con->status);
 
 	if (cmd) {
 		kprintf("\nconsole: the guest %s\n", cmd == UCALL_DONE ? "finished" : "made a ucall");
@@ -82,27 +131,48 @@ static bool console_slice(struct vcpu *v)
 	}
 }
 
+static void __console_run(struct console *con, struct vcpu *v);
+
 void console_run(struct vm *vm, struct vcpu *v)
 {
 	struct console con = { .vm = vm };
+
+	__console_run(&con, v);
+}
+
+int console_run_guest(struct vm *vm, struct vcpu *v)
+{
+	struct console con = { .vm = vm, .real_guest = true };
+
+	__console_run(&con, v);
+	return con.status;
+}
+
+static void __console_run(struct console *con, struct vcpu *v)
+{
+	struct vm *vm = con->vm;
 	bool guest_over = false;
 
 	vm->com1.tx = console_guest_tx;
 	kprintf("console: COM1 is the guest's now; Ctrl-A c: monitor, Ctrl-A x: power off, "
 		"Ctrl-A h: help\n");
-	while (console_poll(&con)) {
-		if (con.in_monitor) {
+	while (console_poll(con)) {
+		if (con->in_monitor) {
 			cpu_relax();
 			continue;
 		}
 		if (guest_over) {
 			kprintf("monitor: the guest cannot run again; 'quit' powers off\n");
-			console_enter_monitor(&con);
+			console_enter_monitor(con);
 			continue;
 		}
-		if (!console_slice(v)) {
+		if (!console_slice(con, v)) {
+			if (con->real_guest) {
+				kprintf("console: the guest ended\n");
+				return;
+			}
 			guest_over = true;
-			console_enter_monitor(&con);
+			console_enter_monitor(con);
 		}
 	}
 	kprintf("\nconsole: quit\n");

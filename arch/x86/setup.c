@@ -23,6 +23,7 @@
 #include "vmm/bench.h"
 #include "vmm/console.h"
 #include "vmm/demo.h"
+#include "vmm/guest_boot.h"
 #include "vmx/caps.h"
 #include "vmx/vmx.h"
 
@@ -146,6 +147,18 @@ static __noreturn void vmx_check_and_stop(void)
 	if (cmdline_has(boot_info.cmdline, "slotvisor.bench=vmx")) {
 		kprintf("slotvisor: boot complete; running the VMX benchmarks\n");
 		arch_poweroff(bench_vmx_run() ? EXIT_PANIC : EXIT_OK);
+	}
+	if (guest_boot_requested(&boot_info)) {
+		int status;
+
+		kprintf("slotvisor: boot complete; booting the guest\n");
+		status = guest_boot(&boot_info);
+		if (status < 0) {
+			kprintf("slotvisor: the guest could not be loaded: %s\n", errno_name(status));
+			arch_poweroff(EXIT_PANIC);
+		}
+		/* QEMU then exits with the guest's own status, as if it ran there. */
+		arch_poweroff((enum exit_status)(status >> 1));
 	}
 	kprintf("slotvisor: boot complete; running the demo\n");
 	if (demo_run())

@@ -23,6 +23,8 @@ struct console {
 	bool in_monitor;	/* the monitor has the console; the guest is paused */
 	bool escape;		/* Ctrl-A was typed; the next byte is a command key */
 	struct monitor_line line;
+	bool real_guest;	/* console_run_guest(): end with the guest */
+	int status;		/* its exit status, QEMU's way */
 };
 
 enum console_action {
@@ -45,6 +47,14 @@ void console_enter_monitor(struct console *con);
  * short slices of the guest, the host's COM1 polled between them.
  */
 void console_run(struct vm *vm, struct vcpu *v);
+
+/*
+ * console_run() for a guest nobody here wrote (vmm/guest_boot.c): unclaimed
+ * ports read all ones, and the run ends when the guest does: it writes to
+ * isa-debug-exit at 0xf4 (the status is (value << 1) | 1, as QEMU's), halts
+ * with interrupts off or dies (status 0), or `quit` is typed.
+ */
+int console_run_guest(struct vm *vm, struct vcpu *v);
 
 /* slotvisor.console=1: a VM running guests/echo.c, under console_run(). */
 int console_demo(void);

@@ -1,0 +1,15 @@
+/* Booting the guest that came as boot modules (vmm/guest_boot.c). */
+#pragma once
+
+#include "boot/multiboot2.h"
+
+/* Is there a module "kernel ..." to boot? */
+bool guest_boot_requested(const struct boot_info *bi);
+
+/*
+ * Load it (with its initrd or modules) into a new VM and run it under the
+ * console until it ends: its exit status as QEMU would report it
+ * ((isa-debug-exit value << 1) | 1, 0 for a power-off), or a negative
+ * errno when it could not be loaded.
+ */
+int guest_boot(const struct boot_info *bi);
