@@ -7,7 +7,7 @@ set -eu
 # gcc only recommends them.  python3: the monitor's boot test drives COM1
 # through a pty (tests/monitor-session.py).
 PKGS=(gcc binutils make libc6-dev linux-libc-dev grub-pc-bin grub-common xorriso mtools
-      bochs bochsbios vgabios qemu-system-x86 libcmocka-dev python3)
+      bochs bochsbios vgabios qemu-system-x86 libcmocka-dev cpio python3)
 
 missing=()
 for p in "${PKGS[@]}"; do

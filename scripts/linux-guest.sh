@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# A Linux guest from Debian's own packages: the kernel of
+# linux-image-cloud-amd64 (Debian's kernel for virtual machines: the same
+# source as linux-image-amd64, fewer drivers, so it boots sooner) and an
+# initramfs built here from busybox-static and an init script.
+#   scripts/linux-guest.sh OUTDIR [INIT]
+# leaves OUTDIR/vmlinuz and OUTDIR/initrd.gz; INIT (default
+# scripts/linux-init/shell) becomes /init.  The .deb files are downloaded
+# once with apt-get into build/linux/debs/ (scripts/deps.sh installs cpio).
+set -eu
+out=$1
+init=${2:-scripts/linux-init/shell}
+debs=build/linux/debs
+mkdir -p "$out" "$debs"
+
+# The versioned package the metapackage points at, e.g. linux-image-6.1.0-56-cloud-amd64.
+kpkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+	sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -1)
+[ -n "$kpkg" ] || { echo "linux-guest: apt knows no linux-image-cloud-amd64 (apt-get update?)" >&2; exit 1; }
+
+fetch() {	# fetch PACKAGE: its .deb in $debs, downloaded once
+	local deb
+	deb=$(ls "$debs/$1"_*.deb 2>/dev/null | head -1)
+	if [ -z "$deb" ]; then
+		(cd "$debs" && apt-get download -q "$1" >/dev/null 2>&1) ||
+			{ echo "linux-guest: apt-get download $1 failed" >&2; exit 1; }
+		deb=$(ls "$debs/$1"_*.deb | head -1)
+	fi
+	echo "$deb"
+}
+
+kdeb=$(fetch "$kpkg")
+bdeb=$(fetch busybox-static)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+dpkg-deb --fsys-tarfile "$kdeb" | tar -x -C "$tmp" --wildcards './boot/vmlinuz-*'
+cp "$tmp"/boot/vmlinuz-* "$out/vmlinuz"
+echo "$kpkg" >"$out/kernel-package"
+
+root=$tmp/root
+mkdir -p "$root"/{bin,dev,proc,sys,tmp}
+dpkg-deb --fsys-tarfile "$bdeb" | tar -x -C "$tmp" ./bin/busybox
+cp "$tmp/bin/busybox" "$root/bin/busybox"
+for applet in sh mount cat grep echo ls poweroff dd printf sleep uname head; do
+	ln -s busybox "$root/bin/$applet"
+done
+cp "$init" "$root/init"
+chmod +x "$root/init"
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) | gzip -9 >"$out/initrd.gz"
+echo "linux-guest: $out/vmlinuz ($kpkg), $out/initrd.gz (busybox, /init from $init)"
