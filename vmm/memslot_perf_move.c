@@ -102,6 +102,12 @@ int memslot_perf_move(struct perf_vm *pv, const struct memslot_perf_cfg *cfg, bo
 	u64 last = pv->area_size - pv->slot_size;
 	u64 t0;
 
+	if (pv->nslots < 2) {
+		/* The moving slot would be the one the guest writes, inactive or not. */
+		perf_fail(pv, "expected at least two slots to move one, saw %u", pv->nslots);
+		vm_destroy(pv->vm);
+		return pv->res->err;
+	}
 	m.r.slot = PERF_FIRST_SLOT + pv->nslots - 1;
 	m.r.memory_size = pv->slot_size;
 	m.r.userspace_addr = pv->area + last;

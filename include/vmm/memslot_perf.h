@@ -39,7 +39,6 @@ struct memslot_perf_result {
 	u64 mmio_exits;
 	u64 kicks;		/* external-interrupt exits: flush and reload kicks */
 	u64 remote_flushes;	/* KVM_REQ_TLB_FLUSH rounds */
-	u64 leaves_4k;		/* 4 KiB leaves mapped when the loop ended */
 	u64 guest_mmio_reads;	/* moves: the guest's reads answered by MMIO */
 	u64 guest_old_reads;	/* moves: its reads of an older value after an MMIO write */
 	u64 stale_writes;	/* moves: pages of the moved-away slot that changed */
