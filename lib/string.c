@@ -4,13 +4,23 @@
  * are the standard ones.  Host unit tests use the C library instead.
  */
 #include "lib/string.h"
+#include "types.h"
 
+/*
+ * REP STOSQ, then REP STOSB for the tail (x86 only, as is the kernel).
+ * Zeroing a VM's backing or a table page was a byte loop of four
+ * instructions per byte; Bochs counts (and spends time on) each emulated
+ * iteration, so eight bytes per iteration make zeroing 256 MiB take a
+ * fraction of a second there instead of tens of seconds.
+ */
 void *memset(void *s, int c, size_t n)
 {
-	unsigned char *p = s;
+	u64 pattern = (u8)c * 0x0101010101010101ULL;
+	size_t words = n / sizeof(u64), tail = n % sizeof(u64);
+	void *d = s;
 
-	while (n--)
-		*p++ = (unsigned char)c;
+	__asm__ __volatile__("rep stosq" : "+D"(d), "+c"(words) : "a"(pattern) : "memory");
+	__asm__ __volatile__("rep stosb" : "+D"(d), "+c"(tail) : "a"(pattern) : "memory");
 	return s;
 }
 

@@ -144,6 +144,10 @@ static __noreturn void vmx_check_and_stop(void)
 		kprintf("slotvisor: boot complete; running the SMP benchmark\n");
 		arch_poweroff(bench_smp_run() ? EXIT_PANIC : EXIT_OK);
 	}
+	if (cmdline_has(boot_info.cmdline, "slotvisor.bench=perf")) {
+		kprintf("slotvisor: boot complete; running the memslot_perf benchmark\n");
+		arch_poweroff(bench_perf_run() ? EXIT_PANIC : EXIT_OK);
+	}
 	if (cmdline_has(boot_info.cmdline, "slotvisor.bench=vmx")) {
 		kprintf("slotvisor: boot complete; running the VMX benchmarks\n");
 		arch_poweroff(bench_vmx_run() ? EXIT_PANIC : EXIT_OK);

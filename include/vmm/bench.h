@@ -9,3 +9,6 @@ int bench_dirty_log_run(void);
 
 /* The remote-flush figures (0-3 vCPUs running on other CPUs); 0, or -ENODEV with one CPU. */
 int bench_smp_run(void);
+
+/* memslot_perf_test's scenarios timed (two CPUs); 0, -ENODEV with one CPU, or the failure. */
+int bench_perf_run(void);
