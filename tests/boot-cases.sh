@@ -61,7 +61,12 @@ case_bochs_smp() {
 		'^PASS: smp.spinning-reader.negative-control$' '^PASS: smp.move-while-spinning$' \
 		'^PASS: smp.modification-stress$' '^PASS: smp.hostile-under-churn$' \
 		'^PASS: smp.dirty-log.write-protect$' '^PASS: smp.dirty-log.pml$' \
-		'^PASS: smp.dirty-log.pml.negative-control$'
+		'^PASS: smp.dirty-log.pml.negative-control$' \
+		'^PASS: smp.memslot-perf.map$' '^PASS: smp.memslot-perf.unmap$' \
+		'^PASS: smp.memslot-perf.unmap-chunked$' '^PASS: smp.memslot-perf.rw$' \
+		'^PASS: smp.memslot-perf.move-active$' \
+		'^PASS: smp.memslot-perf.move-active.negative-control$' \
+		'^PASS: smp.memslot-perf.move-inactive$'
 }
 
 # Four CPUs: three vCPUs of one VM on CPUs 1-3 at once (smp.multi.*), and
