@@ -2,7 +2,9 @@
 # A Linux guest from Debian's own packages: the kernel of
 # linux-image-cloud-amd64 (Debian's kernel for virtual machines: the same
 # source as linux-image-amd64, fewer drivers, so it boots sooner) and an
-# initramfs built here from busybox-static and an init script.
+# initramfs built here from busybox-static, guests/linux/debug-exit.c (ends
+# the VM through isa-debug-exit: this kernel has no /dev/port) and an init
+# script.
 #   scripts/linux-guest.sh OUTDIR [INIT]
 # leaves OUTDIR/vmlinuz and OUTDIR/initrd.gz; INIT (default
 # scripts/linux-init/shell) becomes /init.  The .deb files are downloaded
@@ -45,6 +47,8 @@ cp "$tmp/bin/busybox" "$root/bin/busybox"
 for applet in sh mount cat grep echo ls poweroff dd printf sleep uname head; do
 	ln -s busybox "$root/bin/$applet"
 done
+gcc -static -nostdlib -O2 -fno-pic -no-pie -fno-stack-protector -Wall -Wextra -Werror \
+	-o "$root/bin/debug-exit" guests/linux/debug-exit.c
 cp "$init" "$root/init"
 chmod +x "$root/init"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) | gzip -9 >"$out/initrd.gz"

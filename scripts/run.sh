@@ -17,7 +17,7 @@
 # the interactive console after the demo (docs/monitor.md) reads from it.
 set -u
 iso=${1:-build/slotvisor.iso}
-out=build/run
+out=${RUN_OUT:-build/run}
 limit=600
 cpus=${CPUS:-1}
 megs=512
@@ -42,7 +42,7 @@ if [ -n "${KERNEL:-}" ]; then
 	# most 2048 MiB (bochs.md).
 	megs=$(( 2 * mib + 128 ))
 	megs=$(( megs < 512 ? 512 : megs > 2048 ? 2048 : megs ))
-	iso=build/run/guest.iso
+	iso=$out/guest.iso
 	mods=(--module "$KERNEL" "kernel $(basename "$KERNEL") ${APPEND:-}")
 	[ -n "${INITRD:-}" ] && mods+=(--module "$INITRD" "initrd")
 	scripts/mkiso.sh "$iso" "slotvisor.guest_mem=$mib" "${mods[@]}" || exit 2

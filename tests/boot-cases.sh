@@ -4,7 +4,7 @@
 # (slotvisor's status << 1) | 1: 1 ok, 3 tests failed, 5 no VT-x, 7 panic.
 
 # The slowest first, so that two at a time finish together.
-CASES=(bochs_smp4 bochs_smp bochs_tests bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
+CASES=(bochs_linux bochs_smp4 bochs_smp bochs_tests bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
        qemu_novmx qemu_kvm_novmx qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff)
 
@@ -126,6 +126,32 @@ case_bochs_boot() {
 # echo, Ctrl-A c, every monitor command with its output checked, memslot
 # changes seen by info slots and by the running guest, errors, quit
 # (tests/monitor-session.py; each step times out in seconds).
+# Debian's Linux (scripts/linux-guest.sh: the cloud kernel, a busybox
+# initramfs whose /init is scripts/linux-init/test) boots under slotvisor
+# through make run's script, reports what it sees, checks its MemTotal
+# against the memslots and ends through isa-debug-exit with 0: status 1,
+# as QEMU would say.  The packages are downloaded once (apt-get download).
+LINUX_MEM_MIB=256
+case_bochs_linux() {
+	if ! scripts/linux-guest.sh build/linux/test scripts/linux-init/test >"$dir/guest.txt" 2>&1; then
+		echo "SKIP: bochs-linux:boot: no Linux guest to boot: $(tail -1 "$dir/guest.txt")"
+		return
+	fi
+	RUN_OUT=$dir EMU=bochs KERNEL=build/linux/test/vmlinuz INITRD=build/linux/test/initrd.gz \
+		MEM=$LINUX_MEM_MIB APPEND="console=ttyS0 nokaslr slotvisor_mem_mib=$LINUX_MEM_MIB" \
+		timeout 300 scripts/run.sh </dev/null >"$dir/run.txt" 2>&1
+	expect_lines bochs-linux:boot-to-init "$dir/run.txt" "$?" 1 \
+		"^slotvisor: guest kernel of [0-9]* bytes, $LINUX_MEM_MIB MiB of RAM, 1 module(s)" \
+		'Linux version 6\.' '^\[ *[0-9.]*\] Run /init as init process' \
+		'^linux-test: Linux 6\.' '^linux-test: MemTotal:' '^linux-test: flags: .* hypervisor' \
+		"^linux-test: PASS: MemTotal [0-9]* kB fits the $LINUX_MEM_MIB MiB of memslots" \
+		'^console: the guest wrote 0x0 to isa-debug-exit' '^slotvisor: guest exit status 1$' \
+		"^run: the guest's exit status: 1$"
+	if grep -q '^linux-test: FAIL' "$dir/run.txt"; then
+		echo "FAIL: bochs-linux:checks: $(grep -m1 '^linux-test: FAIL' "$dir/run.txt")"
+	fi
+}
+
 case_bochs_monitor() {
 	iso "slotvisor.console=1"
 	python3 tests/monitor-session.py "$dir/slotvisor.iso" "$dir"

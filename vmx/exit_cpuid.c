@@ -28,7 +28,11 @@
 			    BIT(31))
 #define CPUID_LEAF_POWER 0x6		/* thermal and power management: none */
 #define CPUID_LEAF_FEATURES7 0x7
+#define CPUID_7_EBX_TSC_ADJUST BIT(1)	/* IA32_TSC_ADJUST: not offered */
 #define CPUID_7_EBX_INVPCID BIT(10)	/* needs the "enable INVPCID" control */
+#define CPUID_7_ECX_OSPKE BIT(4)	/* mirrors the guest's CR4.PKE */
+#define CPUID_1_ECX_OSXSAVE BIT(27)	/* mirrors the guest's CR4.OSXSAVE */
+#define X86_CR4_PKE BIT(22)
 #define CPUID_7_ECX_WAITPKG BIT(5)	/* needs "enable user wait and pause" */
 #define CPUID_7_ECX_RDPID BIT(22)	/* follows "enable RDTSCP" */
 #define CPUID_LEAF_XSTATE 0xd
@@ -53,6 +57,11 @@ static bool vcpu_has_rdtscp(void)
 	return vmcs_read32(SECONDARY_VM_EXEC_CONTROL) & SECONDARY_RDTSCP;
 }
 
+static u64 guest_cr4(void)
+{
+	return vmcs_readnat(GUEST_CR4);
+}
+
 static struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf, u32 subleaf)
 {
 	struct cpuid_regs r = cpuid_count(leaf, subleaf);
@@ -61,6 +70,10 @@ static struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf, u32 sub
 	case 1:
 		r.ecx &= ~CPUID_1_ECX_HIDDEN;
 		r.edx &= ~CPUID_1_EDX_HIDDEN;
+		/* The CPU reports the host's CR4 here; the guest must see its own. */
+		r.ecx &= ~CPUID_1_ECX_OSXSAVE;
+		if (guest_cr4() & X86_CR4_OSXSAVE)
+			r.ecx |= CPUID_1_ECX_OSXSAVE;
 		r.ecx |= CPUID_1_ECX_HYPERVISOR;
 		r.ebx = (r.ebx & ~CPUID_1_EBX_APIC_ID_MASK) | (v->id << CPUID_1_EBX_APIC_ID_SHIFT);
 		break;
@@ -74,7 +87,10 @@ static struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf, u32 sub
 		break;
 	case CPUID_LEAF_FEATURES7:
 		if (subleaf == 0) {
-			r.ebx &= ~CPUID_7_EBX_INVPCID;
+			r.ebx &= ~(CPUID_7_EBX_INVPCID | CPUID_7_EBX_TSC_ADJUST);
+			r.ecx &= ~CPUID_7_ECX_OSPKE;
+			if (guest_cr4() & X86_CR4_PKE)
+				r.ecx |= CPUID_7_ECX_OSPKE;
 			r.ecx &= ~CPUID_7_ECX_WAITPKG;
 			if (!vcpu_has_rdtscp())
 				r.ecx &= ~CPUID_7_ECX_RDPID;
