@@ -4,7 +4,7 @@
 # (slotvisor's status << 1) | 1: 1 ok, 3 tests failed, 5 no VT-x, 7 panic.
 
 # The slowest first, so that two at a time finish together.
-CASES=(bochs_linux bochs_smp4 bochs_smp bochs_tests bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
+CASES=(bochs_linux bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
        qemu_novmx qemu_kvm_novmx qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff)
 
@@ -150,6 +150,20 @@ case_bochs_linux() {
 	if grep -q '^linux-test: FAIL' "$dir/run.txt"; then
 		echo "FAIL: bochs-linux:checks: $(grep -m1 '^linux-test: FAIL' "$dir/run.txt")"
 	fi
+}
+
+# The same kernel with the interactive initramfs (scripts/linux-init/shell):
+# typing into its busybox shell over COM1, the monitor on the running
+# Linux VM, and debug-exit (tests/linux-shell-session.py).
+case_bochs_linux_shell() {
+	if ! scripts/linux-guest.sh build/linux/shell scripts/linux-init/shell >"$dir/guest.txt" 2>&1; then
+		echo "SKIP: bochs-linux-shell:session: no Linux guest to boot: $(tail -1 "$dir/guest.txt")"
+		return
+	fi
+	scripts/mkiso.sh "$dir/slotvisor.iso" "slotvisor.guest_mem=$LINUX_MEM_MIB" \
+		--module build/linux/shell/vmlinuz "kernel vmlinuz console=ttyS0 nokaslr" \
+		--module build/linux/shell/initrd.gz "initrd"
+	python3 tests/linux-shell-session.py "$dir/slotvisor.iso" "$dir"
 }
 
 case_bochs_monitor() {

@@ -11,74 +11,15 @@ with a timeout, so a hang fails in seconds with the last lines seen.
 Prints "PASS: bochs-monitor:STEP" per step, or one FAIL line and stops.
 """
 import os
-import re
-import select
-import signal
-import subprocess
 import sys
-import time
-import tty
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serial_session import run_steps  # noqa: E402
 
 PREFIX = "bochs-monitor"
 BOOT_TIMEOUT = 90	# BIOS, GRUB, the scripted demo, then the echo guest
-STEP_TIMEOUT = 20
 CTRL_A = "\x01"
 PROMPT = r"\(slotvisor\) $"
-
-
-class Session:
-    def __init__(self, iso, out):
-        self.master, slave = os.openpty()
-        tty.setraw(slave)
-        self.slave = slave
-        self.log = open(os.path.join(out, "serial.txt"), "w")
-        self.buf = ""
-        self.pos = 0
-        self.bochs = subprocess.Popen(
-            ["scripts/bochs.sh", iso, out, "--timeout", "150",
-             "--serial-tty", os.ttyname(slave)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True)
-
-    def read(self, deadline):
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return
-        ready, _, _ = select.select([self.master], [], [], min(left, 0.5))
-        if not ready:
-            return
-        data = os.read(self.master, 4096).decode("latin-1")
-        self.log.write(data)
-        self.log.flush()
-        self.buf += data.replace("\r", "")
-
-    def expect(self, regex, timeout=STEP_TIMEOUT):
-        """Wait for regex after what earlier expects consumed; the match, or None."""
-        pattern = re.compile(regex, re.M)
-        deadline = time.monotonic() + timeout
-        while True:
-            m = pattern.search(self.buf, self.pos)
-            if m:
-                self.pos = m.end()
-                return m
-            if time.monotonic() >= deadline or self.bochs.poll() is not None:
-                return None
-            self.read(deadline)
-
-    def send(self, text):
-        os.write(self.master, text.encode("latin-1"))
-
-    def stop(self):
-        if self.bochs.poll() is None:
-            os.killpg(self.bochs.pid, signal.SIGTERM)
-        try:
-            self.bochs.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.bochs.pid, signal.SIGKILL)
-        self.log.close()
-
-    def tail(self, n=15):
-        return "\n".join("      | " + l for l in self.buf.splitlines()[-n:]) or "      (empty)"
 
 
 def slot_row(as_id, slot, start, size, flags):
@@ -142,34 +83,7 @@ STEPS = [
 
 
 def main():
-    iso, out = sys.argv[1], sys.argv[2]
-    os.makedirs(out, exist_ok=True)
-    s = Session(os.path.abspath(iso), os.path.abspath(out))
-    start = time.monotonic()
-    failed = False
-    try:
-        for name, text, regexes in STEPS:
-            if text is not None:
-                s.send(text)
-            for regex in regexes:
-                if s.expect(regex, BOOT_TIMEOUT if name == "boot" else STEP_TIMEOUT) is None:
-                    why = "the machine stopped" if s.bochs.poll() is not None else "a timeout"
-                    print("FAIL: %s:%s: expected a console line matching '%s', saw %s"
-                          % (PREFIX, name, regex, why))
-                    print("    last console lines (%s/serial.txt):\n%s" % (out, s.tail()))
-                    failed = True
-                    return 1
-            print("PASS: %s:%s" % (PREFIX, name))
-        rc = s.bochs.wait(timeout=STEP_TIMEOUT)
-        if rc != 1:
-            print("FAIL: %s:poweroff: expected Bochs to exit with 1 after the power-off, saw %d"
-                  % (PREFIX, rc))
-            return 1
-        print("PASS: %s:poweroff" % PREFIX)
-        print("    (the session took %.0f s)" % (time.monotonic() - start))
-        return 0
-    finally:
-        s.stop()
+    return run_steps(PREFIX, sys.argv[1], sys.argv[2], STEPS, BOOT_TIMEOUT)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""The bochs_linux_shell boot case: a person's session with Linux under slotvisor.
+
+    tests/linux-shell-session.py ISO OUTDIR
+
+ISO carries Debian's kernel and the interactive initramfs
+(scripts/linux-guest.sh with scripts/linux-init/shell) as make run
+KERNEL=... INITRD=... builds it.  Through COM1 on a pty this types into the
+busybox shell (each byte reaches Linux through the emulated 16550's
+receive interrupt, IRQ 4 on the emulated 8259A), looks at the running VM
+from the monitor, resumes, and ends the VM with debug-exit.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serial_session import run_steps  # noqa: E402
+
+PREFIX = "bochs-linux-shell"
+BOOT_TIMEOUT = 150	# BIOS, GRUB, decompression, the kernel's boot, /init
+CTRL_A = "\x01"
+SHELL = r"# $"
+MONITOR = r"\(slotvisor\) $"
+CMD = lambda line: line + "\r"
+
+STEPS = [
+    ("boot", None, [r"Run /init as init process", r"^slotvisor guest: Linux 6\.",
+                    r"built-in shell \(ash\)", SHELL]),
+    ("type-and-run", CMD("echo hello $((6 * 7))"), [r"^hello 42$", SHELL]),
+    ("proc", CMD("grep MemTotal /proc/meminfo"), [r"^MemTotal:\s+\d+ kB$", SHELL]),
+    ("interrupts", CMD("grep -E 'timer|ttyS' /proc/interrupts"),
+     [r"^\s*0:\s+\d+\s+XT-PIC\s+timer", r"^\s*4:\s+\d+\s+XT-PIC\s+ttyS0", SHELL]),
+    ("monitor", CTRL_A + "c", [r"^monitor: the guest is paused", MONITOR]),
+    ("monitor-slots", CMD("info slots"), [r"^\s*0\s+0\s+\[0x0+-0x0*10000000\)\s+256M\s", MONITOR]),
+    ("monitor-vcpus", CMD("info vcpus"), [r"^  IO_INSTRUCTION\s+\d+$", MONITOR]),
+    ("cont", CMD("cont"), [r"^monitor: the guest runs again"]),
+    ("after-monitor", CMD("uname -r"), [r"^6\.1\.0-\d+-cloud-amd64$", SHELL]),
+    ("debug-exit", CMD("debug-exit 0"),
+     [r"^console: the guest wrote 0x0 to isa-debug-exit", r"^slotvisor: guest exit status 1$"]),
+]
+
+
+def main():
+    return run_steps(PREFIX, sys.argv[1], sys.argv[2], STEPS, BOOT_TIMEOUT,
+                     ["--megs", "640"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
