@@ -161,6 +161,9 @@ struct acpi_pm {
 /* The 8-bit sum of len bytes at p; an ACPI structure is valid when it is 0. */
 u8 acpi_checksum(const void *p, size_t len);
 
+/* Is the table at pa (mapped at h) well formed: length and checksum?  Prints why not. */
+bool acpi_table_valid(const struct acpi_sdt_header *h, hpa_t pa);
+
 /*
  * Validate the RSDP copy at rsdp (rsdp_len bytes readable) and remember its
  * root table: the XSDT for revision >= 2 when present, else the RSDT.
