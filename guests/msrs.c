@@ -1,11 +1,11 @@
 /*
- * msrs: the guest state the CPU does not switch (vmx/guest_msrs.c,
+ * msrs: the guest state the CPU does not switch (vmx/guest_state.c,
  * vmx/exit_xsetbv.c) and the CPUID that describes it.  The VMM runs two VMs
  * of this guest on one CPU, turn about, each with its own seed at SEED_GPA:
- *  1. write STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE, TSC_AUX from the
- *     seed, SYNC (the other VM runs and writes its own);
+ *  1. write STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE, TSC_AUX and XMM0
+ *     from the seed, SYNC (the other VM runs and writes its own);
  *  2. read them back unchanged, SWAPGS twice (KERNEL_GS_BASE moves through
- *     GS.base and back), RDTSCP returns TSC_AUX, SYNC;
+ *     GS.base and back), RDTSCP returns TSC_AUX, MXCSR as after reset, SYNC;
  *  3. IA32_MISC_ENABLE and the microcode revision as emulated, XSETBV's
  *     checks, CPUID without VMX, the APIC or XSAVES; DONE.
  */
@@ -25,6 +25,10 @@
 #define MISC_ENABLE_XD_DISABLE (1ULL << 34)
 #define GP_VECTOR 13
 #define CR4_OSXSAVE (1ULL << 18)
+#define CR4_OSFXSR (1ULL << 9)
+#define CR4_OSXMMEXCPT (1ULL << 10)
+#define XMM_PATTERN 0x5a5aa5a5c3c33c3cULL
+#define MXCSR_RESET 0x1f80
 
 static int rdmsr_safe(uint32_t msr, uint64_t *val)
 {
@@ -71,6 +75,7 @@ static void shared_msrs(uint64_t seed)
 	GUEST_ASSERT(wrmsr_safe(MSR_SFMASK, 0x47700 + seed) == -1);
 	GUEST_ASSERT(wrmsr_safe(MSR_KERNEL_GS_BASE, 0x5000000 + seed) == -1);
 	GUEST_ASSERT(wrmsr_safe(MSR_TSC_AUX, seed) == -1);
+	__asm__ __volatile__("movq %0, %%xmm0" : : "r"(XMM_PATTERN ^ seed));
 	/* Non-canonical addresses and reserved halves are refused. */
 	GUEST_ASSERT(wrmsr_safe(MSR_LSTAR, 0x0000800000000000ULL) == GP_VECTOR);
 	GUEST_ASSERT(wrmsr_safe(MSR_TSC_AUX, 1ULL << 32) == GP_VECTOR);
@@ -93,6 +98,15 @@ static void shared_msrs(uint64_t seed)
 		GUEST_ASSERT(rdmsr(MSR_KERNEL_GS_BASE) == 0x5000000 + seed);
 		__asm__ __volatile__("rdtscp" : "=c"(aux) : : "rax", "rdx");
 		GUEST_ASSERT(aux == seed);
+	}
+	{
+		uint64_t xmm0;
+		uint32_t mxcsr;
+
+		__asm__ __volatile__("movq %%xmm0, %0" : "=r"(xmm0));
+		GUEST_ASSERT(xmm0 == (XMM_PATTERN ^ seed));
+		__asm__ __volatile__("stmxcsr %0" : "=m"(mxcsr));
+		GUEST_ASSERT(mxcsr == MXCSR_RESET);
 	}
 	GUEST_SYNC(2);
 }
@@ -126,7 +140,12 @@ static void emulated_and_xsave(void)
 
 void guest_main(void)
 {
+	uint64_t cr4;
+
 	guest_idt_install();
+	/* SSE instructions #UD until the OS says it saves their state. */
+	__asm__ __volatile__("mov %%cr4, %0" : "=r"(cr4));
+	__asm__ __volatile__("mov %0, %%cr4" : : "r"(cr4 | CR4_OSFXSR | CR4_OSXMMEXCPT));
 	shared_msrs(*(volatile uint64_t *)SEED_GPA);
 	emulated_and_xsave();
 }

@@ -19,7 +19,7 @@ from serial_session import run_steps  # noqa: E402
 PREFIX = "bochs-linux-shell"
 BOOT_TIMEOUT = 150	# BIOS, GRUB, decompression, the kernel's boot, /init
 CTRL_A = "\x01"
-SHELL = r"# $"
+SHELL = r"# (\x1b\[6n)?$"	# busybox asks for the cursor position after its prompt
 MONITOR = r"\(slotvisor\) $"
 CMD = lambda line: line + "\r"
 

@@ -2,7 +2,7 @@
  * RDMSR/WRMSR: every access exits (no MSR bitmap).  An allowlist says what
  * a guest may see and change; everything else is #GP, as on a CPU without
  * that MSR.  The SYSCALL/SWAPGS/RDTSCP MSRs are the guest's own
- * (vmx/guest_msrs.c); IA32_MISC_ENABLE and the microcode revision are
+ * (vmx/guest_state.c); IA32_MISC_ENABLE and the microcode revision are
  * emulated.  The guest may never disable or move the real local APIC
  * (Bochs never re-enables a disabled one, bochs.md), and its EFER and PAT
  * live in the VMCS, loaded on entry and saved on exit.

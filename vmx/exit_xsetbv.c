@@ -3,8 +3,8 @@
  * 26.1.2).  The guest's XCR0 is checked as the instruction would check it
  * (SDM Vol. 2D, XSETBV): XCR0 only, x87 always on, only features the CPU
  * supports, AVX only with SSE, the AVX-512 states together and only with
- * AVX; then it becomes the CPU's XCR0 while the vCPU owns the CPU
- * (vmx/guest_msrs.c).  The faults the instruction checks first (#UD
+ * AVX; then it is the vCPU's XCR0, which the CPU holds from each VM entry
+ * to the next exit (vmx/guest_state.c).  The faults the instruction checks first (#UD
  * without CR4.OSXSAVE, #GP at CPL > 0) come before the exit.
  */
 #include "arch/x86/cpu.h"
@@ -41,8 +41,7 @@ int handle_xsetbv(struct vcpu *v)
 		vcpu_inject_exception(v, X86_TRAP_GP, true, 0);
 		return 1;
 	}
-	v->xcr0 = val;
-	xsetbv(0, val);	/* v owns this CPU's guest state: it just left its guest here */
+	v->xcr0 = val;	/* loaded at the next entry (vcpu_xcr0_enter()) */
 	vcpu_skip_instruction(v);
 	return 1;
 }

@@ -246,6 +246,7 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 	v->exit.reason = VCPU_EXIT_NONE;
 	for (u64 exit_tsc = 0;;) {
 		u32 reason;
+		u64 xcr0;
 		int r, check;
 
 		if (vcpu_handle_requests(v) || vcpu_arm_irq_window(v))
@@ -266,7 +267,9 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 			cpu_relax();
 			continue;
 		}
+		xcr0 = vcpu_xcr0_enter(v);
 		r = vcpu_enter(v);
+		vcpu_xcr0_exit(v, xcr0);
 		__atomic_store_n(&v->mode, VCPU_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
 		if (!r)
 			return 0;

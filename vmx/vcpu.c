@@ -225,7 +225,8 @@ int vcpu_create(struct kvm *kvm, unsigned int id, struct vcpu **out)
 	v->root_hpa = INVALID_HPA;
 	v->cpu = -1;
 	v->vmcs = vmcs_alloc();
-	err = v->vmcs ? vcpu_setup_vmcs(v) : -ENOMEM;
+	err = v->vmcs ? vcpu_fpu_alloc(v) : -ENOMEM;
+	err = err ?: vcpu_setup_vmcs(v);
 	if (err) {
 		vcpu_destroy(v);
 		return err;
@@ -254,6 +255,7 @@ void vcpu_destroy(struct vcpu *v)
 		vmcs_free(v->vmcs);
 	}
 	vcpu_pml_free(v);
+	vcpu_fpu_free(v);
 	kfree(v);
 }
 

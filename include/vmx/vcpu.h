@@ -15,7 +15,7 @@
 
 struct vmcs;
 
-/* MSRs a vCPU keeps loaded on its CPU (vmx/guest_msrs.c). */
+/* MSRs a vCPU keeps loaded on its CPU (vmx/guest_state.c). */
 enum vcpu_shared_msr {
 	VCPU_MSR_STAR,
 	VCPU_MSR_LSTAR,
@@ -131,8 +131,9 @@ struct vcpu {
 	bool irq_window_armed;
 	u64 irqs_injected;
 	u64 cr0_shadow, cr4_shadow;	/* what the guest believes CR0/CR4 hold */
-	u64 shared_msrs[VCPU_NR_SHARED_MSRS];	/* vmx/guest_msrs.c */
+	u64 shared_msrs[VCPU_NR_SHARED_MSRS];	/* vmx/guest_state.c */
 	u64 xcr0;		/* the guest's XCR0 (XSETBV) */
+	void *fpu;		/* its x87/SSE/AVX state while another vCPU owns the CPU */
 	u64 misc_enable;	/* the guest's IA32_MISC_ENABLE (emulated) */
 	bool mmio_read_pending;	/* complete mmio_insn with exit.mmio.data */
 	bool io_in_pending;

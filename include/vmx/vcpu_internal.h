@@ -42,11 +42,20 @@ void vcpu_pml_free(struct vcpu *v);
 void vcpu_flush_pml(struct vcpu *v);
 
 /*
- * The guest state the CPU does not switch (vmx/guest_msrs.c): load v's on
+ * The guest state the CPU does not switch (vmx/guest_state.c): load v's on
  * this CPU before it enters, keep it when it leaves the CPU.
  */
 void vcpu_load_guest_state(struct vcpu *v);
 void vcpu_put_guest_state(struct vcpu *v);
+/*
+ * Load v's XCR0 right before an entry; give the hypervisor's (returned by
+ * the first) back right after the exit.
+ */
+u64 vcpu_xcr0_enter(struct vcpu *v);
+void vcpu_xcr0_exit(struct vcpu *v, u64 host);
+/* v's FPU save area, in the state of a CPU after reset: 0 or -ENOMEM. */
+int vcpu_fpu_alloc(struct vcpu *v);
+void vcpu_fpu_free(struct vcpu *v);
 /* Forget v on every CPU (vCPU destruction). */
 void vcpu_forget_guest_state(struct vcpu *v);
 /* The vcpu_shared_msr slot of msr, or -1; and the guest's value in it. */

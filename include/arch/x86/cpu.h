@@ -119,12 +119,19 @@ static inline void xsetbv(u32 xcr, u64 val)
 }
 
 /*
- * Set CR4.OSXSAVE where the CPU has XSAVE, so that the hypervisor can load a
- * guest's XCR0 with XSETBV in root operation (it uses no extended state
- * itself: it is built with -mgeneral-regs-only).
+ * Set CR4.OSXSAVE where the CPU has XSAVE and enable every state component
+ * it supports in XCR0, so that the hypervisor can save and restore any
+ * guest's extended state with XSAVE/XRSTOR, and load a guest's own XCR0
+ * around its VM entries (vmx/guest_state.c).  It uses no extended state
+ * itself: it is built with -mgeneral-regs-only.
  */
 static inline void cpu_enable_xsave(void)
 {
-	if (cpuid(1).ecx & CPUID_1_ECX_XSAVE)
-		write_cr4(read_cr4() | X86_CR4_OSXSAVE);
+	struct cpuid_regs r;
+
+	if (!(cpuid(1).ecx & CPUID_1_ECX_XSAVE))
+		return;
+	write_cr4(read_cr4() | X86_CR4_OSXSAVE);
+	r = cpuid_count(0xd, 0);
+	xsetbv(0, ((u64)r.edx << 32) | r.eax);
 }

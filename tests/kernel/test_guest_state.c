@@ -1,7 +1,8 @@
 /*
  * The guest state the CPU does not switch, kept per vCPU (guests/msrs.c):
  * two VMs run the guest on this CPU turn about, each with its own seed, so
- * each finds its own SYSCALL, SWAPGS and RDTSCP MSRs after the other ran;
+ * each finds its own SYSCALL, SWAPGS and RDTSCP MSRs and SSE registers
+ * after the other ran;
  * then the emulated MSRs, XSETBV's checks and the CPUID that goes with them.
  */
 #include "ktest_vmx.h"
@@ -21,7 +22,7 @@ static bool step(struct ktest_ctx *t, struct vcpu *v, int want, u64 stage)
 	return false;
 }
 
-KTEST(test_guest_msrs, "guest.msr.shared-state")
+KTEST(test_guest_msrs, "guest.state.per-vcpu")
 {
 	struct vcpu *va, *vb;
 	struct vm *a = ktest_guest64(t, "msrs", MiB(4), &va);

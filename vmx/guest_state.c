@@ -1,0 +1,181 @@
+/*
+ * Guest state the CPU does not switch at VM entry and exit (SDM Vol. 3C
+ * 25.4, 28.3 list what it does): the SYSCALL MSRs (STAR, LSTAR, CSTAR,
+ * SFMASK), SWAPGS's KERNEL_GS_BASE, RDTSCP's TSC_AUX, XCR0, and the x87,
+ * SSE and AVX registers (the FPU state, saved with XSAVE, or FXSAVE where
+ * the CPU has no XSAVE).  XCR0 is the guest's only from VM entry to VM
+ * exit: in root operation it enables every component (cpu_enable_xsave()),
+ * so that XSAVE keeps all a guest may have used, whatever its own XCR0.  The hypervisor uses none of them (no SYSCALL, no
+ * SWAPGS, no floating point or vector registers: -mgeneral-regs-only),
+ * so a vCPU's values stay loaded on its CPU while it runs and between
+ * runs, and are swapped only when another vCPU enters on that CPU or the
+ * vCPU leaves it (the idea of KVM's "user return" MSRs).  A guest changes
+ * KERNEL_GS_BASE with SWAPGS without an exit, so the CPU's copy is the
+ * current one while the vCPU owns the CPU.
+ */
+#include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
+#include "arch/x86/percpu.h"
+#include "lib/errno.h"
+#include "mm/frame.h"
+#include "vmx/vcpu_internal.h"
+
+#define CPUID_LEAF_XSTATE 0xd
+#define FXSAVE_SIZE 512
+#define FXSAVE_FCW_OFFSET 0
+#define FXSAVE_MXCSR_OFFSET 24
+#define FCW_INIT 0x37f		/* x87 control word after FNINIT (SDM Vol. 1 8.1.5) */
+#define MXCSR_INIT 0x1f80	/* all SSE exceptions masked (SDM Vol. 1 10.2.3.1) */
+#define PAGE_SIZE_4K 4096
+
+static const u32 shared_msr_index[VCPU_NR_SHARED_MSRS] = {
+	[VCPU_MSR_STAR] = MSR_STAR,
+	[VCPU_MSR_LSTAR] = MSR_LSTAR,
+	[VCPU_MSR_CSTAR] = MSR_CSTAR,
+	[VCPU_MSR_SFMASK] = MSR_SYSCALL_MASK,
+	[VCPU_MSR_KERNEL_GS_BASE] = MSR_KERNEL_GS_BASE,
+	[VCPU_MSR_TSC_AUX] = MSR_TSC_AUX,
+};
+
+static bool host_has_xsave(void)
+{
+	return read_cr4() & X86_CR4_OSXSAVE;
+}
+
+/* Bytes an XSAVE of every feature the CPU supports needs (CPUID.0DH.0:ECX), or FXSAVE's. */
+static u32 fpu_area_size(void)
+{
+	return host_has_xsave() ? cpuid_count(CPUID_LEAF_XSTATE, 0).ecx : FXSAVE_SIZE;
+}
+
+static unsigned int fpu_area_order(void)
+{
+	unsigned int order = ORDER_4K;
+
+	while ((u32)(PAGE_SIZE_4K << order) < fpu_area_size())
+		order++;
+	return order;
+}
+
+/*
+ * A new vCPU's FPU state: the area zeroed (for XRSTOR, XSTATE_BV 0: every
+ * component in its initial state) with the x87 control word and MXCSR of
+ * a CPU after reset, which FXRSTOR and XRSTOR load from the legacy region.
+ */
+int vcpu_fpu_alloc(struct vcpu *v)
+{
+	u8 *area = frame_zalloc(fpu_area_order());
+
+	if (!area)
+		return -ENOMEM;
+	*(u16 *)(area + FXSAVE_FCW_OFFSET) = FCW_INIT;
+	*(u32 *)(area + FXSAVE_MXCSR_OFFSET) = MXCSR_INIT;
+	v->fpu = area;
+	return 0;
+}
+
+void vcpu_fpu_free(struct vcpu *v)
+{
+	if (v->fpu)
+		frame_free(v->fpu);
+	v->fpu = NULL;
+}
+
+/* Every component XCR0 enables (XSAVE), or the x87 and SSE state (FXSAVE). */
+static void fpu_save(void *area)
+{
+	if (host_has_xsave())
+		__asm__ __volatile__("xsave64 %0" : "+m"(*(u8 (*)[FXSAVE_SIZE])area)
+				     : "a"(~0u), "d"(~0u));
+	else
+		__asm__ __volatile__("fxsave64 %0" : "+m"(*(u8 (*)[FXSAVE_SIZE])area));
+}
+
+static void fpu_restore(void *area)
+{
+	if (host_has_xsave())
+		__asm__ __volatile__("xrstor64 %0" : : "m"(*(u8 (*)[FXSAVE_SIZE])area),
+				     "a"(~0u), "d"(~0u));
+	else
+		__asm__ __volatile__("fxrstor64 %0" : : "m"(*(u8 (*)[FXSAVE_SIZE])area));
+}
+
+/* Keep what the CPU holds of the owner's state before another vCPU's goes in. */
+static void save_owner(struct percpu *c)
+{
+	struct vcpu *o = c->guest_msr_owner;
+
+	if (o) {
+		o->shared_msrs[VCPU_MSR_KERNEL_GS_BASE] = rdmsr(MSR_KERNEL_GS_BASE);
+		/* With the hypervisor's XCR0, every component: whatever the guest used. */
+		fpu_save(o->fpu);
+	}
+	c->guest_msr_owner = NULL;
+}
+
+void vcpu_load_guest_state(struct vcpu *v)
+{
+	struct percpu *c = this_cpu();
+
+	if (c->guest_msr_owner == v)
+		return;
+	save_owner(c);
+	/* _safe: TSC_AUX exists only with RDTSCP (the guest is then told so). */
+	for (int i = 0; i < VCPU_NR_SHARED_MSRS; i++)
+		wrmsr_safe(shared_msr_index[i], v->shared_msrs[i]);
+	fpu_restore(v->fpu);
+	c->guest_msr_owner = v;
+}
+
+void vcpu_put_guest_state(struct vcpu *v)
+{
+	struct percpu *c = this_cpu();
+
+	if (c->guest_msr_owner == v)
+		save_owner(c);
+}
+
+int vcpu_shared_msr_slot(u32 msr)
+{
+	for (int i = 0; i < VCPU_NR_SHARED_MSRS; i++)
+		if (shared_msr_index[i] == msr)
+			return i;
+	return -1;
+}
+
+u64 vcpu_get_shared_msr(struct vcpu *v, int slot)
+{
+	/* Called after an exit on this CPU: v owns it, and SWAPGS may have moved the value. */
+	if (slot == VCPU_MSR_KERNEL_GS_BASE && this_cpu()->guest_msr_owner == v)
+		return rdmsr(MSR_KERNEL_GS_BASE);
+	return v->shared_msrs[slot];
+}
+
+void vcpu_set_shared_msr(struct vcpu *v, int slot, u64 val)
+{
+	v->shared_msrs[slot] = val;
+	if (this_cpu()->guest_msr_owner == v)
+		wrmsr_safe(shared_msr_index[slot], val);
+}
+
+void vcpu_forget_guest_state(struct vcpu *v)
+{
+	for (unsigned int i = 0; i < nr_cpus; i++)
+		__atomic_compare_exchange_n(&cpus[i].guest_msr_owner, &v, NULL, false,
+					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+u64 vcpu_xcr0_enter(struct vcpu *v)
+{
+	u64 host = host_has_xsave() ? xgetbv(0) : 0;
+
+	if (host && v->xcr0 != host)
+		xsetbv(0, v->xcr0);
+	return host;
+}
+
+void vcpu_xcr0_exit(struct vcpu *v, u64 host)
+{
+	if (host && v->xcr0 != host)
+		xsetbv(0, host);
+}
