@@ -199,8 +199,8 @@ KTEST(test_guest_hostile, "guest.hostile")
 /*
  * The budget lets a test act while its guest is still running: the guest
  * spins reading a slot, the run's budget expires, the slot is deleted, and
- * the guest's very next read is an MMIO exit (set_memory_region_test's
- * "delete an in-use slot", on one CPU).
+ * the guest's very next read is an MMIO exit; re-created, the slot reads
+ * 0 (set_memory_region_test's "delete an in-use slot", on one CPU).
  */
 KTEST(test_guest_delete_while_running, "guest.delete-while-running")
 {
@@ -236,6 +236,13 @@ KTEST(test_guest_delete_while_running, "guest.delete-while-running")
 		  "expected the guest to see the MMIO value 0xdead, saw 0x%llx", (u64)uc.args[1]);
 	KT_ASSERT(t, vmm_run(v, 0, &uc) == UCALL_SYNC && uc.args[1] > 0,
 		  "expected the guest to have read the slot before the delete, saw %llu reads",
+		  (u64)uc.args[1]);
+	/* Re-created, the slot is new zeroed memory, not the old frames. */
+	err = vm_add_memory(vm, 1, 0x1000000, KiB(64), 0, NULL);
+	KT_ASSERT(t, err == 0, "expected the slot re-created, saw %d", err);
+	cmd = vmm_run(v, 0, &uc);
+	KT_ASSERT(t, cmd == UCALL_SYNC && uc.args[0] == 3 && uc.args[1] == 0,
+		  "expected the re-created slot to read 0, saw ucall %d value 0x%llx", cmd,
 		  (u64)uc.args[1]);
 	vm_destroy(vm);
 }
