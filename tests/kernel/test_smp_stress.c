@@ -15,7 +15,7 @@
 #define REGION_GPA 0x1000000ULL
 #define CHURN_GPA 0x8000000ULL
 #define PROGRESS_GPA 0x300000ULL
-#define CHURN_ROUNDS 300
+#define CHURN_ROUNDS 2000	/* memslot_modification_stress_test: thousands of changes */
 #define CHURN_GAP 20000
 #define RUN_BUDGET 2000000
 #define WAIT_POLLS 200000000ULL
