@@ -60,6 +60,7 @@ case_bochs_smp() {
 		'^PASS: smp.bringup$' '^PASS: smp.vmxon$' '^PASS: smp.spinning-reader$' \
 		'^PASS: smp.spinning-reader.negative-control$' '^PASS: smp.move-while-spinning$' \
 		'^PASS: smp.modification-stress$' '^PASS: smp.hostile-under-churn$' \
+		'^PASS: smp.hostile-under-churn.mmio-then-triple-fault$' \
 		'^PASS: smp.dirty-log.write-protect$' '^PASS: smp.dirty-log.pml$' \
 		'^PASS: smp.dirty-log.pml.negative-control$' \
 		'^PASS: smp.memslot-perf.map$' '^PASS: smp.memslot-perf.unmap$' \

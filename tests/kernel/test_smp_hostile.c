@@ -1,9 +1,10 @@
 /*
- * Guest hostility under churn (issue 7): a guest on CPU 1 writes wild
- * addresses (MMIO exits, and its own code and tables) while the BSP keeps
- * creating and deleting a slot.  However that VM ends, the hypervisor goes
- * on: the churn succeeds, every frame comes back when the VM is destroyed,
- * and a new VM runs normally afterwards.
+ * Guest hostility under churn (issue 7): a guest on CPU 1 misbehaves while
+ * the BSP keeps creating and deleting a slot: guests/wild.c writes wild
+ * addresses (MMIO exits, and its own code and tables); guests/mmio_triple.c
+ * loops on MMIO and then triple-faults.  However that VM ends, the
+ * hypervisor goes on: the churn succeeds, every frame comes back when the
+ * VM is destroyed, and a new VM runs normally afterwards.
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/smp.h"
@@ -14,6 +15,8 @@
 
 #define CHURN_GPA 0x8000000ULL
 #define CHURN_ROUNDS 100
+#define CHURN_ROUNDS_MAX 20000
+#define CHURN_GAP 20000		/* cpu_relax()es between two changes */
 #define RUN_BUDGET 1000000
 #define MAX_EXITS 20000
 
@@ -21,6 +24,7 @@ struct wild_run {
 	struct vcpu *v;
 	volatile bool stop;
 	volatile unsigned long mmio;
+	bool dead;		/* the VM was over when the runs ended */
 };
 
 /* On CPU 1: run the guest, answering its MMIO with zeros, until it dies or is stopped. */
@@ -40,7 +44,13 @@ static long ap_run_wild(void *arg)
 	return r->v->exit.reason;
 }
 
-KTEST(test_smp_hostile_churn, "smp.hostile-under-churn")
+/*
+ * Run image on CPU 1 under CHURN_ROUNDS of churn (more, until its VM is
+ * over, with until_dead); the wild_run it ended with, or false with the
+ * test failed.
+ */
+static bool hostile_under_churn(struct ktest_ctx *t, const char *image, bool until_dead,
+				struct wild_run *out, long *out_reason)
 {
 	struct kvm_userspace_memory_region r = { .slot = 2, .guest_phys_addr = CHURN_GPA };
 	struct frame_stats before, after;
@@ -54,44 +64,96 @@ KTEST(test_smp_hostile_churn, "smp.hostile-under-churn")
 
 	if (nr_cpus < 2) {
 		ktest_skip(t, "one CPU online (Bochs runs this with cpu: count=2)");
-		return;
+		return false;
 	}
 	if (!ktest_need_vmx(t))
-		return;
-	KT_ASSERT(t, vmm_enable_vmx_on(1) == 0, "expected VMXON on CPU 1");
+		return false;
+	if (vmm_enable_vmx_on(1)) {
+		ktest_fail(t, "expected VMXON on CPU 1");
+		return false;
+	}
 	/* After both VMXONs: their regions stay allocated while VMX is on. */
 	frame_get_stats(&before);
-	vm = ktest_guest64(t, "wild", MiB(4), &v);
+	vm = ktest_guest64(t, image, MiB(4), &v);
 	if (!vm)
-		return;
+		return false;
 	err = kvm_backing_alloc(vm->kvm, KiB(4), &page);
-	KT_ASSERT(t, err == 0, "expected backing for the churned slot, saw %d", err);
+	if (err) {
+		ktest_fail(t, "expected backing for the churned slot, saw %d", err);
+		vm_destroy(vm);
+		return false;
+	}
 	vcpu_put(v);
 	run.v = v;
 	smp_call_async(1, ap_run_wild, &run);
 	r.userspace_addr = page;
 	for (u64 i = 0; READ_ONCE(run.mmio) < 300 && !READ_ONCE(v->dead) && i < 100000000ULL; i++)
 		cpu_relax();	/* let it get going */
-	for (int i = 0; i < CHURN_ROUNDS && !err; i++) {
+	/* The churn goes on until the guest's VM is over, for one that must end itself. */
+	for (int i = 0; (i < CHURN_ROUNDS || (until_dead && !READ_ONCE(v->dead) &&
+					      i < CHURN_ROUNDS_MAX)) && !err; i++) {
 		r.memory_size = KiB(4);
 		err = kvm_set_memory_region(vm->kvm, &r);
 		r.memory_size = 0;
 		err = err ?: kvm_set_memory_region(vm->kvm, &r);
+		/*
+		 * Each delete zaps the guest's mappings; without a pause the
+		 * BSP takes mmu_lock back before the vCPU can fault its code in
+		 * again, and a guest that must reach its end never does.
+		 */
+		for (int k = 0; k < CHURN_GAP; k++)
+			cpu_relax();
 	}
 	run.stop = true;
 	reason = smp_wait(1);
-	kprintf("smp: the wild guest made %lu MMIO accesses and ended with exit %ld (%s)\n",
+	kprintf("smp: guest %s made %lu MMIO accesses and ended with exit %ld (%s)\n", image,
 		run.mmio, reason, v->dead ? "its VM is over" : "still runnable");
+	run.dead = v->dead;
 	vm_destroy(vm);
 	frame_get_stats(&after);
-	KT_ASSERT(t, err == 0, "expected the churn to succeed under the wild guest, saw %d", err);
-	KT_ASSERT(t, run.mmio > 0, "expected the wild guest to make MMIO accesses");
-	KT_ASSERT(t, after.free_frames == before.free_frames,
-		  "expected every frame back after destroying the VM: free %llu -> %llu",
-		  before.free_frames, after.free_frames);
+	*out = run;
+	*out_reason = reason;
+	if (err) {
+		ktest_fail(t, "expected the churn to succeed under guest %s, saw %d", image, err);
+		return false;
+	}
+	if (after.free_frames != before.free_frames) {
+		ktest_fail(t, "expected every frame back after destroying the VM: free %llu -> %llu",
+			   before.free_frames, after.free_frames);
+		return false;
+	}
 	vm2 = ktest_guest64(t, "hello64", MiB(4), &v2);
 	if (!vm2)
-		return;
-	KT_ASSERT(t, vmm_run(v2, 0, &uc) == UCALL_SYNC, "expected a new VM to run normally");
+		return false;
+	if (vmm_run(v2, 0, &uc) != UCALL_SYNC) {
+		ktest_fail(t, "expected a new VM to run normally after guest %s", image);
+		vm_destroy(vm2);
+		return false;
+	}
 	vm_destroy(vm2);
+	return true;
+}
+
+KTEST(test_smp_hostile_churn, "smp.hostile-under-churn")
+{
+	struct wild_run run;
+	long reason;
+
+	if (!hostile_under_churn(t, "wild", false, &run, &reason))
+		return;
+	KT_ASSERT(t, run.mmio > 0, "expected the wild guest to make MMIO accesses");
+}
+
+#define MMIO_TRIPLE_READS 3000	/* guests/mmio_triple.c */
+
+KTEST(test_smp_hostile_mmio_triple, "smp.hostile-under-churn.mmio-then-triple-fault")
+{
+	struct wild_run run;
+	long reason;
+
+	if (!hostile_under_churn(t, "mmio_triple", true, &run, &reason))
+		return;
+	KT_ASSERT(t, run.mmio == MMIO_TRIPLE_READS && reason == VCPU_EXIT_SHUTDOWN && run.dead,
+		  "expected %d MMIO reads then a shutdown that ends the VM, saw %lu reads, exit %ld",
+		  MMIO_TRIPLE_READS, run.mmio, reason);
 }
