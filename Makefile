@@ -126,7 +126,7 @@ $(ISO): $(ELF) scripts/mkiso.sh
 HOST_SRCS := lib/printf.c lib/kprintf.c lib/errno.c lib/glob.c lib/cmdline.c \
 	$(wildcard mm/*.c memslot/*.c ept/*.c arch/fake/*.c) boot/multiboot2.c \
 	arch/x86/acpi_tables.c vmx/check.c vmx/vmcs_names.c arch/x86/insn_decode.c \
-	vmm/uart16550.c vmm/pic8259.c vmm/pit8254.c vmm/image.c vmm/load_plan.c vmm/bzimage.c \
+	vmm/uart16550.c vmm/pic8259.c vmm/pit8254.c vmm/lapic.c vmm/image.c vmm/load_plan.c vmm/bzimage.c \
 	vmm/multiboot1.c vmm/vm_memory.c vmm/monitor.c vmm/monitor_info.c vmm/monitor_stats.c \
 	vmm/monitor_slot.c vmm/console_input.c vmx/exit_reason.c
 HOST_SRCS := $(filter $(wildcard $(HOST_SRCS)),$(HOST_SRCS))
