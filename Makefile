@@ -166,10 +166,10 @@ deps:
 # make run: its own ISO, so build/slotvisor.iso keeps CMDLINE.  Without a
 # CMDLINE, and on a terminal, the demo ends in the interactive console
 # (docs/monitor.md); with no terminal to type on, it powers off as before.
-# make run KERNEL=FILE [INITRD=FILE] [APPEND="..."] [MEM=SIZE] [CPUS=N]
+# make run KERNEL=FILE [INITRD=FILE] [ENVFILE=FILE] [MODULES="FILE..."] [APPEND="..."] [MEM=SIZE] [CPUS=N]
 # boots that guest instead (docs/guests.md); the exit status is the guest's.
 RUN_ISO := $(BUILD)/run.iso
-export KERNEL INITRD APPEND MEM CPUS
+export KERNEL INITRD ENVFILE MODULES APPEND MEM CPUS
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -14,6 +14,8 @@
 
 #define LAPIC_DEFAULT_BASE 0xfee00000ULL
 #define LAPIC_MMIO_SIZE 0x1000
+#define MSR_APIC_BASE_BSP (1ULL << 8)
+#define MSR_APIC_BASE_ENABLE (1ULL << 11)
 #define LAPIC_VERSION 0x00050014	/* max LVT entry 5 (timer..error), version 0x14 */
 
 /* Register offsets (SDM Vol. 3A Table 11-1). */

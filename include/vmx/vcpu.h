@@ -134,6 +134,14 @@ struct vcpu {
 	u64 shared_msrs[VCPU_NR_SHARED_MSRS];	/* vmx/guest_msrs.c */
 	u64 xcr0;		/* the guest's XCR0 (XSETBV) */
 	u64 misc_enable;	/* the guest's IA32_MISC_ENABLE (emulated) */
+	/*
+	 * A local APIC the VMM emulates (vmm/lapic.c), set before the first
+	 * run: CPUID then reports an APIC and IA32_APIC_BASE is apic_base,
+	 * which the guest may disable and enable again (never the host's
+	 * APIC).  Without it the guest sees no APIC and its PIC-mode view.
+	 */
+	bool lapic_emulated;
+	u64 apic_base;
 	bool mmio_read_pending;	/* complete mmio_insn with exit.mmio.data */
 	bool io_in_pending;
 	struct mmio_insn mmio_insn;
