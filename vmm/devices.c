@@ -148,6 +148,17 @@ void vm_devices_sync(struct vm *vm, struct vcpu *v)
 
 	devices_update(vm);
 	v->request_interrupt_window = false;
+	if (a && a->nmi_pending) {
+		/*
+		 * Blocked by STI, MOV SS or IF: the interrupt window says when to
+		 * retry; blocked by an NMI in service: the next exit does.
+		 */
+		if (!vcpu_nmi(v))
+			a->nmi_pending = false;
+		else if (!v->ready_for_interrupt)
+			v->request_interrupt_window = true;
+		return;
+	}
 	if (vec >= 0) {
 		if (v->ready_for_interrupt && !vcpu_interrupt(v, (u8)vec))
 			lapic_ack(a, (u8)vec);
@@ -185,7 +196,7 @@ bool vm_devices_pending(struct vm *vm)
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct lapic *a = vcpu_lapic(vm, vm->vcpus[i]);
 
-		if (a && lapic_pending(a, rdtsc()) >= 0)
+		if (a && (a->nmi_pending || lapic_pending(a, rdtsc()) >= 0))
 			return true;
 	}
 	return pic_has_interrupt(&vm->pic);

@@ -180,7 +180,7 @@ static void send_ipi(struct lapic *a)
 		lapic_set_irq(a, vector);
 		return;
 	case APIC_DM_NMI:
-		a->nmis++;
+		a->nmi_pending = true;
 		return;
 	default:	/* INIT, SIPI, SMI, lowest priority to self: not modelled */
 		a->ipis_ignored++;

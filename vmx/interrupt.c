@@ -9,6 +9,7 @@
  * guest took.
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/trap.h"
 #include "lib/errno.h"
 #include "vmx/exit_handlers.h"
 #include "vmx/vcpu_internal.h"
@@ -43,6 +44,28 @@ int vcpu_interrupt(struct vcpu *v, u8 vector)
 		     vector | (INTR_TYPE_EXT_INTR << INTR_INFO_TYPE_SHIFT) | INTR_INFO_VALID);
 	v->ready_for_interrupt = false;
 	v->irqs_injected++;
+	return 0;
+}
+
+/*
+ * An NMI (from an emulated APIC's NMI IPI) at the next entry; -EBUSY while
+ * the guest blocks NMIs (inside its NMI handler until IRET, after STI or
+ * MOV SS) or another event waits.  Without virtual NMIs there is no
+ * NMI-window exit: the VMM retries at its next chance (SDM Vol. 3C 26.7.6,
+ * 27.3.2.5; KVM does the same on CPUs without vNMI).
+ */
+int vcpu_nmi(struct vcpu *v)
+{
+	u32 blocking = GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS | GUEST_INTR_STATE_NMI;
+
+	vcpu_load(v);
+	if ((vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & blocking) ||
+	    (vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID))
+		return -EBUSY;
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD,
+		     X86_TRAP_NMI | (INTR_TYPE_NMI << INTR_INFO_TYPE_SHIFT) | INTR_INFO_VALID);
+	v->ready_for_interrupt = false;
+	v->nmis_injected++;
 	return 0;
 }
 

@@ -15,6 +15,7 @@
  *   self ipi     ICR shorthand self, vector 0x40: the handler runs once
  *   isr          in the handler ISR holds 0x40; after EOI it does not
  *   timer        a one-shot timer (vector 0x41) wakes a HLT
+ *   nmi          an NMI IPI to itself reaches the NMI handler, with IF = 0
  */
 #define MB_MAGIC 0x1BADB002
 #define COM1 0x3f8
@@ -36,6 +37,7 @@
 #define APIC_SPIV 0xf0
 #define APIC_ISR_40 0x120	/* ISR bits 0x40-0x5f */
 #define APIC_ICR 0x300
+#define APIC_ICR2 0x310
 #define APIC_LVTT 0x320
 #define APIC_TMICT 0x380
 #define APIC_TDCR 0x3e0
@@ -113,6 +115,7 @@ start64:
 	mov %ax, %gs
 	mov $stacktop, %rsp
 	mov $APIC, %r15d		/* the register page, for the whole run */
+	GATE 2, nmi_handler
 	GATE 13, gp_handler
 	GATE IPI_VECTOR, ipi_handler
 	GATE TIMER_VECTOR, timer_handler
@@ -230,6 +233,15 @@ start64:
 	sete %al
 	REPORT n_timer
 
+	/* nmi: ICR physical destination 0 (itself), delivery mode NMI, assert */
+	movl $0, APIC_ICR2(%r15)
+	movl $0x4400, APIC_ICR(%r15)
+	nop
+	nop
+	cmpl $1, nmi_count(%rip)
+	sete %al
+	REPORT n_nmi
+
 	/* SUMMARY: N tests[, F unexpected failures]; exit(failures != 0) */
 	lea s_summary(%rip), %rsi
 	call puts
@@ -263,6 +275,10 @@ gp_handler:
 	mov %rax, 16(%rsp)	/* RIP, above the error code and the saved rax */
 	pop %rax
 	add $8, %rsp
+	iretq
+
+nmi_handler:
+	incl nmi_count(%rip)
 	iretq
 
 ipi_handler:
@@ -355,6 +371,7 @@ n_version:	.asciz "version 0x14, max LVT 5"
 n_ipi:		.asciz "self IPI delivered once"
 n_isr:		.asciz "ISR in the handler, clear after EOI"
 n_timer:	.asciz "one-shot timer wakes HLT"
+n_nmi:		.asciz "NMI IPI to self"
 
 	.bss
 	.balign 4096
@@ -370,5 +387,6 @@ gp_count: .skip 4
 ipi_count: .skip 4
 ipi_isr: .skip 4
 timer_count: .skip 4
+nmi_count: .skip 4
 tests: .skip 4
 failures: .skip 4

@@ -4,7 +4,8 @@
  * the host's own APIC.  ID, version, TPR/PPR, EOI, LDR/DFR, SVR, ISR, TMR,
  * IRR, ESR, the LVTs, the ICR (fixed IPIs to itself; INIT, SIPI and other
  * CPUs are ignored: one vCPU) and the timer, one-shot or periodic, counting
- * the caller's clock (TSC ticks) through the divide register.  No hardware
+ * the caller's clock (TSC ticks) through the divide register.  An NMI IPI
+ * to itself is latched in nmi_pending for the VMM to inject.  No hardware
  * dependency: host-tested (tests/unit/test_lapic.c); vmm/devices.c wires it
  * to a vCPU.
  */
@@ -75,8 +76,8 @@ struct lapic {
 	u32 tmict, tdcr;
 	u64 timer_start;	/* caller's clock when TMICT was written */
 	u64 timer_periods;	/* periods already raised (periodic), 1 when a one-shot fired */
-	u64 ipis_ignored;	/* INIT, SIPI, NMI, IPIs to other CPUs: counted, not delivered */
-	u64 nmis;		/* NMIs sent to itself (not delivered: no NMI injection) */
+	u64 ipis_ignored;	/* INIT, SIPI, IPIs to other CPUs: counted, not delivered */
+	bool nmi_pending;	/* an NMI IPI to itself the CPU has not taken (one is latched) */
 };
 
 /* Power-up state (SDM Vol. 3A 11.4.7.1) with APIC ID apic_id. */

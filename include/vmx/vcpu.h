@@ -130,6 +130,7 @@ struct vcpu {
 	bool ready_for_interrupt;
 	bool irq_window_armed;
 	u64 irqs_injected;
+	u64 nmis_injected;
 	u64 cr0_shadow, cr4_shadow;	/* what the guest believes CR0/CR4 hold */
 	u64 shared_msrs[VCPU_NR_SHARED_MSRS];	/* vmx/guest_msrs.c */
 	u64 xcr0;		/* the guest's XCR0 (XSETBV) */
@@ -188,6 +189,8 @@ void vcpu_put(struct vcpu *v);
  * interrupt controller when this succeeds.
  */
 int vcpu_interrupt(struct vcpu *v, u8 vector);
+/* Deliver an NMI at the next entry; -EBUSY while the guest blocks NMIs or another event waits. */
+int vcpu_nmi(struct vcpu *v);
 
 /* Ask v to return from vcpu_run() (VCPU_EXIT_STOPPED) before its next entry. */
 void vcpu_request_stop(struct vcpu *v);

@@ -50,6 +50,12 @@ static void self_ipi_is_delivered_and_eoi_clears_isr(void **state)
 	lapic_write(&a, APIC_EOI, 0, 0);
 	assert_int_equal(lapic_read(&a, APIC_ISR + 0x20, 0), 0);
 	assert_int_equal(lapic_read(&a, APIC_PROCPRI, 0), 0);
+	/* apic_self_nmi(): physical, to itself, NMI: latched for the VMM, no vector. */
+	assert_false(a.nmi_pending);
+	lapic_write(&a, APIC_ICR2, 0, 0);
+	lapic_write(&a, APIC_ICR, APIC_DM_NMI | (1u << 14), 0);
+	assert_true(a.nmi_pending);
+	assert_int_equal(lapic_pending(&a, 0), -1);
 }
 
 static void physical_and_logical_destinations(void **state)
