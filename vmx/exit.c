@@ -30,6 +30,7 @@ static const exit_handler_t handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_SIPI] = handle_init_sipi,
 	[EXIT_REASON_PML_FULL] = handle_pml_full,
 	[EXIT_REASON_INTERRUPT_WINDOW] = handle_interrupt_window,
+	[EXIT_REASON_NMI_WINDOW] = handle_nmi_window,
 	[EXIT_REASON_XSETBV] = handle_xsetbv,
 	/* VMX instructions, VMCALL and friends: #UD, as on a CPU without VMX. */
 	[EXIT_REASON_VMCALL] = handle_vmx_instruction,

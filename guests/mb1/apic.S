@@ -9,6 +9,7 @@
  *   apic base    IA32_APIC_BASE = 0xfee00000 | EN | BSP
  *   disable      WRMSR IA32_APIC_BASE without EN reads back so
  *   disabled mmio  the register page is gone: a read is all ones
+ *   disabled cpuid CPUID.1:EDX.APIC is clear while EN is
  *   enable       EN set again (reset_apic()): reads back, SVR is 0xff
  *   x2apic #GP   setting EXTD is refused with #GP
  *   id, version  APIC ID 0, version 0x14 with max LVT 5
@@ -161,6 +162,11 @@ start64:
 	cmp $0xffffffff, %eax
 	sete %al
 	REPORT n_gone
+	mov $1, %eax
+	cpuid
+	bt $9, %edx
+	setnc %al
+	REPORT n_gone_cpuid
 
 	/* enable again: the APIC is back in its power-up state */
 	mov $MSR_APIC_BASE, %ecx
@@ -364,6 +370,7 @@ n_cpuid:	.asciz "CPUID.1:EDX.APIC"
 n_base:		.asciz "IA32_APIC_BASE 0xfee00900"
 n_disable:	.asciz "EN cleared"
 n_gone:		.asciz "disabled APIC reads all ones"
+n_gone_cpuid:	.asciz "disabled APIC: CPUID.1:EDX.APIC clear"
 n_enable:	.asciz "EN set again, SVR 0xff"
 n_x2apic:	.asciz "EXTD #GP"
 n_id:		.asciz "APIC ID 0"
