@@ -64,10 +64,11 @@ bool vm_devices_mmio(struct vm *vm, struct vcpu *v)
 {
 	struct vcpu_exit *e = &v->exit;
 	struct lapic *a = vcpu_lapic(vm, v);
-	u64 off = e->mmio.gpa - LAPIC_DEFAULT_BASE;
+	u64 base = v->apic_base & ~(u64)(LAPIC_MMIO_SIZE - 1);	/* IA32_APIC_BASE may move it */
+	u64 off = e->mmio.gpa - base;
 	unsigned int shift = (off & 3) * 8;
 
-	if (!a || e->mmio.gpa < LAPIC_DEFAULT_BASE || off >= LAPIC_MMIO_SIZE)
+	if (!a || e->mmio.gpa < base || off >= LAPIC_MMIO_SIZE)
 		return false;
 	/* The registers are 32 bits wide on 16-byte boundaries; a narrower read sees part of one. */
 	if (e->mmio.is_write) {

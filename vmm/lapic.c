@@ -108,6 +108,8 @@ static u32 timer_current(const struct lapic *a, u64 now)
 {
 	u64 elapsed;
 
+	if (a->timer_stopped)
+		return 0;
 	if (!a->tmict || now < a->timer_start)
 		return a->tmict;
 	elapsed = (now - a->timer_start) / timer_divisor(a);
@@ -119,7 +121,7 @@ static u32 timer_current(const struct lapic *a, u64 now)
 u64 lapic_next_event(const struct lapic *a, u64 now)
 {
 	(void)now;
-	if (!a->tmict || (!periodic(a) && a->timer_periods))
+	if (!a->tmict || a->timer_stopped || (!periodic(a) && a->timer_periods))
 		return ~0ULL;
 	return a->timer_start + (a->timer_periods + 1) * timer_period(a);
 }
@@ -129,7 +131,7 @@ static void timer_update(struct lapic *a, u64 now)
 {
 	u64 periods;
 
-	if (!a->tmict || now < a->timer_start)
+	if (!a->tmict || a->timer_stopped || now < a->timer_start)
 		return;
 	periods = (now - a->timer_start) / timer_period(a);
 	if (!periodic(a) && periods > 1)
@@ -234,16 +236,25 @@ u32 lapic_read(struct lapic *a, u32 offset, u64 now)
 static void write_lvt(struct lapic *a, unsigned int i, u32 val, u64 now)
 {
 	bool was_periodic = periodic(a);
+	u32 cur = timer_current(a, now);
 
 	val &= lvt_writable[i];
 	if (!sw_enabled(a))
 		val |= APIC_LVT_MASKED;	/* SDM 11.4.7.2: masks stay set while disabled */
 	a->lvt[i] = val;
-	if (i == LVT_TIMER && was_periodic != periodic(a) && a->tmict) {
-		/* A mode change restarts the count, as KVM does. */
-		a->timer_start = now;
-		a->timer_periods = 0;
+	if (i != LVT_TIMER || was_periodic == periodic(a) || !a->tmict || a->timer_stopped)
+		return;
+	/*
+	 * A mode change keeps the current count (kvm-unit-tests'
+	 * apic_change_mode): counting goes on from it in the new mode, and an
+	 * expired one-shot stays at 0.
+	 */
+	if (!cur) {
+		a->timer_stopped = true;
+		return;
 	}
+	a->timer_start = now - (u64)(a->tmict - cur) * timer_divisor(a);
+	a->timer_periods = 0;
 }
 
 void lapic_write(struct lapic *a, u32 offset, u32 val, u64 now)
@@ -280,6 +291,7 @@ void lapic_write(struct lapic *a, u32 offset, u32 val, u64 now)
 		a->tmict = val;
 		a->timer_start = now;
 		a->timer_periods = 0;
+		a->timer_stopped = false;
 		break;
 	case APIC_TDCR: a->tdcr = val & APIC_TDCR_MASK; break;
 	case APIC_LVR:

@@ -8,8 +8,8 @@
  * live in the VMCS, loaded on entry and saved on exit, as does the TSC
  * offset a write to IA32_TSC sets.  A vCPU whose VMM
  * emulates its APIC (v->lapic_emulated) has its own IA32_APIC_BASE
- * instead: EN may be cleared and set again, the base stays at 0xfee00000,
- * x2APIC (EXTD) is not offered.
+ * instead: EN may be cleared and set again, the base may move, x2APIC
+ * (EXTD) is not offered.
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
@@ -60,6 +60,14 @@ static int msr_fault(struct vcpu *v, const char *op, u32 msr)
 u64 vcpu_misc_enable_reset(void)
 {
 	return MISC_ENABLE_FAST_STRING | MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL;
+}
+
+/* The physical-address bits the CPU has (CPUID 0x80000008 EAX[7:0], SDM Vol. 3A 4.1.4). */
+static u64 phys_addr_mask(void)
+{
+	unsigned int bits = cpuid(0x80000000).eax >= 0x80000008 ? cpuid(0x80000008).eax & 0xff : 36;
+
+	return (bits >= 64 ? ~0ULL : (1ULL << bits) - 1);
 }
 
 /* What the guest's RDTSC adds to the TSC: TSC_OFFSET once it wrote IA32_TSC, else 0. */
@@ -199,10 +207,15 @@ static bool guest_wrmsr(struct vcpu *v, u32 msr, u64 val)
 	case MSR_GS_BASE: return canonical(val) && vmcs_writenat(GUEST_GS_BASE, val);
 	case MSR_IA32_APIC_BASE:
 		if (v->lapic_emulated) {
-			/* Only EN changes: BSP is read-only, no x2APIC, no relocation. */
-			if ((val ^ v->apic_base) & ~(APIC_BASE_ENABLE | APIC_BASE_BSP))
+			/*
+			 * EN and the base may change (a base with RAM behind it
+			 * shadows the APIC: its MMIO never exits); BSP is
+			 * read-only; EXTD (x2APIC), bits 0-7, 9 and those above
+			 * MAXPHYADDR are #GP.
+			 */
+			if (val & ~(APIC_BASE_ENABLE | APIC_BASE_BSP | (phys_addr_mask() & ~0xfffULL)))
 				return false;
-			v->apic_base = (v->apic_base & ~APIC_BASE_ENABLE) | (val & APIC_BASE_ENABLE);
+			v->apic_base = (v->apic_base & APIC_BASE_BSP) | (val & ~APIC_BASE_BSP);
 			return true;
 		}
 		/* Writing back what it read is harmless; disabling or moving it is not. */

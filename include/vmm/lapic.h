@@ -76,6 +76,7 @@ struct lapic {
 	u32 tmict, tdcr;
 	u64 timer_start;	/* caller's clock when TMICT was written */
 	u64 timer_periods;	/* periods already raised (periodic), 1 when a one-shot fired */
+	bool timer_stopped;	/* an expired one-shot switched to periodic: TMCCT stays 0 */
 	u64 ipis_ignored;	/* INIT, SIPI, IPIs to other CPUs: counted, not delivered */
 	bool nmi_pending;	/* an NMI IPI to itself the CPU has not taken (one is latched) */
 };

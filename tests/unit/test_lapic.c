@@ -191,6 +191,29 @@ static void periodic_timer_coalesces_missed_periods(void **state)
 	assert_int_equal(lapic_pending(&a, 1000), -1);
 }
 
+/* kvm-unit-tests' test_apic_change_mode: the count survives a mode change. */
+static void mode_change_keeps_the_count(void **state)
+{
+	struct lapic a;
+
+	lapic_reset(&a, 0);
+	enable(&a);
+	lapic_write(&a, APIC_TDCR, 0xb, 0);
+	lapic_write(&a, APIC_LVTT, 0x30, 0);			/* one-shot */
+	lapic_write(&a, APIC_TMICT, 1000, 0);
+	lapic_write(&a, APIC_LVTT, APIC_LVT_TIMER_PERIODIC | 0x30, 700);
+	assert_int_equal(lapic_read(&a, APIC_TMCCT, 700), 300);	/* not reset to TMICT */
+	assert_int_equal(lapic_read(&a, APIC_TMCCT, 1100), 900);	/* wrapped at 1000 */
+	lapic_write(&a, APIC_LVTT, 0x30, 1500);			/* back to one-shot: 500 left */
+	assert_int_equal(lapic_read(&a, APIC_TMCCT, 1500), 500);
+	assert_int_equal(lapic_read(&a, APIC_TMCCT, 2100), 0);
+	lapic_write(&a, APIC_LVTT, APIC_LVT_TIMER_PERIODIC | 0x30, 2200);	/* expired: stays 0 */
+	assert_int_equal(lapic_read(&a, APIC_TMCCT, 2300), 0);
+	assert_int_equal(lapic_next_event(&a, 2300), ~0ULL);
+	lapic_write(&a, APIC_TMICT, 10, 3000);			/* a new count starts it */
+	assert_int_equal(lapic_read(&a, APIC_TMCCT, 3004), 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +225,7 @@ int main(void)
 		cmocka_unit_test(software_disable_keeps_lvts_masked),
 		cmocka_unit_test(one_shot_timer),
 		cmocka_unit_test(periodic_timer_coalesces_missed_periods),
+		cmocka_unit_test(mode_change_keeps_the_count),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
