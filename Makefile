@@ -127,7 +127,7 @@ HOST_SRCS := lib/printf.c lib/kprintf.c lib/errno.c lib/glob.c lib/cmdline.c \
 	$(wildcard mm/*.c memslot/*.c ept/*.c arch/fake/*.c) boot/multiboot2.c \
 	arch/x86/acpi_tables.c arch/x86/acpi_pm.c arch/x86/acpi_madt.c vmx/check.c vmx/check_controls.c vmx/check_host.c \
 	vmx/check_guest.c vmx/check_guest_segs.c vmx/vmcs_names.c arch/x86/insn_decode.c \
-	vmm/uart16550.c vmm/pic8259.c vmm/pit8254.c vmm/image.c vmm/load_plan.c vmm/bzimage.c \
+	vmm/uart16550.c vmm/pic8259.c vmm/pit8254.c vmm/lapic.c vmm/image.c vmm/load_plan.c vmm/bzimage.c \
 	vmm/multiboot1.c vmm/vm_memory.c vmm/monitor.c vmm/monitor_info.c vmm/monitor_stats.c \
 	vmm/monitor_slot.c vmm/console_input.c vmx/exit_reason.c
 HOST_SRCS := $(filter $(wildcard $(HOST_SRCS)),$(HOST_SRCS))
@@ -167,10 +167,10 @@ deps:
 # make run: its own ISO, so build/slotvisor.iso keeps CMDLINE.  Without a
 # CMDLINE, and on a terminal, the demo ends in the interactive console
 # (docs/monitor.md); with no terminal to type on, it powers off as before.
-# make run KERNEL=FILE [INITRD=FILE] [APPEND="..."] [MEM=SIZE] [CPUS=N]
+# make run KERNEL=FILE [INITRD=FILE] [ENVFILE=FILE] [MODULES="FILE..."] [APPEND="..."] [MEM=SIZE] [CPUS=N]
 # boots that guest instead (docs/guests.md); the exit status is the guest's.
 RUN_ISO := $(BUILD)/run.iso
-export KERNEL INITRD APPEND MEM CPUS
+export KERNEL INITRD ENVFILE MODULES APPEND MEM CPUS
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all

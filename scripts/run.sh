@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # make run: boot slotvisor with its console live on this terminal.
 #   scripts/run.sh ISO
-#   KERNEL=FILE [INITRD=FILE] [APPEND="ARGS"] [MEM=SIZE] [CPUS=N] scripts/run.sh
+#   KERNEL=FILE [INITRD=FILE] [ENVFILE=FILE] [MODULES="FILE..."] [APPEND="ARGS"] [MEM=SIZE]
+#     [CPUS=N] scripts/run.sh
 # With KERNEL (a Linux bzImage or a multiboot v1 kernel such as a
 # kvm-unit-tests .flat), slotvisor boots that guest instead of its demo:
 # an ISO is built that carries the files as multiboot2 modules, the guest's
 # COM1 is the console, and this script exits with the guest's status as
 # QEMU would (isa-debug-exit: (value << 1) | 1).  MEM is the guest's RAM
 # (MiB, or with an M or G suffix; default 256M); CPUS the emulated CPUs
-# (slotvisor gives the guest one vCPU).
+# (slotvisor gives the guest one vCPU).  ENVFILE and MODULES are a multiboot
+# kernel's modules, ENVFILE first: kvm-unit-tests reads its environment
+# (KEY=VALUE lines, e.g. NR_CPUS=1 MEMSIZE=256 TEST_DEVICE=0) from module
+# 0, what QEMU's -initrd gives it.  (Not ENV: POSIX shells read that one.)
 # Picks QEMU with KVM and nested VT-x when this host offers them (an Intel
 # CPU, /dev/kvm usable, kvm_intel nested=Y), else Bochs, which emulates
 # VT-x with EPT everywhere.  EMU=bochs|qemu-kvm|qemu-tcg forces a choice
@@ -32,7 +36,7 @@ mem_mib() {
 }
 
 if [ -n "${KERNEL:-}" ]; then
-	for f in "$KERNEL" ${INITRD:+"$INITRD"}; do
+	for f in "$KERNEL" ${INITRD:+"$INITRD"} ${ENVFILE:+"$ENVFILE"} ${MODULES:-}; do
 		[ -r "$f" ] || { echo "run: cannot read $f" >&2; exit 2; }
 	done
 	mib=$(mem_mib "${MEM:-256M}")
@@ -45,6 +49,9 @@ if [ -n "${KERNEL:-}" ]; then
 	iso=$out/guest.iso
 	mods=(--module "$KERNEL" "kernel $(basename "$KERNEL") ${APPEND:-}")
 	[ -n "${INITRD:-}" ] && mods+=(--module "$INITRD" "initrd")
+	for f in ${ENVFILE:+"$ENVFILE"} ${MODULES:-}; do
+		mods+=(--module "$f" "module $(basename "$f")")
+	done
 	scripts/mkiso.sh "$iso" "slotvisor.guest_mem=$mib" "${mods[@]}" || exit 2
 fi
 

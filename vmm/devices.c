@@ -4,7 +4,9 @@
  * (vmm/pit8254.c) on IRQ 0.  Device outputs are sampled before every entry
  * (vm_devices_sync()): the PIT's edges and COM1's level go to the PIC, and
  * what the PIC has is injected once the guest can take it.  The PIT's
- * clock is the TSC, scaled to PIT_HZ.
+ * clock is the TSC, scaled to PIT_HZ.  A vCPU may also have an emulated
+ * xAPIC (vmm/lapic.c) at 0xfee00000, behind MMIO exits, whose timer counts
+ * the TSC; its interrupts go before the PIC's.
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/setup.h"
@@ -21,6 +23,63 @@ void vm_devices_init(struct vm *vm)
 	pic_init(&vm->pic);
 	pit_init(&vm->pit);
 	vm->dev_tsc_base = rdtsc();
+}
+
+void vm_lapic_enable(struct vm *vm, struct vcpu *v)
+{
+	if (v->id >= VM_MAX_VCPUS)
+		return;
+	lapic_reset(&vm->lapic[v->id], (u8)v->id);
+	vm->lapic_was_enabled[v->id] = true;
+	v->apic_base = LAPIC_DEFAULT_BASE | MSR_APIC_BASE_ENABLE | (v->id ? 0 : MSR_APIC_BASE_BSP);
+	v->lapic_emulated = true;
+}
+
+static bool lapic_on(const struct vcpu *v)
+{
+	return v && v->lapic_emulated && v->id < VM_MAX_VCPUS &&
+	       (v->apic_base & MSR_APIC_BASE_ENABLE);
+}
+
+/*
+ * v's APIC while IA32_APIC_BASE enables it, else NULL.  Disabling it puts
+ * it back in its power-up state (SDM Vol. 3A 11.4.3), so that the guest
+ * finds it that way when it enables it again (kvm-unit-tests' reset_apic()).
+ */
+static struct lapic *vcpu_lapic(struct vm *vm, struct vcpu *v)
+{
+	if (!v->lapic_emulated || v->id >= VM_MAX_VCPUS)
+		return NULL;
+	if (!lapic_on(v)) {
+		if (vm->lapic_was_enabled[v->id])
+			lapic_reset(&vm->lapic[v->id], (u8)v->id);
+		vm->lapic_was_enabled[v->id] = false;
+		return NULL;
+	}
+	vm->lapic_was_enabled[v->id] = true;
+	return &vm->lapic[v->id];
+}
+
+bool vm_devices_mmio(struct vm *vm, struct vcpu *v)
+{
+	struct vcpu_exit *e = &v->exit;
+	struct lapic *a = vcpu_lapic(vm, v);
+	u64 base = v->apic_base & ~(u64)(LAPIC_MMIO_SIZE - 1);	/* IA32_APIC_BASE may move it */
+	u64 off = e->mmio.gpa - base;
+	unsigned int shift = (off & 3) * 8;
+
+	if (!a || e->mmio.gpa < base || off >= LAPIC_MMIO_SIZE)
+		return false;
+	/* The registers are 32 bits wide on 16-byte boundaries; a narrower read sees part of one. */
+	if (e->mmio.is_write) {
+		if (e->mmio.len == 4 && !(off & 3))
+			lapic_write(a, (u32)off, (u32)e->mmio.data, rdtsc());
+	} else {
+		u64 val = lapic_read(a, (u32)off & ~3u, rdtsc()) >> shift;
+
+		e->mmio.data = e->mmio.len >= 4 ? val : val & ((1ULL << (e->mmio.len * 8)) - 1);
+	}
+	return true;
 }
 
 /* TSC ticks to PIT ticks since the VM was made, and back. */
@@ -85,8 +144,29 @@ static void devices_update(struct vm *vm)
 
 void vm_devices_sync(struct vm *vm, struct vcpu *v)
 {
+	struct lapic *a = vcpu_lapic(vm, v);
+	int vec = a ? lapic_pending(a, rdtsc()) : -1;
+
 	devices_update(vm);
 	v->request_interrupt_window = false;
+	if (a && a->nmi_pending) {
+		/*
+		 * Blocked by STI, MOV SS or IF: the interrupt window says when to
+		 * retry; blocked by an NMI in service: the next exit does.
+		 */
+		if (!vcpu_nmi(v))
+			a->nmi_pending = false;
+		else if (!v->ready_for_interrupt)
+			v->request_interrupt_window = true;
+		return;
+	}
+	if (vec >= 0) {
+		if (v->ready_for_interrupt && !vcpu_interrupt(v, (u8)vec))
+			lapic_ack(a, (u8)vec);
+		else
+			v->request_interrupt_window = true;
+		return;
+	}
 	if (!pic_has_interrupt(&vm->pic))
 		return;
 	if (!v->ready_for_interrupt || vcpu_interrupt(v, pic_ack(&vm->pic)))
@@ -95,16 +175,30 @@ void vm_devices_sync(struct vm *vm, struct vcpu *v)
 
 u64 vm_devices_next_event(const struct vm *vm)
 {
-	u64 next = pit_next_edge(&vm->pit, pit_now(vm));
+	u64 next = pit_next_edge(&vm->pit, pit_now(vm)), now = rdtsc();
 
 	/* An edge on a masked IRQ 0 wakes nothing. */
-	if (vm->pic.chip[0].imr & (1u << PIT_IRQ))
-		return 0;
-	return next == ~0ULL ? 0 : pit_to_tsc(vm, next);
+	next = (next == ~0ULL || (vm->pic.chip[0].imr & (1u << PIT_IRQ))) ? ~0ULL :
+									      pit_to_tsc(vm, next);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu *v = vm->vcpus[i];
+		const struct lapic *a = lapic_on(v) ? &vm->lapic[v->id] : NULL;
+
+		if (a && !(a->lvt[0] & APIC_LVT_MASKED) &&
+		    lapic_next_event(a, now) < next)
+			next = lapic_next_event(a, now);
+	}
+	return next == ~0ULL ? 0 : next;
 }
 
 bool vm_devices_pending(struct vm *vm)
 {
 	devices_update(vm);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct lapic *a = vcpu_lapic(vm, vm->vcpus[i]);
+
+		if (a && (a->nmi_pending || lapic_pending(a, rdtsc()) >= 0))
+			return true;
+	}
 	return pic_has_interrupt(&vm->pic);
 }

@@ -11,6 +11,7 @@
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "vmm/image.h"
+#include "vmm/devices.h"
 #include "vmm/vmm.h"
 #include "vmx/vmx_bits.h"
 
@@ -120,6 +121,12 @@ int vm_load_kernel(struct vm *vm, const void *image, u64 len, const struct vm_ke
 		goto out;
 	vm->vcpus[vm->nr_vcpus++] = *out;
 	vcpu_set_entry_state(*out, &plan->cpu);
+	/*
+	 * A multiboot kernel (kvm-unit-tests) gets an emulated xAPIC; Linux
+	 * keeps its PIC-only machine (docs/guests.md, "The local APIC").
+	 */
+	if (plan->format == IMAGE_MULTIBOOT1)
+		vm_lapic_enable(vm, *out);
 out:
 	kfree(plan);
 	return err;

@@ -97,6 +97,8 @@ static int vmm_exit_handled(struct vm *vm, struct vcpu *v, u64 deadline)
 		return vmm_halt(vm, v, deadline);
 	case VCPU_EXIT_IO:
 		return vm_devices_io(vm, &v->exit);
+	case VCPU_EXIT_MMIO:
+		return vm_devices_mmio(vm, v);
 	default:
 		return 0;
 	}

@@ -82,7 +82,13 @@ int vmx_controls_compute(const struct vmx_caps *c, struct vmx_controls *out)
 
 	if (vmx_ctl_allows(c->procbased2, SECONDARY_RDTSCP))
 		proc2_extra |= SECONDARY_RDTSCP;
-	err |= adjust("pin-based", c->pinbased, pin_needs, ARRAY_SIZE(pin_needs), 0, &out->pin);
+	/*
+	 * Virtual NMIs where the CPU has them: with NMI exiting on and virtual
+	 * NMIs off, the guest's IRET never unblocks the NMIs the VMM injects
+	 * (SDM Vol. 3C 26.3), and there is no NMI-window exit.
+	 */
+	err |= adjust("pin-based", c->pinbased, pin_needs, ARRAY_SIZE(pin_needs),
+		      PIN_BASED_VIRTUAL_NMIS, &out->pin);
 	err |= adjust("processor-based", c->procbased, proc_needs, ARRAY_SIZE(proc_needs), 0,
 		      &out->proc);
 	out->proc &= ~proc_unwanted | (u32)c->procbased;

@@ -5,6 +5,7 @@
  * guest's registers; the hypervisor goes on.
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/trap.h"
 #include "lib/printf.h"
 #include "vmx/exit_handlers.h"
 #include "vmx/vcpu_internal.h"
@@ -30,6 +31,7 @@ static const exit_handler_t handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_SIPI] = handle_init_sipi,
 	[EXIT_REASON_PML_FULL] = handle_pml_full,
 	[EXIT_REASON_INTERRUPT_WINDOW] = handle_interrupt_window,
+	[EXIT_REASON_NMI_WINDOW] = handle_nmi_window,
 	[EXIT_REASON_XSETBV] = handle_xsetbv,
 	/* VMX instructions, VMCALL and friends: #UD, as on a CPU without VMX. */
 	[EXIT_REASON_VMCALL] = handle_vmx_instruction,
@@ -93,5 +95,14 @@ void vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error)
 		info |= INTR_INFO_DELIVER_CODE;
 		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
 	}
+	/*
+	 * A fault's frame has RF set, so that an IRET back to the instruction
+	 * does not take its instruction breakpoint again (SDM Vol. 3A 18.3.1.1);
+	 * the CPU does this for faults it raises, not for injected ones (KVM
+	 * sets it too).  #DB, NMI, #BP and #OF are not faults here.
+	 */
+	if (vector < 32 && vector != X86_TRAP_DB && vector != X86_TRAP_NMI && vector != X86_TRAP_BP &&
+	    vector != X86_TRAP_OF)
+		vmcs_writenat(GUEST_RFLAGS, vmcs_readnat(GUEST_RFLAGS) | X86_RFLAGS_RF);
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
 }

@@ -11,6 +11,7 @@
 #include "arch/x86/insn_decode.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/trap.h"
+#include "vmx/vmx.h"
 #include "vmx/exit_handlers.h"
 #include "vmx/vcpu_internal.h"
 #include "vmx/vmcs.h"
@@ -63,6 +64,31 @@ static bool cr0_write_valid(struct vcpu *v, u64 val)
 	return true;
 }
 
+/*
+ * MOV to CR4 raises #GP(0) for a bit the CPU lacks, for VMXE and SMXE
+ * (the guest has neither VMX nor SMX), for clearing PAE or changing LA57
+ * in long mode, and for setting PCIDE outside long mode or with CR3[11:0]
+ * not 0 (SDM Vol. 3A 2.5, 4.10.1).  Only writes that reach the exit (they
+ * change VMXE, the bit the mask owns) are checked here; the CPU checks the
+ * rest.
+ */
+#define X86_CR4_LA57 BIT(12)
+#define X86_CR4_PCIDE BIT(17)
+
+static bool cr4_write_valid(struct vcpu *v, u64 val)
+{
+	bool long_mode = vmcs_read64(GUEST_IA32_EFER) & EFER_LMA;
+
+	if (val & (~vmx_caps.cr4_fixed1 | X86_CR4_VMXE | X86_CR4_SMXE))
+		return false;
+	if (long_mode && (!(val & X86_CR4_PAE) || ((val ^ v->cr4_shadow) & X86_CR4_LA57)))
+		return false;
+	if ((val & X86_CR4_PCIDE) && !(v->cr4_shadow & X86_CR4_PCIDE) &&
+	    (!long_mode || (vmcs_readnat(GUEST_CR3) & 0xfff)))
+		return false;
+	return true;
+}
+
 int handle_cr_access(struct vcpu *v)
 {
 	u64 q = vmcs_readnat(EXIT_QUALIFICATION);
@@ -78,6 +104,10 @@ int handle_cr_access(struct vcpu *v)
 		}
 		set_guest_cr0(v, val);
 	} else if (CR_QUAL_TYPE(q) == CR_TYPE_MOV_TO && CR_QUAL_NUM(q) == 4) {
+		if (!cr4_write_valid(v, val)) {
+			vcpu_inject_exception(v, X86_TRAP_GP, true, 0);
+			return 1;
+		}
 		set_guest_cr4(v, val);
 	} else {
 		return vcpu_internal_error(v, "unexpected control-register exit, qualification 0x%llx",

@@ -5,7 +5,11 @@
  * (vmx/guest_state.c); IA32_MISC_ENABLE and the microcode revision are
  * emulated.  The guest may never disable or move the real local APIC
  * (Bochs never re-enables a disabled one, bochs.md), and its EFER and PAT
- * live in the VMCS, loaded on entry and saved on exit.
+ * live in the VMCS, loaded on entry and saved on exit, as does the TSC
+ * offset a write to IA32_TSC sets.  A vCPU whose VMM
+ * emulates its APIC (v->lapic_emulated) has its own IA32_APIC_BASE
+ * instead: EN may be cleared and set again, the base may move, x2APIC
+ * (EXTD) is not offered.
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
@@ -14,6 +18,7 @@
 #include "vmx/exit_handlers.h"
 #include "vmx/vcpu_internal.h"
 #include "vmx/vmcs.h"
+#include "vmx/vmx_bits.h"
 
 #define MSR_IA32_TSC 0x10
 #define MSR_IA32_MISC_ENABLE 0x1a0
@@ -24,6 +29,7 @@
 #define MSR_IA32_SYSENTER_EIP 0x176
 #define MSR_IA32_UCODE_REV 0x8b
 #define MSR_IA32_DEBUGCTL 0x1d9
+#define APIC_BASE_BSP BIT(8)
 #define APIC_BASE_ENABLE BIT(11)
 #define GP_ERROR 0
 /*
@@ -56,6 +62,34 @@ u64 vcpu_misc_enable_reset(void)
 	return MISC_ENABLE_FAST_STRING | MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL;
 }
 
+/* The physical-address bits the CPU has (CPUID 0x80000008 EAX[7:0], SDM Vol. 3A 4.1.4). */
+static u64 phys_addr_mask(void)
+{
+	unsigned int bits = cpuid(0x80000000).eax >= 0x80000008 ? cpuid(0x80000008).eax & 0xff : 36;
+
+	return (bits >= 64 ? ~0ULL : (1ULL << bits) - 1);
+}
+
+/* What the guest's RDTSC adds to the TSC: TSC_OFFSET once it wrote IA32_TSC, else 0. */
+static u64 guest_tsc_offset(void)
+{
+	return (vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) & CPU_BASED_USE_TSC_OFFSETTING) ?
+		       vmcs_read64(TSC_OFFSET) : 0;
+}
+
+/*
+ * A write to IA32_TSC moves the guest's TSC only (SDM Vol. 3C 27.3.3.1,
+ * "TSC offsetting"): RDTSC, RDTSCP and RDMSR then read host TSC + offset.
+ * The VMM's clocks (PIT, LAPIC timer, run budgets) stay on the host TSC.
+ */
+static bool guest_write_tsc(u64 val)
+{
+	u32 proc = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
+
+	return vmcs_write64(TSC_OFFSET, val - rdtsc()) &&
+	       vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, proc | CPU_BASED_USE_TSC_OFFSETTING);
+}
+
 /* The guest's value of msr, or false when the guest may not read it. */
 static bool guest_rdmsr(struct vcpu *v, u32 msr, u64 *val)
 {
@@ -71,14 +105,19 @@ static bool guest_rdmsr(struct vcpu *v, u32 msr, u64 *val)
 	case MSR_IA32_DEBUGCTL: *val = vmcs_read64(GUEST_IA32_DEBUGCTL); return true;
 	case MSR_EFER: *val = vmcs_read64(GUEST_IA32_EFER); return true;
 	case MSR_IA32_PAT: *val = vmcs_read64(GUEST_IA32_PAT); return true;
-	case MSR_IA32_TSC: *val = rdtsc(); return true;
+	case MSR_IA32_TSC: *val = rdtsc() + guest_tsc_offset(); return true;
 	case MSR_IA32_SYSENTER_CS: *val = vmcs_read32(GUEST_SYSENTER_CS); return true;
 	case MSR_IA32_SYSENTER_ESP: *val = vmcs_readnat(GUEST_SYSENTER_ESP); return true;
 	case MSR_IA32_SYSENTER_EIP: *val = vmcs_readnat(GUEST_SYSENTER_EIP); return true;
 	case MSR_FS_BASE: *val = vmcs_readnat(GUEST_FS_BASE); return true;
 	case MSR_GS_BASE: *val = vmcs_readnat(GUEST_GS_BASE); return true;
-	/* Read-only views of the host's platform MSRs. */
 	case MSR_IA32_APIC_BASE:
+		if (v->lapic_emulated) {
+			*val = v->apic_base;
+			return true;
+		}
+		return rdmsr_safe(msr, val) == 0;
+	/* Read-only views of the host's platform MSRs. */
 	case MSR_IA32_MTRRCAP:
 	case MSR_IA32_MTRR_DEF_TYPE:
 		return rdmsr_safe(msr, val) == 0;
@@ -156,6 +195,7 @@ static bool guest_wrmsr(struct vcpu *v, u32 msr, u64 val)
 			return false;
 		v->misc_enable = val;
 		return true;
+	case MSR_IA32_TSC: return guest_write_tsc(val);
 	case MSR_IA32_UCODE_REV: return true;	/* Linux writes 0 before it reads the revision */
 	case MSR_IA32_DEBUGCTL: return val == 0 && vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
 	case MSR_EFER: return guest_write_efer(v, val);
@@ -166,6 +206,18 @@ static bool guest_wrmsr(struct vcpu *v, u32 msr, u64 val)
 	case MSR_FS_BASE: return canonical(val) && vmcs_writenat(GUEST_FS_BASE, val);
 	case MSR_GS_BASE: return canonical(val) && vmcs_writenat(GUEST_GS_BASE, val);
 	case MSR_IA32_APIC_BASE:
+		if (v->lapic_emulated) {
+			/*
+			 * EN and the base may change (a base with RAM behind it
+			 * shadows the APIC: its MMIO never exits); BSP is
+			 * read-only; EXTD (x2APIC), bits 0-7, 9 and those above
+			 * MAXPHYADDR are #GP.
+			 */
+			if (val & ~(APIC_BASE_ENABLE | APIC_BASE_BSP | (phys_addr_mask() & ~0xfffULL)))
+				return false;
+			v->apic_base = (v->apic_base & APIC_BASE_BSP) | (val & ~APIC_BASE_BSP);
+			return true;
+		}
 		/* Writing back what it read is harmless; disabling or moving it is not. */
 		return rdmsr_safe(msr, &cur) == 0 && val == cur;
 	default:

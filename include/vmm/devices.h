@@ -8,6 +8,15 @@ struct vm;
 /* Power-on state of every device; the PIT's clock starts now. */
 void vm_devices_init(struct vm *vm);
 
+/*
+ * Give v an emulated xAPIC (vmm/lapic.c) at 0xfee00000: CPUID reports it,
+ * IA32_APIC_BASE is v's own (enabled), MMIO to its page reaches it.
+ */
+void vm_lapic_enable(struct vm *vm, struct vcpu *v);
+
+/* Handle an MMIO exit if a device owns the address (true), filling e->mmio.data for a read. */
+bool vm_devices_mmio(struct vm *vm, struct vcpu *v);
+
 /* Handle a port I/O exit if a device owns the port (true), filling e->io.data for an IN. */
 bool vm_devices_io(struct vm *vm, struct vcpu_exit *e);
 

@@ -9,6 +9,7 @@
 
 #include "kvm/kvm.h"
 #include "vmm/image.h"
+#include "vmm/lapic.h"
 #include "vmm/pic8259.h"
 #include "vmm/pit8254.h"
 #include "vmm/uart16550.h"
@@ -40,6 +41,9 @@ struct vm {
 	struct pic pic;		/* the 8259A pair */
 	struct pit pit;		/* the 8254, IRQ 0 */
 	u64 dev_tsc_base;	/* the TSC when the PIT's clock started */
+	/* vCPU i's emulated xAPIC, where vcpus[i]->lapic_emulated (vm_lapic_enable()). */
+	struct lapic lapic[VM_MAX_VCPUS];
+	bool lapic_was_enabled[VM_MAX_VCPUS];	/* IA32_APIC_BASE.EN when last looked at */
 	char line[160];		/* the guest's COM1 output not yet printed */
 	unsigned int line_len;
 	char last_line[160];	/* the last complete line the guest printed */

@@ -19,4 +19,5 @@ int handle_cr_access(struct vcpu *v);
 int handle_init_sipi(struct vcpu *v);
 int handle_pml_full(struct vcpu *v);
 int handle_interrupt_window(struct vcpu *v);
+int handle_nmi_window(struct vcpu *v);
 int handle_xsetbv(struct vcpu *v);

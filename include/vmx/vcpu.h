@@ -130,11 +130,20 @@ struct vcpu {
 	bool ready_for_interrupt;
 	bool irq_window_armed;
 	u64 irqs_injected;
+	u64 nmis_injected;
 	u64 cr0_shadow, cr4_shadow;	/* what the guest believes CR0/CR4 hold */
 	u64 shared_msrs[VCPU_NR_SHARED_MSRS];	/* vmx/guest_state.c */
 	u64 xcr0;		/* the guest's XCR0 (XSETBV) */
 	void *fpu;		/* its x87/SSE/AVX state while another vCPU owns the CPU */
 	u64 misc_enable;	/* the guest's IA32_MISC_ENABLE (emulated) */
+	/*
+	 * A local APIC the VMM emulates (vmm/lapic.c), set before the first
+	 * run: CPUID then reports an APIC and IA32_APIC_BASE is apic_base,
+	 * which the guest may disable and enable again (never the host's
+	 * APIC).  Without it the guest sees no APIC and its PIC-mode view.
+	 */
+	bool lapic_emulated;
+	u64 apic_base;
 	bool mmio_read_pending;	/* complete mmio_insn with exit.mmio.data */
 	bool io_in_pending;
 	struct mmio_insn mmio_insn;
@@ -181,6 +190,8 @@ void vcpu_put(struct vcpu *v);
  * interrupt controller when this succeeds.
  */
 int vcpu_interrupt(struct vcpu *v, u8 vector);
+/* Deliver an NMI at the next entry; -EBUSY while the guest blocks NMIs or another event waits. */
+int vcpu_nmi(struct vcpu *v);
 
 /* Ask v to return from vcpu_run() (VCPU_EXIT_STOPPED) before its next entry. */
 void vcpu_request_stop(struct vcpu *v);

@@ -82,6 +82,52 @@ KTEST(test_guest_image_multiboot1, "guest.image.multiboot1")
 	vm_destroy(vm);
 }
 
+/*
+ * guests/mb1/apic.S: kvm-unit-tests' APIC start-up (reset_apic(), enable_apic(),
+ * the ID read), a self-IPI with EOI, a one-shot timer and an NMI IPI on the emulated
+ * xAPIC; it reports each check and its SUMMARY line as kvm-unit-tests do.
+ * The one MMIO exit that reaches the caller is the read while the APIC is
+ * disabled; it is answered as the console does, all ones.
+ */
+KTEST(test_guest_image_apic, "guest.image.apic")
+{
+	static const char env[] = "NR_CPUS=1\nMEMSIZE=16\nTEST_DEVICE=0\n";
+	struct load_module m = { env, sizeof(env) - 1, "env" };
+	struct vm_kernel_args args = {
+		.mem_size = MiB(16), .cmdline = "mb1_apic", .modules = &m, .nr_modules = 1,
+	};
+	struct vcpu *v;
+	struct ucall uc;
+	struct vm *vm = load(t, "mb1_apic", &args, &v);
+	unsigned int mmio = 0;
+	int cmd;
+
+	if (!vm)
+		return;
+	KT_ASSERT(t, v->lapic_emulated, "expected a multiboot guest to get the emulated APIC");
+	for (;;) {
+		cmd = vmm_run(v, 0, &uc);
+		if (cmd || v->exit.reason != VCPU_EXIT_MMIO)
+			break;
+		KT_ASSERT(t, v->exit.mmio.gpa == LAPIC_DEFAULT_BASE + APIC_LVR && !v->exit.mmio.is_write,
+			  "expected only the read of the disabled APIC's version, saw %s of %#llx",
+			  v->exit.mmio.is_write ? "a write" : "a read", v->exit.mmio.gpa);
+		v->exit.mmio.data = ~0ULL;
+		mmio++;
+	}
+	KT_ASSERT(t, cmd == 0 && debug_exit(v, 0),
+		  "expected exit code 0 on port 0xf4, saw ucall %d / %s exit (port 0x%x, data 0x%x); "
+		  "last line \"%s\"", cmd, ktest_exit_name(v), v->exit.io.port, v->exit.io.data,
+		  vm->last_line);
+	KT_ASSERT(t, !strcmp(vm->last_line, "SUMMARY: 14 tests"),
+		  "expected \"SUMMARY: 14 tests\", saw \"%s\"", vm->last_line);
+	KT_ASSERT_EQ(t, mmio, 1);
+	KT_ASSERT_EQ(t, v->nmis_injected, 1);
+	KT_ASSERT(t, v->irqs_injected >= 2, "expected the IPI and the timer injected, saw %llu",
+		  v->irqs_injected);
+	vm_destroy(vm);
+}
+
 /* The bzImage-shaped guest through one boot protocol; it prints and exits with 0x32/0x64. */
 static void run_bz(struct ktest_ctx *t, enum linux_entry entry, const char *line, u32 code)
 {

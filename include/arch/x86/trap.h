@@ -8,6 +8,7 @@
 #define X86_TRAP_DB 1
 #define X86_TRAP_NMI 2
 #define X86_TRAP_BP 3
+#define X86_TRAP_OF 4
 #define X86_TRAP_UD 6
 #define X86_TRAP_DF 8
 #define X86_TRAP_GP 13

@@ -1,0 +1,103 @@
+/*
+ * An emulated local APIC in xAPIC mode (SDM Vol. 3A chapter 11): the
+ * register file behind the guest's MMIO page at LAPIC_DEFAULT_BASE, never
+ * the host's own APIC.  ID, version, TPR/PPR, EOI, LDR/DFR, SVR, ISR, TMR,
+ * IRR, ESR, the LVTs, the ICR (fixed IPIs to itself; INIT, SIPI and other
+ * CPUs are ignored: one vCPU) and the timer, one-shot or periodic, counting
+ * the caller's clock (TSC ticks) through the divide register.  An NMI IPI
+ * to itself is latched in nmi_pending for the VMM to inject.  No hardware
+ * dependency: host-tested (tests/unit/test_lapic.c); vmm/devices.c wires it
+ * to a vCPU.
+ */
+#pragma once
+
+#include "types.h"
+
+#define LAPIC_DEFAULT_BASE 0xfee00000ULL
+#define LAPIC_MMIO_SIZE 0x1000
+#define MSR_APIC_BASE_BSP (1ULL << 8)
+#define MSR_APIC_BASE_ENABLE (1ULL << 11)
+#define LAPIC_VERSION 0x00050014	/* max LVT entry 5 (timer..error), version 0x14 */
+
+/* Register offsets (SDM Vol. 3A Table 11-1). */
+#define APIC_ID 0x20
+#define APIC_LVR 0x30
+#define APIC_TASKPRI 0x80
+#define APIC_ARBPRI 0x90
+#define APIC_PROCPRI 0xa0
+#define APIC_EOI 0xb0
+#define APIC_LDR 0xd0
+#define APIC_DFR 0xe0
+#define APIC_SPIV 0xf0
+#define APIC_ISR 0x100
+#define APIC_TMR 0x180
+#define APIC_IRR 0x200
+#define APIC_ESR 0x280
+#define APIC_ICR 0x300
+#define APIC_ICR2 0x310
+#define APIC_LVTT 0x320
+#define APIC_LVTTHMR 0x330
+#define APIC_LVTPC 0x340
+#define APIC_LVT0 0x350
+#define APIC_LVT1 0x360
+#define APIC_LVTERR 0x370
+#define APIC_TMICT 0x380
+#define APIC_TMCCT 0x390
+#define APIC_TDCR 0x3e0
+
+#define APIC_SPIV_ENABLED (1u << 8)
+#define APIC_LVT_MASKED (1u << 16)
+#define APIC_LVT_TIMER_PERIODIC (1u << 17)
+#define APIC_ICR_DM_SHIFT 8
+#define APIC_ICR_DM_MASK (7u << APIC_ICR_DM_SHIFT)
+#define APIC_DM_FIXED (0u << APIC_ICR_DM_SHIFT)
+#define APIC_DM_NMI (4u << APIC_ICR_DM_SHIFT)
+#define APIC_DM_INIT (5u << APIC_ICR_DM_SHIFT)
+#define APIC_DM_STARTUP (6u << APIC_ICR_DM_SHIFT)
+#define APIC_ICR_LOGICAL (1u << 11)
+#define APIC_ICR_SHORTHAND_SHIFT 18
+#define APIC_DEST_NONE 0u
+#define APIC_DEST_SELF 1u
+#define APIC_DEST_ALL 2u
+#define APIC_DEST_ALL_BUT_SELF 3u
+#define APIC_ESR_SEND_ILLEGAL (1u << 5)
+#define APIC_ESR_RECV_ILLEGAL (1u << 6)
+#define APIC_ESR_ILLEGAL_REG (1u << 7)
+
+#define LAPIC_NR_LVT 6
+
+struct lapic {
+	u32 id;			/* the APIC ID register (ID in bits 31:24) */
+	u32 tpr, ldr, dfr, svr;
+	u32 esr, esr_pending;	/* ESR as read; errors since the last ESR write */
+	u32 icr_lo, icr_hi;
+	u32 lvt[LAPIC_NR_LVT];	/* timer, thermal, perf, LINT0, LINT1, error */
+	u32 irr[8], isr[8], tmr[8];
+	u32 tmict, tdcr;
+	u64 timer_start;	/* caller's clock when TMICT was written */
+	u64 timer_periods;	/* periods already raised (periodic), 1 when a one-shot fired */
+	bool timer_stopped;	/* an expired one-shot switched to periodic: TMCCT stays 0 */
+	u64 ipis_ignored;	/* INIT, SIPI, IPIs to other CPUs: counted, not delivered */
+	bool nmi_pending;	/* an NMI IPI to itself the CPU has not taken (one is latched) */
+};
+
+/* Power-up state (SDM Vol. 3A 11.4.7.1) with APIC ID apic_id. */
+void lapic_reset(struct lapic *a, u8 apic_id);
+
+/* A 32-bit access to register offset (0 to 0xff0) at time now; other offsets read 0. */
+u32 lapic_read(struct lapic *a, u32 offset, u64 now);
+void lapic_write(struct lapic *a, u32 offset, u32 val, u64 now);
+
+/*
+ * Raise the timer's interrupt if it is due at now; then the vector the
+ * APIC would hand the CPU (highest IRR above the processor priority), or
+ * -1.
+ */
+int lapic_pending(struct lapic *a, u64 now);
+/* The CPU took vector: IRR to ISR. */
+void lapic_ack(struct lapic *a, u8 vector);
+/* Set vector in IRR (an interrupt for this APIC); false for an illegal vector (0-15). */
+bool lapic_set_irq(struct lapic *a, u8 vector);
+
+/* When the timer next raises its interrupt (caller's clock), or ~0ULL. */
+u64 lapic_next_event(const struct lapic *a, u64 now);
