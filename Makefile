@@ -168,7 +168,8 @@ deps:
 # CMDLINE, and on a terminal, the demo ends in the interactive console
 # (docs/monitor.md); with no terminal to type on, it powers off as before.
 # make run KERNEL=FILE [INITRD=FILE] [ENVFILE=FILE] [MODULES="FILE..."] [APPEND="..."] [MEM=SIZE] [CPUS=N]
-# boots that guest instead (docs/guests.md); the exit status is the guest's.
+# boots that guest instead (docs/guests.md); scripts/run.sh exits with the
+# guest's status (make reports any non-zero one as its own error 2).
 RUN_ISO := $(BUILD)/run.iso
 export KERNEL INITRD ENVFILE MODULES APPEND MEM CPUS
 
