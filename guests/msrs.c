@@ -2,8 +2,8 @@
  * msrs: the guest state the CPU does not switch (vmx/guest_state.c,
  * vmx/exit_xsetbv.c) and the CPUID that describes it.  The VMM runs two VMs
  * of this guest on one CPU, turn about, each with its own seed at SEED_GPA:
- *  1. write STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE, TSC_AUX and XMM0
- *     from the seed, SYNC (the other VM runs and writes its own);
+ *  1. write STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE, TSC_AUX, XMM0 and
+ *     CR8 from the seed, SYNC (the other VM runs and writes its own);
  *  2. read them back unchanged, SWAPGS twice (KERNEL_GS_BASE moves through
  *     GS.base and back), RDTSCP returns TSC_AUX, MXCSR as after reset, SYNC;
  *  3. IA32_MISC_ENABLE and the microcode revision as emulated, XSETBV's
@@ -29,6 +29,7 @@
 #define CR4_OSXMMEXCPT (1ULL << 10)
 #define XMM_PATTERN 0x5a5aa5a5c3c33c3cULL
 #define MXCSR_RESET 0x1f80
+#define CR8_MASK 0xfULL
 
 static int rdmsr_safe(uint32_t msr, uint64_t *val)
 {
@@ -76,6 +77,9 @@ static void shared_msrs(uint64_t seed)
 	GUEST_ASSERT(wrmsr_safe(MSR_KERNEL_GS_BASE, 0x5000000 + seed) == -1);
 	GUEST_ASSERT(wrmsr_safe(MSR_TSC_AUX, seed) == -1);
 	__asm__ __volatile__("movq %0, %%xmm0" : : "r"(XMM_PATTERN ^ seed));
+	__asm__ __volatile__("mov %0, %%cr8" : : "r"(seed & CR8_MASK));
+	GUEST_ASSERT(GUEST_SAFE("mov %0, %%cr8", : : "r"(CR8_MASK + 1) : "r11", "memory") ==
+		     GP_VECTOR);
 	/* Non-canonical addresses and reserved halves are refused. */
 	GUEST_ASSERT(wrmsr_safe(MSR_LSTAR, 0x0000800000000000ULL) == GP_VECTOR);
 	GUEST_ASSERT(wrmsr_safe(MSR_TSC_AUX, 1ULL << 32) == GP_VECTOR);
@@ -107,6 +111,8 @@ static void shared_msrs(uint64_t seed)
 		GUEST_ASSERT(xmm0 == (XMM_PATTERN ^ seed));
 		__asm__ __volatile__("stmxcsr %0" : "=m"(mxcsr));
 		GUEST_ASSERT(mxcsr == MXCSR_RESET);
+		__asm__ __volatile__("mov %%cr8, %0" : "=r"(xmm0));
+		GUEST_ASSERT(xmm0 == (seed & CR8_MASK));
 	}
 	GUEST_SYNC(2);
 }

@@ -33,6 +33,7 @@ void vm_lapic_enable(struct vm *vm, struct vcpu *v)
 	vm->lapic_was_enabled[v->id] = true;
 	v->apic_base = LAPIC_DEFAULT_BASE | MSR_APIC_BASE_ENABLE | (v->id ? 0 : MSR_APIC_BASE_BSP);
 	v->lapic_emulated = true;
+	v->tpr = &vm->lapic[v->id].tpr;	/* CR8 is this APIC's TPR[7:4] */
 }
 
 static bool lapic_on(const struct vcpu *v)

@@ -26,6 +26,12 @@ static const struct control_need pin_needs[] = {
 static const struct control_need proc_needs[] = {
 	NEED(CPU_BASED_HLT_EXITING, "HLT exiting"),
 	NEED(CPU_BASED_UNCOND_IO_EXITING, "unconditional I/O exiting"),
+	/*
+	 * Without these (and no TPR shadow) a guest's MOV to CR8 would write the
+	 * host's own TPR and could hold back the hypervisor's kick IPIs.
+	 */
+	NEED(CPU_BASED_CR8_LOAD_EXITING, "CR8-load exiting"),
+	NEED(CPU_BASED_CR8_STORE_EXITING, "CR8-store exiting"),
 	NEED(CPU_BASED_ACTIVATE_SECONDARY, "activate secondary controls"),
 };
 

@@ -1,6 +1,7 @@
 /*
  * Control-register exits: the guest wrote CR0 or CR4 bits that the
- * guest/host masks own (the bits VMX operation fixes).  The guest's value
+ * guest/host masks own (the bits VMX operation fixes), or moved to or from
+ * CR8, which is its own (or its emulated APIC's) task priority.  The guest's value
  * goes to the read shadow, the fixed-up one to the VMCS.  When the guest
  * turns paging on or off with EFER.LME set, this write is where long mode
  * starts or ends, so EFER.LMA and the IA-32e-mode entry control follow
@@ -89,12 +90,42 @@ static bool cr4_write_valid(struct vcpu *v, u64 val)
 	return true;
 }
 
+/*
+ * CR8 is the task priority, TPR[7:4]: a write clears TPR[3:0], bits 63:4
+ * must be 0 (#GP), a read gives TPR[7:4] (SDM Vol. 3A 11.8.6, 2.5).
+ */
+#define CR8_TPR_SHIFT 4
+#define CR8_VALID_MASK 0xfULL
+#define CR_TYPE_MOV_FROM 1
+
+static int cr8_access(struct vcpu *v, u64 q, unsigned int gpr, u64 val)
+{
+	if (CR_QUAL_TYPE(q) == CR_TYPE_MOV_TO) {
+		if (val & ~CR8_VALID_MASK) {
+			vcpu_inject_exception(v, X86_TRAP_GP, true, 0);
+			return 1;
+		}
+		*v->tpr = (u32)val << CR8_TPR_SHIFT;
+	} else {
+		val = (*v->tpr >> CR8_TPR_SHIFT) & CR8_VALID_MASK;
+		if (gpr == GPR_RSP)
+			vmcs_writenat(GUEST_RSP, val);
+		else
+			*gpr_ptr(&v->gprs, gpr) = val;
+	}
+	vcpu_skip_instruction(v);
+	return 1;
+}
+
 int handle_cr_access(struct vcpu *v)
 {
 	u64 q = vmcs_readnat(EXIT_QUALIFICATION);
 	unsigned int gpr = CR_QUAL_GPR(q);
 	u64 val = gpr == GPR_RSP ? vmcs_readnat(GUEST_RSP) : *gpr_ptr(&v->gprs, gpr);
 
+	if (CR_QUAL_NUM(q) == 8 &&
+	    (CR_QUAL_TYPE(q) == CR_TYPE_MOV_TO || CR_QUAL_TYPE(q) == CR_TYPE_MOV_FROM))
+		return cr8_access(v, q, gpr, val);
 	if (CR_QUAL_TYPE(q) == CR_TYPE_CLTS) {
 		set_guest_cr0(v, v->cr0_shadow & ~X86_CR0_TS);
 	} else if (CR_QUAL_TYPE(q) == CR_TYPE_MOV_TO && CR_QUAL_NUM(q) == 0) {

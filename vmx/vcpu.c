@@ -222,6 +222,7 @@ int vcpu_create(struct kvm *kvm, unsigned int id, struct vcpu **out)
 	v->vpid = vcpu_alloc_vpid();
 	v->xcr0 = XCR0_X87;
 	v->misc_enable = vcpu_misc_enable_reset();
+	v->tpr = &v->tpr_alone;
 	v->root_hpa = INVALID_HPA;
 	v->cpu = -1;
 	v->vmcs = vmcs_alloc();

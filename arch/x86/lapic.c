@@ -11,6 +11,7 @@
 #define APIC_BASE_ADDR_MASK 0xffffff000ULL
 #define APIC_BASE_ENABLE BIT(11)
 #define LAPIC_ID 0x20
+#define LAPIC_TPR 0x80
 #define LAPIC_EOI 0xb0
 #define LAPIC_SVR 0xf0
 #define LAPIC_ICR_LOW 0x300
@@ -41,6 +42,11 @@ void lapic_init(void)
 u32 lapic_id(void)
 {
 	return *lapic_reg(LAPIC_ID) >> 24;
+}
+
+u32 lapic_tpr(void)
+{
+	return *lapic_reg(LAPIC_TPR);
 }
 
 /* Write the ICR and wait until the APIC has sent it (bounded). */

@@ -144,6 +144,13 @@ struct vcpu {
 	 */
 	bool lapic_emulated;
 	u64 apic_base;
+	/*
+	 * The task priority a MOV to or from CR8 reaches (bits 7:4 are CR8,
+	 * SDM Vol. 3A 11.8.6): the emulated APIC's TPR register when the VMM
+	 * points it there, else tpr_alone.  Never the host's TPR.
+	 */
+	u32 *tpr;
+	u32 tpr_alone;
 	bool mmio_read_pending;	/* complete mmio_insn with exit.mmio.data */
 	bool io_in_pending;
 	struct mmio_insn mmio_insn;

@@ -1,10 +1,11 @@
 /*
  * The guest state the CPU does not switch, kept per vCPU (guests/msrs.c):
  * two VMs run the guest on this CPU turn about, each with its own seed, so
- * each finds its own SYSCALL, SWAPGS and RDTSCP MSRs and SSE registers
- * after the other ran;
+ * each finds its own SYSCALL, SWAPGS and RDTSCP MSRs, SSE registers and
+ * CR8 after the other ran (and the host's TPR never changes);
  * then the emulated MSRs, XSETBV's checks and the CPUID that goes with them.
  */
+#include "arch/x86/lapic.h"
 #include "ktest_vmx.h"
 
 #define SEED_GPA 0x300000ULL
@@ -28,11 +29,13 @@ KTEST(test_guest_msrs, "guest.state.per-vcpu")
 	struct vm *a = ktest_guest64(t, "msrs", MiB(4), &va);
 	struct vm *b = a ? ktest_guest64(t, "msrs", MiB(4), &vb) : NULL;
 	bool ok;
+	u32 tpr;
 
 	if (!b) {
 		vm_destroy(a);
 		return;
 	}
+	tpr = lapic_tpr();
 	*(u64 *)vm_gpa_to_hva(a, SEED_GPA) = 0x11;
 	*(u64 *)vm_gpa_to_hva(b, SEED_GPA) = 0x22;
 	ok = step(t, va, UCALL_SYNC, 1) && step(t, vb, UCALL_SYNC, 1) &&
@@ -41,4 +44,6 @@ KTEST(test_guest_msrs, "guest.state.per-vcpu")
 	vm_destroy(b);
 	vm_destroy(a);
 	KT_ASSERT(t, ok, "see above");
+	KT_ASSERT(t, lapic_tpr() == tpr, "expected the host's TPR untouched by the guests' CR8, "
+		  "saw 0x%x (was 0x%x)", lapic_tpr(), tpr);
 }

@@ -7,6 +7,8 @@
 void lapic_init(void);
 
 u32 lapic_id(void);
+/* This CPU's task priority register (tests: no guest may change it). */
+u32 lapic_tpr(void);
 
 /* INIT, then STARTUP with vector (the start page number), to one APIC id. */
 void lapic_send_init(u32 apic_id);
