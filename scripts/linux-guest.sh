@@ -8,7 +8,10 @@
 #   scripts/linux-guest.sh OUTDIR [INIT]
 # leaves OUTDIR/vmlinuz and OUTDIR/initrd.gz; INIT (default
 # scripts/linux-init/shell) becomes /init.  The .deb files are downloaded
-# once with apt-get into build/linux/debs/ (scripts/deps.sh installs cpio).
+# once with apt-get into build/linux/debs/ (scripts/deps.sh installs cpio),
+# under a lock, so that runs side by side (make test) share them.
+# Exit status 3: the packages could not be downloaded (no network, no apt
+# sources); 1: anything else.
 set -eu
 out=$1
 init=${2:-scripts/linux-init/shell}
@@ -18,21 +21,27 @@ mkdir -p "$out" "$debs"
 # The versioned package the metapackage points at, e.g. linux-image-6.1.0-56-cloud-amd64.
 kpkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
 	sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -1)
-[ -n "$kpkg" ] || { echo "linux-guest: apt knows no linux-image-cloud-amd64 (apt-get update?)" >&2; exit 1; }
+[ -n "$kpkg" ] || { echo "linux-guest: apt knows no linux-image-cloud-amd64 (apt-get update?)" >&2; exit 3; }
 
-fetch() {	# fetch PACKAGE: its .deb in $debs, downloaded once
-	local deb
+fetch() {	# fetch PACKAGE: its .deb in $debs, downloaded once (caller holds the lock)
+	local deb part
 	deb=$(ls "$debs/$1"_*.deb 2>/dev/null | head -1)
 	if [ -z "$deb" ]; then
-		(cd "$debs" && apt-get download -q "$1" >/dev/null 2>&1) ||
-			{ echo "linux-guest: apt-get download $1 failed" >&2; exit 1; }
+		# Into a scratch directory first: a .deb in $debs is always whole.
+		part=$(mktemp -d "$debs/.part.XXXXXX")
+		(cd "$part" && apt-get download -q "$1" >/dev/null 2>&1) ||
+			{ rm -rf "$part"; echo "linux-guest: apt-get download $1 failed" >&2; return 3; }
+		mv "$part"/*.deb "$debs/" && rmdir "$part"
 		deb=$(ls "$debs/$1"_*.deb | head -1)
 	fi
 	echo "$deb"
 }
 
-kdeb=$(fetch "$kpkg")
-bdeb=$(fetch busybox-static)
+exec 9>"$debs/.lock"
+flock 9
+kdeb=$(fetch "$kpkg") || exit $?
+bdeb=$(fetch busybox-static) || exit $?
+flock -u 9
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -133,11 +133,20 @@ case_bochs_boot() {
 # against the memslots and ends through isa-debug-exit with 0: status 1,
 # as QEMU would say.  The packages are downloaded once (apt-get download).
 LINUX_MEM_MIB=256
+
+# linux_guest NAME OUTDIR INIT: build the guest; when that fails, a SKIP if
+# the packages could not be downloaded (exit 3), else a FAIL; false then.
+linux_guest() {
+	scripts/linux-guest.sh "$2" "$3" >"$dir/guest-$(basename "$2").txt" 2>&1
+	case $? in
+	0) return 0 ;;
+	3) echo "SKIP: $1: the Debian packages could not be downloaded: $(tail -1 "$dir/guest-$(basename "$2").txt")" ;;
+	*) echo "FAIL: $1: scripts/linux-guest.sh failed: $(tail -1 "$dir/guest-$(basename "$2").txt")" ;;
+	esac
+	return 1
+}
 case_bochs_linux() {
-	if ! scripts/linux-guest.sh build/linux/test scripts/linux-init/test >"$dir/guest.txt" 2>&1; then
-		echo "SKIP: bochs-linux:boot: no Linux guest to boot: $(tail -1 "$dir/guest.txt")"
-		return
-	fi
+	linux_guest bochs-linux:boot build/linux/test scripts/linux-init/test || return 0
 	RUN_OUT=$dir EMU=bochs KERNEL=build/linux/test/vmlinuz INITRD=build/linux/test/initrd.gz \
 		MEM=$LINUX_MEM_MIB APPEND="console=ttyS0 nokaslr slotvisor_mem_mib=$LINUX_MEM_MIB" \
 		timeout 300 scripts/run.sh </dev/null >"$dir/run.txt" 2>&1
@@ -157,10 +166,7 @@ case_bochs_linux() {
 # typing into its busybox shell over COM1, the monitor on the running
 # Linux VM, and debug-exit (tests/linux-shell-session.py).
 case_bochs_linux_shell() {
-	if ! scripts/linux-guest.sh build/linux/shell scripts/linux-init/shell >"$dir/guest.txt" 2>&1; then
-		echo "SKIP: bochs-linux-shell:session: no Linux guest to boot: $(tail -1 "$dir/guest.txt")"
-		return
-	fi
+	linux_guest bochs-linux-shell:session build/linux/shell scripts/linux-init/shell || return 0
 	scripts/mkiso.sh "$dir/slotvisor.iso" "slotvisor.guest_mem=$LINUX_MEM_MIB" \
 		--module build/linux/shell/vmlinuz "kernel vmlinuz console=ttyS0 nokaslr" \
 		--module build/linux/shell/initrd.gz "initrd"
