@@ -8,7 +8,6 @@
  * a change that needs a flush, like a lost permission.
  */
 #include "ept/mmu.h"
-#include "ept/iter.h"
 #include "ept/rmap.h"
 
 /*
@@ -31,30 +30,19 @@ static void clear_writable_atomic(u64 *sptep, bool *flush)
 	*flush |= (old & EPT_WRITABLE) != 0;
 }
 
+static void clear_dirty_leaf(u64 *sptep, int level, bool *flush)
+{
+	/* PML logs 4K pages; a write to a large leaf faults and splits it. */
+	if (level > PG_LEVEL_4K) {
+		clear_writable_atomic(sptep, flush);
+	} else {
+		clear_dirty(sptep, flush);
+	}
+}
+
 bool kvm_tdp_mmu_clear_dirty_slot(struct kvm *kvm, const struct kvm_memory_slot *slot)
 {
-	struct kvm_mmu_root *root;
-	struct ept_iter it;
-	bool flush = false;
-
-	for_each_tdp_mmu_root(kvm, root) {
-		if (root->as_id != slot->as_id) {
-			continue;
-		}
-		for_each_ept_pte(it, root->hpa, slot->base_gfn, memslot_end(slot)) {
-			if (!is_shadow_present_pte(it.old_spte) || !is_last_spte(it.old_spte, it.level)) {
-				continue;
-			}
-			/* PML logs 4K pages; a write to a large leaf faults and splits it. */
-			if (it.level > PG_LEVEL_4K) {
-				clear_writable_atomic(it.sptep, &flush);
-			} else {
-				clear_dirty(it.sptep, &flush);
-			}
-		}
-	}
-	kvm->tlb_gen += flush;
-	return flush;
+	return tdp_mmu_slot_leaves(kvm, slot, clear_dirty_leaf);
 }
 
 bool kvm_mmu_clear_dirty_pt_masked(struct kvm *kvm, const struct kvm_memory_slot *slot,

@@ -17,7 +17,8 @@ static void clear_writable(u64 *sptep, void *data)
 	}
 }
 
-bool kvm_tdp_mmu_wrprot_slot(struct kvm *kvm, const struct kvm_memory_slot *slot)
+bool tdp_mmu_slot_leaves(struct kvm *kvm, const struct kvm_memory_slot *slot,
+			 void (*fn)(u64 *sptep, int level, bool *flush))
 {
 	struct kvm_mmu_root *root;
 	struct ept_iter it;
@@ -29,12 +30,22 @@ bool kvm_tdp_mmu_wrprot_slot(struct kvm *kvm, const struct kvm_memory_slot *slot
 		}
 		for_each_ept_pte(it, root->hpa, slot->base_gfn, memslot_end(slot)) {
 			if (is_shadow_present_pte(it.old_spte) && is_last_spte(it.old_spte, it.level)) {
-				clear_writable(it.sptep, &flush);
+				fn(it.sptep, it.level, &flush);
 			}
 		}
 	}
 	kvm->tlb_gen += flush;
 	return flush;
+}
+
+static void wrprot_leaf(u64 *sptep, int level, bool *flush)
+{
+	clear_writable(sptep, flush);
+}
+
+bool kvm_tdp_mmu_wrprot_slot(struct kvm *kvm, const struct kvm_memory_slot *slot)
+{
+	return tdp_mmu_slot_leaves(kvm, slot, wrprot_leaf);
 }
 
 bool kvm_mmu_slot_gfn_write_protect(struct kvm *kvm, const struct kvm_memory_slot *slot,

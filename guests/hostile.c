@@ -13,21 +13,6 @@
 #define MSR_FS_BASE 0xc0000100
 #define MSR_PAT 0x277
 
-static int rdmsr_safe(uint32_t msr, uint64_t *val)
-{
-	uint32_t lo = 0, hi = 0;
-	int vec = GUEST_SAFE("rdmsr", : "=a"(lo), "=d"(hi) : "c"(msr) : "r11", "memory");
-
-	*val = ((uint64_t)hi << 32) | lo;
-	return vec;
-}
-
-static int wrmsr_safe(uint32_t msr, uint64_t val)
-{
-	return GUEST_SAFE("wrmsr", : : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
-			  : "r11", "memory");
-}
-
 void guest_main(void)
 {
 	uint64_t desc[2] = { 0, 0 }, apic = 0, zero = 0;

@@ -31,21 +31,6 @@
 #define MXCSR_RESET 0x1f80
 #define CR8_MASK 0xfULL
 
-static int rdmsr_safe(uint32_t msr, uint64_t *val)
-{
-	uint32_t lo = 0, hi = 0;
-	int vec = GUEST_SAFE("rdmsr", : "=a"(lo), "=d"(hi) : "c"(msr) : "r11", "memory");
-
-	*val = ((uint64_t)hi << 32) | lo;
-	return vec;
-}
-
-static int wrmsr_safe(uint32_t msr, uint64_t val)
-{
-	return GUEST_SAFE("wrmsr", : : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
-			  : "r11", "memory");
-}
-
 static uint64_t rdmsr(uint32_t msr)
 {
 	uint64_t v;

@@ -90,3 +90,19 @@ extern volatile int guest_fault_vector;
 				     __VA_ARGS__);                                \
 		guest_fault_vector;                                               \
 	})
+
+/* RDMSR and WRMSR that may fault: the vector they raised, or -1 (GUEST_SAFE). */
+static inline int rdmsr_safe(uint32_t msr, uint64_t *val)
+{
+	uint32_t lo = 0, hi = 0;
+	int vec = GUEST_SAFE("rdmsr", : "=a"(lo), "=d"(hi) : "c"(msr) : "r11", "memory");
+
+	*val = ((uint64_t)hi << 32) | lo;
+	return vec;
+}
+
+static inline int wrmsr_safe(uint32_t msr, uint64_t val)
+{
+	return GUEST_SAFE("wrmsr", : : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+			  : "r11", "memory");
+}

@@ -118,6 +118,14 @@ void kvm_arch_flush_shadow_memslot(struct kvm *kvm, struct kvm_memory_slot *slot
 
 /* ---- write-protect (ept/wrprot.c): each returns whether a flush is needed ---- */
 
+/*
+ * Call fn on every leaf that maps slot, in every root of its address space;
+ * fn sets *flush when it took something away.  Bumps kvm->tlb_gen then,
+ * and returns whether a flush is needed.
+ */
+bool tdp_mmu_slot_leaves(struct kvm *kvm, const struct kvm_memory_slot *slot,
+			 void (*fn)(u64 *sptep, int level, bool *flush));
+
 /* Clear W in every leaf that maps slot. */
 bool kvm_tdp_mmu_wrprot_slot(struct kvm *kvm, const struct kvm_memory_slot *slot);
 
