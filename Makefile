@@ -67,7 +67,7 @@ $(BUILD)/guests/%.bin: guests/real/%.S
 
 # Multiboot v1 guests (guests/mb1/), in kvm-unit-tests' shape: linked as an
 # ELF64 at 4 MiB, embedded as the ELF32 file a multiboot loader reads.
-$(BUILD)/guests/mb1_%.bin: guests/mb1/%.S guests/mb1/mb1.ld
+$(BUILD)/guests/mb1_%.bin: guests/mb1/%.S guests/mb1/boot.inc guests/mb1/mb1.ld
 	@echo "  GUESTMB $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -c -Wa,--noexecstack -o $(BUILD)/guests/mb1_$*.o $<

@@ -18,17 +18,9 @@
  *   timer        a one-shot timer (vector 0x41) wakes a HLT
  *   nmi          an NMI IPI to itself reaches the NMI handler, with IF = 0
  */
-#define MB_MAGIC 0x1BADB002
-#define COM1 0x3f8
-#define DEBUG_EXIT_PORT 0xf4
-#define MSR_EFER 0xc0000080
+#include "boot.inc"
+
 #define MSR_APIC_BASE 0x1b
-#define EFER_LME 0x100
-#define CR0_PE 0x1
-#define CR0_PG 0x80000000
-#define CR4_PAE 0x20
-#define PTE_PW 0x3
-#define PTE_PWS 0x83
 #define MBI_MODS_COUNT 20
 #define MBI_MODS_ADDR 24
 #define APIC 0xfee00000
@@ -45,49 +37,7 @@
 #define IPI_VECTOR 0x40
 #define TIMER_VECTOR 0x41
 
-	.section .init, "ax"
-	.code32
-	.balign 4
-mb_header:
-	.long MB_MAGIC, 0, -MB_MAGIC
 
-	.globl start
-start:
-	mov $stacktop, %esp
-	mov %ebx, mb_info
-	movl $(pdpt + PTE_PW), pml4
-	mov $(pd + PTE_PW), %eax
-	xor %ecx, %ecx
-1:	mov %eax, pdpt(,%ecx,8)
-	add $4096, %eax
-	inc %ecx
-	cmp $4, %ecx
-	jb 1b
-	xor %ecx, %ecx
-2:	mov %ecx, %eax
-	shl $21, %eax
-	or $PTE_PWS, %eax
-	mov %eax, pd(,%ecx,8)
-	movl $0, pd + 4(,%ecx,8)
-	inc %ecx
-	cmp $2048, %ecx
-	jb 2b
-	lgdt gdt_desc
-	mov %cr4, %eax
-	or $CR4_PAE, %eax
-	mov %eax, %cr4
-	mov $pml4, %eax
-	mov %eax, %cr3
-	mov $MSR_EFER, %ecx
-	rdmsr
-	or $EFER_LME, %eax
-	wrmsr
-	mov %cr0, %eax
-	or $(CR0_PG | CR0_PE), %eax
-	mov %eax, %cr0
-	ljmp $0x08, $start64
-
-	.code64
 /* IDT gate vector -> handler (64-bit interrupt gate, selector 0x08). */
 .macro GATE vector, handler
 	lea \handler(%rip), %rax
@@ -107,14 +57,7 @@ start:
 	call report
 .endm
 
-start64:
-	mov $0x10, %ax
-	mov %ax, %ds
-	mov %ax, %es
-	mov %ax, %ss
-	mov %ax, %fs
-	mov %ax, %gs
-	mov $stacktop, %rsp
+main64:
 	mov $APIC, %r15d		/* the register page, for the whole run */
 	GATE 2, nmi_handler
 	GATE 13, gp_handler
@@ -347,14 +290,6 @@ putdec:
 
 	.data
 	.balign 8
-gdt:
-	.quad 0
-	.quad 0x00af9b000000ffff	/* 0x08: 64-bit code */
-	.quad 0x00cf93000000ffff	/* 0x10: data */
-gdt_end:
-gdt_desc:
-	.word gdt_end - gdt - 1
-	.quad gdt
 idt_desc:
 	.word 256 * 16 - 1
 	.quad idt
@@ -381,14 +316,8 @@ n_timer:	.asciz "one-shot timer wakes HLT"
 n_nmi:		.asciz "NMI IPI to self"
 
 	.bss
-	.balign 4096
-pml4:	.skip 4096
-pdpt:	.skip 4096
-pd:	.skip 4 * 4096
+	.balign 16
 idt:	.skip 256 * 16
-	.skip 4096
-stacktop:
-mb_info: .skip 8
 gp_resume: .skip 8
 gp_count: .skip 4
 ipi_count: .skip 4

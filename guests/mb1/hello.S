@@ -9,79 +9,17 @@
  * information's flags, mem_upper, mods_count }, then writes its exit code
  * to the isa-debug-exit port 0xf4 (0: the magic was right) and halts.
  */
-#define MB_MAGIC 0x1BADB002
+#include "boot.inc"
+
 #define MB_BOOT_MAGIC 0x2BADB002
-#define COM1 0x3f8
 #define UCALL_PORT 0x1000
 #define UCALL_SYNC 1
-#define DEBUG_EXIT_PORT 0xf4
-#define MSR_EFER 0xc0000080
-#define EFER_LME 0x100
-#define CR0_PE 0x1
-#define CR0_PG 0x80000000
-#define CR4_PAE 0x20
-#define PTE_PW 0x3
-#define PTE_PWS 0x83
 #define MBI_MEM_UPPER 8
 #define MBI_CMDLINE 16
 #define MBI_MODS_COUNT 20
 #define MBI_MODS_ADDR 24
 
-	.section .init, "ax"
-	.code32
-	.balign 4
-mb_header:
-	.long MB_MAGIC, 0, -MB_MAGIC	/* flags 0: the loader reads the ELF headers */
-
-	.globl start
-start:
-	mov $stacktop, %esp
-	mov %eax, entry_eax
-	mov %ebx, mb_info
-
-	/* pml4[0] -> pdpt; pdpt[0..3] -> pd; pd: 2048 2 MiB pages */
-	movl $(pdpt + PTE_PW), pml4
-	mov $(pd + PTE_PW), %eax
-	xor %ecx, %ecx
-1:	mov %eax, pdpt(,%ecx,8)
-	add $4096, %eax
-	inc %ecx
-	cmp $4, %ecx
-	jb 1b
-	xor %ecx, %ecx
-2:	mov %ecx, %eax
-	shl $21, %eax
-	or $PTE_PWS, %eax
-	mov %eax, pd(,%ecx,8)
-	movl $0, pd + 4(,%ecx,8)
-	inc %ecx
-	cmp $2048, %ecx
-	jb 2b
-
-	lgdt gdt_desc
-	mov %cr4, %eax
-	or $CR4_PAE, %eax
-	mov %eax, %cr4
-	mov $pml4, %eax
-	mov %eax, %cr3
-	mov $MSR_EFER, %ecx
-	rdmsr
-	or $EFER_LME, %eax
-	wrmsr
-	mov %cr0, %eax
-	or $(CR0_PG | CR0_PE), %eax
-	mov %eax, %cr0
-	ljmp $0x08, $start64
-
-	.code64
-start64:
-	mov $0x10, %ax
-	mov %ax, %ds
-	mov %ax, %es
-	mov %ax, %ss
-	mov %ax, %fs
-	mov %ax, %gs
-	mov $stacktop, %rsp
+main64:
 
 	lea msg_head(%rip), %rsi
 	mov $64, %ecx
@@ -144,15 +82,6 @@ puts:
 6:	ret
 
 	.data
-	.balign 8
-gdt:
-	.quad 0
-	.quad 0x00af9b000000ffff	/* 0x08: 64-bit code */
-	.quad 0x00cf93000000ffff	/* 0x10: data */
-gdt_end:
-gdt_desc:
-	.word gdt_end - gdt - 1
-	.quad gdt
 msg_head:
 	.asciz "mb1: long mode, cmdline=["
 msg_mod:
@@ -161,13 +90,5 @@ msg_tail:
 	.asciz "]"
 
 	.bss
-	.balign 4096
-pml4:	.skip 4096
-pdpt:	.skip 4096
-pd:	.skip 4 * 4096
-	.skip 4096
-stacktop:
-entry_eax: .skip 4
-mb_info: .skip 4
 	.balign 8
 uc:	.skip 8 + 8 * 4 + 256
