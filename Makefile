@@ -123,7 +123,7 @@ $(ISO): $(ELF) scripts/mkiso.sh
 
 # ---- host unit tests (arch/fake, sanitizers, cmocka) -------------------------
 
-HOST_SRCS := lib/printf.c lib/kprintf.c lib/errno.c lib/glob.c lib/cmdline.c \
+HOST_SRCS := lib/printf.c lib/kprintf.c lib/errno.c lib/glob.c lib/cmdline.c lib/parse.c \
 	$(wildcard mm/*.c memslot/*.c ept/*.c arch/fake/*.c) boot/multiboot2.c \
 	arch/x86/acpi_tables.c arch/x86/acpi_pm.c arch/x86/acpi_madt.c vmx/check.c vmx/check_controls.c vmx/check_host.c \
 	vmx/check_guest.c vmx/check_guest_segs.c vmx/vmcs_names.c arch/x86/insn_decode.c \

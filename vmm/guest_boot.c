@@ -15,6 +15,7 @@
 #include "arch/memory.h"
 #include "lib/cmdline.h"
 #include "lib/errno.h"
+#include "lib/parse.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "vmm/console.h"
@@ -52,13 +53,11 @@ bool guest_boot_requested(const struct boot_info *bi)
 static u64 guest_mem(const char *cmdline)
 {
 	char buf[16];
-	u64 mib = 0;
+	u64 mib;
 
 	if (!cmdline_get(cmdline, "slotvisor.guest_mem", buf, sizeof(buf)))
 		return MiB(GUEST_MEM_DEFAULT_MIB);
-	for (const char *p = buf; *p >= '0' && *p <= '9'; p++)
-		mib = mib * 10 + (u64)(*p - '0');
-	if (!mib || mib > GUEST_MEM_MAX_MIB) {
+	if (parse_size(buf, &mib) || !mib || mib > GUEST_MEM_MAX_MIB) {
 		kprintf("slotvisor: slotvisor.guest_mem=%s is not a size in MiB (1-%d); using %d\n",
 			buf, GUEST_MEM_MAX_MIB, GUEST_MEM_DEFAULT_MIB);
 		return MiB(GUEST_MEM_DEFAULT_MIB);

@@ -5,6 +5,7 @@
 #include "arch/console.h"
 #include "compiler.h"
 #include "lib/errno.h"
+#include "lib/parse.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "vmm/monitor.h"
@@ -66,59 +67,6 @@ static int monitor_help(struct vm *vm, int argc, char **argv)
 	}
 	kprintf("  Ctrl-A c: back to the guest; Ctrl-A x: power off\n");
 	return MONITOR_STAY;
-}
-
-static int digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* The multiplier of a size suffix, or 0 for an unknown one. */
-static u64 suffix_multiplier(const char *s)
-{
-	if (!s[0])
-		return 1;
-	if (s[1])
-		return 0;
-	switch (s[0]) {
-	case 'k': case 'K': return KiB(1);
-	case 'm': case 'M': return MiB(1);
-	case 'g': case 'G': return GiB(1);
-	default: return 0;
-	}
-}
-
-int monitor_parse_u64(const char *s, u64 *val)
-{
-	unsigned int base = 10;
-	u64 v = 0, mult;
-	const char *p = s;
-	int d;
-
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		base = 16;
-		p += 2;
-	}
-	if (digit_value(*p) < 0 || digit_value(*p) >= (int)base)
-		return -EINVAL;
-	for (; (d = digit_value(*p)) >= 0 && d < (int)base; p++) {
-		if (v > (~0ULL - (u64)d) / base)
-			return -ERANGE;
-		v = v * base + (u64)d;
-	}
-	mult = suffix_multiplier(p);
-	if (!mult)
-		return -EINVAL;
-	if (v > ~0ULL / mult)
-		return -ERANGE;
-	*val = v * mult;
-	return 0;
 }
 
 /* Split buf in place into at most MONITOR_MAX_ARGS words; -E2BIG beyond that. */

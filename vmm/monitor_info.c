@@ -8,6 +8,7 @@
 #include "ept/mmu.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
+#include "lib/parse.h"
 #include "lib/string.h"
 #include "vmm/monitor.h"
 #include "vmm/vmm.h"
@@ -128,7 +129,7 @@ static int show_walk(struct kvm *kvm, const char *arg)
 	int level;
 	bool writable;
 
-	if (monitor_parse_u64(arg, &gpa) || gpa >= (EPT_MAX_GFN << GFN_SHIFT)) {
+	if (parse_size(arg, &gpa) || gpa >= (EPT_MAX_GFN << GFN_SHIFT)) {
 		kprintf("monitor: info ept: bad address '%s'\n", arg);
 		return MONITOR_STAY;
 	}

@@ -7,6 +7,7 @@
  * the root.
  */
 #include "lib/errno.h"
+#include "lib/parse.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "memslot/memslot.h"
@@ -20,7 +21,7 @@
 /* Parse argv[i] as what (a slot id, an address, a size); print why not. */
 static bool parse_arg(const char *cmd, const char *what, const char *arg, u64 *val)
 {
-	if (!monitor_parse_u64(arg, val))
+	if (!parse_size(arg, val))
 		return true;
 	kprintf("monitor: %s: bad %s '%s'\n", cmd, what, arg);
 	return false;

@@ -46,9 +46,6 @@ void monitor_prompt(void);
 
 #define MONITOR_MAX_ARGS 8
 
-/* A number: decimal, or hex with 0x, with an optional K, M or G (KiB, MiB, GiB). */
-int monitor_parse_u64(const char *s, u64 *val);
-
 int monitor_info_slots(struct vm *vm, int argc, char **argv);
 int monitor_info_ept(struct vm *vm, int argc, char **argv);
 int monitor_info_vcpus(struct vm *vm, int argc, char **argv);

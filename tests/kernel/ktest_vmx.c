@@ -1,6 +1,8 @@
 /* Helpers shared by the in-hypervisor VMX scenarios. */
 #include "arch/x86/cpu.h"
+#include "arch/x86/percpu.h"
 #include "ktest_vmx.h"
+#include "vmm/remote_run.h"
 #include "vmx/vmx.h"
 
 bool ktest_need_vmx(struct ktest_ctx *t)
@@ -13,6 +15,21 @@ bool ktest_need_vmx(struct ktest_ctx *t)
 	}
 	if (vmx_cpu_enable(&why)) {
 		ktest_fail(t, "expected VMXON to succeed, saw: %s", why);
+		return false;
+	}
+	return true;
+}
+
+bool ktest_need_ap_vmx(struct ktest_ctx *t)
+{
+	if (nr_cpus < 2) {
+		ktest_skip(t, "one CPU online (Bochs runs this with cpu: count=2)");
+		return false;
+	}
+	if (!ktest_need_vmx(t))
+		return false;
+	if (vmm_enable_vmx_on(1)) {
+		ktest_fail(t, "expected VMXON on CPU 1");
 		return false;
 	}
 	return true;

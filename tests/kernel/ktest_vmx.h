@@ -8,6 +8,12 @@
 bool ktest_need_vmx(struct ktest_ctx *t);
 
 /*
+ * CPU 1 online and in VMX operation, for a vCPU there while the BSP acts as
+ * the VMM; or the test skipped (one CPU online) or failed: false.
+ */
+bool ktest_need_ap_vmx(struct ktest_ctx *t);
+
+/*
  * A VM running the embedded guest `image` with mem_size bytes of RAM, or
  * NULL with the test failed.
  */

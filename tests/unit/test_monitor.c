@@ -8,6 +8,7 @@
 #include "capture.h"
 #include "mm/kmalloc.h"
 #include "vmm/console.h"
+#include "lib/parse.h"
 #include "vmm/monitor.h"
 #include "vmm/vmm.h"
 
@@ -79,23 +80,23 @@ static void numbers_take_hex_decimal_and_size_suffixes(void **state)
 {
 	u64 v;
 
-	assert_int_equal(monitor_parse_u64("12", &v), 0);
+	assert_int_equal(parse_size("12", &v), 0);
 	assert_int_equal(v, 12);
-	assert_int_equal(monitor_parse_u64("0x3000000", &v), 0);
+	assert_int_equal(parse_size("0x3000000", &v), 0);
 	assert_int_equal(v, 0x3000000);
-	assert_int_equal(monitor_parse_u64("64K", &v), 0);
+	assert_int_equal(parse_size("64K", &v), 0);
 	assert_int_equal(v, KiB(64));
-	assert_int_equal(monitor_parse_u64("0x2m", &v), 0);
+	assert_int_equal(parse_size("0x2m", &v), 0);
 	assert_int_equal(v, MiB(2));
-	assert_int_equal(monitor_parse_u64("1G", &v), 0);
+	assert_int_equal(parse_size("1G", &v), 0);
 	assert_int_equal(v, GiB(1));
-	assert_int_equal(monitor_parse_u64("x", &v), -EINVAL);
-	assert_int_equal(monitor_parse_u64("0x", &v), -EINVAL);
-	assert_int_equal(monitor_parse_u64("", &v), -EINVAL);
-	assert_int_equal(monitor_parse_u64("12Q", &v), -EINVAL);
-	assert_int_equal(monitor_parse_u64("4KB", &v), -EINVAL);
-	assert_int_equal(monitor_parse_u64("0xfffffffffffffffff", &v), -ERANGE);
-	assert_int_equal(monitor_parse_u64("0xffffffffffffffffK", &v), -ERANGE);
+	assert_int_equal(parse_size("x", &v), -EINVAL);
+	assert_int_equal(parse_size("0x", &v), -EINVAL);
+	assert_int_equal(parse_size("", &v), -EINVAL);
+	assert_int_equal(parse_size("12Q", &v), -EINVAL);
+	assert_int_equal(parse_size("4KB", &v), -EINVAL);
+	assert_int_equal(parse_size("0xfffffffffffffffff", &v), -ERANGE);
+	assert_int_equal(parse_size("0xffffffffffffffffK", &v), -ERANGE);
 }
 
 static void unknown_and_empty_lines_say_so_or_nothing(void **state)
