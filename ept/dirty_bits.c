@@ -8,7 +8,6 @@
  * a change that needs a flush, like a lost permission.
  */
 #include "ept/mmu.h"
-#include "ept/rmap.h"
 
 /*
  * Atomically: the CPU sets A and D in the same entry with locked
@@ -48,15 +47,5 @@ bool kvm_tdp_mmu_clear_dirty_slot(struct kvm *kvm, const struct kvm_memory_slot 
 bool kvm_mmu_clear_dirty_pt_masked(struct kvm *kvm, const struct kvm_memory_slot *slot,
 				   gfn_t gfn_offset, u64 mask)
 {
-	bool flush = false;
-
-	/* Under dirty logging a writable leaf is always 4K (ept/fault.c). */
-	while (mask) {
-		gfn_t gfn = slot->base_gfn + gfn_offset + __builtin_ctzll(mask);
-
-		pte_list_walk(gfn_to_rmap(gfn, PG_LEVEL_4K, slot), clear_dirty, &flush);
-		mask &= mask - 1;
-	}
-	kvm->tlb_gen += flush;
-	return flush;
+	return rmap_masked_4k_leaves(kvm, slot, gfn_offset, mask, clear_dirty);
 }

@@ -60,11 +60,25 @@ bool kvm_mmu_slot_gfn_write_protect(struct kvm *kvm, const struct kvm_memory_slo
 	return flush;
 }
 
-bool kvm_arch_mmu_enable_log_dirty_pt_masked(struct kvm *kvm, const struct kvm_memory_slot *slot,
-					     gfn_t gfn_offset, u64 mask)
+bool rmap_masked_4k_leaves(struct kvm *kvm, const struct kvm_memory_slot *slot,
+			   gfn_t gfn_offset, u64 mask, void (*fn)(u64 *sptep, void *flush))
 {
 	bool flush = false;
 
+	/* Under dirty logging a writable leaf is always 4K (ept/fault.c). */
+	while (mask) {
+		gfn_t gfn = slot->base_gfn + gfn_offset + __builtin_ctzll(mask);
+
+		pte_list_walk(gfn_to_rmap(gfn, PG_LEVEL_4K, slot), fn, &flush);
+		mask &= mask - 1;
+	}
+	kvm->tlb_gen += flush;
+	return flush;
+}
+
+bool kvm_arch_mmu_enable_log_dirty_pt_masked(struct kvm *kvm, const struct kvm_memory_slot *slot,
+					     gfn_t gfn_offset, u64 mask)
+{
 	if (kvm->cpu_dirty_log_size) {
 		if (kvm->debug.keep_dirty_bits) {
 			return false;	/* negative control: the next writes go unlogged */
@@ -72,15 +86,7 @@ bool kvm_arch_mmu_enable_log_dirty_pt_masked(struct kvm *kvm, const struct kvm_m
 		return kvm_mmu_clear_dirty_pt_masked(kvm, slot, gfn_offset, mask);
 	}
 
-	/* Under dirty logging a writable leaf is always 4K (ept/fault.c). */
-	while (mask) {
-		gfn_t gfn = slot->base_gfn + gfn_offset + __builtin_ctzll(mask);
-
-		pte_list_walk(gfn_to_rmap(gfn, PG_LEVEL_4K, slot), clear_writable, &flush);
-		mask &= mask - 1;
-	}
-	kvm->tlb_gen += flush;
-	return flush;
+	return rmap_masked_4k_leaves(kvm, slot, gfn_offset, mask, clear_writable);
 }
 
 void kvm_mmu_slot_apply_flags(struct kvm *kvm, const struct kvm_memory_slot *old,

@@ -126,6 +126,14 @@ void kvm_arch_flush_shadow_memslot(struct kvm *kvm, struct kvm_memory_slot *slot
 bool tdp_mmu_slot_leaves(struct kvm *kvm, const struct kvm_memory_slot *slot,
 			 void (*fn)(u64 *sptep, int level, bool *flush));
 
+/*
+ * Call fn(sptep, &flush) on the 4K leaves of base_gfn + gfn_offset + bit
+ * for each bit of mask (through the rmaps); bumps kvm->tlb_gen when fn
+ * set flush, and returns it.
+ */
+bool rmap_masked_4k_leaves(struct kvm *kvm, const struct kvm_memory_slot *slot,
+			   gfn_t gfn_offset, u64 mask, void (*fn)(u64 *sptep, void *flush));
+
 /* Clear W in every leaf that maps slot. */
 bool kvm_tdp_mmu_wrprot_slot(struct kvm *kvm, const struct kvm_memory_slot *slot);
 
