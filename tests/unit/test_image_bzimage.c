@@ -10,6 +10,7 @@
 
 #include "lib/errno.h"
 #include "image_test.h"
+#include "read_file.h"
 
 #define KERNEL_LEN 0x3000
 #define PREF 0x1000000
@@ -396,12 +397,8 @@ static void real_vmlinuz(void **state)
 		printf("# no readable /boot/vmlinuz-* (or $SLOTVISOR_VMLINUZ) on this machine\n");
 		skip();
 	}
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	img = malloc(len);
-	assert_int_equal(fread(img, 1, len, f), (size_t)len);
-	fclose(f);
+	img = read_whole_file(f, &len);
+	assert_non_null(img);
 	assert_int_equal(image_identify(img, len, desc, sizeof(desc)), IMAGE_BZIMAGE);
 	cfg.ram = ram;
 	cfg.cmdline = "console=ttyS0 nokaslr";

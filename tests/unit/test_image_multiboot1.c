@@ -10,6 +10,7 @@
 #include "lib/errno.h"
 #include "vmm/multiboot1.h"
 #include "image_test.h"
+#include "read_file.h"
 
 /* kvm-unit-tests' shape: text at 4 MiB + headers, data with a large bss. */
 #define TEXT_OFF 0x1000
@@ -414,12 +415,8 @@ static void real_flat(void **state)
 		long len;
 
 		assert_non_null(f);
-		fseek(f, 0, SEEK_END);
-		len = ftell(f);
-		rewind(f);
-		img = malloc(len);
-		assert_int_equal(fread(img, 1, len, f), (size_t)len);
-		fclose(f);
+		img = read_whole_file(f, &len);
+		assert_non_null(img);
 		assert_int_equal(image_identify(img, len, desc, sizeof(desc)), IMAGE_MULTIBOOT1);
 		cfg.cmdline = path;
 		if (image_plan(img, len, &cfg, plan))
