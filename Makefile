@@ -18,12 +18,65 @@ else
 Q := @
 endif
 
-# ---- the kernel ------------------------------------------------------------
+# ---- tools --------------------------------------------------------------------
 
-KERNEL_SRCS := $(wildcard boot/*.S boot/*.c arch/x86/*.S arch/x86/*.c \
-                 lib/*.c mm/*.c memslot/*.c ept/*.c vmx/*.c vmx/*.S vmm/*.c \
-                 tests/kernel/*.c)
+# make's own defaults give LD = ld and AR = ar; override any of them on the command line.
+OBJCOPY  ?= objcopy
+GRUB_FILE ?= grub-file
+
+# ---- the kernel ------------------------------------------------------------
+#
+# Every source is listed by name, folder by folder (docs/architecture.md says
+# what each folder owns).  A listed file that is missing, or a file in one of
+# these folders that no list names, stops the build with its name.
+
+BOOT_SRCS    := boot/entry.S boot/header.S boot/multiboot2.c boot/trampoline.S
+ARCH_SRCS    := $(addprefix arch/x86/,acpi_madt.c acpi_pm.c acpi_tables.c directmap.c \
+		extable.c gdt.c idt.c insn_decode.c invept.c isr.S lapic.c paging.c panic.c \
+		percpu.c poweroff.c safe.S setup.c smp.c stacktrace.c trap.c tsc.c uart.c)
+LIB_SRCS     := $(addprefix lib/,cmdline.c errno.c glob.c kprintf.c parse.c printf.c string.c)
+MM_SRCS      := $(addprefix mm/,frame.c kmalloc.c memmap.c)
+MEMSLOT_SRCS := $(addprefix memslot/,backing.c change.c dirty_log.c gfn_tree.c metadata.c \
+		page_track.c set_memory_region.c sets.c vm.c)
+EPT_SRCS     := $(addprefix ept/,audit.c dirty_bits.c fault.c flush.c iter.c mmu_cache.c \
+		rmap.c root.c walk.c wrprot.c zap.c)
+VMX_SRCS     := $(addprefix vmx/,caps.c check.c check_controls.c check_guest.c \
+		check_guest_segs.c check_host.c controls.c dump.c entry.S exit.c exit_basic.c \
+		exit_cpuid.c exit_cr.c exit_ept.c exit_io.c exit_msr.c exit_reason.c \
+		exit_xsetbv.c guest_mem.c guest_state.c interrupt.c pml.c run.c vcpu.c \
+		vcpu_state.c vmcs.c vmcs_names.c vmxon.c)
+IRQ_SRCS     := $(addprefix irq/,lapic.c pic8259.c)
+DEVICES_SRCS := $(addprefix devices/,pc.c pit8254.c uart16550.c)
+VM_SRCS      := $(addprefix vm/,memory.c run.c vm.c)
+LOADER_SRCS  := $(addprefix loader/,bzimage.c guest_boot.c guest_images.c image.c load64.c \
+		load_kernel.c load_plan.c multiboot1.c)
+CONSOLE_SRCS := $(addprefix console/,console.c console_input.c demo.c monitor.c \
+		monitor_info.c monitor_slot.c monitor_stats.c)
+KERNEL_SRCS  := main.c $(BOOT_SRCS) $(ARCH_SRCS) $(LIB_SRCS) $(MM_SRCS) $(MEMSLOT_SRCS) \
+		$(EPT_SRCS) $(VMX_SRCS) $(IRQ_SRCS) $(DEVICES_SRCS) $(VM_SRCS) $(LOADER_SRCS) \
+		$(CONSOLE_SRCS)
+# The test image adds the in-hypervisor tests and benchmarks (tests/kernel/).
+KTEST_SRCS   := $(addprefix tests/kernel/,bench.c bench_dirty.c bench_perf.c bench_smp.c \
+		ktest.c ktest_vmx.c memslot_perf.c memslot_perf_move.c memslot_perf_vm.c \
+		modes.c remote_run.c test_boot.c test_dirty_log.c test_exceptions.c \
+		test_guest_basic.c test_guest_ept.c test_guest_exits.c test_guest_image.c \
+		test_guest_irq.c test_guest_maxslots.c test_guest_state.c test_memslot_perf.c \
+		test_mm.c test_smp.c test_smp_dirty_log.c test_smp_flush.c test_smp_hostile.c \
+		test_smp_multi.c test_smp_stress.c test_vmx.c test_vmx_vmcs.c)
+KERNEL_DIRS  := boot arch/x86 lib mm memslot ept vmx irq devices vm loader console tests/kernel
+
+srcs_missing := $(filter-out $(wildcard $(KERNEL_SRCS) $(KTEST_SRCS)),$(KERNEL_SRCS) $(KTEST_SRCS))
+srcs_unlisted := $(filter-out $(KERNEL_SRCS) $(KTEST_SRCS), \
+		$(wildcard *.c $(addsuffix /*.c,$(KERNEL_DIRS)) $(addsuffix /*.S,$(KERNEL_DIRS))))
+ifneq ($(srcs_missing),)
+$(error the Makefile lists sources that do not exist: $(srcs_missing))
+endif
+ifneq ($(srcs_unlisted),)
+$(error these sources are in no list of the Makefile: $(srcs_unlisted))
+endif
+
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
+KTEST_OBJS  := $(patsubst %,$(BUILD)/ktest/%.o,$(KERNEL_SRCS) $(KTEST_SRCS))
 
 # Only the compiler's freestanding headers (stdint.h, stddef.h, ...), never libc's.
 KINCLUDE := -nostdinc -isystem $(shell $(CC) -print-file-name=include) -Iinclude
@@ -56,14 +109,14 @@ $(BUILD)/guests/%.elf: guests/%.c $(GUEST_LIB) guests/guest.ld
 		-Wl,--no-warn-rwx-segments -Wl,-T,guests/guest.ld -o $@ $< $(GUEST_LIB)
 
 $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
-	$(Q)objcopy -O binary $< $@
+	$(Q)$(OBJCOPY) -O binary $< $@
 
 # Real-mode guests: 16-bit code linked at GUEST_REAL_LOAD_GPA (0x8000).
 $(BUILD)/guests/%.bin: guests/real/%.S
 	@echo "  GUEST16 $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -m32 -c -Wa,--noexecstack -o $(BUILD)/guests/$*.o $<
-	$(Q)ld -m elf_i386 -Ttext=0x8000 --oformat binary -o $@ $(BUILD)/guests/$*.o
+	$(Q)$(LD) -m elf_i386 -Ttext=0x8000 --oformat binary -o $@ $(BUILD)/guests/$*.o
 
 # Multiboot v1 guests (guests/mb1/), in kvm-unit-tests' shape: linked as an
 # ELF64 at 4 MiB, embedded as the ELF32 file a multiboot loader reads.
@@ -71,41 +124,72 @@ $(BUILD)/guests/mb1_%.bin: guests/mb1/%.S guests/mb1/boot.inc guests/mb1/mb1.ld
 	@echo "  GUESTMB $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -c -Wa,--noexecstack -o $(BUILD)/guests/mb1_$*.o $<
-	$(Q)ld -m elf_x86_64 -nostdlib -z noseparate-code --build-id=none -T guests/mb1/mb1.ld \
+	$(Q)$(LD) -m elf_x86_64 -nostdlib -z noseparate-code --build-id=none -T guests/mb1/mb1.ld \
 		-o $(BUILD)/guests/mb1_$*.elf64 $(BUILD)/guests/mb1_$*.o
-	$(Q)objcopy -O elf32-i386 $(BUILD)/guests/mb1_$*.elf64 $@
+	$(Q)$(OBJCOPY) -O elf32-i386 $(BUILD)/guests/mb1_$*.elf64 $@
 
 # bzImage-shaped guests (guests/bz/): setup header and kernel in one flat file.
 $(BUILD)/guests/bz_%.bin: guests/bz/%.S
 	@echo "  GUESTBZ $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -c -Wa,--noexecstack -o $(BUILD)/guests/bz_$*.o $<
-	$(Q)objcopy -O binary -j .text $(BUILD)/guests/bz_$*.o $@
+	$(Q)$(OBJCOPY) -O binary -j .text $(BUILD)/guests/bz_$*.o $@
 
-# One table entry and one .incbin per guest (see vmm/guest_images.c).
-$(BUILD)/guests/images.S: $(GUEST_BINS) Makefile
-	@mkdir -p $(dir $@)
-	$(Q){ for g in $(GUEST_NAMES); do \
+# One table entry and one .incbin per guest (see loader/guest_images.c): the
+# production image carries the demo's and the console's guests, the test
+# image every guest.
+PROD_GUEST_NAMES := demo echo
+guest_table = { for g in $(1); do \
 		printf '\t.section .rodata.guest_blobs, "a"\n\t.balign 16\n%s_start:\n\t.incbin "%s"\n%s_end:\n' \
 			"guest_$$g" "$(BUILD)/guests/$$g.bin" "guest_$$g"; \
 		printf '\t.section .rodata\n%s_name:\n\t.asciz "%s"\n' "guest_$$g" "$$g"; \
 		printf '\t.section .guest_images, "a"\n\t.balign 8\n\t.quad %s_name, %s_start, %s_end\n' \
 			"guest_$$g" "guest_$$g" "guest_$$g"; \
-	done; } >$@
+	done; } >$(2)
+
+$(BUILD)/guests/images.S: $(patsubst %,$(BUILD)/guests/%.bin,$(PROD_GUEST_NAMES)) Makefile
+	@mkdir -p $(dir $@)
+	$(Q)$(call guest_table,$(PROD_GUEST_NAMES),$@)
+
+$(BUILD)/guests/images-test.S: $(GUEST_BINS) Makefile
+	@mkdir -p $(dir $@)
+	$(Q)$(call guest_table,$(GUEST_NAMES),$@)
 
 KERNEL_OBJS += $(BUILD)/guests/images.o
-$(BUILD)/guests/images.o: $(BUILD)/guests/images.S
+KTEST_OBJS += $(BUILD)/guests/images-test.o
+$(BUILD)/guests/%.o: $(BUILD)/guests/%.S
 	$(Q)$(CC) $(KASFLAGS) -c -o $@ $<
 
 ELF := $(BUILD)/slotvisor.elf
 ISO := $(BUILD)/slotvisor.iso
+TEST_ELF := $(BUILD)/slotvisor-test.elf
 
-all: $(ELF) $(ISO)
+all: $(ELF) $(ISO) $(TEST_ELF)
 
+# The production image: no test, benchmark or fault-injection code.
 $(ELF): $(KERNEL_OBJS) linker.ld
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) -lgcc
-	$(Q)grub-file --is-x86-multiboot2 $@ || { echo "$@: not multiboot2" >&2; rm -f $@; exit 1; }
+	$(Q)$(GRUB_FILE) --is-x86-multiboot2 $@ || { echo "$@: not multiboot2" >&2; rm -f $@; exit 1; }
+
+# The test image: the same sources built with CONFIG_SLOTVISOR_TEST (the MMU's
+# and vCPUs' fault-injection switches) and the tests and benchmarks.
+$(TEST_ELF): $(KTEST_OBJS) linker.ld
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KTEST_OBJS) -lgcc
+	$(Q)$(GRUB_FILE) --is-x86-multiboot2 $@ || { echo "$@: not multiboot2" >&2; rm -f $@; exit 1; }
+
+KTEST_CFLAGS := -DCONFIG_SLOTVISOR_TEST -Itests/kernel -Iguests/lib
+
+$(BUILD)/ktest/%.c.o: %.c
+	@echo "  CC [T]  $<"
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KCFLAGS) $(KTEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/ktest/%.S.o: %.S
+	@echo "  AS [T]  $<"
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KASFLAGS) $(KTEST_CFLAGS) -c -o $@ $<
 
 $(BUILD)/kernel/%.c.o: %.c
 	@echo "  CC      $<"
@@ -123,21 +207,27 @@ $(ISO): $(ELF) scripts/mkiso.sh
 
 # ---- host unit tests (arch/fake, sanitizers, cmocka) -------------------------
 
-HOST_SRCS := lib/printf.c lib/kprintf.c lib/errno.c lib/glob.c lib/cmdline.c lib/parse.c \
-	$(wildcard mm/*.c memslot/*.c ept/*.c arch/fake/*.c) boot/multiboot2.c \
-	arch/x86/acpi_tables.c arch/x86/acpi_pm.c arch/x86/acpi_madt.c vmx/check.c vmx/check_controls.c vmx/check_host.c \
-	vmx/check_guest.c vmx/check_guest_segs.c vmx/vmcs_names.c arch/x86/insn_decode.c \
-	vmm/uart16550.c vmm/pic8259.c vmm/pit8254.c vmm/lapic.c vmm/image.c vmm/load_plan.c vmm/bzimage.c \
-	vmm/multiboot1.c vmm/vm_memory.c vmm/monitor.c vmm/monitor_info.c vmm/monitor_stats.c \
-	vmm/monitor_slot.c vmm/console_input.c vmx/exit_reason.c
-HOST_SRCS := $(filter $(wildcard $(HOST_SRCS)),$(HOST_SRCS))
+# What has no hardware dependency, built for the host against arch/fake.
+FAKE_SRCS := $(addprefix arch/fake/,console.c failinject.c hostlib.c invept.c memory.c panic.c)
+HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.c) \
+	$(MM_SRCS) $(MEMSLOT_SRCS) $(EPT_SRCS) $(FAKE_SRCS) boot/multiboot2.c \
+	$(addprefix arch/x86/,acpi_tables.c acpi_pm.c acpi_madt.c insn_decode.c) \
+	$(addprefix vmx/,check.c check_controls.c check_host.c check_guest.c \
+		check_guest_segs.c vmcs_names.c exit_reason.c) \
+	$(IRQ_SRCS) devices/uart16550.c devices/pit8254.c \
+	$(addprefix loader/,image.c load_plan.c bzimage.c multiboot1.c) vm/memory.c \
+	$(addprefix console/,monitor.c monitor_info.c monitor_stats.c monitor_slot.c console_input.c)
+srcs_missing := $(filter-out $(wildcard $(HOST_SRCS)),$(HOST_SRCS))
+ifneq ($(srcs_missing),)
+$(error the Makefile lists host sources that do not exist: $(srcs_missing))
+endif
 HOST_OBJS := $(patsubst %,$(BUILD)/host/%.o,$(HOST_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
 HCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer -Iinclude -Iarch/fake -Itests/unit -MMD -MP
+	-fno-omit-frame-pointer -DCONFIG_SLOTVISOR_TEST -Iinclude -Iarch/fake -Itests/unit -MMD -MP
 HLDFLAGS := -fsanitize=address,undefined
 HLIBS := -lcmocka
 
@@ -190,7 +280,7 @@ clean:
 .PHONY: all deps run test unit unit-build clean
 .DELETE_ON_ERROR:
 
--include $(KERNEL_OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(KERNEL_OBJS:.o=.d) $(KTEST_OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(UNIT_BINS:=.d)
 
 # ---- memslot/ept: hostlib, stress, bench (issue 5) --------------------------
 #
@@ -207,7 +297,7 @@ HOSTLIB := $(BUILD)/host/libslotvisor.a
 
 $(HOSTLIB): $(HOST_OBJS)
 	@echo "  AR      $@"
-	$(Q)rm -f $@ && ar rcs $@ $(HOST_OBJS)
+	$(Q)rm -f $@ && $(AR) rcs $@ $(HOST_OBJS)
 
 $(BUILD)/host/hostlib_check: tests/unit/hostlib_check.c $(HOSTLIB) include/slotvisor/host.h
 	@echo "  HOSTLD  $@"
@@ -220,8 +310,8 @@ hostlib: $(HOSTLIB) $(BUILD)/host/hostlib_check
 stress: $(BUILD)/unit/test_memslot_churn
 	$(Q)SLOTVISOR_CHURN_OPS=1000000 CMOCKA_MESSAGE_OUTPUT=TAP $<
 
-BENCH_SRCS := lib/printf.c lib/kprintf.c lib/errno.c \
-	$(wildcard mm/*.c memslot/*.c ept/*.c arch/fake/*.c)
+BENCH_SRCS := lib/printf.c lib/kprintf.c lib/errno.c $(MM_SRCS) $(MEMSLOT_SRCS) $(EPT_SRCS) \
+	$(FAKE_SRCS)
 BENCH_OBJS := $(patsubst %,$(BUILD)/bench/%.o,$(BENCH_SRCS))
 BCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Iinclude -Iarch/fake -Itests/unit -MMD -MP

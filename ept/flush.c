@@ -24,7 +24,7 @@ static void ept_flush(struct kvm *kvm, unsigned int type, u64 eptp)
 
 void kvm_flush_root(struct kvm *kvm, struct kvm_mmu_root *root)
 {
-	if (kvm->debug.no_flush) {
+	if (TEST_SWITCH(kvm, no_flush)) {
 		return;
 	}
 	ept_flush(kvm, INVEPT_SINGLE_CONTEXT, kvm_mmu_root_eptp(root));
@@ -35,7 +35,7 @@ void kvm_flush_remote_tlbs(struct kvm *kvm)
 {
 	struct kvm_mmu_root *root;
 
-	if (kvm->debug.no_flush) {
+	if (TEST_SWITCH(kvm, no_flush)) {
 		return;
 	}
 	for_each_tdp_mmu_root(kvm, root)
@@ -45,7 +45,7 @@ void kvm_flush_remote_tlbs(struct kvm *kvm)
 
 void ept_flush_eptp(struct kvm *kvm, u64 eptp)
 {
-	if (kvm->debug.no_flush) {
+	if (TEST_SWITCH(kvm, no_flush)) {
 		return;
 	}
 	ept_flush(kvm, INVEPT_SINGLE_CONTEXT, eptp);

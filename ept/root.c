@@ -138,7 +138,9 @@ void kvm_mmu_unload(struct kvm *kvm, hpa_t root_hpa)
 void kvm_mmu_uninit_tdp_mmu(struct kvm *kvm)
 {
 	/* Everything goes now, whatever the test switches say. */
+#ifdef CONFIG_SLOTVISOR_TEST
 	kvm->debug.no_zap = false;
+#endif
 	kvm_tdp_mmu_invalidate_all_roots(kvm);
 	kvm_tdp_mmu_zap_invalidated_roots(kvm);
 	if (kvm->tdp_mmu_roots) {

@@ -80,7 +80,7 @@ bool kvm_arch_mmu_enable_log_dirty_pt_masked(struct kvm *kvm, const struct kvm_m
 					     gfn_t gfn_offset, u64 mask)
 {
 	if (kvm->cpu_dirty_log_size) {
-		if (kvm->debug.keep_dirty_bits) {
+		if (TEST_SWITCH(kvm, keep_dirty_bits)) {
 			return false;	/* negative control: the next writes go unlogged */
 		}
 		return kvm_mmu_clear_dirty_pt_masked(kvm, slot, gfn_offset, mask);

@@ -112,7 +112,7 @@ void kvm_tdp_mmu_zap_invalidated_roots(struct kvm *kvm)
 {
 	struct kvm_mmu_root *root, *next;
 
-	if (kvm->debug.no_zap) {
+	if (TEST_SWITCH(kvm, no_zap)) {
 		return;
 	}
 	for (root = kvm->tdp_mmu_roots; root; root = next) {

@@ -7,7 +7,7 @@
  * guest wrote there (or MMIO while the slot is away), never anything else.
  */
 #include "guest.h"
-#include "vmm/memslot_perf_abi.h"
+#include "memslot_perf_abi.h"
 
 #define PAGE PERF_PAGE_SIZE
 #define HALF_PAGE (PERF_PAGE_SIZE / 2)

@@ -92,7 +92,7 @@ int kvm_get_dirty_log(struct kvm *kvm, u32 slot, u64 *bitmap)
 	int r;
 
 	/* PML: the vCPUs' logs first; they take mmu_lock to empty them. */
-	if (kvm->cpu_dirty_log_size && kvm->sync_dirty_log && !kvm->debug.no_dirty_log_sync) {
+	if (kvm->cpu_dirty_log_size && kvm->sync_dirty_log && !TEST_SWITCH(kvm, no_dirty_log_sync)) {
 		kvm->sync_dirty_log(kvm);
 	}
 	spin_lock(&kvm->mmu_lock);

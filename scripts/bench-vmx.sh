@@ -12,7 +12,7 @@ out=build/bench-vmx
 bench() {
 	local name=$1 cpus=$2 megs=$3 done=$4 dir=$out/$1 rc=0
 
-	scripts/mkiso.sh "$dir/slotvisor.iso" "slotvisor.bench=$name"
+	ELF=build/slotvisor-test.elf scripts/mkiso.sh "$dir/slotvisor.iso" "slotvisor.bench=$name"
 	echo "bench: Bochs 2.7, cpu model corei7_skylake_x, $cpus CPU(s), $megs MiB," \
 		"ips=100000000, clock sync=none"
 	scripts/bochs.sh "$dir/slotvisor.iso" "$dir" --cpus "$cpus" --megs "$megs" \

@@ -8,8 +8,12 @@ CASES=(bochs_linux bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_1g q
        qemu_novmx qemu_kvm_novmx qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff)
 
-iso() {	# iso CMDLINE: a test ISO for this case
-	scripts/mkiso.sh "$dir/slotvisor.iso" "$1" --test-module
+iso() {	# iso CMDLINE: an ISO of the test image (tests and benchmarks) for this case
+	ELF=build/slotvisor-test.elf scripts/mkiso.sh "$dir/slotvisor.iso" "$1" --test-module
+}
+
+iso_prod() {	# iso_prod CMDLINE: an ISO of the production image, as make run boots it
+	ELF=build/slotvisor.elf scripts/mkiso.sh "$dir/slotvisor.iso" "$1"
 }
 
 # Each recovered exception printed its full dump.
@@ -106,7 +110,7 @@ case_qemu_tests() {
 }
 
 case_bochs_boot() {
-	iso ""
+	iso_prod ""
 	scripts/bochs.sh "$dir/slotvisor.iso" "$dir" --timeout 120
 	expect_lines bochs:boot-vmx-caps "$dir/serial.txt" "$?" "" \
 		'^mm: [0-9]* frames free' '^vmx: VT-x present, IA32_FEATURE_CONTROL' \
@@ -174,12 +178,12 @@ case_bochs_linux_shell() {
 }
 
 case_bochs_monitor() {
-	iso "slotvisor.console=1"
+	iso_prod "slotvisor.console=1"
 	python3 tests/monitor-session.py "$dir/slotvisor.iso" "$dir"
 }
 
 case_qemu_novmx() {
-	iso ""
+	iso_prod ""
 	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --timeout 60
 	expect_lines qemu:no-vmx-message "$dir/serial.txt" "$?" 5 \
 		'^vmx: VT-x not available: CPUID.1:ECX.VMX\[bit 5\] is 0'
@@ -194,7 +198,7 @@ case_qemu_kvm_novmx() {
 		echo "SKIP: qemu-kvm:no-vmx-message: this host has VT-x, so KVM would offer it"
 		return
 	fi
-	iso ""
+	iso_prod ""
 	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --accel kvm --timeout 30
 	local rc=$?
 	if ! [ -s "$dir/serial.txt" ]; then

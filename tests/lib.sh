@@ -3,7 +3,7 @@
 # kvm-unit-tests form the final tally counts: "PASS: name",
 # "FAIL: name: what was expected, what was seen", "SKIP: name: why".
 
-ELF=${ELF:-build/slotvisor.elf}
+ELF=${ELF:-build/slotvisor-test.elf}
 
 # Resolve the stack-trace addresses of a console log to functions and lines.
 symbolize() {

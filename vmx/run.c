@@ -100,7 +100,7 @@ static int vcpu_handle_requests(struct vcpu *v)
 {
 	int err;
 
-	if (v->kvm->debug.vcpu_skip_flush) {
+	if (TEST_SWITCH(v->kvm, vcpu_skip_flush)) {
 		/* Negative control of the check below: drop the MMU's requests. */
 		vcpu_take_request(v, KVM_REQ_MMU_RELOAD);
 		vcpu_take_request(v, KVM_REQ_TLB_FLUSH);
@@ -195,7 +195,7 @@ static int vcpu_enter(struct vcpu *v)
 	struct vmx_check_failure f;
 	int st;
 
-	if (!v->launched && !v->debug_skip_precheck &&
+	if (!v->launched && !TEST_SWITCH(v, skip_precheck) &&
 	    vmx_check_vmentry(&vmread_reader, &vmx_caps, host_maxphyaddr(), &f) < 0) {
 		vcpu_fail_entry(v, 0, 0);
 		return 0;

@@ -278,8 +278,10 @@ void vcpu_set_regs(struct vcpu *v, const struct vcpu_regs *r)
 	vmcs_writenat(GUEST_RFLAGS, r->rflags | X86_RFLAGS_FIXED);
 }
 
+#ifdef CONFIG_SLOTVISOR_TEST
 bool vcpu_debug_vmcs_write(struct vcpu *v, unsigned int field, u64 value)
 {
 	vcpu_load(v);
 	return __vmcs_write(field, value);
 }
+#endif

@@ -76,10 +76,10 @@ static void vmx_request_all(struct kvm *kvm, unsigned int req)
 		if (!vcpus[i] || vcpus[i]->kvm != kvm)
 			continue;
 		__atomic_fetch_or(&vcpus[i]->requests, 1UL << req, __ATOMIC_SEQ_CST);
-		if (!kvm->debug.no_kick)
+		if (!TEST_SWITCH(kvm, no_kick))
 			vcpu_kick(vcpus[i]);
 	}
-	if (kvm->debug.no_kick)
+	if (TEST_SWITCH(kvm, no_kick))
 		return;
 	for (int i = 0; i < VMX_MAX_VCPUS; i++) {
 		if (vcpus[i] && vcpus[i]->kvm == kvm)

@@ -1,7 +1,8 @@
 /*
- * kmain: the boot sequence after the long-mode switch.
+ * arch_setup: the platform's bring-up after the long-mode switch, for kmain
+ * (main.c), which then chooses what the machine does.
  *   console -> CPU tables -> multiboot2 info -> memory map -> page tables
- *   -> frame allocator -> ACPI -> TSC -> tests or VMX detection.
+ *   -> frame allocator -> ACPI -> TSC -> the other CPUs.
  */
 #include "arch/acpi.h"
 #include "arch/memory.h"
@@ -14,18 +15,10 @@
 #include "arch/x86/smp.h"
 #include "arch/x86/setup.h"
 #include "arch/x86/uart.h"
-#include "ktest.h"
 #include "lib/cmdline.h"
-#include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/frame.h"
-#include "vmm/bench.h"
-#include "vmm/console.h"
-#include "vmm/demo.h"
-#include "vmm/guest_boot.h"
-#include "vmx/caps.h"
-#include "vmx/vmx.h"
 
 #define LOW_MEMORY_END MiB(1)	/* real-mode IVT, BDA, EBDA, option ROMs, BIOS */
 #define MBI_MAX_SIZE MiB(1)
@@ -108,73 +101,8 @@ static void acpi_setup(void)
 	acpi_init(boot_info.rsdp, boot_info.rsdp_len);
 }
 
-/* Deliberate unrecovered faults, for the runner's test of the dump path. */
-/* Not inlined, so that the dump's stack trace shows kmain as its caller. */
-static __attribute__((noinline)) void crash_on_request(const char *cmdline)
+const struct boot_info *arch_setup(u32 magic, u32 mbi_pa)
 {
-	char what[8];
-
-	if (!cmdline_get(cmdline, "slotvisor.crash", what, sizeof(what)))
-		return;
-	kprintf("slotvisor: crashing on purpose (slotvisor.crash=%s)\n", what);
-	if (!strcmp(what, "ud"))
-		__asm__ __volatile__("ud2");
-	if (!strcmp(what, "pf"))
-		(void)*(volatile u64 *)0x1000;
-	if (!strcmp(what, "gp"))
-		(void)*(volatile u64 *)0x8000000000000000ULL;
-	kprintf("slotvisor: unknown slotvisor.crash value \"%s\"\n", what);
-}
-
-static __noreturn void vmx_check_and_stop(void)
-{
-	struct vmx_caps caps;
-	const char *why;
-
-	if (vmx_detect(&caps, &why) < 0) {
-		kprintf("vmx: VT-x not available: %s\n", why);
-		arch_poweroff(EXIT_NO_VMX);
-	}
-	vmx_print_caps(&caps);
-	if (vmx_cpu_enable(&why) < 0) {
-		kprintf("vmx: cannot enter VMX operation: %s\n", why);
-		arch_poweroff(EXIT_PANIC);
-	}
-	if (cmdline_has(boot_info.cmdline, "slotvisor.bench=smp")) {
-		kprintf("slotvisor: boot complete; running the SMP benchmark\n");
-		arch_poweroff(bench_smp_run() ? EXIT_PANIC : EXIT_OK);
-	}
-	if (cmdline_has(boot_info.cmdline, "slotvisor.bench=perf")) {
-		kprintf("slotvisor: boot complete; running the memslot_perf benchmark\n");
-		arch_poweroff(bench_perf_run() ? EXIT_PANIC : EXIT_OK);
-	}
-	if (cmdline_has(boot_info.cmdline, "slotvisor.bench=vmx")) {
-		kprintf("slotvisor: boot complete; running the VMX benchmarks\n");
-		arch_poweroff(bench_vmx_run() ? EXIT_PANIC : EXIT_OK);
-	}
-	if (guest_boot_requested(&boot_info)) {
-		int status;
-
-		kprintf("slotvisor: boot complete; booting the guest\n");
-		status = guest_boot(&boot_info);
-		if (status < 0) {
-			kprintf("slotvisor: the guest could not be loaded: %s\n", errno_name(status));
-			arch_poweroff(EXIT_PANIC);
-		}
-		/* QEMU then exits with the guest's own status, as if it ran there. */
-		arch_poweroff((enum exit_status)(status >> 1));
-	}
-	kprintf("slotvisor: boot complete; running the demo\n");
-	if (demo_run())
-		arch_poweroff(EXIT_PANIC);
-	if (cmdline_has(boot_info.cmdline, "slotvisor.console=1"))
-		arch_poweroff(console_demo() ? EXIT_PANIC : EXIT_OK);
-	arch_poweroff(EXIT_OK);
-}
-
-void kmain(u32 magic, u32 mbi_pa)
-{
-	char globs[128];
 	const char *cmdline;
 
 	uart_init();
@@ -194,9 +122,5 @@ void kmain(u32 magic, u32 mbi_pa)
 	acpi_setup();
 	kprintf("tsc: %llu kHz\n", (unsigned long long)tsc_calibrate());
 	smp_init();
-	crash_on_request(cmdline);
-
-	if (cmdline_get(cmdline, "slotvisor.test", globs, sizeof(globs)))
-		arch_poweroff(ktest_run(globs) ? EXIT_TESTS_FAILED : EXIT_OK);
-	vmx_check_and_stop();
+	return &boot_info;
 }

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmm/ucall_abi.h"
+#include "vm/ucall_abi.h"
 
 #define GUEST_COM1 0x3f8
 

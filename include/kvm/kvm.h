@@ -47,10 +47,12 @@ struct kvm_stat {
 	u64 pml_entries;		/* guest writes the vCPUs' page-modification logs reported */
 };
 
+#ifdef CONFIG_SLOTVISOR_TEST
 /*
- * Test-only switches for the negative controls of the churn test: compiled
- * into every build, set only by tests.  no_flush drops every INVEPT; no_zap
- * leaves invalidated roots' tables in place.
+ * Fault-injection switches for the tests' negative controls, in the test
+ * image and the host tests only (CONFIG_SLOTVISOR_TEST); the production
+ * image has neither the struct nor the checks.  no_flush drops every
+ * INVEPT; no_zap leaves invalidated roots' tables in place.
  */
 struct kvm_debug {
 	bool no_flush;
@@ -60,6 +62,14 @@ struct kvm_debug {
 	bool keep_dirty_bits;	/* PML: getting the log leaves the EPT dirty bits set */
 	bool no_dirty_log_sync;	/* PML: getting the log ignores what the vCPUs' logs hold */
 };
+#endif
+
+/* Whether test switch sw of obj (a kvm or a vcpu) is on: never outside the test builds. */
+#ifdef CONFIG_SLOTVISOR_TEST
+#define TEST_SWITCH(obj, sw) ((obj)->debug.sw)
+#else
+#define TEST_SWITCH(obj, sw) false
+#endif
 
 struct kvm {
 	/*
@@ -112,7 +122,9 @@ struct kvm {
 	u64 tlb_gen;
 
 	struct kvm_stat stat;
+#ifdef CONFIG_SLOTVISOR_TEST
 	struct kvm_debug debug;
+#endif
 };
 
 /* A new VM with empty memslot sets and no roots, or NULL when out of memory. */

@@ -156,7 +156,11 @@ struct vcpu {
 	struct mmio_insn mmio_insn;
 	struct vcpu_exit exit;
 	u64 exit_count[EXIT_REASON_MAX];
-	bool debug_skip_precheck;	/* tests: let the CPU's own entry checks fail */
+#ifdef CONFIG_SLOTVISOR_TEST
+	struct {
+		bool skip_precheck;	/* let the CPU's own entry checks fail */
+	} debug;		/* the test image's switches (TEST_SWITCH) */
+#endif
 	u64 entries;
 	u64 kicks_sent;		/* IPIs other CPUs sent to force it out of its guest */
 	/* TSC ticks from VM exit to the next entry, for exits vmx/ handled itself. */
@@ -211,8 +215,10 @@ int vcpu_read_guest(struct vcpu *v, u64 gpa, void *buf, u64 len);
 /* Translate a guest-linear address with the guest's paging: 0 or -EFAULT. */
 int vcpu_gva_to_gpa(struct vcpu *v, u64 gva, u64 *gpa);
 
+#ifdef CONFIG_SLOTVISOR_TEST
 /*
- * For tests of the entry checks only: write one VMCS field of v directly
+ * For tests of the entry checks only (the test image): write one VMCS field of v directly
  * (false if VMWRITE failed).  Nothing else may reach the VMCS this way.
  */
 bool vcpu_debug_vmcs_write(struct vcpu *v, unsigned int field, u64 value);
+#endif

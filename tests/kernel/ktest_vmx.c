@@ -2,7 +2,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
 #include "ktest_vmx.h"
-#include "vmm/remote_run.h"
+#include "remote_run.h"
 #include "vmx/vmx.h"
 
 bool ktest_need_vmx(struct ktest_ctx *t)

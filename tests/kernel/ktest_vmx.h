@@ -2,7 +2,7 @@
 #pragma once
 
 #include "ktest.h"
-#include "vmm/vmm.h"
+#include "vm/vm.h"
 
 /* VMX on, or the test skipped (no VT-x) or failed (VMXON failed): false. */
 bool ktest_need_vmx(struct ktest_ctx *t);

@@ -152,7 +152,7 @@ KTEST(test_guest_bad_state, "guest.bad-state")
 			return;
 		KT_ASSERT(t, vcpu_debug_vmcs_write(v, b->field, b->value),
 			  "expected to corrupt %s", vmcs_field_name(b->field));
-		v->debug_skip_precheck = by_cpu;
+		v->debug.skip_precheck = by_cpu;
 		vcpu_run(v, 0);
 		KT_ASSERT(t, !by_cpu || v->exit.fail_entry.hardware_reason ||
 				     v->exit.fail_entry.insn_error,

@@ -7,8 +7,8 @@
 #include "ktest_vmx.h"
 #include "lib/errno.h"
 #include "lib/string.h"
-#include "vmm/guest_images.h"
-#include "vmm/multiboot1.h"
+#include "loader/guest_images.h"
+#include "loader/multiboot1.h"
 
 #define DEBUG_EXIT_PORT 0xf4
 

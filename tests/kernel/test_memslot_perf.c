@@ -15,8 +15,8 @@
 #include "ktest_vmx.h"
 #include "lib/printf.h"
 #include "mm/frame.h"
-#include "vmm/memslot_perf.h"
-#include "vmm/remote_run.h"
+#include "memslot_perf.h"
+#include "remote_run.h"
 
 #define PERF_TEST_SLOTS 512
 #define PERF_TEST_AREA MiB(256)

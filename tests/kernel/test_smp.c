@@ -7,7 +7,7 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/smp.h"
 #include "ktest.h"
-#include "vmm/remote_run.h"
+#include "remote_run.h"
 
 static long whoami(void *arg)
 {

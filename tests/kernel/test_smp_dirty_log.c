@@ -23,7 +23,7 @@
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-#include "vmm/remote_run.h"
+#include "remote_run.h"
 
 #define LOG_GPA 0x10000000ULL
 #define LOG_PAGES 1040

@@ -14,7 +14,7 @@
 #include "ktest_vmx.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
-#include "vmm/remote_run.h"
+#include "remote_run.h"
 
 #define DATA_GPA 0x1000000ULL
 #define PROGRESS_GPA 0x300000ULL

@@ -11,7 +11,7 @@
 #include "ktest_vmx.h"
 #include "lib/printf.h"
 #include "mm/frame.h"
-#include "vmm/remote_run.h"
+#include "remote_run.h"
 
 #define CHURN_GPA 0x8000000ULL
 #define CHURN_ROUNDS 100

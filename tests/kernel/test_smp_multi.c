@@ -13,7 +13,7 @@
 #include "lib/printf.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
-#include "vmm/remote_run.h"
+#include "remote_run.h"
 
 #define NR_VCPUS 3
 #define CPUS_NEEDED (NR_VCPUS + 1)	/* the BSP is the VMM */

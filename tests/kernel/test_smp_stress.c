@@ -10,7 +10,7 @@
 #include "arch/x86/smp.h"
 #include "ktest_vmx.h"
 #include "lib/printf.h"
-#include "vmm/remote_run.h"
+#include "remote_run.h"
 
 #define REGION_GPA 0x1000000ULL
 #define CHURN_GPA 0x8000000ULL

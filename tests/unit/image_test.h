@@ -7,7 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include "vmm/image.h"
+#include "loader/image.h"
 
 #define TEST_RAM_SIZE MiB(64)
 #define POISON 0xaa

@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "lib/errno.h"
-#include "vmm/multiboot1.h"
+#include "loader/multiboot1.h"
 #include "image_test.h"
 #include "read_file.h"
 

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "vmm/lapic.h"
+#include "irq/lapic.h"
 
 static void enable(struct lapic *a)
 {

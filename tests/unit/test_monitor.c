@@ -7,10 +7,10 @@
 #include "memslot_test.h"
 #include "capture.h"
 #include "mm/kmalloc.h"
-#include "vmm/console.h"
+#include "console/console.h"
 #include "lib/parse.h"
-#include "vmm/monitor.h"
-#include "vmm/vmm.h"
+#include "console/monitor.h"
+#include "vm/vm.h"
 
 #define RAM_SIZE MiB(4)
 #define LOG_SLOT 3

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "vmm/pic8259.h"
+#include "irq/pic8259.h"
 
 /* init_8259A(): ICW1 0x11, ICW2 base, ICW3 cascade, ICW4 8086 mode (0x03 for auto EOI). */
 static struct pic linux_pic(bool auto_eoi)

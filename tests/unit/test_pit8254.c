@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "vmm/pit8254.h"
+#include "devices/pit8254.h"
 
 #define LATCH_250HZ 4773	/* (PIT_HZ + HZ/2) / HZ for HZ=250 */
 

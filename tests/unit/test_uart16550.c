@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "vmm/uart16550.h"
+#include "devices/uart16550.h"
 
 static char sent[256];
 static unsigned int nsent;

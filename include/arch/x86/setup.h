@@ -4,6 +4,12 @@
 #include "boot/multiboot2.h"
 #include "mm/memmap.h"
 
+/*
+ * Bring the platform up (console, CPU tables, boot information, memory,
+ * ACPI, TSC, the other CPUs) and return the parsed boot information.
+ */
+const struct boot_info *arch_setup(u32 magic, u32 mbi_pa);
+
 /* The parsed multiboot2 information of this boot. */
 extern struct boot_info boot_info;
 extern hpa_t boot_mbi_phys;

@@ -1,0 +1,218 @@
+/*
+ * The interactive console's run loop (slotvisor.console=1).  One CPU does
+ * everything, so the guest runs in slices of CONSOLE_SLICE_TICKS and the
+ * host's COM1 is polled between them; while the monitor has the console
+ * no slice runs, so the guest is paused and every monitor command sees
+ * (and changes) a VM whose vCPU is out of its guest.
+ */
+#include "arch/console.h"
+#include "arch/x86/cpu.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "console/console.h"
+#include "vm/vm.h"
+
+/*
+ * 1 ms at Bochs' 100 MIPS: the host UART's 16-byte receive FIFO fills in
+ * 1.4 ms at 115200 baud, so input is read before it overflows.
+ */
+#define CONSOLE_SLICE_TICKS 100000
+#define MMIO_READ_VALUE ~0ULL
+#define ISA_DEBUG_EXIT_PORT 0xf4	/* QEMU's isa-debug-exit, as kvm-unit-tests use it */
+#define PORTS 0x10000
+
+/* Ports a guest touched that no device claims: each is reported once. */
+static u64 unclaimed_reported[PORTS / 64];
+
+/* The guest's COM1 bytes go to the console as they are, not line by line. */
+static void console_guest_tx(void *ctx, u8 byte)
+{
+	char c = (char)byte;
+
+	arch_console_write(&c, 1);
+}
+
+/* Read what was typed; false once the console should end. */
+static bool console_poll(struct console *con)
+{
+	int c;
+	u8 to_guest;
+
+	while ((c = arch_console_getc()) >= 0) {
+		switch (console_input(con, (u8)c, &to_guest)) {
+		case CONSOLE_QUIT:
+			return false;
+		case CONSOLE_TO_GUEST:
+			/* A full FIFO drops the byte, as an overrun on a real UART would. */
+			uart16550_receive(&con->vm->com1, to_guest);
+			break;
+		default:
+			break;
+		}
+	}
+	return true;
+}
+
+/* Answer an MMIO exit as an empty bus would (a deleted or moved slot). */
+static void console_mmio(struct vcpu *v)
+{
+	kprintf("\nconsole: guest MMIO %s gpa %#llx (%u bytes)%s\n",
+		v->exit.mmio.is_write ? "write to" : "read of", v->exit.mmio.gpa, v->exit.mmio.len,
+		v->exit.mmio.is_write ? ", dropped" : ", returning all ones");
+	if (!v->exit.mmio.is_write)
+		v->exit.mmio.data = MMIO_READ_VALUE;
+}
+
+/*
+ * Port I/O no device claims answers as an empty ISA bus does: reads are all
+ * ones, writes go nowhere.  Said once per port, so a guest probing for
+ * hardware (a real kernel does) is seen but does not flood the console.
+ */
+static void console_unclaimed_io(struct vcpu *v)
+{
+	u16 port = v->exit.io.port;
+
+	if (!(unclaimed_reported[port / 64] & (1ULL << (port % 64)))) {
+		unclaimed_reported[port / 64] |= 1ULL << (port % 64);
+		kprintf("\nconsole: guest I/O to port %#x, which no device claims (%s)\n", port,
+			v->exit.io.is_write ? "write dropped" : "reads all ones");
+	}
+	if (!v->exit.io.is_write)
+		v->exit.io.data = ~0u;
+}
+
+/* A real guest's exits the console answers; false when the guest is over (*status set). */
+static bool console_guest_exit(struct vcpu *v, int *status)
+{
+	switch (v->exit.reason) {
+	case VCPU_EXIT_IO:
+		if (v->exit.io.port == ISA_DEBUG_EXIT_PORT && v->exit.io.is_write) {
+			*status = (int)((v->exit.io.data << 1) | 1);
+			kprintf("\nconsole: the guest wrote %#x to isa-debug-exit\n", v->exit.io.data);
+			return false;
+		}
+		console_unclaimed_io(v);
+		return true;
+	case VCPU_EXIT_HLT:
+		if (v->ready_for_interrupt)
+			return true;	/* typed input may still raise COM1's interrupt */
+		kprintf("\nconsole: the guest halted with interrupts off\n");
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* One slice of the guest; false when it cannot run on (it ended, or an exit nobody handles). */
+static bool console_slice(struct console *con, struct vcpu *v)
+{
+	struct ucall uc;
+	int cmd = vmm_run(v, CONSOLE_SLICE_TICKS, &uc);
+
+	if (!cmd && con->real_guest && (v->exit.reason == VCPU_EXIT_IO ||
+					 v->exit.reason == VCPU_EXIT_HLT))
+		return console_guest_exit(v, &con->status);
+
+	if (cmd) {
+		kprintf("\nconsole: the guest %s\n", cmd == UCALL_DONE ? "finished" : "made a ucall");
+		return false;
+	}
+	switch (v->exit.reason) {
+	case VCPU_EXIT_BUDGET:
+	case VCPU_EXIT_HLT:	/* no interrupts to wait for: resume after the HLT */
+		return true;
+	case VCPU_EXIT_MMIO:
+		console_mmio(v);
+		return true;
+	default:
+		kprintf("\nconsole: the guest stopped (exit %u%s)\n", v->exit.reason,
+			v->dead ? ", the VM is over" : "");
+		return false;
+	}
+}
+
+static void __console_run(struct console *con, struct vcpu *v);
+
+void console_run(struct vm *vm, struct vcpu *v)
+{
+	struct console con = { .vm = vm };
+
+	__console_run(&con, v);
+}
+
+int console_run_guest(struct vm *vm, struct vcpu *v)
+{
+	struct console con = { .vm = vm, .real_guest = true };
+
+	__console_run(&con, v);
+	return con.status;
+}
+
+static void __console_run(struct console *con, struct vcpu *v)
+{
+	struct vm *vm = con->vm;
+	bool guest_over = false;
+
+	vm->com1.tx = console_guest_tx;
+	kprintf("console: COM1 is the guest's now; Ctrl-A c: monitor, Ctrl-A x: power off, "
+		"Ctrl-A h: help\n");
+	while (console_poll(con)) {
+		if (con->in_monitor) {
+			cpu_relax();
+			continue;
+		}
+		if (guest_over) {
+			kprintf("monitor: the guest cannot run again; 'quit' powers off\n");
+			console_enter_monitor(con);
+			continue;
+		}
+		if (!console_slice(con, v)) {
+			if (con->real_guest) {
+				kprintf("console: the guest ended\n");
+				return;
+			}
+			guest_over = true;
+			console_enter_monitor(con);
+		}
+	}
+	kprintf("\nconsole: quit\n");
+}
+
+/* The echo VM's slots besides slot 0: something for the monitor to show and change. */
+#define ECHO_MEM_SIZE MiB(4)
+#define ECHO_DATA_SLOT 1
+#define ECHO_DATA_GPA 0x1000000ULL
+#define ECHO_RO_SLOT 2
+#define ECHO_RO_GPA 0x2000000ULL
+#define ECHO_LOG_SLOT 3
+#define ECHO_LOG_GPA 0x3000000ULL	/* guests/echo.c writes a page of it per line */
+#define ECHO_SLOT_SIZE KiB(64)
+
+static int console_demo_setup(struct vm *vm, struct vcpu **v)
+{
+	int err = vm_load_guest64(vm, "echo", ECHO_MEM_SIZE, v);
+
+	err = err ?: vm_add_memory(vm, ECHO_DATA_SLOT, ECHO_DATA_GPA, ECHO_SLOT_SIZE, 0, NULL);
+	err = err ?: vm_add_memory(vm, ECHO_RO_SLOT, ECHO_RO_GPA, ECHO_SLOT_SIZE,
+				   KVM_MEM_READONLY, NULL);
+	err = err ?: vm_add_memory(vm, ECHO_LOG_SLOT, ECHO_LOG_GPA, ECHO_SLOT_SIZE,
+				   KVM_MEM_LOG_DIRTY_PAGES, NULL);
+	return err;
+}
+
+int console_demo(void)
+{
+	struct vm *vm = vm_create("echo");
+	struct vcpu *v;
+	int err = vm ? console_demo_setup(vm, &v) : -ENOMEM;
+
+	if (err) {
+		kprintf("console: setup failed: -%s\n", errno_name(-err));
+		vm_destroy(vm);
+		return err;
+	}
+	kprintf("console: a VM with four memslots runs guests/echo.c, which echoes what is typed\n");
+	console_run(vm, v);
+	vm_destroy(vm);
+	return 0;
+}

@@ -1,0 +1,82 @@
+/* The monitor's counters: info vcpus (state, exits by reason) and stats. */
+#include "lib/printf.h"
+#include "memslot/memslot.h"
+#include "mm/frame.h"
+#include "console/monitor.h"
+#include "vm/vm.h"
+
+static const char *const vcpu_exit_names[] = {
+	[VCPU_EXIT_NONE] = "none", [VCPU_EXIT_MMIO] = "MMIO", [VCPU_EXIT_IO] = "I/O",
+	[VCPU_EXIT_HLT] = "HLT", [VCPU_EXIT_SHUTDOWN] = "shutdown",
+	[VCPU_EXIT_FAIL_ENTRY] = "failed entry", [VCPU_EXIT_INTERNAL_ERROR] = "internal error",
+	[VCPU_EXIT_BUDGET] = "budget spent", [VCPU_EXIT_STOPPED] = "stopped",
+};
+
+static const char *vcpu_state(const struct vcpu *v)
+{
+	if (v->dead)
+		return "dead (the VM is over)";
+	if (!v->launched)
+		return "not started";
+	return "paused (the monitor has the console)";
+}
+
+static u64 vcpu_exits(const struct vcpu *v)
+{
+	u64 n = 0;
+
+	for (u32 r = 0; r < EXIT_REASON_MAX; r++)
+		n += v->exit_count[r];
+	return n;
+}
+
+static void show_vcpu(const struct vcpu *v)
+{
+	const char *last = v->exit.reason < ARRAY_SIZE(vcpu_exit_names) ?
+			   vcpu_exit_names[v->exit.reason] : "?";
+
+	kprintf("vcpu %u: %s; %llu entries, %llu exits (%llu handled in vmx/), %llu kicks; "
+		"last exit to the VMM: %s\n", v->id, vcpu_state(v), v->entries, vcpu_exits(v),
+		v->handled_exits, v->kicks_sent, last);
+	for (u32 r = 0; r < EXIT_REASON_MAX; r++) {
+		if (v->exit_count[r])
+			kprintf("  %-20s %llu\n", exit_reason_name(r), v->exit_count[r]);
+	}
+}
+
+int monitor_info_vcpus(struct vm *vm, int argc, char **argv)
+{
+	if (!vm->nr_vcpus)
+		kprintf("vcpus: none\n");
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		show_vcpu(vm->vcpus[i]);
+	return MONITOR_STAY;
+}
+
+int monitor_stats(struct vm *vm, int argc, char **argv)
+{
+	struct kvm *kvm = vm->kvm;
+	const struct kvm_stat *st = &kvm->stat;
+	struct frame_stats fs;
+	u64 entries = 0, exits = 0, kicks = 0;
+
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		entries += vm->vcpus[i]->entries;
+		exits += vcpu_exits(vm->vcpus[i]);
+		kicks += vm->vcpus[i]->kicks_sent;
+	}
+	frame_get_stats(&fs);
+	kprintf("stats: vm %s: %u slots in as 0, %u in as 1, %llu pages; generation %llu\n",
+		vm->name, __kvm_memslots(kvm, 0)->nr_slots, __kvm_memslots(kvm, 1)->nr_slots,
+		kvm->nr_memslot_pages, __kvm_memslots(kvm, 0)->generation);
+	kprintf("stats: ept: %llu table pages; leaves %llu x 4K, %llu x 2M, %llu x 1G\n",
+		st->table_pages, st->leaves[0], st->leaves[1], st->leaves[2]);
+	kprintf("stats: flushes: %llu INVEPTs, %llu flush rounds, %llu reload rounds, "
+		"%llu roots made, %llu PML entries\n", st->invept, st->remote_tlb_flush,
+		st->mmu_reload, st->roots_allocated, st->pml_entries);
+	kprintf("stats: vcpus: %u, %llu entries, %llu exits, %llu kicks\n", vm->nr_vcpus,
+		entries, exits, kicks);
+	kprintf("stats: host frames: %llu free, %llu used of %llu\n", fs.free_frames,
+		fs.used_frames, fs.total_frames);
+	return MONITOR_STAY;
+}

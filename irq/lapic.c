@@ -1,0 +1,326 @@
+/*
+ * The emulated local APIC's register file (include/vmm/lapic.h), after
+ * SDM Vol. 3A chapter 11 and the parts of KVM's arch/x86/kvm/lapic.c that
+ * kvm-unit-tests exercise.  Time is the caller's: the timer counts the
+ * clock it is given (vmm/devices.c gives the TSC) divided by TDCR.
+ */
+#include "lib/string.h"
+#include "irq/lapic.h"
+
+#define LVT_TIMER 0
+#define LVT_ERROR 5
+#define APIC_ID_MASK 0xff000000u
+#define APIC_LDR_MASK 0xff000000u
+#define APIC_DFR_MASK 0xf0000000u
+#define APIC_SPIV_WRITABLE 0x13ffu	/* vector, APIC enable, focus check, EOI suppression */
+#define APIC_ICR_WRITABLE 0x000ccfffu	/* vector, mode, dest mode, level, trigger, shorthand */
+#define APIC_ICR2_MASK 0xff000000u
+#define APIC_TDCR_MASK 0xbu
+
+/* Writable bits of each LVT (timer, thermal, perf, LINT0, LINT1, error). */
+static const u32 lvt_writable[LAPIC_NR_LVT] = {
+	0x300ff,	/* vector, mask, periodic (TSC-deadline mode is not offered) */
+	0x107ff,	/* vector, delivery mode, mask */
+	0x107ff,
+	0x1a7ff,	/* vector, delivery mode, polarity, trigger, mask */
+	0x1a7ff,
+	0x100ff,	/* vector, mask */
+};
+
+static void set_vec(u32 *bits, u8 vec)
+{
+	bits[vec / 32] |= 1u << (vec % 32);
+}
+
+static void clear_vec(u32 *bits, u8 vec)
+{
+	bits[vec / 32] &= ~(1u << (vec % 32));
+}
+
+/* The highest vector set in a 256-bit register, or -1. */
+static int highest(const u32 *bits)
+{
+	for (int i = 7; i >= 0; i--)
+		if (bits[i])
+			return i * 32 + 31 - __builtin_clz(bits[i]);
+	return -1;
+}
+
+void lapic_reset(struct lapic *a, u8 apic_id)
+{
+	memset(a, 0, sizeof(*a));
+	a->id = (u32)apic_id << 24;
+	a->dfr = 0xffffffffu;
+	a->svr = 0xff;
+	for (int i = 0; i < LAPIC_NR_LVT; i++)
+		a->lvt[i] = APIC_LVT_MASKED;
+}
+
+static bool sw_enabled(const struct lapic *a)
+{
+	return a->svr & APIC_SPIV_ENABLED;
+}
+
+static u32 ppr(const struct lapic *a)
+{
+	int isrv = highest(a->isr);
+	u32 isr_class = isrv < 0 ? 0 : (u32)isrv & 0xf0;
+
+	return (a->tpr & 0xf0) >= isr_class ? a->tpr & 0xff : isr_class;
+}
+
+static void lapic_error(struct lapic *a, u32 bit)
+{
+	a->esr_pending |= bit;
+	if (!(a->lvt[LVT_ERROR] & APIC_LVT_MASKED))
+		lapic_set_irq(a, a->lvt[LVT_ERROR] & 0xff);
+}
+
+bool lapic_set_irq(struct lapic *a, u8 vector)
+{
+	if (vector < 16) {
+		a->esr_pending |= APIC_ESR_RECV_ILLEGAL;
+		return false;
+	}
+	set_vec(a->irr, vector);
+	return true;
+}
+
+/* Timer clock divisor from TDCR bits 0, 1 and 3 (SDM Vol. 3A Figure 11-10). */
+static u64 timer_divisor(const struct lapic *a)
+{
+	u32 v = ((a->tdcr & 8) >> 1) | (a->tdcr & 3);
+
+	return v == 7 ? 1 : 2ULL << v;
+}
+
+static u64 timer_period(const struct lapic *a)
+{
+	return (u64)a->tmict * timer_divisor(a);
+}
+
+static bool periodic(const struct lapic *a)
+{
+	return a->lvt[LVT_TIMER] & APIC_LVT_TIMER_PERIODIC;
+}
+
+static u32 timer_current(const struct lapic *a, u64 now)
+{
+	u64 elapsed;
+
+	if (a->timer_stopped)
+		return 0;
+	if (!a->tmict || now < a->timer_start)
+		return a->tmict;
+	elapsed = (now - a->timer_start) / timer_divisor(a);
+	if (periodic(a))
+		return a->tmict - (u32)(elapsed % a->tmict);
+	return elapsed >= a->tmict ? 0 : a->tmict - (u32)elapsed;
+}
+
+u64 lapic_next_event(const struct lapic *a, u64 now)
+{
+	(void)now;
+	if (!a->tmict || a->timer_stopped || (!periodic(a) && a->timer_periods))
+		return ~0ULL;
+	return a->timer_start + (a->timer_periods + 1) * timer_period(a);
+}
+
+/* Raise the timer's interrupt once for however many periods passed by now. */
+static void timer_update(struct lapic *a, u64 now)
+{
+	u64 periods;
+
+	if (!a->tmict || a->timer_stopped || now < a->timer_start)
+		return;
+	periods = (now - a->timer_start) / timer_period(a);
+	if (!periodic(a) && periods > 1)
+		periods = 1;
+	if (periods <= a->timer_periods)
+		return;
+	a->timer_periods = periods;
+	if (!(a->lvt[LVT_TIMER] & APIC_LVT_MASKED))
+		lapic_set_irq(a, a->lvt[LVT_TIMER] & 0xff);
+}
+
+static bool dest_is_self(const struct lapic *a, u32 icr_lo, u32 icr_hi)
+{
+	u8 dest = icr_hi >> 24, ldr = a->ldr >> 24;
+
+	switch ((icr_lo >> APIC_ICR_SHORTHAND_SHIFT) & 3) {
+	case APIC_DEST_SELF:
+	case APIC_DEST_ALL:
+		return true;
+	case APIC_DEST_ALL_BUT_SELF:
+		return false;
+	default:
+		if (dest == 0xff)
+			return true;
+		if (!(icr_lo & APIC_ICR_LOGICAL))
+			return dest == a->id >> 24;
+		if ((a->dfr >> 28) == 0xf)	/* flat model: a bit per APIC */
+			return (dest & ldr) != 0;
+		return (dest >> 4) == (ldr >> 4) && (dest & ldr & 0xf);	/* cluster */
+	}
+}
+
+static void send_ipi(struct lapic *a)
+{
+	u32 mode = a->icr_lo & APIC_ICR_DM_MASK;
+	u8 vector = a->icr_lo & 0xff;
+
+	if (!dest_is_self(a, a->icr_lo, a->icr_hi)) {
+		a->ipis_ignored++;	/* no other CPU */
+		return;
+	}
+	switch (mode) {
+	case APIC_DM_FIXED:
+		if (vector < 16) {
+			lapic_error(a, APIC_ESR_SEND_ILLEGAL);
+			return;
+		}
+		lapic_set_irq(a, vector);
+		return;
+	case APIC_DM_NMI:
+		a->nmi_pending = true;
+		return;
+	default:	/* INIT, SIPI, SMI, lowest priority to self: not modelled */
+		a->ipis_ignored++;
+		return;
+	}
+}
+
+static void eoi(struct lapic *a)
+{
+	int vec = highest(a->isr);
+
+	if (vec >= 0) {
+		clear_vec(a->isr, (u8)vec);
+		clear_vec(a->tmr, (u8)vec);
+	}
+}
+
+u32 lapic_read(struct lapic *a, u32 offset, u64 now)
+{
+	u32 reg = offset & 0xff0;
+
+	if (reg >= APIC_ISR && reg < APIC_ISR + 0x80)
+		return a->isr[(reg - APIC_ISR) / 16];
+	if (reg >= APIC_TMR && reg < APIC_TMR + 0x80)
+		return a->tmr[(reg - APIC_TMR) / 16];
+	if (reg >= APIC_IRR && reg < APIC_IRR + 0x80) {
+		timer_update(a, now);
+		return a->irr[(reg - APIC_IRR) / 16];
+	}
+	if (reg >= APIC_LVTT && reg <= APIC_LVTERR)
+		return a->lvt[(reg - APIC_LVTT) / 16];
+	switch (reg) {
+	case APIC_ID: return a->id;
+	case APIC_LVR: return LAPIC_VERSION;
+	case APIC_TASKPRI: return a->tpr;
+	case APIC_ARBPRI: return 0;
+	case APIC_PROCPRI: return ppr(a);
+	case APIC_LDR: return a->ldr;
+	case APIC_DFR: return a->dfr;
+	case APIC_SPIV: return a->svr;
+	case APIC_ESR: return a->esr;
+	case APIC_ICR: return a->icr_lo;	/* delivery status (bit 12) always idle */
+	case APIC_ICR2: return a->icr_hi;
+	case APIC_TMICT: return a->tmict;
+	case APIC_TMCCT: return timer_current(a, now);
+	case APIC_TDCR: return a->tdcr;
+	default: return 0;
+	}
+}
+
+static void write_lvt(struct lapic *a, unsigned int i, u32 val, u64 now)
+{
+	bool was_periodic = periodic(a);
+	u32 cur = timer_current(a, now);
+
+	val &= lvt_writable[i];
+	if (!sw_enabled(a))
+		val |= APIC_LVT_MASKED;	/* SDM 11.4.7.2: masks stay set while disabled */
+	a->lvt[i] = val;
+	if (i != LVT_TIMER || was_periodic == periodic(a) || !a->tmict || a->timer_stopped)
+		return;
+	/*
+	 * A mode change keeps the current count (kvm-unit-tests'
+	 * apic_change_mode): counting goes on from it in the new mode, and an
+	 * expired one-shot stays at 0.
+	 */
+	if (!cur) {
+		a->timer_stopped = true;
+		return;
+	}
+	a->timer_start = now - (u64)(a->tmict - cur) * timer_divisor(a);
+	a->timer_periods = 0;
+}
+
+void lapic_write(struct lapic *a, u32 offset, u32 val, u64 now)
+{
+	u32 reg = offset & 0xff0;
+
+	timer_update(a, now);
+	if (reg >= APIC_LVTT && reg <= APIC_LVTERR) {
+		write_lvt(a, (reg - APIC_LVTT) / 16, val, now);
+		return;
+	}
+	switch (reg) {
+	case APIC_ID: a->id = val & APIC_ID_MASK; break;
+	case APIC_TASKPRI: a->tpr = val & 0xff; break;
+	case APIC_EOI: eoi(a); break;
+	case APIC_LDR: a->ldr = val & APIC_LDR_MASK; break;
+	case APIC_DFR: a->dfr = (val & APIC_DFR_MASK) | ~APIC_DFR_MASK; break;
+	case APIC_SPIV:
+		a->svr = val & APIC_SPIV_WRITABLE;
+		if (!sw_enabled(a))
+			for (int i = 0; i < LAPIC_NR_LVT; i++)
+				a->lvt[i] |= APIC_LVT_MASKED;
+		break;
+	case APIC_ESR:
+		a->esr = a->esr_pending;
+		a->esr_pending = 0;
+		break;
+	case APIC_ICR:
+		a->icr_lo = val & APIC_ICR_WRITABLE;
+		send_ipi(a);
+		break;
+	case APIC_ICR2: a->icr_hi = val & APIC_ICR2_MASK; break;
+	case APIC_TMICT:
+		a->tmict = val;
+		a->timer_start = now;
+		a->timer_periods = 0;
+		a->timer_stopped = false;
+		break;
+	case APIC_TDCR: a->tdcr = val & APIC_TDCR_MASK; break;
+	case APIC_LVR:
+	case APIC_ARBPRI:
+	case APIC_PROCPRI:
+	case APIC_TMCCT:
+		break;	/* read-only */
+	default:
+		if ((reg >= APIC_ISR && reg < APIC_IRR + 0x80) || reg == 0x2f0 ||
+		    (reg >= 0x40 && reg < 0x80) || reg == 0xc0)
+			break;	/* read-only or reserved: ignored */
+		lapic_error(a, APIC_ESR_ILLEGAL_REG);
+		break;
+	}
+}
+
+int lapic_pending(struct lapic *a, u64 now)
+{
+	int vec;
+
+	timer_update(a, now);
+	vec = highest(a->irr);
+	if (vec < 0 || ((u32)vec & 0xf0) <= (ppr(a) & 0xf0))
+		return -1;
+	return vec;
+}
+
+void lapic_ack(struct lapic *a, u8 vector)
+{
+	clear_vec(a->irr, vector);
+	set_vec(a->isr, vector);
+}

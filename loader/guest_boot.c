@@ -1,0 +1,135 @@
+/*
+ * Booting a guest nobody here wrote (make run KERNEL=...; scripts/run.sh).
+ * GRUB hands the files over as multiboot2 modules whose strings say what
+ * each one is:
+ *   "kernel NAME ARGS..."  the image (bzImage or multiboot v1) and its
+ *                      file name; ARGS is the guest's command line (a
+ *                      multiboot kernel gets "NAME ARGS", as QEMU passes it)
+ *   "initrd"           a bzImage's initramfs
+ *   "module ARGS..."   a multiboot module (kvm-unit-tests' environment)
+ * slotvisor.guest_mem=MIB sets the guest's RAM (default GUEST_MEM_DEFAULT).
+ * The guest runs under the interactive console (docs/monitor.md); when it
+ * writes to the isa-debug-exit port, powers off or dies, its status is
+ * printed as "slotvisor: guest exit status N" (QEMU's (value << 1) | 1).
+ */
+#include "arch/memory.h"
+#include "lib/cmdline.h"
+#include "lib/errno.h"
+#include "lib/parse.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "console/console.h"
+#include "loader/guest_boot.h"
+#include "vm/vm.h"
+
+#define GUEST_MEM_DEFAULT_MIB 256
+#define GUEST_MEM_MAX_MIB 16384
+#define GUEST_MODULES_MAX 8
+
+/* The module whose string's first word is role, or NULL; *args: the rest. */
+static const struct boot_module *find_module(const struct boot_info *bi, const char *role,
+					     const char **args, unsigned int nth)
+{
+	size_t n = strlen(role);
+
+	for (unsigned int i = 0; i < bi->nr_modules; i++) {
+		const char *s = bi->modules[i].cmdline;
+
+		if (strncmp(s, role, n) || (s[n] != '\0' && s[n] != ' ') || nth--)
+			continue;
+		*args = s[n] ? s + n + 1 : s + n;
+		return &bi->modules[i];
+	}
+	return NULL;
+}
+
+bool guest_boot_requested(const struct boot_info *bi)
+{
+	const char *args;
+
+	return find_module(bi, "kernel", &args, 0) != NULL;
+}
+
+static u64 guest_mem(const char *cmdline)
+{
+	char buf[16];
+	u64 mib;
+
+	if (!cmdline_get(cmdline, "slotvisor.guest_mem", buf, sizeof(buf)))
+		return MiB(GUEST_MEM_DEFAULT_MIB);
+	if (parse_size(buf, &mib) || !mib || mib > GUEST_MEM_MAX_MIB) {
+		kprintf("slotvisor: slotvisor.guest_mem=%s is not a size in MiB (1-%d); using %d\n",
+			buf, GUEST_MEM_MAX_MIB, GUEST_MEM_DEFAULT_MIB);
+		return MiB(GUEST_MEM_DEFAULT_MIB);
+	}
+	return MiB(mib);
+}
+
+static struct load_module as_load_module(const struct boot_module *m, const char *args)
+{
+	return (struct load_module){ .data = phys_to_virt(m->start), .len = m->end - m->start,
+				     .cmdline = args };
+}
+
+/* The initrd, or else the multiboot modules, in the order given. */
+static unsigned int collect_modules(const struct boot_info *bi, struct load_module *mods)
+{
+	const struct boot_module *m;
+	const char *args;
+	unsigned int n = 0;
+
+	m = find_module(bi, "initrd", &args, 0);
+	if (m) {
+		mods[n++] = as_load_module(m, args);
+		return n;
+	}
+	while (n < GUEST_MODULES_MAX && (m = find_module(bi, "module", &args, n)))
+		mods[n++] = as_load_module(m, args);
+	return n;
+}
+
+/* After "kernel": the file name and the arguments; what the image's format wants of them. */
+static const char *guest_cmdline(const struct boot_module *k, const char *name_args)
+{
+	char desc[96];
+	const char *args = strchr(name_args, ' ');
+
+	if (image_identify(phys_to_virt(k->start), k->end - k->start, desc, sizeof(desc)) ==
+	    IMAGE_MULTIBOOT1)
+		return name_args;
+	return args ? args + 1 : "";
+}
+
+int guest_boot(const struct boot_info *bi)
+{
+	struct load_module mods[GUEST_MODULES_MAX];
+	const char *name_args = "";
+	const struct boot_module *k = find_module(bi, "kernel", &name_args, 0);
+	const char *append = k ? guest_cmdline(k, name_args) : "";
+	struct vm_kernel_args args = {
+		.mem_size = guest_mem(bi->cmdline),
+		.cmdline = append,
+		.modules = mods,
+		.nr_modules = collect_modules(bi, mods),
+	};
+	struct vm *vm = vm_create("guest");
+	struct vcpu *v;
+	int status, err;
+
+	if (!k || !vm) {
+		vm_destroy(vm);
+		return -ENOMEM;
+	}
+	kprintf("slotvisor: guest kernel of %llu bytes, %llu MiB of RAM, %u module(s), "
+		"command line \"%s\"\n", k->end - k->start, args.mem_size >> 20, args.nr_modules,
+		append);
+	err = vm_load_kernel(vm, phys_to_virt(k->start), k->end - k->start, &args, &v);
+	if (err) {
+		vm_destroy(vm);
+		return err;
+	}
+	status = console_run_guest(vm, v);
+	kprintf("slotvisor: guest exit status %d\n", status);
+	vm_destroy(vm);
+	return status;
+}

@@ -1,0 +1,133 @@
+/*
+ * Loading a guest image nobody here wrote (a bzImage, a multiboot v1
+ * kernel): RAM as memslots, a load plan from vmm/image.c applied to it,
+ * and vCPU 0 in the plan's entry state.  The plan is made before any
+ * memory is touched, so a bad image changes nothing in the VM.
+ */
+#include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/kmalloc.h"
+#include "loader/image.h"
+#include "devices/pc.h"
+#include "vm/vm.h"
+#include "vmx/vmx_bits.h"
+
+#define LEGACY_HOLE_START 0xa0000	/* VGA and BIOS: reserved in the map */
+#define LEGACY_HOLE_END 0x100000
+#define FLAT_LIMIT 0xffffffff
+#define AR_CODE32 (SEG_TYPE_CODE_XR_ACCESSED | VMX_AR_S | VMX_AR_P | VMX_AR_DB | VMX_AR_G)
+#define AR_CODE64 (SEG_TYPE_CODE_XR_ACCESSED | VMX_AR_S | VMX_AR_P | VMX_AR_L | VMX_AR_G)
+#define AR_DATA (SEG_TYPE_DATA_RW_ACCESSED | VMX_AR_S | VMX_AR_P | VMX_AR_DB | VMX_AR_G)
+#define AR_TSS (SEG_TYPE_TSS_BUSY | VMX_AR_P)
+
+/* RAM below the 32-bit hole as slot 0, the rest from 4 GiB as slot 1. */
+static unsigned int image_ram(u64 mem_size, struct load_range *ram)
+{
+	u64 low = MIN(mem_size, VM_KERNEL_LOW_RAM_MAX);
+
+	ram[0] = (struct load_range){ 0, low };
+	if (mem_size == low)
+		return 1;
+	ram[1] = (struct load_range){ GiB(4), mem_size - low };
+	return 2;
+}
+
+int vm_apply_plan(struct vm *vm, const struct load_plan *plan)
+{
+	for (unsigned int i = 0; i < plan->nr_copies; i++) {
+		const struct load_copy *c = &plan->copies[i];
+		u8 *first = vm_gpa_to_hva(vm, c->gpa), *last = vm_gpa_to_hva(vm, c->gpa + c->len - 1);
+
+		/* One slot's backing is contiguous: both ends in it, in order. */
+		if (!first || last != first + c->len - 1) {
+			kprintf("vmm: %s: %s [0x%llx, 0x%llx) is not in one memslot\n", vm->name,
+				c->what, c->gpa, c->gpa + c->len);
+			return -EFAULT;
+		}
+		if (c->kind == LOAD_COPY_DATA)
+			memcpy(first, c->src, c->len);
+		else if (c->kind == LOAD_COPY_ZERO)
+			memset(first, 0, c->len);
+	}
+	return 0;
+}
+
+static struct vcpu_segment flat(u16 sel, u32 ar)
+{
+	return (struct vcpu_segment){ .base = 0, .limit = FLAT_LIMIT, .selector = sel, .ar = ar };
+}
+
+void vcpu_set_entry_state(struct vcpu *v, const struct load_cpu *c)
+{
+	bool long_mode = c->mode == LOAD_CPU_LONG64;
+	struct vcpu_sregs s = {
+		.cs = flat(c->cs, long_mode ? AR_CODE64 : AR_CODE32),
+		.ds = flat(c->ds, AR_DATA),
+		.tr = { .base = 0, .limit = 0x67, .selector = 0, .ar = AR_TSS },
+		.ldt = { .ar = VMX_AR_UNUSABLE },
+		.gdt = { c->gdt_base, c->gdt_limit },
+		.idt = { 0, 0 },
+		.cr0 = X86_CR0_PE | X86_CR0_ET,
+	};
+	/* Interrupts off, as both boot protocols and multiboot require. */
+	struct vcpu_regs r = { .rip = c->rip, .rsp = c->rsp, .rflags = X86_RFLAGS_FIXED };
+
+	if (long_mode) {
+		s.cr0 |= X86_CR0_PG | X86_CR0_WP | X86_CR0_NE;
+		s.cr3 = c->cr3;
+		s.cr4 = X86_CR4_PAE;
+		s.efer = EFER_LME | EFER_LMA;
+	}
+	s.es = s.fs = s.gs = s.ss = s.ds;
+	r.gprs.rax = c->rax;
+	r.gprs.rbx = c->rbx;
+	r.gprs.rsi = c->rsi;
+	vcpu_set_sregs(v, &s);
+	vcpu_set_regs(v, &r);
+}
+
+int vm_load_kernel(struct vm *vm, const void *image, u64 len, const struct vm_kernel_args *args,
+		  struct vcpu **out)
+{
+	static const struct load_range hole = { LEGACY_HOLE_START, LEGACY_HOLE_END - LEGACY_HOLE_START };
+	struct load_range ram[2];
+	struct load_config cfg = {
+		.ram = ram, .nr_ram = image_ram(args->mem_size, ram),
+		.reserved = &hole, .nr_reserved = args->mem_size > LEGACY_HOLE_START,
+		.cmdline = args->cmdline, .modules = args->modules, .nr_modules = args->nr_modules,
+		.linux_entry = args->linux_entry,
+	};
+	struct load_plan *plan = kmalloc(sizeof(*plan));
+	int err;
+
+	if (!plan)
+		return -ENOMEM;
+	err = image_plan(image, len, &cfg, plan);
+	if (err) {
+		kprintf("vmm: %s: cannot load the image: %s (%s)\n", vm->name, plan->error,
+			errno_name(err));
+		goto out;
+	}
+	for (unsigned int i = 0; i < cfg.nr_ram && !err; i++)
+		err = vm_add_memory(vm, i, ram[i].start, ram[i].size, 0, NULL);
+	if (!err)
+		err = vm_apply_plan(vm, plan);
+	if (!err)
+		err = vcpu_create(vm->kvm, vm->nr_vcpus, out);
+	if (err)
+		goto out;
+	vm->vcpus[vm->nr_vcpus++] = *out;
+	vcpu_set_entry_state(*out, &plan->cpu);
+	/*
+	 * A multiboot kernel (kvm-unit-tests) gets an emulated xAPIC; Linux
+	 * keeps its PIC-only machine (docs/guests.md, "The local APIC").
+	 */
+	if (plan->format == IMAGE_MULTIBOOT1)
+		vm_lapic_enable(vm, *out);
+out:
+	kfree(plan);
+	return err;
+}

@@ -1,0 +1,140 @@
+/*
+ * vmm_run: the VMM's side of the run loop.  The PC devices (vmm/devices.c)
+ * take their port I/O and raise interrupts; COM1's output is printed line by
+ * line as "guest: ..."; a write to UCALL_PORT is a ucall whose struct is at
+ * RDI in the guest.  A HLT with interrupts enabled waits for a device's
+ * interrupt.  Everything else goes back to the caller.
+ */
+#include "arch/x86/cpu.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "devices/pc.h"
+#include "vm/vm.h"
+
+void vm_com1_tx(void *ctx, u8 byte)
+{
+	struct vm *vm = ctx;
+	char c = (char)byte;
+
+	if (c == '\n' || vm->line_len == sizeof(vm->line) - 1) {
+		vm->line[vm->line_len] = '\0';
+		kprintf("guest: %s\n", vm->line);
+		memcpy(vm->last_line, vm->line, vm->line_len + 1);
+		vm->lines++;
+		vm->line_len = 0;
+		if (c == '\n')
+			return;
+	}
+	if (c != '\r')
+		vm->line[vm->line_len++] = c;
+}
+
+static int ucall_fetch(struct vcpu *v, struct ucall *uc)
+{
+	u64 gpa;
+
+	if (vcpu_gva_to_gpa(v, v->gprs.rdi, &gpa) || vcpu_read_guest(v, gpa, uc, sizeof(*uc))) {
+		kprintf("vmm: ucall with an unreadable struct at 0x%llx\n", v->gprs.rdi);
+		return -1;
+	}
+	uc->buffer[UCALL_BUFFER_LEN - 1] = '\0';
+	return 0;
+}
+
+static struct vm *vm_of(struct vcpu *v)
+{
+	return v->kvm->owner;
+}
+
+/* TSC ticks for the next vcpu_run(): up to the caller's deadline or the next device event. */
+static u64 vmm_slice(const struct vm *vm, u64 deadline)
+{
+	u64 next = vm_devices_next_event(vm), now = rdtsc();
+
+	if (!next || (deadline && deadline < next))
+		next = deadline;
+	if (!next)
+		return 0;
+	return next > now ? next - now : 1;
+}
+
+/*
+ * The guest halted.  With interrupts enabled it waits for a device to
+ * raise one (true: run it again); with none that could come, or with
+ * interrupts off, the HLT goes to the caller (false), as does a deadline
+ * that passes first (then as a budget exit).
+ */
+static bool vmm_halt(struct vm *vm, struct vcpu *v, u64 deadline)
+{
+	if (!v->ready_for_interrupt)
+		return false;
+	while (!vm_devices_pending(vm)) {
+		u64 next = vm_devices_next_event(vm);
+
+		if (!next)
+			return false;
+		if (deadline && next > deadline) {
+			while (rdtsc() < deadline)
+				cpu_relax();
+			v->exit.reason = VCPU_EXIT_BUDGET;
+			return false;
+		}
+		while (rdtsc() < next)
+			cpu_relax();
+	}
+	return true;
+}
+
+/* Exits the loop handles itself: 1 to run on, 0 to return to the caller. */
+static int vmm_exit_handled(struct vm *vm, struct vcpu *v, u64 deadline)
+{
+	switch (v->exit.reason) {
+	case VCPU_EXIT_IRQ_WINDOW_OPEN:
+		return 1;	/* vm_devices_sync() injects now */
+	case VCPU_EXIT_BUDGET:
+		return !deadline || rdtsc() < deadline;	/* a device event, not the caller's budget */
+	case VCPU_EXIT_HLT:
+		return vmm_halt(vm, v, deadline);
+	case VCPU_EXIT_IO:
+		return vm_devices_io(vm, &v->exit);
+	case VCPU_EXIT_MMIO:
+		return vm_devices_mmio(vm, v);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The budget covers the whole call, not each vcpu_run(): a guest that polls
+ * COM1 exits every few instructions, and would otherwise never give the
+ * caller (the interactive console) its turn.
+ */
+int vmm_run(struct vcpu *v, u64 budget, struct ucall *uc)
+{
+	struct vm *vm = vm_of(v);
+	u64 deadline = budget ? rdtsc() + budget : 0;
+
+	for (;;) {
+		if (deadline && rdtsc() >= deadline) {
+			v->exit.reason = VCPU_EXIT_BUDGET;
+			return 0;
+		}
+		vm_devices_sync(vm, v);
+		if (vcpu_run(v, vmm_slice(vm, deadline)) < 0)
+			return 0;
+		if (vmm_exit_handled(vm, v, deadline))
+			continue;
+		if (v->exit.reason != VCPU_EXIT_IO || v->exit.io.port != UCALL_PORT ||
+		    !v->exit.io.is_write)
+			return 0;
+		if (ucall_fetch(v, uc))
+			return 0;
+		if (uc->cmd == UCALL_PRINT) {
+			kprintf("guest: %s\n", uc->buffer);
+			continue;
+		}
+		if (uc->cmd == UCALL_ABORT)
+			kprintf("vmm: %s: guest assertion failed: %s\n", vm->name, uc->buffer);
+		return (int)uc->cmd;
+	}
+}
