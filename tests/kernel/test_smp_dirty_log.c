@@ -12,7 +12,11 @@
  *    does not report it, the next one must;
  *  - a reported page must hold this round's or the last round's number
  *    (no write older than the last fetch is reported again, no page
- *    never written is reported).
+ *    never written is reported), with one exception: a write that faults
+ *    marks its page dirty in the fault path before the store retires (as
+ *    KVM's does), so a fetch may report a page whose new value has not
+ *    landed yet.  Such a page must hold a new value by the next fetch
+ *    (and after the vCPU stopped, nothing is in flight any more).
  * The PML negative control skips emptying the vCPU's log before the fetch
  * (what the vCPU logged since its last exit is then missed) and must fail
  * the first rule.
@@ -44,6 +48,7 @@ struct dirty_check {
 	u64 before[LOG_PAGES];	/* P: values just before this fetch */
 	u64 after[LOG_PAGES];	/* Q: values just after the last fetch, then this one */
 	bool pending[LOG_PAGES];	/* changed during the last fetch, not reported by it */
+	bool in_flight[LOG_PAGES];	/* reported by the last fetch before its new value landed */
 	u64 bitmap[(LOG_PAGES + 63) / 64];
 	u64 missed, wrong, reported;
 	u64 first_page;
@@ -67,8 +72,17 @@ static void note(struct dirty_check *c, u64 page, const char *what, u64 *count)
 	(*count)++;
 }
 
-/* Fetch the log for round r and apply the three rules to every page. */
-static int fetch_and_check(struct kvm *kvm, hva_t log, u64 r)
+/* Whether a reported page's value q is older than round r's last fetch (or never written). */
+static bool stale(u64 q, u64 r)
+{
+	return q == 0 || q + 1 < r;
+}
+
+/*
+ * Fetch the log for round r and apply the three rules to every page; with
+ * the vCPU still running, a write may be in flight.
+ */
+static int fetch_and_check(struct kvm *kvm, hva_t log, u64 r, bool running)
 {
 	struct dirty_check *c = &dc;
 	int err;
@@ -86,8 +100,12 @@ static int fetch_and_check(struct kvm *kvm, hva_t log, u64 r)
 			note(c, i, "written between two fetches, not reported", &c->missed);
 		if (!rep && c->pending[i])
 			note(c, i, "written during a fetch, reported by neither", &c->missed);
-		if (rep && (q == 0 || q + 1 < r || q > r))
+		if (c->in_flight[i] && c->before[i] == c->after[i])
+			note(c, i, "reported dirty, and no write landed before the next fetch",
+			     &c->wrong);
+		if (rep && (q > r || (stale(q, r) && !running)))
 			note(c, i, "reported dirty without a write since the last fetch", &c->wrong);
+		c->in_flight[i] = rep && stale(q, r) && running;
 		c->pending[i] = !rep && q != c->before[i];
 		c->after[i] = q;
 		c->reported += rep;
@@ -122,7 +140,7 @@ static bool dirty_log_while_running(struct ktest_ctx *t, bool pml, bool no_sync)
 	if (!vm)
 		return false;
 	memset(&dc, 0, sizeof(dc));
-	vm->kvm->debug.no_dirty_log_sync = no_sync;
+	vm->kvm.debug.no_dirty_log_sync = no_sync;
 	err = vm_add_memory(vm, 1, LOG_GPA, LOG_PAGES * PAGE, KVM_MEM_LOG_DIRTY_PAGES, &log);
 	ctrl = vm_gpa_to_hva(vm, CTRL_GPA);
 	if (err || !ctrl) {
@@ -138,13 +156,13 @@ static bool dirty_log_while_running(struct ktest_ctx *t, bool pml, bool no_sync)
 		ctrl->round = r;
 		if (!wait_writes(ctrl, READ_ONCE(ctrl->writes) + WRITES_PER_ROUND))
 			err = -ETIMEDOUT;
-		err = err ?: fetch_and_check(vm->kvm, log, r);
+		err = err ?: fetch_and_check(&vm->kvm, log, r, true);
 	}
 	ctrl->stop = 1;
 	run.stop = true;
 	reason = smp_wait(1);
 	/* The guest has stopped: a last fetch must report whatever is left. */
-	err = err ?: fetch_and_check(vm->kvm, log, ROUNDS + 1);
+	err = err ?: fetch_and_check(&vm->kvm, log, ROUNDS + 1, false);
 	if (err || reason != VCPU_EXIT_IO || v->exit.io.port != UCALL_PORT) {
 		ktest_fail(t, "expected %d rounds and the guest's DONE, saw error %d, exit %ld (%s) "
 			   "after %llu writes", ROUNDS, err, reason, ktest_exit_name(v), ctrl->writes);
@@ -156,7 +174,7 @@ static bool dirty_log_while_running(struct ktest_ctx *t, bool pml, bool no_sync)
 		"%llu PML entries\n", pml ? "by PML" : "by write protection",
 		no_sync ? " without emptying the vCPU's log" : "", ROUNDS, ctrl->writes, dc.reported,
 		dc.missed, dc.wrong, v->exit_count[EXIT_REASON_EPT_VIOLATION],
-		vm->kvm->stat.pml_entries);
+		vm->kvm.stat.pml_entries);
 	if (dc.missed || dc.wrong)
 		kprintf("smp: first: page %llu %s\n", dc.first_page, dc.first_what);
 	vm_destroy(vm);
