@@ -43,11 +43,11 @@ EPT_SRCS     := $(addprefix ept/,audit.c dirty_bits.c fault.c flush.c iter.c mmu
 VMX_SRCS     := $(addprefix vmx/,caps.c check.c check_controls.c check_guest.c \
 		check_guest_segs.c check_host.c controls.c dump.c entry.S exit.c exit_basic.c \
 		exit_cpuid.c exit_cr.c exit_ept.c exit_io.c exit_msr.c exit_reason.c \
-		exit_xsetbv.c guest_mem.c guest_state.c interrupt.c pml.c run.c vcpu.c \
+		exit_xsetbv.c guest_mem.c guest_state.c interrupt.c pml.c requests.c run.c vcpu.c \
 		vcpu_state.c vmcs.c vmcs_names.c vmxon.c)
-IRQ_SRCS     := $(addprefix irq/,lapic.c pic8259.c)
-DEVICES_SRCS := $(addprefix devices/,pc.c pit8254.c uart16550.c)
-VM_SRCS      := $(addprefix vm/,memory.c run.c vm.c)
+IRQ_SRCS     := $(addprefix irq/,irq.c pic8259.c vlapic.c)
+DEVICES_SRCS := $(addprefix devices/,pit8254.c uart16550.c)
+VM_SRCS      := $(addprefix vm/,memory.c pc.c run.c vm.c)
 LOADER_SRCS  := $(addprefix loader/,bzimage.c guest_boot.c guest_images.c image.c load64.c \
 		load_kernel.c load_plan.c multiboot1.c)
 CONSOLE_SRCS := $(addprefix console/,console.c console_input.c demo.c monitor.c \

@@ -25,8 +25,8 @@
 
 static void demo_show_slots(struct vm *vm)
 {
-	struct kvm_memslots *slots = __kvm_memslots(vm->kvm, 0);
-	const struct kvm_stat *st = &vm->kvm->stat;
+	struct kvm_memslots *slots = __kvm_memslots(&vm->kvm, 0);
+	const struct kvm_stat *st = &vm->kvm.stat;
 
 	kprintf("demo: slot  gpa range                     size      flags\n");
 	for (int id = 0; id < 8; id++) {
@@ -50,7 +50,7 @@ static int demo_slot(struct vm *vm, u64 gpa, u64 size, hva_t hva)
 		.slot = DATA_SLOT, .guest_phys_addr = gpa, .memory_size = size, .userspace_addr = hva,
 	};
 
-	return kvm_set_memory_region(vm->kvm, &r);
+	return kvm_set_memory_region(&vm->kvm, &r);
 }
 
 /* Run to the next ucall, answering MMIO exits as an empty bus would. */
@@ -91,7 +91,7 @@ static void demo_dirty_log(struct vm *vm)
 {
 	u64 bitmap = 0;
 
-	kvm_get_dirty_log(vm->kvm, LOG_SLOT, &bitmap);
+	kvm_get_dirty_log(&vm->kvm, LOG_SLOT, &bitmap);
 	kprintf("demo: dirty log of slot %d: %#llx (pages", LOG_SLOT, bitmap);
 	for (int i = 0; i < 64; i++) {
 		if (bitmap & (1ULL << i))

@@ -68,7 +68,7 @@ static void show_slot(struct kvm *kvm, const struct kvm_memory_slot *s)
 
 int monitor_info_slots(struct vm *vm, int argc, char **argv)
 {
-	struct kvm *kvm = vm->kvm;
+	struct kvm *kvm = &vm->kvm;
 	struct kvm_memory_slot *s;
 
 	kprintf(" as    id  gpa range                    size  flags       backing hpa     4K   2M   1G\n");
@@ -152,7 +152,7 @@ static int show_walk(struct kvm *kvm, const char *arg)
 
 int monitor_info_ept(struct vm *vm, int argc, char **argv)
 {
-	struct kvm *kvm = vm->kvm;
+	struct kvm *kvm = &vm->kvm;
 	const struct kvm_stat *st = &kvm->stat;
 	struct kvm_mmu_root *root;
 

@@ -50,7 +50,7 @@ static struct kvm_memory_slot *find_slot(struct vm *vm, const char *cmd, u64 id)
 	struct kvm_memory_slot *s = NULL;
 
 	if (id < KVM_USER_MEM_SLOTS)
-		s = id_to_memslot(__kvm_memslots(vm->kvm, 0), (int)id);
+		s = id_to_memslot(__kvm_memslots(&vm->kvm, 0), (int)id);
 	if (!s)
 		kprintf("monitor: %s: no slot %llu\n", cmd, id);
 	return s;
@@ -64,7 +64,7 @@ static int set_region(struct vm *vm, const struct kvm_memory_slot *s, u32 flags,
 		.userspace_addr = s->userspace_addr,
 	};
 
-	return kvm_set_memory_region(vm->kvm, &r);
+	return kvm_set_memory_region(&vm->kvm, &r);
 }
 
 static bool parse_flag(const char *arg, u32 *flags)
@@ -171,7 +171,7 @@ static int show_dirty_log(struct vm *vm, const struct kvm_memory_slot *s)
 
 	if (!bitmap)
 		return report("slot dirty", "kcalloc", -ENOMEM);
-	err = kvm_get_dirty_log(vm->kvm, id, bitmap);
+	err = kvm_get_dirty_log(&vm->kvm, id, bitmap);
 	if (err) {
 		kfree(bitmap);
 		return report("slot dirty", "kvm_get_dirty_log", err);

@@ -46,24 +46,24 @@ static void show_vcpu(const struct vcpu *v)
 
 int monitor_info_vcpus(struct vm *vm, int argc, char **argv)
 {
-	if (!vm->nr_vcpus)
+	if (!vm->kvm.online_vcpus)
 		kprintf("vcpus: none\n");
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		show_vcpu(vm->vcpus[i]);
+	for (unsigned int i = 0; i < vm->kvm.online_vcpus; i++)
+		show_vcpu(vm->kvm.vcpus[i]);
 	return MONITOR_STAY;
 }
 
 int monitor_stats(struct vm *vm, int argc, char **argv)
 {
-	struct kvm *kvm = vm->kvm;
+	struct kvm *kvm = &vm->kvm;
 	const struct kvm_stat *st = &kvm->stat;
 	struct frame_stats fs;
 	u64 entries = 0, exits = 0, kicks = 0;
 
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		entries += vm->vcpus[i]->entries;
-		exits += vcpu_exits(vm->vcpus[i]);
-		kicks += vm->vcpus[i]->kicks_sent;
+	for (unsigned int i = 0; i < vm->kvm.online_vcpus; i++) {
+		entries += vm->kvm.vcpus[i]->entries;
+		exits += vcpu_exits(vm->kvm.vcpus[i]);
+		kicks += vm->kvm.vcpus[i]->kicks_sent;
 	}
 	frame_get_stats(&fs);
 	kprintf("stats: vm %s: %u slots in as 0, %u in as 1, %llu pages; generation %llu\n",
@@ -74,7 +74,7 @@ int monitor_stats(struct vm *vm, int argc, char **argv)
 	kprintf("stats: flushes: %llu INVEPTs, %llu flush rounds, %llu reload rounds, "
 		"%llu roots made, %llu PML entries\n", st->invept, st->remote_tlb_flush,
 		st->mmu_reload, st->roots_allocated, st->pml_entries);
-	kprintf("stats: vcpus: %u, %llu entries, %llu exits, %llu kicks\n", vm->nr_vcpus,
+	kprintf("stats: vcpus: %u, %llu entries, %llu exits, %llu kicks\n", vm->kvm.online_vcpus,
 		entries, exits, kicks);
 	kprintf("stats: host frames: %llu free, %llu used of %llu\n", fs.free_frames,
 		fs.used_frames, fs.total_frames);

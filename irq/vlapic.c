@@ -5,7 +5,7 @@
  * clock it is given (vmm/devices.c gives the TSC) divided by TDCR.
  */
 #include "lib/string.h"
-#include "irq/lapic.h"
+#include "irq/vlapic.h"
 
 #define LVT_TIMER 0
 #define LVT_ERROR 5
@@ -18,7 +18,7 @@
 #define APIC_TDCR_MASK 0xbu
 
 /* Writable bits of each LVT (timer, thermal, perf, LINT0, LINT1, error). */
-static const u32 lvt_writable[LAPIC_NR_LVT] = {
+static const u32 lvt_writable[VLAPIC_NR_LVT] = {
 	0x300ff,	/* vector, mask, periodic (TSC-deadline mode is not offered) */
 	0x107ff,	/* vector, delivery mode, mask */
 	0x107ff,
@@ -46,22 +46,22 @@ static int highest(const u32 *bits)
 	return -1;
 }
 
-void lapic_reset(struct lapic *a, u8 apic_id)
+void vlapic_reset(struct vlapic *a, u8 apic_id)
 {
 	memset(a, 0, sizeof(*a));
 	a->id = (u32)apic_id << 24;
 	a->dfr = 0xffffffffu;
 	a->svr = 0xff;
-	for (int i = 0; i < LAPIC_NR_LVT; i++)
+	for (int i = 0; i < VLAPIC_NR_LVT; i++)
 		a->lvt[i] = APIC_LVT_MASKED;
 }
 
-static bool sw_enabled(const struct lapic *a)
+static bool sw_enabled(const struct vlapic *a)
 {
 	return a->svr & APIC_SPIV_ENABLED;
 }
 
-static u32 ppr(const struct lapic *a)
+static u32 ppr(const struct vlapic *a)
 {
 	int isrv = highest(a->isr);
 	u32 isr_class = isrv < 0 ? 0 : (u32)isrv & 0xf0;
@@ -69,14 +69,14 @@ static u32 ppr(const struct lapic *a)
 	return (a->tpr & 0xf0) >= isr_class ? a->tpr & 0xff : isr_class;
 }
 
-static void lapic_error(struct lapic *a, u32 bit)
+static void lapic_error(struct vlapic *a, u32 bit)
 {
 	a->esr_pending |= bit;
 	if (!(a->lvt[LVT_ERROR] & APIC_LVT_MASKED))
-		lapic_set_irq(a, a->lvt[LVT_ERROR] & 0xff);
+		vlapic_set_irq(a, a->lvt[LVT_ERROR] & 0xff);
 }
 
-bool lapic_set_irq(struct lapic *a, u8 vector)
+bool vlapic_set_irq(struct vlapic *a, u8 vector)
 {
 	if (vector < 16) {
 		a->esr_pending |= APIC_ESR_RECV_ILLEGAL;
@@ -87,24 +87,24 @@ bool lapic_set_irq(struct lapic *a, u8 vector)
 }
 
 /* Timer clock divisor from TDCR bits 0, 1 and 3 (SDM Vol. 3A Figure 11-10). */
-static u64 timer_divisor(const struct lapic *a)
+static u64 timer_divisor(const struct vlapic *a)
 {
 	u32 v = ((a->tdcr & 8) >> 1) | (a->tdcr & 3);
 
 	return v == 7 ? 1 : 2ULL << v;
 }
 
-static u64 timer_period(const struct lapic *a)
+static u64 timer_period(const struct vlapic *a)
 {
 	return (u64)a->tmict * timer_divisor(a);
 }
 
-static bool periodic(const struct lapic *a)
+static bool periodic(const struct vlapic *a)
 {
 	return a->lvt[LVT_TIMER] & APIC_LVT_TIMER_PERIODIC;
 }
 
-static u32 timer_current(const struct lapic *a, u64 now)
+static u32 timer_current(const struct vlapic *a, u64 now)
 {
 	u64 elapsed;
 
@@ -118,7 +118,7 @@ static u32 timer_current(const struct lapic *a, u64 now)
 	return elapsed >= a->tmict ? 0 : a->tmict - (u32)elapsed;
 }
 
-u64 lapic_next_event(const struct lapic *a, u64 now)
+u64 vlapic_next_event(const struct vlapic *a, u64 now)
 {
 	(void)now;
 	if (!a->tmict || a->timer_stopped || (!periodic(a) && a->timer_periods))
@@ -127,7 +127,7 @@ u64 lapic_next_event(const struct lapic *a, u64 now)
 }
 
 /* Raise the timer's interrupt once for however many periods passed by now. */
-static void timer_update(struct lapic *a, u64 now)
+static void timer_update(struct vlapic *a, u64 now)
 {
 	u64 periods;
 
@@ -140,10 +140,10 @@ static void timer_update(struct lapic *a, u64 now)
 		return;
 	a->timer_periods = periods;
 	if (!(a->lvt[LVT_TIMER] & APIC_LVT_MASKED))
-		lapic_set_irq(a, a->lvt[LVT_TIMER] & 0xff);
+		vlapic_set_irq(a, a->lvt[LVT_TIMER] & 0xff);
 }
 
-static bool dest_is_self(const struct lapic *a, u32 icr_lo, u32 icr_hi)
+static bool dest_is_self(const struct vlapic *a, u32 icr_lo, u32 icr_hi)
 {
 	u8 dest = icr_hi >> 24, ldr = a->ldr >> 24;
 
@@ -164,7 +164,7 @@ static bool dest_is_self(const struct lapic *a, u32 icr_lo, u32 icr_hi)
 	}
 }
 
-static void send_ipi(struct lapic *a)
+static void send_ipi(struct vlapic *a)
 {
 	u32 mode = a->icr_lo & APIC_ICR_DM_MASK;
 	u8 vector = a->icr_lo & 0xff;
@@ -179,7 +179,7 @@ static void send_ipi(struct lapic *a)
 			lapic_error(a, APIC_ESR_SEND_ILLEGAL);
 			return;
 		}
-		lapic_set_irq(a, vector);
+		vlapic_set_irq(a, vector);
 		return;
 	case APIC_DM_NMI:
 		a->nmi_pending = true;
@@ -190,7 +190,7 @@ static void send_ipi(struct lapic *a)
 	}
 }
 
-static void eoi(struct lapic *a)
+static void eoi(struct vlapic *a)
 {
 	int vec = highest(a->isr);
 
@@ -200,7 +200,7 @@ static void eoi(struct lapic *a)
 	}
 }
 
-u32 lapic_read(struct lapic *a, u32 offset, u64 now)
+u32 vlapic_read(struct vlapic *a, u32 offset, u64 now)
 {
 	u32 reg = offset & 0xff0;
 
@@ -216,7 +216,7 @@ u32 lapic_read(struct lapic *a, u32 offset, u64 now)
 		return a->lvt[(reg - APIC_LVTT) / 16];
 	switch (reg) {
 	case APIC_ID: return a->id;
-	case APIC_LVR: return LAPIC_VERSION;
+	case APIC_LVR: return VLAPIC_VERSION;
 	case APIC_TASKPRI: return a->tpr;
 	case APIC_ARBPRI: return 0;
 	case APIC_PROCPRI: return ppr(a);
@@ -233,7 +233,7 @@ u32 lapic_read(struct lapic *a, u32 offset, u64 now)
 	}
 }
 
-static void write_lvt(struct lapic *a, unsigned int i, u32 val, u64 now)
+static void write_lvt(struct vlapic *a, unsigned int i, u32 val, u64 now)
 {
 	bool was_periodic = periodic(a);
 	u32 cur = timer_current(a, now);
@@ -257,7 +257,7 @@ static void write_lvt(struct lapic *a, unsigned int i, u32 val, u64 now)
 	a->timer_periods = 0;
 }
 
-void lapic_write(struct lapic *a, u32 offset, u32 val, u64 now)
+void vlapic_write(struct vlapic *a, u32 offset, u32 val, u64 now)
 {
 	u32 reg = offset & 0xff0;
 
@@ -275,7 +275,7 @@ void lapic_write(struct lapic *a, u32 offset, u32 val, u64 now)
 	case APIC_SPIV:
 		a->svr = val & APIC_SPIV_WRITABLE;
 		if (!sw_enabled(a))
-			for (int i = 0; i < LAPIC_NR_LVT; i++)
+			for (int i = 0; i < VLAPIC_NR_LVT; i++)
 				a->lvt[i] |= APIC_LVT_MASKED;
 		break;
 	case APIC_ESR:
@@ -308,7 +308,7 @@ void lapic_write(struct lapic *a, u32 offset, u32 val, u64 now)
 	}
 }
 
-int lapic_pending(struct lapic *a, u64 now)
+int vlapic_pending(struct vlapic *a, u64 now)
 {
 	int vec;
 
@@ -319,7 +319,7 @@ int lapic_pending(struct lapic *a, u64 now)
 	return vec;
 }
 
-void lapic_ack(struct lapic *a, u8 vector)
+void vlapic_ack(struct vlapic *a, u8 vector)
 {
 	clear_vec(a->irr, vector);
 	set_vec(a->isr, vector);

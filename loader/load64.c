@@ -93,10 +93,9 @@ static int vm_load_image(struct vm *vm, const char *image, u64 mem_size, u64 loa
 		return err;
 	*ram = (u8 *)hva;
 	memcpy(*ram + load_gpa, g->start, g->end - g->start);
-	err = vcpu_create(vm->kvm, vm->nr_vcpus, out);
+	err = vcpu_create(&vm->kvm, vm->kvm.online_vcpus, out);
 	if (err)
 		return err;
-	vm->vcpus[vm->nr_vcpus++] = *out;
 	return 0;
 }
 
@@ -114,15 +113,14 @@ int vm_load_guest64(struct vm *vm, const char *image, u64 mem_size, struct vcpu 
 
 int vm_add_vcpu64(struct vm *vm, struct vcpu **out)
 {
-	unsigned int id = vm->nr_vcpus;
+	unsigned int id = vm->kvm.online_vcpus;
 	int err;
 
 	if (id >= VM_MAX_VCPUS)
 		return -ENOSPC;
-	err = vcpu_create(vm->kvm, id, out);
+	err = vcpu_create(&vm->kvm, id, out);
 	if (err)
 		return err;
-	vm->vcpus[vm->nr_vcpus++] = *out;
 	set_long_mode(*out, GUEST_STACK_TOP - id * GUEST_VCPU_STACK_SIZE);
 	return 0;
 }

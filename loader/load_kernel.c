@@ -11,7 +11,7 @@
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "loader/image.h"
-#include "devices/pc.h"
+#include "vm/pc.h"
 #include "vm/vm.h"
 #include "vmx/vmx_bits.h"
 
@@ -116,10 +116,9 @@ int vm_load_kernel(struct vm *vm, const void *image, u64 len, const struct vm_ke
 	if (!err)
 		err = vm_apply_plan(vm, plan);
 	if (!err)
-		err = vcpu_create(vm->kvm, vm->nr_vcpus, out);
+		err = vcpu_create(&vm->kvm, vm->kvm.online_vcpus, out);
 	if (err)
 		goto out;
-	vm->vcpus[vm->nr_vcpus++] = *out;
 	vcpu_set_entry_state(*out, &plan->cpu);
 	/*
 	 * A multiboot kernel (kvm-unit-tests) gets an emulated xAPIC; Linux

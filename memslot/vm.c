@@ -8,6 +8,13 @@
 #include "ept/mmu.h"
 #include "mm/kmalloc.h"
 
+void memslot_vm_init(struct kvm *kvm)
+{
+	kvm_init_memslots(kvm);
+	kvm->max_gpa_bits = KVM_DEFAULT_MAX_GPA_BITS;
+	kvm->tdp_max_level = KVM_MAX_HUGEPAGE_LEVEL;
+}
+
 struct kvm *kvm_create_vm(void)
 {
 	struct kvm *kvm = kzalloc(sizeof(*kvm));
@@ -15,9 +22,7 @@ struct kvm *kvm_create_vm(void)
 	if (!kvm) {
 		return NULL;
 	}
-	kvm_init_memslots(kvm);
-	kvm->max_gpa_bits = KVM_DEFAULT_MAX_GPA_BITS;
-	kvm->tdp_max_level = KVM_MAX_HUGEPAGE_LEVEL;
+	memslot_vm_init(kvm);
 	return kvm;
 }
 
@@ -35,19 +40,24 @@ static void kvm_free_memslots(struct kvm *kvm, u16 as_id)
 	}
 }
 
-void kvm_destroy_vm(struct kvm *kvm)
+void memslot_vm_uninit(struct kvm *kvm)
 {
 	u16 as_id;
 
-	if (!kvm) {
-		return;
-	}
 	/* The tables go first: zapping a leaf needs its slot's rmap. */
 	kvm_mmu_uninit_tdp_mmu(kvm);
 	for (as_id = 0; as_id < KVM_ADDRESS_SPACE_NUM; as_id++)
 		kvm_free_memslots(kvm, as_id);
 	kvm_mmu_free_memory_caches(kvm);
 	kvm_backing_free(kvm);
+}
+
+void kvm_destroy_vm(struct kvm *kvm)
+{
+	if (!kvm) {
+		return;
+	}
+	memslot_vm_uninit(kvm);
 	kfree(kvm);
 }
 

@@ -12,12 +12,12 @@ int vm_add_memory(struct vm *vm, u32 slot, u64 gpa, u64 size, u32 flags, hva_t *
 		.slot = slot, .flags = flags, .guest_phys_addr = gpa, .memory_size = size,
 	};
 	hva_t backing;
-	int err = kvm_backing_alloc(vm->kvm, size, &backing);
+	int err = kvm_backing_alloc(&vm->kvm, size, &backing);
 
 	if (err)
 		return err;
 	r.userspace_addr = backing;
-	err = kvm_set_memory_region(vm->kvm, &r);
+	err = kvm_set_memory_region(&vm->kvm, &r);
 	if (!err && hva)
 		*hva = backing;
 	return err;
@@ -25,7 +25,7 @@ int vm_add_memory(struct vm *vm, u32 slot, u64 gpa, u64 size, u32 flags, hva_t *
 
 void *vm_gpa_to_hva(struct vm *vm, u64 gpa)
 {
-	struct kvm_memory_slot *slot = gfn_to_memslot(vm->kvm, 0, gpa >> GFN_SHIFT);
+	struct kvm_memory_slot *slot = gfn_to_memslot(&vm->kvm, 0, gpa >> GFN_SHIFT);
 
 	if (!slot || (slot->flags & KVM_MEMSLOT_INVALID))
 		return NULL;

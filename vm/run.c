@@ -8,7 +8,7 @@
 #include "arch/x86/cpu.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-#include "devices/pc.h"
+#include "vm/pc.h"
 #include "vm/vm.h"
 
 void vm_com1_tx(void *ctx, u8 byte)
@@ -41,13 +41,8 @@ static int ucall_fetch(struct vcpu *v, struct ucall *uc)
 	return 0;
 }
 
-static struct vm *vm_of(struct vcpu *v)
-{
-	return v->kvm->owner;
-}
-
 /* TSC ticks for the next vcpu_run(): up to the caller's deadline or the next device event. */
-static u64 vmm_slice(const struct vm *vm, u64 deadline)
+static u64 vmm_slice(struct vm *vm, u64 deadline)
 {
 	u64 next = vm_devices_next_event(vm), now = rdtsc();
 
@@ -89,8 +84,6 @@ static bool vmm_halt(struct vm *vm, struct vcpu *v, u64 deadline)
 static int vmm_exit_handled(struct vm *vm, struct vcpu *v, u64 deadline)
 {
 	switch (v->exit.reason) {
-	case VCPU_EXIT_IRQ_WINDOW_OPEN:
-		return 1;	/* vm_devices_sync() injects now */
 	case VCPU_EXIT_BUDGET:
 		return !deadline || rdtsc() < deadline;	/* a device event, not the caller's budget */
 	case VCPU_EXIT_HLT:
@@ -111,7 +104,7 @@ static int vmm_exit_handled(struct vm *vm, struct vcpu *v, u64 deadline)
  */
 int vmm_run(struct vcpu *v, u64 budget, struct ucall *uc)
 {
-	struct vm *vm = vm_of(v);
+	struct vm *vm = vm_from_kvm(v->kvm);
 	u64 deadline = budget ? rdtsc() + budget : 0;
 
 	for (;;) {
@@ -119,7 +112,6 @@ int vmm_run(struct vcpu *v, u64 budget, struct ucall *uc)
 			v->exit.reason = VCPU_EXIT_BUDGET;
 			return 0;
 		}
-		vm_devices_sync(vm, v);
 		if (vcpu_run(v, vmm_slice(vm, deadline)) < 0)
 			return 0;
 		if (vmm_exit_handled(vm, v, deadline))

@@ -7,7 +7,7 @@
 #include "vmx/vmcs.h"
 #include "vmx/vmx_bits.h"
 
-int handle_hlt(struct vcpu *v)
+int vmx_handle_hlt(struct vcpu *v)
 {
 	vcpu_skip_instruction(v);
 	v->exit.reason = VCPU_EXIT_HLT;
@@ -15,14 +15,14 @@ int handle_hlt(struct vcpu *v)
 }
 
 /* The run's budget is spent; the guest resumes where it was on the next vcpu_run(). */
-int handle_preemption_timer(struct vcpu *v)
+int vmx_handle_preemption_timer(struct vcpu *v)
 {
 	v->exit.reason = VCPU_EXIT_BUDGET;
 	return 0;
 }
 
 /* A triple fault shuts the guest down (SDM Vol. 3A 6.15, #DF): its VM is over. */
-int handle_triple_fault(struct vcpu *v)
+int vmx_handle_triple_fault(struct vcpu *v)
 {
 	kprintf("vmx: vcpu %u: triple fault; the VM is shut down\n", v->id);
 	vcpu_dump(v);
@@ -35,7 +35,7 @@ int handle_triple_fault(struct vcpu *v)
  * The exception bitmap is 0, so only NMIs exit here: one that hit the host
  * while the guest ran.  Nothing in slotvisor sends NMIs yet; note it and go on.
  */
-int handle_exception_nmi(struct vcpu *v)
+int vmx_handle_exception_nmi(struct vcpu *v)
 {
 	u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
 
@@ -51,7 +51,7 @@ int handle_exception_nmi(struct vcpu *v)
  * vector is in the exit information.  The kick IPI only needs the exit
  * itself: EOI it and let the run loop handle the requests.
  */
-int handle_external_interrupt(struct vcpu *v)
+int vmx_handle_external_interrupt(struct vcpu *v)
 {
 	u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
 
@@ -64,13 +64,13 @@ int handle_external_interrupt(struct vcpu *v)
 }
 
 /* The guest sees a CPU without VMX (CPUID hides it), so VMX instructions are #UD. */
-int handle_vmx_instruction(struct vcpu *v)
+int vmx_handle_vmx_instruction(struct vcpu *v)
 {
 	vcpu_inject_exception(v, X86_TRAP_UD, false, 0);
 	return 1;
 }
 
-int handle_ept_misconfig(struct vcpu *v)
+int vmx_handle_ept_misconfig(struct vcpu *v)
 {
 	return vcpu_internal_error(v, "EPT misconfiguration at gpa 0x%llx: a bug in ept/",
 				   vmcs_read64(GUEST_PHYSICAL_ADDRESS));
@@ -80,7 +80,7 @@ int handle_ept_misconfig(struct vcpu *v)
  * INIT and SIPI reach a vCPU only from another (virtual) CPU; slotvisor has
  * no multi-processor guests yet, so either ends the VM with a clear reason.
  */
-int handle_init_sipi(struct vcpu *v)
+int vmx_handle_init_sipi(struct vcpu *v)
 {
 	u32 reason = vmcs_read32(VM_EXIT_REASON) & EXIT_REASON_BASIC_MASK;
 

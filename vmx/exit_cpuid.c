@@ -23,7 +23,7 @@
  * MCE, MCA, MTRR, DS, ACPI, TM, PBE (slotvisor has none of them); and the
  * local APIC (APIC, x2APIC, TSC-deadline): the guest's interrupt controller
  * is the emulated 8259A pair (vmm/devices.c).  A vCPU with an emulated
- * xAPIC (v->lapic_emulated, vmm/lapic.c) sees CPUID.1:EDX.APIC while it
+ * xAPIC (v->apic, irq/vlapic.c) sees CPUID.1:EDX.APIC while it
  * is enabled in IA32_APIC_BASE; x2APIC and
  * TSC-deadline stay hidden.
  */
@@ -76,7 +76,7 @@ static struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf, u32 sub
 		r.ecx &= ~CPUID_1_ECX_HIDDEN;
 		r.edx &= ~CPUID_1_EDX_HIDDEN;
 		/* Like the CPU's, the bit follows IA32_APIC_BASE.EN (SDM Vol. 3A 11.4.3). */
-		if (v->lapic_emulated && (v->apic_base & APIC_BASE_EN))
+		if (v->apic && (v->apic_base & APIC_BASE_EN))
 			r.edx |= CPUID_1_EDX_APIC;
 		/* The CPU reports the host's CR4 here; the guest must see its own. */
 		r.ecx &= ~CPUID_1_ECX_OSXSAVE;
@@ -125,7 +125,7 @@ static struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf, u32 sub
 	return r;
 }
 
-int handle_cpuid(struct vcpu *v)
+int vmx_handle_cpuid(struct vcpu *v)
 {
 	struct cpuid_regs r = cpuid_for_guest(v, (u32)v->gprs.rax, (u32)v->gprs.rcx);
 

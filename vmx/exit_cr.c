@@ -117,7 +117,7 @@ static int cr8_access(struct vcpu *v, u64 q, unsigned int gpr, u64 val)
 	return 1;
 }
 
-int handle_cr_access(struct vcpu *v)
+int vmx_handle_cr_access(struct vcpu *v)
 {
 	u64 q = vmcs_readnat(EXIT_QUALIFICATION);
 	unsigned int gpr = CR_QUAL_GPR(q);

@@ -71,7 +71,7 @@ static int emulate_mmio(struct vcpu *v, u64 gpa, bool write_fault)
 	return 0;
 }
 
-int handle_ept_violation(struct vcpu *v)
+int vmx_handle_ept_violation(struct vcpu *v)
 {
 	u64 q = vmcs_readnat(EXIT_QUALIFICATION);
 	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);

@@ -13,7 +13,7 @@
 #define IO_QUAL_REP BIT(5)
 #define IO_QUAL_PORT(q) ((u16)((q) >> 16))
 
-int handle_io(struct vcpu *v)
+int vmx_handle_io(struct vcpu *v)
 {
 	u64 q = vmcs_readnat(EXIT_QUALIFICATION);
 	u8 size = IO_QUAL_SIZE(q);

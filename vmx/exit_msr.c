@@ -7,7 +7,7 @@
  * (Bochs never re-enables a disabled one, bochs.md), and its EFER and PAT
  * live in the VMCS, loaded on entry and saved on exit, as does the TSC
  * offset a write to IA32_TSC sets.  A vCPU whose VMM
- * emulates its APIC (v->lapic_emulated) has its own IA32_APIC_BASE
+ * emulates its APIC (v->apic) has its own IA32_APIC_BASE
  * instead: EN may be cleared and set again, the base may move, x2APIC
  * (EXTD) is not offered.
  */
@@ -112,7 +112,7 @@ static bool guest_rdmsr(struct vcpu *v, u32 msr, u64 *val)
 	case MSR_FS_BASE: *val = vmcs_readnat(GUEST_FS_BASE); return true;
 	case MSR_GS_BASE: *val = vmcs_readnat(GUEST_GS_BASE); return true;
 	case MSR_IA32_APIC_BASE:
-		if (v->lapic_emulated) {
+		if (v->apic) {
 			*val = v->apic_base;
 			return true;
 		}
@@ -206,7 +206,7 @@ static bool guest_wrmsr(struct vcpu *v, u32 msr, u64 val)
 	case MSR_FS_BASE: return canonical(val) && vmcs_writenat(GUEST_FS_BASE, val);
 	case MSR_GS_BASE: return canonical(val) && vmcs_writenat(GUEST_GS_BASE, val);
 	case MSR_IA32_APIC_BASE:
-		if (v->lapic_emulated) {
+		if (v->apic) {
 			/*
 			 * EN and the base may change (a base with RAM behind it
 			 * shadows the APIC: its MMIO never exits); BSP is
@@ -225,7 +225,7 @@ static bool guest_wrmsr(struct vcpu *v, u32 msr, u64 val)
 	}
 }
 
-int handle_rdmsr(struct vcpu *v)
+int vmx_handle_rdmsr(struct vcpu *v)
 {
 	u32 msr = (u32)v->gprs.rcx;
 	u64 val;
@@ -238,7 +238,7 @@ int handle_rdmsr(struct vcpu *v)
 	return 1;
 }
 
-int handle_wrmsr(struct vcpu *v)
+int vmx_handle_wrmsr(struct vcpu *v)
 {
 	u32 msr = (u32)v->gprs.rcx;
 

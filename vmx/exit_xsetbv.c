@@ -33,7 +33,7 @@ static bool xcr0_valid(u64 val)
 	return true;
 }
 
-int handle_xsetbv(struct vcpu *v)
+int vmx_handle_xsetbv(struct vcpu *v)
 {
 	u64 val = (v->gprs.rdx << 32) | (u32)v->gprs.rax;
 

@@ -1,15 +1,17 @@
 /*
- * External interrupts from the VMM's interrupt controller, the way KVM
- * takes them from an interrupt controller in user space: the VMM injects a
- * vector only when the guest can take it (vcpu_interrupt(), KVM_INTERRUPT),
- * and otherwise asks for an exit as soon as it can
- * (request_interrupt_window, KVM_EXIT_IRQ_WINDOW_OPEN), using
- * interrupt-window exiting (SDM Vol. 3C 26.7.5).  The acknowledge cycle of
- * the controller happens at injection, so its state matches what the
- * guest took.
+ * Event injection.  A VM with interrupt controllers (irq/, kvm->irqchip)
+ * is asked once before every entry what waits, as KVM's in-kernel irqchip
+ * is (vcpu_inject_pending_event()): what the guest can take now is
+ * injected and acknowledged at its controller, so the controller's state
+ * matches what the guest took; otherwise interrupt-window (or NMI-window)
+ * exiting says when to ask again (SDM Vol. 3C 26.7.5-26.7.6), and vmx/
+ * re-enters at once.  A VM without controllers keeps KVM's user-space
+ * model: the VMM injects with vcpu_interrupt() (KVM_INTERRUPT) and asks for
+ * VCPU_EXIT_IRQ_WINDOW_OPEN with request_interrupt_window.
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/trap.h"
+#include "irq/irq.h"
 #include "lib/errno.h"
 #include "vmx/exit_handlers.h"
 #include "vmx/vcpu_internal.h"
@@ -77,8 +79,41 @@ int vcpu_nmi(struct vcpu *v)
 }
 
 /*
+ * Before every entry, with v's VMCS current: inject the NMI or interrupt
+ * the VM's controllers hold for v if the guest can take it, else ask for
+ * the window.  An NMI goes first; while it waits, blocked by STI, MOV SS
+ * or IF, the interrupt window says when to retry; blocked by an NMI in
+ * service, the NMI window or the next exit does.
+ */
+void vcpu_inject_pending_event(struct vcpu *v)
+{
+	int vec;
+
+	if (!v->kvm->irqchip)
+		return;
+	v->request_interrupt_window = false;
+	if (irqchip_nmi_pending(v)) {
+		if (!vcpu_nmi(v))
+			irqchip_nmi_ack(v);
+		else if (!vcpu_interruptible())
+			v->request_interrupt_window = true;
+		return;
+	}
+	if (!kvm_cpu_has_injectable_intr(v))
+		return;
+	if (!vcpu_interruptible()) {
+		v->request_interrupt_window = true;
+		return;
+	}
+	vec = kvm_cpu_get_interrupt(v);
+	if (vec >= 0)
+		vcpu_interrupt(v, (u8)vec);
+}
+
+/*
  * Before an entry: exit when the guest becomes interruptible if the VMM
- * asked for it; 0, or 1 when it already is (the caller returns at once).
+ * asked for it (with an irqchip, vcpu_inject_pending_event() asks only
+ * while it is not); 0, or 1 when it already is (the caller returns at once).
  */
 int vcpu_arm_irq_window(struct vcpu *v)
 {
@@ -98,21 +133,29 @@ int vcpu_arm_irq_window(struct vcpu *v)
 	return v->exit.reason == VCPU_EXIT_IRQ_WINDOW_OPEN;
 }
 
-/* The guest can take an NMI now: the VMM injects it. */
-int handle_nmi_window(struct vcpu *v)
+/*
+ * The guest can take the event now: the next entry injects it (an
+ * irqchip's), or the VMM does after VCPU_EXIT_IRQ_WINDOW_OPEN.
+ */
+static int window_open(struct vcpu *v)
 {
-	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL,
-		     vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) & ~CPU_BASED_NMI_WINDOW_EXITING);
+	if (v->kvm->irqchip)
+		return 1;
 	v->exit.reason = VCPU_EXIT_IRQ_WINDOW_OPEN;
 	return 0;
 }
 
-/* The guest can take an interrupt now: the VMM injects one. */
-int handle_interrupt_window(struct vcpu *v)
+int vmx_handle_nmi_window(struct vcpu *v)
+{
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL,
+		     vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) & ~CPU_BASED_NMI_WINDOW_EXITING);
+	return window_open(v);
+}
+
+int vmx_handle_interrupt_window(struct vcpu *v)
 {
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL,
 		     vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) & ~CPU_BASED_INTR_WINDOW_EXITING);
 	v->irq_window_armed = false;
-	v->exit.reason = VCPU_EXIT_IRQ_WINDOW_OPEN;
-	return 0;
+	return window_open(v);
 }

@@ -77,7 +77,7 @@ void vcpu_flush_pml(struct vcpu *v)
 }
 
 /* The log was emptied right after the exit (vcpu_run()); the write is retried. */
-int handle_pml_full(struct vcpu *v)
+int vmx_handle_pml_full(struct vcpu *v)
 {
 	return 1;
 }

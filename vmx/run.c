@@ -87,11 +87,6 @@ static void vcpu_fail_entry(struct vcpu *v, u32 hardware_reason, u32 insn_error)
 	v->dead = true;
 }
 
-static bool vcpu_take_request(struct vcpu *v, unsigned int req)
-{
-	return __atomic_fetch_and(&v->requests, ~(1UL << req), __ATOMIC_SEQ_CST) & (1UL << req);
-}
-
 /*
  * Requests from the MMU (include/kvm/kvm.h) and the VMM, handled before
  * every entry: 0 to enter, non-zero to return with v->exit filled.
@@ -102,10 +97,10 @@ static int vcpu_handle_requests(struct vcpu *v)
 
 	if (TEST_SWITCH(v->kvm, vcpu_skip_flush)) {
 		/* Negative control of the check below: drop the MMU's requests. */
-		vcpu_take_request(v, KVM_REQ_MMU_RELOAD);
-		vcpu_take_request(v, KVM_REQ_TLB_FLUSH);
+		kvm_check_request(KVM_REQ_MMU_RELOAD, v);
+		kvm_check_request(KVM_REQ_TLB_FLUSH, v);
 	}
-	if (vcpu_take_request(v, KVM_REQ_MMU_RELOAD)) {
+	if (kvm_check_request(KVM_REQ_MMU_RELOAD, v)) {
 		hpa_t old = v->root_hpa;
 
 		spin_lock(&v->kvm->mmu_lock);
@@ -122,14 +117,14 @@ static int vcpu_handle_requests(struct vcpu *v)
 		vmcs_write64(EPT_POINTER, v->eptp);
 		vcpu_flush_ept(v);
 	}
-	if (vcpu_take_request(v, KVM_REQ_TLB_FLUSH))
+	if (kvm_check_request(KVM_REQ_TLB_FLUSH, v))
 		vcpu_flush_ept(v);
 	/* Empty the log before acknowledging: the requester waits for the bit to clear. */
-	if (__atomic_load_n(&v->requests, __ATOMIC_SEQ_CST) & (1UL << VCPU_REQ_PML_FLUSH)) {
+	if (kvm_test_request(VCPU_REQ_PML_FLUSH, v)) {
 		vcpu_flush_pml(v);
-		vcpu_take_request(v, VCPU_REQ_PML_FLUSH);
+		kvm_check_request(VCPU_REQ_PML_FLUSH, v);
 	}
-	if (vcpu_take_request(v, VCPU_REQ_STOP)) {
+	if (kvm_check_request(VCPU_REQ_STOP, v)) {
 		v->exit.reason = VCPU_EXIT_STOPPED;
 		return 1;
 	}
@@ -144,7 +139,7 @@ static int vcpu_handle_requests(struct vcpu *v)
 static bool vcpu_enter_guest_mode(struct vcpu *v)
 {
 	__atomic_store_n(&v->mode, VCPU_IN_GUEST, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&v->requests, __ATOMIC_SEQ_CST)) {
+	if (kvm_request_pending(v)) {
 		__atomic_store_n(&v->mode, VCPU_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
 		return false;
 	}
@@ -153,7 +148,7 @@ static bool vcpu_enter_guest_mode(struct vcpu *v)
 
 void vcpu_request_stop(struct vcpu *v)
 {
-	__atomic_fetch_or(&v->requests, 1UL << VCPU_REQ_STOP, __ATOMIC_SEQ_CST);
+	kvm_make_request(VCPU_REQ_STOP, v);
 }
 
 /* Arm the preemption timer for what is left until deadline (0: no deadline). */
@@ -227,7 +222,7 @@ static int vcpu_tlb_check(struct vcpu *v)
 	if (!spin_trylock(&v->kvm->mmu_lock))
 		return -EBUSY;
 	gen = v->kvm->tlb_gen;
-	ok = v->flushed_gen == gen || __atomic_load_n(&v->requests, __ATOMIC_SEQ_CST);
+	ok = v->flushed_gen == gen || kvm_request_pending(v);
 	spin_unlock(&v->kvm->mmu_lock);
 	if (!ok)
 		vcpu_internal_error(v, "debug check: entering with EPTP 0x%llx, whose tables changed "
@@ -249,7 +244,10 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 		u64 xcr0;
 		int r, check;
 
-		if (vcpu_handle_requests(v) || vcpu_arm_irq_window(v))
+		if (vcpu_handle_requests(v))
+			return 0;
+		vcpu_inject_pending_event(v);
+		if (vcpu_arm_irq_window(v))
 			return 0;
 		vcpu_set_budget(deadline);
 		if (exit_tsc) {

@@ -1,6 +1,8 @@
 /*
  * vCPU creation and register access.  A vCPU's VMCS is made current
- * (VMPTRLD) whenever it is touched; the BSP runs every vCPU for now.
+ * (VMPTRLD) on the CPU that touches it; a vCPU runs on one CPU at a time,
+ * any CPU in VMX operation, and vcpu_put() lets another CPU take it
+ * (docs/smp.md).
  */
 #include "arch/memory.h"
 #include "arch/x86/cpu.h"
@@ -225,14 +227,15 @@ int vcpu_create(struct kvm *kvm, unsigned int id, struct vcpu **out)
 	v->tpr = &v->tpr_alone;
 	v->root_hpa = INVALID_HPA;
 	v->cpu = -1;
+	v->vcpu_idx = KVM_MAX_VCPUS;	/* not in kvm->vcpus yet */
 	v->vmcs = vmcs_alloc();
 	err = v->vmcs ? vcpu_fpu_alloc(v) : -ENOMEM;
 	err = err ?: vcpu_setup_vmcs(v);
+	err = err ?: vcpu_register(kvm, v);
 	if (err) {
 		vcpu_destroy(v);
 		return err;
 	}
-	vcpu_register(kvm, v);
 	*out = v;
 	return 0;
 }

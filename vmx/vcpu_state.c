@@ -1,6 +1,5 @@
 /*
- * Segment and control-register state of a vCPU, and the bookkeeping that
- * lets a VM reach its vCPUs (requests) and gives each a VPID.
+ * Segment and control-register state of a vCPU, and its VPID.
  *
  * CR0 and CR4: the VMCS holds what the CPU runs with (fixed bits applied,
  * SDM Vol. 3D A.7-A.8) and the read shadows hold what the guest wrote; the
@@ -13,6 +12,7 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/percpu.h"
 #include "ept/mmu.h"
+#include "lib/errno.h"
 #include "lib/panic.h"
 #include "vmx/vcpu_internal.h"
 #include "vmx/vmcs.h"
@@ -20,9 +20,6 @@
 
 #define EFER_LMA_BIT EFER_LMA
 
-#define KICK_ACK_POLLS 100000000ULL
-
-static struct vcpu *vcpus[VMX_MAX_VCPUS];
 static u16 next_vpid = 1;
 
 /* Atomic: vCPUs may be created on several CPUs at once. */
@@ -34,112 +31,6 @@ u16 vcpu_alloc_vpid(void)
 		vpid = __atomic_fetch_add(&next_vpid, 1, __ATOMIC_RELAXED);
 	} while (vpid == 0);	/* wrapped: 0 belongs to the host */
 	return vpid;
-}
-
-/* Force v out of its guest if it runs on another CPU, so it sees a new request. */
-static void vcpu_kick(struct vcpu *v)
-{
-	int cpu = __atomic_load_n(&v->cpu, __ATOMIC_SEQ_CST);
-
-	if (__atomic_load_n(&v->mode, __ATOMIC_SEQ_CST) == VCPU_IN_GUEST && cpu >= 0 &&
-	    cpu != (int)this_cpu()->id) {
-		lapic_send_ipi(cpus[cpu].apic_id, VCPU_KICK_VECTOR);
-		v->kicks_sent++;
-	}
-}
-
-/*
- * Wait until v is outside its guest: it has then left every translation of
- * the old tables behind and handles the request before it enters again.
- */
-static void vcpu_wait_outside_guest(struct vcpu *v)
-{
-	for (u64 i = 0; __atomic_load_n(&v->mode, __ATOMIC_SEQ_CST) == VCPU_IN_GUEST; i++) {
-		if (v->cpu == (int)this_cpu()->id)
-			return;
-		if (i == KICK_ACK_POLLS)
-			panic("vmx_request_all: vcpu %u on CPU %d did not leave its guest", v->id,
-			      v->cpu);
-		cpu_relax();
-	}
-}
-
-/*
- * The MMU's request hook (kvm->request_all): set req in every vCPU of the VM,
- * kick those running on other CPUs, and return only once each is outside
- * its guest.  That acknowledgement is what lets the caller free or reuse
- * the frames the request is about.
- */
-static void vmx_request_all(struct kvm *kvm, unsigned int req)
-{
-	for (int i = 0; i < VMX_MAX_VCPUS; i++) {
-		if (!vcpus[i] || vcpus[i]->kvm != kvm)
-			continue;
-		__atomic_fetch_or(&vcpus[i]->requests, 1UL << req, __ATOMIC_SEQ_CST);
-		if (!TEST_SWITCH(kvm, no_kick))
-			vcpu_kick(vcpus[i]);
-	}
-	if (TEST_SWITCH(kvm, no_kick))
-		return;
-	for (int i = 0; i < VMX_MAX_VCPUS; i++) {
-		if (vcpus[i] && vcpus[i]->kvm == kvm)
-			vcpu_wait_outside_guest(vcpus[i]);
-	}
-}
-
-/* Wait until v has emptied its log, or is outside vcpu_run() (it emptied it at its last exit). */
-static void vcpu_wait_pml_flushed(struct vcpu *v)
-{
-	for (u64 i = 0; __atomic_load_n(&v->requests, __ATOMIC_SEQ_CST) & (1UL << VCPU_REQ_PML_FLUSH);
-	     i++) {
-		if (!__atomic_load_n(&v->in_run, __ATOMIC_SEQ_CST))
-			return;
-		if (i == KICK_ACK_POLLS)
-			panic("vmx_sync_dirty_log: vcpu %u on CPU %d did not empty its PML log", v->id,
-			      v->cpu);
-		cpu_relax();
-	}
-}
-
-/*
- * kvm->sync_dirty_log: every write a vCPU of the VM logged before this call
- * is in the dirty bitmaps when it returns.  A vCPU empties its log after
- * each exit, so one in its guest is kicked out, and one between runs has
- * nothing left; the caller does not hold mmu_lock, which the vCPUs take.
- */
-static void vmx_sync_dirty_log(struct kvm *kvm)
-{
-	for (int i = 0; i < VMX_MAX_VCPUS; i++) {
-		if (!vcpus[i] || vcpus[i]->kvm != kvm || !vcpus[i]->pml_log)
-			continue;
-		__atomic_fetch_or(&vcpus[i]->requests, 1UL << VCPU_REQ_PML_FLUSH, __ATOMIC_SEQ_CST);
-		vcpu_kick(vcpus[i]);
-	}
-	for (int i = 0; i < VMX_MAX_VCPUS; i++) {
-		if (vcpus[i] && vcpus[i]->kvm == kvm && vcpus[i]->pml_log)
-			vcpu_wait_pml_flushed(vcpus[i]);
-	}
-}
-
-void vcpu_register(struct kvm *kvm, struct vcpu *v)
-{
-	kvm->request_all = vmx_request_all;
-	kvm->sync_dirty_log = vmx_sync_dirty_log;
-	for (int i = 0; i < VMX_MAX_VCPUS; i++) {
-		if (!vcpus[i]) {
-			vcpus[i] = v;
-			return;
-		}
-	}
-	panic("vcpu_register: more than %d vCPUs", VMX_MAX_VCPUS);
-}
-
-void vcpu_unregister(struct kvm *kvm, struct vcpu *v)
-{
-	for (int i = 0; i < VMX_MAX_VCPUS; i++) {
-		if (vcpus[i] == v)
-			vcpus[i] = NULL;
-	}
 }
 
 u64 vcpu_cr0_fixed_mask(void)

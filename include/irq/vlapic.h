@@ -1,6 +1,6 @@
 /*
  * An emulated local APIC in xAPIC mode (SDM Vol. 3A chapter 11): the
- * register file behind the guest's MMIO page at LAPIC_DEFAULT_BASE, never
+ * register file behind the guest's MMIO page at VLAPIC_DEFAULT_BASE, never
  * the host's own APIC.  ID, version, TPR/PPR, EOI, LDR/DFR, SVR, ISR, TMR,
  * IRR, ESR, the LVTs, the ICR (fixed IPIs to itself; INIT, SIPI and other
  * CPUs are ignored: one vCPU) and the timer, one-shot or periodic, counting
@@ -13,11 +13,11 @@
 
 #include "types.h"
 
-#define LAPIC_DEFAULT_BASE 0xfee00000ULL
-#define LAPIC_MMIO_SIZE 0x1000
+#define VLAPIC_DEFAULT_BASE 0xfee00000ULL
+#define VLAPIC_MMIO_SIZE 0x1000
 #define MSR_APIC_BASE_BSP (1ULL << 8)
 #define MSR_APIC_BASE_ENABLE (1ULL << 11)
-#define LAPIC_VERSION 0x00050014	/* max LVT entry 5 (timer..error), version 0x14 */
+#define VLAPIC_VERSION 0x00050014	/* max LVT entry 5 (timer..error), version 0x14 */
 
 /* Register offsets (SDM Vol. 3A Table 11-1). */
 #define APIC_ID 0x20
@@ -64,14 +64,14 @@
 #define APIC_ESR_RECV_ILLEGAL (1u << 6)
 #define APIC_ESR_ILLEGAL_REG (1u << 7)
 
-#define LAPIC_NR_LVT 6
+#define VLAPIC_NR_LVT 6
 
-struct lapic {
+struct vlapic {
 	u32 id;			/* the APIC ID register (ID in bits 31:24) */
 	u32 tpr, ldr, dfr, svr;
 	u32 esr, esr_pending;	/* ESR as read; errors since the last ESR write */
 	u32 icr_lo, icr_hi;
-	u32 lvt[LAPIC_NR_LVT];	/* timer, thermal, perf, LINT0, LINT1, error */
+	u32 lvt[VLAPIC_NR_LVT];	/* timer, thermal, perf, LINT0, LINT1, error */
 	u32 irr[8], isr[8], tmr[8];
 	u32 tmict, tdcr;
 	u64 timer_start;	/* caller's clock when TMICT was written */
@@ -82,22 +82,22 @@ struct lapic {
 };
 
 /* Power-up state (SDM Vol. 3A 11.4.7.1) with APIC ID apic_id. */
-void lapic_reset(struct lapic *a, u8 apic_id);
+void vlapic_reset(struct vlapic *a, u8 apic_id);
 
 /* A 32-bit access to register offset (0 to 0xff0) at time now; other offsets read 0. */
-u32 lapic_read(struct lapic *a, u32 offset, u64 now);
-void lapic_write(struct lapic *a, u32 offset, u32 val, u64 now);
+u32 vlapic_read(struct vlapic *a, u32 offset, u64 now);
+void vlapic_write(struct vlapic *a, u32 offset, u32 val, u64 now);
 
 /*
  * Raise the timer's interrupt if it is due at now; then the vector the
  * APIC would hand the CPU (highest IRR above the processor priority), or
  * -1.
  */
-int lapic_pending(struct lapic *a, u64 now);
+int vlapic_pending(struct vlapic *a, u64 now);
 /* The CPU took vector: IRR to ISR. */
-void lapic_ack(struct lapic *a, u8 vector);
+void vlapic_ack(struct vlapic *a, u8 vector);
 /* Set vector in IRR (an interrupt for this APIC); false for an illegal vector (0-15). */
-bool lapic_set_irq(struct lapic *a, u8 vector);
+bool vlapic_set_irq(struct vlapic *a, u8 vector);
 
 /* When the timer next raises its interrupt (caller's clock), or ~0ULL. */
-u64 lapic_next_event(const struct lapic *a, u64 now);
+u64 vlapic_next_event(const struct vlapic *a, u64 now);

@@ -10,20 +10,11 @@
 #pragma once
 
 #include "kvm/kvm_types.h"
+#include "kvm/requests.h"
 #include "kvm/uapi.h"
 #include "lib/spinlock.h"
 #include "memslot/memslot.h"
 
-/*
- * vCPU requests: bit numbers that request_all() sets in every vCPU of the VM.
- * Each must be handled before that vCPU's next VM entry:
- *   KVM_REQ_TLB_FLUSH   INVEPT single-context with the vCPU's EPTP.
- *   KVM_REQ_MMU_RELOAD  kvm_mmu_unload() the vCPU's root, kvm_mmu_load() the
- *                       current one into the VMCS, and INVEPT single-context
- *                       with the old EPTP (its translations may be cached here).
- */
-#define KVM_REQ_TLB_FLUSH 0
-#define KVM_REQ_MMU_RELOAD 1
 
 /* Objects the fault path takes without failing, topped up beforehand. */
 #define KVM_MMU_CACHE_OBJS 4
@@ -35,6 +26,11 @@ struct kvm_mmu_memory_cache {
 
 struct kvm_mmu_root;
 struct kvm_backing_block;
+struct vcpu;
+struct irqchip;
+
+/* vCPUs one VM may have (KVM_MAX_VCPUS; slotvisor's guests need few). */
+#define KVM_MAX_VCPUS 8
 
 /* Counters for tests and benchmarks; nothing in the MMU depends on them. */
 struct kvm_stat {
@@ -102,6 +98,17 @@ struct kvm {
 
 	struct kvm_backing_block *backing;
 
+	/*
+	 * The VM's vCPUs in the order they were made (KVM's vcpu_array and
+	 * online_vcpus): vcpu_create() adds one, vcpu_destroy() leaves its
+	 * entry NULL.  Written only by the CPU that runs the VMM, before the
+	 * vCPU first runs; read by the request and dirty-log hooks anywhere.
+	 */
+	struct vcpu *vcpus[KVM_MAX_VCPUS];
+	unsigned int online_vcpus;
+	/* The interrupt controllers (irq/, KVM's kvm->arch.vpic), or NULL: nothing injected. */
+	struct irqchip *irqchip;
+
 	/* Set bit req in every vCPU (vmx/ provides it); NULL: the VM has no vCPUs. */
 	void (*request_all)(struct kvm *kvm, unsigned int req);
 	/*
@@ -112,7 +119,6 @@ struct kvm {
 	void (*sync_dirty_log)(struct kvm *kvm);
 	/* Called while a set swap is under way, with its generation (kvm_arch_memslots_updated). */
 	void (*memslots_updated)(struct kvm *kvm, u16 as_id, u64 gen);
-	void *owner;		/* for the hooks' use */
 
 	/*
 	 * Bumped (under mmu_lock) whenever a present EPT entry is removed or
@@ -127,8 +133,23 @@ struct kvm {
 #endif
 };
 
+/* Every vCPU of kvm that exists, in index order (KVM's kvm_for_each_vcpu). */
+#define kvm_for_each_vcpu(idx, v, kvm)                                   \
+	for ((idx) = 0; (idx) < (kvm)->online_vcpus; (idx)++)            \
+		if (!((v) = (kvm)->vcpus[(idx)])) {                       \
+		} else
+
 /* A new VM with empty memslot sets and no roots, or NULL when out of memory. */
 struct kvm *kvm_create_vm(void);
+
+/*
+ * The same for a struct kvm that is part of a larger object (the VMM's
+ * struct vm, as KVM's struct kvm_vmx holds its struct kvm): kvm must be
+ * zeroed.  memslot_vm_uninit() frees what kvm_destroy_vm() frees, except
+ * kvm itself.
+ */
+void memslot_vm_init(struct kvm *kvm);
+void memslot_vm_uninit(struct kvm *kvm);
 
 /*
  * Free the VM: its roots and tables, every slot and its metadata, and its

@@ -9,14 +9,13 @@
 
 #include "kvm/kvm.h"
 #include "loader/image.h"
-#include "irq/lapic.h"
-#include "irq/pic8259.h"
+#include "irq/irq.h"
 #include "devices/pit8254.h"
 #include "devices/uart16550.h"
 #include "vm/ucall_abi.h"
 #include "vmx/vcpu.h"
 
-#define VM_MAX_VCPUS 8
+#define VM_MAX_VCPUS KVM_MAX_VCPUS
 #define VM_PML_ENTRIES 512	/* entries in a page-modification log (SDM Vol. 3C 29.3.6) */
 
 /* Guest-physical layout of a 64-bit test guest (vm_load_guest64). */
@@ -32,25 +31,27 @@
 #define GUEST_REAL_LOAD_GPA 0x8000
 
 struct vm {
-	struct kvm *kvm;
+	struct kvm kvm;		/* memslots, MMU, vCPUs: the KVM side (first: vm_from_kvm()) */
 	const char *name;
-	struct vcpu *vcpus[VM_MAX_VCPUS];
-	unsigned int nr_vcpus;
-	/* The PC devices (vmm/devices.c). */
+	/* The interrupt controllers (irq/): kvm.irqchip points here. */
+	struct irqchip irqchip;
+	/* The PC devices (vm/pc.c), which raise lines into the irqchip. */
 	struct uart16550 com1;	/* COM1 at 0x3f8, IRQ 4 */
-	struct pic pic;		/* the 8259A pair */
 	struct pit pit;		/* the 8254, IRQ 0 */
 	u64 dev_tsc_base;	/* the TSC when the PIT's clock started */
-	/* vCPU i's emulated xAPIC, where vcpus[i]->lapic_emulated (vm_lapic_enable()). */
-	struct lapic lapic[VM_MAX_VCPUS];
-	bool lapic_was_enabled[VM_MAX_VCPUS];	/* IA32_APIC_BASE.EN when last looked at */
 	char line[160];		/* the guest's COM1 output not yet printed */
 	unsigned int line_len;
 	char last_line[160];	/* the last complete line the guest printed */
 	u64 lines;
 };
 
-/* COM1's transmitter: the guest's lines, printed as "guest: ..." (vmm/run.c). */
+/* The VM a struct kvm belongs to (every struct kvm vm_create() makes is in one). */
+static inline struct vm *vm_from_kvm(struct kvm *kvm)
+{
+	return container_of(kvm, struct vm, kvm);
+}
+
+/* COM1's transmitter: the guest's lines, printed as "guest: ..." (vm/run.c). */
 void vm_com1_tx(void *ctx, u8 byte);
 
 /* A VM without memory or vCPUs (VMX must be on), or NULL. */

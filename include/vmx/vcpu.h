@@ -14,6 +14,7 @@
 #include "vmx/exit_reason.h"
 
 struct vmcs;
+struct vlapic;
 
 /* MSRs a vCPU keeps loaded on its CPU (vmx/guest_state.c). */
 enum vcpu_shared_msr {
@@ -40,10 +41,6 @@ enum vcpu_exit_reason {
 	VCPU_EXIT_STOPPED,		/* vcpu_request_stop() was honoured before an entry */
 	VCPU_EXIT_IRQ_WINDOW_OPEN,	/* request_interrupt_window: the guest can take one now */
 };
-
-/* Request bits of vCPUs beyond the MMU's KVM_REQ_* (include/kvm/kvm.h). */
-#define VCPU_REQ_STOP 8
-#define VCPU_REQ_PML_FLUSH 9	/* empty the page-modification log into the dirty bitmaps */
 
 #define VCPU_OUTSIDE_GUEST 0
 #define VCPU_IN_GUEST 1
@@ -106,6 +103,7 @@ struct vcpu_sregs {
 struct vcpu {
 	struct kvm *kvm;
 	unsigned int id;
+	unsigned int vcpu_idx;	/* its index in kvm->vcpus (KVM's vcpu_idx) */
 	u16 vpid;
 	u16 as_id;
 	struct vmcs *vmcs;
@@ -115,7 +113,7 @@ struct vcpu {
 	hpa_t root_hpa;		/* the root this vCPU holds (kvm_mmu_load) */
 	u64 eptp;
 	u64 flushed_gen;	/* kvm->tlb_gen when this vCPU last flushed its EPTP on its CPU */
-	unsigned long requests;	/* KVM_REQ_* bits, handled before every entry (atomic) */
+	unsigned long requests;	/* enum vcpu_request bits (include/kvm/requests.h), atomic */
 	int mode;		/* VCPU_IN_GUEST while between the request check and the exit */
 	int cpu;		/* the CPU its VMCS is loaded on, or -1 (VMCLEARed) */
 	bool in_run;		/* inside vcpu_run() (atomic): it will see its requests */
@@ -137,12 +135,12 @@ struct vcpu {
 	void *fpu;		/* its x87/SSE/AVX state while another vCPU owns the CPU */
 	u64 misc_enable;	/* the guest's IA32_MISC_ENABLE (emulated) */
 	/*
-	 * A local APIC the VMM emulates (vmm/lapic.c), set before the first
+	 * A local APIC irq/ emulates (irq/vlapic.c), given before the first
 	 * run: CPUID then reports an APIC and IA32_APIC_BASE is apic_base,
 	 * which the guest may disable and enable again (never the host's
 	 * APIC).  Without it the guest sees no APIC and its PIC-mode view.
 	 */
-	bool lapic_emulated;
+	struct vlapic *apic;	/* irq/'s xAPIC of this vCPU, or NULL (KVM's vcpu->arch.apic) */
 	u64 apic_base;
 	/*
 	 * The task priority a MOV to or from CR8 reaches (bits 7:4 are CR8,

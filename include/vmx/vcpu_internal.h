@@ -4,16 +4,14 @@
 #include "ept/spte.h"
 #include "vmx/vcpu.h"
 
-#define VMX_MAX_VCPUS 64
-
 /* Make v's VMCS the current one on this CPU (VMPTRLD when it is not). */
 void vcpu_load(struct vcpu *v);
 
 /* A VPID no other vCPU uses (never 0, which is the host's; SDM Vol. 3C 29.1). */
 u16 vcpu_alloc_vpid(void);
 
-/* Track v so that its VM's request_all() reaches it; and forget it. */
-void vcpu_register(struct kvm *kvm, struct vcpu *v);
+/* Add v to its VM's vCPUs (-EINVAL when it has KVM_MAX_VCPUS), and take it out. */
+int vcpu_register(struct kvm *kvm, struct vcpu *v);
 void vcpu_unregister(struct kvm *kvm, struct vcpu *v);
 
 /* CR0/CR4 bits the guest may not change itself: VMX fixes them (guest/host masks). */
@@ -67,6 +65,7 @@ void vcpu_set_shared_msr(struct vcpu *v, int slot, u64 val);
 u64 vcpu_misc_enable_reset(void);
 
 /* Interrupt-window handling (vmx/interrupt.c), with v's VMCS current. */
+void vcpu_inject_pending_event(struct vcpu *v);
 int vcpu_arm_irq_window(struct vcpu *v);
 void vcpu_update_ready_for_interrupt(struct vcpu *v);
 

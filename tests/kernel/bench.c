@@ -51,7 +51,7 @@ int bench_vmx_run(void)
 			kprintf("bench: %s: %llu ticks\n", figures[uc.args[0]], (u64)uc.args[1]);
 	}
 	kprintf("bench: TSC %llu kHz; EPT leaves now %llu x 4K, %llu x 2M\n",
-		(u64)tsc_khz, vm->kvm->stat.leaves[0], vm->kvm->stat.leaves[1]);
+		(u64)tsc_khz, vm->kvm.stat.leaves[0], vm->kvm.stat.leaves[1]);
 	vm_destroy(vm);
 	return bench_dirty_log_run();
 }

@@ -43,7 +43,7 @@ static int measure(bool pml, struct round_cost *c)
 			break;
 		}
 		t1 = rdtsc();
-		err = kvm_get_dirty_log(vm->kvm, 1, bitmap);
+		err = kvm_get_dirty_log(&vm->kvm, 1, bitmap);
 		if (r == 1)
 			continue;
 		c->fetch += rdtsc() - t1;

@@ -74,12 +74,12 @@ static u64 delete_ticks(struct bench_smp *b, unsigned int running, u64 *hook)
 		u64 t0;
 
 		r.memory_size = KiB(4);
-		kvm_set_memory_region(b->vm->kvm, &r);
+		kvm_set_memory_region(&b->vm->kvm, &r);
 		r.memory_size = 0;
 		wait_running(b, running);
 		request_all_ticks = 0;
 		t0 = rdtsc();
-		kvm_set_memory_region(b->vm->kvm, &r);
+		kvm_set_memory_region(&b->vm->kvm, &r);
 		total += rdtsc() - t0;
 		in_hook += request_all_ticks;
 	}
@@ -101,13 +101,13 @@ static int bench_setup(struct bench_smp *b)
 		err = err ?: vm_add_memory(b->vm, i + 1, REGION_GPA + i * REGION_STRIDE,
 					   REGION_STRIDE, 0, NULL);
 	}
-	err = err ?: kvm_backing_alloc(b->vm->kvm, KiB(4), &b->page);
+	err = err ?: kvm_backing_alloc(&b->vm->kvm, KiB(4), &b->page);
 	if (err)
 		return err;
 	b->progress = vm_gpa_to_hva(b->vm, PROGRESS_GPA);
 	/* After the last vcpu_create(), which installs the hook. */
-	request_all_hook = b->vm->kvm->request_all;
-	b->vm->kvm->request_all = timed_request_all;
+	request_all_hook = b->vm->kvm.request_all;
+	b->vm->kvm.request_all = timed_request_all;
 	for (unsigned int i = 0; i < b->nr_vcpus; i++)
 		vcpu_put(b->v[i]);
 	return 0;

@@ -38,7 +38,7 @@ static bool move_slot(struct perf_vm *pv, struct perf_move *m, u64 gpa)
 	int err;
 
 	m->r.guest_phys_addr = gpa;
-	err = kvm_set_memory_region(pv->vm->kvm, &m->r);
+	err = kvm_set_memory_region(&pv->vm->kvm, &m->r);
 	pv->res->op_ticks += rdtsc() - t0;
 	pv->res->ops++;
 	if (err)

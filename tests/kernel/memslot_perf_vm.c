@@ -35,14 +35,14 @@ void perf_fail(struct perf_vm *pv, const char *fmt, ...)
 static int perf_add_slots(struct perf_vm *pv)
 {
 	struct kvm_userspace_memory_region r = { .memory_size = pv->slot_size };
-	int err = kvm_backing_alloc(pv->vm->kvm, pv->area_size, &pv->area);
+	int err = kvm_backing_alloc(&pv->vm->kvm, pv->area_size, &pv->area);
 	u64 t0 = rdtsc();
 
 	for (unsigned int i = 0; i < pv->nslots && !err; i++) {
 		r.slot = PERF_FIRST_SLOT + i;
 		r.guest_phys_addr = PERF_TEST_GPA + i * pv->slot_size;
 		r.userspace_addr = pv->area + i * pv->slot_size;
-		err = kvm_set_memory_region(pv->vm->kvm, &r);
+		err = kvm_set_memory_region(&pv->vm->kvm, &r);
 	}
 	pv->res->setup_ticks = rdtsc() - t0;
 	return err;
@@ -77,7 +77,7 @@ int perf_vm_create(struct perf_vm *pv, const struct memslot_perf_cfg *cfg,
 		vm_destroy(pv->vm);
 		return res->err = err;
 	}
-	pv->vm->kvm->debug.no_kick = cfg->no_kick;
+	pv->vm->kvm.debug.no_kick = cfg->no_kick;
 	pv->sync = vm_gpa_to_hva(pv->vm, PERF_SYNC_GPA);
 	pv->sync->mode = mode;
 	pv->sync->test_gpa = PERF_TEST_GPA;
@@ -176,7 +176,7 @@ bool host_sync(struct perf_vm *pv, bool last)
  */
 static void perf_punch_hole(struct perf_vm *pv, u64 gpa, u64 size)
 {
-	struct kvm *kvm = pv->vm->kvm;
+	struct kvm *kvm = &pv->vm->kvm;
 	gfn_t start = gpa_to_gfn(gpa);
 
 	spin_lock(&kvm->mmu_lock);
@@ -204,7 +204,7 @@ void perf_unmap(struct perf_vm *pv, u64 off, u64 size, u64 chunk)
 
 bool perf_expect_unmapped(struct perf_vm *pv, u64 off)
 {
-	struct kvm *kvm = pv->vm->kvm;
+	struct kvm *kvm = &pv->vm->kvm;
 	hpa_t hpa;
 	int level, err;
 	bool writable;
@@ -258,7 +258,7 @@ static void perf_collect(struct perf_vm *pv)
 	res->ept_faults = pv->v->exit_count[EXIT_REASON_EPT_VIOLATION];
 	res->kicks = pv->v->exit_count[EXIT_REASON_EXTERNAL_INTERRUPT];
 	res->mmio_exits = pv->w.mmio_exits;
-	res->remote_flushes = pv->vm->kvm->stat.remote_tlb_flush;
+	res->remote_flushes = pv->vm->kvm.stat.remote_tlb_flush;
 	res->guest_mmio_reads = pv->sync->mmio_reads;
 	res->guest_old_reads = pv->sync->old_reads;
 }

@@ -58,7 +58,7 @@ static bool dirty_rounds(struct ktest_ctx *t, bool pml, bool keep_dirty_bits,
 	if (!vm)
 		return false;
 	memset(out, 0, sizeof(*out));
-	vm->kvm->debug.keep_dirty_bits = keep_dirty_bits;
+	vm->kvm.debug.keep_dirty_bits = keep_dirty_bits;
 	err = vm_add_memory(vm, 1, LOG_GPA, LOG_PAGES * PAGE, KVM_MEM_LOG_DIRTY_PAGES, &log);
 	if (err) {
 		ktest_fail(t, "expected a dirty-logged slot of %d pages, saw %d", LOG_PAGES, err);
@@ -76,7 +76,7 @@ static bool dirty_rounds(struct ktest_ctx *t, bool pml, bool keep_dirty_bits,
 			return false;
 		}
 		memset(bitmap, 0, sizeof(bitmap));
-		err = kvm_get_dirty_log(vm->kvm, 1, bitmap);
+		err = kvm_get_dirty_log(&vm->kvm, 1, bitmap);
 		if (err) {
 			ktest_fail(t, "round %llu: expected the dirty log, saw %d", r, err);
 			vm_destroy(vm);
@@ -92,7 +92,7 @@ static bool dirty_rounds(struct ktest_ctx *t, bool pml, bool keep_dirty_bits,
 		out->dirty += dirty;
 	}
 	out->faults = v->exit_count[EXIT_REASON_EPT_VIOLATION];
-	out->pml_entries = vm->kvm->stat.pml_entries;
+	out->pml_entries = vm->kvm.stat.pml_entries;
 	vm_destroy(vm);
 	return true;
 }

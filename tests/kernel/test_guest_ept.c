@@ -28,7 +28,7 @@ static void check_leaf(struct ktest_ctx *t, struct vm *vm, const struct leaf_cas
 	hpa_t hpa;
 	int level;
 	bool writable;
-	int err = ept_translate(vm->kvm, 0, c->touch, &hpa, &level, &writable);
+	int err = ept_translate(&vm->kvm, 0, c->touch, &hpa, &level, &writable);
 
 	KT_ASSERT(t, err == 0, "expected gpa 0x%llx mapped, saw %d", c->touch, err);
 	KT_ASSERT(t, level == c->level, "gpa 0x%llx: expected a level-%d leaf, saw level %d",

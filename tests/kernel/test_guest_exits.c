@@ -224,7 +224,7 @@ KTEST(test_guest_delete_while_running, "guest.delete-while-running")
 		  "expected the budget to expire while the guest spins, saw ucall %d / %s", cmd,
 		  ktest_exit_name(v));
 	r.userspace_addr = data;
-	err = kvm_set_memory_region(vm->kvm, &r);	/* memory_size 0: delete */
+	err = kvm_set_memory_region(&vm->kvm, &r);	/* memory_size 0: delete */
 	KT_ASSERT(t, err == 0, "expected the delete to succeed, saw %d", err);
 	cmd = vmm_run(v, 0, &uc);
 	KT_ASSERT(t, cmd == 0 && v->exit.reason == VCPU_EXIT_MMIO && !v->exit.mmio.is_write &&
@@ -258,9 +258,8 @@ KTEST(test_guest_no_memslots, "guest.no-memslots")
 		return;
 	vm = vm_create("empty");
 	KT_ASSERT(t, vm, "expected a VM");
-	err = vcpu_create(vm->kvm, 0, &v);
+	err = vcpu_create(&vm->kvm, 0, &v);
 	KT_ASSERT(t, err == 0, "expected a vCPU, saw %d", err);
-	vm->vcpus[vm->nr_vcpus++] = v;
 	vcpu_run(v, 0);
 	KT_ASSERT(t, v->exit.reason == VCPU_EXIT_INTERNAL_ERROR && v->dead,
 		  "expected the VM to end with an internal error, saw %s", ktest_exit_name(v));
@@ -284,7 +283,7 @@ KTEST(test_guest_delete_code_slot, "guest.delete-code-slot")
 	if (!vm)
 		return;
 	KT_ASSERT(t, vmm_run(v, 0, &uc) == UCALL_SYNC, "expected SYNC 1");
-	err = kvm_set_memory_region(vm->kvm, &del);
+	err = kvm_set_memory_region(&vm->kvm, &del);
 	KT_ASSERT(t, err == 0, "expected the delete of slot 0 to succeed, saw %d", err);
 	vmm_run(v, 0, &uc);
 	KT_ASSERT(t, v->exit.reason == VCPU_EXIT_INTERNAL_ERROR && v->dead,
@@ -316,9 +315,9 @@ KTEST(test_guest_tlb_check_negative, "guest.tlb-check.negative-control")
 	*(u64 *)data = 0x1234;
 	KT_ASSERT(t, vmm_run(v, 200000, &uc) == 0 && v->exit.reason == VCPU_EXIT_BUDGET,
 		  "expected the guest to spin on the slot, saw %s", ktest_exit_name(v));
-	vm->kvm->debug.vcpu_skip_flush = true;
+	vm->kvm.debug.vcpu_skip_flush = true;
 	del.userspace_addr = data;
-	err = kvm_set_memory_region(vm->kvm, &del);
+	err = kvm_set_memory_region(&vm->kvm, &del);
 	KT_ASSERT(t, err == 0, "expected the delete to succeed, saw %d", err);
 	vcpu_run(v, 0);
 	KT_ASSERT(t, v->exit.reason == VCPU_EXIT_INTERNAL_ERROR &&

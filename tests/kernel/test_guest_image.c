@@ -104,12 +104,12 @@ KTEST(test_guest_image_apic, "guest.image.apic")
 
 	if (!vm)
 		return;
-	KT_ASSERT(t, v->lapic_emulated, "expected a multiboot guest to get the emulated APIC");
+	KT_ASSERT(t, v->apic, "expected a multiboot guest to get the emulated APIC");
 	for (;;) {
 		cmd = vmm_run(v, 0, &uc);
 		if (cmd || v->exit.reason != VCPU_EXIT_MMIO)
 			break;
-		KT_ASSERT(t, v->exit.mmio.gpa == LAPIC_DEFAULT_BASE + APIC_LVR && !v->exit.mmio.is_write,
+		KT_ASSERT(t, v->exit.mmio.gpa == VLAPIC_DEFAULT_BASE + APIC_LVR && !v->exit.mmio.is_write,
 			  "expected only the read of the disabled APIC's version, saw %s of %#llx",
 			  v->exit.mmio.is_write ? "a write" : "a read", v->exit.mmio.gpa);
 		v->exit.mmio.data = ~0ULL;
@@ -183,8 +183,8 @@ KTEST(test_guest_image_refused, "guest.image.refused")
 	/* A flat 64-bit binary is no format a loader can recognise. */
 	err = vm_load_kernel(vm, flat->start, flat->end - flat->start, &args, &v);
 	KT_ASSERT(t, err == -ENOEXEC, "expected ENOEXEC for a flat binary, saw %s", errno_name(err));
-	KT_ASSERT(t, vm->nr_vcpus == 0 && !v, "expected no vCPU after a refusal, saw %u",
-		  vm->nr_vcpus);
+	KT_ASSERT(t, vm->kvm.online_vcpus == 0 && !v, "expected no vCPU after a refusal, saw %u",
+		  vm->kvm.online_vcpus);
 	KT_ASSERT(t, !vm_gpa_to_hva(vm, 0), "expected no memslot after a refusal");
 	vm_destroy(vm);
 }

@@ -82,13 +82,13 @@ static long spinning_reader(struct ktest_ctx *t, bool kick, bool move)
 	smp_call_async(1, vmm_remote_run, &run);
 	for (i = 0; READ_ONCE(*progress) < WARMUP_READS && i < WAIT_POLLS; i++)
 		cpu_relax();
-	vm->kvm->debug.no_kick = !kick;
+	vm->kvm.debug.no_kick = !kick;
 	del.userspace_addr = data;
 	if (move) {
 		del.guest_phys_addr = DATA_GPA - MOVE_DELTA;
 		del.memory_size = KiB(64);
 	}
-	err = kvm_set_memory_region(vm->kvm, &del);
+	err = kvm_set_memory_region(&vm->kvm, &del);
 	before = READ_ONCE(*progress);
 	reason = smp_wait(1);
 	after = READ_ONCE(*progress);

@@ -69,7 +69,7 @@ static bool hostile_under_churn(struct ktest_ctx *t, const char *image, bool unt
 	vm = ktest_guest64(t, image, MiB(4), &v);
 	if (!vm)
 		return false;
-	err = kvm_backing_alloc(vm->kvm, KiB(4), &page);
+	err = kvm_backing_alloc(&vm->kvm, KiB(4), &page);
 	if (err) {
 		ktest_fail(t, "expected backing for the churned slot, saw %d", err);
 		vm_destroy(vm);
@@ -85,9 +85,9 @@ static bool hostile_under_churn(struct ktest_ctx *t, const char *image, bool unt
 	for (int i = 0; (i < CHURN_ROUNDS || (until_dead && !READ_ONCE(v->dead) &&
 					      i < CHURN_ROUNDS_MAX)) && !err; i++) {
 		r.memory_size = KiB(4);
-		err = kvm_set_memory_region(vm->kvm, &r);
+		err = kvm_set_memory_region(&vm->kvm, &r);
 		r.memory_size = 0;
-		err = err ?: kvm_set_memory_region(vm->kvm, &r);
+		err = err ?: kvm_set_memory_region(&vm->kvm, &r);
 		/*
 		 * Each delete zaps the guest's mappings; without a pause the
 		 * BSP takes mmu_lock back before the vCPU can fault its code in

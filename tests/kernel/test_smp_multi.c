@@ -132,10 +132,10 @@ static bool spinning_readers(struct ktest_ctx *t, bool kick, u64 stale[NR_VCPUS]
 	for (unsigned int i = 0; i < NR_VCPUS; i++)
 		multi_start(&m, i, i + 1, READER_BUDGET, READER_MAX_RUNS);
 	spun = wait_progress(&m, WARMUP_READS);
-	m.vm->kvm->debug.no_kick = !kick;
+	m.vm->kvm.debug.no_kick = !kick;
 	del.userspace_addr = data;
 	/* Even when a reader never spun: the delete is what ends every run. */
-	err = kvm_set_memory_region(m.vm->kvm, &del);
+	err = kvm_set_memory_region(&m.vm->kvm, &del);
 	for (unsigned int i = 0; i < NR_VCPUS; i++)
 		before[i] = READ_ONCE(m.progress[i]);
 	for (unsigned int i = 0; i < NR_VCPUS; i++) {
@@ -190,10 +190,10 @@ static int churn_once(struct vm *vm, hva_t page)
 		.slot = CHURN_SLOT, .guest_phys_addr = CHURN_GPA, .userspace_addr = page,
 		.memory_size = KiB(4),
 	};
-	int err = kvm_set_memory_region(vm->kvm, &r);
+	int err = kvm_set_memory_region(&vm->kvm, &r);
 
 	r.memory_size = 0;
-	err = err ?: kvm_set_memory_region(vm->kvm, &r);
+	err = err ?: kvm_set_memory_region(&vm->kvm, &r);
 	/* Leave the vCPUs time to re-fault their regions and write between changes. */
 	for (int k = 0; k < CHURN_GAP; k++)
 		cpu_relax();
@@ -210,7 +210,7 @@ static bool writers_create(struct ktest_ctx *t, struct multi *m, hva_t *page)
 	for (unsigned int i = 0; i < NR_VCPUS && !err; i++)
 		err = vm_add_memory(m->vm, i + 1, REGION_GPA + i * REGION_STRIDE, REGION_STRIDE, 0,
 				    NULL);
-	err = err ?: kvm_backing_alloc(m->vm->kvm, KiB(4), page);
+	err = err ?: kvm_backing_alloc(&m->vm->kvm, KiB(4), page);
 	if (err) {
 		ktest_fail(t, "expected the writers' slots, saw %d", err);
 		vm_destroy(m->vm);

@@ -29,9 +29,9 @@ static int churn(struct vm *vm, hva_t page)
 
 	for (int i = 0; i < CHURN_ROUNDS && !err; i++) {
 		r.memory_size = KiB(4);
-		err = kvm_set_memory_region(vm->kvm, &r);
+		err = kvm_set_memory_region(&vm->kvm, &r);
 		r.memory_size = 0;
-		err = err ?: kvm_set_memory_region(vm->kvm, &r);
+		err = err ?: kvm_set_memory_region(&vm->kvm, &r);
 		/* Leave the vCPU time to re-fault its region and write between changes. */
 		for (int k = 0; k < CHURN_GAP; k++)
 			cpu_relax();
@@ -56,7 +56,7 @@ KTEST(test_smp_modification_stress, "smp.modification-stress")
 	if (!vm)
 		return;
 	err = vm_add_memory(vm, 1, REGION_GPA, MiB(2), 0, NULL);	/* one 2M leaf */
-	err = err ?: kvm_backing_alloc(vm->kvm, KiB(4), &page);
+	err = err ?: kvm_backing_alloc(&vm->kvm, KiB(4), &page);
 	KT_ASSERT(t, err == 0, "expected the slots, saw %d", err);
 	progress = vm_gpa_to_hva(vm, PROGRESS_GPA);
 	vcpu_put(v);

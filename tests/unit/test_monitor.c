@@ -28,10 +28,11 @@ static int setup(void **state)
 	mt_mem_init(MiB(64));
 	memset(&vm, 0, sizeof(vm));
 	memset(&vcpu, 0, sizeof(vcpu));
-	vm.kvm = mt_vm(0, NULL);
+	memslot_vm_init(&vm.kvm);
 	vm.name = "unit";
-	vm.vcpus[0] = &vcpu;
-	vm.nr_vcpus = 1;
+	vcpu.kvm = &vm.kvm;
+	vm.kvm.vcpus[0] = &vcpu;
+	vm.kvm.online_vcpus = 1;
 	vcpu.launched = true;
 	vcpu.entries = 7;
 	vcpu.exit_count[EXIT_REASON_IO_INSTRUCTION] = 5;
@@ -45,7 +46,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	kvm_destroy_vm(vm.kvm);
+	memslot_vm_uninit(&vm.kvm);
 	return mt_teardown(state);
 }
 
@@ -123,8 +124,8 @@ static void cont_and_quit_end_the_monitor(void **state)
 
 static void info_slots_shows_each_slot_and_its_leaves(void **state)
 {
-	mt_fault(vm.kvm, 0, LOG_GPA + 0x1000, true, PG_LEVEL_4K);
-	mt_fault(vm.kvm, 0, LOG_GPA + 0x2000, false, PG_LEVEL_4K);
+	mt_fault(&vm.kvm, 0, LOG_GPA + 0x1000, true, PG_LEVEL_4K);
+	mt_fault(&vm.kvm, 0, LOG_GPA + 0x2000, false, PG_LEVEL_4K);
 	run("info slots");
 	expect_line(" as    id  gpa range");
 	expect_line("  0     0  [0x000000000-0x000400000)     4M  -");
@@ -136,7 +137,7 @@ static void info_slots_shows_each_slot_and_its_leaves(void **state)
 
 static void slot_add_move_delete_change_the_running_vm(void **state)
 {
-	struct kvm_memslots *slots = __kvm_memslots(vm.kvm, 0);
+	struct kvm_memslots *slots = __kvm_memslots(&vm.kvm, 0);
 
 	run("slot add 4 0x4000000 128K ro log");
 	expect_line("slot add: done");
@@ -145,14 +146,14 @@ static void slot_add_move_delete_change_the_running_vm(void **state)
 	expect_line("  0     4  [0x004000000-0x004020000)   128K  ro,log");
 	run("slot move 4 0x5000000");
 	expect_line("slot move: done");
-	slots = __kvm_memslots(vm.kvm, 0);
+	slots = __kvm_memslots(&vm.kvm, 0);
 	assert_int_equal(id_to_memslot(slots, 4)->base_gfn, 0x5000);
 	run("slot delete 4");
 	expect_line("slot delete: done");
-	assert_null(id_to_memslot(__kvm_memslots(vm.kvm, 0), 4));
+	assert_null(id_to_memslot(__kvm_memslots(&vm.kvm, 0), 4));
 	run("info slots");
 	expect_no("  0     4  [");
-	mt_audit(vm.kvm);
+	mt_audit(&vm.kvm);
 }
 
 static void bad_slot_requests_name_the_error(void **state)
@@ -185,30 +186,30 @@ static void bad_slot_requests_name_the_error(void **state)
 
 static void slot_dirty_prints_the_log_and_toggles_logging(void **state)
 {
-	mt_fault(vm.kvm, 0, LOG_GPA + 0x1000, true, PG_LEVEL_4K);
-	mt_fault(vm.kvm, 0, LOG_GPA + 0x2000, true, PG_LEVEL_4K);
-	mt_fault(vm.kvm, 0, LOG_GPA + 0x3000, true, PG_LEVEL_4K);
-	mt_fault(vm.kvm, 0, LOG_GPA + 0x5000, true, PG_LEVEL_4K);
+	mt_fault(&vm.kvm, 0, LOG_GPA + 0x1000, true, PG_LEVEL_4K);
+	mt_fault(&vm.kvm, 0, LOG_GPA + 0x2000, true, PG_LEVEL_4K);
+	mt_fault(&vm.kvm, 0, LOG_GPA + 0x3000, true, PG_LEVEL_4K);
+	mt_fault(&vm.kvm, 0, LOG_GPA + 0x5000, true, PG_LEVEL_4K);
 	run("slot dirty 3");
 	expect_line("slot 3: 4 of 16 pages dirty: 1-3 5");
 	run("slot dirty 3 show");
 	expect_line("slot 3: 0 of 16 pages dirty:");
 	run("slot dirty 3 off");
 	expect_line("slot dirty: done");
-	assert_false(id_to_memslot(__kvm_memslots(vm.kvm, 0), 3)->flags & KVM_MEM_LOG_DIRTY_PAGES);
+	assert_false(id_to_memslot(__kvm_memslots(&vm.kvm, 0), 3)->flags & KVM_MEM_LOG_DIRTY_PAGES);
 	run("slot dirty 0 on");
 	expect_line("slot dirty: done");
 	run("info slots");
 	expect_line("  0     0  [0x000000000-0x000400000)     4M  log");
 	expect_line("  0     3  [0x003000000-0x003010000)    64K  -");
-	mt_audit(vm.kvm);
+	mt_audit(&vm.kvm);
 }
 
 static void info_ept_summarizes_roots_and_walks_one_gpa(void **state)
 {
 	run("info ept");
 	expect_line("ept: 0 table pages, 0 roots made;");
-	mt_fault(vm.kvm, 0, LOG_GPA + 0x1000, true, PG_LEVEL_4K);
+	mt_fault(&vm.kvm, 0, LOG_GPA + 0x1000, true, PG_LEVEL_4K);
 	run("info ept");
 	expect_line("ept: root 0x");
 	assert_non_null(strstr(out, " as 0 refcount 1 current: 1 x 4K, 0 x 2M, 0 x 1G leaves in 4 tables"));

@@ -9,209 +9,209 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "irq/lapic.h"
+#include "irq/vlapic.h"
 
-static void enable(struct lapic *a)
+static void enable(struct vlapic *a)
 {
-	lapic_write(a, APIC_SPIV, 0x1ff, 0);	/* kvm-unit-tests' reset_apic()/enable_apic() */
+	vlapic_write(a, APIC_SPIV, 0x1ff, 0);	/* kvm-unit-tests' reset_apic()/enable_apic() */
 }
 
 static void power_up_state(void **state)
 {
-	struct lapic a;
+	struct vlapic a;
 
-	lapic_reset(&a, 3);
-	assert_int_equal(lapic_read(&a, APIC_ID, 0), 3u << 24);
-	assert_int_equal(lapic_read(&a, APIC_LVR, 0), LAPIC_VERSION);
-	assert_int_equal(lapic_read(&a, APIC_SPIV, 0), 0xff);
-	assert_int_equal(lapic_read(&a, APIC_DFR, 0), 0xffffffffu);
+	vlapic_reset(&a, 3);
+	assert_int_equal(vlapic_read(&a, APIC_ID, 0), 3u << 24);
+	assert_int_equal(vlapic_read(&a, APIC_LVR, 0), VLAPIC_VERSION);
+	assert_int_equal(vlapic_read(&a, APIC_SPIV, 0), 0xff);
+	assert_int_equal(vlapic_read(&a, APIC_DFR, 0), 0xffffffffu);
 	for (u32 r = APIC_LVTT; r <= APIC_LVTERR; r += 0x10)
-		assert_int_equal(lapic_read(&a, r, 0), APIC_LVT_MASKED);
-	assert_int_equal(lapic_pending(&a, 0), -1);
-	assert_int_equal(lapic_read(&a, 0x7f0, 0), 0);	/* beyond the registers */
+		assert_int_equal(vlapic_read(&a, r, 0), APIC_LVT_MASKED);
+	assert_int_equal(vlapic_pending(&a, 0), -1);
+	assert_int_equal(vlapic_read(&a, 0x7f0, 0), 0);	/* beyond the registers */
 }
 
 static void self_ipi_is_delivered_and_eoi_clears_isr(void **state)
 {
-	struct lapic a;
+	struct vlapic a;
 
-	lapic_reset(&a, 0);
+	vlapic_reset(&a, 0);
 	enable(&a);
 	/* apic_self_ipi(): shorthand self, fixed, vector 0x40. */
-	lapic_write(&a, APIC_ICR, (APIC_DEST_SELF << APIC_ICR_SHORTHAND_SHIFT) | 0x40, 0);
-	assert_int_equal(lapic_read(&a, APIC_IRR + 0x20, 0), 1u);	/* IRR bit 0x40 */
-	assert_int_equal(lapic_read(&a, APIC_ICR, 0) & (1u << 12), 0);	/* idle */
-	assert_int_equal(lapic_pending(&a, 0), 0x40);
-	lapic_ack(&a, 0x40);
-	assert_int_equal(lapic_read(&a, APIC_ISR + 0x20, 0), 1u);
-	assert_int_equal(lapic_read(&a, APIC_IRR + 0x20, 0), 0);
-	assert_int_equal(lapic_read(&a, APIC_PROCPRI, 0), 0x40);
-	assert_int_equal(lapic_pending(&a, 0), -1);
-	lapic_write(&a, APIC_EOI, 0, 0);
-	assert_int_equal(lapic_read(&a, APIC_ISR + 0x20, 0), 0);
-	assert_int_equal(lapic_read(&a, APIC_PROCPRI, 0), 0);
+	vlapic_write(&a, APIC_ICR, (APIC_DEST_SELF << APIC_ICR_SHORTHAND_SHIFT) | 0x40, 0);
+	assert_int_equal(vlapic_read(&a, APIC_IRR + 0x20, 0), 1u);	/* IRR bit 0x40 */
+	assert_int_equal(vlapic_read(&a, APIC_ICR, 0) & (1u << 12), 0);	/* idle */
+	assert_int_equal(vlapic_pending(&a, 0), 0x40);
+	vlapic_ack(&a, 0x40);
+	assert_int_equal(vlapic_read(&a, APIC_ISR + 0x20, 0), 1u);
+	assert_int_equal(vlapic_read(&a, APIC_IRR + 0x20, 0), 0);
+	assert_int_equal(vlapic_read(&a, APIC_PROCPRI, 0), 0x40);
+	assert_int_equal(vlapic_pending(&a, 0), -1);
+	vlapic_write(&a, APIC_EOI, 0, 0);
+	assert_int_equal(vlapic_read(&a, APIC_ISR + 0x20, 0), 0);
+	assert_int_equal(vlapic_read(&a, APIC_PROCPRI, 0), 0);
 	/* apic_self_nmi(): physical, to itself, NMI: latched for the VMM, no vector. */
 	assert_false(a.nmi_pending);
-	lapic_write(&a, APIC_ICR2, 0, 0);
-	lapic_write(&a, APIC_ICR, APIC_DM_NMI | (1u << 14), 0);
+	vlapic_write(&a, APIC_ICR2, 0, 0);
+	vlapic_write(&a, APIC_ICR, APIC_DM_NMI | (1u << 14), 0);
 	assert_true(a.nmi_pending);
-	assert_int_equal(lapic_pending(&a, 0), -1);
+	assert_int_equal(vlapic_pending(&a, 0), -1);
 }
 
 static void physical_and_logical_destinations(void **state)
 {
-	struct lapic a;
+	struct vlapic a;
 
-	lapic_reset(&a, 2);
+	vlapic_reset(&a, 2);
 	enable(&a);
-	lapic_write(&a, APIC_ICR2, 2u << 24, 0);
-	lapic_write(&a, APIC_ICR, 0x41, 0);	/* physical, to APIC 2: itself */
-	lapic_write(&a, APIC_ICR2, 5u << 24, 0);
-	lapic_write(&a, APIC_ICR, 0x42, 0);	/* to APIC 5: nobody */
-	lapic_write(&a, APIC_ICR, (APIC_DEST_ALL_BUT_SELF << APIC_ICR_SHORTHAND_SHIFT) |
+	vlapic_write(&a, APIC_ICR2, 2u << 24, 0);
+	vlapic_write(&a, APIC_ICR, 0x41, 0);	/* physical, to APIC 2: itself */
+	vlapic_write(&a, APIC_ICR2, 5u << 24, 0);
+	vlapic_write(&a, APIC_ICR, 0x42, 0);	/* to APIC 5: nobody */
+	vlapic_write(&a, APIC_ICR, (APIC_DEST_ALL_BUT_SELF << APIC_ICR_SHORTHAND_SHIFT) |
 				  APIC_DM_INIT, 0);
-	lapic_write(&a, APIC_ICR, (APIC_DEST_ALL_BUT_SELF << APIC_ICR_SHORTHAND_SHIFT) |
+	vlapic_write(&a, APIC_ICR, (APIC_DEST_ALL_BUT_SELF << APIC_ICR_SHORTHAND_SHIFT) |
 				  APIC_DM_STARTUP, 0);
-	lapic_write(&a, APIC_LDR, 0x04000000, 0);
-	lapic_write(&a, APIC_ICR2, 0x0c000000, 0);
-	lapic_write(&a, APIC_ICR, APIC_ICR_LOGICAL | 0x43, 0);	/* flat: bit 2 is ours */
-	lapic_write(&a, APIC_ICR, (APIC_DEST_ALL << APIC_ICR_SHORTHAND_SHIFT) | 0x44, 0);
-	assert_int_equal(lapic_read(&a, APIC_IRR + 0x20, 0), 0x1a);	/* 0x41, 0x43, 0x44 */
+	vlapic_write(&a, APIC_LDR, 0x04000000, 0);
+	vlapic_write(&a, APIC_ICR2, 0x0c000000, 0);
+	vlapic_write(&a, APIC_ICR, APIC_ICR_LOGICAL | 0x43, 0);	/* flat: bit 2 is ours */
+	vlapic_write(&a, APIC_ICR, (APIC_DEST_ALL << APIC_ICR_SHORTHAND_SHIFT) | 0x44, 0);
+	assert_int_equal(vlapic_read(&a, APIC_IRR + 0x20, 0), 0x1a);	/* 0x41, 0x43, 0x44 */
 	assert_int_equal(a.ipis_ignored, 3);
 	/* Highest first, each once. */
-	assert_int_equal(lapic_pending(&a, 0), 0x44);
-	lapic_ack(&a, 0x44);
-	assert_int_equal(lapic_pending(&a, 0), -1);	/* same class as 0x44 in service */
-	lapic_write(&a, APIC_EOI, 0, 0);
-	assert_int_equal(lapic_pending(&a, 0), 0x43);
+	assert_int_equal(vlapic_pending(&a, 0), 0x44);
+	vlapic_ack(&a, 0x44);
+	assert_int_equal(vlapic_pending(&a, 0), -1);	/* same class as 0x44 in service */
+	vlapic_write(&a, APIC_EOI, 0, 0);
+	assert_int_equal(vlapic_pending(&a, 0), 0x43);
 }
 
 static void tpr_holds_back_lower_classes(void **state)
 {
-	struct lapic a;
+	struct vlapic a;
 
-	lapic_reset(&a, 0);
+	vlapic_reset(&a, 0);
 	enable(&a);
-	lapic_write(&a, APIC_TASKPRI, 0x50, 0);
-	lapic_write(&a, APIC_ICR, (APIC_DEST_SELF << APIC_ICR_SHORTHAND_SHIFT) | 0x45, 0);
-	assert_int_equal(lapic_pending(&a, 0), -1);
-	lapic_write(&a, APIC_ICR, (APIC_DEST_SELF << APIC_ICR_SHORTHAND_SHIFT) | 0x61, 0);
-	assert_int_equal(lapic_pending(&a, 0), 0x61);
-	lapic_write(&a, APIC_TASKPRI, 0, 0);
-	lapic_ack(&a, 0x61);
-	lapic_write(&a, APIC_EOI, 0, 0);
-	assert_int_equal(lapic_pending(&a, 0), 0x45);
+	vlapic_write(&a, APIC_TASKPRI, 0x50, 0);
+	vlapic_write(&a, APIC_ICR, (APIC_DEST_SELF << APIC_ICR_SHORTHAND_SHIFT) | 0x45, 0);
+	assert_int_equal(vlapic_pending(&a, 0), -1);
+	vlapic_write(&a, APIC_ICR, (APIC_DEST_SELF << APIC_ICR_SHORTHAND_SHIFT) | 0x61, 0);
+	assert_int_equal(vlapic_pending(&a, 0), 0x61);
+	vlapic_write(&a, APIC_TASKPRI, 0, 0);
+	vlapic_ack(&a, 0x61);
+	vlapic_write(&a, APIC_EOI, 0, 0);
+	assert_int_equal(vlapic_pending(&a, 0), 0x45);
 }
 
 static void illegal_vectors_and_registers_set_esr(void **state)
 {
-	struct lapic a;
+	struct vlapic a;
 
-	lapic_reset(&a, 0);
+	vlapic_reset(&a, 0);
 	enable(&a);
-	lapic_write(&a, APIC_ICR, (APIC_DEST_SELF << APIC_ICR_SHORTHAND_SHIFT) | 0x05, 0);
-	assert_int_equal(lapic_pending(&a, 0), -1);
-	assert_int_equal(lapic_read(&a, APIC_ESR, 0), 0);	/* latched by the next write */
-	lapic_write(&a, APIC_ESR, 0, 0);
-	assert_int_equal(lapic_read(&a, APIC_ESR, 0), APIC_ESR_SEND_ILLEGAL);
-	lapic_write(&a, 0x3f0, 1, 0);
-	lapic_write(&a, APIC_ESR, 0, 0);
-	assert_int_equal(lapic_read(&a, APIC_ESR, 0), APIC_ESR_ILLEGAL_REG);
-	lapic_write(&a, APIC_ESR, 0, 0);
-	assert_int_equal(lapic_read(&a, APIC_ESR, 0), 0);
+	vlapic_write(&a, APIC_ICR, (APIC_DEST_SELF << APIC_ICR_SHORTHAND_SHIFT) | 0x05, 0);
+	assert_int_equal(vlapic_pending(&a, 0), -1);
+	assert_int_equal(vlapic_read(&a, APIC_ESR, 0), 0);	/* latched by the next write */
+	vlapic_write(&a, APIC_ESR, 0, 0);
+	assert_int_equal(vlapic_read(&a, APIC_ESR, 0), APIC_ESR_SEND_ILLEGAL);
+	vlapic_write(&a, 0x3f0, 1, 0);
+	vlapic_write(&a, APIC_ESR, 0, 0);
+	assert_int_equal(vlapic_read(&a, APIC_ESR, 0), APIC_ESR_ILLEGAL_REG);
+	vlapic_write(&a, APIC_ESR, 0, 0);
+	assert_int_equal(vlapic_read(&a, APIC_ESR, 0), 0);
 }
 
 static void software_disable_keeps_lvts_masked(void **state)
 {
-	struct lapic a;
+	struct vlapic a;
 
-	lapic_reset(&a, 0);
-	lapic_write(&a, APIC_LVTT, 0x20, 0);	/* disabled: the mask stays */
-	assert_int_equal(lapic_read(&a, APIC_LVTT, 0), APIC_LVT_MASKED | 0x20);
+	vlapic_reset(&a, 0);
+	vlapic_write(&a, APIC_LVTT, 0x20, 0);	/* disabled: the mask stays */
+	assert_int_equal(vlapic_read(&a, APIC_LVTT, 0), APIC_LVT_MASKED | 0x20);
 	enable(&a);
-	lapic_write(&a, APIC_LVTT, 0x20, 0);
-	assert_int_equal(lapic_read(&a, APIC_LVTT, 0), 0x20);
-	lapic_write(&a, APIC_SPIV, 0xff, 0);
-	assert_int_equal(lapic_read(&a, APIC_LVTT, 0), APIC_LVT_MASKED | 0x20);
+	vlapic_write(&a, APIC_LVTT, 0x20, 0);
+	assert_int_equal(vlapic_read(&a, APIC_LVTT, 0), 0x20);
+	vlapic_write(&a, APIC_SPIV, 0xff, 0);
+	assert_int_equal(vlapic_read(&a, APIC_LVTT, 0), APIC_LVT_MASKED | 0x20);
 	/* Read-only registers keep their values. */
-	lapic_write(&a, APIC_LVR, 0, 0);
-	assert_int_equal(lapic_read(&a, APIC_LVR, 0), LAPIC_VERSION);
+	vlapic_write(&a, APIC_LVR, 0, 0);
+	assert_int_equal(vlapic_read(&a, APIC_LVR, 0), VLAPIC_VERSION);
 }
 
 static void one_shot_timer(void **state)
 {
-	struct lapic a;
+	struct vlapic a;
 
-	lapic_reset(&a, 0);
+	vlapic_reset(&a, 0);
 	enable(&a);
-	lapic_write(&a, APIC_TDCR, 0xb, 0);	/* divide by 1 */
-	lapic_write(&a, APIC_LVTT, 0xec, 0);
-	lapic_write(&a, APIC_TMICT, 1000, 100);
-	assert_int_equal(lapic_next_event(&a, 100), 1100);
-	assert_int_equal(lapic_read(&a, APIC_TMCCT, 600), 500);
-	assert_int_equal(lapic_pending(&a, 1099), -1);
-	assert_int_equal(lapic_pending(&a, 1100), 0xec);
-	lapic_ack(&a, 0xec);
-	lapic_write(&a, APIC_EOI, 0, 1200);
-	assert_int_equal(lapic_pending(&a, 5000), -1);	/* once */
-	assert_int_equal(lapic_read(&a, APIC_TMCCT, 5000), 0);
-	assert_int_equal(lapic_next_event(&a, 5000), ~0ULL);
+	vlapic_write(&a, APIC_TDCR, 0xb, 0);	/* divide by 1 */
+	vlapic_write(&a, APIC_LVTT, 0xec, 0);
+	vlapic_write(&a, APIC_TMICT, 1000, 100);
+	assert_int_equal(vlapic_next_event(&a, 100), 1100);
+	assert_int_equal(vlapic_read(&a, APIC_TMCCT, 600), 500);
+	assert_int_equal(vlapic_pending(&a, 1099), -1);
+	assert_int_equal(vlapic_pending(&a, 1100), 0xec);
+	vlapic_ack(&a, 0xec);
+	vlapic_write(&a, APIC_EOI, 0, 1200);
+	assert_int_equal(vlapic_pending(&a, 5000), -1);	/* once */
+	assert_int_equal(vlapic_read(&a, APIC_TMCCT, 5000), 0);
+	assert_int_equal(vlapic_next_event(&a, 5000), ~0ULL);
 	/* Divide by 16 (TDCR 3). */
-	lapic_write(&a, APIC_TDCR, 3, 6000);
-	lapic_write(&a, APIC_TMICT, 10, 6000);
-	assert_int_equal(lapic_next_event(&a, 6000), 6160);
-	assert_int_equal(lapic_read(&a, APIC_TMCCT, 6080), 5);
+	vlapic_write(&a, APIC_TDCR, 3, 6000);
+	vlapic_write(&a, APIC_TMICT, 10, 6000);
+	assert_int_equal(vlapic_next_event(&a, 6000), 6160);
+	assert_int_equal(vlapic_read(&a, APIC_TMCCT, 6080), 5);
 	/* TMICT 0 stops it. */
-	lapic_write(&a, APIC_TMICT, 0, 6100);
-	assert_int_equal(lapic_next_event(&a, 6100), ~0ULL);
-	assert_int_equal(lapic_pending(&a, 9000), -1);
+	vlapic_write(&a, APIC_TMICT, 0, 6100);
+	assert_int_equal(vlapic_next_event(&a, 6100), ~0ULL);
+	assert_int_equal(vlapic_pending(&a, 9000), -1);
 }
 
 static void periodic_timer_coalesces_missed_periods(void **state)
 {
-	struct lapic a;
+	struct vlapic a;
 
-	lapic_reset(&a, 0);
+	vlapic_reset(&a, 0);
 	enable(&a);
-	lapic_write(&a, APIC_TDCR, 0xb, 0);
-	lapic_write(&a, APIC_LVTT, APIC_LVT_TIMER_PERIODIC | 0x30, 0);
-	lapic_write(&a, APIC_TMICT, 100, 0);
-	assert_int_equal(lapic_pending(&a, 100), 0x30);
-	lapic_ack(&a, 0x30);
-	lapic_write(&a, APIC_EOI, 0, 150);
-	assert_int_equal(lapic_next_event(&a, 150), 200);
-	assert_int_equal(lapic_read(&a, APIC_TMCCT, 150), 50);
-	assert_int_equal(lapic_pending(&a, 550), 0x30);	/* four periods late: one interrupt */
-	lapic_ack(&a, 0x30);
-	lapic_write(&a, APIC_EOI, 0, 560);
-	assert_int_equal(lapic_pending(&a, 599), -1);
-	assert_int_equal(lapic_next_event(&a, 560), 600);
+	vlapic_write(&a, APIC_TDCR, 0xb, 0);
+	vlapic_write(&a, APIC_LVTT, APIC_LVT_TIMER_PERIODIC | 0x30, 0);
+	vlapic_write(&a, APIC_TMICT, 100, 0);
+	assert_int_equal(vlapic_pending(&a, 100), 0x30);
+	vlapic_ack(&a, 0x30);
+	vlapic_write(&a, APIC_EOI, 0, 150);
+	assert_int_equal(vlapic_next_event(&a, 150), 200);
+	assert_int_equal(vlapic_read(&a, APIC_TMCCT, 150), 50);
+	assert_int_equal(vlapic_pending(&a, 550), 0x30);	/* four periods late: one interrupt */
+	vlapic_ack(&a, 0x30);
+	vlapic_write(&a, APIC_EOI, 0, 560);
+	assert_int_equal(vlapic_pending(&a, 599), -1);
+	assert_int_equal(vlapic_next_event(&a, 560), 600);
 	/* Masked: counts on, raises nothing. */
-	lapic_write(&a, APIC_LVTT, APIC_LVT_MASKED | APIC_LVT_TIMER_PERIODIC | 0x30, 560);
-	assert_int_equal(lapic_pending(&a, 1000), -1);
+	vlapic_write(&a, APIC_LVTT, APIC_LVT_MASKED | APIC_LVT_TIMER_PERIODIC | 0x30, 560);
+	assert_int_equal(vlapic_pending(&a, 1000), -1);
 }
 
 /* kvm-unit-tests' test_apic_change_mode: the count survives a mode change. */
 static void mode_change_keeps_the_count(void **state)
 {
-	struct lapic a;
+	struct vlapic a;
 
-	lapic_reset(&a, 0);
+	vlapic_reset(&a, 0);
 	enable(&a);
-	lapic_write(&a, APIC_TDCR, 0xb, 0);
-	lapic_write(&a, APIC_LVTT, 0x30, 0);			/* one-shot */
-	lapic_write(&a, APIC_TMICT, 1000, 0);
-	lapic_write(&a, APIC_LVTT, APIC_LVT_TIMER_PERIODIC | 0x30, 700);
-	assert_int_equal(lapic_read(&a, APIC_TMCCT, 700), 300);	/* not reset to TMICT */
-	assert_int_equal(lapic_read(&a, APIC_TMCCT, 1100), 900);	/* wrapped at 1000 */
-	lapic_write(&a, APIC_LVTT, 0x30, 1500);			/* back to one-shot: 500 left */
-	assert_int_equal(lapic_read(&a, APIC_TMCCT, 1500), 500);
-	assert_int_equal(lapic_read(&a, APIC_TMCCT, 2100), 0);
-	lapic_write(&a, APIC_LVTT, APIC_LVT_TIMER_PERIODIC | 0x30, 2200);	/* expired: stays 0 */
-	assert_int_equal(lapic_read(&a, APIC_TMCCT, 2300), 0);
-	assert_int_equal(lapic_next_event(&a, 2300), ~0ULL);
-	lapic_write(&a, APIC_TMICT, 10, 3000);			/* a new count starts it */
-	assert_int_equal(lapic_read(&a, APIC_TMCCT, 3004), 6);
+	vlapic_write(&a, APIC_TDCR, 0xb, 0);
+	vlapic_write(&a, APIC_LVTT, 0x30, 0);			/* one-shot */
+	vlapic_write(&a, APIC_TMICT, 1000, 0);
+	vlapic_write(&a, APIC_LVTT, APIC_LVT_TIMER_PERIODIC | 0x30, 700);
+	assert_int_equal(vlapic_read(&a, APIC_TMCCT, 700), 300);	/* not reset to TMICT */
+	assert_int_equal(vlapic_read(&a, APIC_TMCCT, 1100), 900);	/* wrapped at 1000 */
+	vlapic_write(&a, APIC_LVTT, 0x30, 1500);			/* back to one-shot: 500 left */
+	assert_int_equal(vlapic_read(&a, APIC_TMCCT, 1500), 500);
+	assert_int_equal(vlapic_read(&a, APIC_TMCCT, 2100), 0);
+	vlapic_write(&a, APIC_LVTT, APIC_LVT_TIMER_PERIODIC | 0x30, 2200);	/* expired: stays 0 */
+	assert_int_equal(vlapic_read(&a, APIC_TMCCT, 2300), 0);
+	assert_int_equal(vlapic_next_event(&a, 2300), ~0ULL);
+	vlapic_write(&a, APIC_TMICT, 10, 3000);			/* a new count starts it */
+	assert_int_equal(vlapic_read(&a, APIC_TMCCT, 3004), 6);
 }
 
 int main(void)
