@@ -5,6 +5,7 @@
  * no slice runs, so the guest is paused and every monitor command sees
  * (and changes) a VM whose vCPU is out of its guest.
  */
+#include "loader/load.h"
 #include "arch/console.h"
 #include "arch/x86/cpu.h"
 #include "lib/errno.h"

@@ -6,6 +6,7 @@
  * zeroed memory) and moves it (the old address is MMIO again, the new one
  * has the contents).
  */
+#include "loader/load.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "memslot/memslot.h"

@@ -12,6 +12,7 @@
  * writes to the isa-debug-exit port, powers off or dies, its status is
  * printed as "slotvisor: guest exit status N" (QEMU's (value << 1) | 1).
  */
+#include "loader/load.h"
 #include "arch/memory.h"
 #include "lib/cmdline.h"
 #include "lib/errno.h"

@@ -5,6 +5,7 @@
  * Addresses above RAM are mapped by the guest's tables but by no memslot:
  * touching them is an MMIO exit, which is what the MMIO tests want.
  */
+#include "loader/load.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "lib/errno.h"

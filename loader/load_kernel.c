@@ -4,6 +4,7 @@
  * and vCPU 0 in the plan's entry state.  The plan is made before any
  * memory is touched, so a bad image changes nothing in the VM.
  */
+#include "loader/load.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "lib/errno.h"

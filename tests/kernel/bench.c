@@ -5,6 +5,7 @@
  * (the handler path).  In Bochs the TSC counts instructions, so the figures
  * are path lengths, reproducible run to run.
  */
+#include "loader/load.h"
 #include "lib/errno.h"
 #include "arch/x86/setup.h"
 #include "lib/printf.h"

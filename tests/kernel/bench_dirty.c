@@ -7,6 +7,7 @@
  * PML entry under PML) plus kvm_get_dirty_log().  Rounds after the first,
  * when every page the guest touches has been mapped once.
  */
+#include "loader/load.h"
 #include "arch/x86/cpu.h"
 #include "lib/errno.h"
 #include "lib/printf.h"

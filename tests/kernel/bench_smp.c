@@ -10,6 +10,7 @@
  * (measured: ~117,500 of ~121,600 ticks with 1-3 running).  In
  * Bochs the TSC counts instructions of the calling CPU.
  */
+#include "loader/load.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/smp.h"
 #include "lib/errno.h"

@@ -1,4 +1,5 @@
 /* Helpers shared by the in-hypervisor VMX scenarios. */
+#include "loader/load.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
 #include "ktest_vmx.h"

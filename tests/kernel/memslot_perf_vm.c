@@ -4,6 +4,7 @@
  * thread), the sync points, and the VMM's unmap (KVM's MADV_DONTNEED).
  * The scenarios themselves are in vmm/memslot_perf.c.
  */
+#include "loader/load.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/smp.h"
 #include "ept/mmu.h"

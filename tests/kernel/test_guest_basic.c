@@ -2,6 +2,7 @@
  * The first guests: a 64-bit guest runs under EPT and exits for CPUID
  * (handled inside vmx/), port I/O (its COM1 output), HLT and ucalls.
  */
+#include "loader/load.h"
 #include "arch/x86/cpu.h"
 #include "ktest_vmx.h"
 #include "lib/string.h"

@@ -4,6 +4,7 @@
  * vm_load_kernel() (vmm/load_kernel.c) from their files as a loader gets
  * them, and an image that is neither, refused before the VM is touched.
  */
+#include "loader/load.h"
 #include "ktest_vmx.h"
 #include "lib/errno.h"
 #include "lib/string.h"

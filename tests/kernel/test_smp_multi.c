@@ -6,6 +6,7 @@
  * after the last one acknowledged (vmx_request_all).  The guests tell
  * their vCPUs apart by the APIC id CPUID reports (guest_vcpu_id()).
  */
+#include "loader/load.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/smp.h"
 #include "ktest_vmx.h"
