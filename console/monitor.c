@@ -1,6 +1,6 @@
 /*
  * The monitor's command table, its parser and its line editor (the
- * commands themselves: vmm/monitor_info.c, vmm/monitor_slot.c).
+ * commands themselves: console/monitor_info.c, console/monitor_slot.c).
  */
 #include "arch/console.h"
 #include "compiler.h"

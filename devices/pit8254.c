@@ -1,5 +1,5 @@
 /*
- * The emulated 8254 (include/vmm/pit8254.h), after Intel's 82C54 data
+ * The emulated 8254 (include/devices/pit8254.h), after Intel's 82C54 data
  * sheet.  A channel's state is a function of the time since its count was
  * loaded, so nothing runs between accesses.  Output rising edges, which
  * make IRQ 0 on a PC:

@@ -1,5 +1,5 @@
 /*
- * The emulated 16550A (include/vmm/uart16550.h).  What Linux's 8250 driver
+ * The emulated 16550A (include/devices/uart16550.h).  What Linux's 8250 driver
  * probes is honoured: the scratch register, FIFO bits 7:6 in IIR after
  * FCR=1 (a 16550A), and loopback, where MSR echoes MCR and sent bytes come
  * back as received ones.  Interrupt priorities follow the data sheet:

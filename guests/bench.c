@@ -5,7 +5,7 @@
  *   SYNC 2: mean ticks of the first touch of a 4 KiB page (EPT fault-in)
  *   SYNC 3: mean ticks of the first touch of a 2 MiB chunk (fault-in of a 2M leaf)
  *   SYNC 4: mean ticks of a second touch (no exit), the baseline
- * The slots are set up by vmm/bench.c.
+ * The slots are set up by tests/kernel/bench.c.
  */
 #include "guest.h"
 

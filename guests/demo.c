@@ -1,7 +1,7 @@
 /*
  * demo: the guest of `make run`.  It reads and writes three memslots (data,
  * read-only, dirty-logged) and says what it sees; between its steps the VMM
- * deletes, re-creates and moves the data slot (vmm/demo.c).
+ * deletes, re-creates and moves the data slot (console/demo.c).
  */
 #include "guest.h"
 

@@ -3,7 +3,7 @@
  * reads its COM1 by polling (LSR.DR, then RBR) and writes every byte back,
  * a CR as CR LF, so that what is typed shows up on the console.  After
  * line n it writes n to page n % 16 of the dirty-logged slot at LOG_GPA
- * (vmm/console.c), so the monitor's `slot dirty 3` has something to show.
+ * (console/console.c), so the monitor's `slot dirty 3` has something to show.
  * It never ends: the console's `quit` powers the machine off.
  */
 #include "guest.h"

@@ -1,7 +1,7 @@
 /*
  * memslot_perf: the guest of KVM's memslot_perf_test.  The VMM (on the
  * BSP) changes the slots of a large area while this guest, on another CPU,
- * touches it; struct perf_sync (include/vmm/memslot_perf_abi.h) says what
+ * touches it; struct perf_sync (guests/lib/memslot_perf_abi.h) says what
  * to do and carries the sync points.  Every value it reads is checked: a
  * page the VMM unmapped reads 0, a page of the moving slot reads what this
  * guest wrote there (or MMIO while the slot is away), never anything else.

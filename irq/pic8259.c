@@ -1,5 +1,5 @@
 /*
- * The emulated 8259A pair (include/vmm/pic8259.h), after Intel's 8259A
+ * The emulated 8259A pair (include/irq/pic8259.h), after Intel's 8259A
  * data sheet: ICW1 (bit 4 set on the command port) starts initialisation,
  * then ICW2 (vector base), ICW3 (cascade) if not single, ICW4 if ICW1 asked
  * for it; afterwards the data port is the mask (OCW1) and the command port

@@ -1,8 +1,8 @@
 /*
- * The emulated local APIC's register file (include/vmm/lapic.h), after
+ * The emulated local APIC's register file (include/irq/vlapic.h), after
  * SDM Vol. 3A chapter 11 and the parts of KVM's arch/x86/kvm/lapic.c that
  * kvm-unit-tests exercise.  Time is the caller's: the timer counts the
- * clock it is given (vmm/devices.c gives the TSC) divided by TDCR.
+ * clock it is given (vm/pc.c gives the TSC) divided by TDCR.
  */
 #include "lib/string.h"
 #include "irq/vlapic.h"

@@ -1,6 +1,6 @@
 /*
  * Loading a guest image nobody here wrote (a bzImage, a multiboot v1
- * kernel): RAM as memslots, a load plan from vmm/image.c applied to it,
+ * kernel): RAM as memslots, a load plan from loader/image.c applied to it,
  * and vCPU 0 in the plan's entry state.  The plan is made before any
  * memory is touched, so a bad image changes nothing in the VM.
  */

@@ -1,5 +1,5 @@
 /*
- * Load plans (include/vmm/image.h): the helpers every image loader uses to
+ * Load plans (include/loader/image.h): the helpers every image loader uses to
  * record copies, boot data and the guest's memory map.  Hardware-free: the
  * host unit tests link this file as it is.
  */

@@ -1,9 +1,10 @@
 /*
- * vmm_run: the VMM's side of the run loop.  The PC devices (vmm/devices.c)
- * take their port I/O and raise interrupts; COM1's output is printed line by
- * line as "guest: ..."; a write to UCALL_PORT is a ucall whose struct is at
- * RDI in the guest.  A HLT with interrupts enabled waits for a device's
- * interrupt.  Everything else goes back to the caller.
+ * vmm_run: the VMM's side of the run loop.  The PC machine (vm/pc.c)
+ * takes its port I/O and the xAPIC's MMIO; what its devices raise, the
+ * interrupt layer (irq/) hands vmx/ at the next entry.  COM1's output is
+ * printed line by line as "guest: ..."; a write to UCALL_PORT is a ucall
+ * whose struct is at RDI in the guest.  A HLT with interrupts enabled
+ * waits for a device's interrupt.  Everything else goes back to the caller.
  */
 #include "arch/x86/cpu.h"
 #include "lib/printf.h"

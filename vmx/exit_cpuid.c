@@ -22,7 +22,7 @@
  * power and debug-store MSRs behind DTES64, DS-CPL, EST, TM2, xTPR, PDCM,
  * MCE, MCA, MTRR, DS, ACPI, TM, PBE (slotvisor has none of them); and the
  * local APIC (APIC, x2APIC, TSC-deadline): the guest's interrupt controller
- * is the emulated 8259A pair (vmm/devices.c).  A vCPU with an emulated
+ * is the emulated 8259A pair (irq/).  A vCPU with an emulated
  * xAPIC (v->apic, irq/vlapic.c) sees CPUID.1:EDX.APIC while it
  * is enabled in IA32_APIC_BASE; x2APIC and
  * TSC-deadline stay hidden.

@@ -1,6 +1,6 @@
 /*
  * The guest-side library of slotvisor's test guests: console output and
- * ucalls (include/vmm/ucall_abi.h).  Guests are freestanding programs the
+ * ucalls (include/vm/ucall_abi.h).  Guests are freestanding programs the
  * VMM loads at GUEST_LOAD_GPA and starts in 64-bit mode on an identity map
  * of the first 4 GiB it built, or in real mode for the real-mode guests.
  */

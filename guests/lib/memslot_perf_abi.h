@@ -1,6 +1,6 @@
 /*
  * What the memslot_perf guest (guests/memslot_perf.c) and its VMM
- * (vmm/memslot_perf.c) share, after KVM's memslot_perf_test: the VMM fills
+ * (tests/kernel/memslot_perf.c) share, after KVM's memslot_perf_test: the VMM fills
  * a struct perf_sync in the guest's RAM slot before the vCPU starts, and
  * the two then meet at sync points (KVM's host_perform_sync() and
  * guest_perform_sync()) through sync_flag while the VMM changes the slots

@@ -1,6 +1,6 @@
 /*
  * mb1/apic: a multiboot v1 guest in kvm-unit-tests' style for slotvisor's
- * emulated xAPIC (vmm/lapic.c).  It boots as guests/mb1/hello.S does, then
+ * emulated xAPIC (irq/vlapic.c).  It boots as guests/mb1/hello.S does, then
  * reports each check as kvm-unit-tests does ("PASS: name" / "FAIL: name"
  * on COM1), prints "SUMMARY: N tests[, F unexpected failures]" and writes
  * 0 (all passed) or 1 to the isa-debug-exit port 0xf4:

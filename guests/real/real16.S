@@ -2,7 +2,7 @@
  * real16: a real-mode guest.  The VMM starts it at 0000:8000 with flat
  * real-mode segments (unrestricted guest runs it natively).  It prints a
  * line on COM1, sends a UCALL_PRINT with a message, and UCALL_DONE.
- * The ucall ABI is include/vmm/ucall_abi.h: struct at RDI, OUT to 0x1000.
+ * The ucall ABI is include/vm/ucall_abi.h: struct at RDI, OUT to 0x1000.
  */
 #define COM1 0x3f8
 #define UCALL_PORT 0x1000

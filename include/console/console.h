@@ -2,7 +2,7 @@
  * The interactive console (docs/monitor.md): the hypervisor's COM1 is the
  * guest's COM1, as with QEMU's -serial mon:stdio.  What is typed goes to
  * the guest's emulated UART and what the guest sends is printed as is;
- * Ctrl-A c switches to the monitor (include/vmm/monitor.h), during which
+ * Ctrl-A c switches to the monitor (include/console/monitor.h), during which
  * the guest does not run, and back.
  */
 #pragma once
@@ -49,7 +49,7 @@ void console_enter_monitor(struct console *con);
 void console_run(struct vm *vm, struct vcpu *v);
 
 /*
- * console_run() for a guest nobody here wrote (vmm/guest_boot.c): unclaimed
+ * console_run() for a guest nobody here wrote (loader/guest_boot.c): unclaimed
  * ports read all ones, and the run ends when the guest does: it writes to
  * isa-debug-exit at 0xf4 (the status is (value << 1) | 1, as QEMU's), halts
  * with interrupts off or dies (status 0), or `quit` is typed.

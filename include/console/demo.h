@@ -1,4 +1,4 @@
-/* The demo that `make run` shows (vmm/demo.c). */
+/* The demo that `make run` shows (console/demo.c). */
 #pragma once
 
 /* Run the demo VM to its end, narrating on the console; 0 or a negative errno. */

@@ -4,7 +4,7 @@
  * counters) and changes its memslots through the same API as the VMM
  * (vm_add_memory, kvm_set_memory_region, kvm_get_dirty_log).  It prints
  * with kprintf and touches no VMX state, so it runs on the host in the unit
- * tests; the interactive loop that calls it is vmm/console.c.  The caller
+ * tests; the interactive loop that calls it is console/console.c.  The caller
  * keeps the VM's vCPUs out of their guests while a command runs.
  */
 #pragma once
@@ -42,7 +42,7 @@ int monitor_line_input(struct monitor_line *l, struct vm *vm, u8 c);
 /* Print the prompt. */
 void monitor_prompt(void);
 
-/* ---- for the commands (vmm/monitor_*.c) ---- */
+/* ---- for the commands (console/monitor_*.c) ---- */
 
 #define MONITOR_MAX_ARGS 8
 

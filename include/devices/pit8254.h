@@ -2,7 +2,7 @@
  * An emulated 8254 programmable interval timer (ports 0x40-0x43) with the
  * PC's port 0x61 (channel 2 gate, its output): the tick source of guests
  * without a local APIC timer.  Time is the caller's, in PIT clock ticks
- * (PIT_HZ; vmm/devices.c converts from the TSC).  Modes 0, 2, 3 and 4 (what
+ * (PIT_HZ; vm/pc.c converts from the TSC).  Modes 0, 2, 3 and 4 (what
  * Linux's i8253 clockevent and TSC calibration use), counter latch and
  * read-back of counts.  Channel 0's output drives ISA IRQ 0.  No hardware
  * dependency: host-tested.

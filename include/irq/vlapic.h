@@ -5,9 +5,9 @@
  * IRR, ESR, the LVTs, the ICR (fixed IPIs to itself; INIT, SIPI and other
  * CPUs are ignored: one vCPU) and the timer, one-shot or periodic, counting
  * the caller's clock (TSC ticks) through the divide register.  An NMI IPI
- * to itself is latched in nmi_pending for the VMM to inject.  No hardware
- * dependency: host-tested (tests/unit/test_lapic.c); vmm/devices.c wires it
- * to a vCPU.
+ * to itself is latched in nmi_pending for the entry path to inject.  No
+ * hardware dependency: host-tested (tests/unit/test_vlapic.c); irq/irq.c
+ * gives one to a vCPU and asks it what to inject.
  */
 #pragma once
 

@@ -3,11 +3,11 @@
  * it into a load plan.  A plan is what a loader decided, with no VM in
  * sight: a list of copies into guest-physical memory (data, zeroes, or a
  * range the kernel will use that nothing else may overlap) and the CPU
- * state to start in.  vm_load_kernel() (vmm/load_kernel.c) applies one to a
+ * state to start in.  vm_load_kernel() (loader/load_kernel.c) applies one to a
  * VM; the host unit tests check plans byte by byte.
  *
- * Formats: a Linux bzImage (boot protocol 2.06 or later, vmm/bzimage.c)
- * and a multiboot v1 kernel, ELF32 or a.out kludge (vmm/multiboot1.c).
+ * Formats: a Linux bzImage (boot protocol 2.06 or later, loader/bzimage.c)
+ * and a multiboot v1 kernel, ELF32 or a.out kludge (loader/multiboot1.c).
  * Anything else is -ENOEXEC with a description of what was found.
  */
 #pragma once
@@ -127,7 +127,7 @@ int mb1_plan(const void *image, u64 len, const struct load_config *cfg, struct l
 /* The first copy whose what is `what`, or NULL (tests, messages). */
 const struct load_copy *load_plan_find(const struct load_plan *plan, const char *what);
 
-/* --- helpers the loaders share (vmm/load_plan.c) --- */
+/* --- helpers the loaders share (loader/load_plan.c) --- */
 
 /* Record an error message in plan and return err. */
 int load_plan_fail(struct load_plan *plan, int err, const char *fmt, ...) __printf(3, 4);

@@ -50,7 +50,7 @@ struct vm_kernel_args {
 #define VM_KERNEL_LOW_RAM_MAX GiB(3)
 
 /*
- * Load a bzImage or multiboot v1 kernel (vmm/image.c): RAM as slots 0 and
+ * Load a bzImage or multiboot v1 kernel (loader/image.c): RAM as slots 0 and
  * 1, the legacy hole 0xa0000-0xfffff reserved in the memory map, the load
  * plan applied, and vCPU 0 made and put in the plan's entry state.  A
  * refused image prints why ("vmm: NAME: cannot load the image: ...") and
