@@ -1,9 +1,34 @@
 /*
- * The VMM that lives inside the hypervisor (QEMU's role, with an API shaped
- * like KVM selftests' kvm_util): VMs with memslots and backing, guest
- * loading, the devices test guests use (COM1 output, ucalls), and a run
- * loop that hands the caller every exit it must act on.  Tests and the demo
- * use this API and include/vmx/vcpu.h, never VMCS internals.
+ * The VM: one object that owns everything a guest is made of, with an API
+ * shaped like KVM selftests' kvm_util (create, add memory, load, run,
+ * destroy).  Tests, the demo, the console and the loaders use it and
+ * include/vmx/vcpu.h, never VMCS internals.
+ *
+ * How it maps onto KVM and its VMM (one struct here, two processes there):
+ *
+ *   struct vm                 KVM's struct kvm_vmx around struct kvm, plus
+ *                             what QEMU's MachineState holds for the same
+ *                             VM (its name, the PC devices)
+ *     .kvm                    struct kvm: memslot sets, the TDP MMU's roots
+ *                             and caches, the backing memory, the stats,
+ *                             the vCPUs (kvm->vcpus, online_vcpus), and the
+ *                             interrupt controllers (kvm->irqchip, as
+ *                             kvm->arch.vpic is KVM's)
+ *     .irqchip                KVM's in-kernel irqchip: the 8259A pair
+ *                             (kvm->arch.vpic) and each vCPU's xAPIC
+ *                             (vcpu->arch.apic), irq/
+ *     .com1, .pit             QEMU's serial and i8254 devices (KVM's
+ *                             in-kernel PIT would hold the PIT), vm/pc.c
+ *   struct vcpu               struct vcpu_vmx around struct kvm_vcpu:
+ *                             registers, VMCS, requests, mode, PML log,
+ *                             vcpu->apic (include/vmx/vcpu.h)
+ *   struct vcpu_exit          struct kvm_run's exit part
+ *
+ * Everything a VM is, is reachable from its struct vm: the memslots and
+ * their backing through vm->kvm, every vCPU through kvm_for_each_vcpu(),
+ * every interrupt controller and device by name here.  Whatever later
+ * issues add (an IOAPIC, virtio devices) goes here too, so that saving a
+ * VM (live migration) can walk it.
  */
 #pragma once
 
