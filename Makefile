@@ -48,9 +48,9 @@ VMX_SRCS     := $(addprefix vmx/,caps.c check.c check_controls.c check_guest.c \
 IRQ_SRCS     := $(addprefix irq/,irq.c pic8259.c vlapic.c)
 DEVICES_SRCS := $(addprefix devices/,pit8254.c uart16550.c)
 VM_SRCS      := $(addprefix vm/,memory.c pc.c run.c vm.c)
-LOADER_SRCS  := $(addprefix loader/,bzimage.c guest_boot.c guest_images.c image.c load64.c \
+LOADER_SRCS  := $(addprefix loader/,bzimage.c guest_images.c image.c load64.c \
 		load_kernel.c load_plan.c multiboot1.c)
-CONSOLE_SRCS := $(addprefix console/,console.c console_input.c demo.c monitor.c \
+CONSOLE_SRCS := $(addprefix console/,console.c console_input.c demo.c guest_boot.c monitor.c \
 		monitor_info.c monitor_slot.c monitor_stats.c)
 KERNEL_SRCS  := main.c $(BOOT_SRCS) $(ARCH_SRCS) $(LIB_SRCS) $(MM_SRCS) $(MEMSLOT_SRCS) \
 		$(EPT_SRCS) $(VMX_SRCS) $(IRQ_SRCS) $(DEVICES_SRCS) $(VM_SRCS) $(LOADER_SRCS) \

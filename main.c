@@ -12,7 +12,7 @@
 #include "lib/cmdline.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
-#include "loader/guest_boot.h"
+#include "console/guest_boot.h"
 #include "run_mode.h"
 #include "vmx/caps.h"
 #include "vmx/vmx.h"

@@ -97,7 +97,7 @@ qemu-*:5) echo "run: slotvisor stopped: no VT-x on this virtual CPU" ;;
 *) echo "run: emulator exited with status $rc" ;;
 esac
 
-# A guest's status, as QEMU would have reported it (loader/guest_boot.c prints it).
+# A guest's status, as QEMU would have reported it (console/guest_boot.c prints it).
 if [ -n "${KERNEL:-}" ]; then
 	status=$(cat "$out/serial.txt" "$out/bochs.out" "$out/qemu.out" 2>/dev/null | tr -d '\r' |
 		sed -n 's/^slotvisor: guest exit status \([0-9]*\)$/\1/p' | tail -1)

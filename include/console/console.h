@@ -49,7 +49,7 @@ void console_enter_monitor(struct console *con);
 void console_run(struct vm *vm, struct vcpu *v);
 
 /*
- * console_run() for a guest nobody here wrote (loader/guest_boot.c): unclaimed
+ * console_run() for a guest nobody here wrote (console/guest_boot.c): unclaimed
  * ports read all ones, and the run ends when the guest does: it writes to
  * isa-debug-exit at 0xf4 (the status is (value << 1) | 1, as QEMU's), halts
  * with interrupts off or dies (status 0), or `quit` is typed.

@@ -20,7 +20,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "console/console.h"
-#include "loader/guest_boot.h"
+#include "console/guest_boot.h"
 #include "vm/vm.h"
 
 #define GUEST_MEM_DEFAULT_MIB 256

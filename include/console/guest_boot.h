@@ -1,4 +1,4 @@
-/* Booting the guest that came as boot modules (loader/guest_boot.c). */
+/* Booting the guest that came as boot modules (console/guest_boot.c). */
 #pragma once
 
 #include "boot/multiboot2.h"
