@@ -282,7 +282,7 @@ clean:
 
 -include $(KERNEL_OBJS:.o=.d) $(KTEST_OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(UNIT_BINS:=.d)
 
-# ---- memslot/ept: hostlib, stress, bench (issue 5) --------------------------
+# ---- memslot/ept: hostlib, stress, bench ------------------------------------
 #
 #   make hostlib   build/host/libslotvisor.a (public header include/slotvisor/host.h),
 #                  checked by linking and running a program that uses only that header

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Boot an ISO in Bochs (configured as ../shared/design/bochs.md says).
+# Boot an ISO in Bochs (configured as docs/bochs.md says).
 #   scripts/bochs.sh ISO OUTDIR [--cpus N] [--megs M] [--timeout SECONDS]
 #                    [--serial-tty TTY] [--live|--debug]
 # COM1 goes to OUTDIR/serial.txt, Bochs' log to OUTDIR/bochs.log, its

@@ -43,7 +43,7 @@ if [ -n "${KERNEL:-}" ]; then
 	case $mib in ''|*[!0-9]*) echo "run: MEM=$MEM is not a size (256, 512M, 1G)" >&2; exit 2 ;; esac
 	# Bochs' own RAM: room for an aligned block of the guest's size (the
 	# backing is one buddy block, docs/memslots.md) beside slotvisor; at
-	# most 2048 MiB (bochs.md).
+	# most 2048 MiB (docs/bochs.md).
 	megs=$(( 2 * mib + 128 ))
 	megs=$(( megs < 512 ? 512 : megs > 2048 ? 2048 : megs ))
 	iso=$out/guest.iso

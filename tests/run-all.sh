@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make test: host unit tests, the harness's own self-test, then the boot
-# tests in QEMU and Bochs, JOBS at a time (default: nproc; tests/boot-cases.sh).  Every
+# make test: host unit tests, the harness's own self-test, the layering
+# check (scripts/check-layers.sh), then the boot tests in QEMU and Bochs,
+# JOBS at a time (default: nproc; tests/boot-cases.sh).  Every
 # result line is "PASS: name", "FAIL: name: ...", or "SKIP: name: ...";
 # the last line is "N passed, N failed" (", N skipped" when any were).
 # Logs of each boot are kept in build/tests/<case>/.
@@ -39,6 +40,12 @@ fi
 echo "== harness self-test"
 tests/harness-selftest.sh >"$out/selftest.txt" 2>&1
 report "$out/selftest.txt"
+
+echo "== layering (scripts/check-layers.sh, docs/architecture.md)"
+scripts/check-layers.sh >"$out/layers.txt" 2>&1 ||
+	grep -q '^FAIL: layers:' "$out/layers.txt" ||
+	echo "FAIL: layers: scripts/check-layers.sh failed without a result line" >>"$out/layers.txt"
+report "$out/layers.txt"
 
 echo "== boot tests (QEMU and Bochs, $jobs at a time)"
 running=0

@@ -1,7 +1,7 @@
 /*
  * CPUID: the host's answers, minus what the guest does not get.  VMX is
  * hidden (nested VT-x is not offered), PDCM too (Bochs advertises it without
- * MSR 0x345, bochs.md), the hypervisor bit is set and leaf 0x40000000 names
+ * MSR 0x345, docs/bochs.md), the hypervisor bit is set and leaf 0x40000000 names
  * slotvisor; leaf 0x15 states the TSC rate slotvisor measured (Bochs'
  * built-in values disagree with its clock); no PMU is offered.  The APIC
  * ids are the vCPU's index, not those of the CPU it happens to run on: a

@@ -4,7 +4,7 @@
  * that MSR.  The SYSCALL/SWAPGS/RDTSCP MSRs are the guest's own
  * (vmx/guest_state.c); IA32_MISC_ENABLE and the microcode revision are
  * emulated.  The guest may never disable or move the real local APIC
- * (Bochs never re-enables a disabled one, bochs.md), and its EFER and PAT
+ * (Bochs never re-enables a disabled one, docs/bochs.md), and its EFER and PAT
  * live in the VMCS, loaded on entry and saved on exit, as does the TSC
  * offset a write to IA32_TSC sets.  A vCPU whose VMM
  * emulates its APIC (v->apic) has its own IA32_APIC_BASE

@@ -23,7 +23,7 @@
 
 #define PML_ENTITY_NUM 512
 #define PML_START_INDEX (PML_ENTITY_NUM - 1)	/* the CPU logs downwards from here */
-/* Bochs 2.7 logs the written address, not its page (bochs.md): keep the page. */
+/* Bochs 2.7 logs the written address, not its page (docs/bochs.md): keep the page. */
 #define PML_GPA_MASK (~0xfffULL)
 
 _Static_assert(PML_ENTITY_NUM * sizeof(u64) == 4096, "the log is one 4 KiB page of 64-bit entries");

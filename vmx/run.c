@@ -2,7 +2,7 @@
  * vcpu_run(): requests, VM entry, exit dispatch, until an exit the VMM
  * must see.  A failed entry runs the pre-entry checker (vmx/check.c) so the
  * report names the bad field; the checker also runs before every first
- * entry, since Bochs lets some invalid states through (bochs.md).
+ * entry, since Bochs lets some invalid states through (docs/bochs.md).
  */
 #include <stdarg.h>
 

@@ -172,7 +172,6 @@
 /* Guest interruptibility state (SDM 25.4.2). */
 #define GUEST_INTR_STATE_STI BIT(0)
 #define GUEST_INTR_STATE_MOV_SS BIT(1)
-#define GUEST_INTR_STATE_NMI BIT(3)
 #define GUEST_INTR_STATE_SMI BIT(2)
 #define GUEST_INTR_STATE_NMI BIT(3)
 #define GUEST_INTR_STATE_ENCLAVE BIT(4)

@@ -1,6 +1,6 @@
 /*
  * `make bench`: the cost of a dirty-log round with write protection and
- * with PML (issue 7).  guests/dirtier.c writes 300 pseudo-random pages of a
+ * with PML.  guests/dirtier.c writes 300 pseudo-random pages of a
  * 1040-page logged slot per round, the same pages in both runs; the VMM
  * then fetches the log.  A round's cost is the guest's part (its writes and
  * the exits they cause: a fault per dirty page under write protection, a

@@ -1,5 +1,5 @@
 /*
- * memslot_perf_test (issue 7) in Bochs with two CPUs: each scenario of
+ * memslot_perf_test in Bochs with two CPUs: each scenario of
  * include/vmm/memslot_perf.h once, with the guest on CPU 1 while the BSP
  * changes the slots, as KVM runs the vCPU in its own thread.  Besides the
  * checks each scenario makes (vmm/memslot_perf*.c), every frame must come

@@ -1,7 +1,7 @@
 /*
- * The spinning reader (issue 7): a vCPU on CPU 1 reads a slot in a tight
+ * The spinning reader: a vCPU on CPU 1 reads a slot in a tight
  * loop while the BSP deletes the slot.  Bochs keeps stale translations
- * within an uninterrupted guest run (bochs.md), so only a remote kick that
+ * within an uninterrupted guest run (docs/bochs.md), so only a remote kick that
  * forces the vCPU out of its guest before the delete returns keeps it from
  * reading the old frame afterwards.  The guest counts its successful reads
  * in a progress word: after the delete returns, at most the one read that

@@ -1,5 +1,5 @@
 /*
- * Guest hostility under churn (issue 7): a guest on CPU 1 misbehaves while
+ * Guest hostility under churn: a guest on CPU 1 misbehaves while
  * the BSP keeps creating and deleting a slot: guests/wild.c writes wild
  * addresses (MMIO exits, and its own code and tables); guests/mmio_triple.c
  * loops on MMIO and then triple-faults.  However that VM ends, the

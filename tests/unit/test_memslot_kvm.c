@@ -178,7 +178,7 @@ static unsigned int kvm_max_gpa_bits(void)
 
 /*
  * Requests in sequence, with what a real /dev/kvm answered (this project's
- * machines, Linux 6.x; ../shared/design/kvm-memslots.md): checked against
+ * machines, Linux 6.x; docs/memslots.md): checked against
  * slotvisor alone everywhere, and against /dev/kvm too where there is one.
  */
 static const struct known {

@@ -1,7 +1,7 @@
 /*
  * kvm_set_memory_region(): every validation rule and every change kind,
  * table-driven, with the generations each change must leave (KVM's rules;
- * ../shared/design/kvm-memslots.md).  Every row starts from the same VM:
+ * docs/memslots.md).  Every row starts from the same VM:
  *   slot 1  as 0  gpa 256M  2 MiB  backing +0
  *   slot 2  as 0  gpa 512M  1 MiB  backing +4M   READONLY
  *   slot 3  as 1  gpa 256M  2 MiB  backing +0    (aliases slot 1)

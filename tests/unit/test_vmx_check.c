@@ -24,7 +24,7 @@
 
 /*
  * Capability MSRs as Bochs 2.7 reports them for cpu: model=corei7_skylake_x
- * (measured; see shared/design/bochs.md).  They are plausible for the real
+ * (measured; docs/bochs.md).  They are plausible for the real
  * part: TRUE_ controls whose allowed-0 halves drop the CR3-load/store and
  * debug-control default-1 bits, no posted interrupts, no MTF, no
  * SMX/UMIP/LA57/PKE in CR4_FIXED1, four CR3 targets, HLT/shutdown/SIPI
