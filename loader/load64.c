@@ -12,7 +12,6 @@
 #include "lib/string.h"
 #include "loader/guest_images.h"
 #include "vm/vm.h"
-#include "vmx/vmx_bits.h"
 
 #define PTE_P BIT(0)
 #define PTE_W BIT(1)

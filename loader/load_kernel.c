@@ -14,7 +14,6 @@
 #include "loader/image.h"
 #include "vm/pc.h"
 #include "vm/vm.h"
-#include "vmx/vmx_bits.h"
 
 #define LEGACY_HOLE_START 0xa0000	/* VGA and BIOS: reserved in the map */
 #define LEGACY_HOLE_END 0x100000

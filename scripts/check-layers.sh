@@ -37,7 +37,7 @@ kvm     | include/kvm/                       | lib mm arch kvm memslot
 memslot | memslot/ include/memslot/          | lib mm arch kvm memslot
 ept     | ept/ include/ept/                  | lib mm arch arch/x86 kvm memslot ept
 vmx     | vmx/ include/vmx/                  | lib mm arch arch/x86 kvm memslot ept vmx irq
-irq     | irq/ include/irq/                  | lib arch arch/x86 kvm irq
+irq     | irq/ include/irq/                  | lib arch arch/x86 kvm irq vmx/vcpu.h
 devices | devices/ include/devices/          | lib arch arch/x86 kvm memslot irq devices vmx/vcpu.h
 vm      | vm/ include/vm/                    | * !loader !console !tests
 loader  | loader/ include/loader/            | lib mm arch arch/x86 boot kvm vmx/vcpu.h vm loader

@@ -12,6 +12,7 @@
 #include "types.h"
 #include "arch/x86/insn_decode.h"
 #include "vmx/exit_reason.h"
+#include "vmx/segment_ar.h"
 
 struct vmcs;
 struct vlapic;
