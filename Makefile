@@ -1,6 +1,7 @@
 # slotvisor: a bare-metal VT-x/EPT hypervisor.  GNU make; V=1 shows commands.
 #
-#   make            build/slotvisor.elf and build/slotvisor.iso
+#   make            build/slotvisor.elf and .iso (production: what make run boots) and
+#                   build/slotvisor-test.elf (the same plus tests and benchmarks)
 #   make run        install what is missing, boot in Bochs (or QEMU+KVM with VT-x)
 #   make test       install what is missing, run every suite; ends "N passed, N failed"
 #   make unit       host unit tests only (sanitizers)

@@ -67,3 +67,21 @@ RUN_MODE(10, tests, .name = "tests", .wanted = tests_wanted, .run = tests);
 BENCH_MODE(20, bench_smp, "smp", bench_smp_run, "SMP benchmark");
 BENCH_MODE(21, bench_perf, "perf", bench_perf_run, "memslot_perf benchmark");
 BENCH_MODE(22, bench_vmx, "vmx", bench_vmx_run, "VMX benchmarks");
+
+static char bench_what[16];
+
+/* After the three: a slotvisor.bench= none of them claimed names no benchmark. */
+static bool bench_unknown_wanted(const struct boot_info *bi)
+{
+	return cmdline_get(bi->cmdline, "slotvisor.bench", bench_what, sizeof(bench_what));
+}
+
+static enum exit_status bench_unknown(const struct boot_info *bi)
+{
+	kprintf("slotvisor: no benchmark named \"%s\" (slotvisor.bench=smp, perf or vmx)\n",
+		bench_what);
+	return EXIT_PANIC;
+}
+
+RUN_MODE(23, bench_unknown, .name = "bench-unknown", .wanted = bench_unknown_wanted,
+	 .run = bench_unknown);
