@@ -108,7 +108,7 @@ static bool console_guest_exit(struct vcpu *v, int *status)
 static bool console_slice(struct console *con, struct vcpu *v)
 {
 	struct ucall uc;
-	int cmd = vmm_run(v, CONSOLE_SLICE_TICKS, &uc);
+	int cmd = vm_run(v, CONSOLE_SLICE_TICKS, &uc);
 
 	if (!cmd && con->real_guest && (v->exit.reason == VCPU_EXIT_IO ||
 					 v->exit.reason == VCPU_EXIT_HLT))

@@ -58,7 +58,7 @@ static int demo_slot(struct vm *vm, u64 gpa, u64 size, hva_t hva)
 static int demo_run_to_ucall(struct vcpu *v, struct ucall *uc)
 {
 	for (;;) {
-		int cmd = vmm_run(v, 0, uc);
+		int cmd = vm_run(v, 0, uc);
 
 		if (cmd)
 			return cmd;

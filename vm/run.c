@@ -1,5 +1,5 @@
 /*
- * vmm_run: the VMM's side of the run loop.  The PC machine (vm/pc.c)
+ * vm_run: the VMM's side of the run loop.  The PC machine (vm/pc.c)
  * takes its port I/O and the xAPIC's MMIO; what its devices raise, the
  * interrupt layer (irq/) hands vmx/ at the next entry.  COM1's output is
  * printed line by line as "guest: ..."; a write to UCALL_PORT is a ucall
@@ -43,7 +43,7 @@ static int ucall_fetch(struct vcpu *v, struct ucall *uc)
 }
 
 /* TSC ticks for the next vcpu_run(): up to the caller's deadline or the next device event. */
-static u64 vmm_slice(struct vm *vm, u64 deadline)
+static u64 vm_run_slice(struct vm *vm, u64 deadline)
 {
 	u64 next = vm_devices_next_event(vm), now = rdtsc();
 
@@ -60,7 +60,7 @@ static u64 vmm_slice(struct vm *vm, u64 deadline)
  * interrupts off, the HLT goes to the caller (false), as does a deadline
  * that passes first (then as a budget exit).
  */
-static bool vmm_halt(struct vm *vm, struct vcpu *v, u64 deadline)
+static bool vm_halt(struct vm *vm, struct vcpu *v, u64 deadline)
 {
 	if (!v->ready_for_interrupt)
 		return false;
@@ -82,13 +82,13 @@ static bool vmm_halt(struct vm *vm, struct vcpu *v, u64 deadline)
 }
 
 /* Exits the loop handles itself: 1 to run on, 0 to return to the caller. */
-static int vmm_exit_handled(struct vm *vm, struct vcpu *v, u64 deadline)
+static int vm_exit_handled(struct vm *vm, struct vcpu *v, u64 deadline)
 {
 	switch (v->exit.reason) {
 	case VCPU_EXIT_BUDGET:
 		return !deadline || rdtsc() < deadline;	/* a device event, not the caller's budget */
 	case VCPU_EXIT_HLT:
-		return vmm_halt(vm, v, deadline);
+		return vm_halt(vm, v, deadline);
 	case VCPU_EXIT_IO:
 		return vm_devices_io(vm, &v->exit);
 	case VCPU_EXIT_MMIO:
@@ -103,7 +103,7 @@ static int vmm_exit_handled(struct vm *vm, struct vcpu *v, u64 deadline)
  * COM1 exits every few instructions, and would otherwise never give the
  * caller (the interactive console) its turn.
  */
-int vmm_run(struct vcpu *v, u64 budget, struct ucall *uc)
+int vm_run(struct vcpu *v, u64 budget, struct ucall *uc)
 {
 	struct vm *vm = vm_from_kvm(v->kvm);
 	u64 deadline = budget ? rdtsc() + budget : 0;
@@ -113,9 +113,9 @@ int vmm_run(struct vcpu *v, u64 budget, struct ucall *uc)
 			v->exit.reason = VCPU_EXIT_BUDGET;
 			return 0;
 		}
-		if (vcpu_run(v, vmm_slice(vm, deadline)) < 0)
+		if (vcpu_run(v, vm_run_slice(vm, deadline)) < 0)
 			return 0;
-		if (vmm_exit_handled(vm, v, deadline))
+		if (vm_exit_handled(vm, v, deadline))
 			continue;
 		if (v->exit.reason != VCPU_EXIT_IO || v->exit.io.port != UCALL_PORT ||
 		    !v->exit.io.is_write)

@@ -96,4 +96,4 @@ void *vm_gpa_to_hva(struct vm *vm, u64 gpa);
  * when vcpu->exit holds another exit for the caller.  An ABORT prints the
  * guest's message.
  */
-int vmm_run(struct vcpu *vcpu, u64 budget, struct ucall *uc);
+int vm_run(struct vcpu *vcpu, u64 budget, struct ucall *uc);

@@ -40,7 +40,7 @@ int bench_vmx_run(void)
 	}
 	before_ticks = v->handler_ticks;
 	before_exits = v->handled_exits;
-	for (int cmd; (cmd = vmm_run(v, 0, &uc)) == UCALL_SYNC;) {
+	for (int cmd; (cmd = vm_run(v, 0, &uc)) == UCALL_SYNC;) {
 		if (uc.args[0] == 1) {
 			u64 n = v->handled_exits - before_exits;
 

@@ -39,7 +39,7 @@ static int measure(bool pml, struct round_cost *c)
 	for (int r = 1; r <= ROUNDS && !err; r++) {
 		u64 t0 = rdtsc(), faults = v->exit_count[EXIT_REASON_EPT_VIOLATION], t1;
 
-		if (vmm_run(v, 0, &uc) != UCALL_SYNC) {
+		if (vm_run(v, 0, &uc) != UCALL_SYNC) {
 			err = -EIO;
 			break;
 		}

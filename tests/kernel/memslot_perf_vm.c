@@ -112,7 +112,7 @@ static long perf_worker_run(void *arg)
 	struct perf_worker *w = arg;
 
 	for (;;) {
-		w->cmd = vmm_run(w->v, PERF_RUN_BUDGET, &w->uc);
+		w->cmd = vm_run(w->v, PERF_RUN_BUDGET, &w->uc);
 		if (w->cmd)
 			break;
 		if (w->v->exit.reason == VCPU_EXIT_BUDGET)

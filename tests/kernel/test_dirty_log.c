@@ -67,7 +67,7 @@ static bool dirty_rounds(struct ktest_ctx *t, bool pml, bool keep_dirty_bits,
 	}
 	for (u64 r = 1; r <= ROUNDS; r++) {
 		u64 dirty, first_bad = 0, bad;
-		int cmd = vmm_run(v, 0, &uc);
+		int cmd = vm_run(v, 0, &uc);
 
 		if (cmd != UCALL_SYNC || uc.args[0] != r) {
 			ktest_fail(t, "round %llu: expected SYNC %llu, saw ucall %d (%s)", r, r, cmd,

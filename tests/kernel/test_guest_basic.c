@@ -16,7 +16,7 @@ KTEST(test_guest_hello64, "guest.hello64")
 
 	if (!vm)
 		return;
-	cmd = vmm_run(v, 0, &uc);
+	cmd = vm_run(v, 0, &uc);
 	KT_ASSERT(t, cmd == UCALL_SYNC && uc.args[0] == 1,
 		  "expected SYNC 1, saw ucall %d (%s exit)", cmd, ktest_exit_name(v));
 	KT_ASSERT(t, !strcmp(vm->last_line, "hello from a 64-bit guest"),
@@ -25,12 +25,12 @@ KTEST(test_guest_hello64, "guest.hello64")
 		  "expected CPUID.1:ECX without VMX and with the hypervisor bit, saw 0x%llx",
 		  (u64)uc.args[1]);
 	KT_ASSERT(t, v->exit_count[EXIT_REASON_CPUID] >= 1, "expected a CPUID exit, saw none");
-	cmd = vmm_run(v, 0, &uc);
+	cmd = vm_run(v, 0, &uc);
 	KT_ASSERT(t, cmd == 0 && v->exit.reason == VCPU_EXIT_HLT,
 		  "expected a HLT exit, saw ucall %d / %s", cmd, ktest_exit_name(v));
-	cmd = vmm_run(v, 0, &uc);
+	cmd = vm_run(v, 0, &uc);
 	KT_ASSERT(t, cmd == UCALL_SYNC && uc.args[0] == 2, "expected SYNC 2, saw ucall %d", cmd);
-	cmd = vmm_run(v, 0, &uc);
+	cmd = vm_run(v, 0, &uc);
 	KT_ASSERT(t, cmd == UCALL_DONE, "expected DONE, saw ucall %d (%s exit)", cmd,
 		  ktest_exit_name(v));
 	KT_ASSERT(t, v->exit_count[EXIT_REASON_EPT_VIOLATION] >= 1,
@@ -51,7 +51,7 @@ KTEST(test_guest_real_mode, "guest.real-mode")
 	KT_ASSERT(t, vm, "expected a VM");
 	err = vm_load_guest_real(vm, "real16", MiB(1), &v);
 	KT_ASSERT(t, err == 0, "expected the real-mode guest to load, saw %d", err);
-	cmd = vmm_run(v, 0, &uc);
+	cmd = vm_run(v, 0, &uc);
 	KT_ASSERT(t, cmd == UCALL_DONE, "expected DONE, saw ucall %d (%s)", cmd, ktest_exit_name(v));
 	KT_ASSERT(t, !strcmp(vm->last_line, "hello from a real-mode guest"),
 		  "expected the guest's COM1 line, saw \"%s\"", vm->last_line);

@@ -59,7 +59,7 @@ KTEST(test_guest_ept_levels, "guest.ept.levels")
 		KT_ASSERT(t, err == 0, "expected slot %u, saw %d", cases[i].slot, err);
 	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
-		int cmd = vmm_run(v, 0, &uc);
+		int cmd = vm_run(v, 0, &uc);
 
 		if (!have_1g && cases[i].level == PG_LEVEL_1G)
 			break;

@@ -43,12 +43,12 @@ KTEST(test_guest_mmio, "guest.mmio")
 		return;
 	for (unsigned int i = 0; i < ARRAY_SIZE(mmio_steps); i++) {
 		const struct mmio_step *s = &mmio_steps[i];
-		int cmd = vmm_run(v, 0, &uc);
+		int cmd = vm_run(v, 0, &uc);
 
 		if (cmd == UCALL_SYNC) {	/* the value of the previous read */
 			KT_ASSERT_EQ(t, uc.args[1], mmio_steps[i - 1].data);
 			syncs++;
-			cmd = vmm_run(v, 0, &uc);
+			cmd = vm_run(v, 0, &uc);
 		}
 		KT_ASSERT(t, cmd == 0 && v->exit.reason == VCPU_EXIT_MMIO,
 			  "step %u: expected an MMIO exit, saw ucall %d / %s", i, cmd,
@@ -64,11 +64,11 @@ KTEST(test_guest_mmio, "guest.mmio")
 		else
 			v->exit.mmio.data = s->data;
 	}
-	KT_ASSERT(t, vmm_run(v, 0, &uc) == UCALL_SYNC && uc.args[1] == mmio_steps[7].data,
+	KT_ASSERT(t, vm_run(v, 0, &uc) == UCALL_SYNC && uc.args[1] == mmio_steps[7].data,
 		  "expected the last read to return 0x%llx, saw 0x%llx", mmio_steps[7].data,
 		  (u64)uc.args[1]);
 	KT_ASSERT(t, syncs == 3, "expected three earlier reads reported, saw %u", syncs);
-	KT_ASSERT(t, vmm_run(v, 0, &uc) == UCALL_DONE, "expected DONE");
+	KT_ASSERT(t, vm_run(v, 0, &uc) == UCALL_DONE, "expected DONE");
 	vm_destroy(vm);
 }
 
@@ -85,14 +85,14 @@ KTEST(test_guest_readonly, "guest.readonly")
 	err = vm_add_memory(vm, 1, RO_GPA, KiB(64), KVM_MEM_READONLY, &ro);
 	KT_ASSERT(t, err == 0, "expected a READONLY slot, saw %d", err);
 	*(u32 *)ro = RO_CONTENT;
-	KT_ASSERT(t, vmm_run(v, 0, &uc) == UCALL_SYNC && uc.args[1] == RO_CONTENT,
+	KT_ASSERT(t, vm_run(v, 0, &uc) == UCALL_SYNC && uc.args[1] == RO_CONTENT,
 		  "expected the guest to read 0x%x, saw 0x%llx", RO_CONTENT, (u64)uc.args[1]);
-	KT_ASSERT(t, vmm_run(v, 0, &uc) == 0 && v->exit.reason == VCPU_EXIT_MMIO &&
+	KT_ASSERT(t, vm_run(v, 0, &uc) == 0 && v->exit.reason == VCPU_EXIT_MMIO &&
 			     v->exit.mmio.is_write && v->exit.mmio.gpa == RO_GPA &&
 			     v->exit.mmio.data == 0xdeadbeef,
 		  "expected an MMIO write of 0xdeadbeef at 0x%llx, saw %s", RO_GPA,
 		  ktest_exit_name(v));
-	KT_ASSERT(t, vmm_run(v, 0, &uc) == UCALL_SYNC && uc.args[1] == RO_CONTENT,
+	KT_ASSERT(t, vm_run(v, 0, &uc) == UCALL_SYNC && uc.args[1] == RO_CONTENT,
 		  "expected the memory unchanged (0x%x), saw 0x%llx", RO_CONTENT, (u64)uc.args[1]);
 	KT_ASSERT_EQ(t, *(u32 *)ro, RO_CONTENT);
 	vm_destroy(vm);
@@ -107,7 +107,7 @@ KTEST(test_guest_triple_fault, "guest.triple-fault")
 
 	if (!vm)
 		return;
-	cmd = vmm_run(v, 0, &uc);
+	cmd = vm_run(v, 0, &uc);
 	KT_ASSERT(t, cmd == 0 && v->exit.reason == VCPU_EXIT_SHUTDOWN,
 		  "expected SHUTDOWN, saw ucall %d / %s", cmd, ktest_exit_name(v));
 	KT_ASSERT(t, vcpu_run(v, 0) == -EINVAL, "expected the dead VM to refuse to run");
@@ -116,7 +116,7 @@ KTEST(test_guest_triple_fault, "guest.triple-fault")
 	vm2 = ktest_guest64(t, "hello64", MiB(4), &v2);
 	if (!vm2)
 		return;
-	KT_ASSERT(t, vmm_run(v2, 0, &uc) == UCALL_SYNC, "expected the next VM to run");
+	KT_ASSERT(t, vm_run(v2, 0, &uc) == UCALL_SYNC, "expected the next VM to run");
 	vm_destroy(vm2);
 }
 
@@ -183,7 +183,7 @@ KTEST(test_guest_hostile, "guest.hostile")
 	if (!vm)
 		return;
 	for (unsigned int i = 0; i < ARRAY_SIZE(expect); i++) {
-		int cmd = vmm_run(v, 0, &uc);
+		int cmd = vm_run(v, 0, &uc);
 
 		KT_ASSERT(t, cmd == UCALL_SYNC && uc.args[0] == i + 1,
 			  "expected SYNC %u, saw ucall %d (%s) %s", i + 1, cmd, ktest_exit_name(v),
@@ -191,7 +191,7 @@ KTEST(test_guest_hostile, "guest.hostile")
 		KT_ASSERT(t, (int)uc.args[1] == expect[i], "stage %u: expected vector %d, saw %d",
 			  i + 1, expect[i], (int)uc.args[1]);
 	}
-	KT_ASSERT(t, vmm_run(v, 0, &uc) == UCALL_DONE, "expected DONE");
+	KT_ASSERT(t, vm_run(v, 0, &uc) == UCALL_DONE, "expected DONE");
 	KT_ASSERT_EQ(t, rdmsr(MSR_IA32_APIC_BASE), apic_before);
 	vm_destroy(vm);
 }
@@ -219,28 +219,28 @@ KTEST(test_guest_delete_while_running, "guest.delete-while-running")
 	vcpu_request_stop(v);
 	KT_ASSERT(t, vcpu_run(v, 0) == 0 && v->exit.reason == VCPU_EXIT_STOPPED,
 		  "expected a stop request to return before entry, saw %s", ktest_exit_name(v));
-	cmd = vmm_run(v, 200000, &uc);
+	cmd = vm_run(v, 200000, &uc);
 	KT_ASSERT(t, cmd == 0 && v->exit.reason == VCPU_EXIT_BUDGET,
 		  "expected the budget to expire while the guest spins, saw ucall %d / %s", cmd,
 		  ktest_exit_name(v));
 	r.userspace_addr = data;
 	err = kvm_set_memory_region(&vm->kvm, &r);	/* memory_size 0: delete */
 	KT_ASSERT(t, err == 0, "expected the delete to succeed, saw %d", err);
-	cmd = vmm_run(v, 0, &uc);
+	cmd = vm_run(v, 0, &uc);
 	KT_ASSERT(t, cmd == 0 && v->exit.reason == VCPU_EXIT_MMIO && !v->exit.mmio.is_write &&
 			     v->exit.mmio.gpa == 0x1000000,
 		  "expected an MMIO read of 0x1000000 after the delete, saw ucall %d / %s", cmd,
 		  ktest_exit_name(v));
 	v->exit.mmio.data = 0xdead;
-	KT_ASSERT(t, vmm_run(v, 0, &uc) == UCALL_SYNC && uc.args[1] == 0xdead,
+	KT_ASSERT(t, vm_run(v, 0, &uc) == UCALL_SYNC && uc.args[1] == 0xdead,
 		  "expected the guest to see the MMIO value 0xdead, saw 0x%llx", (u64)uc.args[1]);
-	KT_ASSERT(t, vmm_run(v, 0, &uc) == UCALL_SYNC && uc.args[1] > 0,
+	KT_ASSERT(t, vm_run(v, 0, &uc) == UCALL_SYNC && uc.args[1] > 0,
 		  "expected the guest to have read the slot before the delete, saw %llu reads",
 		  (u64)uc.args[1]);
 	/* Re-created, the slot is new zeroed memory, not the old frames. */
 	err = vm_add_memory(vm, 1, 0x1000000, KiB(64), 0, NULL);
 	KT_ASSERT(t, err == 0, "expected the slot re-created, saw %d", err);
-	cmd = vmm_run(v, 0, &uc);
+	cmd = vm_run(v, 0, &uc);
 	KT_ASSERT(t, cmd == UCALL_SYNC && uc.args[0] == 3 && uc.args[1] == 0,
 		  "expected the re-created slot to read 0, saw ucall %d value 0x%llx", cmd,
 		  (u64)uc.args[1]);
@@ -282,10 +282,10 @@ KTEST(test_guest_delete_code_slot, "guest.delete-code-slot")
 
 	if (!vm)
 		return;
-	KT_ASSERT(t, vmm_run(v, 0, &uc) == UCALL_SYNC, "expected SYNC 1");
+	KT_ASSERT(t, vm_run(v, 0, &uc) == UCALL_SYNC, "expected SYNC 1");
 	err = kvm_set_memory_region(&vm->kvm, &del);
 	KT_ASSERT(t, err == 0, "expected the delete of slot 0 to succeed, saw %d", err);
-	vmm_run(v, 0, &uc);
+	vm_run(v, 0, &uc);
 	KT_ASSERT(t, v->exit.reason == VCPU_EXIT_INTERNAL_ERROR && v->dead,
 		  "expected the VM to end with an internal error, saw %s", ktest_exit_name(v));
 	KT_ASSERT(t, strstr(v->exit.internal.msg, "RIP 0x10"),
@@ -313,7 +313,7 @@ KTEST(test_guest_tlb_check_negative, "guest.tlb-check.negative-control")
 	err = vm_add_memory(vm, 1, 0x1000000, KiB(64), 0, &data);
 	KT_ASSERT(t, err == 0, "expected the data slot, saw %d", err);
 	*(u64 *)data = 0x1234;
-	KT_ASSERT(t, vmm_run(v, 200000, &uc) == 0 && v->exit.reason == VCPU_EXIT_BUDGET,
+	KT_ASSERT(t, vm_run(v, 200000, &uc) == 0 && v->exit.reason == VCPU_EXIT_BUDGET,
 		  "expected the guest to spin on the slot, saw %s", ktest_exit_name(v));
 	vm->kvm.debug.vcpu_skip_flush = true;
 	del.userspace_addr = data;

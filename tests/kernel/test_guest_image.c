@@ -65,7 +65,7 @@ KTEST(test_guest_image_multiboot1, "guest.image.multiboot1")
 
 	if (!vm)
 		return;
-	cmd = vmm_run(v, 0, &uc);
+	cmd = vm_run(v, 0, &uc);
 	KT_ASSERT(t, cmd == UCALL_SYNC, "expected SYNC from long mode, saw ucall %d (%s exit)", cmd,
 		  ktest_exit_name(v));
 	KT_ASSERT(t, !strcmp(vm->last_line, "mb1: long mode, cmdline=[mb1_hello arg1 arg2] module=[NR_CPUS=1]"),
@@ -76,7 +76,7 @@ KTEST(test_guest_image_multiboot1, "guest.image.multiboot1")
 		  "expected info flags 0x%llx, saw 0x%llx", want_flags, (u64)uc.args[1]);
 	KT_ASSERT_EQ(t, uc.args[2], (MiB(16) - MiB(1)) / 1024);	/* mem_upper */
 	KT_ASSERT_EQ(t, uc.args[3], 1);				/* mods_count */
-	cmd = vmm_run(v, 0, &uc);
+	cmd = vm_run(v, 0, &uc);
 	KT_ASSERT(t, cmd == 0 && debug_exit(v, 0),
 		  "expected exit code 0 on port 0xf4, saw ucall %d / %s exit (port 0x%x, data 0x%x)",
 		  cmd, ktest_exit_name(v), v->exit.io.port, v->exit.io.data);
@@ -107,7 +107,7 @@ KTEST(test_guest_image_apic, "guest.image.apic")
 		return;
 	KT_ASSERT(t, v->apic, "expected a multiboot guest to get the emulated APIC");
 	for (;;) {
-		cmd = vmm_run(v, 0, &uc);
+		cmd = vm_run(v, 0, &uc);
 		if (cmd || v->exit.reason != VCPU_EXIT_MMIO)
 			break;
 		KT_ASSERT(t, v->exit.mmio.gpa == VLAPIC_DEFAULT_BASE + APIC_LVR && !v->exit.mmio.is_write,
@@ -144,7 +144,7 @@ static void run_bz(struct ktest_ctx *t, enum linux_entry entry, const char *line
 
 	if (!vm)
 		return;
-	cmd = vmm_run(v, 0, &uc);
+	cmd = vm_run(v, 0, &uc);
 	KT_ASSERT(t, cmd == 0 && debug_exit(v, code),
 		  "expected exit code 0x%x on port 0xf4, saw ucall %d / %s exit (port 0x%x, data 0x%x)",
 		  code, cmd, ktest_exit_name(v), v->exit.io.port, v->exit.io.data);

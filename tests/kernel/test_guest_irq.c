@@ -23,7 +23,7 @@ KTEST(test_guest_irq, "guest.irq.pit-pic-com1")
 
 	if (!vm)
 		return;
-	cmd = vmm_run(v, RUN_BUDGET, &uc);
+	cmd = vm_run(v, RUN_BUDGET, &uc);
 	KT_ASSERT(t, cmd == UCALL_SYNC && uc.args[0] == 1,
 		  "stage 1: expected SYNC 1 after %d timer ticks, saw ucall %d (%s)", TICKS, cmd,
 		  ktest_exit_name(v));
@@ -34,22 +34,22 @@ KTEST(test_guest_irq, "guest.irq.pit-pic-com1")
 		"injected\n", TICKS, took, want, v->irqs_injected);
 	KT_ASSERT(t, took + want / TICKS >= want && took <= want + want / TICKS,
 		  "expected %d ticks to take about %llu TSC ticks, saw %llu", TICKS, want, took);
-	cmd = vmm_run(v, RUN_BUDGET, &uc);
+	cmd = vm_run(v, RUN_BUDGET, &uc);
 	KT_ASSERT(t, cmd == UCALL_SYNC && uc.args[0] == 2 && uc.args[1] == 1,
 		  "stage 2: expected exactly one one-shot tick, saw ucall %d stage %llu ticks %llu",
 		  cmd, (u64)uc.args[0], (u64)uc.args[1]);
-	cmd = vmm_run(v, RUN_BUDGET, &uc);
+	cmd = vm_run(v, RUN_BUDGET, &uc);
 	KT_ASSERT(t, cmd == UCALL_SYNC && uc.args[0] == 3, "stage 3: expected SYNC 3, saw %d", cmd);
 	uart16550_receive(&vm->com1, RX_BYTE);
-	cmd = vmm_run(v, RUN_BUDGET, &uc);
+	cmd = vm_run(v, RUN_BUDGET, &uc);
 	KT_ASSERT(t, cmd == UCALL_SYNC && uc.args[0] == 4 && uc.args[1] == RX_BYTE,
 		  "stage 4: expected the COM1 interrupt with '%c', saw ucall %d stage %llu byte 0x%llx",
 		  RX_BYTE, cmd, (u64)uc.args[0], (u64)uc.args[1]);
-	cmd = vmm_run(v, RUN_BUDGET, &uc);
+	cmd = vm_run(v, RUN_BUDGET, &uc);
 	KT_ASSERT(t, cmd == 0 && v->exit.reason == VCPU_EXIT_HLT,
 		  "stage 5: expected the HLT with every IRQ masked back, saw ucall %d (%s)", cmd,
 		  ktest_exit_name(v));
-	cmd = vmm_run(v, RUN_BUDGET, &uc);
+	cmd = vm_run(v, RUN_BUDGET, &uc);
 	KT_ASSERT(t, cmd == UCALL_DONE, "expected DONE, saw %d (%s)", cmd, ktest_exit_name(v));
 	vm_destroy(vm);
 }

@@ -36,7 +36,7 @@ KTEST(test_guest_max_memslots, "guest.memslots.max")
 	KT_ASSERT(t, err == -EINVAL, "expected slot id %d refused with EINVAL, saw %s",
 		  KVM_USER_MEM_SLOTS, errno_name(err));
 	/* hello64 syncs twice and halts once on its way. */
-	while ((cmd = vmm_run(v, 0, &uc)) == UCALL_SYNC || (!cmd && v->exit.reason == VCPU_EXIT_HLT))
+	while ((cmd = vm_run(v, 0, &uc)) == UCALL_SYNC || (!cmd && v->exit.reason == VCPU_EXIT_HLT))
 		;
 	KT_ASSERT(t, cmd == UCALL_DONE, "expected the guest to run to DONE with %d slots, saw %d (%s)",
 		  KVM_USER_MEM_SLOTS, cmd, ktest_exit_name(v));

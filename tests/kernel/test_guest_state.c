@@ -13,7 +13,7 @@
 static bool step(struct ktest_ctx *t, struct vcpu *v, int want, u64 stage)
 {
 	struct ucall uc;
-	int cmd = vmm_run(v, 0, &uc);
+	int cmd = vm_run(v, 0, &uc);
 
 	if (cmd == want && (want != UCALL_SYNC || uc.args[0] == stage))
 		return true;

@@ -117,7 +117,7 @@ static bool hostile_under_churn(struct ktest_ctx *t, const char *image, bool unt
 	vm2 = ktest_guest64(t, "hello64", MiB(4), &v2);
 	if (!vm2)
 		return false;
-	if (vmm_run(v2, 0, &uc) != UCALL_SYNC) {
+	if (vm_run(v2, 0, &uc) != UCALL_SYNC) {
 		ktest_fail(t, "expected a new VM to run normally after guest %s", image);
 		vm_destroy(vm2);
 		return false;
