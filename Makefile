@@ -39,7 +39,7 @@ LIB_SRCS     := $(addprefix lib/,cmdline.c errno.c glob.c kprintf.c parse.c prin
 MM_SRCS      := $(addprefix mm/,frame.c kmalloc.c memmap.c)
 MEMSLOT_SRCS := $(addprefix memslot/,backing.c change.c dirty_log.c gfn_tree.c metadata.c \
 		page_track.c set_memory_region.c sets.c vm.c)
-EPT_SRCS     := $(addprefix ept/,audit.c dirty_bits.c fault.c flush.c iter.c mmu_cache.c \
+EPT_SRCS     := $(addprefix ept/,arch_hooks.c audit.c dirty_bits.c fault.c flush.c iter.c mmu_cache.c \
 		rmap.c root.c walk.c wrprot.c zap.c)
 VMX_SRCS     := $(addprefix vmx/,caps.c check.c check_controls.c check_guest.c \
 		check_guest_segs.c check_host.c controls.c dump.c entry.S exit.c exit_basic.c \

@@ -5,7 +5,7 @@
  */
 #include "arch/memory.h"
 #include "ept/iter.h"
-#include "ept/mmu.h"
+#include "ept/walk.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/parse.h"

@@ -3,7 +3,7 @@
  * mmu_audit.c).  Tests run it after every operation; it allocates nothing,
  * so the kernel may run it too.  It reports the first violation it finds.
  */
-#include "ept/mmu.h"
+#include "ept_internal.h"
 #include "ept/iter.h"
 #include "ept/rmap.h"
 #include "memslot/page_track.h"

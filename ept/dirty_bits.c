@@ -7,7 +7,7 @@
  * dirty bit set and would then write without logging, so a cleared bit is
  * a change that needs a flush, like a lost permission.
  */
-#include "ept/mmu.h"
+#include "ept_internal.h"
 
 /*
  * Atomically: the CPU sets A and D in the same entry with locked

@@ -5,7 +5,7 @@
  * Every allocation happens before the tables are touched (the memory
  * caches), so a fault either maps or changes nothing.
  */
-#include "ept/mmu.h"
+#include "ept_internal.h"
 #include "ept/iter.h"
 #include "ept/rmap.h"
 #include "memslot/metadata.h"

@@ -4,7 +4,7 @@
  * vCPU to flush before its next VM entry (KVM's kvm_flush_remote_tlbs());
  * a frame that left the guest may be reused only after both.
  */
-#include "ept/mmu.h"
+#include "ept_internal.h"
 #include "arch/invept.h"
 #include "lib/errno.h"
 #include "lib/panic.h"

@@ -5,7 +5,7 @@
  * allocation failure never leaves a half-made mapping.  What a fault does
  * not use stays for the next one; kvm_destroy_vm() frees the rest.
  */
-#include "ept/mmu.h"
+#include "ept_internal.h"
 #include "ept/rmap.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"

@@ -7,7 +7,7 @@
  * recording a leaf cannot fail halfway.
  */
 #include "ept/rmap.h"
-#include "ept/mmu.h"
+#include "ept_internal.h"
 #include "mm/kmalloc.h"
 #include "lib/panic.h"
 

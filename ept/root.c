@@ -7,7 +7,7 @@
  * one; the invalid root is torn down at once and freed when the last vCPU
  * lets go (ept/zap.c).
  */
-#include "ept/mmu.h"
+#include "ept_internal.h"
 #include "arch/memory.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"

@@ -2,7 +2,7 @@
  * Reading the tables: translating a gpa, printing the leaves, counting
  * them.  All with the one walker (ept/iter.c).
  */
-#include "ept/mmu.h"
+#include "ept_internal.h"
 #include "ept/iter.h"
 #include "lib/errno.h"
 #include "lib/printf.h"

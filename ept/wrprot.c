@@ -3,7 +3,7 @@
  * EPT violation (dirty logging, write tracking).  Removing a permission is a
  * change a CPU may have cached, so each returns whether a flush is needed.
  */
-#include "ept/mmu.h"
+#include "ept_internal.h"
 #include "ept/iter.h"
 #include "ept/rmap.h"
 

@@ -6,7 +6,7 @@
  * the old translation (or the table, in its paging-structure caches), and
  * the caller must flush once before the frames or tables are reused.
  */
-#include "ept/mmu.h"
+#include "ept_internal.h"
 #include "ept/iter.h"
 #include "ept/rmap.h"
 #include "arch/memory.h"

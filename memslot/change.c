@@ -21,7 +21,7 @@
 #include "memslot/change.h"
 #include "memslot/metadata.h"
 #include "memslot/sets.h"
-#include "ept/mmu.h"
+#include "memslot/kvm_arch.h"
 #include "mm/kmalloc.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -115,7 +115,7 @@ static void kvm_commit_memory_region(struct kvm *kvm, struct kvm_memory_slot *ol
 		if (change == KVM_MR_MOVE) {
 			kvm_arch_free_memslot(kvm, old);
 		} else {
-			kvm_mmu_slot_apply_flags(kvm, old, new);
+			kvm_arch_commit_memory_region(kvm, old, new, change);
 		}
 		/* A MOVE may change the flags too: the bitmap goes if logging stopped. */
 		if (old->dirty_bitmap && !new->dirty_bitmap) {

@@ -12,9 +12,10 @@
  *    (kvm->sync_dirty_log).  Getting the log clears the bits and the dirty
  *    bits of those leaves, so the next write is logged again.
  */
+#include "compiler.h"
 #include "kvm/kvm.h"
 #include "memslot/metadata.h"
-#include "ept/mmu.h"
+#include "memslot/kvm_arch.h"
 #include "lib/errno.h"
 
 #define BITS_PER_WORD 64

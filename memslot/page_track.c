@@ -7,7 +7,7 @@
  */
 #include "memslot/page_track.h"
 #include "memslot/metadata.h"
-#include "ept/mmu.h"
+#include "memslot/kvm_arch.h"
 #include "lib/errno.h"
 #include "lib/panic.h"
 

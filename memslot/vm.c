@@ -5,7 +5,7 @@
 #include "kvm/kvm.h"
 #include "memslot/metadata.h"
 #include "memslot/sets.h"
-#include "ept/mmu.h"
+#include "memslot/kvm_arch.h"
 #include "mm/kmalloc.h"
 
 void memslot_vm_init(struct kvm *kvm)
@@ -45,10 +45,9 @@ void memslot_vm_uninit(struct kvm *kvm)
 	u16 as_id;
 
 	/* The tables go first: zapping a leaf needs its slot's rmap. */
-	kvm_mmu_uninit_tdp_mmu(kvm);
+	kvm_arch_destroy_vm(kvm);
 	for (as_id = 0; as_id < KVM_ADDRESS_SPACE_NUM; as_id++)
 		kvm_free_memslots(kvm, as_id);
-	kvm_mmu_free_memory_caches(kvm);
 	kvm_backing_free(kvm);
 }
 

@@ -8,7 +8,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/insn_decode.h"
 #include "arch/x86/msr.h"
-#include "ept/mmu.h"
+#include "ept/fault.h"
 #include "lib/errno.h"
 #include "vmx/exit_handlers.h"
 #include "vmx/vcpu_internal.h"

@@ -8,7 +8,8 @@
 
 #include "arch/x86/cpu.h"
 #include "arch/x86/gprs_offsets.h"
-#include "ept/mmu.h"
+#include "ept/flush.h"
+#include "ept/root.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "vmx/check.h"

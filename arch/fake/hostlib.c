@@ -6,7 +6,8 @@
  */
 #include "hostlib_internal.h"
 #include "kvm/kvm.h"
-#include "ept/mmu.h"
+#include "ept/fault.h"
+#include "ept/walk.h"
 #include "arch/memory.h"
 #include "fake.h"
 #include "mm/frame.h"

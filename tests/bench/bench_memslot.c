@@ -16,7 +16,10 @@
 
 #include "memslot_test.h"	/* for mt_rnd(); nothing here uses cmocka */
 #include "arch/memory.h"
-#include "ept/mmu.h"
+#include "ept/fault.h"
+#include "ept/walk.h"
+#include "ept/zap.h"
+#include "memslot/kvm_arch.h"
 #include "fake.h"
 #include "kvm/kvm.h"
 #include "mm/frame.h"

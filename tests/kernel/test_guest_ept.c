@@ -5,7 +5,7 @@
  * slot smaller than 2 MiB, 1 GiB over a 1 GiB-aligned 1 GiB slot.
  */
 #include "arch/memory.h"
-#include "ept/mmu.h"
+#include "ept/walk.h"
 #include "ktest_vmx.h"
 #include "lib/errno.h"
 

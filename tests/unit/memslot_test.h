@@ -14,7 +14,13 @@
 #include <cmocka.h>
 
 #include "arch/memory.h"
-#include "ept/mmu.h"
+#include "ept/fault.h"
+#include "ept/flush.h"
+#include "ept/mmu_cache.h"
+#include "ept/root.h"
+#include "ept/zap.h"
+#include "memslot/kvm_arch.h"
+#include "ept/walk.h"
 #include "fake.h"
 #include "fake_alloc.h"
 #include "fake_invept.h"
