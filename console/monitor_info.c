@@ -39,7 +39,7 @@ static void format_flags(char *buf, size_t len, u32 flags)
 static void count_leaves(struct kvm *kvm, u16 as_id, gfn_t start, gfn_t end,
 			 u64 leaves[KVM_NR_PAGE_SIZES])
 {
-	struct kvm_mmu_root *root = kvm->mmu_root[as_id];
+	struct ept_root *root = kvm->mmu_root[as_id];
 	struct ept_iter it;
 
 	for (int i = 0; i < KVM_NR_PAGE_SIZES; i++)
@@ -81,7 +81,7 @@ int monitor_info_slots(struct vm *vm, int argc, char **argv)
 	return MONITOR_STAY;
 }
 
-static void show_root(struct kvm *kvm, const struct kvm_mmu_root *root)
+static void show_root(struct kvm *kvm, const struct ept_root *root)
 {
 	u64 leaves[KVM_NR_PAGE_SIZES], tables;
 
@@ -123,7 +123,7 @@ static void show_walk_entry(const struct ept_iter *it, gfn_t gfn)
 
 static int show_walk(struct kvm *kvm, const char *arg)
 {
-	struct kvm_mmu_root *root = kvm->mmu_root[0];
+	struct ept_root *root = kvm->mmu_root[0];
 	struct ept_iter it;
 	u64 gpa, hpa;
 	int level;
@@ -154,7 +154,7 @@ int monitor_info_ept(struct vm *vm, int argc, char **argv)
 {
 	struct kvm *kvm = &vm->kvm;
 	const struct kvm_stat *st = &kvm->stat;
-	struct kvm_mmu_root *root;
+	struct ept_root *root;
 
 	if (argc > 1) {
 		kprintf("monitor: info ept: too many arguments (usage: info ept [GPA])\n");

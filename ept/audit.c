@@ -19,7 +19,7 @@ struct audit {
 	u64 tables;
 };
 
-static int audit_fail(struct audit *a, const struct kvm_mmu_root *root, gfn_t gfn, int level,
+static int audit_fail(struct audit *a, const struct ept_root *root, gfn_t gfn, int level,
 		      const char *what, u64 expected, u64 seen)
 {
 	ksnprintf(a->why, a->len,
@@ -29,7 +29,7 @@ static int audit_fail(struct audit *a, const struct kvm_mmu_root *root, gfn_t gf
 }
 
 /* What a writable leaf must satisfy; 0 or -EIO. */
-static int audit_writable(struct audit *a, const struct kvm_mmu_root *root,
+static int audit_writable(struct audit *a, const struct ept_root *root,
 			  const struct kvm_memory_slot *slot, gfn_t gfn, int level, u64 spte)
 {
 	u64 rel = gfn - slot->base_gfn;
@@ -66,7 +66,7 @@ static int audit_writable(struct audit *a, const struct kvm_mmu_root *root,
 						       "writable page not marked dirty", 1, 0);
 }
 
-static int audit_leaf(struct audit *a, const struct kvm_mmu_root *root, const struct ept_iter *it)
+static int audit_leaf(struct audit *a, const struct ept_root *root, const struct ept_iter *it)
 {
 	struct kvm_memory_slot *slot;
 	hpa_t want;
@@ -102,7 +102,7 @@ static int audit_leaf(struct audit *a, const struct kvm_mmu_root *root, const st
 	return 0;
 }
 
-static int audit_root(struct audit *a, const struct kvm_mmu_root *root)
+static int audit_root(struct audit *a, const struct ept_root *root)
 {
 	struct ept_iter it;
 
@@ -165,10 +165,10 @@ static int audit_counts(struct audit *a)
 	return 0;
 }
 
-int kvm_mmu_audit(struct kvm *kvm, char *why, size_t len)
+int ept_audit(struct kvm *kvm, char *why, size_t len)
 {
 	struct audit a = { .kvm = kvm, .why = why, .len = len };
-	struct kvm_mmu_root *root;
+	struct ept_root *root;
 
 	for_each_tdp_mmu_root(kvm, root) {
 		if (audit_root(&a, root)) {

@@ -15,10 +15,10 @@
 #include "memslot/kvm_arch.h"
 
 /* as_id's current valid root, made afresh if there is none; -ENOMEM. */
-int kvm_tdp_mmu_get_vcpu_root(struct kvm *kvm, u16 as_id, struct kvm_mmu_root **root);
+int kvm_tdp_mmu_get_vcpu_root(struct kvm *kvm, u16 as_id, struct ept_root **root);
 
 /* Drop a reference; the last one of an invalid root frees it once torn down. */
-void kvm_tdp_mmu_put_root(struct kvm *kvm, struct kvm_mmu_root *root);
+void kvm_tdp_mmu_put_root(struct kvm *kvm, struct ept_root *root);
 
 /* Mark every root invalid; the address spaces let go of their current ones. */
 void kvm_tdp_mmu_invalidate_all_roots(struct kvm *kvm);
@@ -30,7 +30,7 @@ void kvm_mmu_uninit_tdp_mmu(struct kvm *kvm);
  * Zap every entry of root meeting [start, end), leaves first, freeing the
  * tables that map nothing outside it.
  */
-bool tdp_mmu_zap_range(struct kvm *kvm, struct kvm_mmu_root *root, gfn_t start, gfn_t end);
+bool tdp_mmu_zap_range(struct kvm *kvm, struct ept_root *root, gfn_t start, gfn_t end);
 
 /*
  * Tear down every invalidated root, leaves first (4K, 2M, 1G, then the
@@ -75,7 +75,7 @@ bool kvm_mmu_clear_dirty_pt_masked(struct kvm *kvm, const struct kvm_memory_slot
 				   gfn_t gfn_offset, u64 mask);
 
 /* INVEPT single-context for root on this CPU, and KVM_REQ_TLB_FLUSH to every vCPU. */
-void kvm_flush_root(struct kvm *kvm, struct kvm_mmu_root *root);
+void ept_flush_root(struct kvm *kvm, struct ept_root *root);
 
 /* Take an object from a cache that kvm_mmu_topup_memory_caches() filled. */
 void *kvm_mmu_memory_cache_alloc(struct kvm *kvm, struct kvm_mmu_memory_cache *mc);

@@ -1,6 +1,8 @@
 /*
  * The fault path (KVM's kvm_tdp_page_fault() -> kvm_faultin_pfn() ->
- * kvm_tdp_mmu_map()): an EPT violation at a gfn finds the slot, picks the
+ * kvm_tdp_mmu_map(); here ept_fault_find_pfn() stands for the middle one,
+ * which only looks the pfn up in backing that is always present): an EPT
+ * violation at a gfn finds the slot, picks the
  * largest level allowed, installs one leaf and records it in the rmap.
  * Every allocation happens before the tables are touched (the memory
  * caches), so a fault either maps or changes nothing.
@@ -61,7 +63,7 @@ int kvm_mmu_max_mapping_level(struct kvm *kvm, const struct kvm_memory_slot *slo
 }
 
 /* Find the slot and decide the leaf's level and permissions; 0 or the fault's result. */
-static int kvm_faultin_pfn(struct kvm *kvm, struct kvm_page_fault *fault)
+static int ept_fault_find_pfn(struct kvm *kvm, struct kvm_page_fault *fault)
 {
 	struct kvm_memory_slot *slot = gfn_to_memslot(kvm, fault->as_id, fault->gfn);
 	bool readonly, tracked, logging;
@@ -100,7 +102,7 @@ static void tdp_mmu_link_table(struct kvm *kvm, struct ept_iter *it)
 }
 
 /* Install the leaf at the goal level; returns whether a flush is needed. */
-static bool tdp_mmu_map_handle_target_level(struct kvm *kvm, struct kvm_mmu_root *root,
+static bool tdp_mmu_map_handle_target_level(struct kvm *kvm, struct ept_root *root,
 					    struct kvm_page_fault *fault, struct ept_iter *it)
 {
 	hpa_t hpa = virt_to_phys((void *)__gfn_to_hva_memslot(fault->slot, it->gfn));
@@ -134,7 +136,7 @@ static bool tdp_mmu_map_handle_target_level(struct kvm *kvm, struct kvm_mmu_root
 }
 
 /* Walk down to the goal level, linking tables and splitting large leaves on the way. */
-static int kvm_tdp_mmu_map(struct kvm *kvm, struct kvm_mmu_root *root,
+static int kvm_tdp_mmu_map(struct kvm *kvm, struct ept_root *root,
 			   struct kvm_page_fault *fault)
 {
 	struct ept_iter it;
@@ -158,7 +160,7 @@ static int kvm_tdp_mmu_map(struct kvm *kvm, struct kvm_mmu_root *root,
 		tdp_mmu_link_table(kvm, &it);
 	}
 	if (flush) {
-		kvm_flush_root(kvm, root);
+		ept_flush_root(kvm, root);
 	}
 	CHECK(level == fault->goal_level);
 	return level;
@@ -171,7 +173,7 @@ int kvm_tdp_page_fault(struct kvm *kvm, u16 as_id, gpa_t gpa, u32 access)
 		.as_id = as_id,
 		.write = access & EPT_ACCESS_WRITE,
 	};
-	struct kvm_mmu_root *root;
+	struct ept_root *root;
 	int r;
 
 	if (as_id >= KVM_ADDRESS_SPACE_NUM) {
@@ -181,7 +183,7 @@ int kvm_tdp_page_fault(struct kvm *kvm, u16 as_id, gpa_t gpa, u32 access)
 	if (fault.gfn >= EPT_MAX_GFN) {
 		return -EFAULT;
 	}
-	r = kvm_faultin_pfn(kvm, &fault);
+	r = ept_fault_find_pfn(kvm, &fault);
 	if (r) {
 		return r;
 	}

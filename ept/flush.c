@@ -22,24 +22,24 @@ static void ept_flush(struct kvm *kvm, unsigned int type, u64 eptp)
 	}
 }
 
-void kvm_flush_root(struct kvm *kvm, struct kvm_mmu_root *root)
+void ept_flush_root(struct kvm *kvm, struct ept_root *root)
 {
 	if (TEST_SWITCH(kvm, no_flush)) {
 		return;
 	}
-	ept_flush(kvm, INVEPT_SINGLE_CONTEXT, kvm_mmu_root_eptp(root));
+	ept_flush(kvm, INVEPT_SINGLE_CONTEXT, ept_root_eptp(root));
 	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
 }
 
 void kvm_flush_remote_tlbs(struct kvm *kvm)
 {
-	struct kvm_mmu_root *root;
+	struct ept_root *root;
 
 	if (TEST_SWITCH(kvm, no_flush)) {
 		return;
 	}
 	for_each_tdp_mmu_root(kvm, root)
-		ept_flush(kvm, INVEPT_SINGLE_CONTEXT, kvm_mmu_root_eptp(root));
+		ept_flush(kvm, INVEPT_SINGLE_CONTEXT, ept_root_eptp(root));
 	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
 }
 

@@ -14,9 +14,9 @@
 #include "lib/errno.h"
 #include "lib/panic.h"
 
-static int kvm_tdp_mmu_alloc_root(struct kvm *kvm, u16 as_id, struct kvm_mmu_root **out)
+static int ept_alloc_root(struct kvm *kvm, u16 as_id, struct ept_root **out)
 {
-	struct kvm_mmu_root *root = kzalloc(sizeof(*root));
+	struct ept_root *root = kzalloc(sizeof(*root));
 	void *pml4;
 
 	if (!root) {
@@ -38,9 +38,9 @@ static int kvm_tdp_mmu_alloc_root(struct kvm *kvm, u16 as_id, struct kvm_mmu_roo
 	return 0;
 }
 
-static void kvm_tdp_mmu_free_root(struct kvm *kvm, struct kvm_mmu_root *root)
+static void ept_free_root(struct kvm *kvm, struct ept_root *root)
 {
-	struct kvm_mmu_root **pp = &kvm->tdp_mmu_roots;
+	struct ept_root **pp = &kvm->tdp_mmu_roots;
 
 	while (*pp != root) {
 		CHECK(*pp);
@@ -52,13 +52,13 @@ static void kvm_tdp_mmu_free_root(struct kvm *kvm, struct kvm_mmu_root *root)
 	kfree(root);
 }
 
-int kvm_tdp_mmu_get_vcpu_root(struct kvm *kvm, u16 as_id, struct kvm_mmu_root **root)
+int kvm_tdp_mmu_get_vcpu_root(struct kvm *kvm, u16 as_id, struct ept_root **root)
 {
 	int r;
 
 	CHECK(as_id < KVM_ADDRESS_SPACE_NUM);
 	if (!kvm->mmu_root[as_id]) {
-		r = kvm_tdp_mmu_alloc_root(kvm, as_id, &kvm->mmu_root[as_id]);
+		r = ept_alloc_root(kvm, as_id, &kvm->mmu_root[as_id]);
 		if (r) {
 			return r;
 		}
@@ -67,7 +67,7 @@ int kvm_tdp_mmu_get_vcpu_root(struct kvm *kvm, u16 as_id, struct kvm_mmu_root **
 	return 0;
 }
 
-void kvm_tdp_mmu_put_root(struct kvm *kvm, struct kvm_mmu_root *root)
+void kvm_tdp_mmu_put_root(struct kvm *kvm, struct ept_root *root)
 {
 	CHECK(root->refcount > 0);
 	if (--root->refcount > 0) {
@@ -76,13 +76,13 @@ void kvm_tdp_mmu_put_root(struct kvm *kvm, struct kvm_mmu_root *root)
 	/* A valid root always has its address space's reference. */
 	CHECK(root->invalid);
 	if (root->zapped) {
-		kvm_tdp_mmu_free_root(kvm, root);
+		ept_free_root(kvm, root);
 	}
 }
 
 void kvm_tdp_mmu_invalidate_all_roots(struct kvm *kvm)
 {
-	struct kvm_mmu_root *root;
+	struct ept_root *root;
 	u16 as_id;
 
 	for_each_tdp_mmu_root(kvm, root)
@@ -96,9 +96,9 @@ void kvm_tdp_mmu_invalidate_all_roots(struct kvm *kvm)
 	}
 }
 
-struct kvm_mmu_root *kvm_tdp_mmu_find_root(struct kvm *kvm, hpa_t hpa)
+struct ept_root *ept_find_root(struct kvm *kvm, hpa_t hpa)
 {
-	struct kvm_mmu_root *root;
+	struct ept_root *root;
 
 	for_each_tdp_mmu_root(kvm, root) {
 		if (root->hpa == hpa) {
@@ -110,7 +110,7 @@ struct kvm_mmu_root *kvm_tdp_mmu_find_root(struct kvm *kvm, hpa_t hpa)
 
 int kvm_mmu_load(struct kvm *kvm, u16 as_id, hpa_t *root_hpa)
 {
-	struct kvm_mmu_root *root;
+	struct ept_root *root;
 	int r;
 
 	if (as_id >= KVM_ADDRESS_SPACE_NUM) {
@@ -127,7 +127,7 @@ int kvm_mmu_load(struct kvm *kvm, u16 as_id, hpa_t *root_hpa)
 
 void kvm_mmu_unload(struct kvm *kvm, hpa_t root_hpa)
 {
-	struct kvm_mmu_root *root = kvm_tdp_mmu_find_root(kvm, root_hpa);
+	struct ept_root *root = ept_find_root(kvm, root_hpa);
 
 	if (!root) {
 		panic("kvm_mmu_unload: no root at 0x%llx", root_hpa);

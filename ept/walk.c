@@ -10,7 +10,7 @@
 int ept_translate(struct kvm *kvm, u16 as_id, gpa_t gpa, hpa_t *hpa, int *level,
 		  bool *writable)
 {
-	struct kvm_mmu_root *root;
+	struct ept_root *root;
 	struct ept_iter it;
 	gfn_t gfn = gpa_to_gfn(gpa);
 
@@ -30,7 +30,7 @@ int ept_translate(struct kvm *kvm, u16 as_id, gpa_t gpa, hpa_t *hpa, int *level,
 	return -ENOENT;
 }
 
-static void dump_root(const struct kvm_mmu_root *root)
+static void dump_root(const struct ept_root *root)
 {
 	struct ept_iter it;
 
@@ -50,7 +50,7 @@ static void dump_root(const struct kvm_mmu_root *root)
 
 void ept_dump(struct kvm *kvm, u16 as_id)
 {
-	struct kvm_mmu_root *root;
+	struct ept_root *root;
 
 	for_each_tdp_mmu_root(kvm, root) {
 		if (root->as_id == as_id) {

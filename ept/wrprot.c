@@ -20,7 +20,7 @@ static void clear_writable(u64 *sptep, void *data)
 bool tdp_mmu_slot_leaves(struct kvm *kvm, const struct kvm_memory_slot *slot,
 			 void (*fn)(u64 *sptep, int level, bool *flush))
 {
-	struct kvm_mmu_root *root;
+	struct ept_root *root;
 	struct ept_iter it;
 	bool flush = false;
 
@@ -109,7 +109,7 @@ void kvm_mmu_slot_apply_flags(struct kvm *kvm, const struct kvm_memory_slot *old
 		/*
 		 * Zap, so that the pages fault back in as large as allowed.  A
 		 * walk of the tables costs what is mapped; the slot's rmaps
-		 * (kvm_mmu_zap_memslot()) would cost a look at every page.
+		 * (ept_zap_memslot()) would cost a look at every page.
 		 */
 		flush = kvm_tdp_mmu_zap_leafs(kvm, new->as_id, new->base_gfn, memslot_end(new));
 	}

@@ -14,7 +14,7 @@
 #include "lib/panic.h"
 
 /* Zap the present entry at it: a leaf leaves its rmap, an emptied table is freed. */
-static void tdp_mmu_zap_spte(struct kvm *kvm, struct kvm_mmu_root *root, struct ept_iter *it)
+static void tdp_mmu_zap_spte(struct kvm *kvm, struct ept_root *root, struct ept_iter *it)
 {
 	u64 spte = READ_ONCE(*it->sptep);
 
@@ -30,7 +30,7 @@ static void tdp_mmu_zap_spte(struct kvm *kvm, struct kvm_mmu_root *root, struct 
 }
 
 /* Zap every leaf meeting [start, end) in root; tables stay. */
-static bool tdp_mmu_zap_leafs(struct kvm *kvm, struct kvm_mmu_root *root, gfn_t start,
+static bool tdp_mmu_zap_leafs(struct kvm *kvm, struct ept_root *root, gfn_t start,
 			      gfn_t end)
 {
 	struct ept_iter it;
@@ -46,7 +46,7 @@ static bool tdp_mmu_zap_leafs(struct kvm *kvm, struct kvm_mmu_root *root, gfn_t 
 	return flush;
 }
 
-bool tdp_mmu_zap_range(struct kvm *kvm, struct kvm_mmu_root *root, gfn_t start, gfn_t end)
+bool tdp_mmu_zap_range(struct kvm *kvm, struct ept_root *root, gfn_t start, gfn_t end)
 {
 	struct ept_iter it;
 	bool flush = false;
@@ -68,7 +68,7 @@ bool tdp_mmu_zap_range(struct kvm *kvm, struct kvm_mmu_root *root, gfn_t start, 
 
 bool kvm_tdp_mmu_zap_leafs(struct kvm *kvm, u16 as_id, gfn_t start, gfn_t end)
 {
-	struct kvm_mmu_root *root;
+	struct ept_root *root;
 	bool flush = false;
 
 	for_each_tdp_mmu_root(kvm, root) {
@@ -95,7 +95,7 @@ static bool zap_rmap(struct kvm *kvm, struct kvm_rmap_head *head, int level)
 	return flush;
 }
 
-bool kvm_mmu_zap_memslot(struct kvm *kvm, const struct kvm_memory_slot *slot)
+bool ept_zap_memslot(struct kvm *kvm, const struct kvm_memory_slot *slot)
 {
 	bool flush = false;
 	int level;
@@ -110,7 +110,7 @@ bool kvm_mmu_zap_memslot(struct kvm *kvm, const struct kvm_memory_slot *slot)
 
 void kvm_tdp_mmu_zap_invalidated_roots(struct kvm *kvm)
 {
-	struct kvm_mmu_root *root, *next;
+	struct ept_root *root, *next;
 
 	if (TEST_SWITCH(kvm, no_zap)) {
 		return;
@@ -123,7 +123,7 @@ void kvm_tdp_mmu_zap_invalidated_roots(struct kvm *kvm)
 		/* Hold the root while tearing it down; the last put frees it. */
 		root->refcount++;
 		if (tdp_mmu_zap_range(kvm, root, 0, EPT_MAX_GFN)) {
-			kvm_flush_root(kvm, root);
+			ept_flush_root(kvm, root);
 		}
 		root->zapped = true;
 		kvm_tdp_mmu_put_root(kvm, root);

@@ -26,8 +26,14 @@ bool glob_match(const char *pat, const char *name)
 	return *pat == '\0';
 }
 
+/*
+ * Entries are patterns; one that starts with '-' excludes what it matches.
+ * A name is in the list when no exclusion matches it and some pattern does
+ * (or the list has exclusions and no pattern).  An empty list matches nothing.
+ */
 bool glob_match_list(const char *list, const char *name)
 {
+	bool included = false, any_positive = false, any_negative = false;
 	char one[128];
 
 	while (*list) {
@@ -39,10 +45,16 @@ bool glob_match_list(const char *list, const char *name)
 			list++;
 		}
 		one[n] = '\0';
-		if (n && glob_match(one, name))
-			return true;
+		if (one[0] == '-') {
+			any_negative = true;
+			if (glob_match(one + 1, name))
+				return false;
+		} else if (n) {
+			any_positive = true;
+			included |= glob_match(one, name);
+		}
 		if (*list == ',')
 			list++;
 	}
-	return false;
+	return included || (any_negative && !any_positive);
 }

@@ -19,8 +19,8 @@
 /* More than any machine slotvisor runs on has (and keeps the counts small). */
 #define KVM_BACKING_MAX (1ULL << 46)
 
-struct kvm_backing_block {
-	struct kvm_backing_block *next;
+struct memslot_backing_block {
+	struct memslot_backing_block *next;
 	void *block;		/* as frame_alloc() returned it */
 	u64 size;
 };
@@ -39,9 +39,9 @@ static unsigned int order_for(u64 size)
 	return order;
 }
 
-static void free_nodes(struct kvm_backing_block *head)
+static void free_nodes(struct memslot_backing_block *head)
 {
-	struct kvm_backing_block *next;
+	struct memslot_backing_block *next;
 
 	for (; head; head = next) {
 		next = head->next;
@@ -50,9 +50,9 @@ static void free_nodes(struct kvm_backing_block *head)
 }
 
 /* Nodes for n blocks, chained; NULL if out of memory. */
-static struct kvm_backing_block *alloc_nodes(u64 n)
+static struct memslot_backing_block *alloc_nodes(u64 n)
 {
-	struct kvm_backing_block *head = NULL, *b;
+	struct memslot_backing_block *head = NULL, *b;
 
 	while (n--) {
 		b = kzalloc(sizeof(*b));
@@ -116,10 +116,10 @@ static void *take_gib_run(u64 n)
 }
 
 /* Record the n blocks of size bytes from start in the VM's list. */
-static void add_blocks(struct kvm *kvm, struct kvm_backing_block *nodes, char *start, u64 n,
+static void add_blocks(struct kvm *kvm, struct memslot_backing_block *nodes, char *start, u64 n,
 		       u64 size)
 {
-	struct kvm_backing_block *b;
+	struct memslot_backing_block *b;
 	u64 i;
 
 	for (i = 0; i < n; i++) {
@@ -132,9 +132,9 @@ static void add_blocks(struct kvm *kvm, struct kvm_backing_block *nodes, char *s
 	}
 }
 
-int kvm_backing_alloc(struct kvm *kvm, u64 size, hva_t *hva)
+int memslot_backing_alloc(struct kvm *kvm, u64 size, hva_t *hva)
 {
-	struct kvm_backing_block *nodes;
+	struct memslot_backing_block *nodes;
 	u64 n, block_size;
 	char *mem;
 
@@ -160,9 +160,9 @@ int kvm_backing_alloc(struct kvm *kvm, u64 size, hva_t *hva)
 }
 
 /* The block holding hva, or NULL. */
-static const struct kvm_backing_block *find_block(const struct kvm *kvm, hva_t hva)
+static const struct memslot_backing_block *find_block(const struct kvm *kvm, hva_t hva)
 {
-	const struct kvm_backing_block *b;
+	const struct memslot_backing_block *b;
 
 	for (b = kvm->backing; b; b = b->next) {
 		if (hva >= (hva_t)b->block && hva - (hva_t)b->block < b->size) {
@@ -172,10 +172,10 @@ static const struct kvm_backing_block *find_block(const struct kvm *kvm, hva_t h
 	return NULL;
 }
 
-bool kvm_backing_owns(const struct kvm *kvm, hva_t start, u64 size)
+bool memslot_backing_owns(const struct kvm *kvm, hva_t start, u64 size)
 {
 	hva_t end = start + size;
-	const struct kvm_backing_block *b;
+	const struct memslot_backing_block *b;
 
 	if (end < start) {
 		return false;
@@ -191,9 +191,9 @@ bool kvm_backing_owns(const struct kvm *kvm, hva_t start, u64 size)
 	return true;
 }
 
-void kvm_backing_free(struct kvm *kvm)
+void memslot_backing_free(struct kvm *kvm)
 {
-	struct kvm_backing_block *b;
+	struct memslot_backing_block *b;
 
 	while ((b = kvm->backing)) {
 		kvm->backing = b->next;

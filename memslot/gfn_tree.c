@@ -169,7 +169,7 @@ struct kvm_memory_slot *id_to_memslot(struct kvm_memslots *slots, int id)
 	return s;
 }
 
-struct kvm_memory_slot *kvm_memslot_first_ending_after(struct kvm_memslots *slots, gfn_t gfn)
+struct kvm_memory_slot *memslot_first_ending_after(struct kvm_memslots *slots, gfn_t gfn)
 {
 	struct kvm_memory_slot *s = slots->gfn_tree, *best = NULL;
 	int idx = slots->node_idx;
@@ -185,10 +185,10 @@ struct kvm_memory_slot *kvm_memslot_first_ending_after(struct kvm_memslots *slot
 	return best;
 }
 
-struct kvm_memory_slot *kvm_memslot_next(struct kvm_memslots *slots,
+struct kvm_memory_slot *memslot_next(struct kvm_memslots *slots,
 					 const struct kvm_memory_slot *slot)
 {
-	return kvm_memslot_first_ending_after(slots, memslot_end(slot));
+	return memslot_first_ending_after(slots, memslot_end(slot));
 }
 
 struct kvm_memory_slot *search_memslots(struct kvm_memslots *slots, gfn_t gfn)

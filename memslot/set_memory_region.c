@@ -37,7 +37,7 @@ static int check_memory_region(struct kvm *kvm, const struct kvm_userspace_memor
 	if (!IS_ALIGNED(mem->userspace_addr, GFN_SIZE)) {
 		return -EINVAL;
 	}
-	if (mem->memory_size && !kvm_backing_owns(kvm, mem->userspace_addr, mem->memory_size)) {
+	if (mem->memory_size && !memslot_backing_owns(kvm, mem->userspace_addr, mem->memory_size)) {
 		return -EINVAL;
 	}
 	if (request_as_id(mem) >= KVM_ADDRESS_SPACE_NUM || request_id(mem) >= KVM_MEM_SLOTS_NUM) {
@@ -57,8 +57,8 @@ static bool kvm_check_memslot_overlap(struct kvm_memslots *slots, int id, gfn_t 
 {
 	struct kvm_memory_slot *s;
 
-	for (s = kvm_memslot_first_ending_after(slots, start); s && s->base_gfn < end;
-	     s = kvm_memslot_next(slots, s)) {
+	for (s = memslot_first_ending_after(slots, start); s && s->base_gfn < end;
+	     s = memslot_next(slots, s)) {
 		if (s->id != id) {
 			return true;
 		}

@@ -13,7 +13,7 @@
 #include "lib/panic.h"
 #include "lib/string.h"
 
-void kvm_init_memslots(struct kvm *kvm)
+void memslot_init_sets(struct kvm *kvm)
 {
 	u16 as_id;
 	int i;

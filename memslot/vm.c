@@ -10,7 +10,7 @@
 
 void memslot_vm_init(struct kvm *kvm)
 {
-	kvm_init_memslots(kvm);
+	memslot_init_sets(kvm);
 	kvm->max_gpa_bits = KVM_DEFAULT_MAX_GPA_BITS;
 	kvm->tdp_max_level = KVM_MAX_HUGEPAGE_LEVEL;
 }
@@ -48,7 +48,7 @@ void memslot_vm_uninit(struct kvm *kvm)
 	kvm_arch_destroy_vm(kvm);
 	for (as_id = 0; as_id < KVM_ADDRESS_SPACE_NUM; as_id++)
 		kvm_free_memslots(kvm, as_id);
-	kvm_backing_free(kvm);
+	memslot_backing_free(kvm);
 }
 
 void kvm_destroy_vm(struct kvm *kvm)

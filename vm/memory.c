@@ -12,7 +12,7 @@ int vm_add_memory(struct vm *vm, u32 slot, u64 gpa, u64 size, u32 flags, hva_t *
 		.slot = slot, .flags = flags, .guest_phys_addr = gpa, .memory_size = size,
 	};
 	hva_t backing;
-	int err = kvm_backing_alloc(&vm->kvm, size, &backing);
+	int err = memslot_backing_alloc(&vm->kvm, size, &backing);
 
 	if (err)
 		return err;

@@ -56,7 +56,7 @@ struct sv_vm *sv_vm_create(uint64_t backing_bytes)
 	if (!vm->kvm) {
 		goto out_free_vm;
 	}
-	if (backing_bytes && kvm_backing_alloc(vm->kvm, ALIGN_UP(backing_bytes, SV_BACKING_ALIGN),
+	if (backing_bytes && memslot_backing_alloc(vm->kvm, ALIGN_UP(backing_bytes, SV_BACKING_ALIGN),
 					       &vm->backing)) {
 		goto out_destroy;
 	}

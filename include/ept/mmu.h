@@ -21,13 +21,13 @@
 #define EPT_ACCESS_EXEC BIT(2)
 
 /* A root: one PML4 and what the MMU knows about it. */
-struct kvm_mmu_root {
+struct ept_root {
 	hpa_t hpa;		/* the PML4 */
 	u16 as_id;		/* role: the address space it maps */
 	int refcount;		/* the address space's current pointer, and each vCPU */
 	bool invalid;		/* no vCPU may enter with it again */
 	bool zapped;		/* invalid and torn down: only the PML4 is left */
-	struct kvm_mmu_root *next;	/* in kvm->tdp_mmu_roots */
+	struct ept_root *next;	/* in kvm->tdp_mmu_roots */
 };
 
 #define for_each_tdp_mmu_root(kvm, root) \

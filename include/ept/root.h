@@ -17,10 +17,10 @@ int kvm_mmu_load(struct kvm *kvm, u16 as_id, hpa_t *root_hpa);
 void kvm_mmu_unload(struct kvm *kvm, hpa_t root_hpa);
 
 /* The root whose PML4 is at hpa, or NULL. */
-struct kvm_mmu_root *kvm_tdp_mmu_find_root(struct kvm *kvm, hpa_t hpa);
+struct ept_root *ept_find_root(struct kvm *kvm, hpa_t hpa);
 
 /* The EPTP that flushes name root by (A/D does not take part in the tag). */
-static inline u64 kvm_mmu_root_eptp(const struct kvm_mmu_root *root)
+static inline u64 ept_root_eptp(const struct ept_root *root)
 {
 	return ept_make_eptp(root->hpa, false);
 }

@@ -26,4 +26,4 @@ void ept_count_leaves(hpa_t root_hpa, u64 leaves[KVM_NR_PAGE_SIZES], u64 *tables
  * one); every rmap entry is such a leaf; no invalidated root has leaves.
  * 0, or -EIO with the first violation described in why.
  */
-int kvm_mmu_audit(struct kvm *kvm, char *why, size_t len);
+int ept_audit(struct kvm *kvm, char *why, size_t len);

@@ -12,7 +12,7 @@ bool kvm_tdp_mmu_zap_leafs(struct kvm *kvm, u16 as_id, gfn_t start, gfn_t end);
  * Zap the leaves recorded in slot's rmaps (KVM's per-slot zap): it looks
  * at every page of the slot, mapped or not; kept to measure against.
  */
-bool kvm_mmu_zap_memslot(struct kvm *kvm, const struct kvm_memory_slot *slot);
+bool ept_zap_memslot(struct kvm *kvm, const struct kvm_memory_slot *slot);
 
 /*
  * Invalidate every root, request every vCPU to reload, then zap the

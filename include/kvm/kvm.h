@@ -24,8 +24,8 @@ struct kvm_mmu_memory_cache {
 	void *objs[KVM_MMU_CACHE_OBJS];
 };
 
-struct kvm_mmu_root;
-struct kvm_backing_block;
+struct ept_root;
+struct memslot_backing_block;
 struct vcpu;
 struct irqchip;
 
@@ -50,7 +50,7 @@ struct kvm_stat {
  * image has neither the struct nor the checks.  no_flush drops every
  * INVEPT; no_zap leaves invalidated roots' tables in place.
  */
-struct kvm_debug {
+struct test_switches {
 	bool no_flush;
 	bool no_zap;
 	bool no_kick;	/* vmx/: set requests but send no IPI and wait for no acknowledgement */
@@ -91,12 +91,12 @@ struct kvm {
 	 */
 	u32 cpu_dirty_log_size;
 
-	struct kvm_mmu_root *tdp_mmu_roots;	/* every root, valid or invalid */
-	struct kvm_mmu_root *mmu_root[KVM_ADDRESS_SPACE_NUM];	/* current valid, or NULL */
+	struct ept_root *tdp_mmu_roots;	/* every root, valid or invalid */
+	struct ept_root *mmu_root[KVM_ADDRESS_SPACE_NUM];	/* current valid, or NULL */
 	struct kvm_mmu_memory_cache mmu_page_cache;	/* zeroed 4 KiB table frames */
 	struct kvm_mmu_memory_cache pte_list_desc_cache;
 
-	struct kvm_backing_block *backing;
+	struct memslot_backing_block *backing;
 
 	/*
 	 * The VM's vCPUs in the order they were made (KVM's vcpu_array and
@@ -129,7 +129,7 @@ struct kvm {
 
 	struct kvm_stat stat;
 #ifdef CONFIG_SLOTVISOR_TEST
-	struct kvm_debug debug;
+	struct test_switches debug;
 #endif
 };
 
@@ -169,13 +169,13 @@ void kvm_make_all_cpus_request(struct kvm *kvm, unsigned int req);
  * It stays the VM's until kvm_destroy_vm().  -EINVAL for a bad size,
  * -ENOMEM when no such block (or run) is free.
  */
-int kvm_backing_alloc(struct kvm *kvm, u64 size, hva_t *hva);
+int memslot_backing_alloc(struct kvm *kvm, u64 size, hva_t *hva);
 
 /* Give every block of the VM's backing back to the frame allocator (VM destruction). */
-void kvm_backing_free(struct kvm *kvm);
+void memslot_backing_free(struct kvm *kvm);
 
 /* Whether [start, start + size) lies in backing the VM owns. */
-bool kvm_backing_owns(const struct kvm *kvm, hva_t start, u64 size);
+bool memslot_backing_owns(const struct kvm *kvm, hva_t start, u64 size);
 
 /*
  * Create, delete, move or change the flags of a slot, as Linux's

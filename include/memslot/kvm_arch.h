@@ -37,7 +37,7 @@ void kvm_arch_flush_shadow_memslot(struct kvm *kvm, struct kvm_memory_slot *slot
 bool kvm_arch_mmu_enable_log_dirty_pt_masked(struct kvm *kvm, const struct kvm_memory_slot *slot,
 					     gfn_t gfn_offset, u64 mask);
 
-/* kvm_flush_root() for every root of the VM. */
+/* ept_flush_root() for every root of the VM. */
 void kvm_flush_remote_tlbs(struct kvm *kvm);
 
 /* Clear W in every leaf at min_level or above that maps gfn (via the rmaps). */

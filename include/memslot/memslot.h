@@ -107,15 +107,15 @@ struct kvm_memory_slot *__gfn_to_memslot(struct kvm_memslots *slots, gfn_t gfn);
 struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, u16 as_id, gfn_t gfn);
 
 /* The first slot (lowest base_gfn) that ends after gfn, or NULL: range walks start here. */
-struct kvm_memory_slot *kvm_memslot_first_ending_after(struct kvm_memslots *slots, gfn_t gfn);
+struct kvm_memory_slot *memslot_first_ending_after(struct kvm_memslots *slots, gfn_t gfn);
 
 /* The slot after slot in gfn order, or NULL. */
-struct kvm_memory_slot *kvm_memslot_next(struct kvm_memslots *slots,
+struct kvm_memory_slot *memslot_next(struct kvm_memslots *slots,
 					 const struct kvm_memory_slot *slot);
 
 #define kvm_for_each_memslot(slot, slots)                                     \
-	for ((slot) = kvm_memslot_first_ending_after((slots), 0); (slot);      \
-	     (slot) = kvm_memslot_next((slots), (slot)))
+	for ((slot) = memslot_first_ending_after((slots), 0); (slot);      \
+	     (slot) = memslot_next((slots), (slot)))
 
 static inline gfn_t memslot_end(const struct kvm_memory_slot *slot)
 {

@@ -7,7 +7,7 @@
 #include "memslot/memslot.h"
 
 /* Give kvm its two empty sets per address space, as 0 active, generation = as_id. */
-void kvm_init_memslots(struct kvm *kvm);
+void memslot_init_sets(struct kvm *kvm);
 
 /* The set of as_id that readers do not see. */
 struct kvm_memslots *kvm_get_inactive_memslots(struct kvm *kvm, u16 as_id);

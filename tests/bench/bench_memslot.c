@@ -72,7 +72,7 @@ static void bench_lookup(unsigned int n)
 	gfn_t *gfns;
 	u64 t0, t_random, t_hit;
 
-	if (!kvm || kvm_backing_alloc(kvm, MiB(1), &base)) {
+	if (!kvm || memslot_backing_alloc(kvm, MiB(1), &base)) {
 		die("VM for lookups", -1);
 	}
 	for (i = 0; i < n; i++)
@@ -137,7 +137,7 @@ static struct kvm *mapped_vm(const struct mapped *kind, hva_t *base, u64 *fault_
 {
 	struct kvm *kvm = kvm_create_vm();
 
-	if (!kvm || kvm_backing_alloc(kvm, GiB(2), base)) {
+	if (!kvm || memslot_backing_alloc(kvm, GiB(2), base)) {
 		die("VM with 2 GiB", -1);
 	}
 	kvm->tdp_max_level = kind->max_level;
@@ -188,7 +188,7 @@ static void bench_changes(void)
 		struct kvm *kvm;
 
 		kvm = i == 0 ? kvm_create_vm() : mapped_vm(kind, &base, &ns, &faults);
-		if (i == 0 && (!kvm || kvm_backing_alloc(kvm, GiB(2), &base))) {
+		if (i == 0 && (!kvm || memslot_backing_alloc(kvm, GiB(2), &base))) {
 			die("VM with 2 GiB", -1);
 		}
 		ua = base + kind->ua_off;
@@ -202,7 +202,7 @@ static void bench_changes(void)
 			touch_all(kvm, SLOT_GPA, GiB(1), &faults);
 		}
 		t0 = now_ns();
-		if (kvm_mmu_zap_memslot(kvm, id_to_memslot(__kvm_memslots(kvm, 0), 1))) {
+		if (ept_zap_memslot(kvm, id_to_memslot(__kvm_memslots(kvm, 0), 1))) {
 			kvm_flush_remote_tlbs(kvm);
 		}
 		t_zap = now_ns() - t0;

@@ -102,7 +102,7 @@ static int bench_setup(struct bench_smp *b)
 		err = err ?: vm_add_memory(b->vm, i + 1, REGION_GPA + i * REGION_STRIDE,
 					   REGION_STRIDE, 0, NULL);
 	}
-	err = err ?: kvm_backing_alloc(&b->vm->kvm, KiB(4), &b->page);
+	err = err ?: memslot_backing_alloc(&b->vm->kvm, KiB(4), &b->page);
 	if (err)
 		return err;
 	b->progress = vm_gpa_to_hva(b->vm, PROGRESS_GPA);

@@ -38,7 +38,7 @@ void perf_fail(struct perf_vm *pv, const char *fmt, ...)
 static int perf_add_slots(struct perf_vm *pv)
 {
 	struct kvm_userspace_memory_region r = { .memory_size = pv->slot_size };
-	int err = kvm_backing_alloc(&pv->vm->kvm, pv->area_size, &pv->area);
+	int err = memslot_backing_alloc(&pv->vm->kvm, pv->area_size, &pv->area);
 	u64 t0 = rdtsc();
 
 	for (unsigned int i = 0; i < pv->nslots && !err; i++) {

@@ -12,7 +12,7 @@
 #include "run_mode.h"
 
 static char crash_what[8];
-static char test_globs[128];
+static char test_globs[512];
 
 static bool crash_wanted(const struct boot_info *bi)
 {

@@ -69,7 +69,7 @@ static bool hostile_under_churn(struct ktest_ctx *t, const char *image, bool unt
 	vm = ktest_guest64(t, image, MiB(4), &v);
 	if (!vm)
 		return false;
-	err = kvm_backing_alloc(&vm->kvm, KiB(4), &page);
+	err = memslot_backing_alloc(&vm->kvm, KiB(4), &page);
 	if (err) {
 		ktest_fail(t, "expected backing for the churned slot, saw %d", err);
 		vm_destroy(vm);

@@ -211,7 +211,7 @@ static bool writers_create(struct ktest_ctx *t, struct multi *m, hva_t *page)
 	for (unsigned int i = 0; i < NR_VCPUS && !err; i++)
 		err = vm_add_memory(m->vm, i + 1, REGION_GPA + i * REGION_STRIDE, REGION_STRIDE, 0,
 				    NULL);
-	err = err ?: kvm_backing_alloc(&m->vm->kvm, KiB(4), page);
+	err = err ?: memslot_backing_alloc(&m->vm->kvm, KiB(4), page);
 	if (err) {
 		ktest_fail(t, "expected the writers' slots, saw %d", err);
 		vm_destroy(m->vm);

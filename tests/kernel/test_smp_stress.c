@@ -56,7 +56,7 @@ KTEST(test_smp_modification_stress, "smp.modification-stress")
 	if (!vm)
 		return;
 	err = vm_add_memory(vm, 1, REGION_GPA, MiB(2), 0, NULL);	/* one 2M leaf */
-	err = err ?: kvm_backing_alloc(&vm->kvm, KiB(4), &page);
+	err = err ?: memslot_backing_alloc(&vm->kvm, KiB(4), &page);
 	KT_ASSERT(t, err == 0, "expected the slots, saw %d", err);
 	progress = vm_gpa_to_hva(vm, PROGRESS_GPA);
 	vcpu_put(v);

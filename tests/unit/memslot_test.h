@@ -93,7 +93,7 @@ static inline struct kvm *mt_vm(u64 backing, hva_t *base)
 
 	assert_non_null(kvm);
 	if (backing) {
-		assert_int_equal(kvm_backing_alloc(kvm, backing, base), 0);
+		assert_int_equal(memslot_backing_alloc(kvm, backing, base), 0);
 	}
 	return kvm;
 }
@@ -129,7 +129,7 @@ static inline void mt_audit(struct kvm *kvm)
 {
 	char why[512];
 
-	if (kvm_mmu_audit(kvm, why, sizeof(why))) {
+	if (ept_audit(kvm, why, sizeof(why))) {
 		mt_fail("%s", why);
 	}
 }

@@ -230,7 +230,7 @@ static void the_audit_catches_a_dirty_page_never_reported(void **state)
 
 	mt_fault(kvm, 0, SLOT_GPA, false, PG_LEVEL_4K);
 	*leaf(kvm, SLOT_GPA, &level) |= EPT_DIRTY;	/* a write whose log entry was lost */
-	assert_int_equal(kvm_mmu_audit(kvm, why, sizeof(why)), -EIO);
+	assert_int_equal(ept_audit(kvm, why, sizeof(why)), -EIO);
 	assert_non_null(strstr(why, "dirty page (EPT D set) not marked dirty"));
 	kvm_destroy_vm(kvm);
 	mt_expect_frames_back();

@@ -132,21 +132,21 @@ static void load_returns_the_current_root_until_it_is_invalidated(void **state)
 	assert_int_equal(kvm_mmu_load(kvm, 1, &c), 0);
 	assert_int_not_equal(a, c);
 	assert_int_equal(kvm_mmu_load(kvm, 2, &c), -EINVAL);
-	assert_int_equal(kvm_tdp_mmu_find_root(kvm, a)->refcount, 3);
+	assert_int_equal(ept_find_root(kvm, a)->refcount, 3);
 	mt_fault(kvm, 0, GiB(1), true, PG_LEVEL_2M);
 	/* A DELETE invalidates every root: the next load makes a new one. */
 	assert_int_equal(mt_set(kvm, 0, 0, 0, 0, 0), 0);
 	assert_int_equal(kvm_mmu_load(kvm, 0, &b), 0);
 	assert_int_not_equal(a, b);
 	/* The old one stays, torn down, while two vCPUs hold it. */
-	assert_true(kvm_tdp_mmu_find_root(kvm, a)->invalid);
-	assert_true(kvm_tdp_mmu_find_root(kvm, a)->zapped);
+	assert_true(ept_find_root(kvm, a)->invalid);
+	assert_true(ept_find_root(kvm, a)->zapped);
 	assert_int_equal(kvm->stat.leaves[PG_LEVEL_2M - 1], 0);
 	mt_audit(kvm);
 	kvm_mmu_unload(kvm, a);
-	assert_non_null(kvm_tdp_mmu_find_root(kvm, a));
+	assert_non_null(ept_find_root(kvm, a));
 	kvm_mmu_unload(kvm, a);
-	assert_null(kvm_tdp_mmu_find_root(kvm, a));
+	assert_null(ept_find_root(kvm, a));
 	kvm_mmu_unload(kvm, b);
 	kvm_mmu_unload(kvm, c);
 	kvm_destroy_vm(kvm);
@@ -184,8 +184,8 @@ static void zap_all_fast_flushes_each_root_that_mapped_something_once(void **sta
 	assert_int_equal(mt_set(kvm, MT_SLOT(1, 0), 0, GiB(1), MiB(8), base), 0);
 	mt_fault(kvm, 0, GiB(1), false, PG_LEVEL_2M);
 	mt_fault(kvm, 1, GiB(1) + MiB(2), true, PG_LEVEL_2M);
-	eptp0 = kvm_mmu_root_eptp(kvm->mmu_root[0]);
-	eptp1 = kvm_mmu_root_eptp(kvm->mmu_root[1]);
+	eptp0 = ept_root_eptp(kvm->mmu_root[0]);
+	eptp1 = ept_root_eptp(kvm->mmu_root[1]);
 	fake_invept_reset();
 	kvm_mmu_zap_all_fast(kvm);
 	assert_int_equal(fake_invept_count(INVEPT_SINGLE_CONTEXT, eptp0), 1);
@@ -233,9 +233,9 @@ static void zap_leafs_keeps_tables_and_zap_memslot_uses_the_rmaps(void **state)
 	assert_int_equal(kvm->stat.leaves[0], 342 - 171);
 	assert_int_equal(kvm->stat.table_pages, tables);
 	mt_audit(kvm);
-	assert_true(kvm_mmu_zap_memslot(kvm, id_to_memslot(__kvm_memslots(kvm, 0), 0)));
+	assert_true(ept_zap_memslot(kvm, id_to_memslot(__kvm_memslots(kvm, 0), 0)));
 	assert_int_equal(kvm->stat.leaves[0], 0);
-	assert_false(kvm_mmu_zap_memslot(kvm, id_to_memslot(__kvm_memslots(kvm, 0), 0)));
+	assert_false(ept_zap_memslot(kvm, id_to_memslot(__kvm_memslots(kvm, 0), 0)));
 	mt_audit(kvm);
 	kvm_flush_remote_tlbs(kvm);
 	kvm_destroy_vm(kvm);

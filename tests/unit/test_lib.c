@@ -26,6 +26,15 @@ static void glob(void **state)
 	assert_false(glob_match_list("boot.*,exc.ud", "exc.gp"));
 	assert_false(glob_match_list("", "x"));
 	assert_false(glob_match_list(",,", "x"));
+	/* Exclusions: "-pattern" removes what the patterns let in. */
+	assert_true(glob_match_list("smp.*,-smp.multi.*", "smp.bringup"));
+	assert_false(glob_match_list("smp.*,-smp.multi.*", "smp.multi.alloc"));
+	assert_false(glob_match_list("-smp.multi.*,smp.*", "smp.multi.alloc"));
+	assert_true(glob_match_list("*,-smp.*", "guest.basic"));
+	assert_false(glob_match_list("*,-smp.*", "smp.vmxon"));
+	assert_true(glob_match_list("-smp.*", "mm.kmalloc"));
+	assert_false(glob_match_list("-smp.*", "smp.vmxon"));
+	assert_false(glob_match_list("mm.*,-", "guest.basic"));
 }
 
 static void cmdline(void **state)

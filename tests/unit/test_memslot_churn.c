@@ -164,7 +164,7 @@ static struct tlb_ctx *ctx_of(struct churn *c, u64 eptp)
 /* The root's current leaves (none if there is no such root). */
 static u32 current_leaves(struct churn *c, u64 eptp)
 {
-	struct kvm_mmu_root *root = kvm_tdp_mmu_find_root(c->kvm, eptp & EPT_ADDR_MASK);
+	struct ept_root *root = ept_find_root(c->kvm, eptp & EPT_ADDR_MASK);
 
 	return root ? collect_leaves(c, root->hpa) : 0;
 }
@@ -256,11 +256,11 @@ static bool ctx_check(struct churn *c, struct tlb_ctx *x, u32 n)
 
 static bool tlb_check_and_update(struct churn *c)
 {
-	struct kvm_mmu_root *root;
+	struct ept_root *root;
 	u32 i, n;
 
 	for_each_tdp_mmu_root(c->kvm, root)
-		ctx_of(c, kvm_mmu_root_eptp(root));
+		ctx_of(c, ept_root_eptp(root));
 	for (i = 0; i < c->nctx; i++) {
 		n = current_leaves(c, c->ctx[i].eptp);
 		if (!ctx_check(c, &c->ctx[i], n)) {
@@ -270,7 +270,7 @@ static bool tlb_check_and_update(struct churn *c)
 	}
 	/* Forget EPTPs that have neither a root nor anything cached. */
 	for (i = 0; i < c->nctx;) {
-		if (c->ctx[i].n == 0 && !kvm_tdp_mmu_find_root(c->kvm, c->ctx[i].eptp & EPT_ADDR_MASK)) {
+		if (c->ctx[i].n == 0 && !ept_find_root(c->kvm, c->ctx[i].eptp & EPT_ADDR_MASK)) {
 			free(c->ctx[i].e);
 			c->ctx[i] = c->ctx[--c->nctx];
 			c->ctx[c->nctx] = (struct tlb_ctx){ 0 };
@@ -661,7 +661,7 @@ static bool churn_step(struct churn *c)
 	if (!ok) {
 		return false;
 	}
-	if (kvm_mmu_audit(c->kvm, why, sizeof(why))) {
+	if (ept_audit(c->kvm, why, sizeof(why))) {
 		return churn_fail(c, "after a %s: %s", op_names[op], why);
 	}
 	return check_slots(c) && tlb_check_and_update(c);
@@ -675,7 +675,7 @@ static bool churn_run(struct churn *c, u64 seed, u64 ops, bool no_flush, bool no
 	memset(c, 0, sizeof(*c));
 	c->rng = seed * 0x9e3779b97f4a7c15ULL + 1;
 	c->kvm = kvm_create_vm();
-	if (!c->kvm || kvm_backing_alloc(c->kvm, BACKING, &c->base)) {
+	if (!c->kvm || memslot_backing_alloc(c->kvm, BACKING, &c->base)) {
 		return churn_fail(c, "no VM");
 	}
 	c->kvm->debug.no_flush = no_flush;

@@ -200,14 +200,14 @@ static void enomem_making_a_vm_or_its_backing_leaks_nothing(void **state)
 	mt_expect_frames_back();
 	kvm = mt_vm(0, &base);
 	fake_alloc_fail_from(0);
-	assert_int_equal(kvm_backing_alloc(kvm, MiB(2), &base), -ENOMEM);
+	assert_int_equal(memslot_backing_alloc(kvm, MiB(2), &base), -ENOMEM);
 	fake_alloc_fail_from(1);
-	assert_int_equal(kvm_backing_alloc(kvm, MiB(2), &base), -ENOMEM);
+	assert_int_equal(memslot_backing_alloc(kvm, MiB(2), &base), -ENOMEM);
 	fake_alloc_disarm();
-	assert_false(kvm_backing_owns(kvm, base, KiB(4)));
-	assert_int_equal(kvm_backing_alloc(kvm, MiB(128), &base), -ENOMEM);
-	assert_int_equal(kvm_backing_alloc(kvm, 0, &base), -EINVAL);
-	assert_int_equal(kvm_backing_alloc(kvm, KiB(6), &base), -EINVAL);
+	assert_false(memslot_backing_owns(kvm, base, KiB(4)));
+	assert_int_equal(memslot_backing_alloc(kvm, MiB(128), &base), -ENOMEM);
+	assert_int_equal(memslot_backing_alloc(kvm, 0, &base), -EINVAL);
+	assert_int_equal(memslot_backing_alloc(kvm, KiB(6), &base), -EINVAL);
 	kvm_destroy_vm(kvm);
 	mt_expect_frames_back();
 }

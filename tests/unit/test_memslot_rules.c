@@ -390,7 +390,7 @@ static void as_1_generations_are_odd_and_apart_from_as_0(void **state)
 	end_world(&w);
 }
 
-static void nr_memslot_pages_follows_create_and_delete(void **state)
+static void nr_memslot_pages_follows_move_and_delete(void **state)
 {
 	struct world w;
 
@@ -451,7 +451,7 @@ int main(void)
 		T(delete_publishes_an_invalid_slot_then_zaps_then_removes_it),
 		T(move_is_two_swaps_and_keeps_the_contents),
 		T(as_1_generations_are_odd_and_apart_from_as_0),
-		T(nr_memslot_pages_follows_create_and_delete),
+		T(nr_memslot_pages_follows_move_and_delete),
 		T(all_32764_user_slots_fill_and_one_more_is_rejected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

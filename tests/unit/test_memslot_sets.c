@@ -38,7 +38,7 @@ static void expect_lookups(struct kvm_memslots *set, struct kvm_memory_slot *slo
 		}
 		assert_ptr_equal(search_memslots(set, g), want);
 		assert_ptr_equal(__gfn_to_memslot(set, g), want);
-		s = kvm_memslot_first_ending_after(set, g);
+		s = memslot_first_ending_after(set, g);
 		while (i < NR && !(in[i] && g < 4 * i + 1 + i % 3))
 			i++;
 		assert_ptr_equal(s, i < NR ? &slots[i] : NULL);
@@ -127,13 +127,13 @@ static void both_sets_hold_the_same_slots_after_every_change(void **state)
 	assert_int_equal(mt_set(kvm, 2, KVM_MEM_LOG_DIRTY_PAGES, GiB(2), MiB(1), base), 0);
 	assert_int_equal(mt_set(kvm, 3, 0, GiB(3), MiB(1), base), 0);
 	assert_int_equal(mt_set(kvm, 3, 0, 0, 0, 0), 0);
-	a = kvm_memslot_first_ending_after(__kvm_memslots(kvm, 0), 0);
-	b = kvm_memslot_first_ending_after(kvm_get_inactive_memslots(kvm, 0), 0);
+	a = memslot_first_ending_after(__kvm_memslots(kvm, 0), 0);
+	b = memslot_first_ending_after(kvm_get_inactive_memslots(kvm, 0), 0);
 	while (a || b) {
 		assert_ptr_equal(a, b);
 		assert_int_equal(a->flags & KVM_MEMSLOT_INVALID, 0);
-		a = kvm_memslot_next(__kvm_memslots(kvm, 0), a);
-		b = kvm_memslot_next(kvm_get_inactive_memslots(kvm, 0), b);
+		a = memslot_next(__kvm_memslots(kvm, 0), a);
+		b = memslot_next(kvm_get_inactive_memslots(kvm, 0), b);
 	}
 	assert_int_equal(__kvm_memslots(kvm, 0)->nr_slots, 2);
 	assert_int_equal(kvm_get_inactive_memslots(kvm, 0)->nr_slots, 2);
