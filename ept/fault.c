@@ -166,7 +166,7 @@ static int kvm_tdp_mmu_map(struct kvm *kvm, struct ept_root *root,
 	return level;
 }
 
-int kvm_tdp_page_fault(struct kvm *kvm, u16 as_id, gpa_t gpa, u32 access)
+int __kvm_tdp_page_fault(struct kvm *kvm, u16 as_id, gpa_t gpa, u32 access)
 {
 	struct kvm_page_fault fault = {
 		.gfn = gpa_to_gfn(gpa),
@@ -176,6 +176,7 @@ int kvm_tdp_page_fault(struct kvm *kvm, u16 as_id, gpa_t gpa, u32 access)
 	struct ept_root *root;
 	int r;
 
+	lockdep_assert_held(&kvm->mmu_lock);
 	if (as_id >= KVM_ADDRESS_SPACE_NUM) {
 		return -EINVAL;
 	}
@@ -199,5 +200,16 @@ int kvm_tdp_page_fault(struct kvm *kvm, u16 as_id, gpa_t gpa, u32 access)
 	if (fault.write) {
 		mark_page_dirty_in_slot(fault.slot, fault.gfn);
 	}
+	return r;
+}
+
+/* The fault path takes mmu_lock itself, as KVM's kvm_tdp_mmu_page_fault() does. */
+int kvm_tdp_page_fault(struct kvm *kvm, u16 as_id, gpa_t gpa, u32 access)
+{
+	int r;
+
+	spin_lock(&kvm->mmu_lock);
+	r = __kvm_tdp_page_fault(kvm, as_id, gpa, access);
+	spin_unlock(&kvm->mmu_lock);
 	return r;
 }

@@ -35,6 +35,7 @@ void kvm_flush_remote_tlbs(struct kvm *kvm)
 {
 	struct ept_root *root;
 
+	lockdep_assert_held(&kvm->mmu_lock);
 	if (TEST_SWITCH(kvm, no_flush)) {
 		return;
 	}

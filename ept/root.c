@@ -108,6 +108,7 @@ struct ept_root *ept_find_root(struct kvm *kvm, hpa_t hpa)
 	return NULL;
 }
 
+/* Both take mmu_lock themselves, as KVM's do. */
 int kvm_mmu_load(struct kvm *kvm, u16 as_id, hpa_t *root_hpa)
 {
 	struct ept_root *root;
@@ -116,23 +117,27 @@ int kvm_mmu_load(struct kvm *kvm, u16 as_id, hpa_t *root_hpa)
 	if (as_id >= KVM_ADDRESS_SPACE_NUM) {
 		return -EINVAL;
 	}
+	spin_lock(&kvm->mmu_lock);
 	r = kvm_tdp_mmu_get_vcpu_root(kvm, as_id, &root);
-	if (r) {
-		return r;
+	if (!r) {
+		root->refcount++;
+		*root_hpa = root->hpa;
 	}
-	root->refcount++;
-	*root_hpa = root->hpa;
-	return 0;
+	spin_unlock(&kvm->mmu_lock);
+	return r;
 }
 
 void kvm_mmu_unload(struct kvm *kvm, hpa_t root_hpa)
 {
-	struct ept_root *root = ept_find_root(kvm, root_hpa);
+	struct ept_root *root;
 
+	spin_lock(&kvm->mmu_lock);
+	root = ept_find_root(kvm, root_hpa);
 	if (!root) {
 		panic("kvm_mmu_unload: no root at 0x%llx", root_hpa);
 	}
 	kvm_tdp_mmu_put_root(kvm, root);
+	spin_unlock(&kvm->mmu_lock);
 }
 
 void kvm_mmu_uninit_tdp_mmu(struct kvm *kvm)

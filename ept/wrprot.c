@@ -54,6 +54,7 @@ bool kvm_mmu_slot_gfn_write_protect(struct kvm *kvm, const struct kvm_memory_slo
 	bool flush = false;
 	int level;
 
+	lockdep_assert_held(&kvm->mmu_lock);
 	for (level = min_level; level <= KVM_MAX_HUGEPAGE_LEVEL; level++)
 		pte_list_walk(gfn_to_rmap(gfn, level, slot), clear_writable, &flush);
 	kvm->tlb_gen += flush;
@@ -79,6 +80,7 @@ bool rmap_masked_4k_leaves(struct kvm *kvm, const struct kvm_memory_slot *slot,
 bool kvm_arch_mmu_enable_log_dirty_pt_masked(struct kvm *kvm, const struct kvm_memory_slot *slot,
 					     gfn_t gfn_offset, u64 mask)
 {
+	lockdep_assert_held(&kvm->mmu_lock);
 	if (kvm->cpu_dirty_log_size) {
 		if (TEST_SWITCH(kvm, keep_dirty_bits)) {
 			return false;	/* negative control: the next writes go unlogged */
@@ -96,6 +98,7 @@ void kvm_mmu_slot_apply_flags(struct kvm *kvm, const struct kvm_memory_slot *old
 	bool logging = kvm_slot_dirty_track_enabled(new);
 	bool flush;
 
+	lockdep_assert_held(&kvm->mmu_lock);
 	if (was_logging == logging) {
 		return;
 	}

@@ -71,6 +71,7 @@ bool kvm_tdp_mmu_zap_leafs(struct kvm *kvm, u16 as_id, gfn_t start, gfn_t end)
 	struct ept_root *root;
 	bool flush = false;
 
+	lockdep_assert_held(&kvm->mmu_lock);
 	for_each_tdp_mmu_root(kvm, root) {
 		if (root->as_id == as_id) {
 			flush |= tdp_mmu_zap_leafs(kvm, root, start, end);
@@ -101,6 +102,7 @@ bool ept_zap_memslot(struct kvm *kvm, const struct kvm_memory_slot *slot)
 	int level;
 	u64 i;
 
+	lockdep_assert_held(&kvm->mmu_lock);
 	for (level = PG_LEVEL_4K; level <= KVM_MAX_HUGEPAGE_LEVEL; level++) {
 		for (i = 0; i < __kvm_mmu_slot_lpages(slot, level); i++)
 			flush |= zap_rmap(kvm, &slot->arch.rmap[level - 1][i], level);
@@ -132,6 +134,7 @@ void kvm_tdp_mmu_zap_invalidated_roots(struct kvm *kvm)
 
 void kvm_mmu_zap_all_fast(struct kvm *kvm)
 {
+	lockdep_assert_held(&kvm->mmu_lock);
 	kvm_tdp_mmu_invalidate_all_roots(kvm);
 	/* No vCPU may enter with an invalid root: each loads a fresh one first. */
 	kvm_make_all_cpus_request(kvm, KVM_REQ_MMU_RELOAD);
@@ -140,6 +143,7 @@ void kvm_mmu_zap_all_fast(struct kvm *kvm)
 
 void kvm_arch_flush_shadow_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
 {
+	lockdep_assert_held(&kvm->mmu_lock);
 	/*
 	 * Zap everything rather than the slot's entries alone, as KVM does: a
 	 * per-slot zap was tried (Linux 5.1) and reverted after regressions.

@@ -133,6 +133,8 @@ int kvm_set_memslot(struct kvm *kvm, struct kvm_memory_slot *old, struct kvm_mem
 	struct kvm_memory_slot *invalid_slot = NULL;
 	int r;
 
+	lockdep_assert_held(&kvm->slots_lock);
+	lockdep_assert_held(&kvm->mmu_lock);
 	if (change == KVM_MR_DELETE || change == KVM_MR_MOVE) {
 		invalid_slot = kzalloc(sizeof(*invalid_slot));
 		if (!invalid_slot) {

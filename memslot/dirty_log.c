@@ -63,6 +63,7 @@ static int __kvm_get_dirty_log(struct kvm *kvm, u32 slot, u64 *bitmap)
 	bool flush = false;
 	u64 i;
 
+	lockdep_assert_held(&kvm->mmu_lock);
 	if (as_id >= KVM_ADDRESS_SPACE_NUM || id >= KVM_USER_MEM_SLOTS) {
 		return -EINVAL;
 	}
@@ -92,6 +93,7 @@ int kvm_get_dirty_log(struct kvm *kvm, u32 slot, u64 *bitmap)
 {
 	int r;
 
+	spin_lock(&kvm->slots_lock);
 	/* PML: the vCPUs' logs first; they take mmu_lock to empty them. */
 	if (kvm->cpu_dirty_log_size && kvm->sync_dirty_log && !TEST_SWITCH(kvm, no_dirty_log_sync)) {
 		kvm->sync_dirty_log(kvm);
@@ -99,5 +101,6 @@ int kvm_get_dirty_log(struct kvm *kvm, u32 slot, u64 *bitmap)
 	spin_lock(&kvm->mmu_lock);
 	r = __kvm_get_dirty_log(kvm, slot, bitmap);
 	spin_unlock(&kvm->mmu_lock);
+	spin_unlock(&kvm->slots_lock);
 	return r;
 }

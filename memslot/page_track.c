@@ -28,6 +28,7 @@ void kvm_slot_page_track_add_page(struct kvm *kvm, struct kvm_memory_slot *slot,
 {
 	u16 *count = gfn_track(slot, gfn);
 
+	lockdep_assert_held(&kvm->mmu_lock);
 	CHECK(*count < GFN_TRACK_MAX);
 	(*count)++;
 	kvm_mmu_gfn_disallow_lpage(slot, gfn);
@@ -40,6 +41,7 @@ void kvm_slot_page_track_remove_page(struct kvm *kvm, struct kvm_memory_slot *sl
 {
 	u16 *count = gfn_track(slot, gfn);
 
+	lockdep_assert_held(&kvm->mmu_lock);
 	CHECK(*count > 0);
 	(*count)--;
 	/* Large leaves may come back on later faults; nothing is remapped now. */
@@ -57,7 +59,7 @@ static struct kvm_memory_slot *live_slot(struct kvm *kvm, u16 as_id, gfn_t gfn)
 	return slot;
 }
 
-int kvm_write_track_add_gfn(struct kvm *kvm, u16 as_id, gfn_t gfn)
+static int __kvm_write_track_add_gfn(struct kvm *kvm, u16 as_id, gfn_t gfn)
 {
 	struct kvm_memory_slot *slot;
 
@@ -75,7 +77,7 @@ int kvm_write_track_add_gfn(struct kvm *kvm, u16 as_id, gfn_t gfn)
 	return 0;
 }
 
-int kvm_write_track_remove_gfn(struct kvm *kvm, u16 as_id, gfn_t gfn)
+static int __kvm_write_track_remove_gfn(struct kvm *kvm, u16 as_id, gfn_t gfn)
 {
 	struct kvm_memory_slot *slot;
 
@@ -88,4 +90,25 @@ int kvm_write_track_remove_gfn(struct kvm *kvm, u16 as_id, gfn_t gfn)
 	}
 	kvm_slot_page_track_remove_page(kvm, slot, gfn);
 	return 0;
+}
+
+/* KVM's exported write-tracking API takes mmu_lock itself. */
+int kvm_write_track_add_gfn(struct kvm *kvm, u16 as_id, gfn_t gfn)
+{
+	int r;
+
+	spin_lock(&kvm->mmu_lock);
+	r = __kvm_write_track_add_gfn(kvm, as_id, gfn);
+	spin_unlock(&kvm->mmu_lock);
+	return r;
+}
+
+int kvm_write_track_remove_gfn(struct kvm *kvm, u16 as_id, gfn_t gfn)
+{
+	int r;
+
+	spin_lock(&kvm->mmu_lock);
+	r = __kvm_write_track_remove_gfn(kvm, as_id, gfn);
+	spin_unlock(&kvm->mmu_lock);
+	return r;
 }

@@ -111,6 +111,21 @@ static struct kvm_memory_slot *new_memslot(const struct kvm_userspace_memory_reg
 	return new;
 }
 
+/*
+ * The change itself under mmu_lock: the fault path reads the sets under it
+ * (KVM's vCPUs use SRCU instead), so no fault sees a set mid-change.
+ */
+static int kvm_set_memslot_locked(struct kvm *kvm, struct kvm_memory_slot *old,
+				  struct kvm_memory_slot *new, enum kvm_mr_change change)
+{
+	int r;
+
+	spin_lock(&kvm->mmu_lock);
+	r = kvm_set_memslot(kvm, old, new, change);
+	spin_unlock(&kvm->mmu_lock);
+	return r;
+}
+
 int __kvm_set_memory_region(struct kvm *kvm, const struct kvm_userspace_memory_region *mem)
 {
 	struct kvm_memslots *slots;
@@ -120,6 +135,7 @@ int __kvm_set_memory_region(struct kvm *kvm, const struct kvm_userspace_memory_r
 	u64 npages = mem->memory_size >> GFN_SHIFT;
 	int r;
 
+	lockdep_assert_held(&kvm->slots_lock);
 	r = check_memory_region_flags(mem);
 	if (!r) {
 		r = check_memory_region(kvm, mem);
@@ -130,7 +146,7 @@ int __kvm_set_memory_region(struct kvm *kvm, const struct kvm_userspace_memory_r
 	slots = __kvm_memslots(kvm, request_as_id(mem));
 	old = id_to_memslot(slots, request_id(mem));
 	if (!mem->memory_size) {
-		return old ? kvm_set_memslot(kvm, old, NULL, KVM_MR_DELETE) : -EINVAL;
+		return old ? kvm_set_memslot_locked(kvm, old, NULL, KVM_MR_DELETE) : -EINVAL;
 	}
 	if (!old && kvm->nr_memslot_pages + npages < kvm->nr_memslot_pages) {
 		return -EINVAL;
@@ -153,7 +169,7 @@ int __kvm_set_memory_region(struct kvm *kvm, const struct kvm_userspace_memory_r
 	if (!new) {
 		return -ENOMEM;
 	}
-	r = kvm_set_memslot(kvm, old, new, change);
+	r = kvm_set_memslot_locked(kvm, old, new, change);
 	if (r) {
 		kfree(new);
 	}
@@ -168,8 +184,8 @@ int kvm_set_memory_region(struct kvm *kvm, const struct kvm_userspace_memory_reg
 	if (request_id(mem) >= KVM_USER_MEM_SLOTS) {
 		return -EINVAL;
 	}
-	spin_lock(&kvm->mmu_lock);
+	spin_lock(&kvm->slots_lock);
 	r = __kvm_set_memory_region(kvm, mem);
-	spin_unlock(&kvm->mmu_lock);
+	spin_unlock(&kvm->slots_lock);
 	return r;
 }

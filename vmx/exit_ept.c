@@ -78,9 +78,7 @@ int vmx_handle_ept_violation(struct vcpu *v)
 	u32 access = q & EPT_QUAL_ACCESS_MASK;
 	int r;
 
-	spin_lock(&v->kvm->mmu_lock);
 	r = kvm_tdp_page_fault(v->kvm, v->as_id, gpa, access);
-	spin_unlock(&v->kvm->mmu_lock);
 	if (r > 0)
 		return 1;
 	if (r == -ENOMEM)

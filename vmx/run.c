@@ -104,11 +104,9 @@ static int vcpu_handle_requests(struct vcpu *v)
 	if (kvm_check_request(KVM_REQ_MMU_RELOAD, v)) {
 		hpa_t old = v->root_hpa;
 
-		spin_lock(&v->kvm->mmu_lock);
 		err = kvm_mmu_load(v->kvm, v->as_id, &v->root_hpa);
 		if (!err)
 			kvm_mmu_unload(v->kvm, old);
-		spin_unlock(&v->kvm->mmu_lock);
 		if (err) {
 			vcpu_internal_error(v, "no memory for a new EPT root (%d)", err);
 			return -ENOMEM;

@@ -180,9 +180,7 @@ static int vcpu_setup_vmcs(struct vcpu *v)
 			return err;
 		controls_ready = true;
 	}
-	spin_lock(&v->kvm->mmu_lock);
 	err = kvm_mmu_load(v->kvm, v->as_id, &v->root_hpa);
-	spin_unlock(&v->kvm->mmu_lock);
 	if (err)
 		return err;
 	v->eptp = vcpu_make_eptp(v);
@@ -248,9 +246,7 @@ void vcpu_destroy(struct vcpu *v)
 	vcpu_unregister(v->kvm, v);
 	vcpu_forget_guest_state(v);
 	if (v->root_hpa != INVALID_HPA) {
-		spin_lock(&v->kvm->mmu_lock);
 		kvm_mmu_unload(v->kvm, v->root_hpa);
-		spin_unlock(&v->kvm->mmu_lock);
 	}
 	if (v->vmcs) {
 		CHECK(v->cpu == -1 || v->cpu == (int)this_cpu()->id);

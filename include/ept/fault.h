@@ -15,6 +15,8 @@
  * -EINVAL for a bad as_id, -ENOMEM.
  */
 int kvm_tdp_page_fault(struct kvm *kvm, u16 as_id, gpa_t gpa, u32 access);
+/* The same with mmu_lock already held (a caller inside a memslot change). */
+int __kvm_tdp_page_fault(struct kvm *kvm, u16 as_id, gpa_t gpa, u32 access);
 
 /*
  * The largest level a leaf over gfn may have: what lpage_info allows, what

@@ -3,9 +3,10 @@
  * its guest-physical memory, and the hook through which the MMU asks every
  * vCPU to act before its next VM entry.  vmx/ embeds or points at one per VM.
  *
- * Concurrency: kvm->mmu_lock (below) serializes memslot changes, faults,
- * root loads and the dirty log between the VMM's CPU and the vCPUs' CPUs;
- * kvm_set_memory_region() and kvm_get_dirty_log() take it themselves.
+ * Concurrency: kvm->slots_lock serializes memslot changes and dirty-log
+ * fetches; kvm->mmu_lock serializes them with faults and root loads
+ * between the VMM's CPU and the vCPUs' CPUs (struct kvm says which takes
+ * what).
  */
 #pragma once
 
@@ -69,11 +70,22 @@ struct test_switches {
 
 struct kvm {
 	/*
-	 * Serializes memslot changes, the fault path and root loads between the
-	 * CPU that runs the VMM and the CPUs that run vCPUs (KVM's slots_lock and
-	 * mmu_lock in one): kvm_set_memory_region() and kvm_get_dirty_log() take
-	 * it, and vmx/ around kvm_tdp_page_fault(), kvm_mmu_load() and
-	 * kvm_mmu_unload().
+	 * KVM's slots_lock (a mutex there; nothing here sleeps): serializes the
+	 * writers of the memslot sets and the dirty log.  kvm_set_memory_region()
+	 * and kvm_get_dirty_log() take it; __kvm_set_memory_region() and
+	 * kvm_set_memslot() assert it.  Taken before mmu_lock.
+	 */
+	spinlock_t slots_lock;
+	/*
+	 * KVM's mmu_lock: the EPT tables, roots, rmaps, write tracking, the
+	 * dirty bitmaps and tlb_gen.  Taken where KVM takes it: in the fault
+	 * path (kvm_tdp_page_fault()), in kvm_mmu_load()/kvm_mmu_unload(), in
+	 * kvm_write_track_add/remove_gfn(), and by the memslot code around the
+	 * MMU work of a change or a dirty-log fetch; the MMU's entry points
+	 * assert it.  Unlike KVM, which lets faults read the memslot sets under
+	 * SRCU, the fault path reads them under mmu_lock, so a memslot change
+	 * also holds it from its first set swap to its last.  vmx/ takes it
+	 * only to empty a PML log into the dirty bitmaps.
 	 */
 	spinlock_t mmu_lock;
 	struct kvm_memslots __memslots[KVM_ADDRESS_SPACE_NUM][2];

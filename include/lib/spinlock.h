@@ -6,6 +6,8 @@
 
 #include <stdbool.h>
 
+#include "lib/panic.h"
+
 typedef struct {
 	volatile int locked;
 } spinlock_t;
@@ -34,3 +36,15 @@ static inline bool spin_is_locked(spinlock_t *l)
 {
 	return __atomic_load_n(&l->locked, __ATOMIC_RELAXED);
 }
+
+/*
+ * lockdep_assert_held(), as far as a lock without an owner can say: panic
+ * (naming the function and the lock) unless someone holds lock.  At the
+ * entry points that need a lock, so that a caller that forgot it is caught
+ * the first time it runs, not when two CPUs race.
+ */
+#define lockdep_assert_held(lock)                                               \
+	do {                                                                    \
+		if (!spin_is_locked(lock))                                      \
+			panic("%s: %s is not held", __func__, #lock);           \
+	} while (0)

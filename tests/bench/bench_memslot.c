@@ -46,7 +46,11 @@ static void set(struct kvm *kvm, u32 slot, u32 flags, gpa_t gpa, u64 size, hva_t
 		.slot = slot, .flags = flags, .guest_phys_addr = gpa, .memory_size = size,
 		.userspace_addr = ua,
 	};
-	int ret = __kvm_set_memory_region(kvm, &r);
+	int ret;
+
+	spin_lock(&kvm->slots_lock);
+	ret = __kvm_set_memory_region(kvm, &r);
+	spin_unlock(&kvm->slots_lock);
 
 	if (ret) {
 		die("kvm_set_memory_region", ret);
@@ -202,9 +206,11 @@ static void bench_changes(void)
 			touch_all(kvm, SLOT_GPA, GiB(1), &faults);
 		}
 		t0 = now_ns();
+		spin_lock(&kvm->mmu_lock);
 		if (ept_zap_memslot(kvm, id_to_memslot(__kvm_memslots(kvm, 0), 1))) {
 			kvm_flush_remote_tlbs(kvm);
 		}
+		spin_unlock(&kvm->mmu_lock);
 		t_zap = now_ns() - t0;
 		if (i) {
 			touch_all(kvm, SLOT_GPA, GiB(1), &faults);

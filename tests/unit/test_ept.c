@@ -187,7 +187,9 @@ static void zap_all_fast_flushes_each_root_that_mapped_something_once(void **sta
 	eptp0 = ept_root_eptp(kvm->mmu_root[0]);
 	eptp1 = ept_root_eptp(kvm->mmu_root[1]);
 	fake_invept_reset();
+	spin_lock(&kvm->mmu_lock);
 	kvm_mmu_zap_all_fast(kvm);
+	spin_unlock(&kvm->mmu_lock);
 	assert_int_equal(fake_invept_count(INVEPT_SINGLE_CONTEXT, eptp0), 1);
 	assert_int_equal(fake_invept_count(INVEPT_SINGLE_CONTEXT, eptp1), 1);
 	assert_int_equal(fake_invept_total(), 2);
@@ -195,7 +197,9 @@ static void zap_all_fast_flushes_each_root_that_mapped_something_once(void **sta
 	/* Nothing mapped, nothing to flush. */
 	assert_int_equal(kvm_mmu_load(kvm, 0, &eptp0), 0);
 	kvm_mmu_unload(kvm, eptp0);
+	spin_lock(&kvm->mmu_lock);
 	kvm_mmu_zap_all_fast(kvm);
+	spin_unlock(&kvm->mmu_lock);
 	assert_int_equal(fake_invept_total(), 2);
 	mt_audit(kvm);
 	kvm_destroy_vm(kvm);
@@ -229,6 +233,7 @@ static void zap_leafs_keeps_tables_and_zap_memslot_uses_the_rmaps(void **state)
 		mt_fault(kvm, 0, GiB(1) + g * KiB(4), false, PG_LEVEL_4K);
 	tables = kvm->stat.table_pages;
 	assert_int_equal(kvm->stat.leaves[0], 342);
+	spin_lock(&kvm->mmu_lock);	/* the zaps' callers hold it (KVM's rule) */
 	assert_true(kvm_tdp_mmu_zap_leafs(kvm, 0, gpa_to_gfn(GiB(1)), gpa_to_gfn(GiB(1)) + 512));
 	assert_int_equal(kvm->stat.leaves[0], 342 - 171);
 	assert_int_equal(kvm->stat.table_pages, tables);
@@ -236,8 +241,9 @@ static void zap_leafs_keeps_tables_and_zap_memslot_uses_the_rmaps(void **state)
 	assert_true(ept_zap_memslot(kvm, id_to_memslot(__kvm_memslots(kvm, 0), 0)));
 	assert_int_equal(kvm->stat.leaves[0], 0);
 	assert_false(ept_zap_memslot(kvm, id_to_memslot(__kvm_memslots(kvm, 0), 0)));
-	mt_audit(kvm);
 	kvm_flush_remote_tlbs(kvm);
+	spin_unlock(&kvm->mmu_lock);
+	mt_audit(kvm);
 	kvm_destroy_vm(kvm);
 	mt_expect_frames_back();
 }
@@ -284,7 +290,13 @@ static void faults_outside_memory_are_mmio(void **state)
 
 static __attribute__((noinline)) bool fault_panics(struct kvm *kvm, gpa_t gpa)
 {
-	return EXPECT_PANIC(kvm_tdp_page_fault(kvm, 0, gpa, EPT_ACCESS_WRITE));
+	bool panicked;
+
+	/* The panic leaves the fault path's lock held: take and drop it here. */
+	spin_lock(&kvm->mmu_lock);
+	panicked = EXPECT_PANIC(__kvm_tdp_page_fault(kvm, 0, gpa, EPT_ACCESS_WRITE));
+	spin_unlock(&kvm->mmu_lock);
+	return panicked;
 }
 
 static void a_leaf_over_a_leaf_of_another_frame_panics(void **state)

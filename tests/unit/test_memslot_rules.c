@@ -218,6 +218,33 @@ static void backing_of_another_vm_is_rejected(void **state)
 	end_world(&w);
 }
 
+/*
+ * The lock rules are asserted where they apply: a caller that forgot
+ * slots_lock or mmu_lock panics at once, naming the function and the lock
+ * (KVM's lockdep_assert_held()), and nothing changed.
+ */
+static void entry_points_without_their_lock_panic(void **state)
+{
+	struct kvm_userspace_memory_region r;
+	struct world w;
+
+	make_world(&w);
+	r = mt_region(KVM_USER_MEM_SLOTS, 0, 0x30000000, KiB(4), w.base);
+	assert_true(EXPECT_PANIC(__kvm_set_memory_region(w.kvm, &r)));
+	assert_string_equal(fake_panic_msg, "__kvm_set_memory_region: &kvm->slots_lock is not held");
+	assert_null(id_to_memslot(__kvm_memslots(w.kvm, 0), KVM_USER_MEM_SLOTS));
+	assert_true(EXPECT_PANIC(kvm_tdp_mmu_zap_leafs(w.kvm, 0, 0, 1ULL << 30)));
+	assert_string_equal(fake_panic_msg, "kvm_tdp_mmu_zap_leafs: &kvm->mmu_lock is not held");
+	assert_true(EXPECT_PANIC(kvm_flush_remote_tlbs(w.kvm)));
+	assert_string_equal(fake_panic_msg, "kvm_flush_remote_tlbs: &kvm->mmu_lock is not held");
+	/* Holding slots_lock is not enough for the MMU. */
+	spin_lock(&w.kvm->slots_lock);
+	assert_true(EXPECT_PANIC(ept_zap_memslot(w.kvm, id_to_memslot(__kvm_memslots(w.kvm, 0), 1))));
+	spin_unlock(&w.kvm->slots_lock);
+	mt_audit(w.kvm);
+	end_world(&w);
+}
+
 static void internal_slot_ids_are_open_to_the_hypervisor_only(void **state)
 {
 	struct kvm_userspace_memory_region r;
@@ -228,10 +255,14 @@ static void internal_slot_ids_are_open_to_the_hypervisor_only(void **state)
 	for (id = KVM_USER_MEM_SLOTS; id < KVM_MEM_SLOTS_NUM; id++) {
 		r = mt_region(id, 0, 0x30000000 + (u64)id * KiB(4), KiB(4), w.base);
 		assert_int_equal(kvm_set_memory_region(w.kvm, &r), -EINVAL);
+		spin_lock(&w.kvm->slots_lock);	/* the hypervisor's callers hold it */
 		assert_int_equal(__kvm_set_memory_region(w.kvm, &r), 0);
+		spin_unlock(&w.kvm->slots_lock);
 	}
 	r = mt_region(KVM_MEM_SLOTS_NUM, 0, 0x40000000, KiB(4), w.base);
+	spin_lock(&w.kvm->slots_lock);
 	assert_int_equal(__kvm_set_memory_region(w.kvm, &r), -EINVAL);
+	spin_unlock(&w.kvm->slots_lock);
 	end_world(&w);
 }
 
@@ -280,8 +311,9 @@ static void on_request(struct kvm *kvm, unsigned int req)
 	seen.reloads++;
 	s = gfn_to_memslot(kvm, 0, seen.probe_gfn);
 	seen.saw_invalid = s && (s->flags & KVM_MEMSLOT_INVALID);
-	seen.fault_during_zap = kvm_tdp_page_fault(kvm, 0, gfn_to_gpa(seen.probe_gfn),
-						    EPT_ACCESS_READ);
+	/* The change holds mmu_lock here: what a vCPU would see once it gets it. */
+	seen.fault_during_zap = __kvm_tdp_page_fault(kvm, 0, gfn_to_gpa(seen.probe_gfn),
+						      EPT_ACCESS_READ);
 	seen.gen_during_zap = mt_gen(kvm, 0);
 }
 
@@ -446,6 +478,7 @@ int main(void)
 		T(every_undefined_flag_bit_is_rejected),
 		T(backing_of_another_vm_is_rejected),
 		T(internal_slot_ids_are_open_to_the_hypervisor_only),
+		T(entry_points_without_their_lock_panic),
 		T(overlap_is_checked_before_maxphyaddr),
 		T(create_and_flags_only_are_one_swap_without_a_zap),
 		T(delete_publishes_an_invalid_slot_then_zaps_then_removes_it),
