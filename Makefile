@@ -62,7 +62,7 @@ KTEST_SRCS   := $(addprefix tests/kernel/,bench.c bench_dirty.c bench_perf.c ben
 		modes.c remote_run.c test_boot.c test_dirty_log.c test_exceptions.c \
 		test_guest_basic.c test_guest_ept.c test_guest_exits.c test_guest_image.c \
 		test_guest_irq.c test_guest_maxslots.c test_guest_state.c test_memslot_perf.c \
-		test_mm.c test_smp.c test_smp_dirty_log.c test_smp_flush.c test_smp_hostile.c \
+		test_mm.c test_selftest.c test_smp.c test_smp_dirty_log.c test_smp_flush.c test_smp_hostile.c \
 		test_smp_multi.c test_smp_stress.c test_vmx.c test_vmx_vmcs.c)
 KERNEL_DIRS  := boot arch/x86 lib mm memslot ept vmx irq devices vm loader console tests/kernel
 
@@ -177,7 +177,7 @@ $(ELF): $(KERNEL_OBJS) linker.ld
 # and vCPUs' fault-injection switches) and the tests and benchmarks.
 $(TEST_ELF): $(KTEST_OBJS) linker.ld
 	@echo "  LD      $@"
-	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KTEST_OBJS) -lgcc
+	$(Q)$(CC) $(KLDFLAGS) -Wl,--wrap=vm_create,--wrap=vm_destroy -o $@ $(KTEST_OBJS) -lgcc
 	$(Q)$(GRUB_FILE) --is-x86-multiboot2 $@ || { echo "$@: not multiboot2" >&2; rm -f $@; exit 1; }
 
 KTEST_CFLAGS := -DCONFIG_SLOTVISOR_TEST -Itests/kernel -Iguests/lib

@@ -5,7 +5,7 @@
 
 # The slowest first, so that two at a time finish together.
 CASES=(bochs_linux bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
-       qemu_novmx qemu_kvm_novmx qemu_prod_refuses_tests qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
+       qemu_novmx qemu_kvm_novmx qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff)
 
 iso() {	# iso CMDLINE: an ISO of the test image (tests and benchmarks) for this case
@@ -28,7 +28,7 @@ check_dumps() {
 # Each scenario runs only where it can: the smp.* ones in the runs with two
 # or four CPUs, the 1 GiB ones (a free, aligned GiB) in bochs_1g; what
 # still SKIPs is hardware this machine lacks (VT-x under QEMU TCG).
-ONE_CPU_TESTS="*,-smp.*,-mm.alloc.sizes,-guest.ept.levels"
+ONE_CPU_TESTS="*,-smp.*,-mm.alloc.sizes,-guest.ept.levels,-selftest.*"
 # What needs three vCPUs on their own APs runs only in bochs_smp4.
 NOT_FOUR_CPU="-smp.multi.migrate-under-churn,-smp.multi.modification-stress,-smp.multi.spinning-readers*"
 
@@ -109,7 +109,7 @@ case_qemu_smp() {
 }
 
 case_qemu_tests() {
-	iso "slotvisor.test=*,-smp.*"
+	iso "slotvisor.test=*,-smp.*,-selftest.*"
 	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --mem 3072 --timeout 120
 	local rc=$?
 	ktest_parse qemu "$dir/serial.txt" "$rc" 1 3
@@ -235,6 +235,25 @@ case_qemu_prod_refuses_tests() {
 		echo "FAIL: qemu:production-image-ran-nothing-else: it ran tests or the demo"
 	else
 		echo "PASS: qemu:production-image-ran-nothing-else"
+	fi
+}
+
+# The in-hypervisor runner's contract (tests/kernel/test_selftest.c): both
+# self-tests must FAIL, the first without running past its helper's failed
+# assertion, and the VMs they left must be destroyed.
+case_qemu_ktest_contract() {
+	iso "slotvisor.test=selftest.*"
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --timeout 60
+	expect_lines ktest:a-failed-assertion-in-a-helper-ends-the-test "$dir/serial.txt" "$?" 3 \
+		"^FAIL: selftest.assert-in-helper-ends-the-test: expected nothing, saw the helper's assertion fail" \
+		'^ktest: selftest.assert-in-helper-ends-the-test: destroyed 1 VM' \
+		'^FAIL: selftest.leaked-vm-is-a-failure: expected the test to destroy its VMs, 1 left' \
+		'^ktest: selftest.leaked-vm-is-a-failure: destroyed 1 VM' \
+		'^SUMMARY: 2 tests, 2 unexpected failures'
+	if grep -q '^selftest: after' "$dir/serial.txt"; then
+		echo "FAIL: ktest:nothing-runs-after-a-failed-assertion: $(grep -m1 '^selftest: after' "$dir/serial.txt")"
+	else
+		echo "PASS: ktest:nothing-runs-after-a-failed-assertion"
 	fi
 }
 

@@ -2,6 +2,9 @@
 #include <stdarg.h>
 
 #include "ktest.h"
+#include "lib/panic.h"
+#include "remote_run.h"
+#include "vm/vm.h"
 #include "lib/glob.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -32,6 +35,62 @@ void ktest_skip(struct ktest_ctx *t, const char *fmt, ...)
 	ktest_note(t, fmt, ap);
 	va_end(ap);
 	t->skipped = true;
+}
+
+/* The test running now (its VMs are tracked), or NULL. */
+static struct ktest_ctx *ktest_current;
+
+void ktest_abort(struct ktest_ctx *t)
+{
+	remote_run_stop_all();
+	__builtin_longjmp(t->abort_buf, 1);
+}
+
+/*
+ * The test image links with --wrap=vm_create,--wrap=vm_destroy: every VM a
+ * test makes is tracked until it is destroyed, so that the runner can
+ * destroy what a test left behind, failed or not.
+ */
+struct vm *__real_vm_create(const char *name);
+void __real_vm_destroy(struct vm *vm);
+
+struct vm *__wrap_vm_create(const char *name)
+{
+	struct vm *vm = __real_vm_create(name);
+	struct ktest_ctx *t = ktest_current;
+
+	if (vm && t) {
+		if (t->nr_vms == KTEST_MAX_VMS)
+			panic("ktest: %s made more than %d VMs", t->name, KTEST_MAX_VMS);
+		t->vms[t->nr_vms++] = vm;
+	}
+	return vm;
+}
+
+void __wrap_vm_destroy(struct vm *vm)
+{
+	struct ktest_ctx *t = ktest_current;
+
+	for (unsigned int i = 0; t && i < t->nr_vms; i++) {
+		if (t->vms[i] == vm) {
+			t->vms[i] = t->vms[--t->nr_vms];
+			break;
+		}
+	}
+	__real_vm_destroy(vm);
+}
+
+/* A test that passed yet left VMs behind leaks them: that is a failure too. */
+static void ktest_destroy_leftover_vms(struct ktest_ctx *t)
+{
+	unsigned int n = t->nr_vms;
+
+	while (t->nr_vms)
+		__real_vm_destroy(t->vms[--t->nr_vms]);
+	if (n)
+		kprintf("ktest: %s: destroyed %u VM(s) it left\n", t->name, n);
+	if (n && !t->failed && !t->skipped)
+		ktest_fail(t, "expected the test to destroy its VMs, %u left", n);
 }
 
 #define KTEST_MAX 512
@@ -67,7 +126,11 @@ int ktest_run(const char *globs)
 			continue;
 		total++;
 		kprintf("ktest: running %s\n", k->name);
-		k->fn(&t);
+		ktest_current = &t;
+		if (__builtin_setjmp(t.abort_buf) == 0)
+			k->fn(&t);
+		ktest_current = NULL;
+		ktest_destroy_leftover_vms(&t);
 		if (t.failed) {
 			failed++;
 			kprintf("FAIL: %s: %s\n", k->name, t.msg);

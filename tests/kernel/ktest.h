@@ -15,11 +15,17 @@
 #include "compiler.h"
 #include "types.h"
 
+#define KTEST_MAX_VMS 8
+
 struct ktest_ctx {
 	const char *name;
 	bool failed;
 	bool skipped;
 	char msg[256];
+	void *abort_buf[5];	/* __builtin_setjmp's buffer: where ktest_abort() lands */
+	/* The VMs the test made and has not destroyed (vm_create() is wrapped). */
+	struct vm *vms[KTEST_MAX_VMS];
+	unsigned int nr_vms;
 };
 
 /* 16-byte aligned, as GCC aligns these objects: the table has no padding holes. */
@@ -36,17 +42,31 @@ struct ktest {
 	};                                                                   \
 	static void id(struct ktest_ctx *t)
 
-/* Record a failure (the first one's message is kept); the test goes on. */
+/* Record a failure (the first one's message is kept); the test goes on (KT_ASSERT ends it). */
 void ktest_fail(struct ktest_ctx *t, const char *fmt, ...) __printf(2, 3);
 /* Mark the test skipped with a reason. */
 void ktest_skip(struct ktest_ctx *t, const char *fmt, ...) __printf(2, 3);
 
-/* Fail with "expected ..., saw ..." style message and return from the test. */
+/*
+ * End the running test at once, from the test or any helper it called:
+ * vCPUs still running on APs for it (tests/kernel/remote_run.c) are
+ * stopped and put, then control goes back to the runner, which destroys
+ * every VM the test made and did not destroy, and reports the test.
+ */
+__noreturn void ktest_abort(struct ktest_ctx *t);
+
+/*
+ * The assertion contract: if cond is false, record the failure ("expected
+ * ..., saw ...", the first one's message is kept) and end the test there
+ * (ktest_abort()), wherever the assertion is: a helper's failed assertion
+ * ends its caller too, so no caller re-checks t->failed.  The test's VMs
+ * are destroyed by the runner, failed or not.
+ */
 #define KT_ASSERT(t, cond, ...)                   \
 	do {                                      \
 		if (!(cond)) {                    \
 			ktest_fail(t, __VA_ARGS__); \
-			return;                   \
+			ktest_abort(t);           \
 		}                                 \
 	} while (0)
 
@@ -57,7 +77,7 @@ void ktest_skip(struct ktest_ctx *t, const char *fmt, ...) __printf(2, 3);
 		if (__s != __e) {                                                \
 			ktest_fail(t, "expected %s == 0x%llx, saw 0x%llx", #seen, \
 				   (unsigned long long)__e, (unsigned long long)__s); \
-			return;                                                  \
+			ktest_abort(t);                                          \
 		}                                                                \
 	} while (0)
 

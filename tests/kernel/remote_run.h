@@ -19,3 +19,9 @@ struct vmm_remote_run {
  * vcpu_put() it so another CPU may load it.  Returns the last exit reason.
  */
 long vmm_remote_run(void *arg);
+
+/*
+ * Stop every vmm_remote_run() under way (a test ends early: ktest_abort())
+ * and return once each has put its vCPU.  Panics if one does not stop.
+ */
+void remote_run_stop_all(void);
