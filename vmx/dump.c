@@ -1,6 +1,6 @@
 /* vcpu_dump: the guest's registers and state, for faults, triple faults and errors. */
 #include "lib/printf.h"
-#include "vmx/vcpu_internal.h"
+#include "vcpu_internal.h"
 #include "vmx/vmcs.h"
 
 void vcpu_dump(struct vcpu *v)

@@ -9,8 +9,8 @@
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/setup.h"
-#include "vmx/exit_handlers.h"
-#include "vmx/vcpu_internal.h"
+#include "exit_handlers.h"
+#include "vcpu_internal.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_bits.h"
 

@@ -10,8 +10,8 @@
 #include "arch/x86/msr.h"
 #include "ept/fault.h"
 #include "lib/errno.h"
-#include "vmx/exit_handlers.h"
-#include "vmx/vcpu_internal.h"
+#include "exit_handlers.h"
+#include "vcpu_internal.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_bits.h"
 

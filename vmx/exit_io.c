@@ -3,8 +3,8 @@
  * the VMM as an IO exit; an IN completes with the data the VMM supplies on
  * the next vcpu_run().  Exit qualification: SDM Vol. 3C 28.2.1, Table 28-5.
  */
-#include "vmx/exit_handlers.h"
-#include "vmx/vcpu_internal.h"
+#include "exit_handlers.h"
+#include "vcpu_internal.h"
 #include "vmx/vmcs.h"
 
 #define IO_QUAL_SIZE(q) (((q) & 7) + 1)

@@ -9,8 +9,8 @@
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/trap.h"
-#include "vmx/exit_handlers.h"
-#include "vmx/vcpu_internal.h"
+#include "exit_handlers.h"
+#include "vcpu_internal.h"
 
 #define CPUID_LEAF_XSTATE 0xd
 #define XCR0_AVX512 (BIT(5) | BIT(6) | BIT(7))	/* opmask, ZMM_Hi256, Hi16_ZMM */

@@ -9,7 +9,7 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "memslot/memslot.h"
-#include "vmx/vcpu_internal.h"
+#include "vcpu_internal.h"
 #include "vmx/vmcs.h"
 
 #define PTE_PRESENT BIT(0)

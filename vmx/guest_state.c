@@ -18,7 +18,7 @@
 #include "arch/x86/percpu.h"
 #include "lib/errno.h"
 #include "mm/frame.h"
-#include "vmx/vcpu_internal.h"
+#include "vcpu_internal.h"
 
 #define CPUID_LEAF_XSTATE 0xd
 #define FXSAVE_SIZE 512

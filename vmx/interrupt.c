@@ -13,8 +13,8 @@
 #include "arch/x86/trap.h"
 #include "irq/irq.h"
 #include "lib/errno.h"
-#include "vmx/exit_handlers.h"
-#include "vmx/vcpu_internal.h"
+#include "exit_handlers.h"
+#include "vcpu_internal.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 

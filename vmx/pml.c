@@ -16,8 +16,8 @@
 #include "mm/frame.h"
 #include "arch/memory.h"
 #include "vmx/caps.h"
-#include "vmx/exit_handlers.h"
-#include "vmx/vcpu_internal.h"
+#include "exit_handlers.h"
+#include "vcpu_internal.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 

@@ -10,7 +10,7 @@
 #include "arch/x86/percpu.h"
 #include "lib/errno.h"
 #include "lib/panic.h"
-#include "vmx/vcpu_internal.h"
+#include "vcpu_internal.h"
 
 /* Polls of a kicked vCPU's mode before the kicker gives up (a hung vCPU). */
 #define KICK_ACK_POLLS 100000000ULL

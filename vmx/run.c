@@ -13,7 +13,7 @@
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "vmx/check.h"
-#include "vmx/vcpu_internal.h"
+#include "vcpu_internal.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"

@@ -18,7 +18,7 @@
 #include "mm/kmalloc.h"
 #include "vmx/controls.h"
 #include "vmx/vcpu.h"
-#include "vmx/vcpu_internal.h"
+#include "vcpu_internal.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 

@@ -14,7 +14,7 @@
 #include "ept/mmu.h"
 #include "lib/errno.h"
 #include "lib/panic.h"
-#include "vmx/vcpu_internal.h"
+#include "vcpu_internal.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 
