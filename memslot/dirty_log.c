@@ -50,6 +50,7 @@ void kvm_mark_page_dirty(struct kvm *kvm, u16 as_id, gfn_t gfn)
 {
 	const struct kvm_memory_slot *slot = gfn_to_memslot(kvm, as_id, gfn);
 
+	lockdep_assert_held(&kvm->mmu_lock);
 	if (slot) {
 		mark_page_dirty_in_slot(slot, gfn);
 	}

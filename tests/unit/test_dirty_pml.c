@@ -241,8 +241,10 @@ static void marking_outside_logged_slots_changes_nothing(void **state)
 	hva_t base;
 	struct kvm *kvm = pml_vm(0, &base);
 
+	spin_lock(&kvm->mmu_lock);	/* as the vCPU's PML flush holds it */
 	kvm_mark_page_dirty(kvm, 0, gpa_to_gfn(SLOT_GPA));	/* slot without a bitmap */
 	kvm_mark_page_dirty(kvm, 0, gpa_to_gfn(GiB(3)));	/* no slot */
+	spin_unlock(&kvm->mmu_lock);
 	assert_int_equal(kvm_set_memory_region(kvm, &(struct kvm_userspace_memory_region){
 		.slot = 0, .flags = KVM_MEM_LOG_DIRTY_PAGES, .guest_phys_addr = SLOT_GPA,
 		.memory_size = SLOT_SIZE, .userspace_addr = base }), 0);
