@@ -165,11 +165,12 @@ static int audit_counts(struct audit *a)
 	return 0;
 }
 
-int ept_audit(struct kvm *kvm, char *why, size_t len)
+static int __ept_audit(struct kvm *kvm, char *why, size_t len)
 {
 	struct audit a = { .kvm = kvm, .why = why, .len = len };
 	struct ept_root *root;
 
+	lockdep_assert_held(&kvm->mmu_lock);
 	for_each_tdp_mmu_root(kvm, root) {
 		if (audit_root(&a, root)) {
 			return -EIO;
@@ -182,4 +183,14 @@ int ept_audit(struct kvm *kvm, char *why, size_t len)
 		why[0] = 0;
 	}
 	return 0;
+}
+
+int ept_audit(struct kvm *kvm, char *why, size_t len)
+{
+	int r;
+
+	spin_lock(&kvm->mmu_lock);
+	r = __ept_audit(kvm, why, len);
+	spin_unlock(&kvm->mmu_lock);
+	return r;
 }

@@ -7,13 +7,14 @@
 #include "lib/errno.h"
 #include "lib/printf.h"
 
-int ept_translate(struct kvm *kvm, u16 as_id, gpa_t gpa, hpa_t *hpa, int *level,
-		  bool *writable)
+static int __ept_translate(struct kvm *kvm, u16 as_id, gpa_t gpa, hpa_t *hpa, int *level,
+			   bool *writable)
 {
 	struct ept_root *root;
 	struct ept_iter it;
 	gfn_t gfn = gpa_to_gfn(gpa);
 
+	lockdep_assert_held(&kvm->mmu_lock);
 	if (as_id >= KVM_ADDRESS_SPACE_NUM || !kvm->mmu_root[as_id]) {
 		return -ENOENT;
 	}
@@ -28,6 +29,18 @@ int ept_translate(struct kvm *kvm, u16 as_id, gpa_t gpa, hpa_t *hpa, int *level,
 		return 0;
 	}
 	return -ENOENT;
+}
+
+/* The readers take mmu_lock themselves: a vCPU may be faulting on another CPU. */
+int ept_translate(struct kvm *kvm, u16 as_id, gpa_t gpa, hpa_t *hpa, int *level,
+		  bool *writable)
+{
+	int r;
+
+	spin_lock(&kvm->mmu_lock);
+	r = __ept_translate(kvm, as_id, gpa, hpa, level, writable);
+	spin_unlock(&kvm->mmu_lock);
+	return r;
 }
 
 static void dump_root(const struct ept_root *root)
@@ -52,11 +65,13 @@ void ept_dump(struct kvm *kvm, u16 as_id)
 {
 	struct ept_root *root;
 
+	spin_lock(&kvm->mmu_lock);
 	for_each_tdp_mmu_root(kvm, root) {
 		if (root->as_id == as_id) {
 			dump_root(root);
 		}
 	}
+	spin_unlock(&kvm->mmu_lock);
 }
 
 void ept_count_leaves(hpa_t root_hpa, u64 leaves[KVM_NR_PAGE_SIZES], u64 *tables)

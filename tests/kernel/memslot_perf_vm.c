@@ -212,9 +212,7 @@ bool perf_expect_unmapped(struct perf_vm *pv, u64 off)
 	int level, err;
 	bool writable;
 
-	spin_lock(&kvm->mmu_lock);
 	err = ept_translate(kvm, 0, PERF_TEST_GPA + off, &hpa, &level, &writable);
-	spin_unlock(&kvm->mmu_lock);
 	if (!err)
 		perf_fail(pv, "expected gpa 0x%llx unmapped, saw a level-%d leaf",
 			  PERF_TEST_GPA + off, level);

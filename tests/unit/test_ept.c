@@ -237,7 +237,9 @@ static void zap_leafs_keeps_tables_and_zap_memslot_uses_the_rmaps(void **state)
 	assert_true(kvm_tdp_mmu_zap_leafs(kvm, 0, gpa_to_gfn(GiB(1)), gpa_to_gfn(GiB(1)) + 512));
 	assert_int_equal(kvm->stat.leaves[0], 342 - 171);
 	assert_int_equal(kvm->stat.table_pages, tables);
+	spin_unlock(&kvm->mmu_lock);
 	mt_audit(kvm);
+	spin_lock(&kvm->mmu_lock);
 	assert_true(ept_zap_memslot(kvm, id_to_memslot(__kvm_memslots(kvm, 0), 0)));
 	assert_int_equal(kvm->stat.leaves[0], 0);
 	assert_false(ept_zap_memslot(kvm, id_to_memslot(__kvm_memslots(kvm, 0), 0)));
