@@ -46,7 +46,7 @@ VMX_SRCS     := $(addprefix vmx/,caps.c check.c check_controls.c check_guest.c \
 		exit_cpuid.c exit_cr.c exit_ept.c exit_io.c exit_msr.c exit_reason.c \
 		exit_xsetbv.c guest_mem.c guest_state.c interrupt.c pml.c requests.c run.c vcpu.c \
 		vcpu_state.c vmcs.c vmcs_names.c vmxon.c)
-IRQ_SRCS     := $(addprefix irq/,irq.c pic8259.c vlapic.c)
+IRQ_SRCS     := $(addprefix irq/,ioapic.c irq.c pic8259.c vlapic.c)
 DEVICES_SRCS := $(addprefix devices/,pit8254.c uart16550.c)
 VM_SRCS      := $(addprefix vm/,memory.c pc.c run.c vm.c)
 LOADER_SRCS  := $(addprefix loader/,bzimage.c guest_images.c image.c load64.c \
