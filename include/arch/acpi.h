@@ -238,6 +238,28 @@ _Static_assert(sizeof(struct acpi_madt_ioapic) == 12, "I/O APIC is 12 bytes");
 _Static_assert(__builtin_offsetof(struct acpi_madt_ioapic, address) == 4, "I/O APIC address");
 _Static_assert(__builtin_offsetof(struct acpi_madt_ioapic, gsi_base) == 8, "I/O APIC GSI base");
 
+/* Interrupt Source Override (5.2.12.5): ISA IRQ source_irq arrives at GSI gsi. */
+#define ACPI_MADT_TYPE_ISO		2
+#define ACPI_MADT_TYPE_LAPIC_NMI	4	/* 5.2.12.7 */
+struct acpi_madt_iso {
+	struct acpi_madt_entry h;
+	u8 bus;				/* 0: ISA */
+	u8 source_irq;
+	u32 gsi;
+	u16 flags;			/* MPS INTI flags: 0 conforms to the bus */
+} __packed;
+_Static_assert(sizeof(struct acpi_madt_iso) == 10, "Interrupt Source Override is 10 bytes");
+_Static_assert(__builtin_offsetof(struct acpi_madt_iso, gsi) == 4, "ISO GSI");
+
+/* Local APIC NMI (5.2.12.7): which LINT pin of which processors (0xff: all) takes NMIs. */
+struct acpi_madt_lapic_nmi {
+	struct acpi_madt_entry h;
+	u8 processor_uid;
+	u16 flags;
+	u8 lint;
+} __packed;
+_Static_assert(sizeof(struct acpi_madt_lapic_nmi) == 6, "Local APIC NMI is 6 bytes");
+
 /* Local APIC Address Override Structure (5.2.12.8); at most one per MADT. */
 struct acpi_madt_lapic_override {
 	struct acpi_madt_entry h;

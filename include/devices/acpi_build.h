@@ -1,0 +1,34 @@
+/*
+ * The guest's ACPI tables (ACPI 6.x, chapter 5.2), built from the VM's
+ * configuration into guest memory, in the minimal set cloud VMMs give
+ * (Firecracker, Cloud Hypervisor): an RSDP (revision 2) that points at an
+ * XSDT, which lists a hardware-reduced FADT (with a DSDT that holds no
+ * AML) and a MADT with one Processor Local APIC per vCPU, the I/O APIC,
+ * the ISA IRQ 0 -> GSI 2 override and the LINT1 NMI.  Linux finds the RSDP
+ * through the boot protocol's acpi_rsdp_addr or by scanning the BIOS area.
+ * No hardware dependency: host-tested by parsing the result back with
+ * slotvisor's own ACPI reader (tests/unit/test_acpi_build.c).
+ */
+#pragma once
+
+#include "types.h"
+
+#define ACPI_BUILD_MAX_CPUS 255	/* APIC IDs 0..254 in Processor Local APIC structures */
+
+struct acpi_build_config {
+	unsigned int nr_cpus;	/* vCPU i has ACPI processor UID i and APIC ID i */
+	u32 lapic_base;		/* the local APICs' MMIO base (0xfee00000) */
+	u8 ioapic_id;
+	u32 ioapic_base;	/* the I/O APIC's MMIO base (0xfec00000), GSIs from 0 */
+	bool pcat_compat;	/* the 8259A pair is there too (MADT flag) */
+};
+
+/*
+ * Lay the tables out in buf, which the guest sees at guest-physical gpa
+ * (size bytes): the RSDP first (16-byte aligned if gpa is), then the XSDT,
+ * FADT, DSDT and MADT, each with its checksum.  Returns the bytes used,
+ * -EINVAL for a configuration the tables cannot state (no vCPU, more than
+ * ACPI_BUILD_MAX_CPUS, tables beyond 4 GiB for the FADT's 32-bit DSDT
+ * field), or -E2BIG if size is too small (buf is then unchanged).
+ */
+long acpi_build_tables(const struct acpi_build_config *cfg, void *buf, u64 gpa, u64 size);

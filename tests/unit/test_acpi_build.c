@@ -1,0 +1,159 @@
+/*
+ * The guest's ACPI tables (devices/acpi_build.c), read back with
+ * slotvisor's own ACPI reader (arch/x86/acpi_*.c) from the fake physical
+ * arena, as a guest would find them: checksums, the XSDT's pointers, the
+ * FADT's DSDT, and the MADT's processors and I/O APIC.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "arch/acpi.h"
+#include "devices/acpi_build.h"
+#include "fake.h"
+#include "lib/errno.h"
+
+#define ARENA_SIZE 0x10000
+
+static u8 *arena;
+
+static const struct acpi_build_config four = {
+	.nr_cpus = 4,
+	.lapic_base = 0xfee00000,
+	.ioapic_id = 4,
+	.ioapic_base = 0xfec00000,
+	.pcat_compat = true,
+};
+
+static int setup(void **state)
+{
+	arena = fake_mem_init(ARENA_SIZE);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fake_mem_exit();
+	return 0;
+}
+
+/* The XSDT's i'th entry (its 64-bit entries follow a 36-byte header: unaligned). */
+static const struct acpi_sdt_header *table(const struct acpi_rsdp *r, unsigned int i)
+{
+	u64 pa;
+
+	memcpy(&pa, arena + (r->xsdt_address - FAKE_PHYS_BASE) + ACPI_SDT_HEADER_LEN + 8 * i,
+	       sizeof(pa));
+	return (const struct acpi_sdt_header *)(arena + (pa - FAKE_PHYS_BASE));
+}
+
+static void every_table_checks_out(void **state)
+{
+	long n = acpi_build_tables(&four, arena, FAKE_PHYS_BASE, ARENA_SIZE);
+	const struct acpi_rsdp *r = (const struct acpi_rsdp *)arena;
+	const struct acpi_fadt *f;
+
+	assert_true(n > 0);
+	assert_memory_equal(r->signature, "RSD PTR ", 8);
+	assert_int_equal(r->revision, 2);
+	assert_int_equal(acpi_checksum(r, ACPI_RSDP_V1_LEN), 0);
+	assert_int_equal(acpi_checksum(r, ACPI_RSDP_V2_LEN), 0);
+	assert_int_equal(r->rsdt_address, 0);
+	assert_memory_equal(table(r, 0)->signature, "FACP", 4);
+	assert_memory_equal(table(r, 1)->signature, "APIC", 4);
+	for (unsigned int i = 0; i < 2; i++)
+		assert_int_equal(acpi_checksum(table(r, i), table(r, i)->length), 0);
+	f = (const struct acpi_fadt *)table(r, 0);
+	assert_int_equal(f->header.length, sizeof(struct acpi_fadt));
+	assert_int_equal(f->x_dsdt, f->dsdt);
+	assert_true(f->flags & BIT(20));	/* hardware-reduced */
+	assert_memory_equal(arena + (f->x_dsdt - FAKE_PHYS_BASE), "DSDT", 4);
+	assert_int_equal(acpi_checksum(arena + (f->x_dsdt - FAKE_PHYS_BASE), ACPI_SDT_HEADER_LEN),
+			 0);
+	assert_true((u64)n <= ARENA_SIZE);
+}
+
+static void the_reader_finds_every_processor_and_the_ioapic(void **state)
+{
+	struct acpi_madt_info m;
+
+	assert_true(acpi_build_tables(&four, arena, FAKE_PHYS_BASE, ARENA_SIZE) > 0);
+	assert_int_equal(acpi_init(arena, ACPI_RSDP_V2_LEN), 0);
+	assert_int_equal(acpi_get_madt(&m), 0);
+	assert_int_equal(m.nr_cpus, 4);
+	for (unsigned int i = 0; i < 4; i++)
+		assert_int_equal(m.apic_id[i], i);
+	assert_int_equal(m.lapic_base, 0xfee00000);
+	assert_int_equal(m.nr_ioapics, 1);
+	assert_int_equal(m.ioapic[0].id, 4);
+	assert_int_equal(m.ioapic[0].addr, 0xfec00000);
+	assert_int_equal(m.ioapic[0].gsi_base, 0);
+	assert_true(m.pcat_compat);
+	assert_int_equal(m.dropped, 0);
+}
+
+/* The MADT's other entries: IRQ 0 -> GSI 2 and the LINT1 NMI of every processor. */
+static void the_madt_routes_irq0_to_gsi2(void **state)
+{
+	const struct acpi_rsdp *r = (const struct acpi_rsdp *)arena;
+	const struct acpi_sdt_header *h;
+	const u8 *p, *end;
+	bool iso = false, nmi = false;
+
+	assert_true(acpi_build_tables(&four, arena, FAKE_PHYS_BASE, ARENA_SIZE) > 0);
+	h = table(r, 1);
+	p = (const u8 *)h + sizeof(struct acpi_madt);
+	end = (const u8 *)h + h->length;
+	while (p < end) {
+		const struct acpi_madt_entry *e = (const void *)p;
+
+		assert_true(e->length >= 2 && p + e->length <= end);
+		if (e->type == ACPI_MADT_TYPE_ISO) {
+			const struct acpi_madt_iso *o = (const void *)p;
+
+			iso = o->source_irq == 0 && o->gsi == 2 && o->bus == 0;
+		}
+		if (e->type == ACPI_MADT_TYPE_LAPIC_NMI) {
+			const struct acpi_madt_lapic_nmi *n = (const void *)p;
+
+			nmi = n->processor_uid == 0xff && n->lint == 1;
+		}
+		p += e->length;
+	}
+	assert_true(p == end);
+	assert_true(iso);
+	assert_true(nmi);
+}
+
+static void bad_configurations_are_refused(void **state)
+{
+	struct acpi_build_config c = four;
+
+	memset(arena, 0xa5, 64);
+	assert_int_equal(acpi_build_tables(&four, arena, FAKE_PHYS_BASE, 100), -E2BIG);
+	assert_int_equal(arena[0], 0xa5);	/* nothing written */
+	c.nr_cpus = 0;
+	assert_int_equal(acpi_build_tables(&c, arena, FAKE_PHYS_BASE, ARENA_SIZE), -EINVAL);
+	c.nr_cpus = ACPI_BUILD_MAX_CPUS + 1;
+	assert_int_equal(acpi_build_tables(&c, arena, FAKE_PHYS_BASE, ARENA_SIZE), -EINVAL);
+	c.nr_cpus = 1;
+	assert_int_equal(acpi_build_tables(&c, arena, (1ULL << 32) - 64, ARENA_SIZE), -EINVAL);
+	c.nr_cpus = ACPI_BUILD_MAX_CPUS;
+	assert_true(acpi_build_tables(&c, arena, FAKE_PHYS_BASE, ARENA_SIZE) > 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(every_table_checks_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_reader_finds_every_processor_and_the_ioapic,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(the_madt_routes_irq0_to_gsi2, setup, teardown),
+		cmocka_unit_test_setup_teardown(bad_configurations_are_refused, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
