@@ -33,7 +33,7 @@ GRUB_FILE ?= grub-file
 
 BOOT_SRCS    := boot/entry.S boot/header.S boot/multiboot2.c boot/trampoline.S
 ARCH_SRCS    := $(addprefix arch/x86/,acpi_madt.c acpi_pm.c acpi_tables.c directmap.c \
-		extable.c gdt.c idt.c insn_decode.c invept.c isr.S lapic.c paging.c panic.c \
+		extable.c gdt.c idle.c idt.c insn_decode.c invept.c isr.S lapic.c paging.c panic.c \
 		percpu.c poweroff.c safe.S setup.c smp.c stacktrace.c trap.c tsc.c uart.c)
 LIB_SRCS     := $(addprefix lib/,cmdline.c errno.c glob.c kprintf.c parse.c printf.c string.c)
 MM_SRCS      := $(addprefix mm/,frame.c kmalloc.c memmap.c)
@@ -209,7 +209,8 @@ $(ISO): $(ELF) scripts/mkiso.sh
 # ---- host unit tests (arch/fake, sanitizers, cmocka) -------------------------
 
 # What has no hardware dependency, built for the host against arch/fake.
-FAKE_SRCS := $(addprefix arch/fake/,console.c failinject.c hostlib.c invept.c memory.c panic.c)
+FAKE_SRCS := $(addprefix arch/fake/,console.c failinject.c hostlib.c invept.c memory.c panic.c \
+		vcpu.c)
 HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.c) \
 	$(MM_SRCS) $(MEMSLOT_SRCS) $(EPT_SRCS) $(FAKE_SRCS) boot/multiboot2.c \
 	$(addprefix arch/x86/,acpi_tables.c acpi_pm.c acpi_madt.c insn_decode.c) \

@@ -20,10 +20,109 @@
 #define NMI_ALL_PROCESSORS 0xff
 #define NMI_LINT 1
 
+/* AML opcodes and resource descriptors (ACPI 6.5, 20.2 and 6.4). */
+#define AML_ZERO_OP 0x00
+#define AML_NAME_OP 0x08
+#define AML_DWORD_PREFIX 0x0c
+#define AML_SCOPE_OP 0x10
+#define AML_BUFFER_OP 0x11
+#define AML_BYTE_PREFIX 0x0a
+#define AML_EXT_OP_PREFIX 0x5b
+#define AML_DEVICE_OP 0x82
+#define AML_ROOT_CHAR 0x5c
+#define AML_PKG_LENGTH_1_MAX 0x3f	/* one byte holds lengths up to 63 */
+#define RES_IO_PORT 0x47		/* 6.4.2.5, 7 bytes follow */
+#define RES_IO_DECODE16 0x01
+#define RES_IRQ_NO_FLAGS 0x22		/* 6.4.2.1: edge, active high */
+#define RES_END_TAG 0x79
+#define EISAID_PNP0501 0x0105d041	/* EisaId ("PNP0501"): a 16550A-compatible UART */
+#define COM1_PORT 0x3f8
+#define COM1_PORTS 8
+#define COM1_IRQ 4
+#define DSDT_BODY_MAX 128
+
 struct layout {
 	u64 rsdp, xsdt, fadt, dsdt, madt, end;
-	u32 madt_len;
+	u32 dsdt_len, madt_len;
+	u8 dsdt_body[DSDT_BODY_MAX];
 };
+
+/*
+ * A PkgLength (ACPI 20.2.4) for body bytes that follow it, written at out;
+ * returns its size.  Lengths count the PkgLength itself.
+ */
+static u32 aml_pkg_length(u8 *out, u32 body)
+{
+	if (body + 1 <= AML_PKG_LENGTH_1_MAX) {
+		out[0] = (u8)(body + 1);
+		return 1;
+	}
+	out[0] = (u8)(0x40 | ((body + 2) & 0xf));	/* two bytes: bits 3:0, then 11:4 */
+	out[1] = (u8)((body + 2) >> 4);
+	return 2;
+}
+
+/* Name (seg, DWord) at out; its length. */
+static u32 aml_name_dword(u8 *out, const char seg[4], u32 val)
+{
+	out[0] = AML_NAME_OP;
+	memcpy(out + 1, seg, 4);
+	out[5] = AML_DWORD_PREFIX;
+	memcpy(out + 6, &val, 4);
+	return 10;
+}
+
+/*
+ * The DSDT's AML: COM1 as a PNP0501 device in \_SB with its ports and
+ * IRQ 4.  A hardware-reduced guest has no legacy ISA bus to find it on:
+ * this is how Linux maps IRQ 4 to I/O APIC pin 4 (as Firecracker does).
+ *   Scope (\_SB) { Device (COM1) { Name (_HID, EisaId ("PNP0501"))
+ *     Name (_UID, Zero) Name (_CRS, ResourceTemplate () {
+ *       IO (Decode16, 0x3F8, 0x3F8, 1, 8) IRQNoFlags () {4} }) } }
+ */
+static u32 dsdt_aml(u8 *out)
+{
+	static const u8 crs[] = {
+		RES_IO_PORT, RES_IO_DECODE16, COM1_PORT & 0xff, COM1_PORT >> 8,
+		COM1_PORT & 0xff, COM1_PORT >> 8, 1, COM1_PORTS,
+		RES_IRQ_NO_FLAGS, (1u << COM1_IRQ) & 0xff, (1u << COM1_IRQ) >> 8,
+		RES_END_TAG, 0,
+	};
+	u8 dev[96], scope[DSDT_BODY_MAX];
+	u32 d = 0, n = 0, len;
+
+	d += aml_name_dword(dev + d, "_HID", EISAID_PNP0501);
+	dev[d++] = AML_NAME_OP;
+	memcpy(dev + d, "_UID", 4);
+	d += 4;
+	dev[d++] = AML_ZERO_OP;
+	dev[d++] = AML_NAME_OP;
+	memcpy(dev + d, "_CRS", 4);
+	d += 4;
+	dev[d++] = AML_BUFFER_OP;
+	d += aml_pkg_length(dev + d, 2 + sizeof(crs));
+	dev[d++] = AML_BYTE_PREFIX;
+	dev[d++] = sizeof(crs);
+	memcpy(dev + d, crs, sizeof(crs));
+	d += sizeof(crs);
+	/* Device (COM1) { dev } */
+	scope[n++] = AML_EXT_OP_PREFIX;
+	scope[n++] = AML_DEVICE_OP;
+	n += aml_pkg_length(scope + n, 4 + d);
+	memcpy(scope + n, "COM1", 4);
+	n += 4;
+	memcpy(scope + n, dev, d);
+	n += d;
+	/* Scope (\_SB) { scope } */
+	len = 0;
+	out[len++] = AML_SCOPE_OP;
+	len += aml_pkg_length(out + len, 5 + n);
+	out[len++] = AML_ROOT_CHAR;
+	memcpy(out + len, "_SB_", 4);
+	len += 4;
+	memcpy(out + len, scope, n);
+	return len + n;
+}
 
 static u64 align8(u64 v)
 {
@@ -36,7 +135,8 @@ static void plan(const struct acpi_build_config *cfg, struct layout *l)
 	l->xsdt = align8(ACPI_RSDP_V2_LEN);
 	l->fadt = align8(l->xsdt + ACPI_SDT_HEADER_LEN + 2 * sizeof(u64));
 	l->dsdt = align8(l->fadt + sizeof(struct acpi_fadt));
-	l->madt = align8(l->dsdt + ACPI_SDT_HEADER_LEN);
+	l->dsdt_len = ACPI_SDT_HEADER_LEN + dsdt_aml(l->dsdt_body);
+	l->madt = align8(l->dsdt + l->dsdt_len);
 	l->madt_len = sizeof(struct acpi_madt) + cfg->nr_cpus * sizeof(struct acpi_madt_lapic) +
 		      sizeof(struct acpi_madt_ioapic) + sizeof(struct acpi_madt_iso) +
 		      sizeof(struct acpi_madt_lapic_nmi);
@@ -101,7 +201,8 @@ static void build_dsdt(u8 *base, const struct layout *l)
 {
 	struct acpi_sdt_header *h = (struct acpi_sdt_header *)(base + l->dsdt);
 
-	header(h, "DSDT", ACPI_SDT_HEADER_LEN, 2);	/* no devices to describe yet */
+	header(h, "DSDT", l->dsdt_len, 2);
+	memcpy(h + 1, l->dsdt_body, l->dsdt_len - ACPI_SDT_HEADER_LEN);
 	seal(h);
 }
 

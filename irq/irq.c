@@ -11,10 +11,17 @@
 #include "lib/string.h"
 #include "vmx/vcpu.h"
 
-void irqchip_init(struct irqchip *chip)
+static void irqchip_ipi(void *ctx, struct vlapic *from, u32 icr_lo, u32 icr_hi);
+static void irqchip_eoi(void *ctx, u8 vector);
+static void irqchip_ioapic_deliver(void *ctx, const struct ioapic_irq *irq);
+
+void irqchip_init(struct irqchip *chip, struct kvm *kvm)
 {
 	memset(chip, 0, sizeof(*chip));	/* the lock unlocked */
+	chip->kvm = kvm;
 	pic_init(&chip->pic);
+	ioapic_reset(&chip->ioapic, IRQCHIP_IOAPIC_ID, irqchip_ioapic_deliver, chip);
+	chip->bus = (struct vlapic_bus){ .ipi = irqchip_ipi, .eoi = irqchip_eoi, .ctx = chip };
 }
 
 int irqchip_add_source(struct irqchip *chip, void (*sample)(struct irqchip *, void *), void *ctx)
@@ -25,9 +32,18 @@ int irqchip_add_source(struct irqchip *chip, void (*sample)(struct irqchip *, vo
 	return 0;
 }
 
+/* The I/O APIC pin of ISA IRQ irq: IRQ 0 is on pin 2, as the MADT's override says. */
+unsigned int irqchip_isa_gsi(unsigned int irq)
+{
+	return irq == 0 ? 2 : irq;
+}
+
 void __irqchip_set_line(struct irqchip *chip, unsigned int irq, bool level)
 {
+	lockdep_assert_held(&chip->lock);
 	pic_set_irq(&chip->pic, irq, level);
+	if (irq != PIC_CASCADE_IRQ)
+		ioapic_set_irq(&chip->ioapic, irqchip_isa_gsi(irq), level);
 }
 
 void irqchip_set_line(struct irqchip *chip, unsigned int irq, bool level)
@@ -39,8 +55,16 @@ void irqchip_set_line(struct irqchip *chip, unsigned int irq, bool level)
 
 static void sample_sources(struct irqchip *chip)
 {
+	lockdep_assert_held(&chip->lock);
 	for (unsigned int i = 0; i < chip->nr_sources; i++)
 		chip->sources[i].sample(chip, chip->sources[i].ctx);
+}
+
+/* v's xAPIC in its power-up state, on the chip's bus. */
+static void lapic_reset(struct irqchip *chip, struct vlapic *a, struct vcpu *v)
+{
+	vlapic_reset(a, (u8)v->id);
+	a->bus = &chip->bus;
 }
 
 void irqchip_lapic_enable(struct irqchip *chip, struct vcpu *v)
@@ -49,7 +73,14 @@ void irqchip_lapic_enable(struct irqchip *chip, struct vcpu *v)
 
 	if (i >= KVM_MAX_VCPUS)
 		return;
-	vlapic_reset(&chip->lapic[i], (u8)v->id);
+	lapic_reset(chip, &chip->lapic[i], v);
+	/*
+	 * The BSP's LINT0 passes the PIC's INTR (virtual-wire mode, as a BIOS
+	 * leaves it and KVM's LINT0_REENABLED quirk sets it): a guest that
+	 * never touches its APIC keeps the PIC's interrupts.
+	 */
+	if (i == 0)
+		chip->lapic[i].lvt[3] = APIC_LVT_DM_EXTINT;
 	chip->lapic_was_enabled[i] = true;
 	v->apic_base = VLAPIC_DEFAULT_BASE | MSR_APIC_BASE_ENABLE | (v->id ? 0 : MSR_APIC_BASE_BSP);
 	v->apic = &chip->lapic[i];
@@ -70,7 +101,7 @@ static struct vlapic *vcpu_apic(struct irqchip *chip, struct vcpu *v)
 		return NULL;
 	if (!(v->apic_base & MSR_APIC_BASE_ENABLE)) {
 		if (chip->lapic_was_enabled[i])
-			vlapic_reset(v->apic, (u8)v->id);
+			lapic_reset(chip, v->apic, v);
 		chip->lapic_was_enabled[i] = false;
 		return NULL;
 	}
@@ -105,41 +136,154 @@ bool irqchip_lapic_mmio(struct irqchip *chip, struct vcpu *v)
 	return true;
 }
 
-bool irqchip_pending(struct irqchip *chip, struct kvm *kvm)
+/*
+ * Whether the PIC's INTR goes to v: the BSP's, through its LINT0 in
+ * virtual-wire mode, or a CPU without an APIC (KVM's
+ * kvm_apic_accept_pic_intr()).
+ */
+static bool accepts_pic(struct irqchip *chip, struct vcpu *v)
 {
-	struct vcpu *v;
-	unsigned int i;
+	struct vlapic *a = vcpu_apic(chip, v);
+
+	return v->vcpu_idx == 0 && (!a || vlapic_accepts_extint(a));
+}
+
+bool irqchip_vcpu_pending(struct vcpu *v)
+{
+	struct irqchip *chip = v->kvm->irqchip;
+	struct vlapic *a;
 	bool pending;
 
+	if (!chip)
+		return false;
 	spin_lock(&chip->lock);
 	sample_sources(chip);
-	pending = pic_has_interrupt(&chip->pic);
-	kvm_for_each_vcpu(i, v, kvm) {
-		struct vlapic *a = vcpu_apic(chip, v);
-
-		if (a && (a->nmi_pending || vlapic_pending(a, rdtsc()) >= 0))
-			pending = true;
-	}
+	a = vcpu_apic(chip, v);
+	if (v->mp_state == VCPU_MP_INIT_RECEIVED)	/* only INIT and SIPI wake it */
+		pending = a && (a->init_pending || a->sipi_pending);
+	else
+		pending = (a && (a->nmi_pending || a->init_pending || a->sipi_pending ||
+				 vlapic_pending(a, rdtsc()) >= 0)) ||
+			  (accepts_pic(chip, v) && pic_has_interrupt(&chip->pic));
 	spin_unlock(&chip->lock);
 	return pending;
 }
 
-u64 irqchip_next_event(struct irqchip *chip, struct kvm *kvm)
+u64 irqchip_vcpu_next_event(struct vcpu *v)
 {
-	u64 next = ~0ULL, now = rdtsc();
+	struct irqchip *chip = v->kvm->irqchip;
+	const struct vlapic *a;
+	u64 next = ~0ULL;
+
+	if (!chip)
+		return next;
+	spin_lock(&chip->lock);
+	a = (v->apic && (v->apic_base & MSR_APIC_BASE_ENABLE)) ? v->apic : NULL;
+	if (a && !(a->lvt[0] & APIC_LVT_MASKED))
+		next = vlapic_next_event(a, rdtsc());
+	spin_unlock(&chip->lock);
+	return next;
+}
+
+bool irqchip_pic_reaches(struct vcpu *v)
+{
+	struct irqchip *chip = v->kvm->irqchip;
+	bool r;
+
+	spin_lock(&chip->lock);
+	r = accepts_pic(chip, v);
+	spin_unlock(&chip->lock);
+	return r;
+}
+
+void irqchip_poll(struct irqchip *chip)
+{
+	spin_lock(&chip->lock);
+	sample_sources(chip);
+	spin_unlock(&chip->lock);
+}
+
+/*
+ * Whether a message from from (NULL: the I/O APIC) with this shorthand and
+ * destination is for a (SDM Vol. 3A 11.6.2).
+ */
+static bool message_for(const struct vlapic *a, const struct vlapic *from, u32 shorthand, u8 dest,
+			bool logical)
+{
+	switch (shorthand) {
+	case APIC_DEST_SELF:
+		return a == from;
+	case APIC_DEST_ALL:
+		return true;
+	case APIC_DEST_ALL_BUT_SELF:
+		return a != from;
+	default:
+		return vlapic_match_dest(a, dest, logical);
+	}
+}
+
+/*
+ * Hand a message to the APICs it names and kick their vCPUs so that they
+ * see it.  Lowest priority goes to the first APIC named (KVM arbitrates by
+ * priority; any one of them is what the SDM allows software to expect).
+ * Lock held.
+ */
+static void deliver(struct irqchip *chip, const struct vlapic *from, u32 shorthand, u8 dest,
+		    bool logical, u32 mode, u8 vector, bool level)
+{
 	struct vcpu *v;
 	unsigned int i;
 
-	spin_lock(&chip->lock);
-	kvm_for_each_vcpu(i, v, kvm) {
-		const struct vlapic *a = (v->apic && (v->apic_base & MSR_APIC_BASE_ENABLE)) ?
-						 v->apic : NULL;
+	lockdep_assert_held(&chip->lock);
+	chip->messages++;
+	kvm_for_each_vcpu(i, v, chip->kvm) {
+		struct vlapic *a = vcpu_apic(chip, v);
 
-		if (a && !(a->lvt[0] & APIC_LVT_MASKED) && vlapic_next_event(a, now) < next)
-			next = vlapic_next_event(a, now);
+		if (!a || !message_for(a, from, shorthand, dest, logical))
+			continue;
+		if (vlapic_accept(a, mode, vector, level))
+			kvm_vcpu_kick(v);
+		if (mode == APIC_DM_LOWEST)
+			return;
 	}
+}
+
+static void irqchip_ipi(void *ctx, struct vlapic *from, u32 icr_lo, u32 icr_hi)
+{
+	deliver(ctx, from, (icr_lo >> APIC_ICR_SHORTHAND_SHIFT) & 3, icr_hi >> 24,
+		icr_lo & APIC_ICR_LOGICAL, icr_lo & APIC_ICR_DM_MASK, icr_lo & 0xff,
+		icr_lo & APIC_ICR_TRIGGER_LEVEL);
+}
+
+/* A level-triggered vector's EOI goes to the I/O APIC (it has no EOI register: version 0x11). */
+static void irqchip_eoi(void *ctx, u8 vector)
+{
+	struct irqchip *chip = ctx;
+
+	ioapic_eoi(&chip->ioapic, vector);
+}
+
+static void irqchip_ioapic_deliver(void *ctx, const struct ioapic_irq *irq)
+{
+	if (irq->delivery_mode == IOAPIC_DELIVERY_EXTINT)
+		return;	/* the PIC's INTR reaches the BSP through LINT0 already */
+	deliver(ctx, NULL, APIC_DEST_NONE, irq->dest, irq->logical,
+		(u32)irq->delivery_mode << APIC_ICR_DM_SHIFT, irq->vector, irq->level);
+}
+
+bool irqchip_ioapic_mmio(struct irqchip *chip, struct vcpu_exit *e)
+{
+	u64 off = e->mmio.gpa - IOAPIC_DEFAULT_BASE;
+
+	if (e->mmio.gpa < IOAPIC_DEFAULT_BASE || off >= IOAPIC_MMIO_SIZE)
+		return false;
+	spin_lock(&chip->lock);
+	if (e->mmio.is_write)
+		ioapic_mmio_write(&chip->ioapic, (u32)off, (u32)e->mmio.data);
+	else
+		e->mmio.data = ioapic_mmio_read(&chip->ioapic, (u32)off);
 	spin_unlock(&chip->lock);
-	return next;
+	return true;
 }
 
 /* The vector v's xAPIC would hand the CPU, or the PIC's INTR; -1 if none.  Lock held. */
@@ -153,7 +297,7 @@ static int peek_interrupt(struct irqchip *chip, struct vcpu *v, struct vlapic **
 	*from = vec >= 0 ? a : NULL;
 	if (vec >= 0)
 		return vec;
-	return pic_has_interrupt(&chip->pic) ? 0x100 : -1;	/* the PIC's vector comes at its ack */
+	return accepts_pic(chip, v) && pic_has_interrupt(&chip->pic) ? 0x100 : -1;	/* the PIC's vector comes at its ack */
 }
 
 bool kvm_cpu_has_injectable_intr(struct vcpu *v)
@@ -208,4 +352,51 @@ void irqchip_nmi_ack(struct vcpu *v)
 	spin_lock(&chip->lock);
 	v->apic->nmi_pending = false;
 	spin_unlock(&chip->lock);
+}
+
+u64 kvm_get_lapic_tscdeadline_msr(struct vcpu *v)
+{
+	struct irqchip *chip = v->kvm->irqchip;
+	u64 val;
+
+	spin_lock(&chip->lock);
+	val = vcpu_apic(chip, v) ? vlapic_get_tscdeadline(v->apic) : 0;
+	spin_unlock(&chip->lock);
+	return val;
+}
+
+void kvm_set_lapic_tscdeadline_msr(struct vcpu *v, u64 deadline)
+{
+	struct irqchip *chip = v->kvm->irqchip;
+
+	spin_lock(&chip->lock);
+	if (vcpu_apic(chip, v))
+		vlapic_set_tscdeadline(v->apic, deadline, rdtsc());
+	spin_unlock(&chip->lock);
+}
+
+void kvm_apic_accept_events(struct vcpu *v)
+{
+	struct irqchip *chip = v->kvm->irqchip;
+	bool init = false, sipi = false;
+	u8 vector = 0;
+
+	if (!chip || !v->apic)
+		return;
+	spin_lock(&chip->lock);
+	if (vcpu_apic(chip, v)) {
+		init = v->apic->init_pending;
+		sipi = v->apic->sipi_pending;
+		vector = v->apic->sipi_vector;
+		v->apic->init_pending = v->apic->sipi_pending = false;
+		if (init)	/* INIT resets the APIC too, but for its ID (SDM 11.4.7.3) */
+			lapic_reset(chip, v->apic, v);
+	}
+	spin_unlock(&chip->lock);
+	if (init) {
+		vcpu_init_event(v);
+		sipi = false;	/* a SIPI before the INIT was acted on is lost, as KVM's */
+	}
+	if (sipi && v->mp_state == VCPU_MP_INIT_RECEIVED)
+		kvm_vcpu_deliver_sipi_vector(v, vector);
 }

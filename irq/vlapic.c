@@ -19,7 +19,7 @@
 
 /* Writable bits of each LVT (timer, thermal, perf, LINT0, LINT1, error). */
 static const u32 lvt_writable[VLAPIC_NR_LVT] = {
-	0x300ff,	/* vector, mask, periodic (TSC-deadline mode is not offered) */
+	0x700ff,	/* vector, mask, mode (one-shot, periodic, TSC-deadline) */
 	0x107ff,	/* vector, delivery mode, mask */
 	0x107ff,
 	0x1a7ff,	/* vector, delivery mode, polarity, trigger, mask */
@@ -99,17 +99,27 @@ static u64 timer_period(const struct vlapic *a)
 	return (u64)a->tmict * timer_divisor(a);
 }
 
+static u32 timer_mode(const struct vlapic *a)
+{
+	return a->lvt[LVT_TIMER] & APIC_LVT_TIMER_MODE_MASK;
+}
+
 static bool periodic(const struct vlapic *a)
 {
-	return a->lvt[LVT_TIMER] & APIC_LVT_TIMER_PERIODIC;
+	return timer_mode(a) == APIC_LVT_TIMER_PERIODIC;
+}
+
+static bool tscdeadline_mode(const struct vlapic *a)
+{
+	return timer_mode(a) == APIC_LVT_TIMER_TSCDEADLINE;
 }
 
 static u32 timer_current(const struct vlapic *a, u64 now)
 {
 	u64 elapsed;
 
-	if (a->timer_stopped)
-		return 0;
+	if (a->timer_stopped || tscdeadline_mode(a))
+		return 0;	/* TMCCT reads 0 in TSC-deadline mode (SDM 11.5.4.1) */
 	if (!a->tmict || now < a->timer_start)
 		return a->tmict;
 	elapsed = (now - a->timer_start) / timer_divisor(a);
@@ -121,6 +131,8 @@ static u32 timer_current(const struct vlapic *a, u64 now)
 u64 vlapic_next_event(const struct vlapic *a, u64 now)
 {
 	(void)now;
+	if (tscdeadline_mode(a))
+		return a->tscdeadline ? a->tscdeadline : ~0ULL;
 	if (!a->tmict || a->timer_stopped || (!periodic(a) && a->timer_periods))
 		return ~0ULL;
 	return a->timer_start + (a->timer_periods + 1) * timer_period(a);
@@ -131,6 +143,14 @@ static void timer_update(struct vlapic *a, u64 now)
 {
 	u64 periods;
 
+	if (tscdeadline_mode(a)) {
+		if (!a->tscdeadline || now < a->tscdeadline)
+			return;
+		a->tscdeadline = 0;	/* fired: the MSR reads 0 again */
+		if (!(a->lvt[LVT_TIMER] & APIC_LVT_MASKED))
+			vlapic_set_irq(a, a->lvt[LVT_TIMER] & 0xff);
+		return;
+	}
 	if (!a->tmict || a->timer_stopped || now < a->timer_start)
 		return;
 	periods = (now - a->timer_start) / timer_period(a);
@@ -143,10 +163,21 @@ static void timer_update(struct vlapic *a, u64 now)
 		vlapic_set_irq(a, a->lvt[LVT_TIMER] & 0xff);
 }
 
+bool vlapic_match_dest(const struct vlapic *a, u8 dest, bool logical)
+{
+	u8 ldr = a->ldr >> 24;
+
+	if (dest == 0xff)
+		return true;
+	if (!logical)
+		return dest == a->id >> 24;
+	if ((a->dfr >> 28) == 0xf)	/* flat model: a bit per APIC */
+		return (dest & ldr) != 0;
+	return (dest >> 4) == (ldr >> 4) && (dest & ldr & 0xf);	/* cluster */
+}
+
 static bool dest_is_self(const struct vlapic *a, u32 icr_lo, u32 icr_hi)
 {
-	u8 dest = icr_hi >> 24, ldr = a->ldr >> 24;
-
 	switch ((icr_lo >> APIC_ICR_SHORTHAND_SHIFT) & 3) {
 	case APIC_DEST_SELF:
 	case APIC_DEST_ALL:
@@ -154,14 +185,42 @@ static bool dest_is_self(const struct vlapic *a, u32 icr_lo, u32 icr_hi)
 	case APIC_DEST_ALL_BUT_SELF:
 		return false;
 	default:
-		if (dest == 0xff)
-			return true;
-		if (!(icr_lo & APIC_ICR_LOGICAL))
-			return dest == a->id >> 24;
-		if ((a->dfr >> 28) == 0xf)	/* flat model: a bit per APIC */
-			return (dest & ldr) != 0;
-		return (dest >> 4) == (ldr >> 4) && (dest & ldr & 0xf);	/* cluster */
+		return vlapic_match_dest(a, icr_hi >> 24, icr_lo & APIC_ICR_LOGICAL);
 	}
+}
+
+bool vlapic_accept(struct vlapic *a, u32 mode, u8 vector, bool level)
+{
+	switch (mode) {
+	case APIC_DM_FIXED:
+	case APIC_DM_LOWEST:
+		if (!sw_enabled(a))
+			return false;	/* a software-disabled APIC takes NMI, INIT, SIPI only (11.4.7.2) */
+		if (!vlapic_set_irq(a, vector))
+			return false;
+		if (level)
+			set_vec(a->tmr, vector);
+		else
+			clear_vec(a->tmr, vector);
+		return true;
+	case APIC_DM_NMI:
+		a->nmi_pending = true;
+		return true;
+	case APIC_DM_INIT:
+		a->init_pending = true;
+		return true;
+	case APIC_DM_STARTUP:
+		a->sipi_pending = true;
+		a->sipi_vector = vector;
+		return true;
+	default:	/* SMI, ExtINT by message: not modelled */
+		return false;
+	}
+}
+
+bool vlapic_accepts_extint(const struct vlapic *a)
+{
+	return (a->lvt[3] & (APIC_LVT_MASKED | APIC_LVT_DM_MASK)) == APIC_LVT_DM_EXTINT;
 }
 
 static void send_ipi(struct vlapic *a)
@@ -169,35 +228,44 @@ static void send_ipi(struct vlapic *a)
 	u32 mode = a->icr_lo & APIC_ICR_DM_MASK;
 	u8 vector = a->icr_lo & 0xff;
 
-	if (!dest_is_self(a, a->icr_lo, a->icr_hi)) {
-		a->ipis_ignored++;	/* no other CPU */
+	if ((mode == APIC_DM_FIXED || mode == APIC_DM_LOWEST) && vector < 16) {
+		lapic_error(a, APIC_ESR_SEND_ILLEGAL);
 		return;
 	}
-	switch (mode) {
-	case APIC_DM_FIXED:
-		if (vector < 16) {
-			lapic_error(a, APIC_ESR_SEND_ILLEGAL);
-			return;
-		}
-		vlapic_set_irq(a, vector);
+	/* An INIT level de-assert (level 0, level-triggered) is no message (SDM 11.6.1). */
+	if (mode == APIC_DM_INIT && !(a->icr_lo & APIC_ICR_LEVEL_ASSERT) &&
+	    (a->icr_lo & APIC_ICR_TRIGGER_LEVEL))
 		return;
-	case APIC_DM_NMI:
-		a->nmi_pending = true;
-		return;
-	default:	/* INIT, SIPI, SMI, lowest priority to self: not modelled */
-		a->ipis_ignored++;
+	if (a->bus) {
+		a->bus->ipi(a->bus->ctx, a, a->icr_lo, a->icr_hi);
 		return;
 	}
+	if (!dest_is_self(a, a->icr_lo, a->icr_hi) ||
+	    (mode != APIC_DM_FIXED && mode != APIC_DM_NMI)) {
+		a->ipis_ignored++;	/* no other CPU on no bus */
+		return;
+	}
+	vlapic_accept(a, mode, vector, false);
 }
 
+static bool test_vec(const u32 *bits, u8 vec)
+{
+	return bits[vec / 32] & (1u << (vec % 32));
+}
+
+/* The highest vector in service ends; a level-triggered one tells the bus (the I/O APIC). */
 static void eoi(struct vlapic *a)
 {
 	int vec = highest(a->isr);
+	bool level;
 
-	if (vec >= 0) {
-		clear_vec(a->isr, (u8)vec);
-		clear_vec(a->tmr, (u8)vec);
-	}
+	if (vec < 0)
+		return;
+	level = test_vec(a->tmr, (u8)vec);
+	clear_vec(a->isr, (u8)vec);
+	clear_vec(a->tmr, (u8)vec);
+	if (level && a->bus)
+		a->bus->eoi(a->bus->ctx, (u8)vec);
 }
 
 u32 vlapic_read(struct vlapic *a, u32 offset, u64 now)
@@ -236,12 +304,23 @@ u32 vlapic_read(struct vlapic *a, u32 offset, u64 now)
 static void write_lvt(struct vlapic *a, unsigned int i, u32 val, u64 now)
 {
 	bool was_periodic = periodic(a);
+	u32 old_mode = timer_mode(a);
 	u32 cur = timer_current(a, now);
 
 	val &= lvt_writable[i];
+	if (i == LVT_TIMER && (val & APIC_LVT_TIMER_MODE_MASK) == APIC_LVT_TIMER_MODE_MASK)
+		val &= ~APIC_LVT_TIMER_MODE_MASK;	/* mode 3 is reserved: one-shot */
 	if (!sw_enabled(a))
 		val |= APIC_LVT_MASKED;	/* SDM 11.4.7.2: masks stay set while disabled */
 	a->lvt[i] = val;
+	if (i == LVT_TIMER && old_mode != timer_mode(a) &&
+	    (old_mode == APIC_LVT_TIMER_TSCDEADLINE || tscdeadline_mode(a))) {
+		/* Into or out of TSC-deadline mode: the timer is disarmed (SDM 11.5.4.1). */
+		a->tscdeadline = 0;
+		a->tmict = 0;
+		a->timer_stopped = false;
+		return;
+	}
 	if (i != LVT_TIMER || was_periodic == periodic(a) || !a->tmict || a->timer_stopped)
 		return;
 	/*
@@ -288,6 +367,8 @@ void vlapic_write(struct vlapic *a, u32 offset, u32 val, u64 now)
 		break;
 	case APIC_ICR2: a->icr_hi = val & APIC_ICR2_MASK; break;
 	case APIC_TMICT:
+		if (tscdeadline_mode(a))
+			break;	/* ignored in TSC-deadline mode (SDM 11.5.4.1) */
 		a->tmict = val;
 		a->timer_start = now;
 		a->timer_periods = 0;
@@ -323,4 +404,17 @@ void vlapic_ack(struct vlapic *a, u8 vector)
 {
 	clear_vec(a->irr, vector);
 	set_vec(a->isr, vector);
+}
+
+void vlapic_set_tscdeadline(struct vlapic *a, u64 deadline, u64 now)
+{
+	if (!tscdeadline_mode(a))
+		return;
+	a->tscdeadline = deadline;
+	timer_update(a, now);	/* a deadline already past fires at once */
+}
+
+u64 vlapic_get_tscdeadline(const struct vlapic *a)
+{
+	return tscdeadline_mode(a) ? a->tscdeadline : 0;
 }

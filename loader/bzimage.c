@@ -207,6 +207,8 @@ static int bz_boot_data(struct bz *bz, const struct load_config *cfg, struct loa
 	bp->hdr.code32_start = (u32)bz->load_addr;
 	bp->hdr.cmd_line_ptr = BZ_CMDLINE_GPA;
 	bp->hdr.setup_data = 0;
+	/* Where the RSDP is (boot protocol 2.14; older kernels scan the BIOS area for it). */
+	bp->acpi_rsdp_addr = cfg->acpi_rsdp;
 	bz_fill_e820(plan, bp);
 	return bz_initrd(bz, cfg, plan, bp);
 }

@@ -89,6 +89,30 @@ void vcpu_set_entry_state(struct vcpu *v, const struct load_cpu *c)
 	vcpu_set_regs(v, &r);
 }
 
+/*
+ * vCPU 0 (returned in *bsp) and the APs, each with its emulated xAPIC
+ * (APIC ID = index, as the MADT says); the APs wait for INIT and SIPI.
+ */
+static int vm_create_vcpus(struct vm *vm, unsigned int n, struct vcpu **bsp)
+{
+	struct vcpu *v;
+	int err;
+
+	if (n > VM_MAX_VCPUS)
+		return -EINVAL;
+	for (unsigned int i = 0; i < n; i++) {
+		err = vcpu_create(&vm->kvm, vm->kvm.online_vcpus, &v);
+		if (err)
+			return err;
+		vm_lapic_enable(vm, v);
+		if (i == 0)
+			*bsp = v;
+		else
+			v->mp_state = VCPU_MP_INIT_RECEIVED;
+	}
+	return 0;
+}
+
 int vm_load_kernel(struct vm *vm, const void *image, u64 len, const struct vm_kernel_args *args,
 		  struct vcpu **out)
 {
@@ -99,7 +123,9 @@ int vm_load_kernel(struct vm *vm, const void *image, u64 len, const struct vm_ke
 		.reserved = &hole, .nr_reserved = args->mem_size > LEGACY_HOLE_START,
 		.cmdline = args->cmdline, .modules = args->modules, .nr_modules = args->nr_modules,
 		.linux_entry = args->linux_entry,
+		.acpi_rsdp = args->mem_size >= LEGACY_HOLE_END ? VM_ACPI_GPA : 0,
 	};
+	unsigned int nr_vcpus = args->nr_vcpus ? args->nr_vcpus : 1;
 	struct load_plan *plan = kmalloc(sizeof(*plan));
 	int err;
 
@@ -115,17 +141,13 @@ int vm_load_kernel(struct vm *vm, const void *image, u64 len, const struct vm_ke
 		err = vm_add_memory(vm, i, ram[i].start, ram[i].size, 0, NULL);
 	if (!err)
 		err = vm_apply_plan(vm, plan);
+	if (!err && plan->format == IMAGE_BZIMAGE && cfg.acpi_rsdp)
+		err = vm_acpi_install(vm, nr_vcpus);
 	if (!err)
-		err = vcpu_create(&vm->kvm, vm->kvm.online_vcpus, out);
+		err = vm_create_vcpus(vm, nr_vcpus, out);
 	if (err)
 		goto out;
 	vcpu_set_entry_state(*out, &plan->cpu);
-	/*
-	 * A multiboot kernel (kvm-unit-tests) gets an emulated xAPIC; Linux
-	 * keeps its PIC-only machine (docs/guests.md, "The local APIC").
-	 */
-	if (plan->format == IMAGE_MULTIBOOT1)
-		vm_lapic_enable(vm, *out);
 out:
 	kfree(plan);
 	return err;

@@ -7,7 +7,8 @@ ISO carries Debian's kernel and the interactive initramfs
 (scripts/linux-guest.sh with scripts/linux-init/shell) as make run
 KERNEL=... INITRD=... builds it.  Through COM1 on a pty this types into the
 busybox shell (each byte reaches Linux through the emulated 16550's
-receive interrupt, IRQ 4 on the emulated 8259A), looks at the running VM
+receive interrupt, IRQ 4 through the emulated I/O APIC, as the guest's DSDT
+and MADT describe it), looks at the running VM
 from the monitor, resumes, and ends the VM with debug-exit.
 """
 import os
@@ -28,8 +29,11 @@ STEPS = [
                     r"built-in shell \(ash\)", SHELL]),
     ("type-and-run", CMD("echo hello $((6 * 7))"), [r"^hello 42$", SHELL]),
     ("proc", CMD("grep MemTotal /proc/meminfo"), [r"^MemTotal:\s+\d+ kB$", SHELL]),
-    ("interrupts", CMD("grep -E 'timer|ttyS' /proc/interrupts"),
-     [r"^\s*0:\s+\d+\s+XT-PIC\s+timer", r"^\s*4:\s+\d+\s+XT-PIC\s+ttyS0", SHELL]),
+    # The platform Linux uses: COM1 through the I/O APIC, ticks from the
+    # local APIC's (TSC-deadline) timer.
+    ("interrupts", CMD("grep -E 'ttyS|LOC' /proc/interrupts"),
+     [r"^\s*\d+:\s+[1-9]\d*\s+IO-APIC\s+4-edge\s+ttyS0",
+      r"^\s*LOC:\s+[1-9]\d*\s+Local timer interrupts", SHELL]),
     ("monitor", CTRL_A + "c", [r"^monitor: the guest is paused", MONITOR]),
     ("monitor-slots", CMD("info slots"), [r"^\s*0\s+0\s+\[0x0+-0x0*10000000\)\s+256M\s", MONITOR]),
     ("monitor-vcpus", CMD("info vcpus"), [r"^  IO_INSTRUCTION\s+\d+$", MONITOR]),

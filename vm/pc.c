@@ -8,6 +8,8 @@
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/setup.h"
+#include "devices/acpi_build.h"
+#include "lib/errno.h"
 #include "vm/pc.h"
 #include "vm/vm.h"
 
@@ -47,13 +49,38 @@ static void com1_sample(struct irqchip *chip, void *ctx)
 
 void vm_devices_init(struct vm *vm)
 {
-	irqchip_init(&vm->irqchip);
+	irqchip_init(&vm->irqchip, &vm->kvm);
 	vm->kvm.irqchip = &vm->irqchip;
 	uart16550_init(&vm->com1, vm_com1_tx, vm);
 	pit_init(&vm->pit);
 	vm->dev_tsc_base = rdtsc();
 	irqchip_add_source(&vm->irqchip, pit_sample, vm);
 	irqchip_add_source(&vm->irqchip, com1_sample, vm);
+}
+
+/*
+ * The guest's ACPI tables (devices/acpi_build.c) at VM_ACPI_GPA, in the
+ * BIOS area the memory map reserves, where Linux finds the RSDP by its
+ * boot protocol's acpi_rsdp_addr or by scanning: one local APIC per vCPU,
+ * this machine's I/O APIC and its IRQ 0 -> GSI 2 override, the PIC pair.
+ */
+int vm_acpi_install(struct vm *vm, unsigned int nr_vcpus)
+{
+	const struct acpi_build_config cfg = {
+		.nr_cpus = nr_vcpus,
+		.lapic_base = (u32)VLAPIC_DEFAULT_BASE,
+		.ioapic_id = IRQCHIP_IOAPIC_ID,
+		.ioapic_base = (u32)IOAPIC_DEFAULT_BASE,
+		.pcat_compat = true,
+	};
+	void *buf = vm_gpa_to_hva(vm, VM_ACPI_GPA);
+	void *last = vm_gpa_to_hva(vm, VM_ACPI_GPA + VM_ACPI_SIZE - 1);
+	long len;
+
+	if (!buf || last != (u8 *)buf + VM_ACPI_SIZE - 1)
+		return -EFAULT;
+	len = acpi_build_tables(&cfg, buf, VM_ACPI_GPA, VM_ACPI_SIZE);
+	return len < 0 ? (int)len : 0;
 }
 
 void vm_lapic_enable(struct vm *vm, struct vcpu *v)
@@ -63,7 +90,7 @@ void vm_lapic_enable(struct vm *vm, struct vcpu *v)
 
 bool vm_devices_mmio(struct vm *vm, struct vcpu *v)
 {
-	return irqchip_lapic_mmio(&vm->irqchip, v);
+	return irqchip_lapic_mmio(&vm->irqchip, v) || irqchip_ioapic_mmio(&vm->irqchip, &v->exit);
 }
 
 static bool is_pic_port(u16 port)
@@ -117,24 +144,40 @@ bool vm_devices_io(struct vm *vm, struct vcpu_exit *e)
 	return claimed;
 }
 
-bool vm_devices_pending(struct vm *vm)
+bool vm_devices_pending(struct vcpu *v)
 {
-	return irqchip_pending(&vm->irqchip, &vm->kvm);
+	return irqchip_vcpu_pending(v);
 }
 
-u64 vm_devices_next_event(struct vm *vm)
+/*
+ * Whether an edge of the PIT's IRQ 0 would reach a CPU: unmasked at the
+ * PIC while the PIC reaches v, or at its I/O APIC pin.  Lock held.
+ */
+static bool pit_irq_live(struct vm *vm, bool pic_reaches)
 {
-	u64 next, apic;
+	const struct irqchip *chip = &vm->irqchip;
 
-	spin_lock(&vm->irqchip.lock);
-	next = pit_next_edge(&vm->pit, pit_now(vm));
-	/* An edge on a masked IRQ 0 wakes nothing. */
-	if (next != ~0ULL && !(vm->irqchip.pic.chip[0].imr & (1u << PIT_IRQ)))
-		next = pit_to_tsc(vm, next);
-	else
-		next = ~0ULL;
-	spin_unlock(&vm->irqchip.lock);
-	apic = irqchip_next_event(&vm->irqchip, &vm->kvm);
+	return (pic_reaches && !(chip->pic.chip[0].imr & (1u << PIT_IRQ))) ||
+	       !(chip->ioapic.redirtbl[irqchip_isa_gsi(PIT_IRQ)] & IOAPIC_RTE_MASKED);
+}
+
+/*
+ * vCPU 0 keeps the devices' clock: it wakes (or exits) at each PIT edge
+ * that can reach a CPU, and the sampling at its next entry delivers the
+ * edge to whichever vCPU the controllers route it to.
+ */
+u64 vm_devices_next_event(struct vm *vm, struct vcpu *v)
+{
+	u64 next = ~0ULL, apic;
+	bool pic = v->vcpu_idx == 0 && irqchip_pic_reaches(v);
+
+	if (v->vcpu_idx == 0) {
+		spin_lock(&vm->irqchip.lock);
+		next = pit_next_edge(&vm->pit, pit_now(vm));
+		next = next != ~0ULL && pit_irq_live(vm, pic) ? pit_to_tsc(vm, next) : ~0ULL;
+		spin_unlock(&vm->irqchip.lock);
+	}
+	apic = irqchip_vcpu_next_event(v);
 	next = MIN(next, apic);
 	return next == ~0ULL ? 0 : next;
 }

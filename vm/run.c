@@ -7,6 +7,8 @@
  * waits for a device's interrupt.  Everything else goes back to the caller.
  */
 #include "arch/x86/cpu.h"
+#include "irq/irq.h"
+#include "kvm/requests.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "vm/pc.h"
@@ -43,9 +45,9 @@ static int ucall_fetch(struct vcpu *v, struct ucall *uc)
 }
 
 /* TSC ticks for the next vcpu_run(): up to the caller's deadline or the next device event. */
-static u64 vm_run_slice(struct vm *vm, u64 deadline)
+static u64 vm_run_slice(struct vm *vm, struct vcpu *v, u64 deadline)
 {
-	u64 next = vm_devices_next_event(vm), now = rdtsc();
+	u64 next = vm_devices_next_event(vm, v), now = rdtsc();
 
 	if (!next || (deadline && deadline < next))
 		next = deadline;
@@ -55,28 +57,51 @@ static u64 vm_run_slice(struct vm *vm, u64 deadline)
 }
 
 /*
- * The guest halted.  With interrupts enabled it waits for a device to
- * raise one (true: run it again); with none that could come, or with
- * interrupts off, the HLT goes to the caller (false), as does a deadline
- * that passes first (then as a budget exit).
+ * The guest halted.  With interrupts enabled its CPU halts until an
+ * interrupt for it is due (true: run it again): a device's, a timer's, or
+ * another vCPU's IPI, which kicks it awake.  With none that could come (a
+ * VM of one vCPU, no timer, run by its caller's loop: only the caller can
+ * change that), or with interrupts off, the HLT goes to the caller
+ * (false), as does a deadline that passes first (then as a budget exit).
  */
 static bool vm_halt(struct vm *vm, struct vcpu *v, u64 deadline)
 {
 	if (!v->ready_for_interrupt)
 		return false;
-	while (!vm_devices_pending(vm)) {
-		u64 next = vm_devices_next_event(vm);
+	while (!vm_devices_pending(v) && !kvm_test_request(VCPU_REQ_STOP, v)) {
+		u64 next = vm_devices_next_event(vm, v);
 
-		if (!next)
+		if (!next && !vm->vcpus_threaded && vm->kvm.online_vcpus == 1)
 			return false;
-		if (deadline && next > deadline) {
-			while (rdtsc() < deadline)
-				cpu_relax();
+		if (deadline && (!next || next > deadline)) {
+			if (rdtsc() >= deadline) {
+				v->exit.reason = VCPU_EXIT_BUDGET;
+				return false;
+			}
+			next = deadline;
+		}
+		vcpu_block(v, next);
+	}
+	return true;
+}
+
+/*
+ * An AP between INIT and its STARTUP IPI (SDM Vol. 3A 9.4): its CPU halts
+ * until the SIPI (or an INIT, or a stop) comes; false when the caller's
+ * deadline passed first (a budget exit) or a stop was asked.
+ */
+static bool vm_wait_for_sipi(struct vcpu *v, u64 deadline)
+{
+	while (!vm_devices_pending(v)) {
+		if (kvm_check_request(VCPU_REQ_STOP, v)) {
+			v->exit.reason = VCPU_EXIT_STOPPED;
+			return false;
+		}
+		if (deadline && rdtsc() >= deadline) {
 			v->exit.reason = VCPU_EXIT_BUDGET;
 			return false;
 		}
-		while (rdtsc() < next)
-			cpu_relax();
+		vcpu_block(v, deadline);
 	}
 	return true;
 }
@@ -113,7 +138,13 @@ int vm_run(struct vcpu *v, u64 budget, struct ucall *uc)
 			v->exit.reason = VCPU_EXIT_BUDGET;
 			return 0;
 		}
-		if (vcpu_run(v, vm_run_slice(vm, deadline)) < 0)
+		kvm_apic_accept_events(v);
+		if (v->mp_state == VCPU_MP_INIT_RECEIVED) {
+			if (!vm_wait_for_sipi(v, deadline))
+				return 0;
+			continue;
+		}
+		if (vcpu_run(v, vm_run_slice(vm, v, deadline)) < 0)
 			return 0;
 		if (vm_exit_handled(vm, v, deadline))
 			continue;

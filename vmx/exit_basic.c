@@ -55,7 +55,10 @@ int vmx_handle_external_interrupt(struct vcpu *v)
 {
 	u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
 
-	if ((info & INTR_INFO_VALID) && (info & INTR_INFO_VECTOR_MASK) == VCPU_KICK_VECTOR) {
+	u32 vec = info & INTR_INFO_VECTOR_MASK;
+
+	/* The idle timer (arch/x86/idle.c) may fire just after a halt ended: EOI it too. */
+	if ((info & INTR_INFO_VALID) && (vec == VCPU_KICK_VECTOR || vec == LAPIC_TIMER_VECTOR)) {
 		lapic_eoi();
 		return 1;
 	}

@@ -16,16 +16,16 @@
 
 #define CPUID_1_ECX_PDCM BIT(15)
 #define CPUID_1_EDX_APIC BIT(9)
+#define CPUID_1_ECX_TSC_DEADLINE BIT(24)
 #define APIC_BASE_EN BIT(11)
 /*
  * Leaf 1 features the guest does not get: VMX and SMX; the thermal,
  * power and debug-store MSRs behind DTES64, DS-CPL, EST, TM2, xTPR, PDCM,
  * MCE, MCA, MTRR, DS, ACPI, TM, PBE (slotvisor has none of them); and the
  * local APIC (APIC, x2APIC, TSC-deadline): the guest's interrupt controller
- * is the emulated 8259A pair (irq/).  A vCPU with an emulated
- * xAPIC (v->apic, irq/vlapic.c) sees CPUID.1:EDX.APIC while it
- * is enabled in IA32_APIC_BASE; x2APIC and
- * TSC-deadline stay hidden.
+ * is the emulated one (irq/).  A vCPU with an emulated xAPIC (v->apic,
+ * irq/vlapic.c) sees CPUID.1:EDX.APIC while it is enabled in
+ * IA32_APIC_BASE, and TSC-deadline mode; x2APIC stays hidden.
  */
 #define CPUID_1_ECX_HIDDEN (BIT(2) | BIT(4) | CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | BIT(7) | \
 			    BIT(8) | BIT(14) | CPUID_1_ECX_PDCM | BIT(21) | BIT(24))
@@ -78,6 +78,8 @@ static struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf, u32 sub
 		/* Like the CPU's, the bit follows IA32_APIC_BASE.EN (SDM Vol. 3A 11.4.3). */
 		if (v->apic && (v->apic_base & APIC_BASE_EN))
 			r.edx |= CPUID_1_EDX_APIC;
+		if (v->apic)
+			r.ecx |= CPUID_1_ECX_TSC_DEADLINE;
 		/* The CPU reports the host's CR4 here; the guest must see its own. */
 		r.ecx &= ~CPUID_1_ECX_OSXSAVE;
 		if (guest_cr4() & X86_CR4_OSXSAVE)

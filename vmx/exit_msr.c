@@ -9,11 +9,13 @@
  * offset a write to IA32_TSC sets.  A vCPU whose VMM
  * emulates its APIC (v->apic) has its own IA32_APIC_BASE
  * instead: EN may be cleared and set again, the base may move, x2APIC
- * (EXTD) is not offered.
+ * (EXTD) is not offered, and IA32_TSC_DEADLINE arms its timer in the
+ * guest's TSC (host TSC plus the offset a write to IA32_TSC set).
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/trap.h"
+#include "irq/irq.h"
 #include "lib/printf.h"
 #include "exit_handlers.h"
 #include "vcpu_internal.h"
@@ -29,6 +31,7 @@
 #define MSR_IA32_SYSENTER_EIP 0x176
 #define MSR_IA32_UCODE_REV 0x8b
 #define MSR_IA32_DEBUGCTL 0x1d9
+#define MSR_IA32_TSC_DEADLINE 0x6e0
 #define APIC_BASE_BSP BIT(8)
 #define APIC_BASE_ENABLE BIT(11)
 #define GP_ERROR 0
@@ -117,6 +120,12 @@ static bool guest_rdmsr(struct vcpu *v, u32 msr, u64 *val)
 			return true;
 		}
 		return rdmsr_safe(msr, val) == 0;
+	case MSR_IA32_TSC_DEADLINE:
+		if (!v->apic)
+			return false;
+		*val = kvm_get_lapic_tscdeadline_msr(v);
+		*val = *val ? *val + guest_tsc_offset() : 0;
+		return true;
 	/* Read-only views of the host's platform MSRs. */
 	case MSR_IA32_MTRRCAP:
 	case MSR_IA32_MTRR_DEF_TYPE:
@@ -205,6 +214,13 @@ static bool guest_wrmsr(struct vcpu *v, u32 msr, u64 val)
 	case MSR_IA32_SYSENTER_EIP: return canonical(val) && vmcs_writenat(GUEST_SYSENTER_EIP, val);
 	case MSR_FS_BASE: return canonical(val) && vmcs_writenat(GUEST_FS_BASE, val);
 	case MSR_GS_BASE: return canonical(val) && vmcs_writenat(GUEST_GS_BASE, val);
+	case MSR_IA32_TSC_DEADLINE:
+		if (!v->apic)
+			return false;
+		/* A deadline the host TSC already passed fires at once, as 1 does. */
+		kvm_set_lapic_tscdeadline_msr(v, !val ? 0 : val > guest_tsc_offset() ?
+						  val - guest_tsc_offset() : 1);
+		return true;
 	case MSR_IA32_APIC_BASE:
 		if (v->apic) {
 			/*

@@ -8,6 +8,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/percpu.h"
+#include "irq/irq.h"
 #include "lib/errno.h"
 #include "lib/panic.h"
 #include "vcpu_internal.h"
@@ -15,16 +16,32 @@
 /* Polls of a kicked vCPU's mode before the kicker gives up (a hung vCPU). */
 #define KICK_ACK_POLLS 100000000ULL
 
-/* Force v out of its guest if it runs on another CPU, so it sees a new request. */
-static void vcpu_kick(struct vcpu *v)
+void kvm_vcpu_kick(struct vcpu *v)
 {
 	int cpu = __atomic_load_n(&v->cpu, __ATOMIC_SEQ_CST);
+	int mode = __atomic_load_n(&v->mode, __ATOMIC_SEQ_CST);
 
-	if (__atomic_load_n(&v->mode, __ATOMIC_SEQ_CST) == VCPU_IN_GUEST && cpu >= 0 &&
+	if ((mode == VCPU_IN_GUEST || mode == VCPU_HALTED) && cpu >= 0 &&
 	    cpu != (int)this_cpu()->id) {
 		lapic_send_ipi(cpus[cpu].apic_id, VCPU_KICK_VECTOR);
-		v->kicks_sent++;
+		__atomic_fetch_add(&v->kicks_sent, 1, __ATOMIC_RELAXED);
 	}
+}
+
+/*
+ * Of the requests only a stop ends the halt: the others (flushes) are
+ * for the next entry, and a halted vCPU holds no translation.  HALTED is
+ * published before the last look at what is pending: whoever
+ * makes something pending after that look sees HALTED and sends the
+ * wake IPI, which ends the halt (or, arriving before it, keeps the HLT
+ * from halting: STI's shadow makes "sti; hlt" one step).
+ */
+void vcpu_block(struct vcpu *v, u64 deadline)
+{
+	__atomic_store_n(&v->mode, VCPU_HALTED, __ATOMIC_SEQ_CST);
+	if (!kvm_test_request(VCPU_REQ_STOP, v) && !irqchip_vcpu_pending(v))
+		cpu_idle_until(deadline);
+	__atomic_store_n(&v->mode, VCPU_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
 }
 
 /*
@@ -57,7 +74,7 @@ static void vmx_request_all(struct kvm *kvm, unsigned int req)
 	kvm_for_each_vcpu(i, v, kvm) {
 		kvm_make_request(req, v);
 		if (!TEST_SWITCH(kvm, no_kick))
-			vcpu_kick(v);
+			kvm_vcpu_kick(v);
 	}
 	if (TEST_SWITCH(kvm, no_kick))
 		return;
@@ -94,7 +111,7 @@ static void vmx_sync_dirty_log(struct kvm *kvm)
 		if (!v->pml_log)
 			continue;
 		kvm_make_request(VCPU_REQ_PML_FLUSH, v);
-		vcpu_kick(v);
+		kvm_vcpu_kick(v);
 	}
 	kvm_for_each_vcpu(i, v, kvm) {
 		if (v->pml_log)

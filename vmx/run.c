@@ -148,6 +148,7 @@ static bool vcpu_enter_guest_mode(struct vcpu *v)
 void vcpu_request_stop(struct vcpu *v)
 {
 	kvm_make_request(VCPU_REQ_STOP, v);
+	kvm_vcpu_kick(v);
 }
 
 /* Arm the preemption timer for what is left until deadline (0: no deadline). */

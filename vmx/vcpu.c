@@ -170,6 +170,29 @@ static bool vcpu_reset(struct vcpu *v)
 	return ok;
 }
 
+void vcpu_init_event(struct vcpu *v)
+{
+	vcpu_load(v);
+	memset(&v->gprs, 0, sizeof(v->gprs));
+	vcpu_reset(v);
+	v->mp_state = v->vcpu_idx == 0 ? VCPU_MP_RUNNABLE : VCPU_MP_INIT_RECEIVED;
+}
+
+void kvm_vcpu_deliver_sipi_vector(struct vcpu *v, u8 vector)
+{
+	struct vcpu_sregs s;
+	struct vcpu_regs r;
+
+	vcpu_get_sregs(v, &s);
+	s.cs.selector = (u16)vector << 8;
+	s.cs.base = (u64)vector << 12;
+	vcpu_set_sregs(v, &s);
+	vcpu_get_regs(v, &r);
+	r.rip = 0;
+	vcpu_set_regs(v, &r);
+	v->mp_state = VCPU_MP_RUNNABLE;
+}
+
 static int vcpu_setup_vmcs(struct vcpu *v)
 {
 	int err;

@@ -16,6 +16,8 @@
 #define LAPIC_SVR 0xf0
 #define LAPIC_ICR_LOW 0x300
 #define LAPIC_ICR_HIGH 0x310
+#define LAPIC_LVT_TIMER 0x320
+#define LVT_TIMER_TSC_DEADLINE (2u << 17)
 #define SVR_ENABLE BIT(8)
 #define SVR_SPURIOUS_VECTOR 0xff
 #define ICR_DELIVERY_FIXED (0 << 8)
@@ -76,4 +78,9 @@ void lapic_send_ipi(u32 apic_id, u8 vector)
 void lapic_eoi(void)
 {
 	*lapic_reg(LAPIC_EOI) = 0;
+}
+
+void lapic_timer_tsc_deadline(u8 vector)
+{
+	*lapic_reg(LAPIC_LVT_TIMER) = LVT_TIMER_TSC_DEADLINE | vector;
 }

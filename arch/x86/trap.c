@@ -6,6 +6,8 @@
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/extable.h"
+#include "arch/x86/lapic.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/trap.h"
 #include "arch/poweroff.h"
 #include "lib/printf.h"
@@ -99,6 +101,10 @@ void trap_dispatch(struct trap_frame *f)
 	}
 	if (f->vector < X86_NR_EXCEPTIONS) {
 		exception_handle(f);
+	} else if (f->vector == LAPIC_WAKE_VECTOR || f->vector == LAPIC_TIMER_VECTOR) {
+		/* An idle CPU's wake-up (arch/x86/idle.c): it only had to end the halt. */
+		this_cpu()->wakeups++;
+		lapic_eoi();
 	} else {
 		/* Interrupts stay disabled until a later layer enables them. */
 		trap_dump(f, " (unexpected interrupt)");

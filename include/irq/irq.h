@@ -6,19 +6,28 @@
  * what to inject (kvm_cpu_has_injectable_intr(), kvm_cpu_get_interrupt(),
  * irqchip_nmi_pending()).  Nothing in it calls the devices or vmx/.
  *
- * A VM's controllers: the 8259A pair on ISA lines 0-15, and an emulated
- * xAPIC for each vCPU that irqchip_lapic_enable() gives one (multiboot
- * guests; Linux keeps its PIC-only machine).  The xAPIC's interrupts go
- * before the PIC's.  The IOAPIC and MSI routing will plug in here.
+ * A VM's controllers: the 8259A pair on ISA lines 0-15, the I/O APIC
+ * (irq/ioapic.c) at IOAPIC_DEFAULT_BASE whose pins see the same lines (ISA
+ * IRQ 0 on pin 2, irqchip_isa_gsi(), as the guest's MADT says), and an
+ * emulated xAPIC for each vCPU that irqchip_lapic_enable() gives one.  The
+ * xAPICs and the I/O APIC share a bus: an IPI or an I/O APIC message is
+ * delivered to the APICs it names, whose vCPUs are kicked
+ * (kvm_vcpu_kick()) so that a vCPU in its guest or halted on another CPU
+ * sees it; an EOI of a level-triggered vector goes back to the I/O APIC.
+ * The PIC's INTR reaches the BSP only, through its LINT0 in virtual-wire
+ * mode (or a vCPU without an APIC).  An xAPIC's interrupts go before the
+ * PIC's.
  */
 #pragma once
 
+#include "irq/ioapic.h"
 #include "irq/pic8259.h"
 #include "irq/vlapic.h"
 #include "kvm/kvm.h"
 #include "lib/spinlock.h"
 
 struct vcpu;
+struct vcpu_exit;
 struct irqchip;
 
 /* A line the layer samples before it answers (a device whose line follows a clock). */
@@ -28,6 +37,7 @@ struct irq_source {
 };
 
 #define IRQCHIP_MAX_SOURCES 4
+#define IRQCHIP_IOAPIC_ID 0	/* as QEMU's; the MADT states it (devices/acpi_build.c) */
 
 struct irqchip {
 	/*
@@ -36,7 +46,11 @@ struct irqchip {
 	 * vCPU's CPU asks what to inject before its entry.
 	 */
 	spinlock_t lock;
+	struct kvm *kvm;	/* whose vCPUs the messages go to */
 	struct pic pic;
+	struct ioapic ioapic;
+	struct vlapic_bus bus;	/* what every xAPIC's IPIs and EOIs go through */
+	u64 messages;		/* IPIs and I/O APIC messages delivered */
 	struct irq_source sources[IRQCHIP_MAX_SOURCES];
 	unsigned int nr_sources;
 	/* vCPU i's xAPIC (kvm->vcpus[i]->apic points here when it has one). */
@@ -44,8 +58,8 @@ struct irqchip {
 	bool lapic_was_enabled[KVM_MAX_VCPUS];	/* IA32_APIC_BASE.EN when last looked at */
 };
 
-/* Power-on state: no sources, the PIC as a BIOS leaves it. */
-void irqchip_init(struct irqchip *chip);
+/* Power-on state for kvm's vCPUs: no sources, the PIC as a BIOS leaves it, every pin masked. */
+void irqchip_init(struct irqchip *chip, struct kvm *kvm);
 
 /* Sample src before every answer; -ENOSPC past IRQCHIP_MAX_SOURCES. */
 int irqchip_add_source(struct irqchip *chip, void (*sample)(struct irqchip *, void *), void *ctx);
@@ -53,6 +67,10 @@ int irqchip_add_source(struct irqchip *chip, void (*sample)(struct irqchip *, vo
 /* Drive ISA line irq (0-15) to level; caller holds chip->lock (sources) or not (devices). */
 void irqchip_set_line(struct irqchip *chip, unsigned int irq, bool level);
 void __irqchip_set_line(struct irqchip *chip, unsigned int irq, bool level);
+/* The I/O APIC input (GSI) of ISA IRQ irq. */
+unsigned int irqchip_isa_gsi(unsigned int irq);
+/* Sample the sources now (a device's level may have changed from outside a vCPU). */
+void irqchip_poll(struct irqchip *chip);
 
 /*
  * Give v an emulated xAPIC at the default base, enabled, with APIC ID
@@ -63,11 +81,31 @@ void irqchip_lapic_enable(struct irqchip *chip, struct vcpu *v);
 /* An MMIO access of v to its xAPIC's page, completed in v->exit; false if not the xAPIC's. */
 bool irqchip_lapic_mmio(struct irqchip *chip, struct vcpu *v);
 
-/* Whether an interrupt or NMI waits for any of the VM's vCPUs (a halted guest wakes). */
-bool irqchip_pending(struct irqchip *chip, struct kvm *kvm);
+/* An MMIO access to the I/O APIC's page, completed in e; false if not the I/O APIC's. */
+bool irqchip_ioapic_mmio(struct irqchip *chip, struct vcpu_exit *e);
 
-/* When the next xAPIC timer of the VM fires (TSC), or ~0ULL. */
-u64 irqchip_next_event(struct irqchip *chip, struct kvm *kvm);
+/*
+ * Whether an interrupt, NMI, INIT or SIPI waits for v (a halted vCPU
+ * wakes); for a vCPU in wait-for-SIPI, only INIT or SIPI.
+ */
+bool irqchip_vcpu_pending(struct vcpu *v);
+
+/* When v's xAPIC timer next fires (TSC), or ~0ULL. */
+u64 irqchip_vcpu_next_event(struct vcpu *v);
+
+/* Whether the PIC's INTR would go to v (the BSP in virtual-wire mode). */
+bool irqchip_pic_reaches(struct vcpu *v);
+
+/* IA32_TSC_DEADLINE of v's xAPIC, in host TSC ticks (KVM's names). */
+u64 kvm_get_lapic_tscdeadline_msr(struct vcpu *v);
+void kvm_set_lapic_tscdeadline_msr(struct vcpu *v, u64 deadline);
+
+/*
+ * Act on an INIT or STARTUP IPI v's xAPIC latched (KVM's
+ * kvm_apic_accept_events()): INIT resets v (vcpu_init_event()), a SIPI
+ * starts a vCPU that waits for one.  On v's own CPU, before its entry.
+ */
+void kvm_apic_accept_events(struct vcpu *v);
 
 /* Asked by the entry path, with v's VM's chip (v->kvm->irqchip). */
 bool kvm_cpu_has_injectable_intr(struct vcpu *v);

@@ -2,12 +2,16 @@
  * An emulated local APIC in xAPIC mode (SDM Vol. 3A chapter 11): the
  * register file behind the guest's MMIO page at VLAPIC_DEFAULT_BASE, never
  * the host's own APIC.  ID, version, TPR/PPR, EOI, LDR/DFR, SVR, ISR, TMR,
- * IRR, ESR, the LVTs, the ICR (fixed IPIs to itself; INIT, SIPI and other
- * CPUs are ignored: one vCPU) and the timer, one-shot or periodic, counting
- * the caller's clock (TSC ticks) through the divide register.  An NMI IPI
- * to itself is latched in nmi_pending for the entry path to inject.  No
- * hardware dependency: host-tested (tests/unit/test_vlapic.c); irq/irq.c
- * gives one to a vCPU and asks it what to inject.
+ * IRR, ESR, the LVTs, the ICR and the timer, one-shot or periodic counting
+ * the caller's clock (TSC ticks) through the divide register, or
+ * TSC-deadline (SDM Vol. 3A 11.5.4.1).  An APIC on a bus (irq/irq.c gives
+ * each vCPU's one) hands every IPI to the bus, which routes it to the APICs
+ * it names (vlapic_match_dest(), vlapic_accept()), and tells the bus of
+ * each EOI of a level-triggered vector (for the I/O APIC).  Without a bus
+ * (host tests of the register file) an APIC delivers IPIs to itself only
+ * and counts the rest in ipis_ignored.  NMI, INIT and SIPI are latched
+ * (nmi_pending, init_pending, sipi_pending) for the vCPU to act on.  No
+ * hardware dependency: host-tested (tests/unit/test_vlapic.c).
  */
 #pragma once
 
@@ -48,13 +52,20 @@
 #define APIC_SPIV_ENABLED (1u << 8)
 #define APIC_LVT_MASKED (1u << 16)
 #define APIC_LVT_TIMER_PERIODIC (1u << 17)
+#define APIC_LVT_TIMER_MODE_MASK (3u << 17)
+#define APIC_LVT_TIMER_TSCDEADLINE (2u << 17)
+#define APIC_LVT_DM_MASK (7u << 8)
+#define APIC_LVT_DM_EXTINT (7u << 8)
 #define APIC_ICR_DM_SHIFT 8
 #define APIC_ICR_DM_MASK (7u << APIC_ICR_DM_SHIFT)
 #define APIC_DM_FIXED (0u << APIC_ICR_DM_SHIFT)
 #define APIC_DM_NMI (4u << APIC_ICR_DM_SHIFT)
 #define APIC_DM_INIT (5u << APIC_ICR_DM_SHIFT)
 #define APIC_DM_STARTUP (6u << APIC_ICR_DM_SHIFT)
+#define APIC_DM_LOWEST (1u << APIC_ICR_DM_SHIFT)
 #define APIC_ICR_LOGICAL (1u << 11)
+#define APIC_ICR_LEVEL_ASSERT (1u << 14)
+#define APIC_ICR_TRIGGER_LEVEL (1u << 15)
 #define APIC_ICR_SHORTHAND_SHIFT 18
 #define APIC_DEST_NONE 0u
 #define APIC_DEST_SELF 1u
@@ -66,7 +77,17 @@
 
 #define VLAPIC_NR_LVT 6
 
+struct vlapic;
+
+/* Where an APIC's IPIs and level-triggered EOIs go (irq/irq.c). */
+struct vlapic_bus {
+	void (*ipi)(void *ctx, struct vlapic *from, u32 icr_lo, u32 icr_hi);
+	void (*eoi)(void *ctx, u8 vector);
+	void *ctx;
+};
+
 struct vlapic {
+	const struct vlapic_bus *bus;	/* NULL: IPIs to itself only */
 	u32 id;			/* the APIC ID register (ID in bits 31:24) */
 	u32 tpr, ldr, dfr, svr;
 	u32 esr, esr_pending;	/* ESR as read; errors since the last ESR write */
@@ -77,11 +98,15 @@ struct vlapic {
 	u64 timer_start;	/* caller's clock when TMICT was written */
 	u64 timer_periods;	/* periods already raised (periodic), 1 when a one-shot fired */
 	bool timer_stopped;	/* an expired one-shot switched to periodic: TMCCT stays 0 */
-	u64 ipis_ignored;	/* INIT, SIPI, IPIs to other CPUs: counted, not delivered */
-	bool nmi_pending;	/* an NMI IPI to itself the CPU has not taken (one is latched) */
+	u64 tscdeadline;	/* IA32_TSC_DEADLINE (caller's clock), 0: disarmed */
+	u64 ipis_ignored;	/* without a bus: IPIs it could not deliver */
+	bool nmi_pending;	/* an NMI the CPU has not taken (one is latched) */
+	bool init_pending;	/* an INIT the vCPU has not acted on */
+	bool sipi_pending;	/* a STARTUP IPI, with its vector */
+	u8 sipi_vector;
 };
 
-/* Power-up state (SDM Vol. 3A 11.4.7.1) with APIC ID apic_id. */
+/* Power-up state (SDM Vol. 3A 11.4.7.1) with APIC ID apic_id, on no bus. */
 void vlapic_reset(struct vlapic *a, u8 apic_id);
 
 /* A 32-bit access to register offset (0 to 0xff0) at time now; other offsets read 0. */
@@ -101,3 +126,25 @@ bool vlapic_set_irq(struct vlapic *a, u8 vector);
 
 /* When the timer next raises its interrupt (caller's clock), or ~0ULL. */
 u64 vlapic_next_event(const struct vlapic *a, u64 now);
+
+/*
+ * IA32_TSC_DEADLINE (MSR 0x6e0) in the caller's clock: a write arms the
+ * timer in TSC-deadline mode (0 disarms it) and is ignored in the other
+ * modes; a read returns 0 outside that mode and once the deadline fired.
+ */
+void vlapic_set_tscdeadline(struct vlapic *a, u64 deadline, u64 now);
+u64 vlapic_get_tscdeadline(const struct vlapic *a);
+
+/* Whether a message to dest (an APIC ID, or a logical destination) is for a (SDM 11.6.2). */
+bool vlapic_match_dest(const struct vlapic *a, u8 dest, bool logical);
+
+/*
+ * Take an interrupt message (SDM 11.6.1): fixed and lowest-priority set
+ * IRR (and TMR when level-triggered), NMI, INIT (an assert; a level
+ * de-assert is no message) and SIPI are latched for the vCPU.  Returns
+ * false if the message was refused (an illegal vector).
+ */
+bool vlapic_accept(struct vlapic *a, u32 delivery_mode, u8 vector, bool level);
+
+/* Whether the PIC's INTR reaches the CPU through this APIC's LINT0 (ExtINT, unmasked). */
+bool vlapic_accepts_extint(const struct vlapic *a);

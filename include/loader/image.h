@@ -52,6 +52,7 @@ struct load_config {
 	const struct load_module *modules;
 	unsigned int nr_modules;
 	enum linux_entry linux_entry;
+	u64 acpi_rsdp;				/* the guest's RSDP (0: none), for acpi_rsdp_addr */
 };
 
 enum load_copy_kind {

@@ -45,6 +45,7 @@ struct vm_kernel_args {
 	const struct load_module *modules;	/* multiboot modules, or a bzImage's initrd */
 	unsigned int nr_modules;
 	enum linux_entry linux_entry;
+	unsigned int nr_vcpus;		/* 0 or 1: one; the others wait for INIT and SIPI */
 };
 
 #define VM_KERNEL_LOW_RAM_MAX GiB(3)

@@ -51,6 +51,17 @@ struct vm {
 	struct uart16550 com1;	/* COM1 at 0x3f8, IRQ 4 */
 	struct pit pit;		/* the 8254, IRQ 0 */
 	u64 dev_tsc_base;	/* the TSC when the PIT's clock started */
+	/*
+	 * vCPUs on CPUs of their own (vm/vcpu_threads.c): set and read by
+	 * CPU 0 and the vCPUs' threads, with atomic accesses.
+	 */
+	bool vcpus_threaded;	/* a halted vCPU waits for others, never for its caller */
+	bool vcpus_over;	/* the guest ended: every thread returns */
+	bool vcpus_pause;	/* the monitor has the VM: every thread parks */
+	unsigned int vcpus_parked;
+	unsigned int vcpus_started;
+	bool (*vcpu_exit_fn)(void *ctx, struct vcpu *v, int cmd);
+	void *vcpu_exit_ctx;
 	char line[160];		/* the guest's COM1 output not yet printed */
 	unsigned int line_len;
 	char last_line[160];	/* the last complete line the guest printed */

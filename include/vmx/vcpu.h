@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "arch/x86/lapic.h"
 #include "arch/x86/gprs.h"
 #include "kvm/kvm.h"
 #include "compiler.h"
@@ -43,11 +44,18 @@ enum vcpu_exit_reason {
 	VCPU_EXIT_IRQ_WINDOW_OPEN,	/* request_interrupt_window: the guest can take one now */
 };
 
+/* Whether a vCPU runs or waits for a STARTUP IPI (KVM's KVM_MP_STATE_*; SDM Vol. 3A 9.4). */
+enum vcpu_mp_state {
+	VCPU_MP_RUNNABLE,
+	VCPU_MP_INIT_RECEIVED,	/* after INIT: wait-for-SIPI */
+};
+
 #define VCPU_OUTSIDE_GUEST 0
 #define VCPU_IN_GUEST 1
+#define VCPU_HALTED 2		/* its CPU halts in vcpu_block() until an interrupt */
 
-/* The vector of the IPI that forces a vCPU out of its guest to see a request. */
-#define VCPU_KICK_VECTOR 0xf0
+/* The vector of the IPI that forces a vCPU out of its guest, or out of its halt. */
+#define VCPU_KICK_VECTOR LAPIC_WAKE_VECTOR
 
 struct vcpu_exit {
 	enum vcpu_exit_reason reason;
@@ -142,6 +150,7 @@ struct vcpu {
 	 * APIC).  Without it the guest sees no APIC and its PIC-mode view.
 	 */
 	struct vlapic *apic;	/* irq/'s xAPIC of this vCPU, or NULL (KVM's vcpu->arch.apic) */
+	enum vcpu_mp_state mp_state;	/* written by the vCPU's own thread only */
 	u64 apic_base;
 	/*
 	 * The task priority a MOV to or from CR8 reaches (bits 7:4 are CR8,
@@ -205,6 +214,34 @@ int vcpu_nmi(struct vcpu *v);
 
 /* Ask v to return from vcpu_run() (VCPU_EXIT_STOPPED) before its next entry. */
 void vcpu_request_stop(struct vcpu *v);
+
+/*
+ * Make v see what was just made pending for it (KVM's kvm_vcpu_kick()):
+ * a vCPU in its guest on another CPU exits, one halted in vcpu_block()
+ * on another CPU wakes.  Safe from any CPU, with any lock held.
+ */
+void kvm_vcpu_kick(struct vcpu *v);
+
+/*
+ * The vCPU halted (KVM's kvm_vcpu_block()): halt this CPU until something
+ * is pending for v (an interrupt its controllers hold, a request), a kick,
+ * or TSC deadline (0: none).  It may return early; callers check again.
+ */
+void vcpu_block(struct vcpu *v, u64 deadline);
+
+/*
+ * INIT (SDM Vol. 3A 10.1.1, Table 10-1): v's registers in their
+ * power-up state (real mode at F000:FFF0, paging and protection off),
+ * and, but for vCPU 0, waiting for a STARTUP IPI (VCPU_MP_INIT_RECEIVED).
+ */
+void vcpu_init_event(struct vcpu *v);
+
+/*
+ * A STARTUP IPI with vector to a vCPU waiting for one: real mode at
+ * vector:0000, i.e. CS.selector = vector << 8, CS.base = vector << 12
+ * (SDM Vol. 3A 9.4.3); the vCPU runs.
+ */
+void kvm_vcpu_deliver_sipi_vector(struct vcpu *v, u8 vector);
 
 /* Print the guest's registers and state (a fault or a triple fault). */
 void vcpu_dump(struct vcpu *v);

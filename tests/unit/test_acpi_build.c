@@ -67,12 +67,13 @@ static void every_table_checks_out(void **state)
 	for (unsigned int i = 0; i < 2; i++)
 		assert_int_equal(acpi_checksum(table(r, i), table(r, i)->length), 0);
 	f = (const struct acpi_fadt *)table(r, 0);
+	const struct acpi_sdt_header *dsdt;
 	assert_int_equal(f->header.length, sizeof(struct acpi_fadt));
 	assert_int_equal(f->x_dsdt, f->dsdt);
 	assert_true(f->flags & BIT(20));	/* hardware-reduced */
 	assert_memory_equal(arena + (f->x_dsdt - FAKE_PHYS_BASE), "DSDT", 4);
-	assert_int_equal(acpi_checksum(arena + (f->x_dsdt - FAKE_PHYS_BASE), ACPI_SDT_HEADER_LEN),
-			 0);
+	dsdt = (const struct acpi_sdt_header *)(arena + (f->x_dsdt - FAKE_PHYS_BASE));
+	assert_int_equal(acpi_checksum(dsdt, dsdt->length), 0);
 	assert_true((u64)n <= ARENA_SIZE);
 }
 
@@ -128,6 +129,39 @@ static void the_madt_routes_irq0_to_gsi2(void **state)
 	assert_true(nmi);
 }
 
+/* The FADT's DSDT, found as the guest finds it. */
+static const struct acpi_sdt_header *dsdt_of(const struct acpi_rsdp *r)
+{
+	const struct acpi_fadt *f = (const struct acpi_fadt *)table(r, 0);
+
+	return (const struct acpi_sdt_header *)(arena + (f->x_dsdt - FAKE_PHYS_BASE));
+}
+
+/*
+ * The DSDT's AML, decoded by hand (ACPI 6.5, 20.2): COM1 in \_SB with
+ * PNP0501, its eight ports at 0x3f8 and IRQ 4, each package's length
+ * counting itself and what follows it.
+ */
+static void the_dsdt_describes_com1(void **state)
+{
+	static const u8 aml[] = {
+		0x10, 0x33, '\\', '_', 'S', 'B', '_',		/* Scope (\_SB), PkgLength 0x33 */
+		0x5b, 0x82, 0x2b, 'C', 'O', 'M', '1',		/* Device (COM1), PkgLength 0x2b */
+		0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x05, 0x01,	/* EisaId ("PNP0501") */
+		0x08, '_', 'U', 'I', 'D', 0x00,			/* Name (_UID, Zero) */
+		0x08, '_', 'C', 'R', 'S', 0x11, 0x10, 0x0a, 0x0d,	/* Buffer (13), PkgLength 0x10 */
+		0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x01, 0x08,	/* IO (Decode16, 0x3f8, 0x3f8, 1, 8) */
+		0x22, 0x10, 0x00,				/* IRQNoFlags () {4} */
+		0x79, 0x00,					/* EndTag */
+	};
+	const struct acpi_sdt_header *d;
+
+	assert_true(acpi_build_tables(&four, arena, FAKE_PHYS_BASE, ARENA_SIZE) > 0);
+	d = dsdt_of((const struct acpi_rsdp *)arena);
+	assert_int_equal(d->length, ACPI_SDT_HEADER_LEN + sizeof(aml));
+	assert_memory_equal((const u8 *)(d + 1), aml, sizeof(aml));
+}
+
 static void bad_configurations_are_refused(void **state)
 {
 	struct acpi_build_config c = four;
@@ -152,6 +186,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(the_reader_finds_every_processor_and_the_ioapic,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(the_madt_routes_irq0_to_gsi2, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_dsdt_describes_com1, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_configurations_are_refused, setup, teardown),
 	};
 

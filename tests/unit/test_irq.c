@@ -13,6 +13,7 @@
 
 #include "irq/irq.h"
 #include "lib/errno.h"
+#include "fake_vcpu.h"
 #include "vmx/vcpu.h"
 
 #define PIC_BASE 0x30
@@ -41,7 +42,7 @@ static int setup(void **state)
 	memset(&kvm, 0, sizeof(kvm));
 	memset(&vcpu0, 0, sizeof(vcpu0));
 	memset(&vcpu1, 0, sizeof(vcpu1));
-	irqchip_init(&chip);
+	irqchip_init(&chip, &kvm);
 	pic_program(&chip.pic);
 	kvm.irqchip = &chip;
 	vcpu0.kvm = vcpu1.kvm = &kvm;
@@ -65,7 +66,8 @@ static void a_raised_line_is_injected_once_at_the_pic_vector(void **state)
 	assert_false(kvm_cpu_has_injectable_intr(&vcpu0));
 	irqchip_set_line(&chip, 3, true);
 	assert_true(kvm_cpu_has_injectable_intr(&vcpu0));
-	assert_true(irqchip_pending(&chip, &kvm));
+	assert_true(irqchip_vcpu_pending(&vcpu0));
+	assert_false(irqchip_vcpu_pending(&vcpu1));	/* the PIC reaches the BSP only */
 	assert_int_equal(kvm_cpu_get_interrupt(&vcpu0), PIC_BASE + 3);
 	/* Acknowledged: in service now, nothing left to inject. */
 	assert_false(kvm_cpu_has_injectable_intr(&vcpu0));
@@ -140,10 +142,144 @@ static void an_nmi_is_pending_until_acknowledged(void **state)
 	vcpu1.apic->nmi_pending = true;
 	assert_false(irqchip_nmi_pending(&vcpu0));
 	assert_true(irqchip_nmi_pending(&vcpu1));
-	assert_true(irqchip_pending(&chip, &kvm));	/* wakes a halted VM */
+	assert_true(irqchip_vcpu_pending(&vcpu1));	/* wakes it from a halt */
 	irqchip_nmi_ack(&vcpu1);
 	assert_false(irqchip_nmi_pending(&vcpu1));
-	assert_false(irqchip_pending(&chip, &kvm));
+	assert_false(irqchip_vcpu_pending(&vcpu1));
+}
+
+/* A 32-bit write to v's xAPIC page, as the guest's MMIO exit brings it (chip lock taken). */
+static void apic_mmio(struct vcpu *v, u32 reg, u32 val)
+{
+	v->exit.reason = VCPU_EXIT_MMIO;
+	v->exit.mmio.gpa = VLAPIC_DEFAULT_BASE + reg;
+	v->exit.mmio.len = 4;
+	v->exit.mmio.is_write = true;
+	v->exit.mmio.data = val;
+	assert_true(irqchip_lapic_mmio(&chip, v));
+}
+
+/* Both vCPUs with software-enabled xAPICs, LDRs as Linux's flat mode sets them (1 << id). */
+static void two_apics(void)
+{
+	irqchip_lapic_enable(&chip, &vcpu0);
+	irqchip_lapic_enable(&chip, &vcpu1);
+	for (int i = 0; i < 2; i++) {
+		struct vlapic *a = i ? vcpu1.apic : vcpu0.apic;
+
+		vlapic_write(a, APIC_SPIV, 0x1ff, 0);
+		vlapic_write(a, APIC_LDR, (1u << i) << 24, 0);
+	}
+}
+
+/* ... and the PIC masked, as Linux leaves it once it uses the I/O APIC. */
+static void two_apics_pic_masked(void)
+{
+	two_apics();
+	pic_write(&chip.pic, PIC_MASTER_DATA, 0xff);
+	pic_write(&chip.pic, PIC_SLAVE_DATA, 0xff);
+}
+
+/* A 32-bit MMIO write to the I/O APIC's page, as the guest's exit brings it. */
+static void ioapic_mmio(u32 off, u32 val)
+{
+	struct vcpu_exit e = { .reason = VCPU_EXIT_MMIO };
+
+	e.mmio.gpa = IOAPIC_DEFAULT_BASE + off;
+	e.mmio.len = 4;
+	e.mmio.is_write = true;
+	e.mmio.data = val;
+	assert_true(irqchip_ioapic_mmio(&chip, &e));
+}
+
+static void ioapic_write_rte(unsigned int pin, u64 rte)
+{
+	ioapic_mmio(IOAPIC_REG_SELECT, IOAPIC_REDIR_BASE + 2 * pin);
+	ioapic_mmio(IOAPIC_REG_WINDOW, (u32)rte);
+	ioapic_mmio(IOAPIC_REG_SELECT, IOAPIC_REDIR_BASE + 2 * pin + 1);
+	ioapic_mmio(IOAPIC_REG_WINDOW, (u32)(rte >> 32));
+}
+
+/*
+ * ISA IRQ 0 is the I/O APIC's pin 2 (the MADT's override), other IRQs their
+ * own pin; a message goes to the vCPU it names, which is kicked.
+ */
+static void ioapic_pins_reach_the_vcpu_they_name(void **state)
+{
+	two_apics_pic_masked();
+	ioapic_write_rte(2, 0x30 | IOAPIC_RTE_DEST_LOGICAL | (2ULL << IOAPIC_RTE_DEST_SHIFT));
+	ioapic_write_rte(4, 0x34 | (0ULL << IOAPIC_RTE_DEST_SHIFT));	/* physical, APIC 0 */
+	irqchip_set_line(&chip, 0, true);
+	assert_int_equal(vcpu1.kicks_sent, 1);
+	assert_int_equal(kvm_cpu_get_interrupt(&vcpu1), 0x30);
+	assert_int_equal(kvm_cpu_get_interrupt(&vcpu0), -1);
+	irqchip_set_line(&chip, 4, true);
+	assert_int_equal(vcpu0.kicks_sent, 1);
+	assert_int_equal(kvm_cpu_get_interrupt(&vcpu0), 0x34);
+}
+
+/* A level-triggered pin sends once until the vCPU's EOI clears remote IRR (version 0x11). */
+static void a_level_pin_waits_for_the_eoi(void **state)
+{
+	two_apics_pic_masked();
+	ioapic_write_rte(9, 0x39 | IOAPIC_RTE_LEVEL | (1ULL << IOAPIC_RTE_DEST_SHIFT));
+	irqchip_set_line(&chip, 9, true);
+	assert_int_equal(kvm_cpu_get_interrupt(&vcpu1), 0x39);
+	assert_true(chip.ioapic.redirtbl[9] & IOAPIC_RTE_REMOTE_IRR);
+	irqchip_set_line(&chip, 9, false);
+	irqchip_set_line(&chip, 9, true);				/* held back by remote IRR */
+	assert_int_equal(kvm_cpu_get_interrupt(&vcpu1), -1);
+	apic_mmio(&vcpu1, APIC_EOI, 0);			/* still asserted: again */
+	assert_int_equal(kvm_cpu_get_interrupt(&vcpu1), 0x39);
+}
+
+/* IPIs between vCPUs: fixed by ID, all-but-self, and INIT then SIPI starting an AP. */
+static void ipis_reach_other_vcpus_and_start_aps(void **state)
+{
+	two_apics();
+	vcpu1.mp_state = VCPU_MP_INIT_RECEIVED;
+	apic_mmio(&vcpu0, APIC_ICR2, 1u << 24);
+	apic_mmio(&vcpu0, APIC_ICR, APIC_DM_FIXED | 0x61);
+	assert_int_equal(vcpu1.kicks_sent, 1);
+	assert_false(irqchip_vcpu_pending(&vcpu1));	/* waiting for SIPI: interrupts do not wake it */
+	vcpu1.mp_state = VCPU_MP_RUNNABLE;
+	assert_int_equal(kvm_cpu_get_interrupt(&vcpu1), 0x61);
+	apic_mmio(&vcpu1, APIC_ICR, (APIC_DEST_ALL_BUT_SELF << APIC_ICR_SHORTHAND_SHIFT) |
+					   APIC_DM_NMI);
+	assert_true(irqchip_nmi_pending(&vcpu0));
+	assert_false(irqchip_nmi_pending(&vcpu1));
+	/* Linux's wakeup_secondary_cpu_via_init(): INIT assert, de-assert, SIPI. */
+	apic_mmio(&vcpu0, APIC_ICR, APIC_DM_INIT | APIC_ICR_LEVEL_ASSERT |
+					   APIC_ICR_TRIGGER_LEVEL);
+	apic_mmio(&vcpu0, APIC_ICR, APIC_DM_INIT | APIC_ICR_TRIGGER_LEVEL);
+	assert_true(irqchip_vcpu_pending(&vcpu1));
+	kvm_apic_accept_events(&vcpu1);
+	assert_int_equal(vcpu1.mp_state, VCPU_MP_INIT_RECEIVED);
+	assert_int_equal(vcpu1.apic->svr, 0xff);			/* INIT reset its APIC */
+	assert_false(irqchip_vcpu_pending(&vcpu1));
+	fake_sipi_vector = -1;
+	apic_mmio(&vcpu0, APIC_ICR, APIC_DM_STARTUP | 0x9a);
+	assert_true(irqchip_vcpu_pending(&vcpu1));
+	kvm_apic_accept_events(&vcpu1);
+	assert_int_equal(fake_sipi_vector, 0x9a);
+	assert_int_equal(vcpu1.mp_state, VCPU_MP_RUNNABLE);
+	/* A second SIPI to a running vCPU is dropped. */
+	fake_sipi_vector = -1;
+	apic_mmio(&vcpu0, APIC_ICR, APIC_DM_STARTUP | 0x9b);
+	kvm_apic_accept_events(&vcpu1);
+	assert_int_equal(fake_sipi_vector, -1);
+}
+
+/* The PIC reaches the BSP only through LINT0 in virtual-wire mode (KVM's LINT0 quirk at reset). */
+static void the_pic_needs_lint0_in_extint_mode(void **state)
+{
+	two_apics();
+	irqchip_set_line(&chip, 3, true);
+	assert_true(irqchip_vcpu_pending(&vcpu0));
+	assert_false(irqchip_vcpu_pending(&vcpu1));
+	apic_mmio(&vcpu0, APIC_LVT0, APIC_LVT_MASKED | APIC_LVT_DM_EXTINT);
+	assert_false(irqchip_vcpu_pending(&vcpu0));
+	assert_int_equal(kvm_cpu_get_interrupt(&vcpu0), -1);
 }
 
 int main(void)
@@ -156,6 +292,10 @@ int main(void)
 		cmocka_unit_test_setup(the_xapic_goes_before_the_pic, setup),
 		cmocka_unit_test_setup(a_disabled_xapic_is_passed_over_and_reset, setup),
 		cmocka_unit_test_setup(an_nmi_is_pending_until_acknowledged, setup),
+		cmocka_unit_test_setup(ioapic_pins_reach_the_vcpu_they_name, setup),
+		cmocka_unit_test_setup(a_level_pin_waits_for_the_eoi, setup),
+		cmocka_unit_test_setup(ipis_reach_other_vcpus_and_start_aps, setup),
+		cmocka_unit_test_setup(the_pic_needs_lint0_in_extint_mode, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

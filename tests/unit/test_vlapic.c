@@ -1,5 +1,5 @@
 /*
- * The emulated local APIC (vmm/lapic.c): what kvm-unit-tests' start64 and
+ * The emulated local APIC (irq/vlapic.c): what kvm-unit-tests' start64 and
  * its APIC helpers do to it (reset, enable, ID and version reads, self-IPIs
  * and EOI), priorities, LVT masking while software-disabled, ESR, the timer.
  */
@@ -214,6 +214,86 @@ static void mode_change_keeps_the_count(void **state)
 	assert_int_equal(vlapic_read(&a, APIC_TMCCT, 3004), 6);
 }
 
+/* SDM Vol. 3A 11.5.4.1: the timer fires once at IA32_TSC_DEADLINE, which then reads 0. */
+static void tsc_deadline_mode(void **state)
+{
+	struct vlapic a;
+
+	vlapic_reset(&a, 0);
+	enable(&a);
+	vlapic_set_tscdeadline(&a, 500, 0);			/* one-shot mode: ignored */
+	assert_int_equal(vlapic_get_tscdeadline(&a), 0);
+	vlapic_write(&a, APIC_LVTT, APIC_LVT_TIMER_TSCDEADLINE | 0x31, 0);
+	vlapic_write(&a, APIC_TMICT, 100, 0);			/* ignored in this mode */
+	assert_int_equal(vlapic_read(&a, APIC_TMICT, 0), 0);
+	assert_int_equal(vlapic_read(&a, APIC_TMCCT, 0), 0);
+	vlapic_set_tscdeadline(&a, 1000, 10);
+	assert_int_equal(vlapic_get_tscdeadline(&a), 1000);
+	assert_int_equal(vlapic_next_event(&a, 10), 1000);
+	assert_int_equal(vlapic_pending(&a, 999), -1);
+	assert_int_equal(vlapic_pending(&a, 1000), 0x31);
+	assert_int_equal(vlapic_get_tscdeadline(&a), 0);		/* fired: disarmed */
+	assert_int_equal(vlapic_next_event(&a, 1000), ~0ULL);
+	vlapic_ack(&a, 0x31);
+	vlapic_write(&a, APIC_EOI, 0, 1000);
+	assert_int_equal(vlapic_pending(&a, 5000), -1);		/* once only */
+	vlapic_set_tscdeadline(&a, 900, 2000);			/* already past: fires at once */
+	assert_int_equal(vlapic_read(&a, APIC_IRR + 0x10, 2000), 1u << 0x11);
+	vlapic_set_tscdeadline(&a, 3000, 2000);
+	vlapic_write(&a, APIC_LVTT, 0x31, 2100);			/* leaving the mode disarms it */
+	assert_int_equal(vlapic_next_event(&a, 2100), ~0ULL);
+}
+
+static u32 bus_icr_lo, bus_icr_hi, bus_eois;
+static u8 bus_eoi_vector;
+
+static void bus_ipi(void *ctx, struct vlapic *from, u32 lo, u32 hi)
+{
+	bus_icr_lo = lo;
+	bus_icr_hi = hi;
+}
+
+static void bus_eoi(void *ctx, u8 vector)
+{
+	bus_eois++;
+	bus_eoi_vector = vector;
+}
+
+/* On a bus every IPI goes to the bus; a level-triggered vector's EOI is told to it. */
+static void a_bus_routes_ipis_and_level_eois(void **state)
+{
+	static const struct vlapic_bus bus = { .ipi = bus_ipi, .eoi = bus_eoi };
+	struct vlapic a;
+
+	vlapic_reset(&a, 1);
+	a.bus = &bus;
+	enable(&a);
+	vlapic_write(&a, APIC_ICR2, 3u << 24, 0);
+	vlapic_write(&a, APIC_ICR, APIC_DM_STARTUP | 0x9a, 0);
+	assert_int_equal(bus_icr_lo, APIC_DM_STARTUP | 0x9a);
+	assert_int_equal(bus_icr_hi, 3u << 24);
+	bus_icr_lo = 0;
+	/* Linux's INIT de-assert (level 0, level-triggered) is no message. */
+	vlapic_write(&a, APIC_ICR, APIC_DM_INIT | APIC_ICR_TRIGGER_LEVEL, 0);
+	assert_int_equal(bus_icr_lo, 0);
+	assert_true(vlapic_accept(&a, APIC_DM_FIXED, 0x50, true));	/* a level message */
+	assert_true(vlapic_accept(&a, APIC_DM_FIXED, 0x40, false));
+	vlapic_ack(&a, 0x50);
+	vlapic_write(&a, APIC_EOI, 0, 0);
+	assert_int_equal(bus_eois, 1);
+	assert_int_equal(bus_eoi_vector, 0x50);
+	vlapic_ack(&a, 0x40);
+	vlapic_write(&a, APIC_EOI, 0, 0);				/* edge: the bus hears nothing */
+	assert_int_equal(bus_eois, 1);
+	/* INIT and SIPI are latched; fixed interrupts to a software-disabled APIC are not taken. */
+	assert_true(vlapic_accept(&a, APIC_DM_INIT, 0, false));
+	assert_true(vlapic_accept(&a, APIC_DM_STARTUP, 0x9a, false));
+	assert_true(a.init_pending && a.sipi_pending && a.sipi_vector == 0x9a);
+	vlapic_write(&a, APIC_SPIV, 0xff, 0);
+	assert_false(vlapic_accept(&a, APIC_DM_FIXED, 0x60, false));
+	assert_int_equal(vlapic_read(&a, APIC_IRR + 0x30, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +306,8 @@ int main(void)
 		cmocka_unit_test(one_shot_timer),
 		cmocka_unit_test(periodic_timer_coalesces_missed_periods),
 		cmocka_unit_test(mode_change_keeps_the_count),
+		cmocka_unit_test(tsc_deadline_mode),
+		cmocka_unit_test(a_bus_routes_ipis_and_level_eois),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

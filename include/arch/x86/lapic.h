@@ -3,6 +3,11 @@
 
 #include "types.h"
 
+/* The IPI that wakes a halted CPU or forces a CPU out of its guest (a vCPU's kick). */
+#define LAPIC_WAKE_VECTOR 0xf0
+/* This CPU's own timer, which ends an idle halt (arch/x86/idle.c). */
+#define LAPIC_TIMER_VECTOR 0xf1
+
 /* Enable this CPU's local APIC (software enable in the spurious-vector register). */
 void lapic_init(void);
 
@@ -17,3 +22,14 @@ void lapic_send_sipi(u32 apic_id, u8 vector);
 /* A fixed interrupt with vector to one APIC id. */
 void lapic_send_ipi(u32 apic_id, u8 vector);
 void lapic_eoi(void);
+
+/* Put this CPU's APIC timer in TSC-deadline mode with vector, unmasked. */
+void lapic_timer_tsc_deadline(u8 vector);
+
+/*
+ * Halt this CPU until an interrupt (a wake IPI) or TSC deadline (0: none),
+ * with interrupts off again on return; a spurious return is allowed.
+ * cpu_idle_halts(): whether it halts (TSC-deadline timer) or spins.
+ */
+void cpu_idle_until(u64 deadline);
+bool cpu_idle_halts(void);

@@ -29,6 +29,10 @@ struct percpu {
 	u64 cr4_before_vmx;
 	struct vmcs *current_vmcs;
 	struct vcpu *guest_msr_owner;	/* whose SYSCALL/SWAPGS MSRs and XCR0 are loaded */
+	/* Idling (arch/x86/idle.c): wake interrupts taken, halts, TSC ticks halted. */
+	volatile u64 wakeups;
+	u64 idle_calls;
+	u64 halted_tsc;
 	/* Work the BSP hands an AP (arch/x86/smp.c). */
 	long (*volatile work_fn)(void *arg);
 	void *volatile work_arg;
