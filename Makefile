@@ -48,7 +48,7 @@ VMX_SRCS     := $(addprefix vmx/,caps.c check.c check_controls.c check_guest.c \
 		vcpu_state.c vmcs.c vmcs_names.c vmxon.c)
 IRQ_SRCS     := $(addprefix irq/,ioapic.c irq.c pic8259.c vlapic.c)
 DEVICES_SRCS := $(addprefix devices/,acpi_build.c pit8254.c uart16550.c)
-VM_SRCS      := $(addprefix vm/,memory.c pc.c run.c vm.c)
+VM_SRCS      := $(addprefix vm/,memory.c pc.c run.c vcpu_threads.c vm.c)
 LOADER_SRCS  := $(addprefix loader/,bzimage.c guest_images.c image.c load64.c \
 		load_kernel.c load_plan.c multiboot1.c)
 CONSOLE_SRCS := $(addprefix console/,console.c console_input.c demo.c guest_boot.c monitor.c \

@@ -8,6 +8,9 @@
 #include "loader/load.h"
 #include "arch/console.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/lapic.h"
+#include "arch/x86/smp.h"
+#include "irq/irq.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "console/console.h"
@@ -45,7 +48,11 @@ static bool console_poll(struct console *con)
 			return false;
 		case CONSOLE_TO_GUEST:
 			/* A full FIFO drops the byte, as an overrun on a real UART would. */
+			spin_lock(&con->vm->irqchip.lock);
 			uart16550_receive(&con->vm->com1, to_guest);
+			spin_unlock(&con->vm->irqchip.lock);
+			/* Its interrupt, for a vCPU that may be halted on another CPU. */
+			irqchip_poll(&con->vm->irqchip);
 			break;
 		default:
 			break;
@@ -141,11 +148,85 @@ void console_run(struct vm *vm, struct vcpu *v)
 	__console_run(&con, v);
 }
 
+/*
+ * An exit of a vCPU on its own CPU (console_run_threaded()), answered
+ * there; false ends the guest.
+ */
+static bool console_vcpu_exit(void *ctx, struct vcpu *v, int cmd)
+{
+	struct console *con = ctx;
+
+	if (cmd) {
+		kprintf("\nconsole: vcpu %u made a ucall (%d): the guest is over\n", v->id, cmd);
+		return false;
+	}
+	switch (v->exit.reason) {
+	case VCPU_EXIT_IO:
+		return console_guest_exit(v, &con->status);
+	case VCPU_EXIT_MMIO:
+		console_mmio(v);
+		return true;
+	case VCPU_EXIT_HLT:
+		/* An AP parks itself with CLI; HLT (Linux's stop_this_cpu()): the BSP decides. */
+		return v->vcpu_idx != 0 || console_guest_exit(v, &con->status);
+	default:
+		kprintf("\nconsole: vcpu %u stopped (exit %u%s)\n", v->id, v->exit.reason,
+			v->dead ? ", the VM is over" : "");
+		return false;
+	}
+}
+
+static void console_pause_vcpus(struct console *con, bool paused)
+{
+	if (paused)
+		vm_vcpus_pause(con->vm);
+	else
+		vm_vcpus_resume(con->vm);
+}
+
+/*
+ * A guest of several vCPUs: each runs on a CPU of its own
+ * (vm/vcpu_threads.c) and this CPU keeps the console, polling COM1 and
+ * pausing them all for the monitor.
+ */
+static void console_run_threaded(struct console *con)
+{
+	struct vm *vm = con->vm;
+	unsigned int n = vm->kvm.online_vcpus;
+	bool quit = false;
+
+	if (vm_vcpus_start(vm, console_vcpu_exit, con)) {
+		kprintf("console: %u vCPUs need %u CPUs (one each, and one for the console); "
+			"this machine has %u\n", n, n + 1, nr_cpus);
+		return;
+	}
+	vm->com1.tx = console_guest_tx;
+	con->pause = console_pause_vcpus;
+	kprintf("console: %u vCPUs on CPUs 1-%u; COM1 is the guest's now; Ctrl-A c: monitor, "
+		"Ctrl-A x: power off, Ctrl-A h: help\n", n, n);
+	while (!vm_vcpus_over(vm)) {
+		if (!console_poll(con)) {
+			quit = true;
+			break;
+		}
+		/* Nothing to do until the next poll: halt rather than spin (arch/x86/idle.c). */
+		cpu_idle_until(rdtsc() + CONSOLE_SLICE_TICKS);
+	}
+	vm_vcpus_end(vm);
+	if (con->in_monitor)
+		vm_vcpus_resume(vm);	/* let the parked threads see the end */
+	vm_vcpus_wait(vm);
+	kprintf(quit ? "\nconsole: quit\n" : "console: the guest ended\n");
+}
+
 int console_run_guest(struct vm *vm, struct vcpu *v)
 {
 	struct console con = { .vm = vm, .real_guest = true };
 
-	__console_run(&con, v);
+	if (vm->kvm.online_vcpus > 1)
+		console_run_threaded(&con);
+	else
+		__console_run(&con, v);
 	return con.status;
 }
 

@@ -8,6 +8,8 @@
 
 void console_enter_monitor(struct console *con)
 {
+	if (con->pause)
+		con->pause(con, true);
 	con->in_monitor = true;
 	con->line.len = 0;
 	kprintf("\nmonitor: the guest is paused; 'help' lists the commands, "
@@ -19,6 +21,8 @@ static void console_resume(struct console *con)
 {
 	con->in_monitor = false;
 	kprintf("\nmonitor: the guest runs again (Ctrl-A c: back to the monitor)\n");
+	if (con->pause)
+		con->pause(con, false);
 }
 
 static void console_escape_help(void)

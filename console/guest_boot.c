@@ -7,7 +7,9 @@
  *                      multiboot kernel gets "NAME ARGS", as QEMU passes it)
  *   "initrd"           a bzImage's initramfs
  *   "module ARGS..."   a multiboot module (kvm-unit-tests' environment)
- * slotvisor.guest_mem=MIB sets the guest's RAM (default GUEST_MEM_DEFAULT).
+ * slotvisor.guest_mem=MIB sets the guest's RAM (default GUEST_MEM_DEFAULT);
+ * slotvisor.cpus=N its vCPUs (default 1; more than one run each on a CPU
+ * of their own, docs/smp.md).
  * The guest runs under the interactive console (docs/monitor.md); when it
  * writes to the isa-debug-exit port, powers off or dies, its status is
  * printed as "slotvisor: guest exit status N" (QEMU's (value << 1) | 1).
@@ -19,6 +21,7 @@
 #include "lib/parse.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "arch/x86/percpu.h"
 #include "console/console.h"
 #include "console/guest_boot.h"
 #include "vm/vm.h"
@@ -64,6 +67,29 @@ static u64 guest_mem(const char *cmdline)
 		return MiB(GUEST_MEM_DEFAULT_MIB);
 	}
 	return MiB(mib);
+}
+
+/* slotvisor.cpus=N: the guest's vCPUs, 1 to VM_MAX_VCPUS, one CPU each besides CPU 0 past 1. */
+static int guest_vcpus(const char *cmdline, unsigned int *n)
+{
+	char buf[8];
+	u64 val;
+
+	*n = 1;
+	if (!cmdline_get(cmdline, "slotvisor.cpus", buf, sizeof(buf)))
+		return 0;
+	if (parse_size(buf, &val) || !val || val > VM_MAX_VCPUS) {
+		kprintf("slotvisor: slotvisor.cpus=%s is not a number of vCPUs (1-%d)\n", buf,
+			VM_MAX_VCPUS);
+		return -EINVAL;
+	}
+	if (val > 1 && val + 1 > nr_cpus) {
+		kprintf("slotvisor: %llu vCPUs need %llu CPUs (one each, and CPU 0 for the console); "
+			"this machine has %u\n", val, val + 1, nr_cpus);
+		return -ENODEV;
+	}
+	*n = (unsigned int)val;
+	return 0;
 }
 
 static struct load_module as_load_module(const struct boot_module *m, const char *args)
@@ -113,17 +139,21 @@ int guest_boot(const struct boot_info *bi)
 		.modules = mods,
 		.nr_modules = collect_modules(bi, mods),
 	};
-	struct vm *vm = vm_create("guest");
+	struct vm *vm;
 	struct vcpu *v;
 	int status, err;
 
+	err = guest_vcpus(bi->cmdline, &args.nr_vcpus);
+	if (err)
+		return err;
+	vm = vm_create("guest");
 	if (!k || !vm) {
 		vm_destroy(vm);
 		return -ENOMEM;
 	}
-	kprintf("slotvisor: guest kernel of %llu bytes, %llu MiB of RAM, %u module(s), "
-		"command line \"%s\"\n", k->end - k->start, args.mem_size >> 20, args.nr_modules,
-		append);
+	kprintf("slotvisor: guest kernel of %llu bytes, %llu MiB of RAM, %u vCPU(s), %u module(s), "
+		"command line \"%s\"\n", k->end - k->start, args.mem_size >> 20, args.nr_vcpus,
+		args.nr_modules, append);
 	err = vm_load_kernel(vm, phys_to_virt(k->start), k->end - k->start, &args, &v);
 	if (err) {
 		vm_destroy(vm);

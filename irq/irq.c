@@ -198,8 +198,12 @@ bool irqchip_pic_reaches(struct vcpu *v)
 
 void irqchip_poll(struct irqchip *chip)
 {
+	struct vcpu *bsp = chip->kvm->online_vcpus ? chip->kvm->vcpus[0] : NULL;
+
 	spin_lock(&chip->lock);
-	sample_sources(chip);
+	sample_sources(chip);	/* what reaches an APIC kicks its vCPU (deliver()) */
+	if (bsp && accepts_pic(chip, bsp) && pic_has_interrupt(&chip->pic))
+		kvm_vcpu_kick(bsp);
 	spin_unlock(&chip->lock);
 }
 

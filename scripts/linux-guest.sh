@@ -3,8 +3,8 @@
 # linux-image-cloud-amd64 (Debian's kernel for virtual machines: the same
 # source as linux-image-amd64, fewer drivers, so it boots sooner) and an
 # initramfs built here from busybox-static, guests/linux/debug-exit.c (ends
-# the VM through isa-debug-exit: this kernel has no /dev/port) and an init
-# script.
+# the VM through isa-debug-exit: this kernel has no /dev/port),
+# guests/linux/smp-work.c (a worker pinned to each CPU) and an init script.
 #   scripts/linux-guest.sh OUTDIR [INIT]
 # leaves OUTDIR/vmlinuz and OUTDIR/initrd.gz; INIT (default
 # scripts/linux-init/shell) becomes /init.  The .deb files are downloaded
@@ -53,11 +53,13 @@ root=$tmp/root
 mkdir -p "$root"/{bin,dev,proc,sys,tmp}
 dpkg-deb --fsys-tarfile "$bdeb" | tar -x -C "$tmp" ./bin/busybox
 cp "$tmp/bin/busybox" "$root/bin/busybox"
-for applet in sh mount cat grep echo ls poweroff dd printf sleep uname head; do
+for applet in sh mount cat grep echo ls poweroff dd printf sleep uname head nproc wc; do
 	ln -s busybox "$root/bin/$applet"
 done
-gcc -static -nostdlib -O2 -fno-pic -no-pie -fno-stack-protector -Wall -Wextra -Werror \
-	-o "$root/bin/debug-exit" guests/linux/debug-exit.c
+for prog in debug-exit smp-work; do
+	gcc -static -nostdlib -O2 -fno-pic -no-pie -fno-stack-protector -Wall -Wextra -Werror \
+		-o "$root/bin/$prog" "guests/linux/$prog.c"
+done
 cp "$init" "$root/init"
 chmod +x "$root/init"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) | gzip -9 >"$out/initrd.gz"

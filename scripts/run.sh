@@ -8,8 +8,11 @@
 # an ISO is built that carries the files as multiboot2 modules, the guest's
 # COM1 is the console, and this script exits with the guest's status as
 # QEMU would (isa-debug-exit: (value << 1) | 1).  MEM is the guest's RAM
-# (MiB, or with an M or G suffix; default 256M); CPUS the emulated CPUs
-# (slotvisor gives the guest one vCPU).  ENVFILE and MODULES are a multiboot
+# (MiB, or with an M or G suffix; default 256M).  CPUS is the guest's
+# vCPUs (default 1, at most 8): one shares CPU 0 with the console; more
+# run each on an emulated CPU of its own, so the emulator gets CPUS + 1
+# (docs/smp.md).  Without KERNEL, CPUS is the emulated CPUs for the demo
+# and slotvisor's own SMP work.  ENVFILE and MODULES are a multiboot
 # kernel's modules, ENVFILE first: kvm-unit-tests reads its environment
 # (KEY=VALUE lines, e.g. NR_CPUS=1 MEMSIZE=256 TEST_DEVICE=0) from module
 # 0, what QEMU's -initrd gives it.  (Not ENV: POSIX shells read that one.)
@@ -46,13 +49,17 @@ if [ -n "${KERNEL:-}" ]; then
 	# most 2048 MiB (docs/bochs.md).
 	megs=$(( 2 * mib + 128 ))
 	megs=$(( megs < 512 ? 512 : megs > 2048 ? 2048 : megs ))
+	case $cpus in ''|*[!0-9]*|0) echo "run: CPUS=$cpus is not a number of vCPUs (1-8)" >&2; exit 2 ;; esac
+	[ "$cpus" -le 8 ] || { echo "run: CPUS=$cpus: slotvisor gives a guest at most 8 vCPUs" >&2; exit 2; }
+	vcpus=$cpus
+	[ "$vcpus" -gt 1 ] && cpus=$(( vcpus + 1 ))
 	iso=$out/guest.iso
 	mods=(--module "$KERNEL" "kernel $(basename "$KERNEL") ${APPEND:-}")
 	[ -n "${INITRD:-}" ] && mods+=(--module "$INITRD" "initrd")
 	for f in ${ENVFILE:+"$ENVFILE"} ${MODULES:-}; do
 		mods+=(--module "$f" "module $(basename "$f")")
 	done
-	scripts/mkiso.sh "$iso" "slotvisor.guest_mem=$mib" "${mods[@]}" || exit 2
+	scripts/mkiso.sh "$iso" "slotvisor.guest_mem=$mib slotvisor.cpus=$vcpus" "${mods[@]}" || exit 2
 fi
 
 nested_vmx() {

@@ -4,7 +4,7 @@
 # (slotvisor's status << 1) | 1: 1 ok, 3 tests failed, 5 no VT-x, 7 panic.
 
 # The slowest first, so that two at a time finish together.
-CASES=(bochs_linux bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
+CASES=(bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
        qemu_novmx qemu_kvm_novmx qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff)
 
@@ -178,6 +178,38 @@ case_bochs_linux() {
 		echo "FAIL: bochs-linux:checks: $(grep -m1 '^linux-test: FAIL' "$dir/run.txt")"
 	fi
 }
+
+# SMP Linux: vCPUs on CPUs of their own (Bochs gets one more for CPU 0),
+# started by the guest's INIT/SIPI through the emulated xAPICs; every
+# vCPU online and running a pinned worker (guests/linux/smp-work.c), the
+# local APIC timer and the I/O APIC in use.
+linux_smp() {	# linux_smp VCPUS
+	local n=$1 p=bochs-linux-smp$1
+	# A directory of its own: the cases run side by side.
+	linux_guest "$p:boot" "build/linux/test-smp$n" scripts/linux-init/test || return 0
+	RUN_OUT=$dir EMU=bochs CPUS=$n KERNEL="build/linux/test-smp$n/vmlinuz" \
+		INITRD="build/linux/test-smp$n/initrd.gz" MEM=$LINUX_MEM_MIB \
+		APPEND="console=ttyS0 nokaslr slotvisor_mem_mib=$LINUX_MEM_MIB slotvisor_cpus=$n" \
+		timeout 600 scripts/run.sh </dev/null >"$dir/run.txt" 2>&1
+	expect_lines "$p:boot-to-init" "$dir/run.txt" "$?" 1 \
+		"^slotvisor: guest kernel of [0-9]* bytes, $LINUX_MEM_MIB MiB of RAM, $n vCPU" \
+		"^console: $n vCPUs on CPUs 1-$n" \
+		'IOAPIC\[0\]: apic_id 0, version 17, address 0xfec00000' 'TSC deadline timer available' \
+		"smpboot: Allowing $n CPUs" "smp: Brought up 1 node, $n CPUs" \
+		'^\[ *[0-9.]*\] Run /init as init process' \
+		"^linux-test: $n CPU(s) online" "^linux-test: PASS: smp-work on $n CPU(s)" \
+		"^smp-work: $n workers, 0 failed" \
+		'^console: the guest wrote 0x0 to isa-debug-exit' '^slotvisor: guest exit status 1$'
+	for ((i = 0; i < n; i++)); do
+		grep -q "^smp-work: worker $i ran on cpu $i," "$dir/run.txt" ||
+			echo "FAIL: $p:worker-$i-on-cpu-$i: $(grep -m1 "^smp-work: worker $i " "$dir/run.txt")"
+	done
+	if grep -q '^linux-test: FAIL' "$dir/run.txt"; then
+		echo "FAIL: $p:checks: $(grep -m1 '^linux-test: FAIL' "$dir/run.txt")"
+	fi
+}
+case_bochs_linux_smp2() { linux_smp 2; }
+case_bochs_linux_smp4() { linux_smp 4; }
 
 # The same kernel with the interactive initramfs (scripts/linux-init/shell):
 # typing into its busybox shell over COM1, the monitor on the running

@@ -6,6 +6,8 @@
  * built-in values disagree with its clock); no PMU is offered.  The APIC
  * ids are the vCPU's index, not those of the CPU it happens to run on: a
  * guest tells its vCPUs apart by them, and a vCPU may move between CPUs.
+ * The topology is the VM's, as the guest's MADT states it: one package of
+ * online_vcpus cores, one thread each (leaves 1, 4, 0xb and 0x1f).
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/setup.h"
@@ -51,6 +53,14 @@
 #define CPUID_LEAF_TOPOLOGY_V2 0x1f
 #define CPUID_1_EBX_APIC_ID_SHIFT 24	/* EBX[31:24]: initial APIC id */
 #define CPUID_1_EBX_APIC_ID_MASK (0xffu << CPUID_1_EBX_APIC_ID_SHIFT)
+#define CPUID_1_EBX_NR_LOGICAL_SHIFT 16	/* EBX[23:16]: addressable logical processors */
+#define CPUID_1_EBX_NR_LOGICAL_MASK (0xffu << CPUID_1_EBX_NR_LOGICAL_SHIFT)
+#define CPUID_1_EDX_HTT BIT(28)		/* EBX[23:16] is valid: more than one */
+#define CPUID_LEAF_CACHE 0x4
+#define CPUID_4_EAX_CORES_SHIFT 26	/* EAX[31:26]: cores per package - 1 */
+#define CPUID_4_EAX_CORES_MASK (0x3fu << CPUID_4_EAX_CORES_SHIFT)
+#define TOPOLOGY_LEVEL_SMT 1		/* leaf 0xb ECX[15:8] level types */
+#define TOPOLOGY_LEVEL_CORE 2
 /* "slotvisor" padded to 12 bytes, in EBX, ECX, EDX order. */
 #define HV_SIG_EBX 0x746f6c73	/* "slot" */
 #define HV_SIG_ECX 0x6f736976	/* "viso" */
@@ -65,6 +75,36 @@ static bool vcpu_has_rdtscp(void)
 static u64 guest_cr4(void)
 {
 	return vmcs_readnat(GUEST_CR4);
+}
+
+/* Bits of an x2APIC id that count n cores: ceil(log2(n)). */
+static u32 core_id_bits(u32 n)
+{
+	u32 bits = 0;
+
+	while ((1u << bits) < n)
+		bits++;
+	return bits;
+}
+
+/*
+ * Leaf 0xb (and 0x1f) for one package of n cores, one thread each: level
+ * 0 is SMT (shift 0, one thread), level 1 the cores (shift to the package
+ * id, n of them), then an invalid level (SDM Vol. 2A, CPUID leaf 0BH).
+ */
+static struct cpuid_regs topology_leaf(const struct vcpu *v, u32 subleaf)
+{
+	u32 n = v->kvm->online_vcpus;
+
+	switch (subleaf) {
+	case 0:
+		return (struct cpuid_regs){ 0, 1, (TOPOLOGY_LEVEL_SMT << 8) | subleaf, v->id };
+	case 1:
+		return (struct cpuid_regs){ core_id_bits(n), n, (TOPOLOGY_LEVEL_CORE << 8) | subleaf,
+					    v->id };
+	default:
+		return (struct cpuid_regs){ 0, 0, subleaf & 0xff, v->id };
+	}
 }
 
 static struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf, u32 subleaf)
@@ -85,11 +125,21 @@ static struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf, u32 sub
 		if (guest_cr4() & X86_CR4_OSXSAVE)
 			r.ecx |= CPUID_1_ECX_OSXSAVE;
 		r.ecx |= CPUID_1_ECX_HYPERVISOR;
-		r.ebx = (r.ebx & ~CPUID_1_EBX_APIC_ID_MASK) | (v->id << CPUID_1_EBX_APIC_ID_SHIFT);
+		r.ebx = (r.ebx & ~(CPUID_1_EBX_APIC_ID_MASK | CPUID_1_EBX_NR_LOGICAL_MASK)) |
+			(v->id << CPUID_1_EBX_APIC_ID_SHIFT) |
+			(v->kvm->online_vcpus << CPUID_1_EBX_NR_LOGICAL_SHIFT);
+		r.edx &= ~CPUID_1_EDX_HTT;
+		if (v->kvm->online_vcpus > 1)
+			r.edx |= CPUID_1_EDX_HTT;
+		break;
+	case CPUID_LEAF_CACHE:
+		if (r.eax & 0x1f)	/* a cache, not the end of the list */
+			r.eax = (r.eax & ~CPUID_4_EAX_CORES_MASK) |
+				((v->kvm->online_vcpus - 1) << CPUID_4_EAX_CORES_SHIFT);
 		break;
 	case CPUID_LEAF_TOPOLOGY:
 	case CPUID_LEAF_TOPOLOGY_V2:
-		r.edx = v->id;
+		r = topology_leaf(v, subleaf);
 		break;
 	case CPUID_LEAF_PMU:
 	case CPUID_LEAF_POWER:

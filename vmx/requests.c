@@ -38,6 +38,7 @@ void kvm_vcpu_kick(struct vcpu *v)
  */
 void vcpu_block(struct vcpu *v, u64 deadline)
 {
+	vcpu_load(v);	/* v->cpu names this CPU: where kvm_vcpu_kick() sends the wake IPI */
 	__atomic_store_n(&v->mode, VCPU_HALTED, __ATOMIC_SEQ_CST);
 	if (!kvm_test_request(VCPU_REQ_STOP, v) && !irqchip_vcpu_pending(v))
 		cpu_idle_until(deadline);

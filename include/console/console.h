@@ -25,6 +25,8 @@ struct console {
 	struct monitor_line line;
 	bool real_guest;	/* console_run_guest(): end with the guest */
 	int status;		/* its exit status, QEMU's way */
+	/* vCPUs on their own CPUs: pause them for the monitor, resume them after (or NULL). */
+	void (*pause)(struct console *con, bool paused);
 };
 
 enum console_action {

@@ -108,3 +108,23 @@ void *vm_gpa_to_hva(struct vm *vm, u64 gpa);
  * guest's message.
  */
 int vm_run(struct vcpu *vcpu, u64 budget, struct ucall *uc);
+
+/*
+ * Run every vCPU of vm on a CPU of its own, vCPU i on CPU i + 1, until the
+ * guest ends (vm/vcpu_threads.c); CPU 0, the caller, keeps the console.
+ * An exit vm_run() returns (cmd, vcpu->exit) goes to exit_fn on the
+ * vCPU's CPU, which says false when the guest is over.  -ENODEV if the
+ * machine has fewer than online_vcpus + 1 CPUs.
+ */
+int vm_vcpus_start(struct vm *vm, bool (*exit_fn)(void *ctx, struct vcpu *v, int cmd), void *ctx);
+/* End the guest: every vCPU leaves its guest and its thread returns. */
+void vm_vcpus_end(struct vm *vm);
+bool vm_vcpus_over(struct vm *vm);
+/* Wait for every thread to return (after vm_vcpus_end(), or the guest's own end). */
+void vm_vcpus_wait(struct vm *vm);
+/*
+ * Pause every vCPU out of its guest with its VMCS cleared, so that CPU 0
+ * may read and change it (the monitor); vm_vcpus_resume() lets them run.
+ */
+void vm_vcpus_pause(struct vm *vm);
+void vm_vcpus_resume(struct vm *vm);
