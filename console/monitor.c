@@ -39,6 +39,7 @@ static const struct monitor_cmd commands[] = {
 	  monitor_info_slots },
 	{ "info", "ept", "[GPA]", "EPT roots and counters, or the walk of GPA", monitor_info_ept },
 	{ "info", "vcpus", "", "vCPU state and exit counts by reason", monitor_info_vcpus },
+	{ "info", "cpus", "", "each CPU's time: guest, hypervisor, halted", monitor_info_cpus },
 	{ "stats", NULL, "", "the VM's counters", monitor_stats },
 	{ "slot", "add", "ID GPA SIZE [ro] [log]", "a new slot with fresh zeroed backing",
 	  monitor_slot_add },

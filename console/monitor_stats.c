@@ -1,4 +1,9 @@
-/* The monitor's counters: info vcpus (state, exits by reason) and stats. */
+/*
+ * The monitor's counters: info vcpus (state, exits by reason), info cpus
+ * (how each CPU's time divides between guest, hypervisor and halted) and
+ * stats.
+ */
+#include "arch/x86/lapic.h"
 #include "lib/printf.h"
 #include "memslot/memslot.h"
 #include "mm/frame.h"
@@ -50,6 +55,35 @@ int monitor_info_vcpus(struct vm *vm, int argc, char **argv)
 		kprintf("vcpus: none\n");
 	for (unsigned int i = 0; i < vm->kvm.online_vcpus; i++)
 		show_vcpu(vm->kvm.vcpus[i]);
+	return MONITOR_STAY;
+}
+
+/* Per mille of part in all, 0 when all is. */
+static unsigned int permille(u64 part, u64 all)
+{
+	return all ? (unsigned int)((unsigned __int128)part * 1000 / all) : 0;
+}
+
+static void show_share(const char *what, u64 part, u64 all)
+{
+	unsigned int pm = permille(part, all);
+
+	kprintf(" %s %3u.%u%%", what, pm / 10, pm % 10);
+}
+
+int monitor_info_cpus(struct vm *vm, int argc, char **argv)
+{
+	struct cpu_times t;
+
+	for (unsigned int cpu = 0; cpu_times_get(cpu, &t); cpu++) {
+		u64 busy = t.total > t.guest + t.halted ? t.total - t.guest - t.halted : 0;
+
+		kprintf("cpu %u (APIC %u):", cpu, t.apic_id);
+		show_share("guest", t.guest, t.total);
+		show_share("hypervisor", busy, t.total);
+		show_share("halted", t.halted, t.total);
+		kprintf(" of %llu ticks\n", t.total);
+	}
 	return MONITOR_STAY;
 }
 

@@ -4,7 +4,7 @@
 # (slotvisor's status << 1) | 1: 1 ok, 3 tests failed, 5 no VT-x, 7 panic.
 
 # The slowest first, so that two at a time finish together.
-CASES=(bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
+CASES=(bochs_linux_dirty bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
        qemu_novmx qemu_kvm_novmx qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff)
 
@@ -28,7 +28,7 @@ check_dumps() {
 # Each scenario runs only where it can: the smp.* ones in the runs with two
 # or four CPUs, the 1 GiB ones (a free, aligned GiB) in bochs_1g; what
 # still SKIPs is hardware this machine lacks (VT-x under QEMU TCG).
-ONE_CPU_TESTS="*,-smp.*,-mm.alloc.sizes,-guest.ept.levels,-selftest.*"
+ONE_CPU_TESTS="*,-smp.*,-linux.*,-mm.alloc.sizes,-guest.ept.levels,-selftest.*"
 # What needs three vCPUs on their own APs runs only in bochs_smp4.
 NOT_FOUR_CPU="-smp.multi.migrate-under-churn,-smp.multi.modification-stress,-smp.multi.spinning-readers*"
 
@@ -109,7 +109,7 @@ case_qemu_smp() {
 }
 
 case_qemu_tests() {
-	iso "slotvisor.test=*,-smp.*,-selftest.*"
+	iso "slotvisor.test=*,-smp.*,-linux.*,-selftest.*"
 	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --mem 3072 --timeout 120
 	local rc=$?
 	ktest_parse qemu "$dir/serial.txt" "$rc" 1 3
@@ -168,7 +168,7 @@ case_bochs_linux() {
 		MEM=$LINUX_MEM_MIB APPEND="console=ttyS0 nokaslr slotvisor_mem_mib=$LINUX_MEM_MIB" \
 		timeout 300 scripts/run.sh </dev/null >"$dir/run.txt" 2>&1
 	expect_lines bochs-linux:boot-to-init "$dir/run.txt" "$?" 1 \
-		"^slotvisor: guest kernel of [0-9]* bytes, $LINUX_MEM_MIB MiB of RAM, 1 module(s)" \
+		"^slotvisor: guest kernel of [0-9]* bytes, $LINUX_MEM_MIB MiB of RAM, 1 vCPU(s), 1 module(s)" \
 		'Linux version 6\.' '^\[ *[0-9.]*\] Run /init as init process' \
 		'^linux-test: Linux 6\.' '^linux-test: MemTotal:' '^linux-test: flags: .* hypervisor' \
 		"^linux-test: PASS: MemTotal [0-9]* kB fits the $LINUX_MEM_MIB MiB of memslots" \
@@ -209,14 +209,29 @@ linux_smp() {	# linux_smp VCPUS
 	fi
 }
 case_bochs_linux_smp2() { linux_smp 2; }
+
+# Memslots under SMP Linux (tests/kernel/test_linux_dirty_log.c): the test
+# image boots Debian's kernel with 2 vCPUs on CPUs 1-2 and fetches the
+# dirty log of its RAM from CPU 0 while a worker writes on every vCPU, by
+# write protection and by PML, with the EPT audit after each fetch; the
+# negative control (vCPU 1 ignores its flushes) must lose writes.
+case_bochs_linux_dirty() {
+	linux_guest bochs-linux-dirty:boot build/linux/dirty scripts/linux-init/dirty || return 0
+	ELF=build/slotvisor-test.elf scripts/mkiso.sh "$dir/slotvisor.iso" "slotvisor.test=linux.*" \
+		--module build/linux/dirty/vmlinuz "kernel vmlinuz" \
+		--module build/linux/dirty/initrd.gz "initrd"
+	scripts/bochs.sh "$dir/slotvisor.iso" "$dir" --cpus 3 --megs 1024 --timeout 900
+	ktest_parse bochs-linux-dirty "$dir/serial.txt" "$?"
+}
 case_bochs_linux_smp4() { linux_smp 4; }
 
-# The same kernel with the interactive initramfs (scripts/linux-init/shell):
-# typing into its busybox shell over COM1, the monitor on the running
-# Linux VM, and debug-exit (tests/linux-shell-session.py).
+# The same kernel with the interactive initramfs (scripts/linux-init/shell)
+# on 2 vCPUs: typing into its busybox shell over COM1, the monitor on the
+# running Linux VM (which pauses both vCPUs), and debug-exit
+# (tests/linux-shell-session.py).
 case_bochs_linux_shell() {
 	linux_guest bochs-linux-shell:session build/linux/shell scripts/linux-init/shell || return 0
-	scripts/mkiso.sh "$dir/slotvisor.iso" "slotvisor.guest_mem=$LINUX_MEM_MIB" \
+	scripts/mkiso.sh "$dir/slotvisor.iso" "slotvisor.guest_mem=$LINUX_MEM_MIB slotvisor.cpus=2" \
 		--module build/linux/shell/vmlinuz "kernel vmlinuz console=ttyS0 nokaslr" \
 		--module build/linux/shell/initrd.gz "initrd"
 	python3 tests/linux-shell-session.py "$dir/slotvisor.iso" "$dir"

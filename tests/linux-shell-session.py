@@ -5,7 +5,8 @@
 
 ISO carries Debian's kernel and the interactive initramfs
 (scripts/linux-guest.sh with scripts/linux-init/shell) as make run
-KERNEL=... INITRD=... builds it.  Through COM1 on a pty this types into the
+KERNEL=... INITRD=... CPUS=2 builds it: two vCPUs on CPUs 1 and 2 of a
+three-CPU Bochs, CPU 0 keeping the console.  Through COM1 on a pty this types into the
 busybox shell (each byte reaches Linux through the emulated 16550's
 receive interrupt, IRQ 4 through the emulated I/O APIC, as the guest's DSDT
 and MADT describe it), looks at the running VM
@@ -29,14 +30,20 @@ STEPS = [
                     r"built-in shell \(ash\)", SHELL]),
     ("type-and-run", CMD("echo hello $((6 * 7))"), [r"^hello 42$", SHELL]),
     ("proc", CMD("grep MemTotal /proc/meminfo"), [r"^MemTotal:\s+\d+ kB$", SHELL]),
-    # The platform Linux uses: COM1 through the I/O APIC, ticks from the
-    # local APIC's (TSC-deadline) timer.
+    ("cpus", CMD("grep -c ^processor /proc/cpuinfo"), [r"^2$", SHELL]),
+    # The platform Linux uses: COM1 through the I/O APIC (a column per
+    # CPU), ticks from each CPU's local APIC (TSC-deadline) timer.
     ("interrupts", CMD("grep -E 'ttyS|LOC' /proc/interrupts"),
-     [r"^\s*\d+:\s+[1-9]\d*\s+IO-APIC\s+4-edge\s+ttyS0",
-      r"^\s*LOC:\s+[1-9]\d*\s+Local timer interrupts", SHELL]),
+     [r"^\s*\d+:\s+\d+\s+\d+\s+IO-APIC\s+4-edge\s+ttyS0",
+      r"^\s*LOC:\s+[1-9]\d*\s+[1-9]\d*\s+Local timer interrupts", SHELL]),
     ("monitor", CTRL_A + "c", [r"^monitor: the guest is paused", MONITOR]),
     ("monitor-slots", CMD("info slots"), [r"^\s*0\s+0\s+\[0x0+-0x0*10000000\)\s+256M\s", MONITOR]),
-    ("monitor-vcpus", CMD("info vcpus"), [r"^  IO_INSTRUCTION\s+\d+$", MONITOR]),
+    ("monitor-vcpus", CMD("info vcpus"),
+     [r"^vcpu 1: .* entries", r"^  IO_INSTRUCTION\s+\d+$", MONITOR]),
+    # Each CPU's time: the vCPUs' CPUs in their guests, CPU 0 mostly halted.
+    ("monitor-cpus", CMD("info cpus"),
+     [r"^cpu 0 \(APIC 0\): guest\s+0\.0% hypervisor\s+\d+\.\d% halted\s+\d+\.\d%",
+      r"^cpu 2 \(APIC 2\): guest\s+\d+\.\d%", MONITOR]),
     ("cont", CMD("cont"), [r"^monitor: the guest runs again"]),
     ("after-monitor", CMD("uname -r"), [r"^6\.1\.0-\d+-cloud-amd64$", SHELL]),
     ("debug-exit", CMD("debug-exit 0"),
@@ -46,7 +53,7 @@ STEPS = [
 
 def main():
     return run_steps(PREFIX, sys.argv[1], sys.argv[2], STEPS, BOOT_TIMEOUT,
-                     ["--megs", "640"])
+                     ["--megs", "640", "--cpus", "3"])
 
 
 if __name__ == "__main__":

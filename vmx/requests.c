@@ -73,14 +73,18 @@ static void vmx_request_all(struct kvm *kvm, unsigned int req)
 	unsigned int i;
 
 	kvm_for_each_vcpu(i, v, kvm) {
+		if (TEST_SWITCH(v, skip_flush))
+			continue;	/* a negative control: this vCPU is left out */
 		kvm_make_request(req, v);
 		if (!TEST_SWITCH(kvm, no_kick))
 			kvm_vcpu_kick(v);
 	}
 	if (TEST_SWITCH(kvm, no_kick))
 		return;
-	kvm_for_each_vcpu(i, v, kvm)
-		vcpu_wait_outside_guest(v);
+	kvm_for_each_vcpu(i, v, kvm) {
+		if (!TEST_SWITCH(v, skip_flush))
+			vcpu_wait_outside_guest(v);
+	}
 }
 
 /* Wait until v has emptied its log, or is outside vcpu_run() (it emptied it at its last exit). */

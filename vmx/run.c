@@ -8,6 +8,7 @@
 
 #include "arch/x86/cpu.h"
 #include "arch/x86/gprs_offsets.h"
+#include "arch/x86/percpu.h"
 #include "ept/flush.h"
 #include "ept/root.h"
 #include "lib/errno.h"
@@ -96,7 +97,7 @@ static int vcpu_handle_requests(struct vcpu *v)
 {
 	int err;
 
-	if (TEST_SWITCH(v->kvm, vcpu_skip_flush)) {
+	if (TEST_SWITCH(v->kvm, vcpu_skip_flush) || TEST_SWITCH(v, skip_flush)) {
 		/* Negative control of the check below: drop the MMU's requests. */
 		kvm_check_request(KVM_REQ_MMU_RELOAD, v);
 		kvm_check_request(KVM_REQ_TLB_FLUSH, v);
@@ -152,10 +153,12 @@ void vcpu_request_stop(struct vcpu *v)
 }
 
 /* Arm the preemption timer for what is left until deadline (0: no deadline). */
-static void vcpu_set_budget(u64 deadline)
+static void vcpu_set_budget(struct vcpu *v, u64 deadline)
 {
 	u64 now = rdtsc(), left = VCPU_MAX_SLICE, ticks;
 
+	if (!deadline && TEST_SWITCH(v, no_max_slice))
+		left = ~0ULL;	/* a negative control: nothing but the guest makes it exit */
 	if (deadline)
 		left = MIN(left, deadline > now ? deadline - now : 0);
 	ticks = left >> VMX_MISC_PREEMPT_RATE(vmx_caps.misc);
@@ -219,6 +222,8 @@ static int vcpu_tlb_check(struct vcpu *v)
 	u64 gen;
 	bool ok;
 
+	if (TEST_SWITCH(v, skip_tlb_check))
+		return 1;	/* a negative control: let what the check guards go wrong */
 	if (!spin_trylock(&v->kvm->mmu_lock))
 		return -EBUSY;
 	gen = v->kvm->tlb_gen;
@@ -239,7 +244,7 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 	vcpu_load_guest_state(v);
 	vcpu_complete_pending(v);
 	v->exit.reason = VCPU_EXIT_NONE;
-	for (u64 exit_tsc = 0;;) {
+	for (u64 exit_tsc = 0, entry_tsc;;) {
 		u32 reason;
 		u64 xcr0;
 		int r, check;
@@ -249,7 +254,7 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 		vcpu_inject_pending_event(v);
 		if (vcpu_arm_irq_window(v))
 			return 0;
-		vcpu_set_budget(deadline);
+		vcpu_set_budget(v, deadline);
 		if (exit_tsc) {
 			v->handler_ticks += rdtsc() - exit_tsc;
 			v->handled_exits++;
@@ -266,12 +271,14 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 			continue;
 		}
 		xcr0 = vcpu_xcr0_enter(v);
+		entry_tsc = rdtsc();
 		r = vcpu_enter(v);
 		vcpu_xcr0_exit(v, xcr0);
 		__atomic_store_n(&v->mode, VCPU_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
 		if (!r)
 			return 0;
 		exit_tsc = rdtsc();
+		this_cpu()->guest_tsc += exit_tsc - entry_tsc;	/* the monitor's info cpus */
 		vcpu_flush_pml(v);
 		reason = vmcs_read32(VM_EXIT_REASON);
 		if (reason & EXIT_REASON_FAILED_VMENTRY) {

@@ -53,3 +53,14 @@ void cpu_idle_until(u64 deadline)
 	while (READ_ONCE(c->wakeups) == wakeups && (!deadline || rdtsc() < deadline))
 		__asm__ __volatile__("sti; nop; cli" ::: "memory");
 }
+
+bool cpu_times_get(unsigned int cpu, struct cpu_times *t)
+{
+	const struct percpu *c = &cpus[cpu];
+
+	if (cpu >= nr_cpus || !READ_ONCE(c->online))
+		return false;
+	*t = (struct cpu_times){ .apic_id = c->apic_id, .total = rdtsc() - c->online_tsc,
+				 .guest = READ_ONCE(c->guest_tsc), .halted = READ_ONCE(c->halted_tsc) };
+	return true;
+}

@@ -81,6 +81,7 @@ __noreturn void ap_entry(unsigned int cpu)
 	idt_load();
 	lapic_init();
 	c->apic_id = lapic_id();
+	c->online_tsc = rdtsc();
 	barrier();
 	c->online = true;
 	ap_work_loop(c);
@@ -113,6 +114,7 @@ unsigned int smp_init(void)
 
 	lapic_init();
 	cpus[0].apic_id = lapic_id();
+	cpus[0].online_tsc = rdtsc();
 	cpus[0].online = true;
 	if (acpi_get_madt(&madt) < 0 || madt.nr_cpus < 2)
 		return 0;

@@ -49,6 +49,7 @@ void monitor_prompt(void);
 int monitor_info_slots(struct vm *vm, int argc, char **argv);
 int monitor_info_ept(struct vm *vm, int argc, char **argv);
 int monitor_info_vcpus(struct vm *vm, int argc, char **argv);
+int monitor_info_cpus(struct vm *vm, int argc, char **argv);
 int monitor_stats(struct vm *vm, int argc, char **argv);
 int monitor_slot_add(struct vm *vm, int argc, char **argv);
 int monitor_slot_delete(struct vm *vm, int argc, char **argv);

@@ -44,8 +44,11 @@ static bool tests_wanted(const struct boot_info *bi)
 }
 
 /* Tests that need VMX turn it on themselves, so that the rest run without it. */
+extern const struct boot_info *ktest_boot_info;	/* tests/kernel/test_linux_dirty_log.c */
+
 static enum exit_status tests(const struct boot_info *bi)
 {
+	ktest_boot_info = bi;
 	return ktest_run(test_globs) ? EXIT_TESTS_FAILED : EXIT_OK;
 }
 

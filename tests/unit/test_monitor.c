@@ -242,6 +242,10 @@ static void info_vcpus_and_stats_show_the_counters(void **state)
 	expect_line("stats: ept: 0 table pages; leaves 0 x 4K, 0 x 2M, 0 x 1G");
 	expect_line("stats: vcpus: 1, 7 entries, 7 exits, 0 kicks");
 	expect_line("stats: host frames: ");
+	/* arch/fake's one CPU: 500 of 1000 ticks in the guest, 250 halted. */
+	run("info cpus");
+	expect_line("cpu 0 (APIC 0): guest  50.0% hypervisor  25.0% halted  25.0% of 1000 ticks");
+	expect_no("cpu 1");
 }
 
 /* Feed a string to the line editor; the last action. */

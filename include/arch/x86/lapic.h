@@ -33,3 +33,14 @@ void lapic_timer_tsc_deadline(u8 vector);
  */
 void cpu_idle_until(u64 deadline);
 bool cpu_idle_halts(void);
+
+/* How CPU cpu's time divided since it came online, in TSC ticks (the monitor's info cpus). */
+struct cpu_times {
+	u32 apic_id;
+	u64 total;	/* since it came online */
+	u64 guest;	/* in VMX non-root operation */
+	u64 halted;	/* halted in cpu_idle_until() */
+};
+
+/* false if cpu is not online. */
+bool cpu_times_get(unsigned int cpu, struct cpu_times *t);

@@ -33,6 +33,8 @@ struct percpu {
 	volatile u64 wakeups;
 	u64 idle_calls;
 	u64 halted_tsc;
+	u64 guest_tsc;		/* TSC ticks in VMX non-root operation (vmx/run.c) */
+	u64 online_tsc;		/* the TSC when it came online */
 	/* Work the BSP hands an AP (arch/x86/smp.c). */
 	long (*volatile work_fn)(void *arg);
 	void *volatile work_arg;
