@@ -166,9 +166,8 @@ static bool console_vcpu_exit(void *ctx, struct vcpu *v, int cmd)
 	case VCPU_EXIT_MMIO:
 		console_mmio(v);
 		return true;
-	case VCPU_EXIT_HLT:
-		/* An AP parks itself with CLI; HLT (Linux's stop_this_cpu()): the BSP decides. */
-		return v->vcpu_idx != 0 || console_guest_exit(v, &con->status);
+	case VCPU_EXIT_HLT:	/* vCPU 0 halted with interrupts off (an AP waits in vm_halt()) */
+		return console_guest_exit(v, &con->status);
 	default:
 		kprintf("\nconsole: vcpu %u stopped (exit %u%s)\n", v->id, v->exit.reason,
 			v->dead ? ", the VM is over" : "");

@@ -161,10 +161,15 @@ bool irqchip_vcpu_pending(struct vcpu *v)
 	a = vcpu_apic(chip, v);
 	if (v->mp_state == VCPU_MP_INIT_RECEIVED)	/* only INIT and SIPI wake it */
 		pending = a && (a->init_pending || a->sipi_pending);
-	else
-		pending = (a && (a->nmi_pending || a->init_pending || a->sipi_pending ||
-				 vlapic_pending(a, rdtsc()) >= 0)) ||
-			  (accepts_pic(chip, v) && pic_has_interrupt(&chip->pic));
+	else {
+		/* Asked either way: it raises a timer that came due, so the timer moves on. */
+		int vec = a ? vlapic_pending(a, rdtsc()) : -1;
+
+		/* An interrupt only if the guest can take it (KVM's kvm_vcpu_has_events()). */
+		pending = (a && (a->nmi_pending || a->init_pending || a->sipi_pending)) ||
+			  (v->ready_for_interrupt &&
+			   (vec >= 0 || (accepts_pic(chip, v) && pic_has_interrupt(&chip->pic))));
+	}
 	spin_unlock(&chip->lock);
 	return pending;
 }

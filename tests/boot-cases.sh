@@ -220,7 +220,7 @@ case_bochs_linux_dirty() {
 	ELF=build/slotvisor-test.elf scripts/mkiso.sh "$dir/slotvisor.iso" "slotvisor.test=linux.*" \
 		--module build/linux/dirty/vmlinuz "kernel vmlinuz" \
 		--module build/linux/dirty/initrd.gz "initrd"
-	scripts/bochs.sh "$dir/slotvisor.iso" "$dir" --cpus 3 --megs 1024 --timeout 900
+	scripts/bochs.sh "$dir/slotvisor.iso" "$dir" --cpus 3 --megs 1024 --timeout 1500
 	ktest_parse bochs-linux-dirty "$dir/serial.txt" "$?"
 }
 case_bochs_linux_smp4() { linux_smp 4; }

@@ -61,12 +61,17 @@ static u64 vm_run_slice(struct vm *vm, struct vcpu *v, u64 deadline)
  * interrupt for it is due (true: run it again): a device's, a timer's, or
  * another vCPU's IPI, which kicks it awake.  With none that could come (a
  * VM of one vCPU, no timer, run by its caller's loop: only the caller can
- * change that), or with interrupts off, the HLT goes to the caller
- * (false), as does a deadline that passes first (then as a budget exit).
+ * change that), or with interrupts off (but on an AP with a CPU of its
+ * own), the HLT goes to the caller (false), as does a deadline that passes
+ * first (then as a budget exit).
  */
 static bool vm_halt(struct vm *vm, struct vcpu *v, u64 deadline)
 {
-	if (!v->ready_for_interrupt)
+	/*
+	 * Interrupts off: the caller's, but for an AP on its own CPU, which
+	 * waits for an NMI, INIT or SIPI as a CPU does (Linux parks APs so).
+	 */
+	if (!v->ready_for_interrupt && (!vm->vcpus_threaded || v->vcpu_idx == 0))
 		return false;
 	while (!vm_devices_pending(v) && !kvm_test_request(VCPU_REQ_STOP, v)) {
 		u64 next = vm_devices_next_event(vm, v);

@@ -85,8 +85,9 @@ bool irqchip_lapic_mmio(struct irqchip *chip, struct vcpu *v);
 bool irqchip_ioapic_mmio(struct irqchip *chip, struct vcpu_exit *e);
 
 /*
- * Whether an interrupt, NMI, INIT or SIPI waits for v (a halted vCPU
- * wakes); for a vCPU in wait-for-SIPI, only INIT or SIPI.
+ * Whether an NMI, INIT, SIPI, or an interrupt the guest can take now
+ * (v->ready_for_interrupt), waits for v: a halted vCPU wakes.  For a vCPU
+ * in wait-for-SIPI, only INIT or SIPI.
  */
 bool irqchip_vcpu_pending(struct vcpu *v);
 

@@ -230,8 +230,6 @@ static bool linux_exit(void *ctx, struct vcpu *v, int cmd)
 			e->mmio.data = ~0ULL;
 		return true;
 	}
-	if (!cmd && e->reason == VCPU_EXIT_HLT && v->vcpu_idx)
-		return true;
 	lc.ended = true;
 	kprintf("linux-dirty: vcpu %u stopped: ucall %d, exit %u\n", v->id, cmd, e->reason);
 	return false;

@@ -47,6 +47,7 @@ static int setup(void **state)
 	kvm.irqchip = &chip;
 	vcpu0.kvm = vcpu1.kvm = &kvm;
 	vcpu1.id = vcpu1.vcpu_idx = 1;
+	vcpu0.ready_for_interrupt = vcpu1.ready_for_interrupt = true;	/* halted with IF=1 */
 	kvm.vcpus[0] = &vcpu0;
 	kvm.vcpus[1] = &vcpu1;
 	kvm.online_vcpus = 2;
@@ -271,6 +272,18 @@ static void ipis_reach_other_vcpus_and_start_aps(void **state)
 }
 
 /* The PIC reaches the BSP only through LINT0 in virtual-wire mode (KVM's LINT0 quirk at reset). */
+/* A vCPU halted with interrupts off wakes for an NMI, not for an interrupt (KVM's rule). */
+static void interrupts_off_only_an_nmi_wakes(void **state)
+{
+	two_apics();
+	vcpu1.ready_for_interrupt = false;
+	apic_mmio(&vcpu0, APIC_ICR2, 1u << 24);
+	apic_mmio(&vcpu0, APIC_ICR, APIC_DM_FIXED | 0x61);
+	assert_false(irqchip_vcpu_pending(&vcpu1));
+	apic_mmio(&vcpu0, APIC_ICR, APIC_DM_NMI);
+	assert_true(irqchip_vcpu_pending(&vcpu1));
+}
+
 static void the_pic_needs_lint0_in_extint_mode(void **state)
 {
 	two_apics();
@@ -295,6 +308,7 @@ int main(void)
 		cmocka_unit_test_setup(ioapic_pins_reach_the_vcpu_they_name, setup),
 		cmocka_unit_test_setup(a_level_pin_waits_for_the_eoi, setup),
 		cmocka_unit_test_setup(ipis_reach_other_vcpus_and_start_aps, setup),
+		cmocka_unit_test_setup(interrupts_off_only_an_nmi_wakes, setup),
 		cmocka_unit_test_setup(the_pic_needs_lint0_in_extint_mode, setup),
 	};
 
