@@ -244,7 +244,6 @@ static void deliver(struct irqchip *chip, const struct vlapic *from, u32 shortha
 	unsigned int i;
 
 	lockdep_assert_held(&chip->lock);
-	chip->messages++;
 	kvm_for_each_vcpu(i, v, chip->kvm) {
 		struct vlapic *a = vcpu_apic(chip, v);
 

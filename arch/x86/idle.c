@@ -27,17 +27,11 @@ static bool has_tsc_deadline(void)
 	return known;
 }
 
-bool cpu_idle_halts(void)
-{
-	return has_tsc_deadline();
-}
-
 void cpu_idle_until(u64 deadline)
 {
 	struct percpu *c = this_cpu();
 	u64 wakeups = c->wakeups;
 
-	c->idle_calls++;
 	if (has_tsc_deadline()) {
 		u64 t0 = rdtsc();
 

@@ -4,39 +4,20 @@
  * (N << 1) | 1, as QEMU does.  Static and libc-free (raw system calls), so
  * scripts/linux-guest.sh can put it in any initramfs; root only (ioperm).
  */
-#define SYS_WRITE 1
-#define SYS_EXIT 60
-#define SYS_IOPERM 173
+#include "linux_sys.h"
+
 #define DEBUG_EXIT_PORT 0xf4
-
-static long syscall3(long n, long a, long b, long c)
-{
-	long ret;
-
-	__asm__ __volatile__("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b), "d"(c)
-			     : "rcx", "r11", "memory");
-	return ret;
-}
-
-static int parse(const char *s)
-{
-	int v = 0;
-
-	while (*s >= '0' && *s <= '9')
-		v = v * 10 + (*s++ - '0');
-	return v;
-}
 
 /* The entry point: argc, argv[] on the stack. */
 __attribute__((noreturn)) void debug_exit_main(long *sp)
 {
 	static const char msg[] = "debug-exit: the VM did not stop\n";
-	int status = sp[0] > 1 ? parse((const char *)sp[2]) : 0;
+	int status = sp[0] > 1 ? (int)parse_decimal((const char *)sp[2]) : 0;
 
-	if (syscall3(SYS_IOPERM, DEBUG_EXIT_PORT, 1, 1) == 0)
+	if (sys(SYS_IOPERM, DEBUG_EXIT_PORT, 1, 1, 0, 0, 0) == 0)
 		__asm__ __volatile__("outb %b0, %w1" : : "a"(status), "Nd"(DEBUG_EXIT_PORT));
-	syscall3(SYS_WRITE, 2, (long)msg, sizeof(msg) - 1);
-	syscall3(SYS_EXIT, 1, 0, 0);
+	sys(SYS_WRITE, 2, (long)msg, sizeof(msg) - 1, 0, 0, 0);
+	sys(SYS_EXIT, 1, 0, 0, 0, 0, 0);
 	__builtin_unreachable();
 }
 

@@ -16,16 +16,9 @@
  * write was.  Static and libc-free (raw system calls), as
  * debug-exit.c.
  */
-#define SYS_READ 0
-#define SYS_WRITE 1
-#define SYS_KILL 62
+#include "linux_sys.h"
+
 #define SIGKILL 9
-#define SYS_MMAP 9
-#define SYS_FORK 57
-#define SYS_EXIT 60
-#define SYS_WAIT4 61
-#define SYS_SCHED_SETAFFINITY 203
-#define SYS_GETCPU 309
 #define PROT_RW 3
 #define MAP_PRIVATE_ANON 0x22
 #define BUF_WORDS (1024 * 1024 / 8)
@@ -38,27 +31,6 @@
 #define MAX_WORKERS 64
 
 typedef unsigned long u64;
-
-static long sys(long n, long a, long b, long c, long d, long e, long f)
-{
-	register long r10 __asm__("r10") = d;
-	register long r8 __asm__("r8") = e;
-	register long r9 __asm__("r9") = f;
-	long ret;
-
-	__asm__ __volatile__("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10),
-			     "r"(r8), "r"(r9) : "rcx", "r11", "memory");
-	return ret;
-}
-
-static long parse(const char *s)
-{
-	long v = 0;
-
-	while (*s >= '0' && *s <= '9')
-		v = v * 10 + (*s++ - '0');
-	return v;
-}
 
 /* Append the decimal or hexadecimal form of v to p. */
 static char *put_num(char *p, u64 v, unsigned int base)
@@ -184,8 +156,8 @@ static void worker(long i, long rounds)
 
 __attribute__((noreturn)) void smp_work_main(long *sp)
 {
-	long n = sp[0] > 1 ? parse((const char *)sp[2]) : 1;
-	long rounds = sp[0] > 2 ? parse((const char *)sp[3]) : 1;
+	long n = sp[0] > 1 ? parse_decimal((const char *)sp[2]) : 1;
+	long rounds = sp[0] > 2 ? parse_decimal((const char *)sp[3]) : 1;
 	long failed = 0, pid[MAX_WORKERS];
 	char line[64];
 

@@ -50,7 +50,6 @@ struct irqchip {
 	struct pic pic;
 	struct ioapic ioapic;
 	struct vlapic_bus bus;	/* what every xAPIC's IPIs and EOIs go through */
-	u64 messages;		/* IPIs and I/O APIC messages delivered */
 	struct irq_source sources[IRQCHIP_MAX_SOURCES];
 	unsigned int nr_sources;
 	/* vCPU i's xAPIC (kvm->vcpus[i]->apic points here when it has one). */

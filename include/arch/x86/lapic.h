@@ -29,10 +29,9 @@ void lapic_timer_tsc_deadline(u8 vector);
 /*
  * Halt this CPU until an interrupt (a wake IPI) or TSC deadline (0: none),
  * with interrupts off again on return; a spurious return is allowed.
- * cpu_idle_halts(): whether it halts (TSC-deadline timer) or spins.
+ * Without TSC-deadline mode it spins instead of halting.
  */
 void cpu_idle_until(u64 deadline);
-bool cpu_idle_halts(void);
 
 /* How CPU cpu's time divided since it came online, in TSC ticks (the monitor's info cpus). */
 struct cpu_times {

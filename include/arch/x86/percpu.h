@@ -29,9 +29,8 @@ struct percpu {
 	u64 cr4_before_vmx;
 	struct vmcs *current_vmcs;
 	struct vcpu *guest_msr_owner;	/* whose SYSCALL/SWAPGS MSRs and XCR0 are loaded */
-	/* Idling (arch/x86/idle.c): wake interrupts taken, halts, TSC ticks halted. */
+	/* Idling (arch/x86/idle.c): wake interrupts taken, TSC ticks halted. */
 	volatile u64 wakeups;
-	u64 idle_calls;
 	u64 halted_tsc;
 	u64 guest_tsc;		/* TSC ticks in VMX non-root operation (vmx/run.c) */
 	u64 online_tsc;		/* the TSC when it came online */
