@@ -169,7 +169,7 @@ struct vcpu {
 		bool skip_precheck;	/* let the CPU's own entry checks fail */
 		bool skip_flush;	/* this vCPU alone is left out of flushes: no request, kick or wait */
 		bool skip_tlb_check;	/* ... and enters without vcpu_tlb_check()'s look */
-		bool no_max_slice;	/* ... and runs without VCPU_MAX_SLICE's forced exits */
+		bool long_slice;	/* ... and is forced out every 100 ms, not 10 */
 	} debug;		/* the test image's switches (TEST_SWITCH) */
 #endif
 	u64 entries;
