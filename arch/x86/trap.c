@@ -14,7 +14,6 @@
 
 struct trap_record trap_last_recovered;
 unsigned long trap_dump_count;
-static int trap_depth;
 
 static const char *const exception_names[X86_NR_EXCEPTIONS] = {
 	[0] = "#DE divide error",	  [1] = "#DB debug",
@@ -91,9 +90,15 @@ static void exception_handle(struct trap_frame *f)
 	arch_poweroff(EXIT_PANIC);
 }
 
+/*
+ * The nesting depth is per CPU: CPUs take their wake-ups at the same time,
+ * and only a fault inside this CPU's own handler is a double fault.
+ */
 void trap_dispatch(struct trap_frame *f)
 {
-	if (++trap_depth > 1) {
+	struct percpu *c = this_cpu();
+
+	if (++c->trap_depth > 1) {
 		/* A fault while handling a fault: print the least we can and stop. */
 		kprintf("exception: vector %llu at RIP %016llx while handling another; halting\n",
 			(unsigned long long)f->vector, f->rip);
@@ -103,7 +108,7 @@ void trap_dispatch(struct trap_frame *f)
 		exception_handle(f);
 	} else if (f->vector == LAPIC_WAKE_VECTOR || f->vector == LAPIC_TIMER_VECTOR) {
 		/* An idle CPU's wake-up (arch/x86/idle.c): it only had to end the halt. */
-		this_cpu()->wakeups++;
+		c->wakeups++;
 		lapic_eoi();
 	} else {
 		/* Interrupts stay disabled until a later layer enables them. */
@@ -112,5 +117,5 @@ void trap_dispatch(struct trap_frame *f)
 			(unsigned long long)f->vector);
 		arch_poweroff(EXIT_PANIC);
 	}
-	trap_depth--;
+	c->trap_depth--;
 }

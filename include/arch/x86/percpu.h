@@ -19,6 +19,7 @@ struct percpu {
 	unsigned int id;
 	u32 apic_id;
 	bool online;
+	int trap_depth;		/* nesting of trap_dispatch() on this CPU */
 	/* The CPU's descriptor tables and the stacks its TSS names. */
 	u64 gdt[GDT_ENTRIES] __aligned(16);
 	struct tss64 tss __aligned(16);
