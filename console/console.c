@@ -28,12 +28,15 @@
 /* Ports a guest touched that no device claims: each is reported once. */
 static u64 unclaimed_reported[PORTS / 64];
 
-/* The guest's COM1 bytes go to the console as they are, not line by line. */
+/*
+ * The guest's COM1 bytes go to the console as they are, not line by line;
+ * a hypervisor message never lands inside one of its lines (kwrite_raw()).
+ */
 static void console_guest_tx(void *ctx, u8 byte)
 {
 	char c = (char)byte;
 
-	arch_console_write(&c, 1);
+	kwrite_raw(&c, 1);
 }
 
 /* Read what was typed; false once the console should end. */
@@ -194,15 +197,20 @@ static void console_run_threaded(struct console *con)
 	unsigned int n = vm->kvm.online_vcpus;
 	bool quit = false;
 
-	if (vm_vcpus_start(vm, console_vcpu_exit, con)) {
+	if (n + 1 > nr_cpus) {
 		kprintf("console: %u vCPUs need %u CPUs (one each, and one for the console); "
 			"this machine has %u\n", n, n + 1, nr_cpus);
 		return;
 	}
-	vm->com1.tx = console_guest_tx;
-	con->pause = console_pause_vcpus;
+	/* Said before the guest runs, so that its first line is not cut by it. */
 	kprintf("console: %u vCPUs on CPUs 1-%u; COM1 is the guest's now; Ctrl-A c: monitor, "
 		"Ctrl-A x: power off, Ctrl-A h: help\n", n, n);
+	vm->com1.tx = console_guest_tx;
+	con->pause = console_pause_vcpus;
+	if (vm_vcpus_start(vm, console_vcpu_exit, con)) {
+		kprintf("console: the vCPUs' CPUs could not be started\n");
+		return;
+	}
 	while (!vm_vcpus_over(vm)) {
 		if (!console_poll(con)) {
 			quit = true;

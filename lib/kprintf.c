@@ -1,4 +1,7 @@
-/* kprintf: format a line and hand it to the arch console. */
+/*
+ * kprintf: format a line and hand it to the arch console; kwrite_raw: a
+ * guest's own console bytes, passed through as they come.
+ */
 #include "arch/console.h"
 #include "lib/printf.h"
 #include "lib/spinlock.h"
@@ -10,16 +13,38 @@
  * format argument cannot leave it held.
  */
 static spinlock_t console_lock;
+/*
+ * Whether the raw bytes (a guest's COM1 on the interactive console) left
+ * the console inside a line.  A message then starts on a line of its own,
+ * so that it is never printed into the middle of a guest's line, whichever
+ * CPU prints it.  console_lock protects it.
+ */
+static bool raw_midline;
 
 int kvprintf(const char *fmt, va_list ap)
 {
 	char buf[512];
 	int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+	size_t len = n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
 
 	spin_lock(&console_lock);
-	arch_console_write(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	if (raw_midline && len && buf[0] != '\n')
+		arch_console_write("\n", 1);
+	if (len)
+		raw_midline = false;
+	arch_console_write(buf, len);
 	spin_unlock(&console_lock);
 	return n;
+}
+
+void kwrite_raw(const char *s, size_t n)
+{
+	if (!n)
+		return;
+	spin_lock(&console_lock);
+	arch_console_write(s, n);
+	raw_midline = s[n - 1] != '\n';
+	spin_unlock(&console_lock);
 }
 
 int kprintf(const char *fmt, ...)

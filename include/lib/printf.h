@@ -20,3 +20,9 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 /* Print to the console (the kernel's UART; stdout in host tests). */
 int kprintf(const char *fmt, ...) __printf(1, 2);
 int kvprintf(const char *fmt, va_list ap);
+
+/*
+ * Write n bytes to the console as they are (a guest's own output).  A
+ * kprintf() after bytes that did not end a line starts on a new line.
+ */
+void kwrite_raw(const char *s, size_t n);
