@@ -2,7 +2,9 @@
  * hostile: instructions a guest must not be able to use against the
  * hypervisor.  VMX instructions raise #UD (the guest's CPU has no VMX), an
  * unknown MSR and an attempt to disable the local APIC raise #GP.  Each
- * vector is reported with GUEST_SYNC2(stage, vector).
+ * vector is reported with GUEST_SYNC2(stage, vector).  VMCALL is KVM's
+ * hypercall: an unknown number returns -KVM_ENOSYS (-1000) and faults
+ * nothing, KVM_HC_VAPIC_POLL_IRQ (1) returns 0.
  */
 #include "guest.h"
 
@@ -15,10 +17,14 @@
 
 void guest_main(void)
 {
-	uint64_t desc[2] = { 0, 0 }, apic = 0, zero = 0;
+	uint64_t desc[2] = { 0, 0 }, apic = 0, zero = 0, ret = 0x7fff0000;
 
 	guest_idt_install();
-	GUEST_SYNC2(1, GUEST_SAFE("vmcall", : : : "r11", "memory"));
+	GUEST_SYNC2(1, GUEST_SAFE("vmcall", : "+a"(ret) : : "r11", "memory"));
+	GUEST_ASSERT(ret == (uint64_t)-1000);
+	ret = 1;
+	__asm__ __volatile__("vmcall" : "+a"(ret) : : "memory");
+	GUEST_ASSERT(ret == 0);
 	GUEST_SYNC2(2, GUEST_SAFE("vmxon %0", : : "m"(zero) : "r11", "memory"));
 	GUEST_SYNC2(3, GUEST_SAFE("invept %0, %1", : : "m"(desc), "r"(1ULL) : "r11", "memory"));
 	GUEST_SYNC2(4, rdmsr_safe(MSR_NONEXISTENT, &apic));

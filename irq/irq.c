@@ -7,6 +7,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "irq/irq.h"
+#include "kvm/kvm_para.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "vmx/vcpu.h"
@@ -166,7 +167,7 @@ bool irqchip_vcpu_pending(struct vcpu *v)
 		int vec = a ? vlapic_pending(a, rdtsc()) : -1;
 
 		/* An interrupt only if the guest can take it (KVM's kvm_vcpu_has_events()). */
-		pending = (a && (a->nmi_pending || a->init_pending || a->sipi_pending)) ||
+		pending = v->nmi_pending || (a && (a->nmi_queued || a->init_pending || a->sipi_pending)) ||
 			  (v->ready_for_interrupt &&
 			   (vec >= 0 || (accepts_pic(chip, v) && pic_has_interrupt(&chip->pic))));
 	}
@@ -263,6 +264,54 @@ static void irqchip_ipi(void *ctx, struct vlapic *from, u32 icr_lo, u32 icr_hi)
 		icr_lo & APIC_ICR_TRIGGER_LEVEL);
 }
 
+/* One bitmap of KVM_HC_SEND_IPI: bit i names APIC ID min + i.  Lock held. */
+static long pv_send_ipi_bitmap(struct irqchip *chip, u64 bitmap, u32 min, unsigned int bits,
+			       u32 icr)
+{
+	long count = 0;
+
+	for (unsigned int i = 0; i < bits; i++) {
+		struct vcpu *v;
+		unsigned int j;
+
+		/* xAPIC IDs are 8 bits and 0xff is the broadcast: nothing above 0xfe. */
+		if (!(bitmap & (1ULL << i)) || (u64)min + i >= APIC_BROADCAST_ID)
+			continue;
+		kvm_for_each_vcpu(j, v, chip->kvm) {
+			struct vlapic *a = vcpu_apic(chip, v);
+
+			if (!a || !vlapic_match_dest(a, (u8)(min + i), false))
+				continue;
+			if (vlapic_accept(a, icr & APIC_ICR_DM_MASK, icr & 0xff,
+					  icr & APIC_ICR_TRIGGER_LEVEL)) {
+				kvm_vcpu_kick(v);
+				count++;
+			}
+		}
+	}
+	return count;
+}
+
+long kvm_pv_send_ipi(struct kvm *kvm, u64 bitmap_low, u64 bitmap_high, u32 min, u32 icr,
+		     bool op_64_bit)
+{
+	struct irqchip *chip = kvm->irqchip;
+	unsigned int bits = op_64_bit ? 64 : 32;
+	long count;
+
+	/* The hypercall names APICs by physical ID; it has no shorthand (KVM's rule). */
+	if (icr & (APIC_ICR_LOGICAL | (3u << APIC_ICR_SHORTHAND_SHIFT)))
+		return -KVM_EINVAL;
+	if (!chip)
+		return -KVM_EOPNOTSUPP;
+	spin_lock(&chip->lock);
+	count = pv_send_ipi_bitmap(chip, bitmap_low, min, bits, icr);
+	/* min is 32 bits and wraps, as KVM's does */
+	count += pv_send_ipi_bitmap(chip, bitmap_high, min + bits, bits, icr);
+	spin_unlock(&chip->lock);
+	return count;
+}
+
 /* A level-triggered vector's EOI goes to the I/O APIC (it has no EOI register: version 0x11). */
 static void irqchip_eoi(void *ctx, u8 vector)
 {
@@ -340,26 +389,20 @@ int kvm_cpu_get_interrupt(struct vcpu *v)
 	return vec;
 }
 
-bool irqchip_nmi_pending(struct vcpu *v)
+unsigned int irqchip_nmi_take(struct vcpu *v)
 {
 	struct irqchip *chip = v->kvm->irqchip;
-	bool pending;
+	unsigned int n = 0;
 
 	if (!chip)
-		return false;
+		return 0;
 	spin_lock(&chip->lock);
-	pending = vcpu_apic(chip, v) && v->apic->nmi_pending;
+	if (vcpu_apic(chip, v)) {
+		n = v->apic->nmi_queued;
+		v->apic->nmi_queued = 0;
+	}
 	spin_unlock(&chip->lock);
-	return pending;
-}
-
-void irqchip_nmi_ack(struct vcpu *v)
-{
-	struct irqchip *chip = v->kvm->irqchip;
-
-	spin_lock(&chip->lock);
-	v->apic->nmi_pending = false;
-	spin_unlock(&chip->lock);
+	return n;
 }
 
 u64 kvm_get_lapic_tscdeadline_msr(struct vcpu *v)

@@ -167,7 +167,7 @@ bool vlapic_match_dest(const struct vlapic *a, u8 dest, bool logical)
 {
 	u8 ldr = a->ldr >> 24;
 
-	if (dest == 0xff)
+	if (dest == APIC_BROADCAST_ID)
 		return true;
 	if (!logical)
 		return dest == a->id >> 24;
@@ -204,7 +204,8 @@ bool vlapic_accept(struct vlapic *a, u32 mode, u8 vector, bool level)
 			clear_vec(a->tmr, vector);
 		return true;
 	case APIC_DM_NMI:
-		a->nmi_pending = true;
+		if (a->nmi_queued != ~0u)
+			a->nmi_queued++;
 		return true;
 	case APIC_DM_INIT:
 		a->init_pending = true;
@@ -253,7 +254,11 @@ static bool test_vec(const u32 *bits, u8 vec)
 	return bits[vec / 32] & (1u << (vec % 32));
 }
 
-/* The highest vector in service ends; a level-triggered one tells the bus (the I/O APIC). */
+/*
+ * The highest vector in service ends; a level-triggered one tells the bus
+ * (the I/O APIC).  TMR keeps its bit: it changes only when the next
+ * interrupt of that vector is accepted (SDM Vol. 3A 11.8.4).
+ */
 static void eoi(struct vlapic *a)
 {
 	int vec = highest(a->isr);
@@ -263,7 +268,6 @@ static void eoi(struct vlapic *a)
 		return;
 	level = test_vec(a->tmr, (u8)vec);
 	clear_vec(a->isr, (u8)vec);
-	clear_vec(a->tmr, (u8)vec);
 	if (level && a->bus)
 		a->bus->eoi(a->bus->ctx, (u8)vec);
 }

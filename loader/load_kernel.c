@@ -143,6 +143,9 @@ int vm_load_kernel(struct vm *vm, const void *image, u64 len, const struct vm_ke
 		err = vm_apply_plan(vm, plan);
 	if (!err && plan->format == IMAGE_BZIMAGE && cfg.acpi_rsdp)
 		err = vm_acpi_install(vm, nr_vcpus);
+	/* A multiboot v1 kernel is a kvm-unit-tests .flat here: give it QEMU's test device. */
+	vm->pc_testdev = plan->format == IMAGE_MULTIBOOT1;
+	fw_cfg_init(&vm->fw_cfg, args->mem_size, (u16)nr_vcpus);
 	if (!err)
 		err = vm_create_vcpus(vm, nr_vcpus, out);
 	if (err)

@@ -1,7 +1,9 @@
 /*
  * The PC machine of a VM (QEMU's hw/i386/pc.c role): COM1
  * (devices/uart16550.c) on IRQ 4 and the 8254 PIT with port 0x61
- * (devices/pit8254.c) on IRQ 0, wired to the VM's interrupt controllers
+ * (devices/pit8254.c) on IRQ 0, QEMU's fw_cfg ports (devices/fw_cfg.c)
+ * and, for kvm-unit-tests, pc-testdev's line ports (devices/pc_testdev.c),
+ * all wired to the VM's interrupt controllers
  * (irq/), which also own the 8259A ports and each vCPU's xAPIC page.  The
  * PIT's clock is the TSC, scaled to PIT_HZ; its IRQ 0 and COM1's level are
  * sources the irqchip samples before it answers an entry.
@@ -9,6 +11,8 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/setup.h"
 #include "devices/acpi_build.h"
+#include "devices/fw_cfg.h"
+#include "devices/pc_testdev.h"
 #include "lib/errno.h"
 #include "vm/pc.h"
 #include "vm/vm.h"
@@ -53,6 +57,7 @@ void vm_devices_init(struct vm *vm)
 	vm->kvm.irqchip = &vm->irqchip;
 	uart16550_init(&vm->com1, vm_com1_tx, vm);
 	pit_init(&vm->pit);
+	fw_cfg_init(&vm->fw_cfg, 0, 1);	/* vm_load_kernel() says what the guest has */
 	vm->dev_tsc_base = rdtsc();
 	irqchip_add_source(&vm->irqchip, pit_sample, vm);
 	irqchip_add_source(&vm->irqchip, com1_sample, vm);
@@ -113,6 +118,8 @@ static bool devices_io(struct vm *vm, struct vcpu_exit *e)
 	u16 port = e->io.port;
 	u8 val = (u8)e->io.data;
 
+	if (fw_cfg_io(&vm->fw_cfg, port, e->io.is_write, e->io.size, &e->io.data))
+		return true;	/* a 16-bit selector: not a byte register */
 	if (port >= COM1_BASE && port < COM1_BASE + UART_NR_PORTS) {
 		if (e->io.is_write)
 			uart16550_write(&vm->com1, port - COM1_BASE, val);
@@ -128,6 +135,8 @@ static bool devices_io(struct vm *vm, struct vcpu_exit *e)
 			pit_write(&vm->pit, port, val, pit_now(vm));
 		else
 			e->io.data = pit_read(&vm->pit, port, pit_now(vm));
+	} else if (vm->pc_testdev && pc_testdev_io(&vm->irqchip, port, e->io.is_write, val)) {
+		/* a line raised or lowered: delivered (and its vCPU kicked) already */
 	} else {
 		return false;
 	}

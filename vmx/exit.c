@@ -33,8 +33,8 @@ static const exit_handler_t handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_INTERRUPT_WINDOW] = vmx_handle_interrupt_window,
 	[EXIT_REASON_NMI_WINDOW] = vmx_handle_nmi_window,
 	[EXIT_REASON_XSETBV] = vmx_handle_xsetbv,
-	/* VMX instructions, VMCALL and friends: #UD, as on a CPU without VMX. */
-	[EXIT_REASON_VMCALL] = vmx_handle_vmx_instruction,
+	[EXIT_REASON_VMCALL] = vmx_handle_vmcall,	/* KVM's hypercalls */
+	/* The other VMX instructions: #UD, as on a CPU without VMX. */
 	[EXIT_REASON_VMCLEAR] = vmx_handle_vmx_instruction,
 	[EXIT_REASON_VMLAUNCH] = vmx_handle_vmx_instruction,
 	[EXIT_REASON_VMPTRLD] = vmx_handle_vmx_instruction,

@@ -21,3 +21,4 @@ int vmx_handle_pml_full(struct vcpu *v);
 int vmx_handle_interrupt_window(struct vcpu *v);
 int vmx_handle_nmi_window(struct vcpu *v);
 int vmx_handle_xsetbv(struct vcpu *v);
+int vmx_handle_vmcall(struct vcpu *v);

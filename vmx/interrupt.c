@@ -79,6 +79,25 @@ int vcpu_nmi(struct vcpu *v)
 }
 
 /*
+ * Move the NMIs sent to v into its pending count (KVM's process_nmi()): a
+ * CPU holds one NMI in service and one pending behind it (SDM Vol. 3A
+ * 11.5.1, 6.7.1), so two NMIs that arrive together both run, and while one
+ * is in service (NMI blocking, or injected and not yet delivered) only
+ * one more is kept.
+ */
+static void process_nmi(struct vcpu *v)
+{
+	unsigned int limit = 2, n = irqchip_nmi_take(v) + v->nmi_pending;
+	u32 entry = vmcs_read32(VM_ENTRY_INTR_INFO_FIELD);
+
+	if ((vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & GUEST_INTR_STATE_NMI) ||
+	    ((entry & INTR_INFO_VALID) &&
+	     INTR_INFO_TYPE(entry) == INTR_TYPE_NMI))
+		limit--;
+	v->nmi_pending = (u8)MIN(n, limit);
+}
+
+/*
  * Before every entry, with v's VMCS current: inject the NMI or interrupt
  * the VM's controllers hold for v if the guest can take it, else ask for
  * the window.  An NMI goes first; while it waits, blocked by STI, MOV SS
@@ -92,9 +111,10 @@ void vcpu_inject_pending_event(struct vcpu *v)
 	if (!v->kvm->irqchip)
 		return;
 	v->request_interrupt_window = false;
-	if (irqchip_nmi_pending(v)) {
+	process_nmi(v);
+	if (v->nmi_pending) {
 		if (!vcpu_nmi(v))
-			irqchip_nmi_ack(v);
+			v->nmi_pending--;
 		else if (!vcpu_interruptible())
 			v->request_interrupt_window = true;
 		return;

@@ -175,6 +175,7 @@ void vcpu_init_event(struct vcpu *v)
 	vcpu_load(v);
 	memset(&v->gprs, 0, sizeof(v->gprs));
 	vcpu_reset(v);
+	v->nmi_pending = 0;	/* INIT drops NMIs not yet delivered, as KVM's vCPU reset does */
 	v->mp_state = v->vcpu_idx == 0 ? VCPU_MP_RUNNABLE : VCPU_MP_INIT_RECEIVED;
 }
 

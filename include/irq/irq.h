@@ -4,7 +4,7 @@
  * local APICs): devices raise and lower lines into it (irqchip_set_line(),
  * or a source it samples), and vmx/ asks it once before every VM entry
  * what to inject (kvm_cpu_has_injectable_intr(), kvm_cpu_get_interrupt(),
- * irqchip_nmi_pending()).  Nothing in it calls the devices or vmx/.
+ * irqchip_nmi_take()).  Nothing in it calls the devices or vmx/.
  *
  * A VM's controllers: the 8259A pair on ISA lines 0-15, the I/O APIC
  * (irq/ioapic.c) at IOAPIC_DEFAULT_BASE whose pins see the same lines (ISA
@@ -107,10 +107,22 @@ void kvm_set_lapic_tscdeadline_msr(struct vcpu *v, u64 deadline);
  */
 void kvm_apic_accept_events(struct vcpu *v);
 
+/*
+ * KVM_HC_SEND_IPI (include/kvm/kvm_para.h): the message icr describes
+ * (delivery mode, vector, trigger; physical, no shorthand) to APIC ID
+ * min + i for each bit i of bitmap_low and min + 32 or 64 (op_64_bit) + i
+ * for each bit of bitmap_high.  Returns how many APICs took it, or
+ * -KVM_EINVAL for a logical or shorthand icr (KVM's kvm_pv_send_ipi()).
+ */
+long kvm_pv_send_ipi(struct kvm *kvm, u64 bitmap_low, u64 bitmap_high, u32 min, u32 icr,
+		     bool op_64_bit);
+
 /* Asked by the entry path, with v's VM's chip (v->kvm->irqchip). */
 bool kvm_cpu_has_injectable_intr(struct vcpu *v);
 /* The vector to inject now, acknowledged at its controller; -1 if none. */
 int kvm_cpu_get_interrupt(struct vcpu *v);
-/* An NMI waits for v (its xAPIC's NMI IPI to itself); irqchip_nmi_ack() once injected. */
-bool irqchip_nmi_pending(struct vcpu *v);
-void irqchip_nmi_ack(struct vcpu *v);
+/*
+ * The NMIs sent to v's xAPIC since the last call (KVM's nmi_queued, taken
+ * by process_nmi()); the vCPU keeps those it cannot inject yet.
+ */
+unsigned int irqchip_nmi_take(struct vcpu *v);

@@ -10,7 +10,7 @@
  * each EOI of a level-triggered vector (for the I/O APIC).  Without a bus
  * (host tests of the register file) an APIC delivers IPIs to itself only
  * and counts the rest in ipis_ignored.  NMI, INIT and SIPI are latched
- * (nmi_pending, init_pending, sipi_pending) for the vCPU to act on.  No
+ * (nmi_queued, init_pending, sipi_pending) for the vCPU to act on.  No
  * hardware dependency: host-tested (tests/unit/test_vlapic.c).
  */
 #pragma once
@@ -67,6 +67,8 @@
 #define APIC_ICR_LEVEL_ASSERT (1u << 14)
 #define APIC_ICR_TRIGGER_LEVEL (1u << 15)
 #define APIC_ICR_SHORTHAND_SHIFT 18
+/* The destination that every xAPIC matches (SDM Vol. 3A 11.6.2.1, 11.6.2.2). */
+#define APIC_BROADCAST_ID 0xffu
 #define APIC_DEST_NONE 0u
 #define APIC_DEST_SELF 1u
 #define APIC_DEST_ALL 2u
@@ -100,7 +102,7 @@ struct vlapic {
 	bool timer_stopped;	/* an expired one-shot switched to periodic: TMCCT stays 0 */
 	u64 tscdeadline;	/* IA32_TSC_DEADLINE (caller's clock), 0: disarmed */
 	u64 ipis_ignored;	/* without a bus: IPIs it could not deliver */
-	bool nmi_pending;	/* an NMI the CPU has not taken (one is latched) */
+	u32 nmi_queued;		/* NMIs sent to it that its vCPU has not taken (KVM's nmi_queued) */
 	bool init_pending;	/* an INIT the vCPU has not acted on */
 	bool sipi_pending;	/* a STARTUP IPI, with its vector */
 	u8 sipi_vector;

@@ -34,6 +34,7 @@
 
 #include "kvm/kvm.h"
 #include "irq/irq.h"
+#include "devices/fw_cfg.h"
 #include "devices/pit8254.h"
 #include "devices/uart16550.h"
 #include "vm/ucall_abi.h"
@@ -51,6 +52,8 @@ struct vm {
 	struct uart16550 com1;	/* COM1 at 0x3f8, IRQ 4 */
 	struct pit pit;		/* the 8254, IRQ 0 */
 	u64 dev_tsc_base;	/* the TSC when the PIT's clock started */
+	bool pc_testdev;	/* kvm-unit-tests' test device (devices/pc_testdev.c) */
+	struct fw_cfg fw_cfg;	/* QEMU's configuration ports 0x510-0x511 */
 	/*
 	 * vCPUs on CPUs of their own (vm/vcpu_threads.c): set and read by
 	 * CPU 0 and the vCPUs' threads, with atomic accesses.

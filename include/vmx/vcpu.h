@@ -138,6 +138,7 @@ struct vcpu {
 	bool irq_window_armed;
 	u64 irqs_injected;
 	u64 nmis_injected;
+	u8 nmi_pending;		/* NMIs taken from the irqchip, not injected yet (at most 2) */
 	u64 cr0_shadow, cr4_shadow;	/* what the guest believes CR0/CR4 hold */
 	u64 shared_msrs[VCPU_NR_SHARED_MSRS];	/* vmx/guest_state.c */
 	u64 xcr0;		/* the guest's XCR0 (XSETBV) */

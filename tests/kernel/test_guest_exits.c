@@ -173,7 +173,7 @@ KTEST(test_guest_bad_state, "guest.bad-state")
 
 KTEST(test_guest_hostile, "guest.hostile")
 {
-	static const int expect[] = { X86_TRAP_UD, X86_TRAP_UD, X86_TRAP_UD, X86_TRAP_GP,
+	static const int expect[] = { -1, X86_TRAP_UD, X86_TRAP_UD, X86_TRAP_GP,
 				      X86_TRAP_GP, -1, X86_TRAP_GP, X86_TRAP_GP, X86_TRAP_GP };
 	struct vcpu *v;
 	struct ucall uc;

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "devices/pc_testdev.h"
 #include "irq/irq.h"
+#include "kvm/kvm_para.h"
 #include "lib/errno.h"
 #include "fake_vcpu.h"
 #include "vmx/vcpu.h"
@@ -59,7 +61,7 @@ static void a_vm_without_an_irqchip_has_nothing_to_inject(void **state)
 	kvm.irqchip = NULL;
 	assert_false(kvm_cpu_has_injectable_intr(&vcpu0));
 	assert_int_equal(kvm_cpu_get_interrupt(&vcpu0), -1);
-	assert_false(irqchip_nmi_pending(&vcpu0));
+	assert_int_equal(irqchip_nmi_take(&vcpu0), 0);
 }
 
 static void a_raised_line_is_injected_once_at_the_pic_vector(void **state)
@@ -136,17 +138,19 @@ static void a_disabled_xapic_is_passed_over_and_reset(void **state)
 	assert_int_equal(vcpu0.apic->svr, 0xff);
 }
 
-static void an_nmi_is_pending_until_acknowledged(void **state)
+/* NMIs wait in the xAPIC until the vCPU takes them, then in the vCPU until injected. */
+static void nmis_wait_until_taken(void **state)
 {
-	assert_false(irqchip_nmi_pending(&vcpu0));
+	assert_int_equal(irqchip_nmi_take(&vcpu0), 0);
 	irqchip_lapic_enable(&chip, &vcpu1);
-	vcpu1.apic->nmi_pending = true;
-	assert_false(irqchip_nmi_pending(&vcpu0));
-	assert_true(irqchip_nmi_pending(&vcpu1));
+	vcpu1.apic->nmi_queued = 2;
+	assert_int_equal(irqchip_nmi_take(&vcpu0), 0);
 	assert_true(irqchip_vcpu_pending(&vcpu1));	/* wakes it from a halt */
-	irqchip_nmi_ack(&vcpu1);
-	assert_false(irqchip_nmi_pending(&vcpu1));
+	assert_int_equal(irqchip_nmi_take(&vcpu1), 2);
+	assert_int_equal(irqchip_nmi_take(&vcpu1), 0);
 	assert_false(irqchip_vcpu_pending(&vcpu1));
+	vcpu1.nmi_pending = 1;				/* taken, not injected yet */
+	assert_true(irqchip_vcpu_pending(&vcpu1));
 }
 
 /* A 32-bit write to v's xAPIC page, as the guest's MMIO exit brings it (chip lock taken). */
@@ -232,6 +236,13 @@ static void a_level_pin_waits_for_the_eoi(void **state)
 	assert_int_equal(kvm_cpu_get_interrupt(&vcpu1), -1);
 	apic_mmio(&vcpu1, APIC_EOI, 0);			/* still asserted: again */
 	assert_int_equal(kvm_cpu_get_interrupt(&vcpu1), 0x39);
+	/* TMR keeps the level bit after the EOI (SDM 11.8.4); an edge of the vector clears it. */
+	irqchip_set_line(&chip, 9, false);
+	apic_mmio(&vcpu1, APIC_EOI, 0);
+	assert_true(vlapic_read(vcpu1.apic, APIC_TMR + 0x10, 0) & (1u << (0x39 - 32)));
+	ioapic_write_rte(9, 0x39 | (1ULL << IOAPIC_RTE_DEST_SHIFT));
+	irqchip_set_line(&chip, 9, true);
+	assert_false(vlapic_read(vcpu1.apic, APIC_TMR + 0x10, 0) & (1u << (0x39 - 32)));
 }
 
 /* IPIs between vCPUs: fixed by ID, all-but-self, and INIT then SIPI starting an AP. */
@@ -247,8 +258,8 @@ static void ipis_reach_other_vcpus_and_start_aps(void **state)
 	assert_int_equal(kvm_cpu_get_interrupt(&vcpu1), 0x61);
 	apic_mmio(&vcpu1, APIC_ICR, (APIC_DEST_ALL_BUT_SELF << APIC_ICR_SHORTHAND_SHIFT) |
 					   APIC_DM_NMI);
-	assert_true(irqchip_nmi_pending(&vcpu0));
-	assert_false(irqchip_nmi_pending(&vcpu1));
+	assert_int_equal(irqchip_nmi_take(&vcpu0), 1);
+	assert_int_equal(irqchip_nmi_take(&vcpu1), 0);
 	/* Linux's wakeup_secondary_cpu_via_init(): INIT assert, de-assert, SIPI. */
 	apic_mmio(&vcpu0, APIC_ICR, APIC_DM_INIT | APIC_ICR_LEVEL_ASSERT |
 					   APIC_ICR_TRIGGER_LEVEL);
@@ -271,7 +282,6 @@ static void ipis_reach_other_vcpus_and_start_aps(void **state)
 	assert_int_equal(fake_sipi_vector, -1);
 }
 
-/* The PIC reaches the BSP only through LINT0 in virtual-wire mode (KVM's LINT0 quirk at reset). */
 /* A vCPU halted with interrupts off wakes for an NMI, not for an interrupt (KVM's rule). */
 static void interrupts_off_only_an_nmi_wakes(void **state)
 {
@@ -284,6 +294,7 @@ static void interrupts_off_only_an_nmi_wakes(void **state)
 	assert_true(irqchip_vcpu_pending(&vcpu1));
 }
 
+/* The PIC reaches the BSP only through LINT0 in virtual-wire mode (KVM's LINT0 quirk at reset). */
 static void the_pic_needs_lint0_in_extint_mode(void **state)
 {
 	two_apics();
@@ -295,6 +306,63 @@ static void the_pic_needs_lint0_in_extint_mode(void **state)
 	assert_int_equal(kvm_cpu_get_interrupt(&vcpu0), -1);
 }
 
+/*
+ * KVM_HC_SEND_IPI: bit i of the low bitmap is APIC ID min + i, of the high
+ * one min + 64 + i (32 outside 64-bit mode); the count of APICs that took
+ * the IPI comes back; logical and shorthand messages are refused.
+ */
+static void the_send_ipi_hypercall_names_apics_by_bitmap(void **state)
+{
+	two_apics();
+	assert_int_equal(kvm_pv_send_ipi(&kvm, 0x3, 0, 0, APIC_DM_FIXED | 0x41, true), 2);
+	assert_int_equal(vcpu0.kicks_sent, 1);
+	assert_int_equal(vcpu1.kicks_sent, 1);
+	assert_int_equal(kvm_cpu_get_interrupt(&vcpu0), 0x41);
+	assert_int_equal(kvm_cpu_get_interrupt(&vcpu1), 0x41);
+	/* min 1: bit 0 is APIC 1; APIC 2 does not exist (0x52: a class above the 0x41 in service) */
+	assert_int_equal(kvm_pv_send_ipi(&kvm, 0x3, 0, 1, APIC_DM_FIXED | 0x52, true), 1);
+	assert_int_equal(kvm_cpu_get_interrupt(&vcpu0), -1);
+	assert_int_equal(kvm_cpu_get_interrupt(&vcpu1), 0x52);
+	/* the high bitmap starts at min + 64, or min + 32 for a 32-bit caller */
+	assert_int_equal(kvm_pv_send_ipi(&kvm, 0, 1, (u32)-64 + 1, APIC_DM_NMI, true), 1);
+	assert_int_equal(irqchip_nmi_take(&vcpu1), 1);
+	assert_int_equal(irqchip_nmi_take(&vcpu0), 0);
+	assert_int_equal(kvm_pv_send_ipi(&kvm, 0, 1, (u32)-32, APIC_DM_NMI, false), 1);
+	assert_int_equal(irqchip_nmi_take(&vcpu0), 1);
+	/* kvm-unit-tests' apic test: min beyond every APIC, nothing sent */
+	assert_int_equal(kvm_pv_send_ipi(&kvm, 0xffffffff, 0, 0xffffffff, 0, true), 0);
+	assert_int_equal(kvm_pv_send_ipi(&kvm, 1, 0, 0, APIC_ICR_LOGICAL | 0x41, true),
+			 -KVM_EINVAL);
+	assert_int_equal(kvm_pv_send_ipi(&kvm, 1, 0, 0,
+					 (APIC_DEST_SELF << APIC_ICR_SHORTHAND_SHIFT) | 0x41, true),
+			 -KVM_EINVAL);
+	assert_int_equal(vcpu0.kicks_sent, 2);
+	assert_int_equal(vcpu1.kicks_sent, 3);
+}
+
+/*
+ * pc-testdev's line ports: a byte to 0x2000 + n sets line n (ISA IRQ n, or
+ * I/O APIC pin n above 15), as kvm-unit-tests' set_irq_line() expects.
+ */
+static void the_test_device_drives_lines(void **state)
+{
+	two_apics_pic_masked();
+	ioapic_write_rte(14, 0x76 | (1ULL << IOAPIC_RTE_DEST_SHIFT));
+	ioapic_write_rte(20, 0x77 | (1ULL << IOAPIC_RTE_DEST_SHIFT));
+	spin_lock(&chip.lock);
+	assert_true(pc_testdev_io(&chip, PC_TESTDEV_IRQ_BASE + 14, true, 1));
+	assert_true(pc_testdev_io(&chip, PC_TESTDEV_IRQ_BASE + 14, true, 0));
+	assert_true(pc_testdev_io(&chip, PC_TESTDEV_IRQ_BASE + 20, true, 0x80));	/* !!val */
+	assert_false(pc_testdev_io(&chip, PC_TESTDEV_IRQ_BASE + 14, false, 0));
+	assert_false(pc_testdev_io(&chip, PC_TESTDEV_IRQ_BASE + PC_TESTDEV_NR_IRQS, true, 1));
+	assert_false(pc_testdev_io(&chip, PC_TESTDEV_IRQ_BASE - 1, true, 1));
+	spin_unlock(&chip.lock);
+	assert_int_equal(kvm_cpu_get_interrupt(&vcpu1), 0x77);
+	apic_mmio(&vcpu1, APIC_EOI, 0);
+	assert_int_equal(kvm_cpu_get_interrupt(&vcpu1), 0x76);
+	assert_int_equal(kvm_cpu_get_interrupt(&vcpu1), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,12 +372,14 @@ int main(void)
 		cmocka_unit_test_setup(sources_beyond_the_table_are_refused, setup),
 		cmocka_unit_test_setup(the_xapic_goes_before_the_pic, setup),
 		cmocka_unit_test_setup(a_disabled_xapic_is_passed_over_and_reset, setup),
-		cmocka_unit_test_setup(an_nmi_is_pending_until_acknowledged, setup),
+		cmocka_unit_test_setup(nmis_wait_until_taken, setup),
 		cmocka_unit_test_setup(ioapic_pins_reach_the_vcpu_they_name, setup),
 		cmocka_unit_test_setup(a_level_pin_waits_for_the_eoi, setup),
 		cmocka_unit_test_setup(ipis_reach_other_vcpus_and_start_aps, setup),
 		cmocka_unit_test_setup(interrupts_off_only_an_nmi_wakes, setup),
 		cmocka_unit_test_setup(the_pic_needs_lint0_in_extint_mode, setup),
+		cmocka_unit_test_setup(the_send_ipi_hypercall_names_apics_by_bitmap, setup),
+		cmocka_unit_test_setup(the_test_device_drives_lines, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
