@@ -107,6 +107,9 @@ static struct vlapic *vcpu_apic(struct irqchip *chip, struct vcpu *v)
 		return NULL;
 	}
 	chip->lapic_was_enabled[i] = true;
+	/* EXTD set (vmx/exit_msr.c allows it only from xAPIC mode): x2APIC from now on. */
+	if ((v->apic_base & MSR_APIC_BASE_EXTD) && !v->apic->x2apic)
+		vlapic_enable_x2apic(v->apic);
 	return v->apic;
 }
 
@@ -120,7 +123,8 @@ bool irqchip_lapic_mmio(struct irqchip *chip, struct vcpu *v)
 
 	spin_lock(&chip->lock);
 	a = vcpu_apic(chip, v);
-	if (!a || e->mmio.gpa < base || off >= VLAPIC_MMIO_SIZE) {
+	/* In x2APIC mode the page is not the APIC's (SDM 11.12.1.2). */
+	if (!a || a->x2apic || e->mmio.gpa < base || off >= VLAPIC_MMIO_SIZE) {
 		spin_unlock(&chip->lock);
 		return false;
 	}
@@ -217,7 +221,7 @@ void irqchip_poll(struct irqchip *chip)
  * Whether a message from from (NULL: the I/O APIC) with this shorthand and
  * destination is for a (SDM Vol. 3A 11.6.2).
  */
-static bool message_for(const struct vlapic *a, const struct vlapic *from, u32 shorthand, u8 dest,
+static bool message_for(const struct vlapic *a, const struct vlapic *from, u32 shorthand, u32 dest,
 			bool logical)
 {
 	switch (shorthand) {
@@ -238,7 +242,7 @@ static bool message_for(const struct vlapic *a, const struct vlapic *from, u32 s
  * priority; any one of them is what the SDM allows software to expect).
  * Lock held.
  */
-static void deliver(struct irqchip *chip, const struct vlapic *from, u32 shorthand, u8 dest,
+static void deliver(struct irqchip *chip, const struct vlapic *from, u32 shorthand, u32 dest,
 		    bool logical, u32 mode, u8 vector, bool level)
 {
 	struct vcpu *v;
@@ -257,9 +261,17 @@ static void deliver(struct irqchip *chip, const struct vlapic *from, u32 shortha
 	}
 }
 
+/* An 8-bit destination of the xAPIC format, its broadcast made the x2APICs' too (KVM's kvm_apic_mda()). */
+static u32 xapic_format_dest(u8 dest)
+{
+	return dest == APIC_BROADCAST_ID ? X2APIC_BROADCAST_ID : dest;
+}
+
 static void irqchip_ipi(void *ctx, struct vlapic *from, u32 icr_lo, u32 icr_hi)
 {
-	deliver(ctx, from, (icr_lo >> APIC_ICR_SHORTHAND_SHIFT) & 3, icr_hi >> 24,
+	u32 dest = from->x2apic ? icr_hi : xapic_format_dest(icr_hi >> 24);
+
+	deliver(ctx, from, (icr_lo >> APIC_ICR_SHORTHAND_SHIFT) & 3, dest,
 		icr_lo & APIC_ICR_LOGICAL, icr_lo & APIC_ICR_DM_MASK, icr_lo & 0xff,
 		icr_lo & APIC_ICR_TRIGGER_LEVEL);
 }
@@ -280,7 +292,7 @@ static long pv_send_ipi_bitmap(struct irqchip *chip, u64 bitmap, u32 min, unsign
 		kvm_for_each_vcpu(j, v, chip->kvm) {
 			struct vlapic *a = vcpu_apic(chip, v);
 
-			if (!a || !vlapic_match_dest(a, (u8)(min + i), false))
+			if (!a || !vlapic_match_dest(a, min + i, false))
 				continue;
 			if (vlapic_accept(a, icr & APIC_ICR_DM_MASK, icr & 0xff,
 					  icr & APIC_ICR_TRIGGER_LEVEL)) {
@@ -324,7 +336,7 @@ static void irqchip_ioapic_deliver(void *ctx, const struct ioapic_irq *irq)
 {
 	if (irq->delivery_mode == IOAPIC_DELIVERY_EXTINT)
 		return;	/* the PIC's INTR reaches the BSP through LINT0 already */
-	deliver(ctx, NULL, APIC_DEST_NONE, irq->dest, irq->logical,
+	deliver(ctx, NULL, APIC_DEST_NONE, xapic_format_dest(irq->dest), irq->logical,
 		(u32)irq->delivery_mode << APIC_ICR_DM_SHIFT, irq->vector, irq->level);
 }
 
@@ -424,6 +436,38 @@ void kvm_set_lapic_tscdeadline_msr(struct vcpu *v, u64 deadline)
 	if (vcpu_apic(chip, v))
 		vlapic_set_tscdeadline(v->apic, deadline, rdtsc());
 	spin_unlock(&chip->lock);
+}
+
+int kvm_x2apic_msr_read(struct vcpu *v, u32 msr, u64 *data)
+{
+	struct irqchip *chip = v->kvm->irqchip;
+	struct vlapic *a;
+	int ret = 1;
+
+	if (!chip)
+		return 1;
+	spin_lock(&chip->lock);
+	a = vcpu_apic(chip, v);
+	if (a && a->x2apic)
+		ret = vlapic_x2apic_read(a, msr, data, rdtsc()) ? 1 : 0;
+	spin_unlock(&chip->lock);
+	return ret;
+}
+
+int kvm_x2apic_msr_write(struct vcpu *v, u32 msr, u64 data)
+{
+	struct irqchip *chip = v->kvm->irqchip;
+	struct vlapic *a;
+	int ret = 1;
+
+	if (!chip)
+		return 1;
+	spin_lock(&chip->lock);
+	a = vcpu_apic(chip, v);
+	if (a && a->x2apic)
+		ret = vlapic_x2apic_write(a, msr, data, rdtsc()) ? 1 : 0;
+	spin_unlock(&chip->lock);
+	return ret;
 }
 
 void kvm_apic_accept_events(struct vcpu *v)

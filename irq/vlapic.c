@@ -50,6 +50,7 @@ void vlapic_reset(struct vlapic *a, u8 apic_id)
 {
 	memset(a, 0, sizeof(*a));
 	a->id = (u32)apic_id << 24;
+	a->initial_id = apic_id;
 	a->dfr = 0xffffffffu;
 	a->svr = 0xff;
 	for (int i = 0; i < VLAPIC_NR_LVT; i++)
@@ -163,10 +164,26 @@ static void timer_update(struct vlapic *a, u64 now)
 		vlapic_set_irq(a, a->lvt[LVT_TIMER] & 0xff);
 }
 
-bool vlapic_match_dest(const struct vlapic *a, u8 dest, bool logical)
+/* x2APIC rules (SDM 11.12.10): a 32-bit ID, or a cluster (dest[31:16]) and a bit of it. */
+static bool x2apic_match_dest(const struct vlapic *a, u32 dest, bool logical)
+{
+	u32 cluster = dest >> 16;
+
+	if (!logical)
+		return dest == a->id >> 24;
+	return (cluster == 0xffff || cluster == a->ldr >> 16) && (dest & a->ldr & 0xffff);
+}
+
+bool vlapic_match_dest(const struct vlapic *a, u32 dest, bool logical)
 {
 	u8 ldr = a->ldr >> 24;
 
+	if (dest == X2APIC_BROADCAST_ID)
+		return true;
+	if (a->x2apic)
+		return x2apic_match_dest(a, dest, logical);
+	if (dest > 0xff)
+		return false;	/* an x2APIC's ID that no xAPIC has */
 	if (dest == APIC_BROADCAST_ID)
 		return true;
 	if (!logical)
@@ -185,7 +202,8 @@ static bool dest_is_self(const struct vlapic *a, u32 icr_lo, u32 icr_hi)
 	case APIC_DEST_ALL_BUT_SELF:
 		return false;
 	default:
-		return vlapic_match_dest(a, icr_hi >> 24, icr_lo & APIC_ICR_LOGICAL);
+		return vlapic_match_dest(a, a->x2apic ? icr_hi : icr_hi >> 24,
+					 icr_lo & APIC_ICR_LOGICAL);
 	}
 }
 
@@ -270,6 +288,104 @@ static void eoi(struct vlapic *a)
 	clear_vec(a->isr, (u8)vec);
 	if (level && a->bus)
 		a->bus->eoi(a->bus->ctx, (u8)vec);
+}
+
+/* An x2APIC's LDR: cluster ID[31:4] in bits 31:16, bit ID[3:0] of the low half (SDM 11.12.10.2). */
+static u32 x2apic_ldr(u32 id)
+{
+	return ((id >> 4) << 16) | (1u << (id & 0xf));
+}
+
+/* The x2APIC ID is the initial APIC ID, whatever software wrote to the xAPIC's ID register. */
+void vlapic_enable_x2apic(struct vlapic *a)
+{
+	a->x2apic = true;
+	a->id = (u32)a->initial_id << 24;
+	a->ldr = x2apic_ldr(a->initial_id);
+}
+
+/* Registers an x2APIC reads by RDMSR (SDM Vol. 3A Table 11-6, less the CMCI LVT it has not). */
+static bool x2apic_readable(u32 reg)
+{
+	if ((reg >= APIC_ISR && reg < APIC_ESR + 0x10) || (reg >= APIC_LVTT && reg <= APIC_TMCCT))
+		return true;
+	switch (reg) {
+	case APIC_ID:
+	case APIC_LVR:
+	case APIC_TASKPRI:
+	case APIC_PROCPRI:
+	case APIC_LDR:
+	case APIC_SPIV:
+	case APIC_ICR:
+	case APIC_TDCR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int vlapic_x2apic_read(struct vlapic *a, u32 msr, u64 *val, u64 now)
+{
+	u32 reg = (msr - MSR_X2APIC_FIRST) << 4;
+
+	if (msr < MSR_X2APIC_FIRST || msr > MSR_X2APIC_LAST || !x2apic_readable(reg))
+		return -1;
+	if (reg == APIC_ID)
+		*val = a->id >> 24;	/* the whole 32 bits are the ID (11.12.5.1) */
+	else if (reg == APIC_ICR)
+		*val = (u64)a->icr_hi << 32 | a->icr_lo;
+	else
+		*val = vlapic_read(a, reg, now);
+	return 0;
+}
+
+/* SELF IPI (11.12.11): a fixed, edge interrupt of vector to this APIC. */
+static void self_ipi(struct vlapic *a, u8 vector)
+{
+	if (vector < 16)
+		lapic_error(a, APIC_ESR_SEND_ILLEGAL);
+	else
+		vlapic_accept(a, APIC_DM_FIXED, vector, false);
+}
+
+int vlapic_x2apic_write(struct vlapic *a, u32 msr, u64 val, u64 now)
+{
+	u32 reg = (msr - MSR_X2APIC_FIRST) << 4;
+
+	if (msr < MSR_X2APIC_FIRST || msr > MSR_X2APIC_LAST)
+		return -1;
+	if (reg == APIC_ICR) {
+		timer_update(a, now);
+		a->icr_hi = val >> 32;
+		a->icr_lo = (u32)val & APIC_ICR_WRITABLE;
+		send_ipi(a);
+		return 0;
+	}
+	if (val >> 32)
+		return -1;	/* bits 63:32 are reserved but in the ICR */
+	if (reg >= APIC_LVTT && reg <= APIC_LVTERR) {
+		vlapic_write(a, reg, (u32)val, now);
+		return 0;
+	}
+	switch (reg) {
+	case APIC_EOI:
+	case APIC_ESR:
+		if (val)
+			return -1;	/* only 0 may be written (11.12.1.2) */
+		/* fall through */
+	case APIC_TASKPRI:
+	case APIC_SPIV:
+	case APIC_TMICT:
+	case APIC_TDCR:
+		vlapic_write(a, reg, (u32)val, now);
+		return 0;
+	case APIC_SELF_IPI:
+		timer_update(a, now);
+		self_ipi(a, val & 0xff);
+		return 0;
+	default:
+		return -1;	/* read-only (ID, LDR, ...), or not in x2APIC mode (DFR, ICR2) */
+	}
 }
 
 u32 vlapic_read(struct vlapic *a, u32 offset, u64 now)

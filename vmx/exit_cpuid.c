@@ -19,6 +19,7 @@
 #define CPUID_1_ECX_PDCM BIT(15)
 #define CPUID_1_EDX_APIC BIT(9)
 #define CPUID_1_ECX_TSC_DEADLINE BIT(24)
+#define CPUID_1_ECX_X2APIC BIT(21)
 #define APIC_BASE_EN BIT(11)
 /*
  * Leaf 1 features the guest does not get: VMX and SMX; the thermal,
@@ -27,10 +28,12 @@
  * local APIC (APIC, x2APIC, TSC-deadline): the guest's interrupt controller
  * is the emulated one (irq/).  A vCPU with an emulated xAPIC (v->apic,
  * irq/vlapic.c) sees CPUID.1:EDX.APIC while it is enabled in
- * IA32_APIC_BASE, and TSC-deadline mode; x2APIC stays hidden.
+ * IA32_APIC_BASE, x2APIC (its MSR interface, irq/vlapic.c) and
+ * TSC-deadline mode.
  */
 #define CPUID_1_ECX_HIDDEN (BIT(2) | BIT(4) | CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | BIT(7) | \
-			    BIT(8) | BIT(14) | CPUID_1_ECX_PDCM | BIT(21) | BIT(24))
+			    BIT(8) | BIT(14) | CPUID_1_ECX_PDCM | CPUID_1_ECX_X2APIC | \
+			    CPUID_1_ECX_TSC_DEADLINE)
 #define CPUID_1_EDX_HIDDEN (BIT(7) | BIT(9) | BIT(12) | BIT(14) | BIT(21) | BIT(22) | BIT(29) | \
 			    BIT(31))
 #define CPUID_LEAF_POWER 0x6		/* thermal and power management: none */
@@ -119,7 +122,7 @@ static struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf, u32 sub
 		if (v->apic && (v->apic_base & APIC_BASE_EN))
 			r.edx |= CPUID_1_EDX_APIC;
 		if (v->apic)
-			r.ecx |= CPUID_1_ECX_TSC_DEADLINE;
+			r.ecx |= CPUID_1_ECX_TSC_DEADLINE | CPUID_1_ECX_X2APIC;
 		/* The CPU reports the host's CR4 here; the guest must see its own. */
 		r.ecx &= ~CPUID_1_ECX_OSXSAVE;
 		if (guest_cr4() & X86_CR4_OSXSAVE)

@@ -8,9 +8,10 @@
  * live in the VMCS, loaded on entry and saved on exit, as does the TSC
  * offset a write to IA32_TSC sets.  A vCPU whose VMM
  * emulates its APIC (v->apic) has its own IA32_APIC_BASE
- * instead: EN may be cleared and set again, the base may move, x2APIC
- * (EXTD) is not offered, and IA32_TSC_DEADLINE arms its timer in the
- * guest's TSC (host TSC plus the offset a write to IA32_TSC set).
+ * instead: EN may be cleared and set again, the base may move, EXTD
+ * enters x2APIC mode (whose registers are MSRs 0x800-0x8ff, irq/), and
+ * IA32_TSC_DEADLINE arms its timer in the guest's TSC (host TSC plus the
+ * offset a write to IA32_TSC set).
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
@@ -94,6 +95,30 @@ static bool guest_write_tsc(u64 val)
 }
 
 /* The guest's value of msr, or false when the guest may not read it. */
+/*
+ * A new IA32_APIC_BASE for an emulated APIC (KVM's kvm_apic_set_base()
+ * rules, SDM Vol. 3A 11.12.5): EN and EXTD make the mode (disabled, xAPIC,
+ * x2APIC; EXTD without EN is invalid); x2APIC is entered only from xAPIC
+ * mode and left only by disabling; BSP is read-only; bits 0-7, 9 and
+ * those above MAXPHYADDR are reserved.  False: #GP.
+ */
+static bool apic_base_valid(u64 old, u64 val)
+{
+	bool old_x2 = old & MSR_APIC_BASE_EXTD, new_x2 = val & MSR_APIC_BASE_EXTD;
+	bool old_en = old & APIC_BASE_ENABLE, new_en = val & APIC_BASE_ENABLE;
+
+	if (val & ~(APIC_BASE_ENABLE | MSR_APIC_BASE_EXTD | APIC_BASE_BSP |
+		    (phys_addr_mask() & ~0xfffULL)))
+		return false;
+	if (new_x2 && !new_en)
+		return false;				/* invalid state */
+	if (old_x2 && new_en && !new_x2)
+		return false;				/* x2APIC -> xAPIC */
+	if (!old_en && new_x2)
+		return false;				/* disabled -> x2APIC */
+	return true;
+}
+
 static bool guest_rdmsr(struct vcpu *v, u32 msr, u64 *val)
 {
 	int slot = vcpu_shared_msr_slot(msr);
@@ -102,6 +127,8 @@ static bool guest_rdmsr(struct vcpu *v, u32 msr, u64 *val)
 		*val = vcpu_get_shared_msr(v, slot);
 		return true;
 	}
+	if (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST)
+		return v->apic && !kvm_x2apic_msr_read(v, msr, val);
 	switch (msr) {
 	case MSR_IA32_MISC_ENABLE: *val = v->misc_enable; return true;
 	case MSR_IA32_UCODE_REV: *val = 0; return true;	/* no microcode revision to report */
@@ -198,6 +225,8 @@ static bool guest_wrmsr(struct vcpu *v, u32 msr, u64 val)
 
 	if (slot >= 0)
 		return guest_write_shared(v, slot, val);
+	if (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST)
+		return v->apic && !kvm_x2apic_msr_write(v, msr, val);
 	switch (msr) {
 	case MSR_IA32_MISC_ENABLE:
 		if ((val ^ v->misc_enable) & ~MISC_ENABLE_WRITABLE)
@@ -224,12 +253,10 @@ static bool guest_wrmsr(struct vcpu *v, u32 msr, u64 val)
 	case MSR_IA32_APIC_BASE:
 		if (v->apic) {
 			/*
-			 * EN and the base may change (a base with RAM behind it
-			 * shadows the APIC: its MMIO never exits); BSP is
-			 * read-only; EXTD (x2APIC), bits 0-7, 9 and those above
-			 * MAXPHYADDR are #GP.
+			 * EN, EXTD and the base may change (a base with RAM
+			 * behind it shadows the APIC: its MMIO never exits).
 			 */
-			if (val & ~(APIC_BASE_ENABLE | APIC_BASE_BSP | (phys_addr_mask() & ~0xfffULL)))
+			if (!apic_base_valid(v->apic_base, val))
 				return false;
 			v->apic_base = (v->apic_base & APIC_BASE_BSP) | (val & ~APIC_BASE_BSP);
 			return true;

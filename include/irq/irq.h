@@ -117,6 +117,14 @@ void kvm_apic_accept_events(struct vcpu *v);
 long kvm_pv_send_ipi(struct kvm *kvm, u64 bitmap_low, u64 bitmap_high, u32 min, u32 icr,
 		     bool op_64_bit);
 
+/*
+ * RDMSR/WRMSR of an x2APIC register (MSR 0x800-0x8ff, KVM's names): 0, or
+ * 1 for #GP (v's APIC not in x2APIC mode, or vlapic_x2apic_read()/_write()
+ * refuse it).  An ICR write delivers the IPI at once.
+ */
+int kvm_x2apic_msr_read(struct vcpu *v, u32 msr, u64 *data);
+int kvm_x2apic_msr_write(struct vcpu *v, u32 msr, u64 data);
+
 /* Asked by the entry path, with v's VM's chip (v->kvm->irqchip). */
 bool kvm_cpu_has_injectable_intr(struct vcpu *v);
 /* The vector to inject now, acknowledged at its controller; -1 if none. */

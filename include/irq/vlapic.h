@@ -1,7 +1,8 @@
 /*
- * An emulated local APIC in xAPIC mode (SDM Vol. 3A chapter 11): the
- * register file behind the guest's MMIO page at VLAPIC_DEFAULT_BASE, never
- * the host's own APIC.  ID, version, TPR/PPR, EOI, LDR/DFR, SVR, ISR, TMR,
+ * An emulated local APIC (SDM Vol. 3A chapter 11), in xAPIC mode the
+ * register file behind the guest's MMIO page at VLAPIC_DEFAULT_BASE, in
+ * x2APIC mode (11.12) the same registers as MSRs 0x800-0x8ff; never the
+ * host's own APIC.  ID, version, TPR/PPR, EOI, LDR/DFR, SVR, ISR, TMR,
  * IRR, ESR, the LVTs, the ICR and the timer, one-shot or periodic counting
  * the caller's clock (TSC ticks) through the divide register, or
  * TSC-deadline (SDM Vol. 3A 11.5.4.1).  An APIC on a bus (irq/irq.c gives
@@ -21,6 +22,9 @@
 #define VLAPIC_MMIO_SIZE 0x1000
 #define MSR_APIC_BASE_BSP (1ULL << 8)
 #define MSR_APIC_BASE_ENABLE (1ULL << 11)
+#define MSR_APIC_BASE_EXTD (1ULL << 10)	/* x2APIC mode (SDM Vol. 3A 11.12.1) */
+#define MSR_X2APIC_FIRST 0x800
+#define MSR_X2APIC_LAST 0x8ff
 #define VLAPIC_VERSION 0x00050014	/* max LVT entry 5 (timer..error), version 0x14 */
 
 /* Register offsets (SDM Vol. 3A Table 11-1). */
@@ -48,6 +52,7 @@
 #define APIC_TMICT 0x380
 #define APIC_TMCCT 0x390
 #define APIC_TDCR 0x3e0
+#define APIC_SELF_IPI 0x3f0	/* x2APIC mode only, write-only */
 
 #define APIC_SPIV_ENABLED (1u << 8)
 #define APIC_LVT_MASKED (1u << 16)
@@ -69,6 +74,8 @@
 #define APIC_ICR_SHORTHAND_SHIFT 18
 /* The destination that every xAPIC matches (SDM Vol. 3A 11.6.2.1, 11.6.2.2). */
 #define APIC_BROADCAST_ID 0xffu
+/* An x2APIC's broadcast (11.12.9); messages in xAPIC format turn 0xff into it. */
+#define X2APIC_BROADCAST_ID 0xffffffffu
 #define APIC_DEST_NONE 0u
 #define APIC_DEST_SELF 1u
 #define APIC_DEST_ALL 2u
@@ -90,7 +97,9 @@ struct vlapic_bus {
 
 struct vlapic {
 	const struct vlapic_bus *bus;	/* NULL: IPIs to itself only */
-	u32 id;			/* the APIC ID register (ID in bits 31:24) */
+	u32 id;			/* the xAPIC ID register (ID in bits 31:24) */
+	u8 initial_id;		/* the ID it was made with: the x2APIC ID (11.4.6, 11.12.5.1) */
+	bool x2apic;		/* x2APIC mode: ID is id >> 24 in 32 bits, LDR derived from it */
 	u32 tpr, ldr, dfr, svr;
 	u32 esr, esr_pending;	/* ESR as read; errors since the last ESR write */
 	u32 icr_lo, icr_hi;
@@ -137,8 +146,28 @@ u64 vlapic_next_event(const struct vlapic *a, u64 now);
 void vlapic_set_tscdeadline(struct vlapic *a, u64 deadline, u64 now);
 u64 vlapic_get_tscdeadline(const struct vlapic *a);
 
-/* Whether a message to dest (an APIC ID, or a logical destination) is for a (SDM 11.6.2). */
-bool vlapic_match_dest(const struct vlapic *a, u8 dest, bool logical);
+/*
+ * Whether a message to dest (an APIC ID, or a logical destination) is for
+ * a: xAPIC rules (SDM 11.6.2: 8 bits, flat or cluster LDR) or x2APIC rules
+ * (11.12.9, 11.12.10: 32-bit ID, or cluster in dest[31:16] and a bit of
+ * dest[15:0]) as a is in; X2APIC_BROADCAST_ID is for everyone.  The bus
+ * turns an xAPIC-format broadcast (0xff) into X2APIC_BROADCAST_ID.
+ */
+bool vlapic_match_dest(const struct vlapic *a, u32 dest, bool logical);
+
+/* Into x2APIC mode (IA32_APIC_BASE.EXTD set while EN is): the LDR becomes the one its ID gives. */
+void vlapic_enable_x2apic(struct vlapic *a);
+
+/*
+ * RDMSR/WRMSR of x2APIC register msr (MSR_X2APIC_FIRST..LAST) in x2APIC
+ * mode: 0, or -1 where the CPU raises #GP (SDM 11.12.1.2: a reserved or
+ * write-only register read, a read-only or reserved register written, a
+ * value with reserved bits set, a non-zero EOI or ESR write, DFR and ICR2,
+ * which x2APIC has not).  The ICR is one 64-bit register, destination in
+ * bits 63:32.
+ */
+int vlapic_x2apic_read(struct vlapic *a, u32 msr, u64 *val, u64 now);
+int vlapic_x2apic_write(struct vlapic *a, u32 msr, u64 val, u64 now);
 
 /*
  * Take an interrupt message (SDM 11.6.1): fixed and lowest-priority set

@@ -363,6 +363,40 @@ static void the_test_device_drives_lines(void **state)
 	assert_int_equal(kvm_cpu_get_interrupt(&vcpu1), -1);
 }
 
+/*
+ * Both vCPUs in x2APIC mode: the I/O APIC's 8-bit logical destination
+ * names cluster 0's bits (kvm-unit-tests' ioapic "logical destination
+ * mode"), and an ICR written by MSR reaches the 32-bit ID it names.  The
+ * MSRs are #GP (1) until the APIC is in x2APIC mode; the MMIO page is not
+ * the APIC's after.
+ */
+static void x2apic_messages_and_msrs(void **state)
+{
+	u64 val;
+
+	two_apics_pic_masked();
+	assert_int_equal(kvm_x2apic_msr_read(&vcpu1, 0x802, &val), 1);	/* xAPIC mode */
+	vcpu0.apic_base |= MSR_APIC_BASE_EXTD;
+	vcpu1.apic_base |= MSR_APIC_BASE_EXTD;
+	assert_int_equal(kvm_x2apic_msr_read(&vcpu1, 0x802, &val), 0);
+	assert_int_equal(val, 1);
+	assert_int_equal(kvm_x2apic_msr_read(&vcpu1, 0x80d, &val), 0);
+	assert_int_equal(val, 2);					/* cluster 0, bit 1 */
+	vcpu1.exit.reason = VCPU_EXIT_MMIO;
+	vcpu1.exit.mmio.gpa = VLAPIC_DEFAULT_BASE + APIC_ID;
+	vcpu1.exit.mmio.len = 4;
+	vcpu1.exit.mmio.is_write = false;
+	assert_false(irqchip_lapic_mmio(&chip, &vcpu1));
+	ioapic_write_rte(14, 0x86 | IOAPIC_RTE_DEST_LOGICAL | (3ULL << IOAPIC_RTE_DEST_SHIFT));
+	irqchip_set_line(&chip, 14, true);
+	assert_int_equal(kvm_cpu_get_interrupt(&vcpu0), 0x86);
+	assert_int_equal(kvm_cpu_get_interrupt(&vcpu1), 0x86);
+	assert_int_equal(kvm_x2apic_msr_write(&vcpu0, 0x830, (1ULL << 32) | 0x95), 0);
+	assert_int_equal(kvm_cpu_get_interrupt(&vcpu1), 0x95);
+	assert_int_equal(kvm_cpu_get_interrupt(&vcpu0), -1);
+	assert_int_equal(kvm_x2apic_msr_write(&vcpu0, 0x80e, 0), 1);	/* no DFR */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -380,6 +414,7 @@ int main(void)
 		cmocka_unit_test_setup(the_pic_needs_lint0_in_extint_mode, setup),
 		cmocka_unit_test_setup(the_send_ipi_hypercall_names_apics_by_bitmap, setup),
 		cmocka_unit_test_setup(the_test_device_drives_lines, setup),
+		cmocka_unit_test_setup(x2apic_messages_and_msrs, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -296,6 +296,75 @@ static void a_bus_routes_ipis_and_level_eois(void **state)
 	assert_int_equal(vlapic_read(&a, APIC_IRR + 0x30, 0), 0);
 }
 
+#define X2MSR(reg) (MSR_X2APIC_FIRST + ((reg) >> 4))
+
+/*
+ * x2APIC mode (SDM Vol. 3A 11.12): the ID is the initial one whatever the
+ * xAPIC ID register was set to, the LDR derives from it, the registers
+ * are MSRs with #GP for the read-only, write-only, reserved and absent
+ * ones, for reserved bits and for non-zero EOI/ESR writes; the ICR is 64
+ * bits with a 32-bit destination; SELF IPI.
+ */
+static void x2apic_registers_by_msr(void **state)
+{
+	static const struct vlapic_bus bus = { .ipi = bus_ipi, .eoi = bus_eoi };
+	struct vlapic a;
+	u64 val;
+
+	vlapic_reset(&a, 0x13);
+	vlapic_write(&a, APIC_ID, 5u << 24, 0);		/* xAPIC IDs are writable */
+	vlapic_enable_x2apic(&a);
+	a.bus = &bus;
+	assert_int_equal(vlapic_x2apic_read(&a, X2MSR(APIC_ID), &val, 0), 0);
+	assert_int_equal(val, 0x13);
+	assert_int_equal(vlapic_x2apic_read(&a, X2MSR(APIC_LDR), &val, 0), 0);
+	assert_int_equal(val, (1u << 16) | (1u << 3));	/* cluster 1, bit 3 */
+	assert_int_equal(vlapic_x2apic_write(&a, X2MSR(APIC_ID), 0, 0), -1);
+	assert_int_equal(vlapic_x2apic_write(&a, X2MSR(APIC_LDR), 0, 0), -1);
+	assert_int_equal(vlapic_x2apic_read(&a, X2MSR(APIC_DFR), &val, 0), -1);
+	assert_int_equal(vlapic_x2apic_read(&a, X2MSR(APIC_ICR2), &val, 0), -1);
+	assert_int_equal(vlapic_x2apic_read(&a, X2MSR(APIC_ARBPRI), &val, 0), -1);
+	assert_int_equal(vlapic_x2apic_read(&a, X2MSR(APIC_EOI), &val, 0), -1);
+	assert_int_equal(vlapic_x2apic_read(&a, X2MSR(APIC_SELF_IPI), &val, 0), -1);
+	assert_int_equal(vlapic_x2apic_read(&a, MSR_X2APIC_LAST + 1, &val, 0), -1);
+	assert_int_equal(vlapic_x2apic_write(&a, X2MSR(APIC_EOI), 1, 0), -1);
+	assert_int_equal(vlapic_x2apic_write(&a, X2MSR(APIC_ESR), 1, 0), -1);
+	assert_int_equal(vlapic_x2apic_write(&a, X2MSR(APIC_TASKPRI), 1ULL << 32, 0), -1);
+	assert_int_equal(vlapic_x2apic_write(&a, X2MSR(APIC_SPIV), 0x1ff, 0), 0);
+	assert_int_equal(vlapic_x2apic_write(&a, X2MSR(APIC_SELF_IPI), 0x40, 0), 0);
+	assert_int_equal(vlapic_pending(&a, 0), 0x40);
+	vlapic_ack(&a, 0x40);
+	assert_int_equal(vlapic_x2apic_write(&a, X2MSR(APIC_EOI), 0, 0), 0);
+	assert_int_equal(vlapic_read(&a, APIC_ISR + 0x20, 0), 0);
+	/* The ICR: one 64-bit write sends, with the whole destination in bits 63:32. */
+	assert_int_equal(vlapic_x2apic_write(&a, X2MSR(APIC_ICR), (0x10001ULL << 32) |
+					     APIC_ICR_LOGICAL | 0x51, 0), 0);
+	assert_int_equal(bus_icr_lo, APIC_ICR_LOGICAL | 0x51);
+	assert_int_equal(bus_icr_hi, 0x10001);
+	assert_int_equal(vlapic_x2apic_read(&a, X2MSR(APIC_ICR), &val, 0), 0);
+	assert_int_equal(val, (0x10001ULL << 32) | APIC_ICR_LOGICAL | 0x51);
+}
+
+/* x2APIC destinations: 32-bit physical IDs, clusters, broadcasts; an xAPIC never has an ID above 0xff. */
+static void x2apic_destinations(void **state)
+{
+	struct vlapic x2, x;
+
+	vlapic_reset(&x2, 0x13);
+	vlapic_enable_x2apic(&x2);
+	assert_true(vlapic_match_dest(&x2, 0x13, false));
+	assert_false(vlapic_match_dest(&x2, 0x113, false));
+	assert_true(vlapic_match_dest(&x2, X2APIC_BROADCAST_ID, false));
+	assert_true(vlapic_match_dest(&x2, 0x10008, true));	/* cluster 1, bit 3 */
+	assert_false(vlapic_match_dest(&x2, 0x00008, true));	/* cluster 0 */
+	assert_false(vlapic_match_dest(&x2, 0x10004, true));
+	assert_true(vlapic_match_dest(&x2, 0xffff0008, true));	/* every cluster */
+	vlapic_reset(&x, 0x13);
+	assert_false(vlapic_match_dest(&x, 0x113, false));
+	assert_true(vlapic_match_dest(&x, 0x13, false));
+	assert_true(vlapic_match_dest(&x, X2APIC_BROADCAST_ID, false));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +379,8 @@ int main(void)
 		cmocka_unit_test(mode_change_keeps_the_count),
 		cmocka_unit_test(tsc_deadline_mode),
 		cmocka_unit_test(a_bus_routes_ipis_and_level_eois),
+		cmocka_unit_test(x2apic_registers_by_msr),
+		cmocka_unit_test(x2apic_destinations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
