@@ -11,7 +11,10 @@
  *   disabled mmio  the register page is gone: a read is all ones
  *   disabled cpuid CPUID.1:EDX.APIC is clear while EN is
  *   enable       EN set again (reset_apic()): reads back, SVR is 0xff
- *   x2apic #GP   setting EXTD is refused with #GP
+ *   extd #GP     EXTD without EN (an invalid state) is refused with #GP
+ *   x2apic       EN | EXTD enters x2APIC mode: the x2APIC ID MSR reads 0
+ *   x2apic->xapic  clearing EXTD with EN set is refused with #GP
+ *   (then EN is cleared and set again: xAPIC mode for the rest)
  *   id, version  APIC ID 0, version 0x14 with max LVT 5
  *   self ipi     ICR shorthand self, vector 0x40: the handler runs once
  *   isr          in the handler ISR holds 0x40; after EOI it does not
@@ -21,6 +24,7 @@
 #include "boot.inc"
 
 #define MSR_APIC_BASE 0x1b
+#define MSR_X2APIC_ID 0x802
 #define MBI_MODS_COUNT 20
 #define MBI_MODS_ADDR 24
 #define APIC 0xfee00000
@@ -126,17 +130,53 @@ main64:
 	and %bl, %al
 	REPORT n_enable
 
-	/* x2APIC: EXTD refused with #GP */
+	/* EXTD without EN: an invalid state, #GP (SDM Vol. 3A 11.12.5) */
 	lea 4f(%rip), %rax
+	mov %rax, gp_resume(%rip)
+	movl $0, gp_count(%rip)
+	mov $MSR_APIC_BASE, %ecx
+	mov $(APIC | 0x500), %eax
+	xor %edx, %edx
+	wrmsr
+4:	cmpl $1, gp_count(%rip)
+	sete %al
+	REPORT n_extd
+
+	/* EN | EXTD from xAPIC mode: x2APIC mode; its ID register is MSR 0x802 */
+	lea 5f(%rip), %rax
 	mov %rax, gp_resume(%rip)
 	movl $0, gp_count(%rip)
 	mov $MSR_APIC_BASE, %ecx
 	mov $(APIC | 0xd00), %eax
 	xor %edx, %edx
 	wrmsr
-4:	cmpl $1, gp_count(%rip)
+	mov $MSR_X2APIC_ID, %ecx
+	mov $0xdead, %eax
+	rdmsr
+5:	cmpl $0, gp_count(%rip)
+	sete %bl
+	test %eax, %eax
 	sete %al
+	and %bl, %al
 	REPORT n_x2apic
+
+	/* x2APIC -> xAPIC is #GP; disabling and enabling again gives xAPIC mode back */
+	lea 6f(%rip), %rax
+	mov %rax, gp_resume(%rip)
+	movl $0, gp_count(%rip)
+	mov $MSR_APIC_BASE, %ecx
+	mov $(APIC | 0x900), %eax
+	xor %edx, %edx
+	wrmsr
+6:	cmpl $1, gp_count(%rip)
+	sete %al
+	REPORT n_x2_to_xapic
+	mov $MSR_APIC_BASE, %ecx
+	mov $(APIC | 0x100), %eax
+	xor %edx, %edx
+	wrmsr
+	mov $(APIC | 0x900), %eax
+	wrmsr
 
 	/* enable_apic(): SVR 0x1ff; then ID and version */
 	movl $0x1ff, APIC_SPIV(%r15)
@@ -307,7 +347,9 @@ n_disable:	.asciz "EN cleared"
 n_gone:		.asciz "disabled APIC reads all ones"
 n_gone_cpuid:	.asciz "disabled APIC: CPUID.1:EDX.APIC clear"
 n_enable:	.asciz "EN set again, SVR 0xff"
-n_x2apic:	.asciz "EXTD #GP"
+n_extd:		.asciz "EXTD without EN #GP"
+n_x2apic:	.asciz "x2APIC mode, ID 0 by MSR"
+n_x2_to_xapic:	.asciz "x2APIC to xAPIC #GP"
 n_id:		.asciz "APIC ID 0"
 n_version:	.asciz "version 0x14, max LVT 5"
 n_ipi:		.asciz "self IPI delivered once"
