@@ -438,36 +438,32 @@ void kvm_set_lapic_tscdeadline_msr(struct vcpu *v, u64 deadline)
 	spin_unlock(&chip->lock);
 }
 
-int kvm_x2apic_msr_read(struct vcpu *v, u32 msr, u64 *data)
+/* An x2APIC MSR access of v: 0, or 1 (#GP) outside x2APIC mode or where the APIC refuses it. */
+static int x2apic_msr(struct vcpu *v, u32 msr, u64 *data, bool write)
 {
 	struct irqchip *chip = v->kvm->irqchip;
 	struct vlapic *a;
-	int ret = 1;
+	int err = -1;
 
 	if (!chip)
 		return 1;
 	spin_lock(&chip->lock);
 	a = vcpu_apic(chip, v);
 	if (a && a->x2apic)
-		ret = vlapic_x2apic_read(a, msr, data, rdtsc()) ? 1 : 0;
+		err = write ? vlapic_x2apic_write(a, msr, *data, rdtsc()) :
+			      vlapic_x2apic_read(a, msr, data, rdtsc());
 	spin_unlock(&chip->lock);
-	return ret;
+	return err ? 1 : 0;
+}
+
+int kvm_x2apic_msr_read(struct vcpu *v, u32 msr, u64 *data)
+{
+	return x2apic_msr(v, msr, data, false);
 }
 
 int kvm_x2apic_msr_write(struct vcpu *v, u32 msr, u64 data)
 {
-	struct irqchip *chip = v->kvm->irqchip;
-	struct vlapic *a;
-	int ret = 1;
-
-	if (!chip)
-		return 1;
-	spin_lock(&chip->lock);
-	a = vcpu_apic(chip, v);
-	if (a && a->x2apic)
-		ret = vlapic_x2apic_write(a, msr, data, rdtsc()) ? 1 : 0;
-	spin_unlock(&chip->lock);
-	return ret;
+	return x2apic_msr(v, msr, &data, true);
 }
 
 void kvm_apic_accept_events(struct vcpu *v)

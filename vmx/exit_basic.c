@@ -80,13 +80,15 @@ int vmx_handle_ept_misconfig(struct vcpu *v)
 }
 
 /*
- * INIT and SIPI reach a vCPU only from another (virtual) CPU; slotvisor has
- * no multi-processor guests yet, so either ends the VM with a clear reason.
+ * A guest's INIT and SIPI are emulated (irq/: latched in its APIC, acted on
+ * by kvm_apic_accept_events()); these exits mean the physical CPU itself got
+ * one, which nothing in slotvisor sends to a CPU running a guest: the VM
+ * ends with a clear reason.
  */
 int vmx_handle_init_sipi(struct vcpu *v)
 {
 	u32 reason = vmcs_read32(VM_EXIT_REASON) & EXIT_REASON_BASIC_MASK;
 
-	return vcpu_internal_error(v, "%s signal: multi-processor guests are not supported yet",
+	return vcpu_internal_error(v, "%s signal to the physical CPU while it ran this guest",
 				   exit_reason_name(reason));
 }
