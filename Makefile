@@ -209,8 +209,8 @@ $(ISO): $(ELF) scripts/mkiso.sh
 # ---- host unit tests (arch/fake, sanitizers, cmocka) -------------------------
 
 # What has no hardware dependency, built for the host against arch/fake.
-FAKE_SRCS := $(addprefix arch/fake/,console.c failinject.c hostlib.c invept.c memory.c panic.c \
-		vcpu.c)
+FAKE_SRCS := $(addprefix arch/fake/,console.c cpu.c failinject.c hostlib.c invept.c memory.c \
+		panic.c vcpu.c)
 HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.c) \
 	$(MM_SRCS) $(MEMSLOT_SRCS) $(EPT_SRCS) $(FAKE_SRCS) boot/multiboot2.c \
 	$(addprefix arch/x86/,acpi_tables.c acpi_pm.c acpi_madt.c insn_decode.c) \

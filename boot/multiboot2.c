@@ -340,3 +340,19 @@ void mb2_print(const struct boot_info *bi)
 			bi->rsdp_v2 ? "new" : "old");
 	}
 }
+
+const struct boot_module *boot_find_module(const struct boot_info *bi, const char *role,
+					   const char **args, unsigned int nth)
+{
+	size_t n = strlen(role);
+
+	for (unsigned int i = 0; bi && i < bi->nr_modules; i++) {
+		const char *s = bi->modules[i].cmdline;
+
+		if (strncmp(s, role, n) || (s[n] != '\0' && s[n] != ' ') || nth--)
+			continue;
+		*args = s[n] ? s + n + 1 : s + n;
+		return &bi->modules[i];
+	}
+	return NULL;
+}

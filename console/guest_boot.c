@@ -30,28 +30,12 @@
 #define GUEST_MEM_MAX_MIB 16384
 #define GUEST_MODULES_MAX 8
 
-/* The module whose string's first word is role, or NULL; *args: the rest. */
-static const struct boot_module *find_module(const struct boot_info *bi, const char *role,
-					     const char **args, unsigned int nth)
-{
-	size_t n = strlen(role);
-
-	for (unsigned int i = 0; i < bi->nr_modules; i++) {
-		const char *s = bi->modules[i].cmdline;
-
-		if (strncmp(s, role, n) || (s[n] != '\0' && s[n] != ' ') || nth--)
-			continue;
-		*args = s[n] ? s + n + 1 : s + n;
-		return &bi->modules[i];
-	}
-	return NULL;
-}
-
+/* Whether the boot brought a guest kernel (a module "kernel NAME ARGS"). */
 bool guest_boot_requested(const struct boot_info *bi)
 {
 	const char *args;
 
-	return find_module(bi, "kernel", &args, 0) != NULL;
+	return boot_find_module(bi, "kernel", &args, 0) != NULL;
 }
 
 static u64 guest_mem(const char *cmdline)
@@ -105,12 +89,12 @@ static unsigned int collect_modules(const struct boot_info *bi, struct load_modu
 	const char *args;
 	unsigned int n = 0;
 
-	m = find_module(bi, "initrd", &args, 0);
+	m = boot_find_module(bi, "initrd", &args, 0);
 	if (m) {
 		mods[n++] = as_load_module(m, args);
 		return n;
 	}
-	while (n < GUEST_MODULES_MAX && (m = find_module(bi, "module", &args, n)))
+	while (n < GUEST_MODULES_MAX && (m = boot_find_module(bi, "module", &args, n)))
 		mods[n++] = as_load_module(m, args);
 	return n;
 }
@@ -131,7 +115,7 @@ int guest_boot(const struct boot_info *bi)
 {
 	struct load_module mods[GUEST_MODULES_MAX];
 	const char *name_args = "";
-	const struct boot_module *k = find_module(bi, "kernel", &name_args, 0);
+	const struct boot_module *k = boot_find_module(bi, "kernel", &name_args, 0);
 	const char *append = k ? guest_cmdline(k, name_args) : "";
 	struct vm_kernel_args args = {
 		.mem_size = guest_mem(bi->cmdline),

@@ -88,6 +88,12 @@ void irqchip_lapic_enable(struct irqchip *chip, struct vcpu *v)
 	v->tpr = &chip->lapic[i].tpr;	/* CR8 is this APIC's TPR[7:4] */
 }
 
+/* v's APIC if IA32_APIC_BASE enables it, else NULL; unlike vcpu_apic(), changing nothing. */
+static const struct vlapic *vcpu_apic_enabled(const struct vcpu *v)
+{
+	return v->apic && (v->apic_base & MSR_APIC_BASE_ENABLE) ? v->apic : NULL;
+}
+
 /*
  * v's xAPIC while IA32_APIC_BASE enables it, else NULL.  Disabling it puts
  * it back in its power-up state (SDM Vol. 3A 11.4.3), so that the guest
@@ -188,7 +194,7 @@ u64 irqchip_vcpu_next_event(struct vcpu *v)
 	if (!chip)
 		return next;
 	spin_lock(&chip->lock);
-	a = (v->apic && (v->apic_base & MSR_APIC_BASE_ENABLE)) ? v->apic : NULL;
+	a = vcpu_apic_enabled(v);
 	if (a && !(a->lvt[0] & APIC_LVT_MASKED))
 		next = vlapic_next_event(a, rdtsc());
 	spin_unlock(&chip->lock);

@@ -1,10 +1,8 @@
 /*
  * What the interrupt layer (irq/irq.c) asks of vmx/, for host tests: a
  * kick is counted in the vCPU (kicks_sent), INIT and SIPI change its
- * mp_state as vmx/vcpu.c does and remember the SIPI's vector; info cpus
- * sees one CPU.
+ * mp_state as vmx/vcpu.c does and remember the SIPI's vector.
  */
-#include "arch/x86/lapic.h"
 #include "fake_vcpu.h"
 #include "vmx/vcpu.h"
 
@@ -24,13 +22,4 @@ void kvm_vcpu_deliver_sipi_vector(struct vcpu *v, u8 vector)
 {
 	fake_sipi_vector = vector;
 	v->mp_state = VCPU_MP_RUNNABLE;
-}
-
-/* One CPU, at its first tick: what host tests of the monitor's info cpus see. */
-bool cpu_times_get(unsigned int cpu, struct cpu_times *t)
-{
-	if (cpu)
-		return false;
-	*t = (struct cpu_times){ .total = 1000, .guest = 500, .halted = 250 };
-	return true;
 }

@@ -168,6 +168,14 @@ struct boot_info {
  */
 int mb2_parse(const void *mbi, u32 max_size, struct boot_info *bi);
 
+/*
+ * The nth (from 0) module whose string starts with the word role
+ * ("kernel", "initrd", "module": console/guest_boot.c's convention), with
+ * *args pointing after the word and its space; NULL if there is none.
+ */
+const struct boot_module *boot_find_module(const struct boot_info *bi, const char *role,
+					   const char **args, unsigned int nth);
+
 /* The name of a memory map entry type ("available", "ACPI NVS", ...). */
 const char *mb2_mmap_type_name(u32 type);
 

@@ -77,22 +77,6 @@ struct linux_check {
 
 static struct linux_check lc;
 
-static const struct boot_module *module(const char *role, const char **args)
-{
-	const struct boot_info *bi = ktest_boot_info;
-	size_t n = strlen(role);
-
-	for (unsigned int i = 0; bi && i < bi->nr_modules; i++) {
-		const char *s = bi->modules[i].cmdline;
-
-		if (!strncmp(s, role, n) && (s[n] == '\0' || s[n] == ' ')) {
-			*args = s[n] ? s + n + 1 : s + n;
-			return &bi->modules[i];
-		}
-	}
-	return NULL;
-}
-
 /* FNV-1a over a page's words: any change of the page changes it (but by chance). */
 static u64 page_hash(const u64 *p)
 {
@@ -252,7 +236,8 @@ static bool wait_line(struct vm *vm, const char *line, u64 ticks)
 static struct vm *linux_vm(struct ktest_ctx *t, bool pml)
 {
 	const char *kargs, *iargs;
-	const struct boot_module *k = module("kernel", &kargs), *i = module("initrd", &iargs);
+	const struct boot_module *k = boot_find_module(ktest_boot_info, "kernel", &kargs, 0),
+				 *i = boot_find_module(ktest_boot_info, "initrd", &iargs, 0);
 	struct load_module initrd;
 	struct vm_kernel_args args = { .mem_size = LINUX_MEM, .cmdline = LINUX_CMDLINE,
 				       .modules = &initrd, .nr_modules = 1,

@@ -486,6 +486,27 @@ static void print_lines(void **state)
 	}
 }
 
+/* boot_find_module(): the nth module whose first word is the role, and its arguments. */
+static void modules_by_role(void **state)
+{
+	struct boot_info bi = { .nr_modules = 5 };
+	const char *args = NULL;
+
+	bi.modules[0].cmdline = "kernel vmlinuz console=ttyS0";
+	bi.modules[1].cmdline = "kernelx not a kernel";
+	bi.modules[2].cmdline = "module env";
+	bi.modules[3].cmdline = "module";
+	bi.modules[4].cmdline = "initrd";
+	assert_ptr_equal(boot_find_module(&bi, "kernel", &args, 0), &bi.modules[0]);
+	assert_string_equal(args, "vmlinuz console=ttyS0");
+	assert_null(boot_find_module(&bi, "kernel", &args, 1));	/* "kernelx" is another word */
+	assert_ptr_equal(boot_find_module(&bi, "module", &args, 1), &bi.modules[3]);
+	assert_string_equal(args, "");
+	assert_ptr_equal(boot_find_module(&bi, "initrd", &args, 0), &bi.modules[4]);
+	assert_null(boot_find_module(&bi, "module", &args, 2));
+	assert_null(boot_find_module(NULL, "kernel", &args, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -508,6 +529,7 @@ int main(void)
 		cmocka_unit_test(too_many_modules),
 		cmocka_unit_test(type_names),
 		cmocka_unit_test(print_lines),
+		cmocka_unit_test(modules_by_role),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
