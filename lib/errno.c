@@ -7,7 +7,8 @@ static const char *const names[] = {
 	[E2BIG] = "E2BIG",   [ENOEXEC] = "ENOEXEC", [ENOMEM] = "ENOMEM", [EFAULT] = "EFAULT",
 	[EBUSY] = "EBUSY",   [EEXIST] = "EEXIST", [ENODEV] = "ENODEV",
 	[EINVAL] = "EINVAL", [ENOSPC] = "ENOSPC", [ERANGE] = "ERANGE",
-	[ENOSYS] = "ENOSYS", [ENOTSUP] = "ENOTSUP", [ETIMEDOUT] = "ETIMEDOUT",
+	[ENOSYS] = "ENOSYS", [ELOOP] = "ELOOP",   [ENOTSUP] = "ENOTSUP",
+	[ETIMEDOUT] = "ETIMEDOUT",
 };
 
 const char *errno_name(int err)

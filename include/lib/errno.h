@@ -15,6 +15,7 @@
 #define ENOSPC 28
 #define ERANGE 34
 #define ENOSYS 38
+#define ELOOP 40
 #define ENOTSUP 95
 #define ETIMEDOUT 110
 
