@@ -16,31 +16,14 @@
 
 #include "devices/virtio_ring.h"
 #include "lib/errno.h"
+#include "fake_guest_mem.h"
 
-#define MEM_SIZE 0x10000
 #define DESC 0x1000
 #define AVAIL 0x2000
 #define USED 0x3000
 #define QSIZE 8
 
-static u8 mem[MEM_SIZE];
 static struct virtq q;
-
-static int mem_read(void *ctx, u64 gpa, void *buf, u32 len)
-{
-	if (gpa >= MEM_SIZE || len > MEM_SIZE - gpa)
-		return -EFAULT;
-	memcpy(buf, mem + gpa, len);
-	return 0;
-}
-
-static int mem_write(void *ctx, u64 gpa, const void *buf, u32 len)
-{
-	if (gpa >= MEM_SIZE || len > MEM_SIZE - gpa)
-		return -EFAULT;
-	memcpy(mem + gpa, buf, len);
-	return 0;
-}
 
 static const struct virtq_mem m = { mem_read, mem_write, NULL };
 
