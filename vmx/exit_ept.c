@@ -19,7 +19,7 @@
 #define EPT_QUAL_GLA_VALID BIT(7)	/* bits 7 and 8: SDM Vol. 3C 28.2.1, Table 28-7 */
 #define EPT_QUAL_GLA_TRANSLATED BIT(8)
 
-static enum cpu_mode vcpu_cpu_mode(void)
+enum cpu_mode vcpu_cpu_mode(void)
 {
 	u32 cs_ar = vmcs_read32(GUEST_CS_AR_BYTES);
 

@@ -6,7 +6,6 @@
  * the arguments and the result are 32 bits.  Only CPL 0 may call; any
  * other caller gets -KVM_EPERM.  An unknown number returns -KVM_ENOSYS.
  */
-#include "arch/x86/msr.h"
 #include "irq/irq.h"
 #include "kvm/kvm_para.h"
 #include "exit_handlers.h"
@@ -14,13 +13,6 @@
 #include "vmx/segment_ar.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_bits.h"
-
-/* 64-bit mode: IA-32e mode with CS.L set (SDM Vol. 3A 5.2.1). */
-static bool guest_64_bit_mode(void)
-{
-	return (vmcs_read64(GUEST_IA32_EFER) & EFER_LMA) &&
-	       (vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L);
-}
 
 /* The CPL is SS.DPL (SDM Vol. 3C 25.4.1: "the CPL is SS.DPL"). */
 static unsigned int guest_cpl(void)
@@ -42,7 +34,7 @@ static long hypercall(struct vcpu *v, u64 nr, const u64 a[4], bool op_64_bit)
 
 int vmx_handle_vmcall(struct vcpu *v)
 {
-	bool op_64_bit = guest_64_bit_mode();
+	bool op_64_bit = vcpu_cpu_mode() == CPU_MODE_LONG64;
 	u64 mask = op_64_bit ? ~0ULL : 0xffffffffULL;
 	u64 nr = v->gprs.rax & mask;
 	const u64 a[4] = { v->gprs.rbx & mask, v->gprs.rcx & mask, v->gprs.rdx & mask,

@@ -33,8 +33,6 @@
 #define MSR_IA32_UCODE_REV 0x8b
 #define MSR_IA32_DEBUGCTL 0x1d9
 #define MSR_IA32_TSC_DEADLINE 0x6e0
-#define APIC_BASE_BSP BIT(8)
-#define APIC_BASE_ENABLE BIT(11)
 #define GP_ERROR 0
 /*
  * IA32_MISC_ENABLE as the guest sees it (Bochs has no such MSR, and Linux
@@ -105,9 +103,9 @@ static bool guest_write_tsc(u64 val)
 static bool apic_base_valid(u64 old, u64 val)
 {
 	bool old_x2 = old & MSR_APIC_BASE_EXTD, new_x2 = val & MSR_APIC_BASE_EXTD;
-	bool old_en = old & APIC_BASE_ENABLE, new_en = val & APIC_BASE_ENABLE;
+	bool old_en = old & MSR_APIC_BASE_ENABLE, new_en = val & MSR_APIC_BASE_ENABLE;
 
-	if (val & ~(APIC_BASE_ENABLE | MSR_APIC_BASE_EXTD | APIC_BASE_BSP |
+	if (val & ~(MSR_APIC_BASE_ENABLE | MSR_APIC_BASE_EXTD | MSR_APIC_BASE_BSP |
 		    (phys_addr_mask() & ~0xfffULL)))
 		return false;
 	if (new_x2 && !new_en)
@@ -258,7 +256,7 @@ static bool guest_wrmsr(struct vcpu *v, u32 msr, u64 val)
 			 */
 			if (!apic_base_valid(v->apic_base, val))
 				return false;
-			v->apic_base = (v->apic_base & APIC_BASE_BSP) | (val & ~APIC_BASE_BSP);
+			v->apic_base = (v->apic_base & MSR_APIC_BASE_BSP) | (val & ~MSR_APIC_BASE_BSP);
 			return true;
 		}
 		/* Writing back what it read is harmless; disabling or moving it is not. */

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ept/spte.h"
+#include "arch/x86/insn_decode.h"
 #include "vmx/vcpu.h"
 
 /* Make v's VMCS the current one on this CPU (VMPTRLD when it is not). */
@@ -63,6 +64,9 @@ void vcpu_set_shared_msr(struct vcpu *v, int slot, u64 val);
 
 /* IA32_MISC_ENABLE of a new vCPU (vmx/exit_msr.c). */
 u64 vcpu_misc_enable_reset(void);
+
+/* The loaded guest's execution mode: real, 16/32-bit protected, or 64-bit (CS.L in IA-32e mode). */
+enum cpu_mode vcpu_cpu_mode(void);
 
 /* Interrupt-window handling (vmx/interrupt.c), with v's VMCS current. */
 void vcpu_inject_pending_event(struct vcpu *v);

@@ -55,6 +55,17 @@
 	mov %eax, 8(%rdi)
 .endm
 
+/* WRMSR IA32_APIC_BASE := value; a #GP resumes at resume (gp_count counts them, from 0). */
+.macro APIC_BASE_WRITE_SAFE value, resume
+	lea \resume(%rip), %rax
+	mov %rax, gp_resume(%rip)
+	movl $0, gp_count(%rip)
+	mov $MSR_APIC_BASE, %ecx
+	mov $\value, %eax
+	xor %edx, %edx
+	wrmsr
+.endm
+
 /* report(al != 0, name) */
 .macro REPORT name
 	lea \name(%rip), %rsi
@@ -131,25 +142,13 @@ main64:
 	REPORT n_enable
 
 	/* EXTD without EN: an invalid state, #GP (SDM Vol. 3A 11.12.5) */
-	lea 4f(%rip), %rax
-	mov %rax, gp_resume(%rip)
-	movl $0, gp_count(%rip)
-	mov $MSR_APIC_BASE, %ecx
-	mov $(APIC | 0x500), %eax
-	xor %edx, %edx
-	wrmsr
+	APIC_BASE_WRITE_SAFE (APIC|0x500), 4f
 4:	cmpl $1, gp_count(%rip)
 	sete %al
 	REPORT n_extd
 
 	/* EN | EXTD from xAPIC mode: x2APIC mode; its ID register is MSR 0x802 */
-	lea 5f(%rip), %rax
-	mov %rax, gp_resume(%rip)
-	movl $0, gp_count(%rip)
-	mov $MSR_APIC_BASE, %ecx
-	mov $(APIC | 0xd00), %eax
-	xor %edx, %edx
-	wrmsr
+	APIC_BASE_WRITE_SAFE (APIC|0xd00), 5f
 	mov $MSR_X2APIC_ID, %ecx
 	mov $0xdead, %eax
 	rdmsr
@@ -161,13 +160,7 @@ main64:
 	REPORT n_x2apic
 
 	/* x2APIC -> xAPIC is #GP; disabling and enabling again gives xAPIC mode back */
-	lea 6f(%rip), %rax
-	mov %rax, gp_resume(%rip)
-	movl $0, gp_count(%rip)
-	mov $MSR_APIC_BASE, %ecx
-	mov $(APIC | 0x900), %eax
-	xor %edx, %edx
-	wrmsr
+	APIC_BASE_WRITE_SAFE (APIC|0x900), 6f
 6:	cmpl $1, gp_count(%rip)
 	sete %al
 	REPORT n_x2_to_xapic
