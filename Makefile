@@ -37,7 +37,7 @@ ARCH_SRCS    := $(addprefix arch/x86/,acpi_madt.c acpi_pm.c acpi_tables.c direct
 		percpu.c poweroff.c safe.S setup.c smp.c stacktrace.c trap.c tsc.c uart.c)
 LIB_SRCS     := $(addprefix lib/,cmdline.c errno.c glob.c kprintf.c parse.c printf.c string.c)
 MM_SRCS      := $(addprefix mm/,frame.c kmalloc.c memmap.c)
-MEMSLOT_SRCS := $(addprefix memslot/,backing.c change.c dirty_log.c gfn_tree.c metadata.c \
+MEMSLOT_SRCS := $(addprefix memslot/,backing.c change.c dirty_log.c gfn_tree.c guest_access.c metadata.c \
 		page_track.c set_memory_region.c sets.c vm.c)
 EPT_SRCS     := $(addprefix ept/,arch_hooks.c audit.c dirty_bits.c fault.c flush.c iter.c mmu_cache.c \
 		rmap.c root.c walk.c wrprot.c zap.c)
@@ -49,7 +49,7 @@ VMX_SRCS     := $(addprefix vmx/,caps.c check.c check_controls.c check_guest.c \
 IRQ_SRCS     := $(addprefix irq/,ioapic.c irq.c pic8259.c vlapic.c)
 DEVICES_SRCS := $(addprefix devices/,acpi_build.c fw_cfg.c pc_testdev.c pit8254.c uart16550.c \
 		virtio_mmio.c virtio_ring.c)
-VM_SRCS      := $(addprefix vm/,memory.c pc.c run.c vcpu_threads.c vm.c)
+VM_SRCS      := $(addprefix vm/,memory.c pc.c run.c vcpu_threads.c virtio.c vm.c)
 LOADER_SRCS  := $(addprefix loader/,bzimage.c guest_images.c image.c load64.c \
 		load_kernel.c load_plan.c multiboot1.c)
 CONSOLE_SRCS := $(addprefix console/,console.c console_input.c demo.c guest_boot.c monitor.c \
@@ -262,10 +262,11 @@ deps:
 # CMDLINE, and on a terminal, the demo ends in the interactive console
 # (docs/monitor.md); with no terminal to type on, it powers off as before.
 # make run KERNEL=FILE [INITRD=FILE] [ENVFILE=FILE] [MODULES="FILE..."] [APPEND="..."] [MEM=SIZE] [CPUS=N]
+#   [DISK=FILE]
 # boots that guest instead (docs/guests.md); scripts/run.sh exits with the
 # guest's status (make reports any non-zero one as its own error 2).
 RUN_ISO := $(BUILD)/run.iso
-export KERNEL INITRD ENVFILE MODULES APPEND MEM CPUS
+export KERNEL INITRD ENVFILE MODULES APPEND MEM CPUS DISK
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -24,6 +24,7 @@
 #define AML_ZERO_OP 0x00
 #define AML_NAME_OP 0x08
 #define AML_DWORD_PREFIX 0x0c
+#define AML_STRING_PREFIX 0x0d
 #define AML_SCOPE_OP 0x10
 #define AML_BUFFER_OP 0x11
 #define AML_BYTE_PREFIX 0x0a
@@ -31,15 +32,23 @@
 #define AML_DEVICE_OP 0x82
 #define AML_ROOT_CHAR 0x5c
 #define AML_PKG_LENGTH_1_MAX 0x3f	/* one byte holds lengths up to 63 */
+#define AML_PKG_LENGTH_2_MAX 0xfff	/* two bytes, up to 4095 */
 #define RES_IO_PORT 0x47		/* 6.4.2.5, 7 bytes follow */
 #define RES_IO_DECODE16 0x01
 #define RES_IRQ_NO_FLAGS 0x22		/* 6.4.2.1: edge, active high */
+#define RES_MEMORY32_FIXED 0x86		/* 6.4.3.4, 9 bytes follow */
+#define RES_MEMORY32_RW 0x01
+#define RES_EXT_IRQ 0x89		/* 6.4.3.6, 6 bytes follow for one interrupt */
+#define RES_EXT_IRQ_CONSUMER BIT(0)	/* level (bit 1 clear), active high (bit 2 clear), exclusive */
 #define RES_END_TAG 0x79
 #define EISAID_PNP0501 0x0105d041	/* EisaId ("PNP0501"): a 16550A-compatible UART */
+#define VIRTIO_MMIO_HID "LNRO0005"	/* what Linux's virtio_mmio driver matches in ACPI */
 #define COM1_PORT 0x3f8
 #define COM1_PORTS 8
 #define COM1_IRQ 4
-#define DSDT_BODY_MAX 128
+#define AML_DEVICE_MAX 80		/* one Device () below, bytes */
+#define DSDT_BODY_MAX (8 + (ACPI_BUILD_MAX_VIRTIO + 1) * AML_DEVICE_MAX)
+_Static_assert(DSDT_BODY_MAX <= AML_PKG_LENGTH_2_MAX, "\\_SB's PkgLength fits two bytes");
 
 struct layout {
 	u64 rsdp, xsdt, fadt, dsdt, madt, end;
@@ -62,25 +71,84 @@ static u32 aml_pkg_length(u8 *out, u32 body)
 	return 2;
 }
 
-/* Name (seg, DWord) at out; its length. */
-static u32 aml_name_dword(u8 *out, const char seg[4], u32 val)
+/* The NameOp and a four-character name at out; its length. */
+static u32 aml_name(u8 *out, const char seg[4])
 {
 	out[0] = AML_NAME_OP;
 	memcpy(out + 1, seg, 4);
-	out[5] = AML_DWORD_PREFIX;
-	memcpy(out + 6, &val, 4);
-	return 10;
+	return 5;
+}
+
+/* Name (seg, DWord) at out; its length. */
+static u32 aml_name_dword(u8 *out, const char seg[4], u32 val)
+{
+	u32 n = aml_name(out, seg);
+
+	out[n++] = AML_DWORD_PREFIX;
+	memcpy(out + n, &val, 4);
+	return n + 4;
+}
+
+/* Name (seg, Zero), or Name (seg, val) as a byte. */
+static u32 aml_name_byte(u8 *out, const char seg[4], u8 val)
+{
+	u32 n = aml_name(out, seg);
+
+	if (!val) {
+		out[n++] = AML_ZERO_OP;
+		return n;
+	}
+	out[n++] = AML_BYTE_PREFIX;
+	out[n++] = val;
+	return n;
+}
+
+/* Name (seg, "str"). */
+static u32 aml_name_string(u8 *out, const char seg[4], const char *str)
+{
+	u32 n = aml_name(out, seg), len = (u32)strlen(str);
+
+	out[n++] = AML_STRING_PREFIX;
+	memcpy(out + n, str, len + 1);
+	return n + len + 1;
+}
+
+/* Name (_CRS, Buffer () { res }): res is a resource template of len bytes, end tag included. */
+static u32 aml_crs(u8 *out, const u8 *res, u32 len)
+{
+	u32 n = aml_name(out, "_CRS");
+
+	out[n++] = AML_BUFFER_OP;
+	n += aml_pkg_length(out + n, 2 + len);
+	out[n++] = AML_BYTE_PREFIX;
+	out[n++] = (u8)len;
+	memcpy(out + n, res, len);
+	return n + len;
+}
+
+/* Device (seg) { body } at out; its length. */
+static u32 aml_device(u8 *out, const char seg[4], const u8 *body, u32 len)
+{
+	u32 n = 0;
+
+	out[n++] = AML_EXT_OP_PREFIX;
+	out[n++] = AML_DEVICE_OP;
+	n += aml_pkg_length(out + n, 4 + len);
+	memcpy(out + n, seg, 4);
+	n += 4;
+	memcpy(out + n, body, len);
+	return n + len;
 }
 
 /*
- * The DSDT's AML: COM1 as a PNP0501 device in \_SB with its ports and
- * IRQ 4.  A hardware-reduced guest has no legacy ISA bus to find it on:
- * this is how Linux maps IRQ 4 to I/O APIC pin 4 (as Firecracker does).
- *   Scope (\_SB) { Device (COM1) { Name (_HID, EisaId ("PNP0501"))
- *     Name (_UID, Zero) Name (_CRS, ResourceTemplate () {
- *       IO (Decode16, 0x3F8, 0x3F8, 1, 8) IRQNoFlags () {4} }) } }
+ * COM1 as a PNP0501 device with its ports and IRQ 4.  A hardware-reduced
+ * guest has no legacy ISA bus to find it on: this is how Linux maps IRQ 4
+ * to I/O APIC pin 4 (as Firecracker does).
+ *   Device (COM1) { Name (_HID, EisaId ("PNP0501")) Name (_UID, Zero)
+ *     Name (_CRS, ResourceTemplate () {
+ *       IO (Decode16, 0x3F8, 0x3F8, 1, 8) IRQNoFlags () {4} }) }
  */
-static u32 dsdt_aml(u8 *out)
+static u32 aml_com1(u8 *out)
 {
 	static const u8 crs[] = {
 		RES_IO_PORT, RES_IO_DECODE16, COM1_PORT & 0xff, COM1_PORT >> 8,
@@ -88,33 +156,56 @@ static u32 dsdt_aml(u8 *out)
 		RES_IRQ_NO_FLAGS, (1u << COM1_IRQ) & 0xff, (1u << COM1_IRQ) >> 8,
 		RES_END_TAG, 0,
 	};
-	u8 dev[96], scope[DSDT_BODY_MAX];
-	u32 d = 0, n = 0, len;
+	u8 dev[AML_DEVICE_MAX];
+	u32 d = 0;
 
 	d += aml_name_dword(dev + d, "_HID", EISAID_PNP0501);
-	dev[d++] = AML_NAME_OP;
-	memcpy(dev + d, "_UID", 4);
-	d += 4;
-	dev[d++] = AML_ZERO_OP;
-	dev[d++] = AML_NAME_OP;
-	memcpy(dev + d, "_CRS", 4);
-	d += 4;
-	dev[d++] = AML_BUFFER_OP;
-	d += aml_pkg_length(dev + d, 2 + sizeof(crs));
-	dev[d++] = AML_BYTE_PREFIX;
-	dev[d++] = sizeof(crs);
-	memcpy(dev + d, crs, sizeof(crs));
-	d += sizeof(crs);
-	/* Device (COM1) { dev } */
-	scope[n++] = AML_EXT_OP_PREFIX;
-	scope[n++] = AML_DEVICE_OP;
-	n += aml_pkg_length(scope + n, 4 + d);
-	memcpy(scope + n, "COM1", 4);
-	n += 4;
-	memcpy(scope + n, dev, d);
-	n += d;
-	/* Scope (\_SB) { scope } */
-	len = 0;
+	d += aml_name_byte(dev + d, "_UID", 0);
+	d += aml_crs(dev + d, crs, sizeof(crs));
+	return aml_device(out, "COM1", dev, d);
+}
+
+static void put32(u8 *p, u32 v)
+{
+	memcpy(p, &v, 4);
+}
+
+/*
+ * Virtio-mmio device i, as Firecracker and QEMU's microvm describe theirs:
+ *   Device (VRi) { Name (_HID, "LNRO0005") Name (_UID, i)
+ *     Name (_CRS, ResourceTemplate () {
+ *       Memory32Fixed (ReadWrite, base, size)
+ *       Interrupt (ResourceConsumer, Level, ActiveHigh, Exclusive) {gsi} }) }
+ * A level interrupt: the device's InterruptStatus holds its line up until
+ * the driver acknowledges (virtio 1.2, 4.2.3.4).
+ */
+static u32 aml_virtio(u8 *out, unsigned int i, const struct acpi_virtio_mmio *v)
+{
+	u8 crs[12 + 9 + 2] = {
+		RES_MEMORY32_FIXED, 9, 0, RES_MEMORY32_RW, [12] = RES_EXT_IRQ, 6, 0,
+		RES_EXT_IRQ_CONSUMER, 1, [21] = RES_END_TAG, 0,
+	};
+	char seg[5] = { 'V', 'R', '0', (char)('0' + i), 0 };
+	u8 dev[AML_DEVICE_MAX];
+	u32 d = 0;
+
+	put32(crs + 4, v->base);
+	put32(crs + 8, v->size);
+	put32(crs + 17, v->gsi);
+	d += aml_name_string(dev + d, "_HID", VIRTIO_MMIO_HID);
+	d += aml_name_byte(dev + d, "_UID", (u8)i);
+	d += aml_crs(dev + d, crs, sizeof(crs));
+	return aml_device(out, seg, dev, d);
+}
+
+/* The DSDT's AML: Scope (\_SB) { COM1, then each virtio-mmio device }. */
+static u32 dsdt_aml(const struct acpi_build_config *cfg, u8 *out)
+{
+	u8 scope[DSDT_BODY_MAX];
+	u32 n = aml_com1(scope), len = 0;
+
+	for (unsigned int i = 0; i < cfg->nr_virtio; i++)
+		n += aml_virtio(scope + n, i, &cfg->virtio[i]);
 	out[len++] = AML_SCOPE_OP;
 	len += aml_pkg_length(out + len, 5 + n);
 	out[len++] = AML_ROOT_CHAR;
@@ -135,7 +226,7 @@ static void plan(const struct acpi_build_config *cfg, struct layout *l)
 	l->xsdt = align8(ACPI_RSDP_V2_LEN);
 	l->fadt = align8(l->xsdt + ACPI_SDT_HEADER_LEN + 2 * sizeof(u64));
 	l->dsdt = align8(l->fadt + sizeof(struct acpi_fadt));
-	l->dsdt_len = ACPI_SDT_HEADER_LEN + dsdt_aml(l->dsdt_body);
+	l->dsdt_len = ACPI_SDT_HEADER_LEN + dsdt_aml(cfg, l->dsdt_body);
 	l->madt = align8(l->dsdt + l->dsdt_len);
 	l->madt_len = sizeof(struct acpi_madt) + cfg->nr_cpus * sizeof(struct acpi_madt_lapic) +
 		      sizeof(struct acpi_madt_ioapic) + sizeof(struct acpi_madt_iso) +
@@ -245,7 +336,7 @@ long acpi_build_tables(const struct acpi_build_config *cfg, void *buf, u64 gpa, 
 {
 	struct layout l;
 
-	if (!cfg->nr_cpus || cfg->nr_cpus > ACPI_BUILD_MAX_CPUS)
+	if (!cfg->nr_cpus || cfg->nr_cpus > ACPI_BUILD_MAX_CPUS || cfg->nr_virtio > ACPI_BUILD_MAX_VIRTIO)
 		return -EINVAL;
 	plan(cfg, &l);
 	if (gpa + l.end > (1ULL << 32))

@@ -2,7 +2,7 @@
 # make run: boot slotvisor with its console live on this terminal.
 #   scripts/run.sh ISO
 #   KERNEL=FILE [INITRD=FILE] [ENVFILE=FILE] [MODULES="FILE..."] [APPEND="ARGS"] [MEM=SIZE]
-#     [CPUS=N] scripts/run.sh
+#     [CPUS=N] [DISK=FILE] scripts/run.sh
 # With KERNEL (a Linux bzImage or a multiboot v1 kernel such as a
 # kvm-unit-tests .flat), slotvisor boots that guest instead of its demo:
 # an ISO is built that carries the files as multiboot2 modules, the guest's
@@ -16,6 +16,10 @@
 # kernel's modules, ENVFILE first: kvm-unit-tests reads its environment
 # (KEY=VALUE lines, e.g. NR_CPUS=1 MEMSIZE=256 TEST_DEVICE=0) from module
 # 0, what QEMU's -initrd gives it.  (Not ENV: POSIX shells read that one.)
+# DISK is a raw disk image (a multiple of 512 bytes) that a Linux guest
+# sees as a virtio-blk disk, /dev/vda (docs/devices.md): carried as a
+# module and kept in memory, so the guest reads and writes it, but its
+# writes are lost when slotvisor stops; the file itself never changes.
 # Picks QEMU with KVM and nested VT-x when this host offers them (an Intel
 # CPU, /dev/kvm usable, kvm_intel nested=Y), else Bochs, which emulates
 # VT-x with EPT everywhere.  EMU=bochs|qemu-kvm|qemu-tcg forces a choice
@@ -39,7 +43,7 @@ mem_mib() {
 }
 
 if [ -n "${KERNEL:-}" ]; then
-	for f in "$KERNEL" ${INITRD:+"$INITRD"} ${ENVFILE:+"$ENVFILE"} ${MODULES:-}; do
+	for f in "$KERNEL" ${INITRD:+"$INITRD"} ${ENVFILE:+"$ENVFILE"} ${MODULES:-} ${DISK:+"$DISK"}; do
 		[ -r "$f" ] || { echo "run: cannot read $f" >&2; exit 2; }
 	done
 	mib=$(mem_mib "${MEM:-256M}")
@@ -47,7 +51,17 @@ if [ -n "${KERNEL:-}" ]; then
 	# Bochs' own RAM: room for an aligned block of the guest's size (the
 	# backing is one buddy block, docs/memslots.md) beside slotvisor; at
 	# most 2048 MiB (docs/bochs.md).
-	megs=$(( 2 * mib + 128 ))
+	disk_mib=0
+	if [ -n "${DISK:-}" ]; then
+		bytes=$(stat -L -c %s "$DISK")
+		if [ "$bytes" -eq 0 ] || [ $(( bytes % 512 )) -ne 0 ]; then
+			echo "run: DISK=$DISK is $bytes bytes: a disk image is a non-zero multiple of 512 bytes" >&2
+			exit 2
+		fi
+		disk_mib=$(( (bytes + (1 << 20) - 1) >> 20 ))
+		echo "run: DISK=$DISK is the guest's /dev/vda; its writes stay in memory and are not saved to the file"
+	fi
+	megs=$(( 2 * mib + 128 + disk_mib ))
 	megs=$(( megs < 512 ? 512 : megs > 2048 ? 2048 : megs ))
 	case $cpus in ''|*[!0-9]*|0) echo "run: CPUS=$cpus is not a number of vCPUs (1-8)" >&2; exit 2 ;; esac
 	[ "$cpus" -le 8 ] || { echo "run: CPUS=$cpus: slotvisor gives a guest at most 8 vCPUs" >&2; exit 2; }
@@ -56,6 +70,7 @@ if [ -n "${KERNEL:-}" ]; then
 	iso=$out/guest.iso
 	mods=(--module "$KERNEL" "kernel $(basename "$KERNEL") ${APPEND:-}")
 	[ -n "${INITRD:-}" ] && mods+=(--module "$INITRD" "initrd")
+	[ -n "${DISK:-}" ] && mods+=(--module "$DISK" "disk $(basename "$DISK")")
 	for f in ${ENVFILE:+"$ENVFILE"} ${MODULES:-}; do
 		mods+=(--module "$f" "module $(basename "$f")")
 	done

@@ -71,7 +71,10 @@ void vm_devices_init(struct vm *vm)
  */
 int vm_acpi_install(struct vm *vm, unsigned int nr_vcpus)
 {
+	struct acpi_virtio_mmio virtio[VM_VIRTIO_MAX];
 	const struct acpi_build_config cfg = {
+		.virtio = virtio,
+		.nr_virtio = vm->nr_virtio,
 		.nr_cpus = nr_vcpus,
 		.lapic_base = (u32)VLAPIC_DEFAULT_BASE,
 		.ioapic_id = IRQCHIP_IOAPIC_ID,
@@ -84,6 +87,9 @@ int vm_acpi_install(struct vm *vm, unsigned int nr_vcpus)
 
 	if (!buf || last != (u8 *)buf + VM_ACPI_SIZE - 1)
 		return -EFAULT;
+	for (unsigned int i = 0; i < vm->nr_virtio; i++)
+		virtio[i] = (struct acpi_virtio_mmio){ .base = (u32)vm->virtio[i].base,
+						       .size = VIRTIO_MMIO_SIZE, .gsi = vm->virtio[i].gsi };
 	len = acpi_build_tables(&cfg, buf, VM_ACPI_GPA, VM_ACPI_SIZE);
 	return len < 0 ? (int)len : 0;
 }
@@ -95,7 +101,8 @@ void vm_lapic_enable(struct vm *vm, struct vcpu *v)
 
 bool vm_devices_mmio(struct vm *vm, struct vcpu *v)
 {
-	return irqchip_lapic_mmio(&vm->irqchip, v) || irqchip_ioapic_mmio(&vm->irqchip, &v->exit);
+	return irqchip_lapic_mmio(&vm->irqchip, v) || irqchip_ioapic_mmio(&vm->irqchip, &v->exit) ||
+	       vm_virtio_mmio(vm, &v->exit);
 }
 
 static bool is_pic_port(u16 port)

@@ -2,8 +2,8 @@
  * The guest's ACPI tables (ACPI 6.x, chapter 5.2), built from the VM's
  * configuration into guest memory, in the minimal set cloud VMMs give
  * (Firecracker, Cloud Hypervisor): an RSDP (revision 2) that points at an
- * XSDT, which lists a hardware-reduced FADT (with a DSDT that holds no
- * AML) and a MADT with one Processor Local APIC per vCPU, the I/O APIC,
+ * XSDT, which lists a hardware-reduced FADT (with a DSDT that describes
+ * COM1 and each virtio-mmio device) and a MADT with one Processor Local APIC per vCPU, the I/O APIC,
  * the ISA IRQ 0 -> GSI 2 override and the LINT1 NMI.  Linux finds the RSDP
  * through the boot protocol's acpi_rsdp_addr or by scanning the BIOS area.
  * No hardware dependency: host-tested by parsing the result back with
@@ -15,7 +15,18 @@
 
 #define ACPI_BUILD_MAX_CPUS 255	/* APIC IDs 0..254 in Processor Local APIC structures */
 
+/* A virtio-mmio device the DSDT describes (_HID "LNRO0005", as Linux's virtio_mmio driver matches). */
+struct acpi_virtio_mmio {
+	u32 base;		/* its register window, VIRTIO_MMIO_SIZE bytes */
+	u32 size;
+	u32 gsi;		/* its I/O APIC pin: level-triggered, active high */
+};
+
+#define ACPI_BUILD_MAX_VIRTIO 8
+
 struct acpi_build_config {
+	const struct acpi_virtio_mmio *virtio;	/* nr_virtio devices (up to ACPI_BUILD_MAX_VIRTIO) */
+	unsigned int nr_virtio;
 	unsigned int nr_cpus;	/* vCPU i has ACPI processor UID i and APIC ID i */
 	u32 lapic_base;		/* the local APICs' MMIO base (0xfee00000) */
 	u8 ioapic_id;

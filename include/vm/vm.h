@@ -38,6 +38,7 @@
 #include "devices/pit8254.h"
 #include "devices/uart16550.h"
 #include "vm/ucall_abi.h"
+#include "vm/virtio.h"
 #include "vmx/vcpu.h"
 
 #define VM_MAX_VCPUS KVM_MAX_VCPUS
@@ -54,6 +55,9 @@ struct vm {
 	u64 dev_tsc_base;	/* the TSC when the PIT's clock started */
 	bool pc_testdev;	/* kvm-unit-tests' test device (devices/pc_testdev.c) */
 	struct fw_cfg fw_cfg;	/* QEMU's configuration ports 0x510-0x511 */
+	/* The virtio-mmio devices (vm/virtio.c), described in the DSDT. */
+	struct vm_virtio virtio[VM_VIRTIO_MAX];
+	unsigned int nr_virtio;
 	/*
 	 * vCPUs on CPUs of their own (vm/vcpu_threads.c): set and read by
 	 * CPU 0 and the vCPUs' threads, with atomic accesses.

@@ -162,6 +162,51 @@ static void the_dsdt_describes_com1(void **state)
 	assert_memory_equal((const u8 *)(d + 1), aml, sizeof(aml));
 }
 
+/*
+ * Two virtio-mmio devices after COM1, as Linux's virtio_mmio driver finds
+ * them: _HID "LNRO0005", _UID i, a Memory32Fixed window and a level,
+ * active-high, exclusive Interrupt on their GSI (ACPI 6.5, 6.4.3.4 and
+ * 6.4.3.6); the scope's PkgLength now takes two bytes.
+ */
+static void the_dsdt_describes_virtio_mmio_devices(void **state)
+{
+	static const struct acpi_virtio_mmio vdevs[2] = {
+		{ .base = 0xd0000000, .size = 0x200, .gsi = 16 },
+		{ .base = 0xd0001000, .size = 0x200, .gsi = 17 },
+	};
+	static const u8 vr01[] = {
+		0x5b, 0x82, 0x3b, 'V', 'R', '0', '1',			/* Device (VR01), PkgLength 0x3b */
+		0x08, '_', 'H', 'I', 'D', 0x0d, 'L', 'N', 'R', 'O', '0', '0', '0', '5', 0x00,
+		0x08, '_', 'U', 'I', 'D', 0x0a, 0x01,			/* Name (_UID, One) */
+		0x08, '_', 'C', 'R', 'S', 0x11, 0x1a, 0x0a, 0x17,	/* Buffer (23), PkgLength 0x1a */
+		0x86, 0x09, 0x00, 0x01, 0x00, 0x10, 0x00, 0xd0, 0x00, 0x02, 0x00, 0x00,
+		0x89, 0x06, 0x00, 0x01, 0x01, 0x11, 0x00, 0x00, 0x00,	/* Interrupt (...) {17} */
+		0x79, 0x00,
+	};
+	struct acpi_build_config c = four;
+	const struct acpi_sdt_header *d;
+	const u8 *aml;
+	u32 body, scope;
+
+	c.virtio = vdevs;
+	c.nr_virtio = 2;
+	assert_true(acpi_build_tables(&c, arena, FAKE_PHYS_BASE, ARENA_SIZE) > 0);
+	d = dsdt_of((const struct acpi_rsdp *)arena);
+	assert_int_equal(acpi_checksum(d, d->length), 0);
+	aml = (const u8 *)(d + 1);
+	body = d->length - ACPI_SDT_HEADER_LEN;
+	/* Scope (\_SB) with a two-byte PkgLength covering everything after the opcode. */
+	assert_int_equal(aml[0], 0x10);
+	assert_int_equal(aml[1] >> 6, 1);
+	scope = (aml[1] & 0xf) | ((u32)aml[2] << 4);
+	assert_int_equal(scope, body - 1);
+	assert_memory_equal(aml + 3, "\\_SB_", 5);
+	/* COM1 (0x2d bytes, as the_dsdt_describes_com1 shows), VR00 (_UID Zero: a byte shorter), VR01. */
+	assert_int_equal(body, 8 + 0x2d + 2 * sizeof(vr01) - 1);
+	assert_memory_equal(aml + 8 + 0x2d, "\x5b\x82\x3aVR00", 7);
+	assert_memory_equal(aml + body - sizeof(vr01), vr01, sizeof(vr01));
+}
+
 static void bad_configurations_are_refused(void **state)
 {
 	struct acpi_build_config c = four;
@@ -175,6 +220,10 @@ static void bad_configurations_are_refused(void **state)
 	assert_int_equal(acpi_build_tables(&c, arena, FAKE_PHYS_BASE, ARENA_SIZE), -EINVAL);
 	c.nr_cpus = 1;
 	assert_int_equal(acpi_build_tables(&c, arena, (1ULL << 32) - 64, ARENA_SIZE), -EINVAL);
+	c.nr_cpus = 1;
+	c.nr_virtio = ACPI_BUILD_MAX_VIRTIO + 1;
+	assert_int_equal(acpi_build_tables(&c, arena, FAKE_PHYS_BASE, ARENA_SIZE), -EINVAL);
+	c.nr_virtio = 0;
 	c.nr_cpus = ACPI_BUILD_MAX_CPUS;
 	assert_true(acpi_build_tables(&c, arena, FAKE_PHYS_BASE, ARENA_SIZE) > 0);
 }
@@ -187,6 +236,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(the_madt_routes_irq0_to_gsi2, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_dsdt_describes_com1, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_dsdt_describes_virtio_mmio_devices, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(bad_configurations_are_refused, setup, teardown),
 	};
 

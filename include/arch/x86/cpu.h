@@ -27,6 +27,7 @@
 #define CPUID_1_ECX_VMX BIT(5)
 #define CPUID_1_ECX_SMX BIT(6)
 #define CPUID_1_ECX_XSAVE BIT(26)
+#define CPUID_1_ECX_RDRAND BIT(30)
 #define CPUID_1_ECX_HYPERVISOR BIT(31)
 #define CPUID_80000001_EDX_NX BIT(20)
 #define CPUID_80000001_EDX_PDPE1GB BIT(26)
@@ -49,6 +50,15 @@ static inline struct cpuid_regs cpuid_count(u32 leaf, u32 subleaf)
 static inline struct cpuid_regs cpuid(u32 leaf)
 {
 	return cpuid_count(leaf, 0);
+}
+
+/* RDRAND: true with *v set, false when the CPU had no random number ready (CF = 0, SDM Vol. 1 7.3.17). */
+static inline bool rdrand64(u64 *v)
+{
+	bool ok;
+
+	__asm__ __volatile__("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok) : : "cc");
+	return ok;
 }
 
 #define DEFINE_CR_ACCESSORS(n)                                             \
