@@ -141,6 +141,9 @@ int vm_load_kernel(struct vm *vm, const void *image, u64 len, const struct vm_ke
 		err = vm_add_memory(vm, i, ram[i].start, ram[i].size, 0, NULL);
 	if (!err)
 		err = vm_apply_plan(vm, plan);
+	/* Linux finds its virtio devices in the DSDT, so they come before the tables. */
+	if (!err && plan->format == IMAGE_BZIMAGE && cfg.acpi_rsdp)
+		err = vm_virtio_add_rng(vm);
 	if (!err && plan->format == IMAGE_BZIMAGE && cfg.acpi_rsdp)
 		err = vm_acpi_install(vm, nr_vcpus);
 	/* A multiboot v1 kernel is a kvm-unit-tests .flat here: give it QEMU's test device. */

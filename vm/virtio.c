@@ -73,6 +73,12 @@ struct vm_virtio *vm_virtio_add(struct vm *vm, const struct virtio_dev_ops *ops,
 	return d;
 }
 
+int vm_virtio_add_rng(struct vm *vm)
+{
+	virtio_rng_init(&vm->rng, vm_entropy_fill, NULL);
+	return vm_virtio_add(vm, &virtio_rng_ops, &vm->rng, "virtio-rng") ? 0 : -ENOSPC;
+}
+
 void vm_virtio_update_irq(struct vm_virtio *d)
 {
 	lockdep_assert_held(&d->lock);

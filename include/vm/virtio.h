@@ -52,5 +52,8 @@ bool vm_virtio_mmio(struct vm *vm, struct vcpu_exit *e);
 /* Drive d's pin from its interrupt status (d->lock held): after the model changed it outside an MMIO exit. */
 void vm_virtio_update_irq(struct vm_virtio *d);
 
+/* Give vm its entropy device (virtio-rng): 0, or -ENOSPC. */
+int vm_virtio_add_rng(struct vm *vm);
+
 /* Fill buf with len bytes for the guest's entropy device (RDRAND where the CPU has it). */
 void vm_entropy_fill(void *ctx, void *buf, u32 len);
