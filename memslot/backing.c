@@ -191,6 +191,39 @@ bool memslot_backing_owns(const struct kvm *kvm, hva_t start, u64 size)
 	return true;
 }
 
+/* Whether any slot of the active sets maps backing in [start, start + size). */
+static bool backing_mapped(struct kvm *kvm, hva_t start, u64 size)
+{
+	struct kvm_memory_slot *s;
+
+	for (u16 as_id = 0; as_id < KVM_ADDRESS_SPACE_NUM; as_id++) {
+		kvm_for_each_memslot(s, __kvm_memslots(kvm, as_id)) {
+			if (s->userspace_addr < start + size &&
+			    start < s->userspace_addr + (s->npages << GFN_SHIFT))
+				return true;
+		}
+	}
+	return false;
+}
+
+int memslot_backing_release(struct kvm *kvm, hva_t hva)
+{
+	struct memslot_backing_block **pp, *b;
+
+	lockdep_assert_held(&kvm->slots_lock);
+	for (pp = &kvm->backing; (b = *pp); pp = &b->next) {
+		if ((hva_t)b->block != hva)
+			continue;
+		if (backing_mapped(kvm, hva, b->size))
+			return -EBUSY;
+		*pp = b->next;
+		frame_free(b->block);
+		kfree(b);
+		return 0;
+	}
+	return -EINVAL;
+}
+
 void memslot_backing_free(struct kvm *kvm)
 {
 	struct memslot_backing_block *b;

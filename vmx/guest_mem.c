@@ -17,23 +17,35 @@
 #define PTE_ADDR_MASK 0x000ffffffffff000ULL
 #define PAGE_OFFSET_MASK 0xfffULL
 
+/*
+ * Under mmu_lock, as the fault path reads the sets: a memslot change holds
+ * it from its first set swap to its last, so the set looked at is never
+ * being rewritten and the slot's backing is still there.  (Not
+ * slots_lock: this runs inside vcpu_run(), where a dirty-log fetch that
+ * holds slots_lock may be waiting for this vCPU to empty its PML log.)
+ */
 int vcpu_read_guest(struct vcpu *v, u64 gpa, void *buf, u64 len)
 {
 	u8 *out = buf;
+	int err = 0;
 
+	spin_lock(&v->kvm->mmu_lock);
 	while (len) {
 		gfn_t gfn = gpa >> GFN_SHIFT;
 		u64 off = gpa & PAGE_OFFSET_MASK, n = MIN(len, GFN_SIZE - off);
 		struct kvm_memory_slot *slot = gfn_to_memslot(v->kvm, v->as_id, gfn);
 
-		if (!slot || (slot->flags & KVM_MEMSLOT_INVALID))
-			return -EFAULT;
+		if (!slot || (slot->flags & KVM_MEMSLOT_INVALID)) {
+			err = -EFAULT;
+			break;
+		}
 		memcpy(out, (const void *)(__gfn_to_hva_memslot(slot, gfn) + off), n);
 		out += n;
 		gpa += n;
 		len -= n;
 	}
-	return 0;
+	spin_unlock(&v->kvm->mmu_lock);
+	return err;
 }
 
 /* One level of the walk: the entry for va at shift in the table at table_gpa. */

@@ -184,6 +184,17 @@ void kvm_make_all_cpus_request(struct kvm *kvm, unsigned int req);
  */
 int memslot_backing_alloc(struct kvm *kvm, u64 size, hva_t *hva);
 
+/*
+ * Give one block of backing back to the frame allocator once no memslot
+ * maps it (QEMU's munmap after the slot's deletion, for virtio-mem's
+ * unplugged blocks): hva is where memslot_backing_alloc() put an
+ * allocation of at most 1 GiB.  0, -EBUSY while a slot still maps it (the
+ * backing stays), -EINVAL if no block starts at hva.  slots_lock held, so
+ * that no slot can come to map it meanwhile, and no device access
+ * (memslot/guest_access.h) is under way.
+ */
+int memslot_backing_release(struct kvm *kvm, hva_t hva);
+
 /* Give every block of the VM's backing back to the frame allocator (VM destruction). */
 void memslot_backing_free(struct kvm *kvm);
 

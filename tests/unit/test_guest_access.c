@@ -173,6 +173,38 @@ static void cached_accesses_stay_in_their_range(void **state)
 	mt_expect_frames_back();
 }
 
+/*
+ * virtio-mem's unplug: a block's backing goes back to the frame allocator
+ * once its slot is deleted, not before (-EBUSY while a slot maps any of
+ * it), and only a block's start names it.
+ */
+static void backing_is_released_after_its_slot(void **state)
+{
+	struct frame_stats before, after;
+	hva_t base, blk;
+	struct kvm *kvm = mt_vm(SZ, &base);
+
+	frame_get_stats(&before);
+	assert_int_equal(memslot_backing_alloc(kvm, MiB(2), &blk), 0);
+	assert_int_equal(mt_set(kvm, 5, 0, GiB(4), MiB(2), blk), 0);
+	mt_fault(kvm, 0, GiB(4) + 0x1000, true, 2);	/* a 2M leaf */
+	spin_lock(&kvm->slots_lock);
+	assert_int_equal(memslot_backing_release(kvm, blk), -EBUSY);
+	assert_int_equal(memslot_backing_release(kvm, blk + 0x1000), -EINVAL);
+	spin_unlock(&kvm->slots_lock);
+	assert_int_equal(mt_set(kvm, 5, 0, GiB(4), 0, 0), 0);	/* DELETE */
+	mt_audit(kvm);
+	spin_lock(&kvm->slots_lock);
+	assert_int_equal(memslot_backing_release(kvm, blk), 0);
+	assert_int_equal(memslot_backing_release(kvm, blk), -EINVAL);
+	spin_unlock(&kvm->slots_lock);
+	frame_get_stats(&after);
+	/* The block is free again; what remains taken are the EPT's tables, until the VM goes. */
+	assert_true(after.free_frames >= before.free_frames - 8);
+	kvm_destroy_vm(kvm);
+	mt_expect_frames_back();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +215,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_cached_translation_fails_after_a_delete, setup,
 						mt_teardown),
 		cmocka_unit_test_setup_teardown(cached_accesses_stay_in_their_range, setup, mt_teardown),
+		cmocka_unit_test_setup_teardown(backing_is_released_after_its_slot, setup, mt_teardown),
 	};
 
 	return cmocka_run_group_tests_name("guest_access", tests, NULL, NULL);
