@@ -7,7 +7,8 @@
 # guests/linux/smp-work.c (a worker pinned to each CPU),
 # guests/linux/mem-fill.c (fills and checks memory), the virtio modules of
 # the same kernel package, scripts/linux-init/virtio-check (the checks of
-# the virtio devices, as /bin/virtio-check) and an init script.
+# the virtio devices, as /bin/virtio-check, and its optional virtio-mem
+# part, /bin/virtio-mem-check) and an init script.
 #   scripts/linux-guest.sh OUTDIR [INIT [DISK]]
 # leaves OUTDIR/vmlinuz and OUTDIR/initrd.gz; INIT (default
 # scripts/linux-init/shell) becomes /init.  DISK, an image made by
@@ -54,8 +55,8 @@ for prog in debug-exit smp-work mem-fill; do
 		-o "$root/bin/$prog" "guests/linux/$prog.c"
 done
 cp "$init" "$root/init"
-cp scripts/linux-init/virtio-check "$root/bin/virtio-check"
-chmod +x "$root/init" "$root/bin/virtio-check"
+cp scripts/linux-init/virtio-check scripts/linux-init/virtio-mem-check "$root/bin/"
+chmod +x "$root/init" "$root/bin/virtio-check" "$root/bin/virtio-mem-check"
 if [ -n "$disk" ]; then
 	mkdir -p "$root/etc"
 	cp "$disk.sha256" "$root/etc/disk.sha256"
