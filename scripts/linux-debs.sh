@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Sourced by scripts/linux-guest.sh and scripts/mkdisk.sh: the Debian
 # packages the Linux guest is built from, downloaded once with apt-get into
 # build/linux/debs/ under a lock, so that runs side by side (make test)
