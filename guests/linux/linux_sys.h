@@ -1,6 +1,6 @@
 /*
  * What the libc-free programs of the Linux guest's initramfs share
- * (debug-exit.c, smp-work.c): a raw x86-64 system call (arguments in RDI,
+ * (debug-exit.c, smp-work.c, mem-fill.c): a raw x86-64 system call (arguments in RDI,
  * RSI, RDX, R10, R8, R9; RCX and R11 clobbered: the kernel's ABI) and a
  * decimal argument parser.  Each program is one static binary.
  */
@@ -8,7 +8,10 @@
 
 #define SYS_READ 0
 #define SYS_WRITE 1
+#define SYS_OPEN 2
+#define SYS_CLOSE 3
 #define SYS_MMAP 9
+#define SYS_PREAD64 17
 #define SYS_FORK 57
 #define SYS_EXIT 60
 #define SYS_WAIT4 61
