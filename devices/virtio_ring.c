@@ -107,3 +107,8 @@ int virtq_push(struct virtq *q, const struct virtq_mem *m, u16 head, u32 written
 		return broken(q, -EFAULT, "used ring not in guest memory");
 	return 0;
 }
+
+void virtq_mark_broken(struct virtq *q, const char *why)
+{
+	broken(q, -EIO, why);
+}

@@ -89,3 +89,10 @@ int virtq_pop(struct virtq *q, const struct virtq_mem *m, struct virtq_chain *c)
 
 /* Return a request to the driver with written bytes in it: 0, or a negative errno (broken). */
 int virtq_push(struct virtq *q, const struct virtq_mem *m, u16 head, u32 written);
+
+/*
+ * For a device model: the request it took breaks a rule of its device
+ * (a virtio-blk request without a status byte, say): the queue is broken
+ * with that reason, as if the ring code had found it, and every later call fails.
+ */
+void virtq_mark_broken(struct virtq *q, const char *why);

@@ -186,6 +186,15 @@ static void rings_outside_memory_are_refused(void **state)
 }
 
 /* Random tables and rings: every pop ends in a request, nothing, or a broken queue; never more links than the queue. */
+/* A device model breaks the queue for a rule of its own: same outcome, its reason. */
+static void a_model_can_break_the_queue(void **state)
+{
+	desc(0, 0x4000, 8, 0, 0);
+	make_available(0);
+	virtq_mark_broken(&q, "virtio-blk request without a status byte");
+	expect_broken(-EIO, "virtio-blk request without a status byte");
+}
+
 static void random_queues_never_crash(void **state)
 {
 	struct virtq_chain c;
@@ -225,6 +234,7 @@ int main(void)
 		cmocka_unit_test_setup(indirect_and_wrapping_buffers_are_refused, setup),
 		cmocka_unit_test_setup(an_index_too_far_ahead_is_refused, setup),
 		cmocka_unit_test_setup(rings_outside_memory_are_refused, setup),
+		cmocka_unit_test_setup(a_model_can_break_the_queue, setup),
 		cmocka_unit_test_setup(random_queues_never_crash, setup),
 	};
 
