@@ -7,6 +7,8 @@
  *                      multiboot kernel gets "NAME ARGS", as QEMU passes it)
  *   "initrd"           a bzImage's initramfs
  *   "module ARGS..."   a multiboot module (kvm-unit-tests' environment)
+ *   "disk NAME"        a raw disk image a bzImage guest gets as virtio-blk
+ *                      (/dev/vda), read and written in place in memory
  * slotvisor.guest_mem=MIB sets the guest's RAM (default GUEST_MEM_DEFAULT);
  * slotvisor.cpus=N its vCPUs (default 1; more than one run each on a CPU
  * of their own, docs/smp.md).
@@ -111,6 +113,20 @@ static const char *guest_cmdline(const struct boot_module *k, const char *name_a
 	return args ? args + 1 : "";
 }
 
+/* The "disk" module, if any: the guest's virtio-blk disk, whose writes never reach the file. */
+static void guest_disk(const struct boot_info *bi, struct vm_kernel_args *args)
+{
+	const char *name = "";
+	const struct boot_module *m = boot_find_module(bi, "disk", &name, 0);
+
+	if (!m)
+		return;
+	args->disk = phys_to_virt(m->start);
+	args->disk_len = m->end - m->start;
+	kprintf("slotvisor: disk %s: %llu bytes, the guest's virtio-blk /dev/vda; kept in memory, "
+		"its writes are lost when slotvisor stops\n", name, args->disk_len);
+}
+
 int guest_boot(const struct boot_info *bi)
 {
 	struct load_module mods[GUEST_MODULES_MAX];
@@ -130,6 +146,7 @@ int guest_boot(const struct boot_info *bi)
 	err = guest_vcpus(bi->cmdline, &args.nr_vcpus);
 	if (err)
 		return err;
+	guest_disk(bi, &args);
 	vm = vm_create("guest");
 	if (!k || !vm) {
 		vm_destroy(vm);

@@ -113,6 +113,20 @@ static int vm_create_vcpus(struct vm *vm, unsigned int n, struct vcpu **bsp)
 	return 0;
 }
 
+/* Linux finds its virtio devices in the DSDT, so they come before the tables. */
+static int vm_linux_devices(struct vm *vm, const struct vm_kernel_args *args, unsigned int nr_vcpus)
+{
+	int err = vm_virtio_add_rng(vm);
+
+	if (!err && args->disk) {
+		err = vm_virtio_add_blk(vm, args->disk, args->disk_len);
+		if (err == -EINVAL)
+			kprintf("vmm: %s: the disk image is %llu bytes, not a non-zero multiple of 512\n",
+				vm->name, args->disk_len);
+	}
+	return err ? err : vm_acpi_install(vm, nr_vcpus);
+}
+
 int vm_load_kernel(struct vm *vm, const void *image, u64 len, const struct vm_kernel_args *args,
 		  struct vcpu **out)
 {
@@ -141,11 +155,8 @@ int vm_load_kernel(struct vm *vm, const void *image, u64 len, const struct vm_ke
 		err = vm_add_memory(vm, i, ram[i].start, ram[i].size, 0, NULL);
 	if (!err)
 		err = vm_apply_plan(vm, plan);
-	/* Linux finds its virtio devices in the DSDT, so they come before the tables. */
 	if (!err && plan->format == IMAGE_BZIMAGE && cfg.acpi_rsdp)
-		err = vm_virtio_add_rng(vm);
-	if (!err && plan->format == IMAGE_BZIMAGE && cfg.acpi_rsdp)
-		err = vm_acpi_install(vm, nr_vcpus);
+		err = vm_linux_devices(vm, args, nr_vcpus);
 	/* A multiboot v1 kernel is a kvm-unit-tests .flat here: give it QEMU's test device. */
 	vm->pc_testdev = plan->format == IMAGE_MULTIBOOT1;
 	fw_cfg_init(&vm->fw_cfg, args->mem_size, (u16)nr_vcpus);

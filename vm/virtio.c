@@ -79,6 +79,15 @@ int vm_virtio_add_rng(struct vm *vm)
 	return vm_virtio_add(vm, &virtio_rng_ops, &vm->rng, "virtio-rng") ? 0 : -ENOSPC;
 }
 
+int vm_virtio_add_blk(struct vm *vm, u8 *image, u64 len)
+{
+	int err = virtio_blk_init(&vm->blk, image, len, false);
+
+	if (err)
+		return err;
+	return vm_virtio_add(vm, virtio_blk_dev_ops(&vm->blk), &vm->blk, "virtio-blk") ? 0 : -ENOSPC;
+}
+
 void vm_virtio_update_irq(struct vm_virtio *d)
 {
 	lockdep_assert_held(&d->lock);

@@ -46,6 +46,8 @@ struct vm_kernel_args {
 	unsigned int nr_modules;
 	enum linux_entry linux_entry;
 	unsigned int nr_vcpus;		/* 0 or 1: one; the others wait for INIT and SIPI */
+	u8 *disk;			/* a bzImage's virtio-blk disk image, or NULL; kept in place */
+	u64 disk_len;
 };
 
 #define VM_KERNEL_LOW_RAM_MAX GiB(3)

@@ -55,5 +55,8 @@ void vm_virtio_update_irq(struct vm_virtio *d);
 /* Give vm its entropy device (virtio-rng): 0, or -ENOSPC. */
 int vm_virtio_add_rng(struct vm *vm);
 
+/* Give vm a virtio-blk disk over image (kept in place, written in place): 0, -EINVAL, -ENOSPC. */
+int vm_virtio_add_blk(struct vm *vm, u8 *image, u64 len);
+
 /* Fill buf with len bytes for the guest's entropy device (RDRAND where the CPU has it). */
 void vm_entropy_fill(void *ctx, void *buf, u32 len);

@@ -37,6 +37,7 @@
 #include "devices/fw_cfg.h"
 #include "devices/pit8254.h"
 #include "devices/uart16550.h"
+#include "devices/virtio_blk.h"
 #include "devices/virtio_rng.h"
 #include "vm/ucall_abi.h"
 #include "vm/virtio.h"
@@ -60,6 +61,7 @@ struct vm {
 	struct vm_virtio virtio[VM_VIRTIO_MAX];
 	unsigned int nr_virtio;
 	struct virtio_rng rng;	/* the entropy device's model */
+	struct virtio_blk blk;	/* the disk's, over an image in the hypervisor's memory */
 	/*
 	 * vCPUs on CPUs of their own (vm/vcpu_threads.c): set and read by
 	 * CPU 0 and the vCPUs' threads, with atomic accesses.
