@@ -145,10 +145,11 @@ case_bochs_boot() {
 # as QEMU would say.  The packages are downloaded once (apt-get download).
 LINUX_MEM_MIB=256
 
-# linux_guest NAME OUTDIR INIT: build the guest; when that fails, a SKIP if
-# the packages could not be downloaded (exit 3), else a FAIL; false then.
+# linux_guest NAME OUTDIR INIT [DISK]: build the guest (with DISK's
+# checksums in its initramfs); when that fails, a SKIP if the packages
+# could not be downloaded (exit 3), else a FAIL; false then.
 linux_guest() {
-	scripts/linux-guest.sh "$2" "$3" >"$dir/guest-$(basename "$2").txt" 2>&1
+	scripts/linux-guest.sh "$2" "$3" ${4:+"$4"} >"$dir/guest-$(basename "$2").txt" 2>&1
 	case $? in
 	0) return 0 ;;
 	3) echo "SKIP: $1: the Debian packages could not be downloaded: $(tail -1 "$dir/guest-$(basename "$2").txt")" ;;
@@ -156,8 +157,23 @@ linux_guest() {
 	esac
 	return 1
 }
+# It also has the virtio devices (docs/devices.md): virtio-rng, and a
+# virtio-blk disk (DISK=, an ext4 image scripts/mkdisk.sh builds from
+# Debian's packages) whose files the guest checks against the checksums in
+# its initramfs, then writes, syncs, and reads back after a remount; the
+# image file must be unchanged afterwards (writes stay in memory).
 case_bochs_linux() {
-	linux_guest bochs-linux:boot build/linux/test scripts/linux-init/test || return 0
+	local disk=build/linux/test/disk.img sum
+	mkdir -p build/linux/test
+	scripts/mkdisk.sh "$disk" >"$dir/mkdisk.txt" 2>&1 || {
+		case $? in
+		3) echo "SKIP: bochs-linux:disk: the Debian packages could not be downloaded: $(tail -1 "$dir/mkdisk.txt")" ;;
+		*) echo "FAIL: bochs-linux:disk: scripts/mkdisk.sh failed: $(tail -1 "$dir/mkdisk.txt")" ;;
+		esac
+		return 0
+	}
+	sum=$(sha256sum <"$disk")
+	linux_guest bochs-linux:boot build/linux/test scripts/linux-init/test "$disk" || return 0
 	# The bzImage loader's plan for this real kernel (a host unit test that
 	# needs one: this machine's /boot may have none).
 	SLOTVISOR_VMLINUZ=build/linux/test/vmlinuz tests/run-unit.sh build/unit/test_image_bzimage \
@@ -165,8 +181,9 @@ case_bochs_linux() {
 	grep '^[A-Z]*: unit\.image_bzimage\.real_vmlinuz' "$dir/unit-real-vmlinuz.txt" ||
 		echo "FAIL: unit.image_bzimage.real_vmlinuz: no result; $(tail -1 "$dir/unit-real-vmlinuz.txt")"
 	RUN_OUT=$dir EMU=bochs KERNEL=build/linux/test/vmlinuz INITRD=build/linux/test/initrd.gz \
-		MEM=$LINUX_MEM_MIB APPEND="console=ttyS0 nokaslr slotvisor_mem_mib=$LINUX_MEM_MIB" \
-		timeout 300 scripts/run.sh </dev/null >"$dir/run.txt" 2>&1
+		DISK=$disk MEM=$LINUX_MEM_MIB \
+		APPEND="console=ttyS0 nokaslr slotvisor_mem_mib=$LINUX_MEM_MIB slotvisor_virtio=blk,rng" \
+		timeout 600 scripts/run.sh </dev/null >"$dir/run.txt" 2>&1
 	expect_lines bochs-linux:boot-to-init "$dir/run.txt" "$?" 1 \
 		"^slotvisor: guest kernel of [0-9]* bytes, $LINUX_MEM_MIB MiB of RAM, 1 vCPU(s), 1 module(s)" \
 		'Linux version 6\.' '^\[ *[0-9.]*\] Run /init as init process' \
@@ -174,6 +191,21 @@ case_bochs_linux() {
 		"^linux-test: PASS: MemTotal [0-9]* kB fits the $LINUX_MEM_MIB MiB of memslots" \
 		'^console: the guest wrote 0x0 to isa-debug-exit' '^slotvisor: guest exit status 1$' \
 		"^run: the guest's exit status: 1$"
+	expect_lines bochs-linux:virtio "$dir/run.txt" "" "" \
+		"^run: DISK=$disk is the guest's /dev/vda; its writes stay in memory and are not saved" \
+		'^slotvisor: disk disk.img: [0-9]* bytes, the guest.s virtio-blk /dev/vda' \
+		'^linux-test: virtio: virtio-mmio in the DSDT: LNRO0005:00 LNRO0005:01 $' \
+		'^linux-test: PASS: virtio-blk: /dev/vda has the [0-9]* bytes the host gave' \
+		'^linux-test: PASS: virtio-blk: [0-9]* files, sha256 as in /etc/disk.sha256' \
+		'^linux-test: PASS: virtio-blk: the 32768 lines written are on /dev/vda after sync and umount' \
+		'^linux-test: PASS: virtio-blk: 1 MiB written, synced, read back after a remount' \
+		'^linux-test: PASS: virtio-rng: rng_current virtio_rng\.0' \
+		'^linux-test: PASS: virtio-rng: two reads of 64 bytes from /dev/hwrng differ'
+	if [ "$(sha256sum <"$disk")" = "$sum" ]; then
+		echo "PASS: bochs-linux:disk-file-unchanged"
+	else
+		echo "FAIL: bochs-linux:disk-file-unchanged: the guest's writes reached $disk"
+	fi
 	if grep -q '^linux-test: FAIL' "$dir/run.txt"; then
 		echo "FAIL: bochs-linux:checks: $(grep -m1 '^linux-test: FAIL' "$dir/run.txt")"
 	fi
