@@ -56,16 +56,19 @@ static u32 read_reg(struct virtio_mmio *vm, u32 offset)
 }
 
 /*
- * FEATURES_OK only for a subset of the offered features with VERSION_1
- * (2.2: a legacy driver is refused; 3.1.1: the driver reads the status back).
+ * FEATURES_OK only for a subset of the offered features with VERSION_1 and
+ * those the device requires (2.2: a legacy driver is refused; 3.1.1: the
+ * driver reads the status back).
  */
 static u32 check_status(struct virtio_mmio *vm, u32 val)
 {
 	bool setting_ok = (val & VIRTIO_STATUS_FEATURES_OK) &&
 			  !(vm->status & VIRTIO_STATUS_FEATURES_OK);
 
+	u64 required = vm->ops->required_features | VIRTIO_F_VERSION_1;
+
 	if (setting_ok && ((vm->driver_features & ~device_features(vm)) ||
-			   !(vm->driver_features & VIRTIO_F_VERSION_1)))
+			   (vm->driver_features & required) != required))
 		val &= ~VIRTIO_STATUS_FEATURES_OK;
 	return val | (vm->status & VIRTIO_STATUS_NEEDS_RESET);
 }
@@ -180,5 +183,12 @@ void virtio_mmio_broken(struct virtio_mmio *vm, unsigned int q)
 {
 	vm->status |= VIRTIO_STATUS_NEEDS_RESET;
 	if (vm->status & VIRTIO_STATUS_DRIVER_OK)
+		vm->interrupt_status |= VIRTIO_INT_CONFIG;
+}
+
+void virtio_mmio_config_changed(struct virtio_mmio *vm, bool notify)
+{
+	vm->config_generation++;
+	if (notify && (vm->status & VIRTIO_STATUS_DRIVER_OK))
 		vm->interrupt_status |= VIRTIO_INT_CONFIG;
 }

@@ -2,7 +2,8 @@
  * The virtio-mmio transport, version 2 (virtio 1.2, section 4.2): one
  * device's register window.  The driver reads the device's features,
  * writes the ones it takes, sets FEATURES_OK (kept only if what it took is
- * a subset of what is offered and includes VIRTIO_F_VERSION_1), sizes and
+ * a subset of what is offered and includes VIRTIO_F_VERSION_1 and what the
+ * device requires), sizes and
  * places each queue and sets it ready, then DRIVER_OK; a queue
  * notification hands the device model its queue (struct virtio_dev_ops).
  * Registers are 32-bit aligned accesses (4.2.2.2); others are ignored (a
@@ -68,6 +69,8 @@ struct virtio_mmio;
 struct virtio_dev_ops {
 	u32 device_id;		/* 5.x: 4 entropy, 2 block, 24 memory */
 	u64 features;		/* offered; VIRTIO_F_VERSION_1 is added */
+	/* Offered features the device cannot work without: FEATURES_OK is refused without them. */
+	u64 required_features;
 	unsigned int nr_queues;	/* 1 to VIRTIO_MMIO_MAX_QUEUES */
 	u16 queue_max;		/* QueueNumMax of each, a power of two */
 	/* The driver notified queue q (ready, not broken). */
@@ -116,3 +119,11 @@ void virtio_mmio_used(struct virtio_mmio *vm);
 
 /* For the model: queue q broke (virtq_pop()/push() failed): DEVICE_NEEDS_RESET and the config interrupt. */
 void virtio_mmio_broken(struct virtio_mmio *vm, unsigned int q);
+
+/*
+ * For the model: its configuration space changed.  ConfigGeneration moves
+ * on (4.2.2: a driver reading a field twice sees the change); with notify,
+ * and once the driver is OK, the configuration-change interrupt too
+ * (4.2.3.3; virtio-mem's requested_size, 5.15.4).
+ */
+void virtio_mmio_config_changed(struct virtio_mmio *vm, bool notify);

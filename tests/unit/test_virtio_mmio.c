@@ -7,7 +7,8 @@
  * device does not take stays not ready; registers of a ready queue are
  * frozen), a notification reaching the model, which pops and pushes, the
  * used-ring interrupt and its ack, a broken queue giving
- * DEVICE_NEEDS_RESET and the config interrupt, reset by writing 0.
+ * DEVICE_NEEDS_RESET and the config interrupt, reset by writing 0; a
+ * feature the device requires, and the model's config changes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -215,6 +216,39 @@ static void a_broken_queue_needs_reset(void **state)
 	assert_int_equal(resets, 3);			/* init, negotiate()'s and this one */
 }
 
+/* A feature the device requires: FEATURES_OK only with it (virtio-mem's UNPLUGGED_INACCESSIBLE). */
+static void required_features_are_enforced(void **state)
+{
+	static const struct virtio_dev_ops req_ops = {
+		.device_id = 24, .features = 1ULL << 33 | 1ULL << 1, .required_features = 1ULL << 1,
+		.nr_queues = 1, .queue_max = 16, .notify = model_notify,
+	};
+	static const struct virtq_mem m = { mem_read, mem_write, NULL };
+
+	virtio_mmio_init(&dev, &req_ops, NULL, &m);
+	assert_false(negotiate(VIRTIO_F_VERSION_1 | 1ULL << 33) & VIRTIO_STATUS_FEATURES_OK);
+	assert_true(negotiate(VIRTIO_F_VERSION_1 | 1ULL << 1) & VIRTIO_STATUS_FEATURES_OK);
+}
+
+/* The model's config changed: the generation moves; the interrupt only when asked and DRIVER_OK. */
+static void config_changes_are_signalled(void **state)
+{
+	u32 gen = rd(VIRTIO_MMIO_CONFIG_GENERATION);
+
+	virtio_mmio_config_changed(&dev, true);			/* before DRIVER_OK: no interrupt */
+	assert_int_equal(rd(VIRTIO_MMIO_CONFIG_GENERATION), gen + 1);
+	assert_false(virtio_mmio_irq_level(&dev));
+	driver_ok();
+	virtio_mmio_config_changed(&dev, false);		/* silent: the generation only */
+	assert_int_equal(rd(VIRTIO_MMIO_CONFIG_GENERATION), gen + 2);
+	assert_false(virtio_mmio_irq_level(&dev));
+	virtio_mmio_config_changed(&dev, true);
+	assert_int_equal(rd(VIRTIO_MMIO_CONFIG_GENERATION), gen + 3);
+	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_INT_CONFIG);
+	wr(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_INT_CONFIG);
+	assert_false(virtio_mmio_irq_level(&dev));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +257,8 @@ int main(void)
 		cmocka_unit_test_setup(queue_setup_rules, setup),
 		cmocka_unit_test_setup(a_notification_runs_the_queue, setup),
 		cmocka_unit_test_setup(a_broken_queue_needs_reset, setup),
+		cmocka_unit_test_setup(required_features_are_enforced, setup),
+		cmocka_unit_test_setup(config_changes_are_signalled, setup),
 	};
 
 	return cmocka_run_group_tests_name("virtio_mmio", tests, NULL, NULL);
