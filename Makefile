@@ -48,7 +48,7 @@ VMX_SRCS     := $(addprefix vmx/,caps.c check.c check_controls.c check_guest.c \
 		vcpu_state.c vmcs.c vmcs_names.c vmxon.c)
 IRQ_SRCS     := $(addprefix irq/,ioapic.c irq.c pic8259.c vlapic.c)
 DEVICES_SRCS := $(addprefix devices/,acpi_build.c fw_cfg.c pc_testdev.c pit8254.c uart16550.c \
-		virtio_blk.c virtio_chain.c virtio_mmio.c virtio_ring.c virtio_rng.c)
+		virtio_blk.c virtio_chain.c virtio_mem.c virtio_mmio.c virtio_ring.c virtio_rng.c)
 VM_SRCS      := $(addprefix vm/,memory.c pc.c run.c vcpu_threads.c virtio.c vm.c)
 LOADER_SRCS  := $(addprefix loader/,bzimage.c guest_images.c image.c load64.c \
 		load_kernel.c load_plan.c multiboot1.c)
@@ -219,7 +219,7 @@ HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.
 		check_guest_segs.c vmcs_names.c exit_reason.c) \
 	$(IRQ_SRCS) devices/uart16550.c devices/pit8254.c devices/acpi_build.c devices/fw_cfg.c \
 	devices/pc_testdev.c devices/virtio_ring.c devices/virtio_mmio.c devices/virtio_chain.c \
-	devices/virtio_rng.c devices/virtio_blk.c \
+	devices/virtio_rng.c devices/virtio_blk.c devices/virtio_mem.c \
 	$(addprefix loader/,image.c load_plan.c bzimage.c multiboot1.c) vm/memory.c \
 	$(addprefix console/,monitor.c monitor_info.c monitor_stats.c monitor_slot.c console_input.c)
 srcs_missing := $(filter-out $(wildcard $(HOST_SRCS)),$(HOST_SRCS))
