@@ -86,7 +86,9 @@ static u64 count_plugged(const struct virtio_mem *m, u64 first, u16 nb)
 /*
  * Change blocks [first, first + nb) to plug, block by block; a hook
  * failing undoes the blocks done so far (5.15.6: a failed request
- * changes no block's state).
+ * changes no block's state) and answers BUSY, as QEMU does: what fails
+ * there is the hypervisor's (no memory for a block's backing), and Linux
+ * tries a BUSY request again later, where ERROR would end its hot-plug.
  */
 static u16 change_range(struct virtio_mem *m, u64 first, u16 nb, bool plug)
 {
@@ -95,7 +97,7 @@ static u16 change_range(struct virtio_mem *m, u64 first, u16 nb, bool plug)
 			continue;
 		while (i-- > first)
 			hook_block(m, i, !plug);	/* a failure here leaves the block as it is, counted */
-		return VIRTIO_MEM_RESP_ERROR;
+		return VIRTIO_MEM_RESP_BUSY;
 	}
 	return VIRTIO_MEM_RESP_ACK;
 }

@@ -22,8 +22,8 @@
  *     and the range lies in the usable region; PLUG: NACK past
  *     requested_size, ERROR if a block is plugged; UNPLUG: ERROR if a
  *     block is unplugged; STATE: PLUGGED, UNPLUGGED or MIXED.
- *   A hook failing: ERROR, and the blocks of the request done so far are
- *     undone (state unchanged).  UNPLUG_ALL: every plugged block
+ *   A hook failing: BUSY (Linux retries later), and the blocks of the
+ *     request done so far are undone (state unchanged).  UNPLUG_ALL: every plugged block
  *     unplugged; a hook failing: BUSY (the driver retries; the blocks
  *     already unplugged stay so).  An unknown type: ERROR.  A request
  *     whose bytes cannot be read from guest memory: ERROR.

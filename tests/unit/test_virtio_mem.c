@@ -205,18 +205,18 @@ static void refusals(void **state)
 	assert_false(drv_needs_reset());
 }
 
-/* The third block's hook fails: the two before are undone, ERROR, nothing changed. */
+/* The third block's hook fails: the two before are undone, BUSY, nothing changed. */
 static void a_hook_failure_changes_nothing(void **state)
 {
 	assert_int_equal(virtio_mem_set_requested(&vmem, 16 * BS), 0);
 	assert_int_equal(send(VIRTIO_MEM_REQ_PLUG, blk(10), 2, NULL), VIRTIO_MEM_RESP_ACK);
 	fail_at = hook_calls + 3;
-	assert_int_equal(send(VIRTIO_MEM_REQ_PLUG, blk(0), 4, NULL), VIRTIO_MEM_RESP_ERROR);
+	assert_int_equal(send(VIRTIO_MEM_REQ_PLUG, blk(0), 4, NULL), VIRTIO_MEM_RESP_BUSY);
 	assert_int_equal(hook_calls, 2 + 3 + 2);		/* 2 plugged, 1 failed, 2 undone */
 	assert_true(!slot[0] && !slot[1] && !slot[2] && slot[10] && slot[11]);
 	assert_consistent();
 	fail_at = hook_calls + 2;
-	assert_int_equal(send(VIRTIO_MEM_REQ_UNPLUG, blk(10), 2, NULL), VIRTIO_MEM_RESP_ERROR);
+	assert_int_equal(send(VIRTIO_MEM_REQ_UNPLUG, blk(10), 2, NULL), VIRTIO_MEM_RESP_BUSY);
 	assert_true(slot[10] && slot[11]);
 	assert_consistent();
 	assert_int_equal(vmem.stats.hook_failures, 2);
@@ -312,11 +312,11 @@ static void random_requests_match_a_reference(void **state)
 			want = !range_ok ? VIRTIO_MEM_RESP_ERROR :
 			       plugged + nb * BS > requested ? VIRTIO_MEM_RESP_NACK :
 			       n ? VIRTIO_MEM_RESP_ERROR :
-			       fail_at && fail_at <= hook_calls + nb ? VIRTIO_MEM_RESP_ERROR : VIRTIO_MEM_RESP_ACK;
+			       fail_at && fail_at <= hook_calls + nb ? VIRTIO_MEM_RESP_BUSY : VIRTIO_MEM_RESP_ACK;
 			assert_int_equal(send(VIRTIO_MEM_REQ_PLUG, addr, nb, NULL), want);
 		} else if (op <= 7) {		/* UNPLUG */
 			want = !range_ok || n != nb ? VIRTIO_MEM_RESP_ERROR :
-			       fail_at && fail_at <= hook_calls + nb ? VIRTIO_MEM_RESP_ERROR : VIRTIO_MEM_RESP_ACK;
+			       fail_at && fail_at <= hook_calls + nb ? VIRTIO_MEM_RESP_BUSY : VIRTIO_MEM_RESP_ACK;
 			assert_int_equal(send(VIRTIO_MEM_REQ_UNPLUG, addr, nb, NULL), want);
 		} else if (op == 8) {		/* STATE */
 			want = range_ok ? VIRTIO_MEM_RESP_ACK : VIRTIO_MEM_RESP_ERROR;
