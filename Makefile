@@ -49,7 +49,7 @@ VMX_SRCS     := $(addprefix vmx/,caps.c check.c check_controls.c check_guest.c \
 IRQ_SRCS     := $(addprefix irq/,ioapic.c irq.c pic8259.c vlapic.c)
 DEVICES_SRCS := $(addprefix devices/,acpi_build.c fw_cfg.c pc_testdev.c pit8254.c uart16550.c \
 		virtio_blk.c virtio_chain.c virtio_mem.c virtio_mmio.c virtio_ring.c virtio_rng.c)
-VM_SRCS      := $(addprefix vm/,memory.c pc.c run.c vcpu_threads.c virtio.c vm.c)
+VM_SRCS      := $(addprefix vm/,hotplug.c memory.c pc.c run.c vcpu_threads.c virtio.c vm.c)
 LOADER_SRCS  := $(addprefix loader/,bzimage.c guest_images.c image.c load64.c \
 		load_kernel.c load_plan.c multiboot1.c)
 CONSOLE_SRCS := $(addprefix console/,console.c console_input.c demo.c guest_boot.c monitor.c \
@@ -263,11 +263,11 @@ deps:
 # CMDLINE, and on a terminal, the demo ends in the interactive console
 # (docs/monitor.md); with no terminal to type on, it powers off as before.
 # make run KERNEL=FILE [INITRD=FILE] [ENVFILE=FILE] [MODULES="FILE..."] [APPEND="..."] [MEM=SIZE] [CPUS=N]
-#   [DISK=FILE]
+#   [DISK=FILE] [HOTPLUG=SIZE [HOTPLUG_REQUEST=SIZE]]
 # boots that guest instead (docs/guests.md); scripts/run.sh exits with the
 # guest's status (make reports any non-zero one as its own error 2).
 RUN_ISO := $(BUILD)/run.iso
-export KERNEL INITRD ENVFILE MODULES APPEND MEM CPUS DISK
+export KERNEL INITRD ENVFILE MODULES APPEND MEM CPUS DISK HOTPLUG HOTPLUG_REQUEST
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -11,7 +11,10 @@
  *                      (/dev/vda), read and written in place in memory
  * slotvisor.guest_mem=MIB sets the guest's RAM (default GUEST_MEM_DEFAULT);
  * slotvisor.cpus=N its vCPUs (default 1; more than one run each on a CPU
- * of their own, docs/smp.md).
+ * of their own, docs/smp.md).  slotvisor.hotplug=SIZE gives a bzImage
+ * guest a virtio-mem region of SIZE (128M steps) and
+ * slotvisor.hotplug_request=SIZE asks it to plug that much at boot (the
+ * monitor's `hotplug SIZE` asks again later).
  * The guest runs under the interactive console (docs/monitor.md); when it
  * writes to the isa-debug-exit port, powers off or dies, its status is
  * printed as "slotvisor: guest exit status N" (QEMU's (value << 1) | 1).
@@ -113,6 +116,36 @@ static const char *guest_cmdline(const struct boot_module *k, const char *name_a
 	return args ? args + 1 : "";
 }
 
+/* slotvisor.hotplug=SIZE and slotvisor.hotplug_request=SIZE (bytes, K/M/G suffixes). */
+static int guest_hotplug(const char *cmdline, struct vm_kernel_args *args)
+{
+	static const char *const keys[2] = { "slotvisor.hotplug", "slotvisor.hotplug_request" };
+	u64 *vals[2] = { &args->hotplug_size, &args->hotplug_request };
+	char buf[24];
+
+	for (unsigned int i = 0; i < 2; i++) {
+		if (!cmdline_get(cmdline, keys[i], buf, sizeof(buf)))
+			continue;
+		if (parse_size(buf, vals[i])) {
+			kprintf("slotvisor: %s=%s is not a size (512M, 1G)\n", keys[i], buf);
+			return -EINVAL;
+		}
+	}
+	if (args->hotplug_size % VM_HOTPLUG_ALIGN || args->hotplug_size > VM_HOTPLUG_MAX ||
+	    args->hotplug_request > args->hotplug_size ||
+	    args->hotplug_request % VM_HOTPLUG_BLOCK_SIZE) {
+		kprintf("slotvisor: slotvisor.hotplug=%llu MiB: a multiple of %llu MiB up to %llu MiB, "
+			"and slotvisor.hotplug_request=%llu MiB a multiple of %llu MiB within it\n",
+			args->hotplug_size >> 20, VM_HOTPLUG_ALIGN >> 20, VM_HOTPLUG_MAX >> 20,
+			args->hotplug_request >> 20, VM_HOTPLUG_BLOCK_SIZE >> 20);
+		return -EINVAL;
+	}
+	if (args->hotplug_size)
+		kprintf("slotvisor: memory hot-plug: a virtio-mem region of %llu MiB, %llu MiB of it "
+			"requested at boot\n", args->hotplug_size >> 20, args->hotplug_request >> 20);
+	return 0;
+}
+
 /* The "disk" module, if any: the guest's virtio-blk disk, whose writes never reach the file. */
 static void guest_disk(const struct boot_info *bi, struct vm_kernel_args *args)
 {
@@ -144,6 +177,9 @@ int guest_boot(const struct boot_info *bi)
 	int status, err;
 
 	err = guest_vcpus(bi->cmdline, &args.nr_vcpus);
+	if (err)
+		return err;
+	err = guest_hotplug(bi->cmdline, &args);
 	if (err)
 		return err;
 	guest_disk(bi, &args);

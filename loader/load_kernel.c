@@ -114,7 +114,8 @@ static int vm_create_vcpus(struct vm *vm, unsigned int n, struct vcpu **bsp)
 }
 
 /* Linux finds its virtio devices in the DSDT, so they come before the tables. */
-static int vm_linux_devices(struct vm *vm, const struct vm_kernel_args *args, unsigned int nr_vcpus)
+static int vm_linux_devices(struct vm *vm, const struct vm_kernel_args *args, unsigned int nr_vcpus,
+			    u64 ram_end)
 {
 	int err = vm_virtio_add_rng(vm);
 
@@ -123,6 +124,15 @@ static int vm_linux_devices(struct vm *vm, const struct vm_kernel_args *args, un
 		if (err == -EINVAL)
 			kprintf("vmm: %s: the disk image is %llu bytes, not a non-zero multiple of 512\n",
 				vm->name, args->disk_len);
+	}
+	if (!err && args->hotplug_size) {
+		err = vm_virtio_add_mem(vm, ram_end, args->hotplug_size);
+		if (!err)
+			err = vm_hotplug_request(vm, args->hotplug_request);
+		if (err)
+			kprintf("vmm: %s: no memory hot-plug region of %llu MiB (%llu requested): %s\n",
+				vm->name, args->hotplug_size >> 20, args->hotplug_request >> 20,
+				errno_name(err));
 	}
 	return err ? err : vm_acpi_install(vm, nr_vcpus);
 }
@@ -156,7 +166,7 @@ int vm_load_kernel(struct vm *vm, const void *image, u64 len, const struct vm_ke
 	if (!err)
 		err = vm_apply_plan(vm, plan);
 	if (!err && plan->format == IMAGE_BZIMAGE && cfg.acpi_rsdp)
-		err = vm_linux_devices(vm, args, nr_vcpus);
+		err = vm_linux_devices(vm, args, nr_vcpus, ram[cfg.nr_ram - 1].start + ram[cfg.nr_ram - 1].size);
 	/* A multiboot v1 kernel is a kvm-unit-tests .flat here: give it QEMU's test device. */
 	vm->pc_testdev = plan->format == IMAGE_MULTIBOOT1;
 	fw_cfg_init(&vm->fw_cfg, args->mem_size, (u16)nr_vcpus);

@@ -2,7 +2,7 @@
 # make run: boot slotvisor with its console live on this terminal.
 #   scripts/run.sh ISO
 #   KERNEL=FILE [INITRD=FILE] [ENVFILE=FILE] [MODULES="FILE..."] [APPEND="ARGS"] [MEM=SIZE]
-#     [CPUS=N] [DISK=FILE] scripts/run.sh
+#     [CPUS=N] [DISK=FILE] [HOTPLUG=SIZE [HOTPLUG_REQUEST=SIZE]] scripts/run.sh
 # With KERNEL (a Linux bzImage or a multiboot v1 kernel such as a
 # kvm-unit-tests .flat), slotvisor boots that guest instead of its demo:
 # an ISO is built that carries the files as multiboot2 modules, the guest's
@@ -20,6 +20,10 @@
 # sees as a virtio-blk disk, /dev/vda (docs/devices.md): carried as a
 # module and kept in memory, so the guest reads and writes it, but its
 # writes are lost when slotvisor stops; the file itself never changes.
+# HOTPLUG gives a Linux guest a virtio-mem region of that size (a
+# multiple of 128M) for memory hot-plug; HOTPLUG_REQUEST is how much of it
+# the guest is asked to plug at boot (default 0), and the monitor's
+# `hotplug SIZE` asks for more or less while it runs (docs/devices.md).
 # Picks QEMU with KVM and nested VT-x when this host offers them (an Intel
 # CPU, /dev/kvm usable, kvm_intel nested=Y), else Bochs, which emulates
 # VT-x with EPT everywhere.  EMU=bochs|qemu-kvm|qemu-tcg forces a choice
@@ -61,7 +65,25 @@ if [ -n "${KERNEL:-}" ]; then
 		disk_mib=$(( (bytes + (1 << 20) - 1) >> 20 ))
 		echo "run: DISK=$DISK is the guest's /dev/vda; its writes stay in memory and are not saved to the file"
 	fi
-	megs=$(( 2 * mib + 128 + disk_mib ))
+	hotplug_mib=0
+	if [ -n "${HOTPLUG:-}" ]; then
+		hotplug_mib=$(mem_mib "$HOTPLUG")
+		case $hotplug_mib in ''|*[!0-9]*) echo "run: HOTPLUG=$HOTPLUG is not a size (128M, 1G)" >&2; exit 2 ;; esac
+		if [ "$hotplug_mib" -eq 0 ] || [ $(( hotplug_mib % 128 )) -ne 0 ]; then
+			echo "run: HOTPLUG=$HOTPLUG: a hot-plug region is a non-zero multiple of 128M" >&2
+			exit 2
+		fi
+		hotplug_args="slotvisor.hotplug=${hotplug_mib}M"
+		if [ -n "${HOTPLUG_REQUEST:-}" ]; then
+			req=$(mem_mib "$HOTPLUG_REQUEST")
+			case $req in ''|*[!0-9]*) echo "run: HOTPLUG_REQUEST=$HOTPLUG_REQUEST is not a size" >&2; exit 2 ;; esac
+			hotplug_args="$hotplug_args slotvisor.hotplug_request=${req}M"
+		fi
+	elif [ -n "${HOTPLUG_REQUEST:-}" ]; then
+		echo "run: HOTPLUG_REQUEST needs HOTPLUG (the region's size)" >&2
+		exit 2
+	fi
+	megs=$(( 2 * mib + 128 + disk_mib + 2 * hotplug_mib ))
 	megs=$(( megs < 512 ? 512 : megs > 2048 ? 2048 : megs ))
 	case $cpus in ''|*[!0-9]*|0) echo "run: CPUS=$cpus is not a number of vCPUs (1-8)" >&2; exit 2 ;; esac
 	[ "$cpus" -le 8 ] || { echo "run: CPUS=$cpus: slotvisor gives a guest at most 8 vCPUs" >&2; exit 2; }
@@ -74,7 +96,7 @@ if [ -n "${KERNEL:-}" ]; then
 	for f in ${ENVFILE:+"$ENVFILE"} ${MODULES:-}; do
 		mods+=(--module "$f" "module $(basename "$f")")
 	done
-	scripts/mkiso.sh "$iso" "slotvisor.guest_mem=$mib slotvisor.cpus=$vcpus" "${mods[@]}" || exit 2
+	scripts/mkiso.sh "$iso" "slotvisor.guest_mem=$mib slotvisor.cpus=$vcpus ${hotplug_args:-}" "${mods[@]}" || exit 2
 fi
 
 nested_vmx() {

@@ -48,6 +48,8 @@ struct vm_kernel_args {
 	unsigned int nr_vcpus;		/* 0 or 1: one; the others wait for INIT and SIPI */
 	u8 *disk;			/* a bzImage's virtio-blk disk image, or NULL; kept in place */
 	u64 disk_len;
+	u64 hotplug_size;		/* a bzImage's virtio-mem region (0: none) */
+	u64 hotplug_request;		/* of it, what the guest is asked to plug at boot */
 };
 
 #define VM_KERNEL_LOW_RAM_MAX GiB(3)

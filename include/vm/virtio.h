@@ -21,6 +21,7 @@
 #define VM_VIRTIO_HVA_CACHE 4		/* guest pages whose translation a device keeps */
 
 struct vm;
+struct vcpu_exit;
 
 struct vm_virtio {
 	/*
@@ -57,6 +58,24 @@ int vm_virtio_add_rng(struct vm *vm);
 
 /* Give vm a virtio-blk disk over image (kept in place, written in place): 0, -EINVAL, -ENOSPC. */
 int vm_virtio_add_blk(struct vm *vm, u8 *image, u64 len);
+
+/*
+ * Memory hot-plug (virtio-mem, docs/devices.md): a region of size bytes
+ * (a multiple of VM_HOTPLUG_ALIGN, at most VM_HOTPLUG_MAX) at the first
+ * 1 GiB boundary at or above both 4 GiB and ram_end, in blocks of
+ * VM_HOTPLUG_BLOCK_SIZE.  Each block the guest plugs becomes memslot
+ * VM_HOTPLUG_SLOT + its index, with backing of its own; each block it
+ * unplugs is a memslot DELETE, after which its backing goes back to the
+ * frame allocator.  0, -EINVAL, -ENOSPC.
+ */
+#define VM_HOTPLUG_BLOCK_SIZE MiB(2)	/* QEMU's default: Linux plugs parts of its memory blocks */
+#define VM_HOTPLUG_ALIGN MiB(128)	/* Linux's memory block on x86-64: it adds memory so */
+#define VM_HOTPLUG_MAX GiB(16)
+#define VM_HOTPLUG_SLOT 16		/* slot ids 16 + block: 8,192 blocks at most */
+int vm_virtio_add_mem(struct vm *vm, u64 ram_end, u64 size);
+
+/* Ask the guest to have size bytes of the region plugged (the monitor): 0 or -EINVAL, -ENODEV. */
+int vm_hotplug_request(struct vm *vm, u64 size);
 
 /* Fill buf with len bytes for the guest's entropy device (RDRAND where the CPU has it). */
 void vm_entropy_fill(void *ctx, void *buf, u32 len);

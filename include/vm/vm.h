@@ -38,6 +38,7 @@
 #include "devices/pit8254.h"
 #include "devices/uart16550.h"
 #include "devices/virtio_blk.h"
+#include "devices/virtio_mem.h"
 #include "devices/virtio_rng.h"
 #include "vm/ucall_abi.h"
 #include "vm/virtio.h"
@@ -62,6 +63,8 @@ struct vm {
 	unsigned int nr_virtio;
 	struct virtio_rng rng;	/* the entropy device's model */
 	struct virtio_blk blk;	/* the disk's, over an image in the hypervisor's memory */
+	struct virtio_mem mem;	/* memory hot-plug's */
+	struct vm_virtio *mem_dev;	/* its window, or NULL: no hot-plug */
 	/*
 	 * vCPUs on CPUs of their own (vm/vcpu_threads.c): set and read by
 	 * CPU 0 and the vCPUs' threads, with atomic accesses.
