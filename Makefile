@@ -53,16 +53,17 @@ VM_SRCS      := $(addprefix vm/,hotplug.c memory.c pc.c run.c vcpu_threads.c vir
 LOADER_SRCS  := $(addprefix loader/,bzimage.c guest_images.c image.c load64.c \
 		load_kernel.c load_plan.c multiboot1.c)
 CONSOLE_SRCS := $(addprefix console/,console.c console_input.c demo.c guest_boot.c monitor.c \
-		monitor_info.c monitor_slot.c monitor_stats.c)
+		monitor_devices.c monitor_info.c monitor_slot.c monitor_stats.c)
 KERNEL_SRCS  := main.c $(BOOT_SRCS) $(ARCH_SRCS) $(LIB_SRCS) $(MM_SRCS) $(MEMSLOT_SRCS) \
 		$(EPT_SRCS) $(VMX_SRCS) $(IRQ_SRCS) $(DEVICES_SRCS) $(VM_SRCS) $(LOADER_SRCS) \
 		$(CONSOLE_SRCS)
 # The test image adds the in-hypervisor tests and benchmarks (tests/kernel/).
 KTEST_SRCS   := $(addprefix tests/kernel/,bench.c bench_dirty.c bench_perf.c bench_smp.c \
-		ktest.c ktest_vmx.c memslot_perf.c memslot_perf_move.c memslot_perf_vm.c \
+		ktest.c ktest_vmx.c linux_vm.c memslot_perf.c memslot_perf_move.c memslot_perf_vm.c \
 		modes.c remote_run.c test_boot.c test_dirty_log.c test_exceptions.c \
 		test_guest_basic.c test_guest_ept.c test_guest_exits.c test_guest_image.c \
-		test_guest_irq.c test_guest_maxslots.c test_guest_state.c test_linux_dirty_log.c test_memslot_perf.c \
+		test_guest_irq.c test_guest_maxslots.c test_guest_state.c test_linux_dirty_log.c \
+		test_linux_hotplug.c test_memslot_perf.c \
 		test_mm.c test_selftest.c test_smp.c test_smp_dirty_log.c test_smp_flush.c test_smp_hostile.c \
 		test_smp_multi.c test_smp_stress.c test_vmx.c test_vmx_vmcs.c)
 KERNEL_DIRS  := boot arch/x86 lib mm memslot ept vmx irq devices vm loader console tests/kernel
@@ -220,8 +221,10 @@ HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.
 	$(IRQ_SRCS) devices/uart16550.c devices/pit8254.c devices/acpi_build.c devices/fw_cfg.c \
 	devices/pc_testdev.c devices/virtio_ring.c devices/virtio_mmio.c devices/virtio_chain.c \
 	devices/virtio_rng.c devices/virtio_blk.c devices/virtio_mem.c \
-	$(addprefix loader/,image.c load_plan.c bzimage.c multiboot1.c) vm/memory.c \
-	$(addprefix console/,monitor.c monitor_info.c monitor_stats.c monitor_slot.c console_input.c)
+	$(addprefix loader/,image.c load_plan.c bzimage.c multiboot1.c) \
+	$(addprefix vm/,memory.c hotplug.c virtio.c) \
+	$(addprefix console/,monitor.c monitor_devices.c monitor_info.c monitor_stats.c monitor_slot.c \
+		console_input.c)
 srcs_missing := $(filter-out $(wildcard $(HOST_SRCS)),$(HOST_SRCS))
 ifneq ($(srcs_missing),)
 $(error the Makefile lists host sources that do not exist: $(srcs_missing))

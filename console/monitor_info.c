@@ -40,16 +40,12 @@ static void count_leaves(struct kvm *kvm, u16 as_id, gfn_t start, gfn_t end,
 			 u64 leaves[KVM_NR_PAGE_SIZES])
 {
 	struct ept_root *root = kvm->mmu_root[as_id];
-	struct ept_iter it;
+	u64 tables;
 
 	for (int i = 0; i < KVM_NR_PAGE_SIZES; i++)
 		leaves[i] = 0;
-	if (!root)
-		return;
-	for_each_ept_pte(it, root->hpa, start, end) {
-		if (is_shadow_present_pte(it.old_spte) && is_last_spte(it.old_spte, it.level))
-			leaves[it.level - 1]++;
-	}
+	if (root)
+		ept_count_leaves_range(root->hpa, start, end, leaves, &tables);
 }
 
 static void show_slot(struct kvm *kvm, const struct kvm_memory_slot *s)

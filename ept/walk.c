@@ -74,7 +74,8 @@ void ept_dump(struct kvm *kvm, u16 as_id)
 	spin_unlock(&kvm->mmu_lock);
 }
 
-void ept_count_leaves(hpa_t root_hpa, u64 leaves[KVM_NR_PAGE_SIZES], u64 *tables)
+void ept_count_leaves_range(hpa_t root_hpa, gfn_t start, gfn_t end, u64 leaves[KVM_NR_PAGE_SIZES],
+			    u64 *tables)
 {
 	struct ept_iter it;
 	int level;
@@ -82,7 +83,7 @@ void ept_count_leaves(hpa_t root_hpa, u64 leaves[KVM_NR_PAGE_SIZES], u64 *tables
 	for (level = PG_LEVEL_4K; level <= KVM_MAX_HUGEPAGE_LEVEL; level++)
 		leaves[level - 1] = 0;
 	*tables = 1;
-	for_each_ept_pte(it, root_hpa, 0, EPT_MAX_GFN) {
+	for_each_ept_pte(it, root_hpa, start, end) {
 		if (!is_shadow_present_pte(it.old_spte)) {
 			continue;
 		}
@@ -92,4 +93,9 @@ void ept_count_leaves(hpa_t root_hpa, u64 leaves[KVM_NR_PAGE_SIZES], u64 *tables
 			(*tables)++;
 		}
 	}
+}
+
+void ept_count_leaves(hpa_t root_hpa, u64 leaves[KVM_NR_PAGE_SIZES], u64 *tables)
+{
+	ept_count_leaves_range(root_hpa, 0, EPT_MAX_GFN, leaves, tables);
 }

@@ -115,6 +115,9 @@ void kvm_tdp_mmu_zap_invalidated_roots(struct kvm *kvm)
 	struct ept_root *root, *next;
 
 	if (TEST_SWITCH(kvm, no_zap)) {
+#ifdef CONFIG_SLOTVISOR_TEST
+		kvm->debug.zap_skipped = true;
+#endif
 		return;
 	}
 	for (root = kvm->tdp_mmu_roots; root; root = next) {

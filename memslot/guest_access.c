@@ -43,45 +43,40 @@ static void mark_dirty(struct kvm *kvm, const struct kvm_memory_slot *slot, gfn_
 	spin_unlock(&kvm->mmu_lock);
 }
 
-int kvm_read_guest(struct kvm *kvm, u64 gpa, void *data, u64 len)
+/* Copy between buf and guest-physical [gpa, gpa + len), page by page through the slots. */
+static int guest_copy(struct kvm *kvm, u64 gpa, u8 *buf, u64 len, bool write)
 {
-	u8 *out = data;
-
 	lockdep_assert_held(&kvm->slots_lock);
 	while (len) {
 		gfn_t gfn = gpa >> GFN_SHIFT;
 		u64 off = gpa & (GFN_SIZE - 1), n = MIN(len, GFN_SIZE - off);
-		struct kvm_memory_slot *slot = usable_slot(kvm, gfn, false);
+		struct kvm_memory_slot *slot = usable_slot(kvm, gfn, write);
+		void *hva;
 
 		if (!slot)
 			return -EFAULT;
-		memcpy(out, (const void *)(__gfn_to_hva_memslot(slot, gfn) + off), n);
-		out += n;
+		hva = (void *)(__gfn_to_hva_memslot(slot, gfn) + off);
+		if (write) {
+			memcpy(hva, buf, n);
+			mark_dirty(kvm, slot, gfn, 1);
+		} else {
+			memcpy(buf, hva, n);
+		}
+		buf += n;
 		gpa += n;
 		len -= n;
 	}
 	return 0;
 }
 
+int kvm_read_guest(struct kvm *kvm, u64 gpa, void *data, u64 len)
+{
+	return guest_copy(kvm, gpa, data, len, false);
+}
+
 int kvm_write_guest(struct kvm *kvm, u64 gpa, const void *data, u64 len)
 {
-	const u8 *in = data;
-
-	lockdep_assert_held(&kvm->slots_lock);
-	while (len) {
-		gfn_t gfn = gpa >> GFN_SHIFT;
-		u64 off = gpa & (GFN_SIZE - 1), n = MIN(len, GFN_SIZE - off);
-		struct kvm_memory_slot *slot = usable_slot(kvm, gfn, true);
-
-		if (!slot)
-			return -EFAULT;
-		memcpy((void *)(__gfn_to_hva_memslot(slot, gfn) + off), in, n);
-		mark_dirty(kvm, slot, gfn, 1);
-		in += n;
-		gpa += n;
-		len -= n;
-	}
-	return 0;
+	return guest_copy(kvm, gpa, (void *)data, len, true);
 }
 
 int kvm_gfn_to_hva_cache_init(struct kvm *kvm, struct gfn_to_hva_cache *ghc, u64 gpa, u64 len)
@@ -113,15 +108,20 @@ static int ghc_refresh(struct kvm *kvm, struct gfn_to_hva_cache *ghc)
 	return kvm_gfn_to_hva_cache_init(kvm, ghc, ghc->gpa, ghc->len);
 }
 
-int kvm_read_guest_offset_cached(struct kvm *kvm, struct gfn_to_hva_cache *ghc, void *data,
-				 u64 offset, u64 len)
+/* The cache ready for [offset, offset + len) of its range: 0, -EINVAL past it, -EFAULT. */
+static int ghc_check(struct kvm *kvm, struct gfn_to_hva_cache *ghc, u64 offset, u64 len)
 {
-	int err;
-
 	lockdep_assert_held(&kvm->slots_lock);
 	if (offset > ghc->len || len > ghc->len - offset)
 		return -EINVAL;
-	err = ghc_refresh(kvm, ghc);
+	return ghc_refresh(kvm, ghc);
+}
+
+int kvm_read_guest_offset_cached(struct kvm *kvm, struct gfn_to_hva_cache *ghc, void *data,
+				 u64 offset, u64 len)
+{
+	int err = ghc_check(kvm, ghc, offset, len);
+
 	if (err)
 		return err;
 	memcpy(data, (const void *)(ghc->hva + offset), len);
@@ -132,12 +132,8 @@ int kvm_write_guest_offset_cached(struct kvm *kvm, struct gfn_to_hva_cache *ghc,
 				  u64 offset, u64 len)
 {
 	u64 gpa = ghc->gpa + offset;
-	int err;
+	int err = ghc_check(kvm, ghc, offset, len);
 
-	lockdep_assert_held(&kvm->slots_lock);
-	if (offset > ghc->len || len > ghc->len - offset)
-		return -EINVAL;
-	err = ghc_refresh(kvm, ghc);
 	if (err)
 		return err;
 	memcpy((void *)(ghc->hva + offset), data, len);

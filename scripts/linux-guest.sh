@@ -47,7 +47,7 @@ cp "$tmp/bin/busybox" "$root/bin/busybox"
 for applet in sh mount cat grep echo ls poweroff dd printf sleep uname head nproc wc \
 	insmod modprobe lsmod sha256sum umount sync blockdev stat cmp sed cut tr mkdir rm \
 	awk xxd od sort find dmesg tail test [ free true false seq basename cp \
-	readlink dirname timeout; do
+	readlink dirname timeout mkfifo; do
 	ln -s busybox "$root/bin/$applet"
 done
 for prog in debug-exit smp-work mem-fill; do

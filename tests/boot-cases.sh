@@ -4,7 +4,7 @@
 # (slotvisor's status << 1) | 1: 1 ok, 3 tests failed, 5 no VT-x, 7 panic.
 
 # The slowest first, so that two at a time finish together.
-CASES=(bochs_linux_dirty bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
+CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
        qemu_novmx qemu_kvm_novmx qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff)
 
@@ -242,20 +242,35 @@ linux_smp() {	# linux_smp VCPUS
 }
 case_bochs_linux_smp2() { linux_smp 2; }
 
+# linux_ktest NAME INIT GLOB MEGS: the test image runs the in-hypervisor
+# tests GLOB on Debian's kernel with the initramfs of scripts/linux-init/INIT,
+# in Bochs with 3 CPUs (CPU 0 and two vCPUs) and MEGS MiB.
+linux_ktest() {
+	local out=build/linux/$2
+	linux_guest "$1:boot" "$out" "scripts/linux-init/$2" || return 0
+	ELF=build/slotvisor-test.elf scripts/mkiso.sh "$dir/slotvisor.iso" "slotvisor.test=$3" \
+		--module "$out/vmlinuz" "kernel vmlinuz" --module "$out/initrd.gz" "initrd"
+	scripts/bochs.sh "$dir/slotvisor.iso" "$dir" --cpus 3 --megs "$4" --timeout 1500
+	ktest_parse "$1" "$dir/serial.txt" "$?"
+}
+
 # Memslots under SMP Linux (tests/kernel/test_linux_dirty_log.c): the test
 # image boots Debian's kernel with 2 vCPUs on CPUs 1-2 and fetches the
 # dirty log of its RAM from CPU 0 while a worker writes on every vCPU, by
 # write protection and by PML, with the EPT audit after each fetch; the
 # negative control (vCPU 1 ignores its flushes) must lose writes.
 case_bochs_linux_dirty() {
-	linux_guest bochs-linux-dirty:boot build/linux/dirty scripts/linux-init/dirty || return 0
-	ELF=build/slotvisor-test.elf scripts/mkiso.sh "$dir/slotvisor.iso" "slotvisor.test=linux.*" \
-		--module build/linux/dirty/vmlinuz "kernel vmlinuz" \
-		--module build/linux/dirty/initrd.gz "initrd"
-	scripts/bochs.sh "$dir/slotvisor.iso" "$dir" --cpus 3 --megs 1024 --timeout 1500
-	ktest_parse bochs-linux-dirty "$dir/serial.txt" "$?"
+	linux_ktest bochs-linux-dirty dirty 'linux.smp-dirty-log.*' 1024
 }
 case_bochs_linux_smp4() { linux_smp 4; }
+
+# Memory hot-plug under SMP Linux (tests/kernel/test_linux_hotplug.c):
+# virtio-mem plugs and unplugs in steps while a worker writes on every
+# vCPU, each block a memslot and each unplug a DELETE; then the negative
+# control leaves invalidated roots unzapped and must find stale leaves.
+case_bochs_linux_hotplug() {
+	linux_ktest bochs-linux-hotplug hotplug linux.hotplug 1280
+}
 
 # The same kernel with the interactive initramfs (scripts/linux-init/shell)
 # on 2 vCPUs: typing into its busybox shell over COM1, the monitor on the

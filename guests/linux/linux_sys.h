@@ -1,8 +1,8 @@
 /*
  * What the libc-free programs of the Linux guest's initramfs share
  * (debug-exit.c, smp-work.c, mem-fill.c): a raw x86-64 system call (arguments in RDI,
- * RSI, RDX, R10, R8, R9; RCX and R11 clobbered: the kernel's ABI) and a
- * decimal argument parser.  Each program is one static binary.
+ * RSI, RDX, R10, R8, R9; RCX and R11 clobbered: the kernel's ABI), a
+ * decimal argument parser, and numbers and strings appended to a line.  Each program is one static binary.
  */
 #pragma once
 
@@ -40,4 +40,27 @@ static inline long parse_decimal(const char *s)
 	while (*s >= '0' && *s <= '9')
 		v = v * 10 + (*s++ - '0');
 	return v;
+}
+
+/* Append the decimal or hexadecimal form of v to p; the end. */
+static inline char *put_num(char *p, unsigned long v, unsigned int base)
+{
+	char tmp[24];
+	int n = 0;
+
+	do {
+		tmp[n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* Append s to p; the end. */
+static inline char *put_str(char *p, const char *s)
+{
+	while (*s)
+		*p++ = *s++;
+	return p;
 }

@@ -38,26 +38,6 @@ static u64 parse_hex(const char *s)
 	}
 }
 
-static char *put_num(char *p, u64 v, unsigned int base)
-{
-	char tmp[24];
-	int n = 0;
-
-	do {
-		tmp[n++] = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
-
-static char *put_str(char *p, const char *s)
-{
-	while (*s)
-		*p++ = *s++;
-	return p;
-}
 
 /* A string literal to standard output (sizeof: a loop would become strlen()). */
 #define say(s) sys(SYS_WRITE, 1, (long)(s), sizeof(s) - 1, 0, 0, 0)

@@ -32,27 +32,6 @@
 
 typedef unsigned long u64;
 
-/* Append the decimal or hexadecimal form of v to p. */
-static char *put_num(char *p, u64 v, unsigned int base)
-{
-	char tmp[24];
-	int n = 0;
-
-	do {
-		tmp[n++] = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
-
-static char *put_str(char *p, const char *s)
-{
-	while (*s)
-		*p++ = *s++;
-	return p;
-}
 
 static void say(const char *a, long x, const char *b, long y, const char *c, u64 z)
 {

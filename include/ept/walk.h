@@ -18,6 +18,9 @@ void ept_dump(struct kvm *kvm, u16 as_id);
 
 /* The present leaves under root_hpa, per level (1..3), by walking the tables. */
 void ept_count_leaves(hpa_t root_hpa, u64 leaves[KVM_NR_PAGE_SIZES], u64 *tables);
+/* The same over the entries that meet [start, end) (tables: those walked into, the root too). */
+void ept_count_leaves_range(hpa_t root_hpa, gfn_t start, gfn_t end, u64 leaves[KVM_NR_PAGE_SIZES],
+			    u64 *tables);
 
 /*
  * Check the MMU's invariants: every present leaf lies in a live slot of

@@ -59,6 +59,7 @@ struct test_switches {
 	bool keep_dirty_bits;	/* PML: getting the log leaves the EPT dirty bits set */
 	bool no_dirty_log_sync;	/* PML: getting the log ignores what the vCPUs' logs hold */
 	bool stale_hva_cache;	/* guest accesses through a gfn_to_hva_cache skip its generation check */
+	bool zap_skipped;	/* no_zap kept a zap from happening: a later zap may meet leaves of deleted slots */
 };
 #endif
 

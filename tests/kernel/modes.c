@@ -44,7 +44,7 @@ static bool tests_wanted(const struct boot_info *bi)
 }
 
 /* Tests that need VMX turn it on themselves, so that the rest run without it. */
-extern const struct boot_info *ktest_boot_info;	/* tests/kernel/test_linux_dirty_log.c */
+extern const struct boot_info *ktest_boot_info;	/* tests/kernel/linux_vm.c */
 
 static enum exit_status tests(const struct boot_info *bi)
 {

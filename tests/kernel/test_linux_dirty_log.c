@@ -29,19 +29,14 @@
  * exits (which drop Bochs' cached translations, as every exit does) come
  * every 100 ms instead of every 10, so that the stale window shows.
  */
-#include "arch/memory.h"
 #include "arch/x86/cpu.h"
-#include "arch/x86/percpu.h"
-#include "boot/multiboot2.h"
 #include "ept/walk.h"
 #include "ktest_vmx.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-#include "loader/load.h"
+#include "linux_vm.h"
 #include "memslot/memslot.h"
-#include "irq/irq.h"
-#include "vm/vm.h"
 #include "vmx/vmx.h"
 
 #define LINUX_VCPUS 2
@@ -54,12 +49,9 @@
 #define ROUND_TICKS 30000000ULL		/* 0.3 s of Bochs between fetches */
 #define START_TICKS 60000000000ULL	/* 600 s for Linux to start its workers */
 #define WORKERS_LINE "linux-dirty: workers running"
-#define DEBUG_EXIT_PORT 0xf4
 #define RAM_SLOT 0
 #define STAMP_MAGIC 0x736c6f7473746d70ULL	/* guests/linux/smp-work.c */
 #define STAMP_MARGIN 1000000ULL		/* 10 ms of Bochs */
-
-const struct boot_info *ktest_boot_info;
 
 struct linux_check {
 	u64 hash[LINUX_PAGES];		/* P(k-1), then P(k) */
@@ -70,12 +62,11 @@ struct linux_check {
 	u64 prev_end;			/* the TSC when fetch k-1 returned */
 	u64 first_page;
 	const char *first_what;
-	int status;		/* the guest's isa-debug-exit value, or -1 */
-	bool ended;
 	char audit[160];
 };
 
 static struct linux_check lc;
+static struct linux_run run = { .tag = "linux-dirty" };
 
 /* FNV-1a over a page's words: any change of the page changes it (but by chance). */
 static u64 page_hash(const u64 *p)
@@ -91,17 +82,6 @@ static void hash_all(const u8 *ram, u64 *out)
 {
 	for (u64 i = 0; i < LINUX_PAGES; i++)
 		out[i] = page_hash((const u64 *)(ram + i * PAGE_SIZE));
-}
-
-/* A line typed on the guest's console (what stops smp-work). */
-static void type_line(struct vm *vm, const char *s)
-{
-	for (; *s; s++) {
-		spin_lock(&vm->irqchip.lock);
-		uart16550_receive(&vm->com1, (u8)*s);
-		spin_unlock(&vm->irqchip.lock);
-	}
-	irqchip_poll(&vm->irqchip);
 }
 
 static void note(u64 page, const char *what)
@@ -196,68 +176,18 @@ static int set_dirty_logging(struct vm *vm, bool on)
 	return kvm_set_memory_region(&vm->kvm, &r);
 }
 
-/* The guest's exits the vCPU threads hand over: its isa-debug-exit ends it. */
-static bool linux_exit(void *ctx, struct vcpu *v, int cmd)
-{
-	struct vcpu_exit *e = &v->exit;
-
-	if (!cmd && e->reason == VCPU_EXIT_IO && e->io.port == DEBUG_EXIT_PORT && e->io.is_write) {
-		lc.status = (int)e->io.data;
-		lc.ended = true;
-		return false;
-	}
-	if (!cmd && e->reason == VCPU_EXIT_IO) {
-		if (!e->io.is_write)
-			e->io.data = ~0u;	/* an empty ISA bus */
-		return true;
-	}
-	if (!cmd && e->reason == VCPU_EXIT_MMIO) {
-		if (!e->mmio.is_write)
-			e->mmio.data = ~0ULL;
-		return true;
-	}
-	lc.ended = true;
-	kprintf("linux-dirty: vcpu %u stopped: ucall %d, exit %u\n", v->id, cmd, e->reason);
-	return false;
-}
-
-static bool wait_line(struct vm *vm, const char *line, u64 ticks)
-{
-	u64 end = rdtsc() + ticks;
-
-	while (rdtsc() < end && !vm_vcpus_over(vm)) {
-		if (strstr(vm->last_line, line))
-			return true;
-		cpu_relax();
-	}
-	return false;
-}
-
 static struct vm *linux_vm(struct ktest_ctx *t, bool pml)
 {
-	const char *kargs, *iargs;
-	const struct boot_module *k = boot_find_module(ktest_boot_info, "kernel", &kargs, 0),
-				 *i = boot_find_module(ktest_boot_info, "initrd", &iargs, 0);
-	struct load_module initrd;
 	struct vm_kernel_args args = { .mem_size = LINUX_MEM, .cmdline = LINUX_CMDLINE,
-				       .modules = &initrd, .nr_modules = 1,
 				       .nr_vcpus = LINUX_VCPUS };
-	struct vcpu *v;
-	struct vm *vm;
+	struct vm *vm = vm_create("linux-dirty");
 	int err;
 
-	KT_ASSERT(t, k && i, "expected the boot case's kernel and initrd modules");
-	if (nr_cpus < LINUX_VCPUS + 1) {
-		ktest_fail(t, "expected %u CPUs (the boot case gives them), saw %u", LINUX_VCPUS + 1,
-			   nr_cpus);
-		return NULL;
-	}
-	initrd = (struct load_module){ .data = phys_to_virt(i->start), .len = i->end - i->start };
-	vm = vm_create("linux-dirty");
 	KT_ASSERT(t, vm, "expected a VM");
 	err = vm_set_dirty_log_pml(vm, pml);
-	err = err ?: vm_load_kernel(vm, phys_to_virt(k->start), k->end - k->start, &args, &v);
-	KT_ASSERT(t, !err, "expected Linux to load, saw %d", err);
+	KT_ASSERT(t, !err, "expected dirty logging %s, saw %d", pml ? "by PML" : "by write protection",
+		  err);
+	linux_vm_load(t, vm, &args);
 	return vm;
 }
 
@@ -271,7 +201,8 @@ static bool linux_dirty_rounds(struct ktest_ctx *t, bool pml, bool skip_flush)
 	if (!ktest_need_vmx(t))
 		return false;
 	memset(&lc, 0, sizeof(lc));
-	lc.status = -1;
+	run.status = -1;
+	run.ended = false;
 	vm = linux_vm(t, pml);
 	if (!vm)
 		return false;
@@ -282,8 +213,8 @@ static bool linux_dirty_rounds(struct ktest_ctx *t, bool pml, bool skip_flush)
 		vm->kvm.vcpus[1]->debug.long_slice = true;
 	}
 	vm->com1.tx = vm_com1_tx;
-	KT_ASSERT(t, !vm_vcpus_start(vm, linux_exit, NULL), "expected the vCPU threads to start");
-	if (!wait_line(vm, WORKERS_LINE, START_TICKS))
+	KT_ASSERT(t, !vm_vcpus_start(vm, linux_vm_exit, &run), "expected the vCPU threads to start");
+	if (!linux_wait_line(vm, WORKERS_LINE, START_TICKS))
 		err = -ETIMEDOUT;
 	err = err ?: set_dirty_logging(vm, true);
 	if (!err)
@@ -304,7 +235,7 @@ static bool linux_dirty_rounds(struct ktest_ctx *t, bool pml, bool skip_flush)
 		vm->kvm.vcpus[1]->debug.skip_flush = false;
 		vm->kvm.vcpus[1]->debug.long_slice = false;
 	}
-	type_line(vm, "stop\n");	/* the workers end; so does the guest */
+	linux_type_line(vm, "stop\n");	/* the workers end; so does the guest */
 	while (!vm_vcpus_over(vm))
 		cpu_relax();
 	vm_vcpus_wait(vm);
@@ -312,14 +243,14 @@ static bool linux_dirty_rounds(struct ktest_ctx *t, bool pml, bool skip_flush)
 		"%llu stamped pages seen, %llu writes missed, %llu audits passed; guest status %d; "
 		"%llu PML entries\n",
 		pml ? "PML" : "write protection", skip_flush ? ", vCPU 1 left out of flushes" : "",
-		lc.fetches, LINUX_VCPUS, lc.reported, lc.stamped, lc.missed, lc.audits, lc.status,
+		lc.fetches, LINUX_VCPUS, lc.reported, lc.stamped, lc.missed, lc.audits, run.status,
 		vm->kvm.stat.pml_entries);
 	if (lc.missed)
 		kprintf("linux-dirty: first: page %llu %s\n", lc.first_page, lc.first_what);
-	if (err || lc.fetches != ROUNDS || (!skip_flush && lc.status != 0)) {
+	if (err || lc.fetches != ROUNDS || (!skip_flush && run.status != 0)) {
 		ktest_fail(t, "expected %u fetches and the guest's status 0, saw error %d (%s), %llu "
 			   "fetches, status %d, last line \"%s\"", ROUNDS, err, lc.audit, lc.fetches,
-			   lc.status, vm->last_line);
+			   run.status, vm->last_line);
 		vm_destroy(vm);
 		return false;
 	}

@@ -318,6 +318,66 @@ static void ctrl_a_c_switches_between_guest_and_monitor(void **state)
 	expect_line("console: Ctrl-A c  monitor <-> guest");
 }
 
+static void hot_plug_commands_without_a_region_say_so(void **state)
+{
+	run("hotplug 128M");
+	expect_line("hotplug: this VM has no hot-plug region (make run HOTPLUG=SIZE)");
+	run("info mem");
+	expect_line("mem: 4 MiB of RAM in memslots; the frame allocator has ");
+	expect_line("mem: no hot-plug region");
+	run("info virtio");
+	expect_line("virtio: no devices");
+}
+
+/*
+ * A virtio-mem region of 256 MiB at 4 GiB: the monitor's request, the
+ * region's state, and two blocks plugged and unplugged through the VM's
+ * hooks (what the device calls for the guest's PLUG and UNPLUG), each a
+ * memslot of its own that `info slots` lists and `info mem` names.
+ */
+static void hotplug_asks_and_info_mem_shows_the_blocks(void **state)
+{
+	const u64 base = GiB(4), bs = VM_HOTPLUG_BLOCK_SIZE;
+
+	irqchip_init(&vm.irqchip, &vm.kvm);
+	vm.kvm.irqchip = &vm.irqchip;
+	assert_int_equal(vm_virtio_add_mem(&vm, RAM_SIZE, MiB(256)), 0);
+	run("hotplug 64M");
+	expect_line("hotplug: asked the guest for 64 MiB (0 MiB plugged now)");
+	run("hotplug 3M");
+	expect_line("hotplug: 3M is not a multiple of 2048 KiB up to the region's 256 MiB");
+	run("hotplug 512M");
+	expect_line("hotplug: 512M is not a multiple");
+	run("hotplug");
+	expect_line("usage: hotplug SIZE");
+	assert_int_equal(vm.mem.config.requested_size, MiB(64));
+	/* No driver yet: the configuration changed, no interrupt (DRIVER_OK is not set). */
+	assert_int_not_equal(vm.mem_dev->mmio.config_generation, 0);
+	assert_false(virtio_mmio_irq_level(&vm.mem_dev->mmio));
+	/* The guest plugs blocks 0 and 1, as the device would on its PLUG request. */
+	for (u64 i = 0; i < 2; i++)
+		assert_int_equal(vm.mem.hooks.plug(vm.mem.hooks.ctx, base + i * bs, bs), 0);
+	vm.mem.plugged[0] = 3;
+	vm.mem.config.plugged_size = 2 * bs;
+	run("info mem");
+	expect_line("hot-plug: region [0x100000000-0x110000000), 256 MiB in 128 blocks of 2048 KiB; "
+		    "requested 64 MiB, plugged 4 MiB, usable 256 MiB");
+	expect_line("  plugged blocks: 0-1 (slots 16-17)");
+	expect_line("mem: 4 MiB of RAM in memslots");
+	run("info slots");
+	expect_line("  0    16  [0x100000000-0x100200000)     2M");
+	expect_line("  0    17  [0x100200000-0x100400000)     2M");
+	run("info virtio");
+	expect_line("virtio-mem: mmio 0xd0000000, GSI 16, status 0x0");
+	expect_line("    queue 0: size 0, not ready");
+	/* Unplugged again: the slots go. */
+	for (u64 i = 0; i < 2; i++)
+		assert_int_equal(vm.mem.hooks.unplug(vm.mem.hooks.ctx, base + i * bs, bs), 0);
+	assert_int_equal(vm.mem.hooks.unplug(vm.mem.hooks.ctx, base, bs), -ENOENT);
+	run("info slots");
+	expect_no("[0x100000000-");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -334,6 +394,8 @@ int main(void)
 		T(info_vcpus_and_stats_show_the_counters),
 		T(the_line_editor_echoes_erases_and_runs_on_enter),
 		T(ctrl_a_c_switches_between_guest_and_monitor),
+		T(hot_plug_commands_without_a_region_say_so),
+		T(hotplug_asks_and_info_mem_shows_the_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,13 +19,12 @@
 
 #include "devices/virtio_mmio.h"
 #include "lib/errno.h"
-#include "fake_guest_mem.h"
+#include "fake_virtio_driver.h"
 
-#define DESC 0x1000
-#define AVAIL 0x2000
-#define USED 0x3000
+#define DESC DRV_DESC
+#define AVAIL DRV_AVAIL
+#define USED DRV_USED
 
-static struct virtio_mmio dev;
 static unsigned int notified, resets;
 static int last_pop;
 
@@ -73,48 +72,23 @@ static int setup(void **state)
 	return 0;
 }
 
-static u32 rd(u32 off)
-{
-	return virtio_mmio_read(&dev, off, 4);
-}
-
-static void wr(u32 off, u32 val)
-{
-	virtio_mmio_write(&dev, off, 4, val);
-}
-
-/* Linux's virtio_mmio probe and virtio_dev_probe, up to FEATURES_OK; returns the status read back. */
-static u32 negotiate(u64 features)
-{
-	wr(VIRTIO_MMIO_STATUS, 0);
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, (u32)features);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, features >> 32);
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-				       VIRTIO_STATUS_FEATURES_OK);
-	return rd(VIRTIO_MMIO_STATUS);
-}
-
 static void setup_queue(u32 num)
 {
-	wr(VIRTIO_MMIO_QUEUE_SEL, 0);
-	wr(VIRTIO_MMIO_QUEUE_NUM, num);
-	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, DESC);
-	wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
-	wr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, AVAIL);
-	wr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, USED);
-	wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	drv_wr(VIRTIO_MMIO_QUEUE_SEL, 0);
+	drv_wr(VIRTIO_MMIO_QUEUE_NUM, num);
+	drv_wr(VIRTIO_MMIO_QUEUE_DESC_LOW, DESC);
+	drv_wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
+	drv_wr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, AVAIL);
+	drv_wr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, USED);
+	drv_wr(VIRTIO_MMIO_QUEUE_READY, 1);
 }
 
 static void driver_ok(void)
 {
-	assert_true(negotiate(VIRTIO_F_VERSION_1 | 1ULL << 33) & VIRTIO_STATUS_FEATURES_OK);
+	assert_true(drv_negotiate(VIRTIO_F_VERSION_1 | 1ULL << 33) & VIRTIO_STATUS_FEATURES_OK);
 	setup_queue(8);
-	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_READY), 1);
-	wr(VIRTIO_MMIO_STATUS, rd(VIRTIO_MMIO_STATUS) | VIRTIO_STATUS_DRIVER_OK);
+	assert_int_equal(drv_rd(VIRTIO_MMIO_QUEUE_READY), 1);
+	drv_wr(VIRTIO_MMIO_STATUS, drv_rd(VIRTIO_MMIO_STATUS) | VIRTIO_STATUS_DRIVER_OK);
 }
 
 static void make_available(u16 head, u64 addr, u32 len, u16 flags, u16 next)
@@ -131,18 +105,18 @@ static void make_available(u16 head, u64 addr, u32 len, u16 flags, u16 next)
 
 static void identification(void **state)
 {
-	assert_int_equal(rd(VIRTIO_MMIO_MAGIC_VALUE), VIRTIO_MMIO_MAGIC);
-	assert_int_equal(rd(VIRTIO_MMIO_VERSION_REG), 2);
-	assert_int_equal(rd(VIRTIO_MMIO_DEVICE_ID), 4);
-	assert_int_equal(rd(VIRTIO_MMIO_VENDOR_ID), VIRTIO_MMIO_VENDOR);
-	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
-	assert_int_equal(rd(VIRTIO_MMIO_DEVICE_FEATURES), 3);	/* VERSION_1 and bit 33 */
-	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
-	assert_int_equal(rd(VIRTIO_MMIO_DEVICE_FEATURES), 0);
-	wr(VIRTIO_MMIO_QUEUE_SEL, 0);
-	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_NUM_MAX), 16);
-	wr(VIRTIO_MMIO_QUEUE_SEL, 1);
-	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_NUM_MAX), 0);	/* no such queue */
+	assert_int_equal(drv_rd(VIRTIO_MMIO_MAGIC_VALUE), VIRTIO_MMIO_MAGIC);
+	assert_int_equal(drv_rd(VIRTIO_MMIO_VERSION_REG), 2);
+	assert_int_equal(drv_rd(VIRTIO_MMIO_DEVICE_ID), 4);
+	assert_int_equal(drv_rd(VIRTIO_MMIO_VENDOR_ID), VIRTIO_MMIO_VENDOR);
+	drv_wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+	assert_int_equal(drv_rd(VIRTIO_MMIO_DEVICE_FEATURES), 3);	/* VERSION_1 and bit 33 */
+	drv_wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	assert_int_equal(drv_rd(VIRTIO_MMIO_DEVICE_FEATURES), 0);
+	drv_wr(VIRTIO_MMIO_QUEUE_SEL, 0);
+	assert_int_equal(drv_rd(VIRTIO_MMIO_QUEUE_NUM_MAX), 16);
+	drv_wr(VIRTIO_MMIO_QUEUE_SEL, 1);
+	assert_int_equal(drv_rd(VIRTIO_MMIO_QUEUE_NUM_MAX), 0);	/* no such queue */
 	assert_int_equal(virtio_mmio_read(&dev, VIRTIO_MMIO_CONFIG + 1, 2), 0xa2a1);
 	assert_int_equal(virtio_mmio_read(&dev, VIRTIO_MMIO_CONFIG + 3, 4), 0xa3);	/* past its end: 0 */
 	assert_int_equal(virtio_mmio_read(&dev, VIRTIO_MMIO_MAGIC_VALUE, 2), 0);	/* not 32-bit */
@@ -151,28 +125,28 @@ static void identification(void **state)
 
 static void features_are_negotiated(void **state)
 {
-	assert_false(negotiate(1ULL << 33) & VIRTIO_STATUS_FEATURES_OK);	/* legacy: no VERSION_1 */
-	assert_false(negotiate(VIRTIO_F_VERSION_1 | 1ULL << 34) & VIRTIO_STATUS_FEATURES_OK);
-	assert_true(negotiate(VIRTIO_F_VERSION_1) & VIRTIO_STATUS_FEATURES_OK);
+	assert_false(drv_negotiate(1ULL << 33) & VIRTIO_STATUS_FEATURES_OK);	/* legacy: no VERSION_1 */
+	assert_false(drv_negotiate(VIRTIO_F_VERSION_1 | 1ULL << 34) & VIRTIO_STATUS_FEATURES_OK);
+	assert_true(drv_negotiate(VIRTIO_F_VERSION_1) & VIRTIO_STATUS_FEATURES_OK);
 	/* Features are frozen once FEATURES_OK is set. */
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, 0);
+	drv_wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	drv_wr(VIRTIO_MMIO_DRIVER_FEATURES, 0);
 	assert_int_equal(dev.driver_features, VIRTIO_F_VERSION_1);
 }
 
 static void queue_setup_rules(void **state)
 {
-	assert_true(negotiate(VIRTIO_F_VERSION_1) & VIRTIO_STATUS_FEATURES_OK);
+	assert_true(drv_negotiate(VIRTIO_F_VERSION_1) & VIRTIO_STATUS_FEATURES_OK);
 	setup_queue(32);				/* above QueueNumMax */
-	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_READY), 0);
+	assert_int_equal(drv_rd(VIRTIO_MMIO_QUEUE_READY), 0);
 	setup_queue(6);					/* not a power of two */
-	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_READY), 0);
+	assert_int_equal(drv_rd(VIRTIO_MMIO_QUEUE_READY), 0);
 	setup_queue(8);
-	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_READY), 1);
-	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, 0x8000);		/* frozen while ready */
+	assert_int_equal(drv_rd(VIRTIO_MMIO_QUEUE_READY), 1);
+	drv_wr(VIRTIO_MMIO_QUEUE_DESC_LOW, 0x8000);		/* frozen while ready */
 	assert_int_equal(dev.queues[0].vq.desc, DESC);
 	assert_null(virtio_mmio_queue(&dev, 0));	/* not DRIVER_OK yet */
-	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	drv_wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	assert_int_equal(notified, 0);
 }
 
@@ -182,16 +156,16 @@ static void a_notification_runs_the_queue(void **state)
 
 	driver_ok();
 	make_available(2, 0x4000, 64, VIRTQ_DESC_F_WRITE, 0);
-	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	drv_wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	assert_int_equal(notified, 1);
 	memcpy(&e, mem + USED + VIRTQ_USED_RING, sizeof(e));
 	assert_int_equal(e.id, 2);
 	assert_int_equal(e.len, 64);
 	assert_true(virtio_mmio_irq_level(&dev));
-	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_INT_USED_RING);
-	wr(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_INT_USED_RING);
+	assert_int_equal(drv_rd(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_INT_USED_RING);
+	drv_wr(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_INT_USED_RING);
 	assert_false(virtio_mmio_irq_level(&dev));
-	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 5);		/* no such queue: ignored */
+	drv_wr(VIRTIO_MMIO_QUEUE_NOTIFY, 5);		/* no such queue: ignored */
 	assert_int_equal(notified, 1);
 }
 
@@ -200,20 +174,20 @@ static void a_broken_queue_needs_reset(void **state)
 {
 	driver_ok();
 	make_available(0, 0x4000, 8, VIRTQ_DESC_F_NEXT, 0);
-	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	drv_wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	assert_int_equal(last_pop, -ELOOP);
-	assert_true(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET);
-	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_INT_CONFIG);
-	wr(VIRTIO_MMIO_STATUS, rd(VIRTIO_MMIO_STATUS) & ~VIRTIO_STATUS_NEEDS_RESET);
-	assert_true(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET);	/* the driver cannot clear it */
-	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_true(drv_rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET);
+	assert_int_equal(drv_rd(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_INT_CONFIG);
+	drv_wr(VIRTIO_MMIO_STATUS, drv_rd(VIRTIO_MMIO_STATUS) & ~VIRTIO_STATUS_NEEDS_RESET);
+	assert_true(drv_rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET);	/* the driver cannot clear it */
+	drv_wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	assert_int_equal(notified, 1);
 	/* Reset: everything back to the start, the model told. */
-	wr(VIRTIO_MMIO_STATUS, 0);
-	assert_int_equal(rd(VIRTIO_MMIO_STATUS), 0);
-	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_READY), 0);
+	drv_wr(VIRTIO_MMIO_STATUS, 0);
+	assert_int_equal(drv_rd(VIRTIO_MMIO_STATUS), 0);
+	assert_int_equal(drv_rd(VIRTIO_MMIO_QUEUE_READY), 0);
 	assert_false(virtio_mmio_irq_level(&dev));
-	assert_int_equal(resets, 3);			/* init, negotiate()'s and this one */
+	assert_int_equal(resets, 3);			/* init, drv_negotiate()'s and this one */
 }
 
 /* A feature the device requires: FEATURES_OK only with it (virtio-mem's UNPLUGGED_INACCESSIBLE). */
@@ -226,26 +200,26 @@ static void required_features_are_enforced(void **state)
 	static const struct virtq_mem m = { mem_read, mem_write, NULL };
 
 	virtio_mmio_init(&dev, &req_ops, NULL, &m);
-	assert_false(negotiate(VIRTIO_F_VERSION_1 | 1ULL << 33) & VIRTIO_STATUS_FEATURES_OK);
-	assert_true(negotiate(VIRTIO_F_VERSION_1 | 1ULL << 1) & VIRTIO_STATUS_FEATURES_OK);
+	assert_false(drv_negotiate(VIRTIO_F_VERSION_1 | 1ULL << 33) & VIRTIO_STATUS_FEATURES_OK);
+	assert_true(drv_negotiate(VIRTIO_F_VERSION_1 | 1ULL << 1) & VIRTIO_STATUS_FEATURES_OK);
 }
 
 /* The model's config changed: the generation moves; the interrupt only when asked and DRIVER_OK. */
 static void config_changes_are_signalled(void **state)
 {
-	u32 gen = rd(VIRTIO_MMIO_CONFIG_GENERATION);
+	u32 gen = drv_rd(VIRTIO_MMIO_CONFIG_GENERATION);
 
 	virtio_mmio_config_changed(&dev, true);			/* before DRIVER_OK: no interrupt */
-	assert_int_equal(rd(VIRTIO_MMIO_CONFIG_GENERATION), gen + 1);
+	assert_int_equal(drv_rd(VIRTIO_MMIO_CONFIG_GENERATION), gen + 1);
 	assert_false(virtio_mmio_irq_level(&dev));
 	driver_ok();
 	virtio_mmio_config_changed(&dev, false);		/* silent: the generation only */
-	assert_int_equal(rd(VIRTIO_MMIO_CONFIG_GENERATION), gen + 2);
+	assert_int_equal(drv_rd(VIRTIO_MMIO_CONFIG_GENERATION), gen + 2);
 	assert_false(virtio_mmio_irq_level(&dev));
 	virtio_mmio_config_changed(&dev, true);
-	assert_int_equal(rd(VIRTIO_MMIO_CONFIG_GENERATION), gen + 3);
-	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_INT_CONFIG);
-	wr(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_INT_CONFIG);
+	assert_int_equal(drv_rd(VIRTIO_MMIO_CONFIG_GENERATION), gen + 3);
+	assert_int_equal(drv_rd(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_INT_CONFIG);
+	drv_wr(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_INT_CONFIG);
 	assert_false(virtio_mmio_irq_level(&dev));
 }
 
