@@ -157,11 +157,13 @@ linux_guest() {
 	esac
 	return 1
 }
-# It also has the virtio devices (docs/devices.md): virtio-rng, and a
-# virtio-blk disk (DISK=, an ext4 image scripts/mkdisk.sh builds from
-# Debian's packages) whose files the guest checks against the checksums in
-# its initramfs, then writes, syncs, and reads back after a remount; the
-# image file must be unchanged afterwards (writes stay in memory).
+# It also has the virtio devices (docs/devices.md), as make run gives them:
+# virtio-rng; a virtio-blk disk (DISK=, an ext4 image scripts/mkdisk.sh
+# builds from Debian's packages) whose files the guest checks against the
+# checksums in its initramfs, then writes, syncs, and reads back after a
+# remount, the image file unchanged afterwards (writes stay in memory);
+# and a virtio-mem region (HOTPLUG=256M) of which 128M is asked for at
+# boot: MemTotal must grow by it and a fill land in it.
 case_bochs_linux() {
 	local disk=build/linux/test/disk.img sum
 	mkdir -p build/linux/test
@@ -181,8 +183,8 @@ case_bochs_linux() {
 	grep '^[A-Z]*: unit\.image_bzimage\.real_vmlinuz' "$dir/unit-real-vmlinuz.txt" ||
 		echo "FAIL: unit.image_bzimage.real_vmlinuz: no result; $(tail -1 "$dir/unit-real-vmlinuz.txt")"
 	RUN_OUT=$dir EMU=bochs KERNEL=build/linux/test/vmlinuz INITRD=build/linux/test/initrd.gz \
-		DISK=$disk MEM=$LINUX_MEM_MIB \
-		APPEND="console=ttyS0 nokaslr slotvisor_mem_mib=$LINUX_MEM_MIB slotvisor_virtio=blk,rng" \
+		DISK=$disk HOTPLUG=256M HOTPLUG_REQUEST=128M MEM=$LINUX_MEM_MIB \
+		APPEND="console=ttyS0 nokaslr slotvisor_mem_mib=$LINUX_MEM_MIB slotvisor_virtio=blk,rng,mem slotvisor_mem_plug_mib=128" \
 		timeout 600 scripts/run.sh </dev/null >"$dir/run.txt" 2>&1
 	expect_lines bochs-linux:boot-to-init "$dir/run.txt" "$?" 1 \
 		"^slotvisor: guest kernel of [0-9]* bytes, $LINUX_MEM_MIB MiB of RAM, 1 vCPU(s), 1 module(s)" \
@@ -194,13 +196,16 @@ case_bochs_linux() {
 	expect_lines bochs-linux:virtio "$dir/run.txt" "" "" \
 		"^run: DISK=$disk is the guest's /dev/vda; its writes stay in memory and are not saved" \
 		'^slotvisor: disk disk.img: [0-9]* bytes, the guest.s virtio-blk /dev/vda' \
-		'^linux-test: virtio: virtio-mmio in the DSDT: LNRO0005:00 LNRO0005:01 $' \
+		'^slotvisor: memory hot-plug: a virtio-mem region of 256 MiB, 128 MiB of it requested at boot' \
+		'^linux-test: virtio: virtio-mmio in the DSDT: LNRO0005:00 LNRO0005:01 LNRO0005:02 $' \
 		'^linux-test: PASS: virtio-blk: /dev/vda has the [0-9]* bytes the host gave' \
 		'^linux-test: PASS: virtio-blk: [0-9]* files, sha256 as in /etc/disk.sha256' \
 		'^linux-test: PASS: virtio-blk: the 32768 lines written are on /dev/vda after sync and umount' \
 		'^linux-test: PASS: virtio-blk: 1 MiB written, synced, read back after a remount' \
 		'^linux-test: PASS: virtio-rng: rng_current virtio_rng\.0' \
-		'^linux-test: PASS: virtio-rng: two reads of 64 bytes from /dev/hwrng differ'
+		'^linux-test: PASS: virtio-rng: two reads of 64 bytes from /dev/hwrng differ' \
+		'^linux-test: PASS: virtio-mem: MemTotal grew by 131072 kB (128 MiB asked for)' \
+		'^linux-test: PASS: virtio-mem: [0-9]* MiB filled and read back, 0 bad words, [1-9][0-9]* of'
 	if [ "$(sha256sum <"$disk")" = "$sum" ]; then
 		echo "PASS: bochs-linux:disk-file-unchanged"
 	else

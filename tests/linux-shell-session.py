@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serial_session import run_steps  # noqa: E402
 
 PREFIX = "bochs-linux-shell"
-BOOT_TIMEOUT = 150	# BIOS, GRUB, decompression, the kernel's boot, /init
+BOOT_TIMEOUT = 200	# BIOS, GRUB, decompression, the kernel's boot, /init (virtio modules)
 CTRL_A = "\x01"
 SHELL = r"# (\x1b\[6n)?$"	# busybox asks for the cursor position after its prompt
 MONITOR = r"\(slotvisor\) $"
@@ -38,6 +38,12 @@ STEPS = [
       r"^\s*LOC:\s+[1-9]\d*\s+[1-9]\d*\s+Local timer interrupts", SHELL]),
     ("monitor", CTRL_A + "c", [r"^monitor: the guest is paused", MONITOR]),
     ("monitor-slots", CMD("info slots"), [r"^\s*0\s+0\s+\[0x0+-0x0*10000000\)\s+256M\s", MONITOR]),
+    # The guest's virtio-rng, bound by Debian's virtio_mmio and virtio_rng.
+    ("monitor-virtio", CMD("info virtio"),
+     [r"^virtio-rng: mmio 0xd0000000, GSI 16, status 0xf, features 0x100000000",
+      r"^    queue 0: size \d+, ready", r"^    entropy: \d+ requests", MONITOR]),
+    ("monitor-mem", CMD("info mem"),
+     [r"^mem: 256 MiB of RAM in memslots", r"^mem: no hot-plug region", MONITOR]),
     ("monitor-vcpus", CMD("info vcpus"),
      [r"^vcpu 1: .* entries", r"^  IO_INSTRUCTION\s+\d+$", MONITOR]),
     # Each CPU's time: the vCPUs' CPUs in their guests, CPU 0 mostly halted.

@@ -181,7 +181,9 @@ static bool pat_valid(u64 pat)
 /*
  * EFER: only SCE, LME, LMA and NXE exist here, and LME may not change while
  * paging is on (SDM Vol. 3A 10.8.5); LMA is the CPU's to set, so the
- * current one is kept.
+ * current one is kept.  Paging is the guest's own CR0.PG, which it changes
+ * without an exit (PG is outside the guest/host mask): read from GUEST_CR0,
+ * not from the read shadow.
  */
 static bool guest_write_efer(struct vcpu *v, u64 val)
 {
@@ -189,7 +191,7 @@ static bool guest_write_efer(struct vcpu *v, u64 val)
 
 	if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
 		return false;
-	if ((v->cr0_shadow & X86_CR0_PG) && ((val ^ cur) & EFER_LME))
+	if ((vcpu_guest_cr0(v) & X86_CR0_PG) && ((val ^ cur) & EFER_LME))
 		return false;
 	return vmcs_write64(GUEST_IA32_EFER, (val & ~EFER_LMA) | (cur & EFER_LMA));
 }

@@ -20,6 +20,11 @@ u64 vcpu_cr0_fixed_mask(void);
 u64 vcpu_cr4_fixed_mask(void);
 /* The value the CPU must hold for a guest that wants val (fixed bits applied). */
 u64 vcpu_cr0_hw_value(u64 val);
+/*
+ * The CR0 the guest sees: the bits it owns (PE, PG, ...: outside the
+ * guest/host mask) from GUEST_CR0, the others from its read shadow.
+ */
+u64 vcpu_guest_cr0(struct vcpu *v);
 u64 vcpu_cr4_hw_value(u64 val);
 
 /* Handle one VM exit: 1 to re-enter, 0 when v->exit holds an exit for the caller. */

@@ -40,6 +40,12 @@ u64 vcpu_cr0_fixed_mask(void)
 	return fixed0 | (~vmx_caps.cr0_fixed1 & 0xffffffffULL);
 }
 
+u64 vcpu_guest_cr0(struct vcpu *v)
+{
+	return (vmcs_readnat(GUEST_CR0) & ~vcpu_cr0_fixed_mask()) |
+	       (v->cr0_shadow & vcpu_cr0_fixed_mask());
+}
+
 u64 vcpu_cr4_fixed_mask(void)
 {
 	return vmx_caps.cr4_fixed0 | (~vmx_caps.cr4_fixed1 & 0xffffffffULL);
@@ -131,8 +137,7 @@ void vcpu_get_sregs(struct vcpu *v, struct vcpu_sregs *s)
 	s->gdt.limit = vmcs_read32(GUEST_GDTR_LIMIT);
 	s->idt.base = vmcs_readnat(GUEST_IDTR_BASE);
 	s->idt.limit = vmcs_read32(GUEST_IDTR_LIMIT);
-	s->cr0 = (vmcs_readnat(GUEST_CR0) & ~vcpu_cr0_fixed_mask()) |
-		 (v->cr0_shadow & vcpu_cr0_fixed_mask());
+	s->cr0 = vcpu_guest_cr0(v);
 	s->cr4 = (vmcs_readnat(GUEST_CR4) & ~vcpu_cr4_fixed_mask()) |
 		 (v->cr4_shadow & vcpu_cr4_fixed_mask());
 	s->cr3 = vmcs_readnat(GUEST_CR3);

@@ -20,6 +20,11 @@
  *   isr          in the handler ISR holds 0x40; after EOI it does not
  *   timer        a one-shot timer (vector 0x41) wakes a HLT
  *   nmi          an NMI IPI to itself reaches the NMI handler, with IF = 0
+ * and, since it turned paging and long mode on itself (boot.inc) as a
+ * kvm-unit-tests guest or Linux does, one check of the CPU state it owns:
+ *   efer lme     clearing EFER.LME with paging on is refused with #GP
+ *                (SDM Vol. 3A 10.8.5; the hypervisor must read the guest's
+ *                own CR0.PG, which changes without an exit)
  */
 #include "boot.inc"
 
@@ -99,6 +104,18 @@ main64:
 	bt $9, %edx
 	setc %al
 	REPORT n_cpuid
+
+	/* efer lme: LME cleared while paging is on, #GP */
+	lea 7f(%rip), %rax
+	mov %rax, gp_resume(%rip)
+	movl $0, gp_count(%rip)
+	mov $MSR_EFER, %ecx
+	rdmsr
+	and $~EFER_LME, %eax
+	wrmsr
+7:	cmpl $1, gp_count(%rip)
+	sete %al
+	REPORT n_efer
 
 	/* apic base */
 	mov $MSR_APIC_BASE, %ecx
@@ -341,6 +358,7 @@ n_gone:		.asciz "disabled APIC reads all ones"
 n_gone_cpuid:	.asciz "disabled APIC: CPUID.1:EDX.APIC clear"
 n_enable:	.asciz "EN set again, SVR 0xff"
 n_extd:		.asciz "EXTD without EN #GP"
+n_efer:		.asciz "EFER.LME cleared with paging on #GP"
 n_x2apic:	.asciz "x2APIC mode, ID 0 by MSR"
 n_x2_to_xapic:	.asciz "x2APIC to xAPIC #GP"
 n_id:		.asciz "APIC ID 0"

@@ -174,7 +174,8 @@ KTEST(test_guest_bad_state, "guest.bad-state")
 KTEST(test_guest_hostile, "guest.hostile")
 {
 	static const int expect[] = { -1, X86_TRAP_UD, X86_TRAP_UD, X86_TRAP_GP,
-				      X86_TRAP_GP, -1, X86_TRAP_GP, X86_TRAP_GP, X86_TRAP_GP };
+				      X86_TRAP_GP, -1, X86_TRAP_GP, X86_TRAP_GP, X86_TRAP_GP,
+				      X86_TRAP_GP };
 	struct vcpu *v;
 	struct ucall uc;
 	struct vm *vm = ktest_guest64(t, "hostile", MiB(4), &v);
