@@ -21,6 +21,14 @@
 #define PORT61_GATE2 0x01
 #define PORT61_OUT2 0x20
 #define PORT61_WRITABLE 0x0f
+/*
+ * The shortest period channel 0's periodic modes interrupt at: 200 us
+ * (KVM's min_timer_period_us), in PIT ticks.  A guest that programs a
+ * faster rate (a count of 2 is 597 kHz) gets an edge this often, so that
+ * it still runs between its interrupts; the counter it reads back still
+ * counts at the programmed rate.
+ */
+#define PIT_MIN_IRQ_PERIOD ((PIT_HZ * 200 + 999999) / 1000000)
 
 void pit_init(struct pit *p)
 {
@@ -61,6 +69,14 @@ static u16 counter_value(const struct pit *p, const struct pit_channel *c, u64 n
 	return (u16)(n - t);	/* modes 0 and 4 wrap through 0xffff after terminal count */
 }
 
+/* How often a periodic channel 0 raises IRQ 0: its period, at least PIT_MIN_IRQ_PERIOD. */
+static u64 irq_period(const struct pit *p, const struct pit_channel *c)
+{
+	u64 n = period(c);
+
+	return c == &p->ch[0] && n < PIT_MIN_IRQ_PERIOD ? PIT_MIN_IRQ_PERIOD : n;
+}
+
 /* The output's rising edges since loading, up to now. */
 static u64 edges_until(const struct pit *p, const struct pit_channel *c, u64 now)
 {
@@ -69,7 +85,7 @@ static u64 edges_until(const struct pit *p, const struct pit_channel *c, u64 now
 	if (!c->counting)
 		return 0;
 	if (periodic(c))
-		return t / n;
+		return t / irq_period(p, c);
 	if (c->mode == 4)
 		return t >= n + 1;
 	return t >= n;	/* mode 0 (and 1, which needs a gate edge slotvisor never makes) */
@@ -101,7 +117,7 @@ u64 pit_next_edge(const struct pit *p, u64 now)
 	if (!c->counting)
 		return ~0ULL;
 	if (periodic(c))
-		return c->start + (c->edges + 1) * n;
+		return c->start + (c->edges + 1) * irq_period(p, c);
 	if (c->edges)
 		return ~0ULL;
 	return c->start + n + (c->mode == 4);

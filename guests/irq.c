@@ -8,7 +8,10 @@
  *     more (SYNC 2 reports the count);
  *  3. COM1 receive interrupts (IER, OUT2, IRQ 4): SYNC 3, then HLT until the
  *     byte the VMM put in the receive FIFO raised IRQ 4 (SYNC 4 reports it);
- *  4. every IRQ masked, HLT: the VMM must give the HLT back, not wait.
+ *  4. the PIT at its fastest (mode 2, count 2: 597 kHz, faster than any
+ *     exit path): the guest must still run, a loop of LOOPS iterations with
+ *     interrupts on, and get its ticks meanwhile (SYNC 5 reports them);
+ *  5. every IRQ masked, HLT: the VMM must give the HLT back, not wait.
  */
 #include "guest.h"
 
@@ -32,6 +35,8 @@
 #define TIMER_IRQ 0
 #define COM1_IRQ 4
 #define TICKS 20
+#define PIT_FASTEST 2		/* mode 2's smallest count */
+#define LOOPS 200000
 
 static volatile uint64_t ticks;
 static volatile uint64_t com1_irqs;
@@ -115,6 +120,15 @@ void guest_main(void)
 	while (!com1_irqs)
 		__asm__ __volatile__("sti; hlt");
 	GUEST_SYNC2(4, com1_byte);
+
+	ticks = 0;
+	outb(PIC1_DATA, (uint8_t)~(1 << TIMER_IRQ));
+	pit_start(PIT_MODE2_LOHI, PIT_FASTEST);
+	__asm__ __volatile__("sti");
+	for (volatile uint64_t i = 0; i < LOOPS; i++)
+		;
+	__asm__ __volatile__("cli");
+	GUEST_SYNC2(5, ticks);
 
 	outb(PIC1_DATA, 0xff);
 	__asm__ __volatile__("sti; hlt");

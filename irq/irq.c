@@ -65,6 +65,7 @@ static void sample_sources(struct irqchip *chip)
 static void lapic_reset(struct irqchip *chip, struct vlapic *a, struct vcpu *v)
 {
 	vlapic_reset(a, (u8)v->id);
+	a->min_period = chip->lapic_min_period;
 	a->bus = &chip->bus;
 }
 

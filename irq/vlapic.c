@@ -115,6 +115,14 @@ static bool tscdeadline_mode(const struct vlapic *a)
 	return timer_mode(a) == APIC_LVT_TIMER_TSCDEADLINE;
 }
 
+/* How often the timer interrupts: its period, but a periodic one no faster than min_period. */
+static u64 timer_irq_period(const struct vlapic *a)
+{
+	u64 p = timer_period(a);
+
+	return periodic(a) && p < a->min_period ? a->min_period : p;
+}
+
 static u32 timer_current(const struct vlapic *a, u64 now)
 {
 	u64 elapsed;
@@ -136,7 +144,7 @@ u64 vlapic_next_event(const struct vlapic *a, u64 now)
 		return a->tscdeadline ? a->tscdeadline : ~0ULL;
 	if (!a->tmict || a->timer_stopped || (!periodic(a) && a->timer_periods))
 		return ~0ULL;
-	return a->timer_start + (a->timer_periods + 1) * timer_period(a);
+	return a->timer_start + (a->timer_periods + 1) * timer_irq_period(a);
 }
 
 /* Raise the timer's interrupt once for however many periods passed by now. */
@@ -154,7 +162,7 @@ static void timer_update(struct vlapic *a, u64 now)
 	}
 	if (!a->tmict || a->timer_stopped || now < a->timer_start)
 		return;
-	periods = (now - a->timer_start) / timer_period(a);
+	periods = (now - a->timer_start) / timer_irq_period(a);
 	if (!periodic(a) && periods > 1)
 		periods = 1;
 	if (periods <= a->timer_periods)

@@ -20,6 +20,7 @@
 #define COM1_BASE 0x3f8
 #define COM1_IRQ 4
 #define PIT_IRQ 0
+#define LAPIC_MIN_PERIOD_US 200	/* KVM's min_timer_period_us */
 
 /* TSC ticks to PIT ticks since the VM was made, and back. */
 static u64 pit_now(const struct vm *vm)
@@ -54,6 +55,7 @@ static void com1_sample(struct irqchip *chip, void *ctx)
 void vm_devices_init(struct vm *vm)
 {
 	irqchip_init(&vm->irqchip, &vm->kvm);
+	vm->irqchip.lapic_min_period = tsc_khz * LAPIC_MIN_PERIOD_US / 1000;
 	vm->kvm.irqchip = &vm->irqchip;
 	uart16550_init(&vm->com1, vm_com1_tx, vm);
 	pit_init(&vm->pit);

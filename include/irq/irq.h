@@ -55,6 +55,7 @@ struct irqchip {
 	/* vCPU i's xAPIC (kvm->vcpus[i]->apic points here when it has one). */
 	struct vlapic lapic[KVM_MAX_VCPUS];
 	bool lapic_was_enabled[KVM_MAX_VCPUS];	/* IA32_APIC_BASE.EN when last looked at */
+	u64 lapic_min_period;	/* each xAPIC's min_period (the VM sets it: TSC ticks) */
 };
 
 /* Power-on state for kvm's vCPUs: no sources, the PIC as a BIOS leaves it, every pin masked. */
@@ -63,7 +64,11 @@ void irqchip_init(struct irqchip *chip, struct kvm *kvm);
 /* Sample src before every answer; -ENOSPC past IRQCHIP_MAX_SOURCES. */
 int irqchip_add_source(struct irqchip *chip, void (*sample)(struct irqchip *, void *), void *ctx);
 
-/* Drive ISA line irq (0-15) to level; caller holds chip->lock (sources) or not (devices). */
+/*
+ * Drive line irq to level: 0-15 an ISA IRQ (the 8259A and its I/O APIC
+ * pin, IRQ 0 on pin 2), 16-23 an I/O APIC pin alone (virtio's).  The
+ * caller holds chip->lock (sources) or not (devices).
+ */
 void irqchip_set_line(struct irqchip *chip, unsigned int irq, bool level);
 void __irqchip_set_line(struct irqchip *chip, unsigned int irq, bool level);
 /* The I/O APIC input (GSI) of ISA IRQ irq. */

@@ -109,6 +109,14 @@ struct vlapic {
 	u64 timer_start;	/* caller's clock when TMICT was written */
 	u64 timer_periods;	/* periods already raised (periodic), 1 when a one-shot fired */
 	bool timer_stopped;	/* an expired one-shot switched to periodic: TMCCT stays 0 */
+	/*
+	 * The shortest period a periodic timer interrupts at, in the caller's
+	 * clock (0: none), as KVM's min_timer_period_us: a guest asking for a
+	 * faster one gets its interrupts this often, so that it still runs
+	 * between them.  TMCCT still counts at the programmed rate.  Set
+	 * after vlapic_reset(), which clears it.
+	 */
+	u64 min_period;
 	u64 tscdeadline;	/* IA32_TSC_DEADLINE (caller's clock), 0: disarmed */
 	u64 ipis_ignored;	/* without a bus: IPIs it could not deliver */
 	u32 nmi_queued;		/* NMIs sent to it that its vCPU has not taken (KVM's nmi_queued) */

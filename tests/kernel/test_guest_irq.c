@@ -1,8 +1,11 @@
 /*
  * Interrupts from the emulated PIT, PICs and COM1 (vmm/devices.c) into a
  * guest that halts for them (guests/irq.c): periodic and one-shot timer
- * ticks at the programmed rate, a receive interrupt from COM1, and a HLT
- * that nothing can end handed back to the caller instead of waited on.
+ * ticks at the programmed rate, a receive interrupt from COM1, the PIT at
+ * its fastest (the guest must still run and get ticks: the PIT interrupts
+ * no faster than every 200 us, devices/pit8254.c; without that the guest
+ * only ever runs its handler and the run's budget ends the test), and a
+ * HLT that nothing can end handed back to the caller instead of waited on.
  */
 #include "arch/x86/setup.h"
 #include "ktest_vmx.h"
@@ -46,8 +49,14 @@ KTEST(test_guest_irq, "guest.irq.pit-pic-com1")
 		  "stage 4: expected the COM1 interrupt with '%c', saw ucall %d stage %llu byte 0x%llx",
 		  RX_BYTE, cmd, (u64)uc.args[0], (u64)uc.args[1]);
 	cmd = vm_run(v, RUN_BUDGET, &uc);
+	KT_ASSERT(t, cmd == UCALL_SYNC && uc.args[0] == 5 && uc.args[1] > 0,
+		  "stage 5: expected the loop to end with the fastest PIT's ticks in, saw ucall %d "
+		  "(%s) stage %llu ticks %llu", cmd, ktest_exit_name(v), (u64)uc.args[0],
+		  (u64)uc.args[1]);
+	kprintf("irq: PIT at its fastest: %llu ticks taken during the loop\n", (u64)uc.args[1]);
+	cmd = vm_run(v, RUN_BUDGET, &uc);
 	KT_ASSERT(t, cmd == 0 && v->exit.reason == VCPU_EXIT_HLT,
-		  "stage 5: expected the HLT with every IRQ masked back, saw ucall %d (%s)", cmd,
+		  "stage 6: expected the HLT with every IRQ masked back, saw ucall %d (%s)", cmd,
 		  ktest_exit_name(v));
 	cmd = vm_run(v, RUN_BUDGET, &uc);
 	KT_ASSERT(t, cmd == UCALL_DONE, "expected DONE, saw %d (%s)", cmd, ktest_exit_name(v));

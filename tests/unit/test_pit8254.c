@@ -39,6 +39,25 @@ static void mode2_raises_irq0_once_per_period(void **state)
 	assert_int_equal(read16(&p, PIT_CH0, 1000 + 4 * LATCH_250HZ + 5), LATCH_250HZ - 5);
 }
 
+/*
+ * Count 2 in mode 2 (597 kHz): IRQ 0 comes every 239 ticks (200 us, KVM's
+ * min_timer_period_us), not every 2, so that the guest runs between its
+ * interrupts; the counter read back still counts by 2.
+ */
+static void a_too_fast_rate_interrupts_every_200us(void **state)
+{
+	struct pit p;
+
+	pit_init(&p);
+	pit_write(&p, PIT_MODE_PORT, 0x34, 0);
+	set_count(&p, PIT_CH0, 2, 0);
+	assert_int_equal(pit_next_edge(&p, 0), 239);
+	assert_int_equal(pit_irq0_edges(&p, 238), 0);
+	assert_int_equal(pit_irq0_edges(&p, 1000), 4);
+	assert_int_equal(pit_next_edge(&p, 1000), 5 * 239);
+	assert_int_equal(read16(&p, PIT_CH0, 1001), 1);
+}
+
 static void mode4_one_shot_fires_once_a_tick_after_zero(void **state)
 {
 	struct pit p;
@@ -102,6 +121,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(mode2_raises_irq0_once_per_period),
+		cmocka_unit_test(a_too_fast_rate_interrupts_every_200us),
 		cmocka_unit_test(mode4_one_shot_fires_once_a_tick_after_zero),
 		cmocka_unit_test(a_half_written_count_does_not_start_the_channel),
 		cmocka_unit_test(channel2_calibration_sees_out2_at_terminal_count),

@@ -193,6 +193,30 @@ static void periodic_timer_coalesces_missed_periods(void **state)
 	assert_int_equal(vlapic_pending(&a, 1000), -1);
 }
 
+/* A periodic timer faster than min_period interrupts every min_period; TMCCT keeps its rate. */
+static void a_too_fast_periodic_timer_is_slowed_to_min_period(void **state)
+{
+	struct vlapic a;
+
+	vlapic_reset(&a, 0);
+	a.min_period = 100;
+	enable(&a);
+	vlapic_write(&a, APIC_TDCR, 0xb, 0);	/* divide by 1 */
+	vlapic_write(&a, APIC_LVTT, APIC_LVT_TIMER_PERIODIC | 0x30, 0);
+	vlapic_write(&a, APIC_TMICT, 1, 0);
+	assert_int_equal(vlapic_next_event(&a, 0), 100);
+	assert_int_equal(vlapic_pending(&a, 99), -1);
+	assert_int_equal(vlapic_pending(&a, 100), 0x30);
+	vlapic_ack(&a, 0x30);
+	vlapic_write(&a, APIC_EOI, 0, 150);
+	assert_int_equal(vlapic_next_event(&a, 150), 200);
+	assert_int_equal(vlapic_read(&a, APIC_TMCCT, 150), 1);
+	/* A one-shot is not slowed: it fires when its count runs out. */
+	vlapic_write(&a, APIC_LVTT, 0x30, 150);
+	vlapic_write(&a, APIC_TMICT, 5, 150);
+	assert_int_equal(vlapic_next_event(&a, 150), 155);
+}
+
 /* kvm-unit-tests' test_apic_change_mode: the count survives a mode change. */
 static void mode_change_keeps_the_count(void **state)
 {
@@ -376,6 +400,7 @@ int main(void)
 		cmocka_unit_test(software_disable_keeps_lvts_masked),
 		cmocka_unit_test(one_shot_timer),
 		cmocka_unit_test(periodic_timer_coalesces_missed_periods),
+		cmocka_unit_test(a_too_fast_periodic_timer_is_slowed_to_min_period),
 		cmocka_unit_test(mode_change_keeps_the_count),
 		cmocka_unit_test(tsc_deadline_mode),
 		cmocka_unit_test(a_bus_routes_ipis_and_level_eois),
