@@ -67,9 +67,13 @@ static bool console_poll(struct console *con)
 /* Answer an MMIO exit as an empty bus would (a deleted or moved slot). */
 static void console_mmio(struct vcpu *v)
 {
-	kprintf("\nconsole: guest MMIO %s gpa %#llx (%u bytes)%s\n",
-		v->exit.mmio.is_write ? "write to" : "read of", v->exit.mmio.gpa, v->exit.mmio.len,
-		v->exit.mmio.is_write ? ", dropped" : ", returning all ones");
+	bool last;
+
+	if (vcpu_report(&v->mmio_unbacked, &last))
+		kprintf("\nconsole: guest MMIO %s gpa %#llx (%u bytes)%s%s\n",
+			v->exit.mmio.is_write ? "write to" : "read of", v->exit.mmio.gpa,
+			v->exit.mmio.len, v->exit.mmio.is_write ? ", dropped" : ", returning all ones",
+			last ? " (more are counted in stats, not printed)" : "");
 	if (!v->exit.mmio.is_write)
 		v->exit.mmio.data = MMIO_READ_VALUE;
 }

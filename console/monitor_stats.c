@@ -92,12 +92,14 @@ int monitor_stats(struct vm *vm, int argc, char **argv)
 	struct kvm *kvm = &vm->kvm;
 	const struct kvm_stat *st = &kvm->stat;
 	struct frame_stats fs;
-	u64 entries = 0, exits = 0, kicks = 0;
+	u64 entries = 0, exits = 0, kicks = 0, msrs = 0, mmio = 0;
 
 	for (unsigned int i = 0; i < vm->kvm.online_vcpus; i++) {
 		entries += vm->kvm.vcpus[i]->entries;
 		exits += vcpu_exits(vm->kvm.vcpus[i]);
 		kicks += vm->kvm.vcpus[i]->kicks_sent;
+		msrs += vm->kvm.vcpus[i]->msr_refused;
+		mmio += vm->kvm.vcpus[i]->mmio_unbacked;
 	}
 	frame_get_stats(&fs);
 	kprintf("stats: vm %s: %u slots in as 0, %u in as 1, %llu pages; generation %llu\n",
@@ -110,6 +112,8 @@ int monitor_stats(struct vm *vm, int argc, char **argv)
 		st->mmu_reload, st->roots_allocated, st->pml_entries);
 	kprintf("stats: vcpus: %u, %llu entries, %llu exits, %llu kicks\n", vm->kvm.online_vcpus,
 		entries, exits, kicks);
+	kprintf("stats: guest: %llu MSR accesses refused (#GP), %llu MMIO accesses to nothing\n",
+		msrs, mmio);
 	kprintf("stats: host frames: %llu free, %llu used of %llu\n", fs.free_frames,
 		fs.used_frames, fs.total_frames);
 	return MONITOR_STAY;

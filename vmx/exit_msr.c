@@ -54,7 +54,11 @@ static u64 msr_value(struct vcpu *v)
 
 static int msr_fault(struct vcpu *v, const char *op, u32 msr)
 {
-	kprintf("vmx: vcpu %u: %s of MSR 0x%x refused: #GP to the guest\n", v->id, op, msr);
+	bool last;
+
+	if (vcpu_report(&v->msr_refused, &last))
+		kprintf("vmx: vcpu %u: %s of MSR 0x%x refused: #GP to the guest%s\n", v->id, op, msr,
+			last ? " (more are counted in stats, not printed)" : "");
 	vcpu_inject_exception(v, X86_TRAP_GP, true, GP_ERROR);
 	return 1;
 }

@@ -57,6 +57,21 @@ enum vcpu_mp_state {
 /* The vector of the IPI that forces a vCPU out of its guest, or out of its halt. */
 #define VCPU_KICK_VECTOR LAPIC_WAKE_VECTOR
 
+#define VCPU_REPORTS_PRINTED 8
+
+/*
+ * Count one of a vCPU's refusals in *count; whether to print it (the first
+ * VCPU_REPORTS_PRINTED), and *last true for the one after which printing
+ * stops.
+ */
+static inline bool vcpu_report(u64 *count, bool *last)
+{
+	u64 n = (*count)++;
+
+	*last = n + 1 == VCPU_REPORTS_PRINTED;
+	return n < VCPU_REPORTS_PRINTED;
+}
+
 struct vcpu_exit {
 	enum vcpu_exit_reason reason;
 	union {
@@ -138,6 +153,13 @@ struct vcpu {
 	bool irq_window_armed;
 	u64 irqs_injected;
 	u64 nmis_injected;
+	/*
+	 * What the guest did that the hypervisor refused or could not serve,
+	 * counted (`stats`); only the first VCPU_REPORTS_PRINTED of each are
+	 * printed, so that a guest cannot flood the console with them.
+	 */
+	u64 msr_refused;	/* RDMSR/WRMSR answered with #GP */
+	u64 mmio_unbacked;	/* MMIO that no memslot or device backs */
 	u8 nmi_pending;		/* NMIs taken from the irqchip, not injected yet (at most 2) */
 	u64 cr0_shadow, cr4_shadow;	/* what the guest believes CR0/CR4 hold */
 	u64 shared_msrs[VCPU_NR_SHARED_MSRS];	/* vmx/guest_state.c */

@@ -241,7 +241,18 @@ static void info_vcpus_and_stats_show_the_counters(void **state)
 	expect_line("stats: vm unit: 2 slots in as 0, 0 in as 1, 1040 pages; generation ");
 	expect_line("stats: ept: 0 table pages; leaves 0 x 4K, 0 x 2M, 0 x 1G");
 	expect_line("stats: vcpus: 1, 7 entries, 7 exits, 0 kicks");
+	expect_line("stats: guest: 0 MSR accesses refused (#GP), 0 MMIO accesses to nothing");
 	expect_line("stats: host frames: ");
+	/* A guest's refusals past the first few are counted, not printed. */
+	for (unsigned int i = 0; i < VCPU_REPORTS_PRINTED + 3; i++) {
+		bool last, print = vcpu_report(&vcpu.msr_refused, &last);
+
+		assert_int_equal(print, i < VCPU_REPORTS_PRINTED);
+		assert_int_equal(last, i == VCPU_REPORTS_PRINTED - 1);
+	}
+	vcpu.mmio_unbacked = 2;
+	run("stats");
+	expect_line("stats: guest: 11 MSR accesses refused (#GP), 2 MMIO accesses to nothing");
 	/* arch/fake's one CPU: 500 of 1000 ticks in the guest, 250 halted. */
 	run("info cpus");
 	expect_line("cpu 0 (APIC 0): guest  50.0% hypervisor  25.0% halted  25.0% of 1000 ticks");
