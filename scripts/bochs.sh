@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Boot an ISO in Bochs (configured as docs/bochs.md says).
 #   scripts/bochs.sh ISO OUTDIR [--cpus N] [--megs M] [--timeout SECONDS]
-#                    [--serial-tty TTY] [--live|--debug]
+#                    [--model BOCHS_CPU_MODEL] [--serial-tty TTY] [--live|--debug]
+# --model picks Bochs' CPU model (default corei7_skylake_x, which has every
+# VMX feature slotvisor uses; corei7_haswell_4770 has EPT without PML,
+# docs/bochs.md).
 # COM1 goes to OUTDIR/serial.txt, Bochs' log to OUTDIR/bochs.log, its
 # stdout (port 0xE9 included) to OUTDIR/bochs.out.  --live shows port 0xE9
 # (a copy of the console) on the terminal instead.  --serial-tty connects
@@ -11,12 +14,13 @@
 # power-off), or 124 when the timeout killed it.
 set -u
 iso=$1; out=$2; shift 2
-cpus=1; megs=512; limit=300; live=0; debug=0; tty=
+cpus=1; megs=512; limit=300; live=0; debug=0; tty=; model=corei7_skylake_x
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cpus) cpus=$2; shift 2 ;;
 	--megs) megs=$2; shift 2 ;;
 	--timeout) limit=$2; shift 2 ;;
+	--model) model=$2; shift 2 ;;
 	--serial-tty) tty=$2; shift 2 ;;
 	--live) live=1; shift ;;
 	--debug) debug=1; shift ;;
@@ -38,7 +42,7 @@ vga: extension=vbe, update_freq=5, realtime=0
 pci: enabled=1, chipset=i440fx
 ata0-master: type=cdrom, path=$iso, status=inserted
 boot: cdrom
-cpu: model=corei7_skylake_x, count=$cpus, ips=100000000, reset_on_triple_fault=0, ignore_bad_msrs=0
+cpu: model=$model, count=$cpus, ips=100000000, reset_on_triple_fault=0, ignore_bad_msrs=0
 clock: sync=none, time0=946684800
 display_library: rfb, options="timeout=0"
 log: $out/bochs.log

@@ -61,10 +61,14 @@ void vcpu_pml_free(struct vcpu *v)
  */
 void vcpu_flush_pml(struct vcpu *v)
 {
-	u16 index = vmcs_read16(GUEST_PML_INDEX);
 	unsigned int first;
+	u16 index;
 
-	if (!v->pml_log || index == PML_START_INDEX)
+	/* Without PML (a CPU before Broadwell, or logging by write protection) there is no index. */
+	if (!v->pml_log)
+		return;
+	index = vmcs_read16(GUEST_PML_INDEX);
+	if (index == PML_START_INDEX)
 		return;
 	/* Full: the index went below 0 and wrapped (it is 16 bits). */
 	first = index >= PML_ENTITY_NUM ? 0 : index + 1u;
