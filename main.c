@@ -79,16 +79,17 @@ RUN_MODE(40, devel_switch_refused, .name = "devel-switch-refused", .wanted = dev
 
 static enum exit_status boot_guest(const struct boot_info *bi)
 {
-	int status;
+	u64 status;
+	int err;
 
 	kprintf("slotvisor: boot complete; booting the guest\n");
-	status = guest_boot(bi);
-	if (status < 0) {
-		kprintf("slotvisor: the guest could not be loaded: %s\n", errno_name(status));
+	err = guest_boot(bi, &status);
+	if (err) {
+		kprintf("slotvisor: the guest could not be loaded: %s\n", errno_name(err));
 		return EXIT_PANIC;
 	}
-	/* QEMU then exits with the guest's own status, as if it ran there. */
-	return (enum exit_status)(status >> 1);
+	/* QEMU then exits with the guest's own status, as if it ran there (its low bits). */
+	return (enum exit_status)(u32)(status >> 1);
 }
 
 RUN_MODE(50, guest, .name = "guest", .wanted = guest_boot_requested, .needs_vmx = true,

@@ -97,12 +97,12 @@ static void console_unclaimed_io(struct vcpu *v)
 }
 
 /* A real guest's exits the console answers; false when the guest is over (*status set). */
-static bool console_guest_exit(struct vcpu *v, int *status)
+static bool console_guest_exit(struct vcpu *v, u64 *status)
 {
 	switch (v->exit.reason) {
 	case VCPU_EXIT_IO:
 		if (v->exit.io.port == ISA_DEBUG_EXIT_PORT && v->exit.io.is_write) {
-			*status = (int)((v->exit.io.data << 1) | 1);
+			*status = ((u64)v->exit.io.data << 1) | 1;	/* all 33 bits of it */
 			kprintf("\nconsole: the guest wrote %#x to isa-debug-exit\n", v->exit.io.data);
 			return false;
 		}
@@ -230,7 +230,7 @@ static void console_run_threaded(struct console *con)
 	kprintf(quit ? "\nconsole: quit\n" : "console: the guest ended\n");
 }
 
-int console_run_guest(struct vm *vm, struct vcpu *v)
+u64 console_run_guest(struct vm *vm, struct vcpu *v)
 {
 	struct console con = { .vm = vm, .real_guest = true };
 

@@ -160,7 +160,7 @@ static void guest_disk(const struct boot_info *bi, struct vm_kernel_args *args)
 		"its writes are lost when slotvisor stops\n", name, args->disk_len);
 }
 
-int guest_boot(const struct boot_info *bi)
+int guest_boot(const struct boot_info *bi, u64 *status)
 {
 	struct load_module mods[GUEST_MODULES_MAX];
 	const char *name_args = "";
@@ -174,7 +174,7 @@ int guest_boot(const struct boot_info *bi)
 	};
 	struct vm *vm;
 	struct vcpu *v;
-	int status, err;
+	int err;
 
 	err = guest_vcpus(bi->cmdline, &args.nr_vcpus);
 	if (err)
@@ -196,8 +196,8 @@ int guest_boot(const struct boot_info *bi)
 		vm_destroy(vm);
 		return err;
 	}
-	status = console_run_guest(vm, v);
-	kprintf("slotvisor: guest exit status %d\n", status);
+	*status = console_run_guest(vm, v);
+	kprintf("slotvisor: guest exit status %llu\n", *status);
 	vm_destroy(vm);
-	return status;
+	return 0;
 }

@@ -7,7 +7,8 @@
 # kvm-unit-tests .flat), slotvisor boots that guest instead of its demo:
 # an ISO is built that carries the files as multiboot2 modules, the guest's
 # COM1 is the console, and this script exits with the guest's status as
-# QEMU would (isa-debug-exit: (value << 1) | 1).  MEM is the guest's RAM
+# QEMU would (isa-debug-exit: (value << 1) | 1; printed whole, the exit
+# status its low 8 bits).  MEM is the guest's RAM
 # (MiB, or with an M or G suffix; default 256M).  CPUS is the guest's
 # vCPUs (default 1, at most 8): one shares CPU 0 with the console; more
 # run each on an emulated CPU of its own, so the emulator gets CPUS + 1
@@ -146,8 +147,10 @@ if [ -n "${KERNEL:-}" ]; then
 	status=$(cat "$out/serial.txt" "$out/bochs.out" "$out/qemu.out" 2>/dev/null | tr -d '\r' |
 		sed -n 's/^slotvisor: guest exit status \([0-9]*\)$/\1/p' | tail -1)
 	if [ -n "$status" ]; then
+		# A 32-bit isa-debug-exit value makes up to 33 bits; a process
+		# status holds 8: the low ones (still odd, as QEMU's always are).
 		echo "run: the guest's exit status: $status"
-		exit "$status"
+		exit $(( status % 256 ))
 	fi
 	echo "run: the guest reported no exit status" >&2
 	exit 1

@@ -5,7 +5,7 @@
 
 # The slowest first, so that two at a time finish together.
 CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_haswell bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
-       qemu_novmx qemu_kvm_novmx qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
+       qemu_novmx qemu_kvm_novmx bochs_exit_status qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff)
 
 iso() {	# iso CMDLINE: an ISO of the test image (tests and benchmarks) for this case
@@ -232,6 +232,23 @@ case_bochs_linux() {
 	fi
 	if grep -q '^linux-test: FAIL' "$dir/run.txt"; then
 		echo "FAIL: bochs-linux:checks: $(grep -m1 '^linux-test: FAIL' "$dir/run.txt")"
+	fi
+}
+
+# A guest's exit status is the guest's, whole: guests/mb1/exit.S writes
+# 0xc0000001 to isa-debug-exit as one 32-bit OUT; slotvisor reports
+# (0xc0000001 << 1) | 1 = 6442450947 (never a load error), and run.sh
+# exits with its low 8 bits, 3.
+case_bochs_exit_status() {
+	RUN_OUT=$dir EMU=bochs KERNEL=build/guests/mb1_exit.bin timeout 300 scripts/run.sh \
+		</dev/null >"$dir/run.txt" 2>&1
+	expect_lines bochs-exit-status "$dir/run.txt" "$?" 3 \
+		'^console: the guest wrote 0xc0000001 to isa-debug-exit' \
+		'^slotvisor: guest exit status 6442450947$' "^run: the guest's exit status: 6442450947$"
+	if grep -q 'could not be loaded' "$dir/run.txt"; then
+		echo "FAIL: bochs-exit-status:no-load-error: $(grep -m1 'could not be loaded' "$dir/run.txt")"
+	else
+		echo "PASS: bochs-exit-status:no-load-error"
 	fi
 }
 

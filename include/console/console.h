@@ -24,7 +24,7 @@ struct console {
 	bool escape;		/* Ctrl-A was typed; the next byte is a command key */
 	struct monitor_line line;
 	bool real_guest;	/* console_run_guest(): end with the guest */
-	int status;		/* its exit status, QEMU's way */
+	u64 status;		/* its exit status, QEMU's way: (value << 1) | 1, up to 2^33 - 1 */
 	/* vCPUs on their own CPUs: pause them for the monitor, resume them after (or NULL). */
 	void (*pause)(struct console *con, bool paused);
 };
@@ -54,9 +54,10 @@ void console_run(struct vm *vm, struct vcpu *v);
  * console_run() for a guest nobody here wrote (console/guest_boot.c): unclaimed
  * ports read all ones, and the run ends when the guest does: it writes to
  * isa-debug-exit at 0xf4 (the status is (value << 1) | 1, as QEMU's), halts
- * with interrupts off or dies (status 0), or `quit` is typed.
+ * with interrupts off or dies (status 0), or `quit` is typed.  A 32-bit
+ * value gives a status of up to 33 bits, returned whole.
  */
-int console_run_guest(struct vm *vm, struct vcpu *v);
+u64 console_run_guest(struct vm *vm, struct vcpu *v);
 
 /* slotvisor.console=1: a VM running guests/echo.c, under console_run(). */
 int console_demo(void);
