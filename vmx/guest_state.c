@@ -4,7 +4,7 @@
  * SFMASK), SWAPGS's KERNEL_GS_BASE, RDTSCP's TSC_AUX, XCR0, and the x87,
  * SSE and AVX registers (the FPU state, saved with XSAVE, or FXSAVE where
  * the CPU has no XSAVE).  XCR0 is the guest's only from VM entry to VM
- * exit: in root operation it enables every component (cpu_enable_xsave()),
+ * exit: in root operation it enables every component (cpu_enable_fpu_state()),
  * so that XSAVE keeps all a guest may have used, whatever its own XCR0.  The hypervisor uses none of them (no SYSCALL, no
  * SWAPGS, no floating point or vector registers: -mgeneral-regs-only),
  * so a vCPU's values stay loaded on its CPU while it runs and between

@@ -118,7 +118,7 @@ const struct boot_info *arch_setup(u32 magic, u32 mbi_pa)
 	cmdline = boot_info.cmdline;
 	poweroff_set_acpi_only(cmdline_has(cmdline, "slotvisor.poweroff=acpi"));
 	mm_init();
-	cpu_enable_xsave();
+	cpu_enable_fpu_state();
 	acpi_setup();
 	kprintf("tsc: %llu kHz\n", (unsigned long long)tsc_calibrate());
 	smp_init();

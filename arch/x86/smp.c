@@ -75,7 +75,7 @@ __noreturn void ap_entry(unsigned int cpu)
 
 	write_cr3(kernel_cr3);	/* leave the trampoline's identity map */
 	write_cr4(read_cr4() | X86_CR4_PGE);
-	cpu_enable_xsave();
+	cpu_enable_fpu_state();
 	percpu_init(cpu);
 	gdt_init();
 	idt_load();

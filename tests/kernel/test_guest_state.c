@@ -5,10 +5,12 @@
  * CR8 after the other ran (and the host's TPR never changes);
  * then the emulated MSRs, XSETBV's checks and the CPUID that goes with them.
  */
+#include "arch/x86/cpu.h"
 #include "arch/x86/lapic.h"
 #include "ktest_vmx.h"
 
 #define SEED_GPA 0x300000ULL
+#define HAS_XSAVE_GPA (SEED_GPA + 8)
 
 static bool step(struct ktest_ctx *t, struct vcpu *v, int want, u64 stage)
 {
@@ -38,6 +40,8 @@ KTEST(test_guest_msrs, "guest.state.per-vcpu")
 	tpr = lapic_tpr();
 	*(u64 *)vm_gpa_to_hva(a, SEED_GPA) = 0x11;
 	*(u64 *)vm_gpa_to_hva(b, SEED_GPA) = 0x22;
+	*(u64 *)vm_gpa_to_hva(a, HAS_XSAVE_GPA) = !!(cpuid(1).ecx & CPUID_1_ECX_XSAVE);
+	*(u64 *)vm_gpa_to_hva(b, HAS_XSAVE_GPA) = !!(cpuid(1).ecx & CPUID_1_ECX_XSAVE);
 	ok = step(t, va, UCALL_SYNC, 1) && step(t, vb, UCALL_SYNC, 1) &&
 	     step(t, va, UCALL_SYNC, 2) && step(t, vb, UCALL_SYNC, 2) &&
 	     step(t, va, UCALL_DONE, 0) && step(t, vb, UCALL_DONE, 0);

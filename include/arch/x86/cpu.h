@@ -12,6 +12,8 @@
 #define X86_CR0_PG BIT(31)
 #define X86_CR4_PAE BIT(5)
 #define X86_CR4_PGE BIT(7)
+#define X86_CR4_OSFXSR BIT(9)
+#define X86_CR4_OSXMMEXCPT BIT(10)
 #define X86_CR4_VMXE BIT(13)
 #define X86_CR4_SMXE BIT(14)
 #define X86_CR4_OSXSAVE BIT(18)
@@ -130,16 +132,20 @@ static inline void xsetbv(u32 xcr, u64 val)
 }
 
 /*
- * Set CR4.OSXSAVE where the CPU has XSAVE and enable every state component
- * it supports in XCR0, so that the hypervisor can save and restore any
- * guest's extended state with XSAVE/XRSTOR, and load a guest's own XCR0
- * around its VM entries (vmx/guest_state.c).  It uses no extended state
- * itself: it is built with -mgeneral-regs-only.
+ * Make FXSAVE/XSAVE keep every register a guest may use.  CR4.OSFXSR always:
+ * without it FXSAVE and FXRSTOR may skip XMM0-15 and MXCSR (SDM Vol. 2A,
+ * FXSAVE; Bochs does skip them), and a CPU without XSAVE would carry one
+ * guest's SSE registers into the host and into the next guest.  CR4.OSXSAVE
+ * where the CPU has XSAVE, with every state component it supports in XCR0,
+ * so that XSAVE/XRSTOR save and restore all of a guest's extended state, and
+ * a guest's own XCR0 is loaded around its VM entries (vmx/guest_state.c).
+ * The hypervisor uses none of it itself: it is built with -mgeneral-regs-only.
  */
-static inline void cpu_enable_xsave(void)
+static inline void cpu_enable_fpu_state(void)
 {
 	struct cpuid_regs r;
 
+	write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
 	if (!(cpuid(1).ecx & CPUID_1_ECX_XSAVE))
 		return;
 	write_cr4(read_cr4() | X86_CR4_OSXSAVE);
