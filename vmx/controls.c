@@ -62,23 +62,81 @@ static const u32 proc_unwanted = CPU_BASED_CR3_LOAD_EXITING | CPU_BASED_CR3_STOR
 /*
  * (want | allowed-0) & allowed-1 (SDM Vol. 3D A.3.1): the low half of the
  * capability MSR has the bits that must be 1, the high half those that may.
+ * A needed control the CPU cannot set is -ENODEV; vmx_detect() has already
+ * refused such a CPU with vmx_caps_missing()'s line, so it cannot happen.
  */
-static int adjust(const char *kind, u64 cap, const struct control_need *needs,
-		  unsigned int n, u32 extra, u32 *out)
+static int adjust(u64 cap, const struct control_need *needs, unsigned int n, u32 extra, u32 *out)
 {
 	u32 want = extra, must = (u32)cap, may = (u32)(cap >> 32);
 	int err = 0;
 
 	for (unsigned int i = 0; i < n; i++) {
-		if (!(may & needs[i].bit)) {
-			kprintf("vmx: this CPU lacks the %s control \"%s\" (bit %d), which slotvisor needs\n",
-				kind, needs[i].name, __builtin_ctz(needs[i].bit));
+		if (!(may & needs[i].bit))
 			err = -ENODEV;
-		}
 		want |= needs[i].bit;
 	}
 	*out = (want | must) & may;
 	return err;
+}
+
+/* The EPT capabilities the MMU relies on (ept/, arch/x86/invept.c). */
+static const struct control_need ept_needs[] = {
+	NEED(EPT_CAP_WALK_4, "4-level EPT walk"),
+	NEED(EPT_CAP_MEMTYPE_WB, "write-back EPT paging structures"),
+	NEED(EPT_CAP_INVEPT, "INVEPT"),
+	NEED(EPT_CAP_INVEPT_SINGLE, "single-context INVEPT"),
+	NEED(EPT_CAP_INVEPT_ALL, "all-context INVEPT"),
+};
+
+struct missing {
+	char *buf;
+	size_t size, len;
+	int n;
+};
+
+/* Append "KIND \"name\", \"name\"" for the needs not in may, "; " between kinds. */
+static void add_missing(struct missing *m, const char *kind, const struct control_need *needs,
+			unsigned int n, u32 may)
+{
+	bool first = true;
+
+	for (unsigned int i = 0; i < n; i++) {
+		int w;
+
+		if (may & needs[i].bit)
+			continue;
+		if (first)
+			w = ksnprintf(m->buf + m->len, m->size - m->len, "%s%s \"%s\"",
+				      m->n ? "; " : "", kind, needs[i].name);
+		else
+			w = ksnprintf(m->buf + m->len, m->size - m->len, ", \"%s\"", needs[i].name);
+		m->len = MIN(m->len + (size_t)MAX(w, 0), m->size - 1);
+		m->n++;
+		first = false;
+	}
+}
+
+int vmx_caps_missing(const struct vmx_caps *c, char *buf, size_t size)
+{
+	struct missing m = { .buf = buf, .size = size };
+	bool ept = vmx_ctl_allows(c->procbased2, SECONDARY_EPT);
+
+	buf[0] = '\0';
+	add_missing(&m, "pin-based", pin_needs, ARRAY_SIZE(pin_needs),
+		    (u32)(c->pinbased >> 32));
+	add_missing(&m, "processor-based", proc_needs, ARRAY_SIZE(proc_needs),
+		    (u32)(c->procbased >> 32));
+	add_missing(&m, "secondary", proc2_needs, ARRAY_SIZE(proc2_needs),
+		    (u32)(c->procbased2 >> 32));
+	add_missing(&m, "VM-exit", exit_needs, ARRAY_SIZE(exit_needs),
+		    (u32)(c->exit >> 32));
+	add_missing(&m, "VM-entry", entry_needs, ARRAY_SIZE(entry_needs),
+		    (u32)(c->entry >> 32));
+	/* Without EPT its capabilities do not matter: "enable EPT" is named above. */
+	if (ept)
+		add_missing(&m, "EPT", ept_needs, ARRAY_SIZE(ept_needs),
+			    (u32)c->ept_vpid);
+	return m.n;
 }
 
 int vmx_controls_compute(const struct vmx_caps *c, struct vmx_controls *out)
@@ -93,14 +151,13 @@ int vmx_controls_compute(const struct vmx_caps *c, struct vmx_controls *out)
 	 * NMIs off, the guest's IRET never unblocks the NMIs the VMM injects
 	 * (SDM Vol. 3C 26.3), and there is no NMI-window exit.
 	 */
-	err |= adjust("pin-based", c->pinbased, pin_needs, ARRAY_SIZE(pin_needs),
-		      PIN_BASED_VIRTUAL_NMIS, &out->pin);
-	err |= adjust("processor-based", c->procbased, proc_needs, ARRAY_SIZE(proc_needs), 0,
-		      &out->proc);
+	err |= adjust(c->pinbased, pin_needs, ARRAY_SIZE(pin_needs), PIN_BASED_VIRTUAL_NMIS,
+		      &out->pin);
+	err |= adjust(c->procbased, proc_needs, ARRAY_SIZE(proc_needs), 0, &out->proc);
 	out->proc &= ~proc_unwanted | (u32)c->procbased;
-	err |= adjust("secondary", c->procbased2, proc2_needs, ARRAY_SIZE(proc2_needs),
-		      proc2_extra, &out->proc2);
-	err |= adjust("VM-exit", c->exit, exit_needs, ARRAY_SIZE(exit_needs), 0, &out->exit);
-	err |= adjust("VM-entry", c->entry, entry_needs, ARRAY_SIZE(entry_needs), 0, &out->entry);
+	err |= adjust(c->procbased2, proc2_needs, ARRAY_SIZE(proc2_needs), proc2_extra,
+		      &out->proc2);
+	err |= adjust(c->exit, exit_needs, ARRAY_SIZE(exit_needs), 0, &out->exit);
+	err |= adjust(c->entry, entry_needs, ARRAY_SIZE(entry_needs), 0, &out->entry);
 	return err ? -ENODEV : 0;
 }

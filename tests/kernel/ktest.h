@@ -21,7 +21,7 @@ struct ktest_ctx {
 	const char *name;
 	bool failed;
 	bool skipped;
-	char msg[256];
+	char msg[512];
 	void *abort_buf[5];	/* __builtin_setjmp's buffer: where ktest_abort() lands */
 	/* The VMs the test made and has not destroyed (vm_create() is wrapped). */
 	struct vm *vms[KTEST_MAX_VMS];

@@ -1,17 +1,25 @@
 /* Helpers shared by the in-hypervisor VMX scenarios. */
+#include "lib/errno.h"
 #include "loader/load.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
 #include "ktest_vmx.h"
 #include "remote_run.h"
+#include "vmx/caps.h"
 #include "vmx/vmx.h"
 
 bool ktest_need_vmx(struct ktest_ctx *t)
 {
 	const char *why = "";
+	struct vmx_caps caps;
 
 	if (!(cpuid(1).ecx & CPUID_1_ECX_VMX)) {
 		ktest_skip(t, "this CPU has no VT-x (CPUID.1:ECX.VMX = 0)");
+		return false;
+	}
+	/* VT-x without what slotvisor needs (Penryn: no EPT) is absent hardware too. */
+	if (vmx_detect(&caps, &why) == -ENODEV) {
+		ktest_skip(t, "%s", why);
 		return false;
 	}
 	if (vmx_cpu_enable(&why)) {
