@@ -217,6 +217,22 @@ static int find_s5(const struct acpi_sdt_header *dsdt, struct acpi_pm *pm)
 	return -ENOENT;
 }
 
+u16 acpi_pm_timer(unsigned int *bits)
+{
+	const struct acpi_fadt *f = (const void *)acpi_find_table("FACP", 0);
+	u16 port;
+
+	if (!f || !acpi_fadt_has(f, flags))
+		return 0;
+	if (acpi_fadt_has(f, x_pm_tmr_blk) && f->x_pm_tmr_blk.address)
+		port = f->x_pm_tmr_blk.address_space_id == ACPI_GAS_SYSTEM_IO &&
+		       f->x_pm_tmr_blk.address <= 0xffff ? (u16)f->x_pm_tmr_blk.address : 0;
+	else	/* PM_TMR_LEN is 4 when the block exists (5.2.9) */
+		port = f->pm_tmr_len == 4 && f->pm_tmr_blk <= 0xffff ? (u16)f->pm_tmr_blk : 0;
+	*bits = f->flags & ACPI_FADT_TMR_VAL_EXT ? 32 : 24;
+	return port;
+}
+
 /* Fill pm from the FADT and the DSDT's \_S5 package. */
 int acpi_get_pm(struct acpi_pm *pm)
 {

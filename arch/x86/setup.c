@@ -120,7 +120,7 @@ const struct boot_info *arch_setup(u32 magic, u32 mbi_pa)
 	mm_init();
 	cpu_enable_fpu_state();
 	acpi_setup();
-	kprintf("tsc: %llu kHz\n", (unsigned long long)tsc_calibrate());
+	tsc_calibrate();
 	smp_init();
 	return &boot_info;
 }

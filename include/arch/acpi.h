@@ -178,6 +178,19 @@ int acpi_init(const void *rsdp, unsigned int rsdp_len);
 const struct acpi_sdt_header *acpi_find_table(const char sig[4], unsigned int index);
 
 /*
+ * The ACPI PM timer (ACPI 6.x 4.8.3.3): a free-running counter at
+ * 3.579545 MHz, 24 bits wide unless the FADT's TMR_VAL_EXT flag says 32.
+ */
+#define ACPI_PM_TIMER_HZ	3579545
+#define ACPI_FADT_TMR_VAL_EXT	BIT(8)	/* FADT Flags (5.2.9, Table 5.10) */
+
+/*
+ * The PM timer's I/O port from the FADT (X_PM_TMR_BLK when it is a system-I/O
+ * GAS, else PM_TMR_BLK) and its width in *bits; 0 when there is none.
+ */
+u16 acpi_pm_timer(unsigned int *bits);
+
+/*
  * Fill pm from the FADT and the \_S5 object of the DSDT.  Returns 0,
  * -ENOENT (no FADT, no PM1a block or no \_S5) or -EINVAL (bad DSDT/FADT).
  */

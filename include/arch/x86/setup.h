@@ -28,6 +28,6 @@ void paging_init(struct memmap *usable, hpa_t top);
 /* The size of the direct map's leaves (GiB(1) or MiB(2)). */
 u64 paging_direct_map_page_size(void);
 
-/* Measure the TSC frequency against the PIT; 0 if that failed. */
+/* Measure the TSC frequency (ACPI PM timer, else the PIT), print it; 0 if that failed. */
 u64 tsc_calibrate(void);
 extern u64 tsc_khz;
