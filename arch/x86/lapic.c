@@ -1,15 +1,22 @@
 /*
- * The local APIC, xAPIC MMIO mode, reached through the direct map at the
- * base IA32_APIC_BASE gives (SDM Vol. 3A 11.4).  Only what SMP bring-up
- * and kicks need: the ID, the ICR, EOI.
+ * The local APIC (SDM Vol. 3A 11): in xAPIC mode through MMIO at the base
+ * IA32_APIC_BASE gives (11.4), reached through the direct map; in x2APIC
+ * mode through MSRs 0x800 + offset / 16 (11.12), which firmware leaves on
+ * for machines with APIC IDs above 255 and which slotvisor.x2apic=on
+ * selects where the CPU has it.  Every CPU runs in the BSP's mode.  Only
+ * what SMP bring-up and kicks need: the ID, the ICR, EOI, TPR, the timer.
  */
 #include "arch/memory.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/msr.h"
+#include "lib/panic.h"
+#include "lib/printf.h"
 
 #define APIC_BASE_ADDR_MASK 0xffffff000ULL
 #define APIC_BASE_ENABLE BIT(11)
+#define APIC_BASE_EXTD BIT(10)		/* x2APIC mode (11.12.1) */
+#define X2APIC_MSR_BASE 0x800		/* MSR of register offset o: 0x800 + o / 16 */
 #define LAPIC_ID 0x20
 #define LAPIC_TPR 0x80
 #define LAPIC_EOI 0xb0
@@ -28,6 +35,8 @@
 #define ICR_DEST_SHIFT 24
 #define ICR_POLLS 1000000
 
+static bool x2apic;	/* set on the BSP before any AP starts, then read only */
+
 static volatile u32 *lapic_reg(u32 off)
 {
 	hpa_t base = rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_ADDR_MASK;
@@ -35,25 +44,76 @@ static volatile u32 *lapic_reg(u32 off)
 	return (volatile u32 *)((u8 *)phys_to_virt(base) + off);
 }
 
+static u32 lapic_read(u32 off)
+{
+	return x2apic ? (u32)rdmsr(X2APIC_MSR_BASE + off / 16) : *lapic_reg(off);
+}
+
+static void lapic_write(u32 off, u32 val)
+{
+	if (x2apic)
+		wrmsr(X2APIC_MSR_BASE + off / 16, val);
+	else
+		*lapic_reg(off) = val;
+}
+
+bool lapic_setup(bool want_x2apic)
+{
+	if (rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_EXTD) {
+		x2apic = true;
+		kprintf("lapic: x2APIC mode, as the firmware left it\n");
+	} else if (want_x2apic && (cpuid(1).ecx & CPUID_1_ECX_X2APIC)) {
+		x2apic = true;
+		kprintf("lapic: x2APIC mode (slotvisor.x2apic=on)\n");
+	} else if (want_x2apic) {
+		kprintf("lapic: slotvisor.x2apic=on, but this CPU has no x2APIC: xAPIC mode\n");
+	}
+	return x2apic;
+}
+
+bool lapic_x2apic(void)
+{
+	return x2apic;
+}
+
 void lapic_init(void)
 {
-	wrmsr(MSR_IA32_APIC_BASE, rdmsr(MSR_IA32_APIC_BASE) | APIC_BASE_ENABLE);
-	*lapic_reg(LAPIC_SVR) = SVR_ENABLE | SVR_SPURIOUS_VECTOR;
+	u64 base = rdmsr(MSR_IA32_APIC_BASE) | APIC_BASE_ENABLE;
+
+	/* Enabled first, then x2APIC: disabled to x2APIC in one write is #GP (11.12.5). */
+	wrmsr(MSR_IA32_APIC_BASE, base);
+	if (x2apic && !(base & APIC_BASE_EXTD))
+		wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_EXTD);
+	lapic_write(LAPIC_SVR, SVR_ENABLE | SVR_SPURIOUS_VECTOR);
 }
 
 u32 lapic_id(void)
 {
-	return *lapic_reg(LAPIC_ID) >> 24;
+	/* The x2APIC ID register holds all 32 bits (11.12.5.1). */
+	return x2apic ? lapic_read(LAPIC_ID) : lapic_read(LAPIC_ID) >> 24;
 }
 
 u32 lapic_tpr(void)
 {
-	return *lapic_reg(LAPIC_TPR);
+	return lapic_read(LAPIC_TPR);
 }
 
-/* Write the ICR and wait until the APIC has sent it (bounded). */
+/*
+ * Send an IPI.  xAPIC: write the ICR's halves, wait until the APIC has
+ * sent it (bounded).  x2APIC: one 64-bit ICR write, destination in bits
+ * 63:32 and no delivery status to wait for (11.12.9); but WRMSR to an
+ * x2APIC register is not serializing (11.12.3), so a fence first keeps the
+ * stores the receiver must see (a vCPU's request bits) ahead of the IPI.
+ */
 static void lapic_icr(u32 apic_id, u32 low)
 {
+	if (x2apic) {
+		__asm__ __volatile__("mfence; lfence" : : : "memory");
+		wrmsr(X2APIC_MSR_BASE + LAPIC_ICR_LOW / 16, (u64)apic_id << 32 | low);
+		return;
+	}
+	if (apic_id > 0xff)
+		panic("lapic: APIC id %u needs x2APIC mode", apic_id);
 	*lapic_reg(LAPIC_ICR_HIGH) = apic_id << ICR_DEST_SHIFT;
 	*lapic_reg(LAPIC_ICR_LOW) = low;
 	for (int i = 0; i < ICR_POLLS && (*lapic_reg(LAPIC_ICR_LOW) & ICR_SEND_PENDING); i++)
@@ -77,10 +137,10 @@ void lapic_send_ipi(u32 apic_id, u8 vector)
 
 void lapic_eoi(void)
 {
-	*lapic_reg(LAPIC_EOI) = 0;
+	lapic_write(LAPIC_EOI, 0);
 }
 
 void lapic_timer_tsc_deadline(u8 vector)
 {
-	*lapic_reg(LAPIC_LVT_TIMER) = LVT_TIMER_TSC_DEADLINE | vector;
+	lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_TSC_DEADLINE | vector);
 }

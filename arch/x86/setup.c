@@ -10,6 +10,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/io.h"
+#include "arch/x86/lapic.h"
 #include "arch/x86/layout.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/smp.h"
@@ -121,6 +122,7 @@ const struct boot_info *arch_setup(u32 magic, u32 mbi_pa)
 	cpu_enable_fpu_state();
 	acpi_setup();
 	tsc_calibrate();
+	lapic_setup(cmdline_has(cmdline, "slotvisor.x2apic=on"));
 	smp_init();
 	return &boot_info;
 }

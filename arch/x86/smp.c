@@ -126,6 +126,11 @@ unsigned int smp_init(void)
 	for (unsigned int i = 0; i < madt.nr_cpus && nr_cpus < MAX_CPUS; i++) {
 		if (madt.apic_id[i] == cpus[0].apic_id)
 			continue;
+		if (madt.apic_id[i] > 0xff && !lapic_x2apic()) {
+			kprintf("smp: the CPU with APIC id %u needs x2APIC mode (slotvisor.x2apic=on), "
+				"not started\n", madt.apic_id[i]);
+			continue;
+		}
 		if (!ap_start(nr_cpus, madt.apic_id[i], d)) {
 			/* INIT parks it in wait-for-SIPI, so it cannot wake later on a reused slot. */
 			lapic_send_init(madt.apic_id[i]);

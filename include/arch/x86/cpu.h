@@ -28,6 +28,7 @@
 /* CPUID feature bits (SDM Vol. 2A, CPUID). */
 #define CPUID_1_ECX_VMX BIT(5)
 #define CPUID_1_ECX_SMX BIT(6)
+#define CPUID_1_ECX_X2APIC BIT(21)
 #define CPUID_1_ECX_XSAVE BIT(26)
 #define CPUID_1_ECX_RDRAND BIT(30)
 #define CPUID_1_ECX_HYPERVISOR BIT(31)

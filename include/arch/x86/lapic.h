@@ -1,4 +1,4 @@
-/* The local APIC in xAPIC mode (SDM Vol. 3A 11): IDs and inter-processor interrupts. */
+/* The local APIC in xAPIC or x2APIC mode (SDM Vol. 3A 11): IDs and inter-processor interrupts. */
 #pragma once
 
 #include "types.h"
@@ -8,7 +8,18 @@
 /* This CPU's own timer, which ends an idle halt (arch/x86/idle.c). */
 #define LAPIC_TIMER_VECTOR 0xf1
 
-/* Enable this CPU's local APIC (software enable in the spurious-vector register). */
+/*
+ * Choose the mode of every CPU's APIC, once, on the BSP before lapic_init():
+ * x2APIC if the firmware left it on, or if want_x2apic and the CPU has it;
+ * xAPIC otherwise.  Says so when it is x2APIC; returns whether it is.
+ */
+bool lapic_setup(bool want_x2apic);
+bool lapic_x2apic(void);
+
+/*
+ * Enable this CPU's local APIC in the chosen mode (software enable in the
+ * spurious-vector register).
+ */
 void lapic_init(void);
 
 u32 lapic_id(void);
