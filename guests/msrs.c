@@ -8,12 +8,14 @@
  *     GS.base and back), RDTSCP returns TSC_AUX, MXCSR as after reset, SYNC;
  *  3. IA32_MISC_ENABLE and the microcode revision as emulated, XSETBV's
  *     checks where the CPU has XSAVE (the VMM says so at HAS_XSAVE_GPA),
+ *     CPUID leaf 0x15 with the TSC rate (at TSC_KHZ_GPA) on every model,
  *     CPUID without VMX, the APIC or XSAVES; DONE.
  */
 #include "guest.h"
 
 #define SEED_GPA 0x300000ULL
 #define HAS_XSAVE_GPA (SEED_GPA + 8)
+#define TSC_KHZ_GPA (SEED_GPA + 16)
 #define MSR_STAR 0xc0000081
 #define MSR_LSTAR 0xc0000082
 #define MSR_CSTAR 0xc0000083
@@ -118,7 +120,16 @@ static void emulated_and_xsave(void)
 
 	guest_cpuid(1, &a, &b, &c, &d);
 	GUEST_ASSERT(!(c & (1u << 5)) && !(c & (1u << 21)) && !(d & (1u << 9)));
+	/*
+	 * Leaf 0x15 is there on every CPU model (Westmere's own stop at 0xb) and
+	 * gives the TSC rate the VMM measured (it says at TSC_KHZ_GPA).
+	 */
+	guest_cpuid(0, &a, &b, &c, &d);
+	GUEST_ASSERT(a >= 0x15);
+	guest_cpuid(0x15, &a, &b, &c, &d);
+	GUEST_ASSERT(a && (uint64_t)c * b / a / 1000 == *(volatile uint64_t *)TSC_KHZ_GPA);
 	/* XSAVE stays where the host has it (the VMM says at HAS_XSAVE_GPA). */
+	guest_cpuid(1, &a, &b, &c, &d);
 	GUEST_ASSERT(!!(c & (1u << 26)) == !!*(volatile uint64_t *)HAS_XSAVE_GPA);
 	if (!(c & (1u << 26)))	/* a CPU without XSAVE (Westmere): no XSETBV to check */
 		return;

@@ -110,11 +110,33 @@ static struct cpuid_regs topology_leaf(const struct vcpu *v, u32 subleaf)
 	}
 }
 
+/*
+ * The guest's highest basic leaf is at least 0x15, which slotvisor fills in
+ * itself with the TSC frequency it measured: a CPU whose own stops before
+ * it (everything before Skylake stops at 0xd) would leave Linux to
+ * calibrate its TSC against a PIT channel 2 that slotvisor does not model.
+ * A basic leaf above the CPU's own highest reads as the CPU's highest on
+ * Intel parts (SDM Vol. 2A, CPUID), so those read as zeros instead.
+ */
+static bool leaf_beyond_cpu(u32 leaf)
+{
+	static u32 cpu_max;	/* the same on every CPU: a racing first read is harmless */
+
+	if (!cpu_max)
+		cpu_max = cpuid(0).eax;
+	return leaf < CPUID_LEAF_HV && leaf > cpu_max;
+}
+
 static struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf, u32 subleaf)
 {
 	struct cpuid_regs r = cpuid_count(leaf, subleaf);
 
+	if (leaf_beyond_cpu(leaf))
+		r = (struct cpuid_regs){ 0 };
 	switch (leaf) {
+	case 0:
+		r.eax = MAX(r.eax, (u32)CPUID_LEAF_TSC);
+		break;
 	case 1:
 		r.ecx &= ~CPUID_1_ECX_HIDDEN;
 		r.edx &= ~CPUID_1_EDX_HIDDEN;

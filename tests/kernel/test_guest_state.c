@@ -7,10 +7,12 @@
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/lapic.h"
+#include "arch/x86/setup.h"
 #include "ktest_vmx.h"
 
 #define SEED_GPA 0x300000ULL
 #define HAS_XSAVE_GPA (SEED_GPA + 8)
+#define TSC_KHZ_GPA (SEED_GPA + 16)
 
 static bool step(struct ktest_ctx *t, struct vcpu *v, int want, u64 stage)
 {
@@ -42,6 +44,8 @@ KTEST(test_guest_msrs, "guest.state.per-vcpu")
 	*(u64 *)vm_gpa_to_hva(b, SEED_GPA) = 0x22;
 	*(u64 *)vm_gpa_to_hva(a, HAS_XSAVE_GPA) = !!(cpuid(1).ecx & CPUID_1_ECX_XSAVE);
 	*(u64 *)vm_gpa_to_hva(b, HAS_XSAVE_GPA) = !!(cpuid(1).ecx & CPUID_1_ECX_XSAVE);
+	*(u64 *)vm_gpa_to_hva(a, TSC_KHZ_GPA) = tsc_khz;
+	*(u64 *)vm_gpa_to_hva(b, TSC_KHZ_GPA) = tsc_khz;
 	ok = step(t, va, UCALL_SYNC, 1) && step(t, vb, UCALL_SYNC, 1) &&
 	     step(t, va, UCALL_SYNC, 2) && step(t, vb, UCALL_SYNC, 2) &&
 	     step(t, va, UCALL_DONE, 0) && step(t, vb, UCALL_DONE, 0);
