@@ -4,6 +4,7 @@
 #                   build/slotvisor-test.elf (the same plus tests and benchmarks)
 #   make run        install what is missing, boot in Bochs (or QEMU+KVM with VT-x)
 #   make test       install what is missing, run every suite; ends "N passed, N failed"
+#   make test-models the suite and a Linux boot on every Bochs CPU model with VT-x
 #   make unit       host unit tests only (sanitizers)
 #   make clean
 
@@ -283,10 +284,15 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all unit-build
 	$(Q)UNIT_BINS="$(UNIT_BINS)" tests/run-all.sh
 
+# slotvisor on every Bochs CPU model with VT-x (about an hour; docs/running.md).
+test-models: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/test-models.sh
+
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps run test unit unit-build clean
+.PHONY: all deps run test test-models unit unit-build clean
 .DELETE_ON_ERROR:
 
 -include $(KERNEL_OBJS:.o=.d) $(KTEST_OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -27,6 +27,13 @@ while [ $# -gt 0 ]; do
 	*) echo "bochs.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
+# An unknown model would stop Bochs at its config parser, in its own log.
+models=$(bochs --help cpu 2>&1 | sed -n '/^Supported CPU models:/,$p' | grep -x '[a-z0-9_]\+')
+if ! grep -qx "$model" <<<"$models"; then
+	echo "bochs.sh: Bochs has no CPU model '$model'; it has:" \
+		"$(paste -sd " " <<<"$models")" >&2
+	exit 2
+fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 iso=$(cd "$(dirname "$iso")" && pwd)/$(basename "$iso")

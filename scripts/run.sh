@@ -29,6 +29,8 @@
 # CPU, /dev/kvm usable, kvm_intel nested=Y), else Bochs, which emulates
 # VT-x with EPT everywhere.  EMU=bochs|qemu-kvm|qemu-tcg forces a choice
 # (qemu-tcg has no VT-x: it shows the "VT-x not available" path).
+# CPU_MODEL is Bochs' CPU model (default corei7_skylake_x, which has every
+# VT-x feature slotvisor uses; docs/running.md has the table of the others).
 # In Bochs, when this runs on a terminal, COM1 is that terminal both ways:
 # the interactive console after the demo (docs/monitor.md) reads from it.
 set -u
@@ -37,6 +39,7 @@ out=${RUN_OUT:-build/run}
 limit=600
 cpus=${CPUS:-1}
 megs=512
+model=${CPU_MODEL:-corei7_skylake_x}
 
 # MEM as MiB: 256, 256M, 1G.
 mem_mib() {
@@ -110,21 +113,26 @@ if [ -z "$emu" ]; then
 	if nested_vmx; then emu=qemu-kvm; else emu=bochs; fi
 fi
 echo "run: booting $iso in $emu (console below; logs in $out/)"
+if [ -n "${CPU_MODEL:-}" ] && [ "$emu" != bochs ]; then
+	echo "run: CPU_MODEL=$CPU_MODEL is a Bochs CPU model; EMU=$emu cannot use it" >&2
+	exit 2
+fi
 case $emu in
 bochs)
-	echo "run: Bochs emulates $cpus Skylake-X CPU(s) with VT-x, EPT and $megs MiB of RAM"
+	echo "run: Bochs emulates $cpus CPU(s) of model $model and $megs MiB of RAM"
 	if [ -t 0 ] && term=$(tty); then
 		echo "run: COM1 is this terminal; after the demo, type to the guest;" \
 			"Ctrl-A c: the monitor, Ctrl-A x: power off (docs/monitor.md)"
 		limit=3600
 		saved=$(stty -g)
 		scripts/bochs.sh "$iso" "$out" --serial-tty "$term" --live --timeout $limit \
-			--cpus "$cpus" --megs "$megs"
+			--cpus "$cpus" --megs "$megs" --model "$model"
 		rc=$?
 		stty "$saved" 2>/dev/null	# Bochs leaves the terminal raw when the timeout kills it
 		( exit $rc )
 	else
-		scripts/bochs.sh "$iso" "$out" --live --timeout $limit --cpus "$cpus" --megs "$megs"
+		scripts/bochs.sh "$iso" "$out" --live --timeout $limit --cpus "$cpus" --megs "$megs" \
+			--model "$model"
 	fi ;;
 qemu-kvm)
 	scripts/qemu.sh "$iso" "$out" --accel kvm-vmx --mem $(( megs > 1024 ? megs : 1024 )) \
