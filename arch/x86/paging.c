@@ -20,7 +20,7 @@
 #define PTE_P BIT(0)
 #define PTE_W BIT(1)
 #define PTE_PWT BIT(3)
-#define PTE_PCD BIT(4)	/* with PWT: PAT entry 3, UC at power-on (SDM Vol. 3A 13.12.4) */
+#define PTE_PCD BIT(4)	/* with PWT: PAT entry 3, UC at power-on (SDM Vol. 3A, "Page Attribute Table") */
 #define PTE_PS BIT(7)
 #define PTE_G BIT(8)
 #define PTE_NX BIT(63)
@@ -32,6 +32,8 @@
 #define PTE_ADDR_MASK 0x000ffffffffff000ULL
 #define DIRECT_MAP_MAX GiB(512)	/* one PML4 slot */
 #define BOOT_MAP_LIMIT GiB(4)
+#define CPUID_ADDR_SIZES 0x80000008	/* EAX[7:0]: MAXPHYADDR (SDM Vol. 3A 4.1.4) */
+#define MAXPHYADDR_DEFAULT 36		/* without that leaf */
 
 static u64 direct_map_page_size;
 static u64 nx_bit;		/* PTE_NX where the CPU has NX */
@@ -113,7 +115,7 @@ u64 paging_direct_map_page_size(void)
 	return direct_map_page_size;
 }
 
-/* The table that entry e of a paging structure points to, made if absent; NULL without memory. */
+/* The table that entry i of a paging structure points to, made if absent; NULL without memory. */
 static u64 *pt_next(u64 *table, unsigned int i)
 {
 	u64 *next;
@@ -131,7 +133,8 @@ static u64 *pt_next(u64 *table, unsigned int i)
 /*
  * Map [pa, pa + len) uncached (PCD|PWT) in the MMIO window, with 4 KiB
  * pages taken from the frame allocator; return the address of pa there,
- * or NULL (no memory, or the window is full).  For device registers, as
+ * or NULL (no memory, the window is full, or pa + len is past the CPU's
+ * physical address width, which a PTE cannot hold).  For device registers, as
  * an MMIO console UART: the direct map is write-back in the page tables
  * and covers only [0, top), so it is no place for them.  The window's
  * PML4 entry lives in the kernel's PML4, which every CPU loads, so a
@@ -141,9 +144,12 @@ void *paging_map_uncached(hpa_t pa, size_t len)
 {
 	hpa_t start = ALIGN_DOWN(pa, FRAME_SIZE), end = ALIGN_UP(pa + len, FRAME_SIZE);
 	u64 *pml4 = phys_to_virt(read_cr3() & PTE_ADDR_MASK);
+	unsigned int maxphyaddr = cpuid(0x80000000).eax >= CPUID_ADDR_SIZES ?
+				  cpuid(CPUID_ADDR_SIZES).eax & 0xff : MAXPHYADDR_DEFAULT;
 	u64 va = mmio_next;
 
-	if (!len || end <= start || end - start > MMIO_MAP_BASE + MMIO_MAP_SIZE - mmio_next)
+	if (!len || end <= start || end > BIT(maxphyaddr) ||
+	    end - start > MMIO_MAP_BASE + MMIO_MAP_SIZE - mmio_next)
 		return NULL;
 	for (hpa_t p = start; p < end; p += FRAME_SIZE, va += FRAME_SIZE) {
 		u64 *pdpt = pt_next(pml4, PML4_INDEX(va));

@@ -216,6 +216,8 @@ KTEST(test_mm_mmio_window, "mm.mmio-window")
 	KT_ASSERT(t, frame, "expected a frame, saw NULL");
 	pa = virt_to_phys(frame);
 	KT_ASSERT(t, paging_map_uncached(pa, 0) == NULL, "expected NULL for a 0-byte mapping");
+	KT_ASSERT(t, paging_map_uncached(BIT(52), 8) == NULL,
+		  "expected NULL past the physical address width");
 	regs = paging_map_uncached(pa + 0x100, 8 * 4);
 	KT_ASSERT(t, regs, "expected a mapping, saw NULL");
 	KT_ASSERT(t, (u64)regs >= MMIO_MAP_BASE && (u64)regs < MMIO_MAP_BASE + MMIO_MAP_SIZE,
