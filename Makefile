@@ -33,9 +33,9 @@ GRUB_FILE ?= grub-file
 # these folders that no list names, stops the build with its name.
 
 BOOT_SRCS    := boot/entry.S boot/header.S boot/multiboot2.c boot/trampoline.S
-ARCH_SRCS    := $(addprefix arch/x86/,acpi_madt.c acpi_pm.c acpi_tables.c directmap.c \
+ARCH_SRCS    := $(addprefix arch/x86/,acpi_madt.c acpi_pm.c acpi_spcr.c acpi_tables.c directmap.c \
 		extable.c gdt.c idle.c idt.c insn_decode.c invept.c isr.S lapic.c paging.c panic.c \
-		percpu.c poweroff.c safe.S setup.c smp.c stacktrace.c trap.c tsc.c uart.c)
+		percpu.c poweroff.c safe.S setup.c smp.c stacktrace.c trap.c tsc.c uart.c uart_select.c)
 LIB_SRCS     := $(addprefix lib/,cmdline.c errno.c glob.c kprintf.c parse.c printf.c string.c)
 MM_SRCS      := $(addprefix mm/,frame.c kmalloc.c memmap.c)
 MEMSLOT_SRCS := $(addprefix memslot/,backing.c change.c dirty_log.c gfn_tree.c guest_access.c metadata.c \
@@ -216,7 +216,8 @@ FAKE_SRCS := $(addprefix arch/fake/,console.c cpu.c failinject.c hostlib.c invep
 		panic.c vcpu.c)
 HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.c) \
 	$(MM_SRCS) $(MEMSLOT_SRCS) $(EPT_SRCS) $(FAKE_SRCS) boot/multiboot2.c \
-	$(addprefix arch/x86/,acpi_tables.c acpi_pm.c acpi_madt.c insn_decode.c) \
+	$(addprefix arch/x86/,acpi_tables.c acpi_pm.c acpi_madt.c acpi_spcr.c insn_decode.c \
+		uart_select.c) \
 	$(addprefix vmx/,check.c check_controls.c check_host.c check_guest.c \
 		check_guest_segs.c vmcs_names.c exit_reason.c) \
 	$(IRQ_SRCS) devices/uart16550.c devices/pit8254.c devices/acpi_build.c devices/fw_cfg.c \

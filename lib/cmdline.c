@@ -20,11 +20,8 @@ static bool word_is_key(const char *w, size_t wlen, const char *key, size_t *vst
 	return false;
 }
 
-bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t size)
+const char *cmdline_next(const char *p, const char *key, char *buf, size_t size)
 {
-	bool found = false;
-	const char *p = cmdline;
-
 	while (p && *p) {
 		size_t wlen = 0, v;
 
@@ -33,7 +30,6 @@ bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t size)
 		while (p[wlen] && p[wlen] != ' ' && p[wlen] != '\t')
 			wlen++;
 		if (wlen && word_is_key(p, wlen, key, &v)) {
-			found = true;
 			if (size) {
 				size_t n = 0;
 
@@ -41,9 +37,20 @@ bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t size)
 					buf[n++] = p[v];
 				buf[n] = '\0';
 			}
+			return p + wlen;
 		}
 		p += wlen;
 	}
+	return NULL;
+}
+
+bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t size)
+{
+	bool found = false;
+	const char *p = cmdline;
+
+	while ((p = cmdline_next(p, key, buf, size)))
+		found = true;
 	return found;
 }
 

@@ -2,13 +2,19 @@
 # Boot an ISO in QEMU.
 #   scripts/qemu.sh ISO OUTDIR [--accel tcg|kvm|kvm-vmx] [--mem MiB] [--cpus N]
 #                   [--timeout SECONDS] [--no-debug-exit] [--live] [--gdb]
+#                   [--serial2 FILE] [--acpitable FILE]
 # kvm uses /dev/kvm with -cpu host; kvm-vmx adds +vmx (nested VT-x, needs an
 # Intel host with kvm_intel nested=1).  COM1 goes to OUTDIR/serial.txt (or
-# the terminal with --live).  --gdb waits for GDB on localhost:1234.  With isa-debug-exit at 0xf4, QEMU's exit
+# the terminal with --live).  --serial2 FILE gives the machine a COM2 (0x2f8)
+# writing to FILE; --acpitable FILE adds FILE (a whole ACPI table, header
+# included) to QEMU's tables, as an SPCR from tests/mkspcr.py.
+# --gdb waits for GDB on localhost:1234.  With isa-debug-exit at 0xf4, QEMU's exit
 # status is (slotvisor's status << 1) | 1; 124 means the timeout hit.
 set -u
 iso=$1; out=$2; shift 2
 accel=tcg; mem=512; cpus=1; limit=120; debug_exit=1; live=0; gdb=0
+serial2=
+acpitables=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--accel) accel=$2; shift 2 ;;
@@ -18,6 +24,8 @@ while [ $# -gt 0 ]; do
 	--no-debug-exit) debug_exit=0; shift ;;
 	--live) live=1; shift ;;
 	--gdb) gdb=1; live=1; limit=0; shift ;;
+	--serial2) serial2=$2; shift 2 ;;
+	--acpitable) acpitables+=(-acpitable "file=$2"); shift 2 ;;
 	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -32,9 +40,13 @@ kvm-vmx) args+=(-accel kvm -cpu host,+vmx) ;;
 esac
 [ $debug_exit = 1 ] && args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 [ $gdb = 1 ] && args+=(-s -S)
+args+=("${acpitables[@]}")
+# COM2 is the second -serial, so it comes after COM1's in both branches below.
+com2=()
+[ -n "$serial2" ] && rm -f "$serial2" && com2=(-serial "file:$serial2")
 if [ $live = 1 ]; then
-	exec timeout --foreground "$limit" qemu-system-x86_64 "${args[@]}" -serial stdio
+	exec timeout --foreground "$limit" qemu-system-x86_64 "${args[@]}" -serial stdio "${com2[@]}"
 fi
 rm -f "$out/serial.txt"
 timeout "$limit" qemu-system-x86_64 "${args[@]}" -serial "file:$out/serial.txt" \
-	>"$out/qemu.out" 2>&1
+	"${com2[@]}" >"$out/qemu.out" 2>&1

@@ -5,7 +5,7 @@
 
 # The slowest first, so that two at a time finish together.
 CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_haswell bochs_penryn bochs_westmere bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
-       qemu_novmx qemu_kvm_novmx bochs_exit_status qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
+       qemu_novmx qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff)
 
 iso() {	# iso CMDLINE: an ISO of the test image (tests and benchmarks) for this case
@@ -378,6 +378,64 @@ case_qemu_novmx() {
 	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --timeout 60
 	expect_lines qemu:no-vmx-message "$dir/serial.txt" "$?" 5 \
 		'^vmx: VT-x not available: CPUID.1:ECX.VMX\[bit 5\] is 0'
+}
+
+# The console UART from the ACPI SPCR (issue 19; docs/booting.md, "The
+# console").  QEMU gets an SPCR of tests/mkspcr.py's (-acpitable) and two
+# serial ports, COM1 in serial.txt and COM2 in com2.txt.
+SLOTVISOR_LINES='^(slotvisor|boot|paging|mm|acpi|console|tsc|vmx|poweroff):'
+
+# expect_none NAME LOG: no line of slotvisor's in LOG (GRUB's would not count).
+expect_none() {
+	local lines
+	lines=$(tr -d '\r' <"$2" | grep -E -- "$SLOTVISOR_LINES")
+	if [ -n "$lines" ]; then
+		echo "FAIL: $1: expected nothing of slotvisor's in $2, saw $(printf '%s\n' "$lines" | wc -l) lines"
+		printf '%s\n' "$lines" | head -n 5 | sed 's/^/      | /'
+		return
+	fi
+	echo "PASS: $1"
+}
+
+spcr_boot() {	# spcr_boot CMDLINE MKSPCR-ARGS...: the production image with that SPCR
+	local cmdline=$1
+	shift
+	iso_prod "$cmdline"
+	tests/mkspcr.py "$dir/spcr.bin" "$@" || { echo "FAIL: tests/mkspcr.py $*"; return 1; }
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --timeout 60 \
+		--acpitable "$dir/spcr.bin" --serial2 "$dir/com2.txt"
+}
+
+# An SPCR naming COM2, as most IPMI serial-over-LAN: the whole boot, early
+# lines included, and the no-VT-x message on COM2, nothing on COM1.
+case_qemu_spcr_com2() {
+	spcr_boot "" --port 0x2f8
+	expect_lines qemu-spcr:console-on-com2 "$dir/com2.txt" "$?" 5 \
+		'^slotvisor: booting' '^boot: memory map' '^paging: direct map' \
+		'^console: COM2 (0x2f8) from ACPI SPCR, 115200 baud$' \
+		'^vmx: VT-x not available: CPUID.1:ECX.VMX\[bit 5\] is 0'
+	expect_none qemu-spcr:nothing-on-com1 "$dir/serial.txt"
+}
+
+# slotvisor.console=ttyS0 overrides the SPCR: everything back on COM1.
+case_qemu_spcr_overridden() {
+	spcr_boot "slotvisor.console=ttyS0" --port 0x2f8
+	expect_lines qemu-spcr:override-on-com1 "$dir/serial.txt" "$?" 5 \
+		'^slotvisor: booting' '^boot: command line "slotvisor.console=ttyS0"' \
+		'^console: COM1 (0x3f8) from the command line (slotvisor.console=), 115200 baud$' \
+		'^vmx: VT-x not available: CPUID.1:ECX.VMX\[bit 5\] is 0'
+	expect_none qemu-spcr:override-nothing-on-com2 "$dir/com2.txt"
+}
+
+# An SPCR naming a UART that is not a 16550 (interface type 3, ARM's
+# PL011): refused with its type named, the console stays on COM1.
+case_qemu_spcr_refused() {
+	spcr_boot "" --port 0x2f8 --type 3
+	expect_lines qemu-spcr:refused-type "$dir/serial.txt" "$?" 5 \
+		'^console: ACPI SPCR refused: interface type 0x03 (table revision 2) is not a 16550-compatible UART' \
+		'^console: COM1 (0x3f8) (the default: the ACPI SPCR was refused), 115200 baud$' \
+		'^vmx: VT-x not available'
+	expect_none qemu-spcr:refused-nothing-on-com2 "$dir/com2.txt"
 }
 
 case_qemu_kvm_novmx() {

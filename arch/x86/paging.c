@@ -19,16 +19,25 @@
 
 #define PTE_P BIT(0)
 #define PTE_W BIT(1)
+#define PTE_PWT BIT(3)
+#define PTE_PCD BIT(4)	/* with PWT: PAT entry 3, UC at power-on (SDM Vol. 3A, "Page Attribute Table") */
 #define PTE_PS BIT(7)
 #define PTE_G BIT(8)
 #define PTE_NX BIT(63)
 #define PT_ENTRIES 512
 #define PML4_INDEX(va) (((va) >> 39) & 511)
 #define PDPT_INDEX(va) (((va) >> 30) & 511)
+#define PD_INDEX(va) (((va) >> 21) & 511)
+#define PT_INDEX(va) (((va) >> 12) & 511)
+#define PTE_ADDR_MASK 0x000ffffffffff000ULL
 #define DIRECT_MAP_MAX GiB(512)	/* one PML4 slot */
 #define BOOT_MAP_LIMIT GiB(4)
+#define CPUID_ADDR_SIZES 0x80000008	/* EAX[7:0]: MAXPHYADDR (SDM Vol. 3A 4.1.4) */
+#define MAXPHYADDR_DEFAULT 36		/* without that leaf */
 
 static u64 direct_map_page_size;
+static u64 nx_bit;		/* PTE_NX where the CPU has NX */
+static u64 mmio_next = MMIO_MAP_BASE;	/* the next free page of the MMIO window */
 
 static u64 *pt_alloc(struct memmap *usable)
 {
@@ -84,6 +93,7 @@ void paging_init(struct memmap *usable, hpa_t top)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 		nx = PTE_NX;
 	}
+	nx_bit = nx;
 	top = ALIGN_UP(MAX(top, BOOT_MAP_LIMIT), GiB(1));
 	if (top > DIRECT_MAP_MAX) {
 		kprintf("paging: memory above %llu GiB is not mapped\n",
@@ -103,4 +113,54 @@ void paging_init(struct memmap *usable, hpa_t top)
 u64 paging_direct_map_page_size(void)
 {
 	return direct_map_page_size;
+}
+
+/* The table that entry i of a paging structure points to, made if absent; NULL without memory. */
+static u64 *pt_next(u64 *table, unsigned int i)
+{
+	u64 *next;
+
+	if (table[i] & PTE_P)
+		return phys_to_virt(table[i] & PTE_ADDR_MASK);
+	next = frame_alloc(0);
+	if (!next)
+		return NULL;
+	memset(next, 0, FRAME_SIZE);
+	table[i] = virt_to_phys(next) | PTE_P | PTE_W;
+	return next;
+}
+
+/*
+ * Map [pa, pa + len) uncached (PCD|PWT) in the MMIO window, with 4 KiB
+ * pages taken from the frame allocator; return the address of pa there,
+ * or NULL (no memory, the window is full, or pa + len is past the CPU's
+ * physical address width, which a PTE cannot hold).  For device registers, as
+ * an MMIO console UART: the direct map is write-back in the page tables
+ * and covers only [0, top), so it is no place for them.  The window's
+ * PML4 entry lives in the kernel's PML4, which every CPU loads, so a
+ * mapping made before smp_init() is seen by all.
+ */
+void *paging_map_uncached(hpa_t pa, size_t len)
+{
+	hpa_t start = ALIGN_DOWN(pa, FRAME_SIZE), end = ALIGN_UP(pa + len, FRAME_SIZE);
+	u64 *pml4 = phys_to_virt(read_cr3() & PTE_ADDR_MASK);
+	unsigned int maxphyaddr = cpuid(0x80000000).eax >= CPUID_ADDR_SIZES ?
+				  cpuid(CPUID_ADDR_SIZES).eax & 0xff : MAXPHYADDR_DEFAULT;
+	u64 va = mmio_next;
+
+	if (!len || end <= start || end > BIT(maxphyaddr) ||
+	    end - start > MMIO_MAP_BASE + MMIO_MAP_SIZE - mmio_next)
+		return NULL;
+	for (hpa_t p = start; p < end; p += FRAME_SIZE, va += FRAME_SIZE) {
+		u64 *pdpt = pt_next(pml4, PML4_INDEX(va));
+		u64 *pd = pdpt ? pt_next(pdpt, PDPT_INDEX(va)) : NULL;
+		u64 *pt = pd ? pt_next(pd, PD_INDEX(va)) : NULL;
+
+		if (!pt)
+			return NULL;
+		pt[PT_INDEX(va)] = p | PTE_P | PTE_W | PTE_PWT | PTE_PCD | PTE_G | nx_bit;
+	}
+	va = mmio_next + (pa - start);
+	mmio_next += end - start;
+	return (void *)va;
 }

@@ -1,8 +1,9 @@
 /*
  * arch_setup: the platform's bring-up after the long-mode switch, for kmain
  * (main.c), which then chooses what the machine does.
- *   console -> CPU tables -> multiboot2 info -> memory map -> page tables
- *   -> frame allocator -> ACPI -> TSC -> the other CPUs.
+ *   early console (kept in memory) -> CPU tables -> multiboot2 info
+ *   -> memory map -> page tables -> frame allocator -> ACPI
+ *   -> the console UART (command line, SPCR or COM1) -> TSC -> the other CPUs.
  */
 #include "arch/acpi.h"
 #include "arch/memory.h"
@@ -102,11 +103,24 @@ static void acpi_setup(void)
 	acpi_init(boot_info.rsdp, boot_info.rsdp_len);
 }
 
+/*
+ * The console UART, once ACPI can say where it is; what was printed until
+ * now was kept in memory and goes to it (uart.c says why this late).
+ */
+static void console_setup(const char *cmdline)
+{
+	struct uart_desc d;
+	const char *source;
+
+	uart_select(cmdline, &d, &source);
+	uart_init(&d, source);
+}
+
 const struct boot_info *arch_setup(u32 magic, u32 mbi_pa)
 {
 	const char *cmdline;
 
-	uart_init();
+	uart_early_init();
 	kprintf("\nslotvisor: booting\n");
 	percpu_init(0);
 	gdt_init();
@@ -121,6 +135,7 @@ const struct boot_info *arch_setup(u32 magic, u32 mbi_pa)
 	mm_init();
 	cpu_enable_fpu_state();
 	acpi_setup();
+	console_setup(cmdline);
 	tsc_calibrate();
 	lapic_setup(cmdline_has(cmdline, "slotvisor.x2apic=on"));
 	smp_init();

@@ -328,3 +328,87 @@ struct acpi_madt_info {
  * out is zeroed.
  */
 int acpi_get_madt(struct acpi_madt_info *out);
+
+/*
+ * Serial Port Console Redirection Table ("SPCR"), after Microsoft's SPCR
+ * specification (table revision 4).  Revisions 1 and 2 are 80 bytes;
+ * revision 3 puts the UART clock frequency in the last 4 of them (reserved
+ * before); revision 4 adds the precise baud rate and a namespace string
+ * after byte 80.  Revision 1 knows interface types 0 and 1 only; revision 2
+ * on takes the serial port subtypes of the DBG2 specification (table 3).
+ */
+#define ACPI_SPCR_SIG			"SPCR"
+#define ACPI_SPCR_V2_LEN		80	/* revisions 1 to 3 */
+#define ACPI_SPCR_V4_FIXED_LEN		88	/* revision 4, before the namespace string */
+
+/* Interface types (SPCR "Interface Type"; DBG2 table 3 from revision 2). */
+#define ACPI_SPCR_16550			0x00	/* full 16550 interface */
+#define ACPI_SPCR_16450			0x01	/* 16450 subset (must also take FCR writes) */
+#define ACPI_SPCR_16550_GAS		0x12	/* 16550-compatible, parameters from the GAS */
+
+/* Configured Baud Rate codes; 0 means the firmware's rate is left as is. */
+#define ACPI_SPCR_BAUD_AS_IS		0
+#define ACPI_SPCR_BAUD_9600		3
+#define ACPI_SPCR_BAUD_19200		4
+#define ACPI_SPCR_BAUD_57600		6
+#define ACPI_SPCR_BAUD_115200		7
+
+/* GAS Access Size (ACPI 6.x 5.2.3.2). */
+#define ACPI_GAS_ACCESS_UNDEFINED	0	/* legacy: go by the register bit width */
+#define ACPI_GAS_ACCESS_BYTE		1
+#define ACPI_GAS_ACCESS_WORD		2
+#define ACPI_GAS_ACCESS_DWORD		3
+#define ACPI_GAS_ACCESS_QWORD		4
+
+struct acpi_spcr {
+	struct acpi_sdt_header header;
+	u8 interface_type;		/* ACPI_SPCR_16550 ... */
+	u8 reserved0[3];
+	struct acpi_gas base_address;	/* the register set; address 0: redirection disabled */
+	u8 interrupt_type;
+	u8 irq;
+	u32 gsi;
+	u8 baud_rate;			/* ACPI_SPCR_BAUD_* */
+	u8 parity;			/* 0: none */
+	u8 stop_bits;			/* 1: one stop bit */
+	u8 flow_control;
+	u8 terminal_type;
+	u8 language;			/* reserved, 0 */
+	u16 pci_device_id;		/* 0xffff: not a PCI device */
+	u16 pci_vendor_id;
+	u8 pci_bus;
+	u8 pci_device;
+	u8 pci_function;
+	u32 pci_flags;
+	u8 pci_segment;
+	u32 uart_clock_freq;		/* revision 3 on (Hz; 0: not given); reserved before */
+	/* Revision 4 from here on. */
+	u32 precise_baud_rate;		/* when not 0, it overrides baud_rate */
+	u16 namespace_string_length;	/* with its NUL */
+	u16 namespace_string_offset;	/* from the start of the table */
+} __packed;
+#define ACPI_SPCR_OFF(f) __builtin_offsetof(struct acpi_spcr, f)
+_Static_assert(ACPI_SPCR_OFF(interface_type) == 36, "SPCR Interface Type");
+_Static_assert(ACPI_SPCR_OFF(base_address) == 40, "SPCR Base Address");
+_Static_assert(ACPI_SPCR_OFF(interrupt_type) == 52, "SPCR Interrupt Type");
+_Static_assert(ACPI_SPCR_OFF(gsi) == 54, "SPCR Global System Interrupt");
+_Static_assert(ACPI_SPCR_OFF(baud_rate) == 58, "SPCR Configured Baud Rate");
+_Static_assert(ACPI_SPCR_OFF(terminal_type) == 62, "SPCR Terminal Type");
+_Static_assert(ACPI_SPCR_OFF(pci_device_id) == 64, "SPCR PCI Device ID");
+_Static_assert(ACPI_SPCR_OFF(pci_flags) == 71, "SPCR PCI Flags");
+_Static_assert(ACPI_SPCR_OFF(pci_segment) == 75, "SPCR PCI Segment");
+_Static_assert(ACPI_SPCR_OFF(uart_clock_freq) == 76, "SPCR UART Clock Frequency");
+_Static_assert(ACPI_SPCR_OFF(precise_baud_rate) == ACPI_SPCR_V2_LEN, "SPCR Precise Baud Rate");
+_Static_assert(ACPI_SPCR_OFF(namespace_string_offset) == 86, "SPCR NamespaceStringOffset");
+_Static_assert(sizeof(struct acpi_spcr) == ACPI_SPCR_V4_FIXED_LEN, "SPCR rev 4 fixed part is 88 bytes");
+
+struct uart_desc;
+
+/*
+ * The console UART the first valid SPCR describes.  Returns 0; -ENOENT
+ * when there is no SPCR (or none with a good checksum: acpi_find_table()
+ * said why); -EINVAL or -ENOTSUP for a table that is malformed, names a
+ * UART that is not 16550-compatible or an address space other than system
+ * memory or I/O, with a "console: ACPI SPCR refused: ..." line saying why.
+ */
+int acpi_get_spcr(struct uart_desc *out);

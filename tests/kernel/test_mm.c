@@ -3,6 +3,9 @@
  * Every test leaves the allocator as it found it (checked by stats).
  */
 #include "arch/memory.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/layout.h"
+#include "arch/x86/setup.h"
 #include "ktest.h"
 #include "lib/string.h"
 #include "mm/frame.h"
@@ -164,4 +167,75 @@ KTEST(test_mm_kmalloc, "mm.kmalloc")
 	KT_ASSERT(t, after.used_frames <= before.used_frames + 8,
 		  "expected kmalloc to give frames back, used %llu -> %llu",
 		  (unsigned long long)before.used_frames, (unsigned long long)after.used_frames);
+}
+
+#define PTE_P		BIT(0)
+#define PTE_W		BIT(1)
+#define PTE_PWT		BIT(3)
+#define PTE_PCD		BIT(4)
+#define PTE_PS		BIT(7)
+#define PTE_ADDR	0x000ffffffffff000ULL
+
+/* The 4 KiB leaf that maps va in the current page tables, or 0. */
+static u64 leaf_pte(u64 va)
+{
+	u64 *table = phys_to_virt(read_cr3() & PTE_ADDR);
+	static const unsigned int shifts[] = { 39, 30, 21, 12 };
+
+	for (unsigned int level = 0; level < ARRAY_SIZE(shifts); level++) {
+		u64 e = table[(va >> shifts[level]) & 511];
+
+		if (!(e & PTE_P))
+			return 0;
+		if (level == ARRAY_SIZE(shifts) - 1)
+			return e;
+		if (e & PTE_PS)
+			return 0;	/* the window maps 4 KiB pages only */
+		table = phys_to_virt(e & PTE_ADDR);
+	}
+	return 0;
+}
+
+/*
+ * paging_map_uncached(), as an MMIO console UART uses it: a RAM frame
+ * stands in for device registers.  The mapping keeps the offset within the
+ * page, lies in the MMIO window, is present, writable and uncached
+ * (PCD|PWT), and reaches the frame's bytes; a second mapping gets its own
+ * addresses.  The frame stays allocated, so no later owner of it has an
+ * uncached alias.  Writes go through the UC mapping and are read through
+ * the direct map only in emulators, where no cache holds a stale line.
+ */
+KTEST(test_mm_mmio_window, "mm.mmio-window")
+{
+	u8 *frame = frame_zalloc(ORDER_4K);
+	hpa_t pa;
+	volatile u32 *regs;
+	volatile u8 *again;
+	u64 pte;
+
+	KT_ASSERT(t, frame, "expected a frame, saw NULL");
+	pa = virt_to_phys(frame);
+	KT_ASSERT(t, paging_map_uncached(pa, 0) == NULL, "expected NULL for a 0-byte mapping");
+	KT_ASSERT(t, paging_map_uncached(BIT(52), 8) == NULL,
+		  "expected NULL past the physical address width");
+	regs = paging_map_uncached(pa + 0x100, 8 * 4);
+	KT_ASSERT(t, regs, "expected a mapping, saw NULL");
+	KT_ASSERT(t, (u64)regs >= MMIO_MAP_BASE && (u64)regs < MMIO_MAP_BASE + MMIO_MAP_SIZE,
+		  "expected an address in the MMIO window, saw %p", (void *)regs);
+	KT_ASSERT_EQ(t, (u64)regs & (FRAME_SIZE - 1), 0x100);
+	pte = leaf_pte((u64)regs);
+	KT_ASSERT_EQ(t, pte & PTE_ADDR, pa);
+	KT_ASSERT_EQ(t, pte & (PTE_P | PTE_W | PTE_PWT | PTE_PCD), PTE_P | PTE_W | PTE_PWT | PTE_PCD);
+	regs[5] = 0x60;	/* a 16550's LSR with 4-byte registers */
+	KT_ASSERT_EQ(t, frame[0x100 + 5 * 4], 0x60);
+	KT_ASSERT_EQ(t, regs[5], 0x60);
+
+	again = paging_map_uncached(pa + FRAME_SIZE - 1, 2);	/* straddles into the next frame */
+	KT_ASSERT(t, again, "expected a second mapping, saw NULL");
+	KT_ASSERT(t, (u64)again >= (u64)regs + FRAME_SIZE - 0x100,
+		  "expected the second mapping past the first, saw %p after %p", (void *)again,
+		  (void *)regs);
+	KT_ASSERT_EQ(t, leaf_pte((u64)again + 1) & PTE_ADDR, pa + FRAME_SIZE);
+	again[0] = 0xa5;
+	KT_ASSERT_EQ(t, frame[FRAME_SIZE - 1], 0xa5);
 }

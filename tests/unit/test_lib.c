@@ -55,11 +55,29 @@ static void cmdline(void **state)
 	assert_string_equal(v, "0123456");
 }
 
+/* cmdline_next() visits every occurrence of a key, in order. */
+static void cmdline_next_visits_each(void **state)
+{
+	char v[16];
+	const char *cl = "slotvisor.console=1 quiet slotvisor.consoles=x slotvisor.console=ttyS1";
+	const char *p = cmdline_next(cl, "slotvisor.console", v, sizeof(v));
+
+	assert_non_null(p);
+	assert_string_equal(v, "1");
+	p = cmdline_next(p, "slotvisor.console", v, sizeof(v));
+	assert_non_null(p);
+	assert_string_equal(v, "ttyS1");
+	assert_null(cmdline_next(p, "slotvisor.console", v, sizeof(v)));
+	assert_null(cmdline_next(NULL, "slotvisor.console", v, sizeof(v)));
+	assert_null(cmdline_next("", "slotvisor.console", v, sizeof(v)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(glob),
 		cmocka_unit_test(cmdline),
+		cmocka_unit_test(cmdline_next_visits_each),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,6 +25,12 @@ void poweroff_set_acpi_only(bool on);
  */
 void paging_init(struct memmap *usable, hpa_t top);
 
+/*
+ * Map len bytes of device registers at physical pa uncached, in the MMIO
+ * window (layout.h), once the frame allocator is up; NULL if that failed.
+ */
+void *paging_map_uncached(hpa_t pa, size_t len);
+
 /* The size of the direct map's leaves (GiB(1) or MiB(2)). */
 u64 paging_direct_map_page_size(void);
 
