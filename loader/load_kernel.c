@@ -39,18 +39,24 @@ int vm_apply_plan(struct vm *vm, const struct load_plan *plan)
 {
 	for (unsigned int i = 0; i < plan->nr_copies; i++) {
 		const struct load_copy *c = &plan->copies[i];
-		u8 *first = vm_gpa_to_hva(vm, c->gpa), *last = vm_gpa_to_hva(vm, c->gpa + c->len - 1);
 
-		/* One slot's backing is contiguous: both ends in it, in order. */
-		if (!first || last != first + c->len - 1) {
-			kprintf("vmm: %s: %s [0x%llx, 0x%llx) is not in one memslot\n", vm->name,
-				c->what, c->gpa, c->gpa + c->len);
-			return -EFAULT;
+		for (u64 done = 0, n; done < c->len; done += n) {
+			u64 gpa = c->gpa + done;
+			u8 *hva = vm_gpa_to_hva(vm, gpa);
+
+			/* Page by page: guest RAM may be in several slots (vm_add_ram()). */
+			n = MIN(c->len - done, GFN_SIZE - (gpa & (GFN_SIZE - 1)));
+			if (!hva) {
+				kprintf("vmm: %s: %s [0x%llx, 0x%llx) is not all in memslots "
+					"(0x%llx is not)\n", vm->name, c->what, c->gpa, c->gpa + c->len,
+					gpa);
+				return -EFAULT;
+			}
+			if (c->kind == LOAD_COPY_DATA)
+				memcpy(hva, (const u8 *)c->src + done, n);
+			else if (c->kind == LOAD_COPY_ZERO)
+				memset(hva, 0, n);
 		}
-		if (c->kind == LOAD_COPY_DATA)
-			memcpy(first, c->src, c->len);
-		else if (c->kind == LOAD_COPY_ZERO)
-			memset(first, 0, c->len);
 	}
 	return 0;
 }
@@ -151,6 +157,7 @@ int vm_load_kernel(struct vm *vm, const void *image, u64 len, const struct vm_ke
 	};
 	unsigned int nr_vcpus = args->nr_vcpus ? args->nr_vcpus : 1;
 	struct load_plan *plan = kmalloc(sizeof(*plan));
+	u32 slot = 0;
 	int err;
 
 	if (!plan)
@@ -162,7 +169,7 @@ int vm_load_kernel(struct vm *vm, const void *image, u64 len, const struct vm_ke
 		goto out;
 	}
 	for (unsigned int i = 0; i < cfg.nr_ram && !err; i++)
-		err = vm_add_memory(vm, i, ram[i].start, ram[i].size, 0, NULL);
+		err = vm_add_ram(vm, &slot, VM_RAM_SLOT_END, ram[i].start, ram[i].size);
 	if (!err)
 		err = vm_apply_plan(vm, plan);
 	if (!err && plan->format == IMAGE_BZIMAGE && cfg.acpi_rsdp)

@@ -56,9 +56,9 @@ if [ -n "${KERNEL:-}" ]; then
 	done
 	mib=$(mem_mib "${MEM:-256M}")
 	case $mib in ''|*[!0-9]*) echo "run: MEM=$MEM is not a size (256, 512M, 1G)" >&2; exit 2 ;; esac
-	# Bochs' own RAM: room for an aligned block of the guest's size (the
-	# backing is one buddy block, docs/memslots.md) beside slotvisor; at
-	# most 2048 MiB (docs/bochs.md).
+	# Bochs' own RAM: room for an aligned block of the guest's size beside
+	# slotvisor (one memslot, the largest EPT leaves; without one, guest RAM
+	# is backed in pieces, docs/guests.md); at most 2048 MiB (docs/bochs.md).
 	disk_mib=0
 	if [ -n "${DISK:-}" ]; then
 		bytes=$(stat -L -c %s "$DISK")

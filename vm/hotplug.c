@@ -14,6 +14,8 @@
 #include "vm/virtio.h"
 #include "vm/vm.h"
 
+_Static_assert(VM_RAM_SLOT_END <= VM_HOTPLUG_SLOT, "guest RAM's slots and hot-plugged blocks' do not overlap");
+
 #define GIB_ALIGN GiB(1)
 
 static u32 block_slot(struct vm *vm, u64 addr, u64 size)

@@ -111,6 +111,18 @@ void vm_destroy(struct vm *vm);
  */
 int vm_add_memory(struct vm *vm, u32 slot, u64 gpa, u64 size, u32 flags, hva_t *hva);
 
+/* Guest RAM's slots are 0 up to this; hot-plugged blocks' start at VM_HOTPLUG_SLOT. */
+#define VM_RAM_SLOT_END 16
+
+/*
+ * Guest RAM [gpa, gpa + size) as slot *slot when one free block holds it,
+ * else in pieces (powers of two, each aligned to its size in guest and host
+ * memory, at least 2 MiB but where the range is smaller), each a slot of
+ * its own from *slot on, below slot_end; *slot ends past the last one used.
+ * Says so when it took pieces; -ENOMEM when memory or the slots ran out.
+ */
+int vm_add_ram(struct vm *vm, u32 *slot, u32 slot_end, u64 gpa, u64 size);
+
 /* The hypervisor address of guest-physical gpa through the memslots, or NULL. */
 void *vm_gpa_to_hva(struct vm *vm, u64 gpa);
 
