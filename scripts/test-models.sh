@@ -75,7 +75,7 @@ for m in "${MODELS[@]}"; do
 	if grep -q 'vmx: EPT ' "$caps" 2>/dev/null; then
 		feats="EPT 2M $(feature 2M "$caps"), 1G $(feature 1G "$caps"), A/D $(feature A/D "$caps"), PML $(feature PML "$caps")"
 	else
-		feats="no EPT"
+		feats="(refused before VMXON: see the result)"
 	fi
 	if grep -q '^linux-test: flags: .* xsave' <<<"$run"; then
 		feats="$feats, XSAVE yes"
