@@ -30,9 +30,15 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+# The video drivers (vbe/vga under BIOS, efi_gop/efi_uga under UEFI: all_video
+# loads whichever this platform has) let GRUB set the graphics mode that
+# slotvisor's optional framebuffer tag asks for; gfxpayload=auto picks one,
+# and falls back to text mode (an EGA text framebuffer) where none is found.
 cat >"$dir/boot/grub/grub.cfg" <<CFG
 set timeout=0
 set default=0
+insmod all_video
+set gfxpayload=auto
 menuentry "slotvisor" {
 	multiboot2 /boot/slotvisor.elf $cmdline
 $modules	boot
