@@ -32,8 +32,8 @@ GRUB_FILE ?= grub-file
 # these folders that no list names, stops the build with its name.
 
 BOOT_SRCS    := boot/entry.S boot/header.S boot/multiboot2.c boot/trampoline.S
-ARCH_SRCS    := $(addprefix arch/x86/,acpi_madt.c acpi_pm.c acpi_tables.c directmap.c \
-		extable.c gdt.c idle.c idt.c insn_decode.c invept.c isr.S lapic.c paging.c panic.c \
+ARCH_SRCS    := $(addprefix arch/x86/,acpi_madt.c acpi_pm.c acpi_tables.c console.c directmap.c \
+		extable.c fbcon.c font.c gdt.c idle.c idt.c insn_decode.c invept.c isr.S lapic.c paging.c panic.c \
 		percpu.c poweroff.c safe.S setup.c smp.c stacktrace.c trap.c tsc.c uart.c)
 LIB_SRCS     := $(addprefix lib/,cmdline.c errno.c glob.c kprintf.c parse.c printf.c string.c)
 MM_SRCS      := $(addprefix mm/,frame.c kmalloc.c memmap.c)

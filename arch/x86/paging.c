@@ -19,16 +19,24 @@
 
 #define PTE_P BIT(0)
 #define PTE_W BIT(1)
+#define PTE_PCD BIT(4)
 #define PTE_PS BIT(7)
 #define PTE_G BIT(8)
 #define PTE_NX BIT(63)
 #define PT_ENTRIES 512
 #define PML4_INDEX(va) (((va) >> 39) & 511)
 #define PDPT_INDEX(va) (((va) >> 30) & 511)
+#define PD_INDEX(va) (((va) >> 21) & 511)
+#define PT_INDEX(va) (((va) >> 12) & 511)
+#define PTE_ADDR_MASK 0x000ffffffffff000ULL
+#define PAGE_SIZE_4K 0x1000ULL
 #define DIRECT_MAP_MAX GiB(512)	/* one PML4 slot */
 #define BOOT_MAP_LIMIT GiB(4)
 
 static u64 direct_map_page_size;
+static u64 *kernel_pml4;
+static u64 nx_bit;
+static u64 mmio_next = MMIO_MAP_BASE;
 
 static u64 *pt_alloc(struct memmap *usable)
 {
@@ -91,6 +99,8 @@ void paging_init(struct memmap *usable, hpa_t top)
 		top = DIRECT_MAP_MAX;
 	}
 	pml4 = pt_alloc(usable);
+	kernel_pml4 = pml4;
+	nx_bit = nx;
 	map_direct(pml4, usable, top, nx);
 	map_kernel(pml4, usable);
 	write_cr4(read_cr4() | X86_CR4_PGE);
@@ -98,6 +108,42 @@ void paging_init(struct memmap *usable, hpa_t top)
 	kprintf("paging: direct map of %llu GiB at %llx with %s pages\n",
 		(unsigned long long)(top >> 30), (unsigned long long)DIRECT_MAP_BASE,
 		direct_map_page_size == GiB(1) ? "1 GiB" : "2 MiB");
+}
+
+/* The table entry *e points to, allocated (zeroed) if not present. */
+static u64 *pt_next(u64 *e, struct memmap *usable)
+{
+	if (!(*e & PTE_P))
+		*e = virt_to_phys(pt_alloc(usable)) | PTE_P | PTE_W;
+	return phys_to_virt(*e & PTE_ADDR_MASK);
+}
+
+/*
+ * Memory type of a device mapping: PCD=1, PWT=0, PAT=0 selects PAT entry 2,
+ * which the power-on PAT makes UC- (SDM Vol. 3A 12.12.2; slotvisor never
+ * reprograms the PAT, so every CPU agrees).  UC- leaves the last word to
+ * the MTRRs (Table 12-7): where the firmware made the range write-combining
+ * it is WC, where it made it UC it is UC, and it is never write-back, so no
+ * store sits in a cache line the device never sees.
+ */
+void *paging_map_mmio(struct memmap *usable, hpa_t pa, u64 size)
+{
+	hpa_t start = ALIGN_DOWN(pa, PAGE_SIZE_4K);
+	hpa_t end = ALIGN_UP(pa + size, PAGE_SIZE_4K);
+	u64 va = mmio_next;
+
+	if (!kernel_pml4 || !size || end - start > MMIO_MAP_SIZE - (mmio_next - MMIO_MAP_BASE))
+		return NULL;
+	for (hpa_t p = start; p < end; p += PAGE_SIZE_4K, va += PAGE_SIZE_4K) {
+		u64 *pdpt = pt_next(&kernel_pml4[PML4_INDEX(va)], usable);
+		u64 *pd = pt_next(&pdpt[PDPT_INDEX(va)], usable);
+		u64 *pt = pt_next(&pd[PD_INDEX(va)], usable);
+
+		pt[PT_INDEX(va)] = p | PTE_P | PTE_W | PTE_PCD | PTE_G | nx_bit;
+	}
+	va = mmio_next + (pa - start);
+	mmio_next += end - start;
+	return (void *)va;
 }
 
 u64 paging_direct_map_page_size(void)

@@ -7,7 +7,6 @@
  * The polls are bounded: a machine without COM1 reads 0xff, and a stuck
  * UART must not hang the hypervisor.
  */
-#include "arch/console.h"
 #include "arch/x86/io.h"
 #include "arch/x86/uart.h"
 #include "compiler.h"
@@ -83,14 +82,4 @@ int uart_getc(void)
 void uart_drain(void)
 {
 	uart_wait(LSR_TEMT);
-}
-
-void arch_console_write(const char *s, size_t n)
-{
-	uart_write(s, n);
-}
-
-int arch_console_getc(void)
-{
-	return uart_getc();
 }

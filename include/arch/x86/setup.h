@@ -25,6 +25,14 @@ void poweroff_set_acpi_only(bool on);
  */
 void paging_init(struct memmap *usable, hpa_t top);
 
+/*
+ * Map [pa, pa + size) of device memory (a framebuffer) at the next free
+ * address from MMIO_MAP_BASE with 4 KiB pages, as UC- (uncached, or
+ * write-combining where the MTRRs say so); after paging_init(), before the
+ * frame allocator takes usable.  The address of pa, or NULL.
+ */
+void *paging_map_mmio(struct memmap *usable, hpa_t pa, u64 size);
+
 /* The size of the direct map's leaves (GiB(1) or MiB(2)). */
 u64 paging_direct_map_page_size(void);
 
