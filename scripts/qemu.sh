@@ -2,13 +2,21 @@
 # Boot an ISO in QEMU.
 #   scripts/qemu.sh ISO OUTDIR [--accel tcg|kvm|kvm-vmx] [--mem MiB] [--cpus N]
 #                   [--timeout SECONDS] [--no-debug-exit] [--live] [--gdb]
+#                   [--screendump FILE.ppm]
 # kvm uses /dev/kvm with -cpu host; kvm-vmx adds +vmx (nested VT-x, needs an
 # Intel host with kvm_intel nested=1).  COM1 goes to OUTDIR/serial.txt (or
 # the terminal with --live).  --gdb waits for GDB on localhost:1234.  With isa-debug-exit at 0xf4, QEMU's exit
 # status is (slotvisor's status << 1) | 1; 124 means the timeout hit.
+# --screendump gives the machine a standard VGA card (GRUB sets a graphics
+# mode on it and slotvisor draws its console there), leaves out
+# isa-debug-exit so that power-off is ACPI's, keeps QEMU with the stopped
+# guest (-no-shutdown) and writes its screen to FILE.ppm through the
+# monitor (OUTDIR/monitor.sock); the status is then 0, or 124 if the guest
+# still ran at the timeout (the screen is dumped anyway).
 set -u
 iso=$1; out=$2; shift 2
 accel=tcg; mem=512; cpus=1; limit=120; debug_exit=1; live=0; gdb=0
+screendump=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--accel) accel=$2; shift 2 ;;
@@ -18,6 +26,7 @@ while [ $# -gt 0 ]; do
 	--no-debug-exit) debug_exit=0; shift ;;
 	--live) live=1; shift ;;
 	--gdb) gdb=1; live=1; limit=0; shift ;;
+	--screendump) screendump=$2; debug_exit=0; shift 2 ;;
 	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -36,5 +45,19 @@ if [ $live = 1 ]; then
 	exec timeout --foreground "$limit" qemu-system-x86_64 "${args[@]}" -serial stdio
 fi
 rm -f "$out/serial.txt"
+if [ -n "$screendump" ]; then
+	sock=$out/monitor.sock
+	rm -f "$sock" "$screendump"
+	args+=(-vga std -no-shutdown -monitor "unix:$sock,server=on,wait=off")
+	timeout "$limit" qemu-system-x86_64 "${args[@]}" -serial "file:$out/serial.txt" \
+		>"$out/qemu.out" 2>&1 &
+	qemu=$!
+	scripts/qemu-monitor.py "$sock" "$limit" "screendump $screendump" quit \
+		>"$out/monitor.out" 2>&1
+	rc=$?
+	wait "$qemu"
+	[ -s "$screendump" ] || rc=1
+	exit "$rc"
+fi
 timeout "$limit" qemu-system-x86_64 "${args[@]}" -serial "file:$out/serial.txt" \
 	>"$out/qemu.out" 2>&1
