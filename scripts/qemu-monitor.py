@@ -30,6 +30,9 @@ def read_to_prompt(sock):
 def command(sock, cmd):
     sock.sendall(cmd.encode() + b"\n")
     if cmd == "quit":
+        # QEMU closes the connection as it exits; leaving earlier may lose the command.
+        while sock.recv(4096):
+            pass
         return ""
     return read_to_prompt(sock)
 

@@ -6,7 +6,7 @@
 # The slowest first, so that two at a time finish together.
 CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_haswell bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
        qemu_novmx qemu_kvm_novmx bochs_exit_status qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
-       bochs_acpi_poweroff)
+       bochs_acpi_poweroff qemu_screen qemu_screen_crash qemu_screen_off)
 
 iso() {	# iso CMDLINE: an ISO of the test image (tests and benchmarks) for this case
 	ELF=build/slotvisor-test.elf scripts/mkiso.sh "$dir/slotvisor.iso" "$1" --test-module
@@ -398,6 +398,64 @@ case_qemu_crash_ud() {
 	expect_lines qemu:unhandled-ud-dumps-and-stops "$dir/serial.txt" "$?" 7 \
 		'^exception: #UD invalid opcode (vector 6) error 0x0$' '^  RIP ffffffff8' \
 		'^  stack trace:' '^    #1 ' '^panic: unhandled exception #UD'
+}
+
+# The screen console (docs/running.md): QEMU's std-vga under SeaBIOS, a
+# graphics mode from GRUB, QEMU's screendump once slotvisor has powered
+# off, read back with the console's own font (tests/fbscreen.py).
+# screen_check NAME STATUS REGEX...: the screen shows the
+# end of the serial log line for line (wrapped at its width), every cell
+# is a glyph of the font, and each REGEX matches a line on the screen.
+screen_check() {
+	local name=$1 rc=$2
+	shift 2
+	if [ "$rc" != 0 ]; then
+		echo "FAIL: $name: no screendump of a stopped guest (scripts/qemu.sh status $rc)"
+		last_lines "$dir/serial.txt"
+		return
+	fi
+	if ! tests/fbscreen.py "$dir/screen.ppm" --serial "$dir/serial.txt" \
+			>"$dir/screen.txt" 2>"$dir/fbscreen.txt"; then
+		echo "FAIL: $name: the screen is not the serial console's text: $(cat "$dir/fbscreen.txt")"
+		last_lines "$dir/screen.txt"
+		return
+	fi
+	expect_lines "$name" "$dir/screen.txt" "" "" "$@"
+}
+
+case_qemu_screen() {
+	iso_prod ""
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --timeout 60 --screendump "$dir/screen.ppm"
+	screen_check qemu:screen-shows-the-boot "$?" '^slotvisor: booting' \
+		'^boot: framebuffer: [0-9]*x[0-9]* [0-9]* bpp at 0x' '^console: screen ' \
+		'^vmx: VT-x not available: CPUID.1:ECX.VMX\[bit 5\] is 0'
+}
+
+# An exception dump and the panic reach the screen too.
+case_qemu_screen_crash() {
+	iso "slotvisor.crash=ud"
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --timeout 60 --screendump "$dir/screen.ppm"
+	screen_check qemu:screen-shows-the-exception-dump "$?" \
+		'^exception: #UD invalid opcode (vector 6) error 0x0$' '^  RIP ffffffff8' \
+		'^  stack trace:' '^panic: unhandled exception #UD'
+}
+
+# slotvisor.console=serial: the same boot, nothing drawn.
+case_qemu_screen_off() {
+	iso_prod "slotvisor.console=serial"
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --timeout 60 --screendump "$dir/screen.ppm"
+	local rc=$?
+	expect_lines qemu:console=serial-says-so "$dir/serial.txt" "" "" \
+		'^console: serial only (slotvisor.console=serial)' '^vmx: VT-x not available'
+	if [ "$rc" != 0 ]; then
+		echo "FAIL: qemu:console=serial-draws-nothing: no screendump (scripts/qemu.sh status $rc)"
+	elif tests/fbscreen.py "$dir/screen.ppm" >"$dir/screen.txt" 2>"$dir/fbscreen.txt" ||
+			! grep -q 'the screen is blank' "$dir/fbscreen.txt"; then
+		echo "FAIL: qemu:console=serial-draws-nothing: the screen is not blank: $(cat "$dir/fbscreen.txt")"
+		last_lines "$dir/screen.txt"
+	else
+		echo "PASS: qemu:console=serial-draws-nothing"
+	fi
 }
 
 case_bochs_crash_pf() {
