@@ -215,7 +215,7 @@ FAKE_SRCS := $(addprefix arch/fake/,console.c cpu.c failinject.c hostlib.c invep
 		panic.c vcpu.c)
 HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.c) \
 	$(MM_SRCS) $(MEMSLOT_SRCS) $(EPT_SRCS) $(FAKE_SRCS) boot/multiboot2.c \
-	$(addprefix arch/x86/,acpi_tables.c acpi_pm.c acpi_madt.c insn_decode.c) \
+	$(addprefix arch/x86/,acpi_tables.c acpi_pm.c acpi_madt.c fbcon.c font.c insn_decode.c) \
 	$(addprefix vmx/,check.c check_controls.c check_host.c check_guest.c \
 		check_guest_segs.c vmcs_names.c exit_reason.c) \
 	$(IRQ_SRCS) devices/uart16550.c devices/pit8254.c devices/acpi_build.c devices/fw_cfg.c \

@@ -174,10 +174,14 @@ static void write_byte(struct fbcon *fc, u8 c)
 		fc->x = 0;
 		break;
 	case ASCII_BS:
-		/* After a full line the cursor sits past the last column. */
+		/*
+		 * After a full line the cursor waits past the last column; back
+		 * onto it, so that the monitor's "\b \b" erases the last
+		 * character typed there.
+		 */
 		if (fc->x == fc->cols)
 			fc->x--;
-		if (fc->x)
+		else if (fc->x)
 			fc->x--;
 		break;
 	case ASCII_TAB:
