@@ -2,6 +2,7 @@
 """Drive a QEMU human monitor on a unix socket (scripts/qemu.sh --screendump).
 
     scripts/qemu-monitor.py SOCKET TIMEOUT COMMAND...
+    scripts/qemu-monitor.py --when-serial FILE TEXT SOCKET TIMEOUT COMMAND...
 
 Connects (waiting for QEMU to create the socket), waits until the guest
 has stopped running (`info status` no longer says "running": with
@@ -9,6 +10,8 @@ has stopped running (`info status` no longer says "running": with
 then sends each COMMAND and prints QEMU's answer.  Exits 0, or 124 if the
 guest still ran after TIMEOUT seconds (the commands are sent anyway, so a
 screendump shows where it stood), or 1 if QEMU could not be reached.
+With --when-serial it waits instead until FILE (the serial log) holds
+TEXT, and exits 124 without sending anything if it never does.
 """
 import socket
 import sys
@@ -50,21 +53,40 @@ def connect(path, deadline):
             time.sleep(0.1)
 
 
+def wait_for_text(path, text, deadline):
+    while time.monotonic() < deadline:
+        try:
+            if text in open(path, errors="replace").read():
+                return True
+        except OSError:
+            pass
+        time.sleep(0.1)
+    return False
+
+
 def main():
-    if len(sys.argv) < 3:
+    args = sys.argv[1:]
+    when = None
+    if len(args) >= 3 and args[0] == "--when-serial":
+        when, args = (args[1], args[2]), args[3:]
+    if len(args) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    path, timeout, cmds = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+    path, timeout, cmds = args[0], float(args[1]), args[2:]
     deadline = time.monotonic() + timeout
     try:
         sock = connect(path, deadline)
         read_to_prompt(sock)
         status = 0
-        while "running" in command(sock, "info status"):
-            if time.monotonic() > deadline:
-                status = 124
-                break
-            time.sleep(0.2)
+        if when:
+            if not wait_for_text(when[0], when[1], deadline):
+                return 124
+        else:
+            while "running" in command(sock, "info status"):
+                if time.monotonic() > deadline:
+                    status = 124
+                    break
+                time.sleep(0.2)
         for cmd in cmds:
             sys.stdout.write(command(sock, cmd))
         return status

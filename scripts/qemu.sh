@@ -2,7 +2,7 @@
 # Boot an ISO in QEMU.
 #   scripts/qemu.sh ISO OUTDIR [--accel tcg|kvm|kvm-vmx] [--mem MiB] [--cpus N]
 #                   [--timeout SECONDS] [--no-debug-exit] [--live] [--gdb]
-#                   [--screendump FILE.ppm]
+#                   [--screendump FILE.ppm] [--keys-after TEXT "KEY KEY..."]
 # kvm uses /dev/kvm with -cpu host; kvm-vmx adds +vmx (nested VT-x, needs an
 # Intel host with kvm_intel nested=1).  COM1 goes to OUTDIR/serial.txt (or
 # the terminal with --live).  --gdb waits for GDB on localhost:1234.  With isa-debug-exit at 0xf4, QEMU's exit
@@ -13,10 +13,12 @@
 # guest (-no-shutdown) and writes its screen to FILE.ppm through the
 # monitor (OUTDIR/monitor.sock); the status is then 0, or 124 if the guest
 # still ran at the timeout (the screen is dumped anyway).
+# --keys-after types KEYs (QEMU's sendkey names: shift-a, ctrl-a, spc, ret)
+# on the PS/2 keyboard once the serial log holds TEXT.
 set -u
 iso=$1; out=$2; shift 2
 accel=tcg; mem=512; cpus=1; limit=120; debug_exit=1; live=0; gdb=0
-screendump=
+screendump=; keys_after=; keys=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--accel) accel=$2; shift 2 ;;
@@ -27,6 +29,7 @@ while [ $# -gt 0 ]; do
 	--live) live=1; shift ;;
 	--gdb) gdb=1; live=1; limit=0; shift ;;
 	--screendump) screendump=$2; debug_exit=0; shift 2 ;;
+	--keys-after) keys_after=$2; keys=$3; shift 3 ;;
 	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -58,6 +61,18 @@ if [ -n "$screendump" ]; then
 	wait "$qemu"
 	[ -s "$screendump" ] || rc=1
 	exit "$rc"
+fi
+if [ -n "$keys_after" ]; then
+	sock=$out/monitor.sock
+	rm -f "$sock"
+	timeout "$limit" qemu-system-x86_64 "${args[@]}" -serial "file:$out/serial.txt" \
+		-monitor "unix:$sock,server=on,wait=off" >"$out/qemu.out" 2>&1 &
+	qemu=$!
+	read -r -a key_list <<<"$keys"
+	scripts/qemu-monitor.py --when-serial "$out/serial.txt" "$keys_after" "$sock" "$limit" \
+		"${key_list[@]/#/sendkey }" >"$out/monitor.out" 2>&1
+	wait "$qemu"
+	exit $?
 fi
 timeout "$limit" qemu-system-x86_64 "${args[@]}" -serial "file:$out/serial.txt" \
 	>"$out/qemu.out" 2>&1

@@ -6,7 +6,7 @@
 # The slowest first, so that two at a time finish together.
 CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_haswell bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
        qemu_novmx qemu_kvm_novmx bochs_exit_status qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
-       bochs_acpi_poweroff qemu_screen qemu_screen_crash qemu_screen_off)
+       bochs_acpi_poweroff qemu_screen qemu_screen_crash qemu_screen_off qemu_keyboard)
 
 iso() {	# iso CMDLINE: an ISO of the test image (tests and benchmarks) for this case
 	ELF=build/slotvisor-test.elf scripts/mkiso.sh "$dir/slotvisor.iso" "$1" --test-module
@@ -456,6 +456,20 @@ case_qemu_screen_off() {
 	else
 		echo "PASS: qemu:console=serial-draws-nothing"
 	fi
+}
+
+# Typing on the PS/2 keyboard (arch/x86/i8042.c): console.keyboard asks for
+# keys, QEMU's sendkey types Ctrl-A and "Hi, VT-x: okk", Backspace, "?",
+# Enter with both Shift keys, and the test checks the bytes it read.
+KEYBOARD_KEYS="ctrl-a shift-h i comma spc shift_r-v shift-t minus x shift-semicolon spc o k k
+backspace shift_r-slash ret"
+case_qemu_keyboard() {
+	iso "slotvisor.test=console.keyboard slotvisor.test_keyboard"
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --timeout 60 \
+		--keys-after "console.keyboard: type the keys now" "$(echo $KEYBOARD_KEYS)"
+	expect_lines qemu:ps2-keyboard-input "$dir/serial.txt" "$?" 1 \
+		'^console: input from COM1 and the PS/2 keyboard' \
+		'^console.keyboard: read "Hi, VT-x: ok?" after Ctrl-A' '^PASS: console.keyboard'
 }
 
 case_bochs_crash_pf() {

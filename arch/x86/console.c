@@ -3,7 +3,8 @@
  * once arch_setup() has mapped the boot loader's framebuffer, to the
  * screen (arch/x86/fbcon.c).  What was printed before the screen came up
  * (the first boot lines) is kept and drawn first, so the screen shows the
- * whole boot.  Input is COM1's alone.
+ * whole boot.  Input is COM1's and, once keyboard_init() found an i8042,
+ * the PS/2 keyboard's (arch/x86/i8042.c), merged byte by byte.
  *
  * kprintf() calls in under its console lock; the monitor's echo does not,
  * so the screen has a lock of its own.  Its wait is bounded: a CPU that
@@ -13,6 +14,7 @@
 #include "arch/console.h"
 #include "arch/x86/console.h"
 #include "arch/x86/fbcon.h"
+#include "arch/x86/keyboard.h"
 #include "arch/x86/uart.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
@@ -70,7 +72,9 @@ void arch_console_write(const char *s, size_t n)
 
 int arch_console_getc(void)
 {
-	return uart_getc();
+	int c = uart_getc();
+
+	return c >= 0 ? c : keyboard_getc();
 }
 
 void console_screen_off(void)

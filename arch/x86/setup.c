@@ -11,6 +11,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/io.h"
+#include "arch/x86/keyboard.h"
 #include "arch/x86/layout.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/smp.h"
@@ -154,9 +155,19 @@ static void screen_setup(struct memmap *usable)
 		return;
 	}
 	console_screen_size(&cols, &rows);
-	kprintf("console: screen %ux%u%s, %ux%u characters; input on the serial console only\n",
-		fb->width, fb->height,
+	kprintf("console: screen %ux%u%s, %ux%u characters\n", fb->width, fb->height,
 		fb->type == MB2_FRAMEBUFFER_TYPE_EGA_TEXT ? " EGA text" : "", cols, rows);
+}
+
+/* Typing on a PS/2 keyboard as well as on COM1, unless slotvisor.console=serial. */
+static void keyboard_setup(void)
+{
+	if (cmdline_has(boot_info.cmdline, "slotvisor.console=serial"))
+		return;
+	if (keyboard_init())
+		kprintf("console: input from COM1 and the PS/2 keyboard\n");
+	else
+		kprintf("console: no PS/2 keyboard controller; input from COM1 only\n");
 }
 
 static void mm_init(void)
@@ -203,6 +214,7 @@ const struct boot_info *arch_setup(u32 magic, u32 mbi_pa)
 	cpu_enable_fpu_state();
 	acpi_setup();
 	kprintf("tsc: %llu kHz\n", (unsigned long long)tsc_calibrate());
+	keyboard_setup();
 	smp_init();
 	return &boot_info;
 }
