@@ -14,12 +14,18 @@
 #include "arch/console.h"
 #include "arch/x86/console.h"
 #include "arch/x86/fbcon.h"
+#include "arch/x86/io.h"
 #include "arch/x86/keyboard.h"
 #include "arch/x86/uart.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
 
 #define EARLY_LOG_SIZE 8192
+/* The CRT controller's cursor start register: bit 5 hides the text-mode cursor. */
+#define VGA_CRTC_INDEX 0x3d4
+#define VGA_CRTC_DATA 0x3d5
+#define VGA_CRTC_CURSOR_START 0x0a
+#define VGA_CURSOR_OFF 0x20
 #define SCREEN_LOCK_SPINS 10000000
 
 static struct fbcon screen;
@@ -90,6 +96,11 @@ int console_screen_start(const struct boot_framebuffer *fb, void *base)
 
 	spin_lock(&screen_lock);
 	err = fbcon_init(&screen, fb, base);
+	if (!err && fb->type == MB2_FRAMEBUFFER_TYPE_EGA_TEXT) {
+		/* The blinking cursor would sit where the BIOS left it, not after our text. */
+		outb(VGA_CRTC_INDEX, VGA_CRTC_CURSOR_START);
+		outb(VGA_CRTC_DATA, VGA_CURSOR_OFF);
+	}
 	if (!err) {
 		fbcon_write(&screen, early_log, early_len);
 		if (early_dropped)
