@@ -6,7 +6,7 @@
 # The slowest first, so that two at a time finish together.
 CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_haswell bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
        qemu_novmx qemu_kvm_novmx bochs_exit_status qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
-       bochs_acpi_poweroff qemu_screen qemu_screen_crash qemu_screen_off qemu_keyboard)
+       bochs_acpi_poweroff qemu_screen qemu_screen_crash qemu_screen_scroll qemu_screen_off qemu_keyboard)
 
 iso() {	# iso CMDLINE: an ISO of the test image (tests and benchmarks) for this case
 	ELF=build/slotvisor-test.elf scripts/mkiso.sh "$dir/slotvisor.iso" "$1" --test-module
@@ -440,21 +440,34 @@ case_qemu_screen_crash() {
 		'^  stack trace:' '^panic: unhandled exception #UD'
 }
 
-# slotvisor.console=serial: the same boot, nothing drawn.
+# More lines than the screen has rows: the screen scrolled, and still shows
+# the serial log's last lines exactly.
+case_qemu_screen_scroll() {
+	iso "slotvisor.test=boot.*,mm.*,exc.*,guest.*"
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --timeout 60 --screendump "$dir/screen.ppm"
+	screen_check qemu:screen-scrolls "$?" '^PASS: mm\.' '^SUMMARY: [0-9]* tests, 0 unexpected failures'
+	if [ -s "$dir/screen.txt" ] &&
+			[ "$(grep -c '' "$dir/screen.txt")" -ge "$(tr -d '\r' <"$dir/serial.txt" | grep -c '')" ]; then
+		echo "FAIL: qemu:screen-scrolls: the serial log fit on the screen, so nothing scrolled"
+	fi
+}
+
+# slotvisor.screen=off: the same boot, nothing drawn; slotvisor.keyboard=off.
 case_qemu_screen_off() {
-	iso_prod "slotvisor.console=serial"
+	iso_prod "slotvisor.screen=off slotvisor.keyboard=off"
 	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --timeout 60 --screendump "$dir/screen.ppm"
 	local rc=$?
-	expect_lines qemu:console=serial-says-so "$dir/serial.txt" "" "" \
-		'^console: serial only (slotvisor.console=serial)' '^vmx: VT-x not available'
+	expect_lines qemu:screen=off-says-so "$dir/serial.txt" "" "" \
+		'^console: no screen (slotvisor.screen=off)' \
+		'^console: input from COM1 only (slotvisor.keyboard=off)' '^vmx: VT-x not available'
 	if [ "$rc" != 0 ]; then
-		echo "FAIL: qemu:console=serial-draws-nothing: no screendump (scripts/qemu.sh status $rc)"
+		echo "FAIL: qemu:screen=off-draws-nothing: no screendump (scripts/qemu.sh status $rc)"
 	elif tests/fbscreen.py "$dir/screen.ppm" >"$dir/screen.txt" 2>"$dir/fbscreen.txt" ||
 			! grep -q 'the screen is blank' "$dir/fbscreen.txt"; then
-		echo "FAIL: qemu:console=serial-draws-nothing: the screen is not blank: $(cat "$dir/fbscreen.txt")"
+		echo "FAIL: qemu:screen=off-draws-nothing: the screen is not blank: $(cat "$dir/fbscreen.txt")"
 		last_lines "$dir/screen.txt"
 	else
-		echo "PASS: qemu:console=serial-draws-nothing"
+		echo "PASS: qemu:screen=off-draws-nothing"
 	fi
 }
 

@@ -30,7 +30,7 @@
 
 static struct fbcon screen;
 static spinlock_t screen_lock;
-static bool screen_off;		/* never a screen: slotvisor.console=serial, or no framebuffer */
+static bool screen_off;		/* never a screen: slotvisor.screen=off, or no framebuffer */
 
 /* The console output before the screen was set up; the BSP alone writes it. */
 static char early_log[EARLY_LOG_SIZE];

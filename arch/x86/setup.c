@@ -120,7 +120,7 @@ static const char *framebuffer_conflict(const struct boot_framebuffer *fb)
 
 /*
  * The screen console, on the boot loader's framebuffer unless the command
- * line says slotvisor.console=serial.  Its page tables come out of usable.
+ * line says slotvisor.screen=off.  Its page tables come out of usable.
  */
 static void screen_setup(struct memmap *usable)
 {
@@ -129,9 +129,9 @@ static void screen_setup(struct memmap *usable)
 	unsigned int cols, rows;
 	void *va;
 
-	if (cmdline_has(boot_info.cmdline, "slotvisor.console=serial")) {
+	if (cmdline_has(boot_info.cmdline, "slotvisor.screen=off")) {
 		console_screen_off();
-		kprintf("console: serial only (slotvisor.console=serial)\n");
+		kprintf("console: no screen (slotvisor.screen=off)\n");
 		return;
 	}
 	if (!fb->valid) {
@@ -159,11 +159,13 @@ static void screen_setup(struct memmap *usable)
 		fb->type == MB2_FRAMEBUFFER_TYPE_EGA_TEXT ? " EGA text" : "", cols, rows);
 }
 
-/* Typing on a PS/2 keyboard as well as on COM1, unless slotvisor.console=serial. */
+/* Typing on a PS/2 keyboard as well as on COM1, unless slotvisor.keyboard=off. */
 static void keyboard_setup(void)
 {
-	if (cmdline_has(boot_info.cmdline, "slotvisor.console=serial"))
+	if (cmdline_has(boot_info.cmdline, "slotvisor.keyboard=off")) {
+		kprintf("console: input from COM1 only (slotvisor.keyboard=off)\n");
 		return;
+	}
 	if (keyboard_init())
 		kprintf("console: input from COM1 and the PS/2 keyboard\n");
 	else
