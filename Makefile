@@ -33,9 +33,10 @@ GRUB_FILE ?= grub-file
 # these folders that no list names, stops the build with its name.
 
 BOOT_SRCS    := boot/entry.S boot/header.S boot/multiboot2.c boot/trampoline.S
-ARCH_SRCS    := $(addprefix arch/x86/,acpi_madt.c acpi_pm.c acpi_spcr.c acpi_tables.c directmap.c \
-		extable.c gdt.c idle.c idt.c insn_decode.c invept.c isr.S lapic.c paging.c panic.c \
-		percpu.c poweroff.c safe.S setup.c smp.c stacktrace.c trap.c tsc.c uart.c uart_select.c)
+ARCH_SRCS    := $(addprefix arch/x86/,acpi_madt.c acpi_pm.c acpi_spcr.c acpi_tables.c console.c \
+		directmap.c extable.c fbcon.c font.c gdt.c i8042.c idle.c idt.c insn_decode.c invept.c \
+		isr.S keymap.c lapic.c paging.c panic.c percpu.c poweroff.c safe.S setup.c smp.c \
+		stacktrace.c trap.c tsc.c uart.c uart_select.c)
 LIB_SRCS     := $(addprefix lib/,cmdline.c errno.c glob.c kprintf.c parse.c printf.c string.c)
 MM_SRCS      := $(addprefix mm/,frame.c kmalloc.c memmap.c)
 MEMSLOT_SRCS := $(addprefix memslot/,backing.c change.c dirty_log.c gfn_tree.c guest_access.c metadata.c \
@@ -64,7 +65,7 @@ KTEST_SRCS   := $(addprefix tests/kernel/,bench.c bench_dirty.c bench_perf.c ben
 		modes.c remote_run.c test_boot.c test_dirty_log.c test_exceptions.c \
 		test_guest_basic.c test_guest_ept.c test_guest_exits.c test_guest_image.c \
 		test_guest_irq.c test_guest_maxslots.c test_guest_state.c test_linux_dirty_log.c \
-		test_linux_hotplug.c test_memslot_perf.c \
+		test_keyboard.c test_linux_hotplug.c test_memslot_perf.c \
 		test_mm.c test_selftest.c test_smp.c test_smp_dirty_log.c test_smp_flush.c test_smp_hostile.c \
 		test_smp_multi.c test_smp_stress.c test_vmx.c test_vmx_vmcs.c)
 KERNEL_DIRS  := boot arch/x86 lib mm memslot ept vmx irq devices vm loader console tests/kernel
@@ -216,8 +217,8 @@ FAKE_SRCS := $(addprefix arch/fake/,console.c cpu.c failinject.c hostlib.c invep
 		panic.c vcpu.c)
 HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.c) \
 	$(MM_SRCS) $(MEMSLOT_SRCS) $(EPT_SRCS) $(FAKE_SRCS) boot/multiboot2.c \
-	$(addprefix arch/x86/,acpi_tables.c acpi_pm.c acpi_madt.c acpi_spcr.c insn_decode.c \
-		uart_select.c) \
+	$(addprefix arch/x86/,acpi_tables.c acpi_pm.c acpi_madt.c acpi_spcr.c fbcon.c font.c \
+		insn_decode.c keymap.c uart_select.c) \
 	$(addprefix vmx/,check.c check_controls.c check_host.c check_guest.c \
 		check_guest_segs.c vmcs_names.c exit_reason.c) \
 	$(IRQ_SRCS) devices/uart16550.c devices/pit8254.c devices/acpi_build.c devices/fw_cfg.c \

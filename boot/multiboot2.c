@@ -180,6 +180,119 @@ static int parse_meminfo(struct mb2_parser *p, const struct mb2_tag *t, u32 off)
 	return 0;
 }
 
+/*
+ * Framebuffer info (spec 3.6.12).  A tag the screen console cannot use is
+ * no reason to stop the boot: fb_error names the problem, fb stays
+ * invalid, and the console stays serial-only.  Which physical memory the
+ * framebuffer may overlap is the platform's check (arch/x86/fbcon_setup.c).
+ */
+#define FB_MAX_DIM 16384		/* pixels or characters, each way */
+#define FB_PHYS_LIMIT (1ULL << 52)	/* MAXPHYADDR's architectural maximum */
+
+static __printf(2, 3) void fb_refuse(struct boot_info *bi, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(bi->fb_error, sizeof(bi->fb_error), fmt, ap);
+	va_end(ap);
+	memset(&bi->fb, 0, sizeof(bi->fb));
+}
+
+/* The colour masks of a direct-colour mode: 1..8 bits each, inside bpp, disjoint. */
+static bool fb_masks_ok(struct boot_info *bi, const struct mb2_framebuffer_rgb *c, u8 bpp)
+{
+	const u8 pos[3] = { c->red_pos, c->green_pos, c->blue_pos };
+	const u8 size[3] = { c->red_size, c->green_size, c->blue_size };
+	static const char *const name[3] = { "red", "green", "blue" };
+	u32 used = 0;
+
+	for (int i = 0; i < 3; i++) {
+		u32 mask;
+
+		if (size[i] < 1 || size[i] > 8 || pos[i] + size[i] > bpp) {
+			fb_refuse(bi, "%s field at bit %u, %u bits, does not fit 1..8 bits inside %u bpp",
+				  name[i], pos[i], size[i], bpp);
+			return false;
+		}
+		mask = ((1u << size[i]) - 1) << pos[i];
+		if (used & mask) {
+			fb_refuse(bi, "%s field at bit %u overlaps another colour field", name[i], pos[i]);
+			return false;
+		}
+		used |= mask;
+	}
+	return true;
+}
+
+static int parse_framebuffer(struct mb2_parser *p, const struct mb2_tag *t, u32 off)
+{
+	const struct mb2_tag_framebuffer *f = (const void *)t;
+	struct boot_info *bi = p->bi;
+	struct boot_framebuffer *fb = &bi->fb;
+	u32 bytes;
+
+	bi->fb_error[0] = '\0';
+	if (t->size < sizeof(*f)) {
+		fb_refuse(bi, "tag at offset 0x%x has size 0x%x, less than %zu", off, t->size,
+			  sizeof(*f));
+		return 0;
+	}
+	if (!f->width || !f->height || f->width > FB_MAX_DIM || f->height > FB_MAX_DIM) {
+		fb_refuse(bi, "%ux%u is not between 1x1 and %ux%u", f->width, f->height,
+			  FB_MAX_DIM, FB_MAX_DIM);
+		return 0;
+	}
+	switch (f->type) {
+	case MB2_FRAMEBUFFER_TYPE_INDEXED:
+		fb_refuse(bi, "indexed colour (%u bpp) is not supported", f->bpp);
+		return 0;
+	case MB2_FRAMEBUFFER_TYPE_RGB:
+		if (t->size < sizeof(*f) + sizeof(struct mb2_framebuffer_rgb)) {
+			fb_refuse(bi, "direct-colour tag has size 0x%x, too small for its colour fields",
+				  t->size);
+			return 0;
+		}
+		if (f->bpp != 8 && f->bpp != 15 && f->bpp != 16 && f->bpp != 24 && f->bpp != 32) {
+			fb_refuse(bi, "%u bits per pixel is not 8, 15, 16, 24 or 32", f->bpp);
+			return 0;
+		}
+		memcpy(&fb->rgb, f->color_info, sizeof(fb->rgb));
+		if (!fb_masks_ok(bi, &fb->rgb, f->bpp))
+			return 0;
+		break;
+	case MB2_FRAMEBUFFER_TYPE_EGA_TEXT:
+		/* A character byte and an attribute byte per cell. */
+		if (f->bpp != 16) {
+			fb_refuse(bi, "EGA text with %u bits per character, not 16", f->bpp);
+			return 0;
+		}
+		break;
+	default:
+		fb_refuse(bi, "unknown framebuffer type %u", f->type);
+		return 0;
+	}
+	bytes = (f->bpp + 7) / 8;
+	if ((u64)f->pitch < (u64)f->width * bytes) {
+		fb_refuse(bi, "pitch %u is less than %u pixels of %u bytes", f->pitch, f->width, bytes);
+		return 0;
+	}
+	fb->size = (u64)f->pitch * f->height;
+	if (!f->addr || f->addr >= FB_PHYS_LIMIT || fb->size > FB_PHYS_LIMIT - f->addr) {
+		fb_refuse(bi, "[0x%llx, +0x%llx) is not a physical range", (unsigned long long)f->addr,
+			  (unsigned long long)fb->size);
+		return 0;
+	}
+	fb->valid = true;
+	fb->type = f->type;
+	fb->bpp = f->bpp;
+	fb->addr = f->addr;
+	fb->pitch = f->pitch;
+	fb->width = f->width;
+	fb->height = f->height;
+	return 0;
+}
+
 static int parse_tag(struct mb2_parser *p, const struct mb2_tag *t, u32 off)
 {
 	switch (t->type) {
@@ -196,8 +309,10 @@ static int parse_tag(struct mb2_parser *p, const struct mb2_tag *t, u32 off)
 	case MB2_TAG_ACPI_OLD:
 	case MB2_TAG_ACPI_NEW:
 		return parse_acpi(p, t, off);
+	case MB2_TAG_FRAMEBUFFER:
+		return parse_framebuffer(p, t, off);
 	default:
-		return 0;	/* framebuffer, ELF sections, EFI, ...: not needed */
+		return 0;	/* ELF sections, EFI, ...: not needed */
 	}
 }
 
@@ -334,6 +449,20 @@ void mb2_print(const struct boot_info *bi)
 	if (bi->dropped) {
 		kprintf("boot: %u memory map entries or modules did not fit and were ignored\n",
 			bi->dropped);
+	}
+	if (bi->fb.valid && bi->fb.type == MB2_FRAMEBUFFER_TYPE_EGA_TEXT) {
+		kprintf("boot: framebuffer: EGA text %ux%u at 0x%llx, pitch %u\n",
+			bi->fb.width, bi->fb.height, (unsigned long long)bi->fb.addr, bi->fb.pitch);
+	} else if (bi->fb.valid) {
+		const struct mb2_framebuffer_rgb *c = &bi->fb.rgb;
+
+		kprintf("boot: framebuffer: %ux%u %u bpp at 0x%llx, pitch %u, red %u:%u green %u:%u blue %u:%u\n",
+			bi->fb.width, bi->fb.height, bi->fb.bpp, (unsigned long long)bi->fb.addr,
+			bi->fb.pitch, c->red_pos, c->red_size, c->green_pos, c->green_size,
+			c->blue_pos, c->blue_size);
+	} else if (bi->fb_error[0]) {
+		kprintf("boot: framebuffer tag refused: %s; the console stays serial-only\n",
+			bi->fb_error);
 	}
 	if (bi->rsdp) {
 		kprintf("boot: ACPI RSDP copy, %u bytes (%s tag)\n", bi->rsdp_len,

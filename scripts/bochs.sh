@@ -45,7 +45,7 @@ cat >"$out/bochsrc" <<RC
 memory: guest=$megs, host=$(( megs > 2048 ? 2048 : megs ))
 romimage: file=/usr/share/bochs/BIOS-bochs-latest, options=fastboot
 vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
-vga: extension=vbe, update_freq=5, realtime=0
+vga: extension=none, update_freq=5, realtime=0
 pci: enabled=1, chipset=i440fx
 ata0-master: type=cdrom, path=$iso, status=inserted
 boot: cdrom

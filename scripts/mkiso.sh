@@ -30,9 +30,23 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+# The video drivers let GRUB set the graphics mode that slotvisor's optional
+# framebuffer tag asks for: VBE under BIOS, GOP (or UGA) under UEFI.
+# gfxpayload=auto picks a mode; where there is none (no VBE BIOS, as in
+# Bochs' 'vga: extension=none'), GRUB stays in text mode and passes an EGA
+# text framebuffer.  Not all_video: its 'vga' driver leaves a 16-colour
+# planar mode no console can use, and its 'bochs' driver and GRUB's VBE
+# path triple-fault in Bochs' VGABIOS-lgpl (docs/running.md).
 cat >"$dir/boot/grub/grub.cfg" <<CFG
 set timeout=0
 set default=0
+if [ "\$grub_platform" = efi ]; then
+	insmod efi_gop
+	insmod efi_uga
+else
+	insmod vbe
+fi
+set gfxpayload=auto
 menuentry "slotvisor" {
 	multiboot2 /boot/slotvisor.elf $cmdline
 $modules	boot

@@ -3,6 +3,7 @@
 #   scripts/qemu.sh ISO OUTDIR [--accel tcg|kvm|kvm-vmx] [--mem MiB] [--cpus N]
 #                   [--timeout SECONDS] [--no-debug-exit] [--live] [--gdb]
 #                   [--serial2 FILE] [--acpitable FILE]
+#                   [--screendump FILE.ppm] [--keys-after TEXT "KEY KEY..."]
 # kvm uses /dev/kvm with -cpu host; kvm-vmx adds +vmx (nested VT-x, needs an
 # Intel host with kvm_intel nested=1).  COM1 goes to OUTDIR/serial.txt (or
 # the terminal with --live).  --serial2 FILE gives the machine a COM2 (0x2f8)
@@ -10,11 +11,20 @@
 # included) to QEMU's tables, as an SPCR from tests/mkspcr.py.
 # --gdb waits for GDB on localhost:1234.  With isa-debug-exit at 0xf4, QEMU's exit
 # status is (slotvisor's status << 1) | 1; 124 means the timeout hit.
+# --screendump gives the machine a standard VGA card (GRUB sets a graphics
+# mode on it and slotvisor draws its console there), leaves out
+# isa-debug-exit so that power-off is ACPI's, keeps QEMU with the stopped
+# guest (-no-shutdown) and writes its screen to FILE.ppm through the
+# monitor (OUTDIR/monitor.sock); the status is then 0, or 124 if the guest
+# still ran at the timeout (the screen is dumped anyway).
+# --keys-after types KEYs (QEMU's sendkey names: shift-a, ctrl-a, spc, ret)
+# on the PS/2 keyboard once the serial log holds TEXT.
 set -u
 iso=$1; out=$2; shift 2
 accel=tcg; mem=512; cpus=1; limit=120; debug_exit=1; live=0; gdb=0
 serial2=
 acpitables=()
+screendump=; keys_after=; keys=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--accel) accel=$2; shift 2 ;;
@@ -26,6 +36,8 @@ while [ $# -gt 0 ]; do
 	--gdb) gdb=1; live=1; limit=0; shift ;;
 	--serial2) serial2=$2; shift 2 ;;
 	--acpitable) acpitables+=(-acpitable "file=$2"); shift 2 ;;
+	--screendump) screendump=$2; debug_exit=0; shift 2 ;;
+	--keys-after) keys_after=$2; keys=$3; shift 3 ;;
 	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -48,5 +60,31 @@ if [ $live = 1 ]; then
 	exec timeout --foreground "$limit" qemu-system-x86_64 "${args[@]}" -serial stdio "${com2[@]}"
 fi
 rm -f "$out/serial.txt"
+if [ -n "$screendump" ]; then
+	sock=$out/monitor.sock
+	rm -f "$sock" "$screendump"
+	args+=(-vga std -no-shutdown -monitor "unix:$sock,server=on,wait=off")
+	timeout "$limit" qemu-system-x86_64 "${args[@]}" -serial "file:$out/serial.txt" \
+		"${com2[@]}" >"$out/qemu.out" 2>&1 &
+	qemu=$!
+	scripts/qemu-monitor.py "$sock" "$limit" "screendump $screendump" quit \
+		>"$out/monitor.out" 2>&1
+	rc=$?
+	wait "$qemu"
+	[ -s "$screendump" ] || rc=1
+	exit "$rc"
+fi
+if [ -n "$keys_after" ]; then
+	sock=$out/monitor.sock
+	rm -f "$sock"
+	timeout "$limit" qemu-system-x86_64 "${args[@]}" -serial "file:$out/serial.txt" \
+		"${com2[@]}" -monitor "unix:$sock,server=on,wait=off" >"$out/qemu.out" 2>&1 &
+	qemu=$!
+	read -r -a key_list <<<"$keys"
+	scripts/qemu-monitor.py --when-serial "$out/serial.txt" "$keys_after" "$sock" "$limit" \
+		"${key_list[@]/#/sendkey }" >"$out/monitor.out" 2>&1
+	wait "$qemu"
+	exit $?
+fi
 timeout "$limit" qemu-system-x86_64 "${args[@]}" -serial "file:$out/serial.txt" \
 	"${com2[@]}" >"$out/qemu.out" 2>&1

@@ -6,7 +6,7 @@
 # The slowest first, so that two at a time finish together.
 CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_ram_pieces bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_haswell bochs_penryn bochs_westmere bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
        qemu_novmx qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
-       bochs_acpi_poweroff)
+       bochs_acpi_poweroff qemu_screen qemu_screen_crash qemu_screen_scroll qemu_screen_off qemu_keyboard)
 
 iso() {	# iso CMDLINE: an ISO of the test image (tests and benchmarks) for this case
 	ELF=build/slotvisor-test.elf scripts/mkiso.sh "$dir/slotvisor.iso" "$1" --test-module
@@ -521,6 +521,91 @@ case_qemu_crash_ud() {
 	expect_lines qemu:unhandled-ud-dumps-and-stops "$dir/serial.txt" "$?" 7 \
 		'^exception: #UD invalid opcode (vector 6) error 0x0$' '^  RIP ffffffff8' \
 		'^  stack trace:' '^    #1 ' '^panic: unhandled exception #UD'
+}
+
+# The screen console (docs/running.md): QEMU's std-vga under SeaBIOS, a
+# graphics mode from GRUB, QEMU's screendump once slotvisor has powered
+# off, read back with the console's own font (tests/fbscreen.py).
+# screen_check NAME STATUS REGEX...: the screen shows the
+# end of the serial log line for line (wrapped at its width), every cell
+# is a glyph of the font, and each REGEX matches a line on the screen.
+screen_check() {
+	local name=$1 rc=$2
+	shift 2
+	if [ "$rc" != 0 ]; then
+		echo "FAIL: $name: no screendump of a stopped guest (scripts/qemu.sh status $rc)"
+		last_lines "$dir/serial.txt"
+		return
+	fi
+	if ! tests/fbscreen.py "$dir/screen.ppm" --serial "$dir/serial.txt" \
+			>"$dir/screen.txt" 2>"$dir/fbscreen.txt"; then
+		echo "FAIL: $name: the screen is not the serial console's text: $(cat "$dir/fbscreen.txt")"
+		last_lines "$dir/screen.txt"
+		return
+	fi
+	expect_lines "$name" "$dir/screen.txt" "" "" "$@"
+}
+
+case_qemu_screen() {
+	iso_prod ""
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --timeout 60 --screendump "$dir/screen.ppm"
+	screen_check qemu:screen-shows-the-boot "$?" '^slotvisor: booting' \
+		'^boot: framebuffer: [0-9]*x[0-9]* [0-9]* bpp at 0x' '^console: screen ' \
+		'^vmx: VT-x not available: CPUID.1:ECX.VMX\[bit 5\] is 0'
+}
+
+# An exception dump and the panic reach the screen too.
+case_qemu_screen_crash() {
+	iso "slotvisor.crash=ud"
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --timeout 60 --screendump "$dir/screen.ppm"
+	screen_check qemu:screen-shows-the-exception-dump "$?" \
+		'^exception: #UD invalid opcode (vector 6) error 0x0$' '^  RIP ffffffff8' \
+		'^  stack trace:' '^panic: unhandled exception #UD'
+}
+
+# More lines than the screen has rows: the screen scrolled, and still shows
+# the serial log's last lines exactly.
+case_qemu_screen_scroll() {
+	iso "slotvisor.test=boot.*,mm.*,exc.*,guest.*"
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --timeout 60 --screendump "$dir/screen.ppm"
+	screen_check qemu:screen-scrolls "$?" '^PASS: mm\.' '^SUMMARY: [0-9]* tests, 0 unexpected failures'
+	if [ -s "$dir/screen.txt" ] &&
+			[ "$(grep -c '' "$dir/screen.txt")" -ge "$(tr -d '\r' <"$dir/serial.txt" | grep -c '')" ]; then
+		echo "FAIL: qemu:screen-scrolls: the serial log fit on the screen, so nothing scrolled"
+	fi
+}
+
+# slotvisor.screen=off: the same boot, nothing drawn; slotvisor.keyboard=off.
+case_qemu_screen_off() {
+	iso_prod "slotvisor.screen=off slotvisor.keyboard=off"
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --timeout 60 --screendump "$dir/screen.ppm"
+	local rc=$?
+	expect_lines qemu:screen=off-says-so "$dir/serial.txt" "" "" \
+		'^console: no screen (slotvisor.screen=off)' \
+		'^console: input from COM1 only (slotvisor.keyboard=off)' '^vmx: VT-x not available'
+	if [ "$rc" != 0 ]; then
+		echo "FAIL: qemu:screen=off-draws-nothing: no screendump (scripts/qemu.sh status $rc)"
+	elif tests/fbscreen.py "$dir/screen.ppm" >"$dir/screen.txt" 2>"$dir/fbscreen.txt" ||
+			! grep -q 'the screen is blank' "$dir/fbscreen.txt"; then
+		echo "FAIL: qemu:screen=off-draws-nothing: the screen is not blank: $(cat "$dir/fbscreen.txt")"
+		last_lines "$dir/screen.txt"
+	else
+		echo "PASS: qemu:screen=off-draws-nothing"
+	fi
+}
+
+# Typing on the PS/2 keyboard (arch/x86/i8042.c): console.keyboard asks for
+# keys, QEMU's sendkey types Ctrl-A and "Hi, VT-x: okk", Backspace, "?",
+# Enter with both Shift keys, and the test checks the bytes it read.
+KEYBOARD_KEYS="ctrl-a shift-h i comma spc shift_r-v shift-t minus x shift-semicolon spc o k k
+backspace shift_r-slash ret"
+case_qemu_keyboard() {
+	iso "slotvisor.test=console.keyboard slotvisor.test_keyboard"
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --timeout 60 \
+		--keys-after "console.keyboard: type the keys now" "$(echo $KEYBOARD_KEYS)"
+	expect_lines qemu:ps2-keyboard-input "$dir/serial.txt" "$?" 1 \
+		'^console: input from COM1 and the PS/2 keyboard' \
+		'^console.keyboard: read "Hi, VT-x: ok?" after Ctrl-A' '^PASS: console.keyboard'
 }
 
 case_bochs_crash_pf() {

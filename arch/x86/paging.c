@@ -20,7 +20,7 @@
 #define PTE_P BIT(0)
 #define PTE_W BIT(1)
 #define PTE_PWT BIT(3)
-#define PTE_PCD BIT(4)	/* with PWT: PAT entry 3, UC at power-on (SDM Vol. 3A, "Page Attribute Table") */
+#define PTE_PCD BIT(4)	/* PAT index bit 1 (bit 0 is PWT): entries 2 and 3 are UC- and UC */
 #define PTE_PS BIT(7)
 #define PTE_G BIT(8)
 #define PTE_NX BIT(63)
@@ -131,21 +131,28 @@ static u64 *pt_next(u64 *table, unsigned int i)
 }
 
 /*
- * Map [pa, pa + len) uncached (PCD|PWT) in the MMIO window, with 4 KiB
- * pages taken from the frame allocator; return the address of pa there,
- * or NULL (no memory, the window is full, or pa + len is past the CPU's
- * physical address width, which a PTE cannot hold).  For device registers, as
- * an MMIO console UART: the direct map is write-back in the page tables
- * and covers only [0, top), so it is no place for them.  The window's
- * PML4 entry lives in the kernel's PML4, which every CPU loads, so a
- * mapping made before smp_init() is seen by all.
+ * Map [pa, pa + len) in the MMIO window with 4 KiB pages taken from the
+ * frame allocator; return the address of pa there, or NULL (no memory, the
+ * window is full, or pa + len is past the CPU's physical address width,
+ * which a PTE cannot hold).  The direct map is write-back in the page
+ * tables and covers only [0, top), so it is no place for device memory.
+ * The memory type comes from the power-on PAT, which slotvisor never
+ * reprograms, so every CPU agrees (SDM Vol. 3A 12.12.2, Table 12-7):
+ *   MMIO_UC: PCD|PWT, PAT entry 3, UC whatever the MTRRs say: registers
+ *     (an MMIO console UART), where every access must reach the device;
+ *   MMIO_UC_MINUS: PCD, PAT entry 2, UC-: the MTRRs decide, so a
+ *     framebuffer the firmware made write-combining is WC, and it is never
+ *     write-back, so no store waits in a cache line the device never sees.
+ * The window's PML4 entry lives in the kernel's PML4, which every CPU
+ * loads, so a mapping made before smp_init() is seen by all.
  */
-void *paging_map_uncached(hpa_t pa, size_t len)
+void *paging_map_mmio(hpa_t pa, u64 len, enum mmio_type type)
 {
 	hpa_t start = ALIGN_DOWN(pa, FRAME_SIZE), end = ALIGN_UP(pa + len, FRAME_SIZE);
 	u64 *pml4 = phys_to_virt(read_cr3() & PTE_ADDR_MASK);
 	unsigned int maxphyaddr = cpuid(0x80000000).eax >= CPUID_ADDR_SIZES ?
 				  cpuid(CPUID_ADDR_SIZES).eax & 0xff : MAXPHYADDR_DEFAULT;
+	u64 flags = PTE_P | PTE_W | PTE_PCD | PTE_G | nx_bit | (type == MMIO_UC ? PTE_PWT : 0);
 	u64 va = mmio_next;
 
 	if (!len || end <= start || end > BIT(maxphyaddr) ||
@@ -158,7 +165,7 @@ void *paging_map_uncached(hpa_t pa, size_t len)
 
 		if (!pt)
 			return NULL;
-		pt[PT_INDEX(va)] = p | PTE_P | PTE_W | PTE_PWT | PTE_PCD | PTE_G | nx_bit;
+		pt[PT_INDEX(va)] = p | flags;
 	}
 	va = mmio_next + (pa - start);
 	mmio_next += end - start;

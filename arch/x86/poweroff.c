@@ -12,6 +12,7 @@
 #include "arch/poweroff.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/io.h"
+#include "arch/x86/setup.h"
 #include "arch/x86/uart.h"
 #include "lib/printf.h"
 
@@ -21,6 +22,9 @@
 #define PM1_CNT_SLP_TYP_SHIFT 10
 #define PM1_CNT_SLP_EN 0x2000
 #define ACPI_ENABLE_POLLS 1000000
+/* How long the chipset gets to act on SLP_EN before we say it did not. */
+#define ACPI_S5_WAIT_MS 1000
+#define ACPI_S5_WAIT_PAUSES 10000000	/* before the TSC is calibrated */
 
 static bool acpi_only;
 
@@ -54,6 +58,20 @@ static void acpi_poweroff(void)
 	outw(pm.pm1a_cnt, (u16)(pm.slp_typa << PM1_CNT_SLP_TYP_SHIFT) | PM1_CNT_SLP_EN);
 	if (pm.pm1b_cnt)
 		outw(pm.pm1b_cnt, (u16)(pm.slp_typb << PM1_CNT_SLP_TYP_SHIFT) | PM1_CNT_SLP_EN);
+	/*
+	 * Power goes after a moment, not at the write: print nothing in
+	 * between (QEMU stops the CPU a little later, and a screendump should
+	 * find the screen as the power-off left it, not in a half-drawn line).
+	 */
+	if (tsc_khz) {
+		u64 start = rdtsc();
+
+		while (rdtsc() - start < tsc_khz * ACPI_S5_WAIT_MS)
+			__asm__ __volatile__("pause");
+	} else {
+		for (int i = 0; i < ACPI_S5_WAIT_PAUSES; i++)
+			__asm__ __volatile__("pause");
+	}
 }
 
 void arch_poweroff(enum exit_status status)

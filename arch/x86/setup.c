@@ -8,9 +8,11 @@
 #include "arch/acpi.h"
 #include "arch/memory.h"
 #include "arch/poweroff.h"
+#include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/io.h"
+#include "arch/x86/keyboard.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/layout.h"
 #include "arch/x86/percpu.h"
@@ -26,6 +28,7 @@
 #define MBI_MAX_SIZE MiB(1)
 #define PIC1_DATA 0x21
 #define PIC2_DATA 0xa1
+#define CPUID_ADDR_SIZES 0x80000008	/* EAX[7:0]: MAXPHYADDR */
 
 struct boot_info boot_info;
 hpa_t boot_mbi_phys;
@@ -80,6 +83,98 @@ static void usable_memory(struct memmap *usable, hpa_t *top)
 	memmap_align(usable, FRAME_SIZE);
 }
 
+static bool ranges_overlap(u64 a, u64 a_end, u64 b, u64 b_end)
+{
+	return a < b_end && b < a_end;
+}
+
+/*
+ * What mb2_parse() cannot know about the framebuffer: that it lies in
+ * this CPU's physical address space and in none of the memory slotvisor
+ * uses (RAM, the image, the boot information, a module).  NULL if fine.
+ */
+static const char *framebuffer_conflict(const struct boot_framebuffer *fb)
+{
+	const struct boot_info *bi = &boot_info;
+	u64 start = fb->addr, end = fb->addr + fb->size;
+	u32 maxphyaddr = 36;	/* SDM Vol. 3A 4.1.4: when CPUID leaf 0x80000008 is absent */
+
+	if (cpuid(0x80000000).eax >= CPUID_ADDR_SIZES)
+		maxphyaddr = cpuid(CPUID_ADDR_SIZES).eax & 0xff;
+	if (end > BIT(maxphyaddr))
+		return "it ends beyond the CPU's physical address width";
+	if (ranges_overlap(start, end, (hpa_t)__kernel_phys_start, (hpa_t)__kernel_phys_end))
+		return "it overlaps slotvisor's image";
+	if (ranges_overlap(start, end, boot_mbi_phys, boot_mbi_phys + bi->total_size))
+		return "it overlaps the multiboot2 information";
+	for (unsigned int i = 0; i < bi->nr_modules; i++)
+		if (ranges_overlap(start, end, bi->modules[i].start, bi->modules[i].end))
+			return "it overlaps a boot module";
+	for (unsigned int i = 0; i < bi->nr_mmap; i++) {
+		const struct boot_mmap_entry *e = &bi->mmap[i];
+
+		if (e->type == MB2_MEMORY_AVAILABLE &&
+		    ranges_overlap(start, end, e->addr, e->addr + e->len))
+			return "it overlaps available RAM";
+	}
+	return NULL;
+}
+
+/*
+ * The screen console, on the boot loader's framebuffer unless the command
+ * line says slotvisor.screen=off; what was printed before it came up is
+ * drawn first.
+ */
+static void screen_setup(void)
+{
+	const struct boot_framebuffer *fb = &boot_info.fb;
+	const char *why;
+	unsigned int cols, rows;
+	void *va;
+
+	if (cmdline_has(boot_info.cmdline, "slotvisor.screen=off")) {
+		console_screen_off();
+		kprintf("console: no screen (slotvisor.screen=off)\n");
+		return;
+	}
+	if (!fb->valid) {
+		console_screen_off();
+		kprintf("console: serial only: %s\n", boot_info.fb_error[0] ?
+			"the framebuffer tag was refused" : "the boot loader gave no framebuffer");
+		return;
+	}
+	why = framebuffer_conflict(fb);
+	if (why) {
+		console_screen_off();
+		kprintf("console: framebuffer at 0x%llx (0x%llx bytes) refused: %s; serial only\n",
+			(unsigned long long)fb->addr, (unsigned long long)fb->size, why);
+		return;
+	}
+	va = paging_map_mmio(fb->addr, fb->size, MMIO_UC_MINUS);
+	if (!va || console_screen_start(fb, va)) {
+		console_screen_off();
+		kprintf("console: framebuffer at 0x%llx could not be %s; serial only\n",
+			(unsigned long long)fb->addr, va ? "used" : "mapped");
+		return;
+	}
+	console_screen_size(&cols, &rows);
+	kprintf("console: screen %ux%u%s, %ux%u characters\n", fb->width, fb->height,
+		fb->type == MB2_FRAMEBUFFER_TYPE_EGA_TEXT ? " EGA text" : "", cols, rows);
+}
+
+/* Typing on a PS/2 keyboard as well as on COM1, unless slotvisor.keyboard=off. */
+static void keyboard_setup(void)
+{
+	if (cmdline_has(boot_info.cmdline, "slotvisor.keyboard=off")) {
+		kprintf("console: input from COM1 only (slotvisor.keyboard=off)\n");
+		return;
+	}
+	if (keyboard_init())
+		kprintf("console: input from COM1 and the PS/2 keyboard\n");
+	else
+		kprintf("console: no PS/2 keyboard controller; input from COM1 only\n");
+}
+
 static void mm_init(void)
 {
 	struct memmap usable;
@@ -91,6 +186,7 @@ static void mm_init(void)
 	err = frame_init(&usable);
 	if (err)
 		boot_stop("the frame allocator found no usable memory");
+	screen_setup();
 	frame_print_stats();
 }
 
@@ -137,6 +233,7 @@ const struct boot_info *arch_setup(u32 magic, u32 mbi_pa)
 	acpi_setup();
 	console_setup(cmdline);
 	tsc_calibrate();
+	keyboard_setup();
 	lapic_setup(cmdline_has(cmdline, "slotvisor.x2apic=on"));
 	smp_init();
 	return &boot_info;

@@ -23,7 +23,6 @@
  * exception) reaches uart_drain() through arch_poweroff(), which writes
  * the kept output to COM1, the only UART known then.
  */
-#include "arch/console.h"
 #include "arch/x86/io.h"
 #include "arch/x86/setup.h"
 #include "arch/x86/uart.h"
@@ -147,7 +146,7 @@ void uart_init(const struct uart_desc *d, const char *source)
 	if (uart_ready)
 		return;
 	if (d->space == UART_SPACE_MMIO) {
-		uart_mmio = paging_map_uncached(d->base, UART_NR_REGS * d->reg_width);
+		uart_mmio = paging_map_mmio(d->base, UART_NR_REGS * d->reg_width, MMIO_UC);
 		if (!uart_mmio) {
 			struct uart_desc com1;
 
@@ -217,14 +216,4 @@ void uart_drain(void)
 		uart_start(&com1, uart_divisor(&com1));
 	}
 	uart_wait(LSR_TEMT);
-}
-
-void arch_console_write(const char *s, size_t n)
-{
-	uart_write(s, n);
-}
-
-int arch_console_getc(void)
-{
-	return uart_getc();
 }

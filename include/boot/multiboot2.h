@@ -49,6 +49,11 @@
 
 #define MB2_TAG_ALIGN			8
 
+/* framebuffer_type of the framebuffer-info tag (spec 3.6.12). */
+#define MB2_FRAMEBUFFER_TYPE_INDEXED	0
+#define MB2_FRAMEBUFFER_TYPE_RGB	1
+#define MB2_FRAMEBUFFER_TYPE_EGA_TEXT	2
+
 /* Memory map entry types. */
 #define MB2_MEMORY_AVAILABLE		1
 #define MB2_MEMORY_RESERVED		2
@@ -124,6 +129,49 @@ struct mb2_tag_acpi {
 } __packed;
 _Static_assert(sizeof(struct mb2_tag_acpi) == 8, "mb2 acpi tag is 8 bytes + RSDP");
 
+/*
+ * Framebuffer info (8, spec 3.6.12): the common part.  The spec's text
+ * gives "reserved" as one byte; GRUB, which writes the tag, declares it
+ * u16 (its multiboot2.h), so the colour info starts at byte 32.
+ */
+struct mb2_tag_framebuffer {
+	struct mb2_tag tag;
+	u64 addr;
+	u32 pitch;		/* bytes per scan line (per text row for EGA text) */
+	u32 width;		/* pixels (characters for EGA text) */
+	u32 height;		/* pixels (rows for EGA text) */
+	u8 bpp;			/* bits per pixel (16 for EGA text) */
+	u8 type;		/* MB2_FRAMEBUFFER_TYPE_* */
+	u16 reserved;
+	u8 color_info[];	/* type 1: the six bytes below; type 0: a palette */
+} __packed;
+_Static_assert(sizeof(struct mb2_tag_framebuffer) == 32, "mb2 framebuffer tag is 32 bytes + colour info");
+
+/* The colour info of a direct-colour (type 1) framebuffer. */
+struct mb2_framebuffer_rgb {
+	u8 red_pos;
+	u8 red_size;
+	u8 green_pos;
+	u8 green_size;
+	u8 blue_pos;
+	u8 blue_size;
+} __packed;
+_Static_assert(sizeof(struct mb2_framebuffer_rgb) == 6, "mb2 RGB colour info is 6 bytes");
+
+/*
+ * A framebuffer the screen console can draw on, as mb2_parse() checked it:
+ * direct colour (RGB) or EGA text.  Present only when valid is true.
+ */
+struct boot_framebuffer {
+	bool valid;
+	u8 type;		/* MB2_FRAMEBUFFER_TYPE_RGB or _EGA_TEXT */
+	u8 bpp;			/* 15, 16, 24 or 32 (16 for EGA text) */
+	u64 addr;		/* physical */
+	u64 size;		/* pitch * height bytes */
+	u32 pitch, width, height;
+	struct mb2_framebuffer_rgb rgb;	/* RGB only */
+};
+
 #define BOOT_MMAP_MAX 128
 #define BOOT_MODULES_MAX 16
 
@@ -159,6 +207,8 @@ struct boot_info {
 	const void *rsdp;		/* the RSDP copy inside the tag, NULL if none */
 	unsigned int rsdp_len;		/* bytes of that copy */
 	bool rsdp_v2;			/* it came from the "new" tag (15) */
+	struct boot_framebuffer fb;	/* the framebuffer, if the tag was usable */
+	char fb_error[128];		/* why a framebuffer tag was refused, "" if not */
 	char error[128];		/* why mb2_parse() failed, "" on success */
 };
 

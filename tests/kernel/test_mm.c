@@ -197,7 +197,7 @@ static u64 leaf_pte(u64 va)
 }
 
 /*
- * paging_map_uncached(), as an MMIO console UART uses it: a RAM frame
+ * paging_map_mmio(), as an MMIO console UART uses it: a RAM frame
  * stands in for device registers.  The mapping keeps the offset within the
  * page, lies in the MMIO window, is present, writable and uncached
  * (PCD|PWT), and reaches the frame's bytes; a second mapping gets its own
@@ -215,10 +215,10 @@ KTEST(test_mm_mmio_window, "mm.mmio-window")
 
 	KT_ASSERT(t, frame, "expected a frame, saw NULL");
 	pa = virt_to_phys(frame);
-	KT_ASSERT(t, paging_map_uncached(pa, 0) == NULL, "expected NULL for a 0-byte mapping");
-	KT_ASSERT(t, paging_map_uncached(BIT(52), 8) == NULL,
+	KT_ASSERT(t, paging_map_mmio(pa, 0, MMIO_UC) == NULL, "expected NULL for a 0-byte mapping");
+	KT_ASSERT(t, paging_map_mmio(BIT(52), 8, MMIO_UC) == NULL,
 		  "expected NULL past the physical address width");
-	regs = paging_map_uncached(pa + 0x100, 8 * 4);
+	regs = paging_map_mmio(pa + 0x100, 8 * 4, MMIO_UC);
 	KT_ASSERT(t, regs, "expected a mapping, saw NULL");
 	KT_ASSERT(t, (u64)regs >= MMIO_MAP_BASE && (u64)regs < MMIO_MAP_BASE + MMIO_MAP_SIZE,
 		  "expected an address in the MMIO window, saw %p", (void *)regs);
@@ -230,7 +230,7 @@ KTEST(test_mm_mmio_window, "mm.mmio-window")
 	KT_ASSERT_EQ(t, frame[0x100 + 5 * 4], 0x60);
 	KT_ASSERT_EQ(t, regs[5], 0x60);
 
-	again = paging_map_uncached(pa + FRAME_SIZE - 1, 2);	/* straddles into the next frame */
+	again = paging_map_mmio(pa + FRAME_SIZE - 1, 2, MMIO_UC);	/* straddles into the next frame */
 	KT_ASSERT(t, again, "expected a second mapping, saw NULL");
 	KT_ASSERT(t, (u64)again >= (u64)regs + FRAME_SIZE - 0x100,
 		  "expected the second mapping past the first, saw %p after %p", (void *)again,

@@ -486,6 +486,155 @@ static void print_lines(void **state)
 	}
 }
 
+/* A framebuffer-info tag (spec 3.6.12): the common part, then n colour bytes. */
+static u32 mb_fb(u64 addr, u32 pitch, u32 w, u32 h, u8 bpp, u8 type, const u8 *color, u32 n)
+{
+	u8 buf[24 + 16] = { 0 };
+
+	assert_true(n <= 16);
+	memcpy(buf, &addr, 8);
+	memcpy(buf + 8, &pitch, 4);
+	memcpy(buf + 12, &w, 4);
+	memcpy(buf + 16, &h, 4);
+	buf[20] = bpp;
+	buf[21] = type;
+	if (n)
+		memcpy(buf + 24, color, n);
+	return mb_tag(MB2_TAG_FRAMEBUFFER, buf, 24 + n);
+}
+
+static const u8 xrgb8888[6] = { 16, 8, 8, 8, 0, 8 };
+static const u8 rgb565[6] = { 11, 5, 5, 6, 0, 5 };
+
+/* QEMU std-vga's modes through GRUB, and GRUB's text-mode tag. */
+static void framebuffer_tags(void **state)
+{
+	static char out[8192];
+
+	mb_begin();
+	mb_minimal_mmap();
+	mb_fb(0xfd000000, 2400, 800, 600, 24, MB2_FRAMEBUFFER_TYPE_RGB, xrgb8888, 6);
+	mb_end();
+	assert_int_equal(parse(), 0);
+	assert_true(bi.fb.valid);
+	assert_string_equal(bi.fb_error, "");
+	assert_int_equal(bi.fb.addr, 0xfd000000);
+	assert_int_equal(bi.fb.size, 2400 * 600);
+	assert_int_equal(bi.fb.width, 800);
+	assert_int_equal(bi.fb.height, 600);
+	assert_int_equal(bi.fb.pitch, 2400);
+	assert_int_equal(bi.fb.bpp, 24);
+	assert_int_equal(bi.fb.type, MB2_FRAMEBUFFER_TYPE_RGB);
+	assert_int_equal(bi.fb.rgb.red_pos, 16);
+	assert_int_equal(bi.fb.rgb.green_size, 8);
+	assert_int_equal(bi.fb.rgb.blue_pos, 0);
+	capture_begin();
+	mb2_print(&bi);
+	capture_end(out, sizeof(out));
+	assert_non_null(strstr(out, "boot: framebuffer: 800x600 24 bpp at 0xfd000000, pitch 2400, "
+				    "red 16:8 green 8:8 blue 0:8\n"));
+
+	/* 16 bpp 5:6:5 above 4 GiB, padded pitch. */
+	mb_begin();
+	mb_fb(0x800000000ull, 2048, 1000, 700, 16, MB2_FRAMEBUFFER_TYPE_RGB, rgb565, 6);
+	mb_minimal_mmap();
+	mb_end();
+	assert_int_equal(parse(), 0);
+	assert_true(bi.fb.valid);
+	assert_int_equal(bi.fb.addr, 0x800000000ull);
+	assert_int_equal(bi.fb.rgb.red_pos, 11);
+	assert_int_equal(bi.fb.rgb.green_size, 6);
+
+	/* EGA text: 80x25 characters at 0xb8000, two bytes each; no colour info. */
+	mb_begin();
+	mb_minimal_mmap();
+	mb_fb(0xb8000, 160, 80, 25, 16, MB2_FRAMEBUFFER_TYPE_EGA_TEXT, NULL, 0);
+	mb_end();
+	assert_int_equal(parse(), 0);
+	assert_true(bi.fb.valid);
+	assert_int_equal(bi.fb.type, MB2_FRAMEBUFFER_TYPE_EGA_TEXT);
+	assert_int_equal(bi.fb.size, 160 * 25);
+	capture_begin();
+	mb2_print(&bi);
+	capture_end(out, sizeof(out));
+	assert_non_null(strstr(out, "boot: framebuffer: EGA text 80x25 at 0xb8000, pitch 160\n"));
+}
+
+/* A tag the console cannot use: refused with the reason, and the boot goes on. */
+static void expect_fb_refused(const char *substring)
+{
+	static char out[8192];
+
+	mb_minimal_mmap();
+	mb_end();
+	assert_int_equal(parse(), 0);
+	assert_false(bi.fb.valid);
+	assert_int_equal(bi.fb.addr, 0);
+	if (!strstr(bi.fb_error, substring))
+		fail_msg("framebuffer error \"%s\" lacks \"%s\"", bi.fb_error, substring);
+	capture_begin();
+	mb2_print(&bi);
+	capture_end(out, sizeof(out));
+	assert_non_null(strstr(out, "boot: framebuffer tag refused: "));
+}
+
+static void framebuffer_refused(void **state)
+{
+	static const u8 overlap[6] = { 8, 8, 8, 8, 0, 8 };
+	static const u8 outside[6] = { 16, 8, 8, 8, 0, 8 };
+	static const u8 empty[6] = { 16, 8, 8, 0, 0, 8 };
+	u8 common[16] = { 0 };
+
+	mb_begin();
+	mb_tag(MB2_TAG_FRAMEBUFFER, common, sizeof(common));
+	expect_fb_refused("has size 0x18, less than 32");
+	mb_begin();
+	mb_fb(0xfd000000, 800, 800, 600, 8, MB2_FRAMEBUFFER_TYPE_INDEXED, NULL, 0);
+	expect_fb_refused("indexed colour (8 bpp) is not supported");
+	mb_begin();
+	mb_fb(0xfd000000, 3200, 800, 600, 32, MB2_FRAMEBUFFER_TYPE_RGB, xrgb8888, 2);
+	expect_fb_refused("too small for its colour fields");
+	mb_begin();
+	mb_fb(0xfd000000, 3200, 0, 600, 32, MB2_FRAMEBUFFER_TYPE_RGB, xrgb8888, 6);
+	expect_fb_refused("0x600 is not between 1x1");
+	mb_begin();
+	mb_fb(0xfd000000, 3200, 800, 20000, 32, MB2_FRAMEBUFFER_TYPE_RGB, xrgb8888, 6);
+	expect_fb_refused("800x20000 is not between");
+	mb_begin();
+	mb_fb(0xfd000000, 3200, 800, 600, 12, MB2_FRAMEBUFFER_TYPE_RGB, xrgb8888, 6);
+	expect_fb_refused("12 bits per pixel is not 8, 15, 16, 24 or 32");
+	mb_begin();
+	mb_fb(0xfd000000, 3196, 800, 600, 32, MB2_FRAMEBUFFER_TYPE_RGB, xrgb8888, 6);
+	expect_fb_refused("pitch 3196 is less than 800 pixels of 4 bytes");
+	mb_begin();
+	mb_fb(0xfd000000, 3200, 800, 600, 32, MB2_FRAMEBUFFER_TYPE_RGB, overlap, 6);
+	expect_fb_refused("green field at bit 8 overlaps another colour field");
+	mb_begin();
+	mb_fb(0xfd000000, 1600, 800, 600, 16, MB2_FRAMEBUFFER_TYPE_RGB, outside, 6);
+	expect_fb_refused("red field at bit 16, 8 bits, does not fit 1..8 bits inside 16 bpp");
+	mb_begin();
+	mb_fb(0xfd000000, 3200, 800, 600, 32, MB2_FRAMEBUFFER_TYPE_RGB, empty, 6);
+	expect_fb_refused("green field at bit 8, 0 bits");
+	mb_begin();
+	mb_fb(0, 3200, 800, 600, 32, MB2_FRAMEBUFFER_TYPE_RGB, xrgb8888, 6);
+	expect_fb_refused("[0x0, +0x1d4c00) is not a physical range");
+	mb_begin();
+	mb_fb(0xfffffffffff00000ull, 3200, 800, 600, 32, MB2_FRAMEBUFFER_TYPE_RGB, xrgb8888, 6);
+	expect_fb_refused("is not a physical range");
+	mb_begin();
+	mb_fb((1ull << 52) - 0x100000, 3200, 800, 600, 32, MB2_FRAMEBUFFER_TYPE_RGB, xrgb8888, 6);
+	expect_fb_refused("is not a physical range");
+	mb_begin();
+	mb_fb(0xb8000, 160, 80, 25, 8, MB2_FRAMEBUFFER_TYPE_EGA_TEXT, NULL, 0);
+	expect_fb_refused("EGA text with 8 bits per character, not 16");
+	mb_begin();
+	mb_fb(0xb8000, 120, 80, 25, 16, MB2_FRAMEBUFFER_TYPE_EGA_TEXT, NULL, 0);
+	expect_fb_refused("pitch 120 is less than 80 pixels of 2 bytes");
+	mb_begin();
+	mb_fb(0xfd000000, 3200, 800, 600, 32, 7, NULL, 0);
+	expect_fb_refused("unknown framebuffer type 7");
+}
+
 /* boot_find_module(): the nth module whose first word is the role, and its arguments. */
 static void modules_by_role(void **state)
 {
@@ -530,6 +679,8 @@ int main(void)
 		cmocka_unit_test(type_names),
 		cmocka_unit_test(print_lines),
 		cmocka_unit_test(modules_by_role),
+		cmocka_unit_test(framebuffer_tags),
+		cmocka_unit_test(framebuffer_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

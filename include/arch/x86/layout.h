@@ -1,7 +1,7 @@
 /*
  * The hypervisor's virtual memory layout (x86-64, 4-level paging):
  *   0xffff888000000000  direct map of all physical memory (PML4 slot 273)
- *   0xffffc90000000000  the MMIO window: device registers mapped uncached (PML4 slot 402)
+ *   0xffffc90000000000  the MMIO window: device memory, uncached (PML4 slot 402)
  *   0xffffffff80000000  the kernel image, linked here, loaded at KERNEL_PHYS
  * The low half (where guest-physical addresses look like pointers) is left
  * unmapped once boot is done, so that a stray pointer to a small address

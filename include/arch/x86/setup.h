@@ -25,11 +25,17 @@ void poweroff_set_acpi_only(bool on);
  */
 void paging_init(struct memmap *usable, hpa_t top);
 
+/* The memory types of device mappings (paging.c says which PAT entries). */
+enum mmio_type {
+	MMIO_UC,	/* registers: every access reaches the device */
+	MMIO_UC_MINUS,	/* a framebuffer: uncached, or write-combining where the MTRRs say */
+};
+
 /*
- * Map len bytes of device registers at physical pa uncached, in the MMIO
- * window (layout.h), once the frame allocator is up; NULL if that failed.
+ * Map len bytes of device memory at physical pa in the MMIO window
+ * (layout.h) with type, once the frame allocator is up; NULL if that failed.
  */
-void *paging_map_uncached(hpa_t pa, size_t len);
+void *paging_map_mmio(hpa_t pa, u64 len, enum mmio_type type);
 
 /* The size of the direct map's leaves (GiB(1) or MiB(2)). */
 u64 paging_direct_map_page_size(void);
