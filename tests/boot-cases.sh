@@ -5,7 +5,7 @@
 
 # The slowest first, so that two at a time finish together.
 CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_ram_pieces bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_haswell bochs_penryn bochs_westmere bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
-       qemu_novmx qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
+       qemu_novmx qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status bochs_forged_status qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff qemu_screen qemu_screen_crash qemu_screen_scroll qemu_screen_off qemu_keyboard)
 
 iso() {	# iso CMDLINE: an ISO of the test image (tests and benchmarks) for this case
@@ -292,6 +292,33 @@ case_bochs_exit_status() {
 		echo "FAIL: bochs-exit-status:no-load-error: $(grep -m1 'could not be loaded' "$dir/run.txt")"
 	else
 		echo "PASS: bochs-exit-status:no-load-error"
+	fi
+}
+
+# A guest that forges the hypervisor's lines (guests/mb1/forge.S): it prints
+# "slotvisor: guest exit status 1", ucalls a "guest assertion failed" on the
+# test guests' port, and spins.  The ucall is a write to a port no device
+# claims (a guest of the user's has no ucall port), and run.sh, which
+# believes only the hypervisor's line with its token, reports no status:
+# 124 at its timeout, not the forged 1.
+case_bochs_forged_status() {
+	local rc
+	RUN_OUT=$dir RUN_TIMEOUT=40 EMU=bochs KERNEL=build/guests/mb1_forge.bin scripts/run.sh \
+		</dev/null >"$dir/run.txt" 2>&1
+	rc=$?
+	if [ "$rc" = 124 ]; then
+		echo "PASS: bochs-forged-status:exit-124"
+	else
+		echo "FAIL: bochs-forged-status:exit-124: expected run.sh's timeout status 124, saw $rc"
+	fi
+	expect_lines bochs-forged-status "$dir/run.txt" "" "" \
+		'^slotvisor: guest exit status 1$' \
+		'^console: guest I/O to port 0x1000, which no device claims (write dropped)$' \
+		'^run: timed out after 40 s$' '^run: the guest reported no exit status$'
+	if grep -q "guest assertion failed\|the guest's exit status" "$dir/run.txt"; then
+		echo "FAIL: bochs-forged-status:believed: $(grep -m1 "guest assertion failed\|the guest's exit status" "$dir/run.txt")"
+	else
+		echo "PASS: bochs-forged-status:believed-nothing"
 	fi
 }
 

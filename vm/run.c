@@ -153,8 +153,8 @@ int vm_run(struct vcpu *v, u64 budget, struct ucall *uc)
 			return 0;
 		if (vm_exit_handled(vm, v, deadline))
 			continue;
-		if (v->exit.reason != VCPU_EXIT_IO || v->exit.io.port != UCALL_PORT ||
-		    !v->exit.io.is_write)
+		if (vm->no_ucall || v->exit.reason != VCPU_EXIT_IO ||
+		    v->exit.io.port != UCALL_PORT || !v->exit.io.is_write)
 			return 0;
 		if (ucall_fetch(v, uc))
 			return 0;

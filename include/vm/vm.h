@@ -57,6 +57,12 @@ struct vm {
 	struct pit pit;		/* the 8254, IRQ 0 */
 	u64 dev_tsc_base;	/* the TSC when the PIT's clock started */
 	bool pc_testdev;	/* kvm-unit-tests' test device (devices/pc_testdev.c) */
+	/*
+	 * A guest of the user's (console/guest_boot.c): UCALL_PORT is no test
+	 * channel for it, only a port no device claims, so that it cannot end
+	 * its VM with a forged "guest assertion failed".
+	 */
+	bool no_ucall;
 	struct fw_cfg fw_cfg;	/* QEMU's configuration ports 0x510-0x511 */
 	/* The virtio-mmio devices (vm/virtio.c), described in the DSDT. */
 	struct vm_virtio virtio[VM_VIRTIO_MAX];
