@@ -121,6 +121,7 @@ static bool console_guest_exit(struct vcpu *v, u64 *status)
 /* One slice of the guest; false when it cannot run on (it ended, or an exit nobody handles). */
 static bool console_slice(struct console *con, struct vcpu *v)
 {
+	char why[VCPU_EXIT_WHY_LEN];
 	struct ucall uc;
 	int cmd = vm_run(v, CONSOLE_SLICE_TICKS, &uc);
 
@@ -140,8 +141,8 @@ static bool console_slice(struct console *con, struct vcpu *v)
 		console_mmio(v);
 		return true;
 	default:
-		kprintf("\nconsole: the guest stopped (exit %u%s)\n", v->exit.reason,
-			v->dead ? ", the VM is over" : "");
+		vcpu_exit_describe(v, why, sizeof(why));
+		kprintf("\nconsole: the guest stopped: %s%s\n", why, v->dead ? "; the VM is over" : "");
 		return false;
 	}
 }
@@ -161,6 +162,7 @@ void console_run(struct vm *vm, struct vcpu *v)
  */
 static bool console_vcpu_exit(void *ctx, struct vcpu *v, int cmd)
 {
+	char why[VCPU_EXIT_WHY_LEN];
 	struct console *con = ctx;
 
 	if (cmd) {
@@ -176,8 +178,9 @@ static bool console_vcpu_exit(void *ctx, struct vcpu *v, int cmd)
 	case VCPU_EXIT_HLT:	/* vCPU 0 halted with interrupts off (an AP waits in vm_halt()) */
 		return console_guest_exit(v, &con->status);
 	default:
-		kprintf("\nconsole: vcpu %u stopped (exit %u%s)\n", v->id, v->exit.reason,
-			v->dead ? ", the VM is over" : "");
+		vcpu_exit_describe(v, why, sizeof(why));
+		kprintf("\nconsole: vcpu %u stopped: %s%s\n", v->id, why,
+			v->dead ? "; the VM is over" : "");
 		return false;
 	}
 }

@@ -5,7 +5,7 @@
 
 # The slowest first, so that two at a time finish together.
 CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_ram_pieces bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_haswell bochs_penryn bochs_westmere bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
-       qemu_novmx qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status bochs_forged_status qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
+       qemu_novmx qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status bochs_forged_status bochs_guest_triple_fault qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff qemu_screen qemu_screen_crash qemu_screen_scroll qemu_screen_off qemu_keyboard)
 
 iso() {	# iso CMDLINE: an ISO of the test image (tests and benchmarks) for this case
@@ -293,6 +293,16 @@ case_bochs_exit_status() {
 	else
 		echo "PASS: bochs-exit-status:no-load-error"
 	fi
+}
+
+# A guest that triple-faults (guests/mb1/triple.S) ends its VM, and the
+# console names why, not by a number; the status is 0, as QEMU -no-reboot's.
+case_bochs_guest_triple_fault() {
+	RUN_OUT=$dir RUN_TIMEOUT=120 EMU=bochs KERNEL=build/guests/mb1_triple.bin scripts/run.sh \
+		</dev/null >"$dir/run.txt" 2>&1
+	expect_lines bochs-guest-triple-fault "$dir/run.txt" "$?" 0 \
+		'^console: the guest stopped: a triple fault; the VM is over$' \
+		'^slotvisor: guest exit status 0$' "^run: the guest's exit status: 0$"
 }
 
 # A guest that forges the hypervisor's lines (guests/mb1/forge.S): it prints

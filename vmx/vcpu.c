@@ -309,3 +309,36 @@ bool vcpu_debug_vmcs_write(struct vcpu *v, unsigned int field, u64 value)
 	return __vmcs_write(field, value);
 }
 #endif
+
+const char *vcpu_exit_name(const struct vcpu *v)
+{
+	static const char *const names[] = {
+		[VCPU_EXIT_NONE] = "NONE", [VCPU_EXIT_MMIO] = "MMIO", [VCPU_EXIT_IO] = "IO",
+		[VCPU_EXIT_HLT] = "HLT", [VCPU_EXIT_SHUTDOWN] = "SHUTDOWN",
+		[VCPU_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
+		[VCPU_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR", [VCPU_EXIT_BUDGET] = "BUDGET",
+		[VCPU_EXIT_STOPPED] = "STOPPED", [VCPU_EXIT_IRQ_WINDOW_OPEN] = "IRQ_WINDOW_OPEN",
+	};
+
+	return v->exit.reason < ARRAY_SIZE(names) && names[v->exit.reason] ?
+	       names[v->exit.reason] : "?";
+}
+
+void vcpu_exit_describe(const struct vcpu *v, char *buf, size_t size)
+{
+	switch (v->exit.reason) {
+	case VCPU_EXIT_SHUTDOWN:
+		ksnprintf(buf, size, "a triple fault");
+		break;
+	case VCPU_EXIT_INTERNAL_ERROR:
+		ksnprintf(buf, size, "an internal error: %s", v->exit.internal.msg);
+		break;
+	case VCPU_EXIT_FAIL_ENTRY:
+		ksnprintf(buf, size, "a failed VM entry (exit reason %u, VM-instruction error %u)",
+			  v->exit.fail_entry.hardware_reason, v->exit.fail_entry.insn_error);
+		break;
+	default:
+		ksnprintf(buf, size, "exit %s", vcpu_exit_name(v));
+		break;
+	}
+}

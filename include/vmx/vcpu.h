@@ -238,6 +238,17 @@ int vcpu_interrupt(struct vcpu *v, u8 vector);
 /* Deliver an NMI at the next entry; -EBUSY while the guest blocks NMIs or another event waits. */
 int vcpu_nmi(struct vcpu *v);
 
+/* The name of v's last exit ("SHUTDOWN", "INTERNAL_ERROR", ...). */
+const char *vcpu_exit_name(const struct vcpu *v);
+
+/*
+ * What ended v's last run, in words, into buf: "a triple fault",
+ * "an internal error: <its message>", "a failed VM entry (exit reason N,
+ * VM-instruction error N)", or the exit's name.
+ */
+void vcpu_exit_describe(const struct vcpu *v, char *buf, size_t size);
+#define VCPU_EXIT_WHY_LEN 224	/* holds any of them (internal.msg is 160) */
+
 /* Ask v to return from vcpu_run() (VCPU_EXIT_STOPPED) before its next entry. */
 void vcpu_request_stop(struct vcpu *v);
 

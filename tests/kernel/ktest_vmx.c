@@ -85,15 +85,7 @@ struct vm *ktest_guest64_dirty(struct ktest_ctx *t, const char *image, u64 mem_s
 
 const char *ktest_exit_name(const struct vcpu *v)
 {
-	static const char *const names[] = {
-		[VCPU_EXIT_NONE] = "NONE", [VCPU_EXIT_MMIO] = "MMIO", [VCPU_EXIT_IO] = "IO",
-		[VCPU_EXIT_HLT] = "HLT", [VCPU_EXIT_SHUTDOWN] = "SHUTDOWN",
-		[VCPU_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
-		[VCPU_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR", [VCPU_EXIT_BUDGET] = "BUDGET",
-		[VCPU_EXIT_STOPPED] = "STOPPED",
-	};
-
-	return v->exit.reason < ARRAY_SIZE(names) ? names[v->exit.reason] : "?";
+	return vcpu_exit_name(v);
 }
 
 bool ktest_only_churn_exits(struct ktest_ctx *t, const struct vcpu *v)
