@@ -6,8 +6,11 @@ set -eu
 # libc6-dev and linux-libc-dev: the host unit tests (stdio.h, <linux/kvm.h>);
 # gcc only recommends them.  python3: the monitor's boot test drives COM1
 # through a pty (tests/monitor-session.py).  e2fsprogs: mke2fs -d and
-# debugfs make the Linux guest's disk (scripts/mkdisk.sh).
-PKGS=(gcc binutils make libc6-dev linux-libc-dev grub-pc-bin grub-common xorriso mtools
+# debugfs make the Linux guest's disk (scripts/mkdisk.sh).  grub-pc-bin and
+# grub-efi-amd64-bin: the ISO boots under both legacy BIOS and UEFI
+# (scripts/mkiso.sh refuses to build it without either); ovmf: QEMU's UEFI
+# firmware, for the UEFI boot tests (scripts/qemu.sh --uefi).
+PKGS=(gcc binutils make libc6-dev linux-libc-dev grub-pc-bin grub-efi-amd64-bin ovmf grub-common xorriso mtools
       bochs bochsbios vgabios qemu-system-x86 libcmocka-dev cpio python3 e2fsprogs)
 
 missing=()

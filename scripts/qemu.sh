@@ -3,7 +3,8 @@
 #   scripts/qemu.sh ISO OUTDIR [--accel tcg|kvm|kvm-vmx] [--mem MiB] [--cpus N]
 #                   [--timeout SECONDS] [--no-debug-exit] [--live] [--gdb]
 #                   [--serial2 FILE] [--acpitable FILE]
-#                   [--screendump FILE.ppm] [--keys-after TEXT "KEY KEY..."]
+#                   [--screendump FILE.ppm] [--keys-after TEXT "KEY KEY..."] [--uefi]
+#                   [--as-disk]
 # kvm uses /dev/kvm with -cpu host; kvm-vmx adds +vmx (nested VT-x, needs an
 # Intel host with kvm_intel nested=1).  COM1 goes to OUTDIR/serial.txt (or
 # the terminal with --live).  --serial2 FILE gives the machine a COM2 (0x2f8)
@@ -17,6 +18,12 @@
 # guest (-no-shutdown) and writes its screen to FILE.ppm through the
 # monitor (OUTDIR/monitor.sock); the status is then 0, or 124 if the guest
 # still ran at the timeout (the screen is dumped anyway).
+# --uefi boots through UEFI firmware (OVMF, from Debian's ovmf package:
+# its code read-only, a private copy of its variable store in OUTDIR)
+# instead of SeaBIOS's legacy BIOS; the ISO carries both boot paths.
+# --as-disk attaches a copy of the ISO as a raw hard disk instead of a CD,
+# as a USB stick written with dd is (grub-mkrescue's ISO is hybrid: an MBR
+# and an EFI system partition besides the ISO 9660 volume).
 # --keys-after types KEYs (QEMU's sendkey names: shift-a, ctrl-a, spc, ret)
 # on the PS/2 keyboard once the serial log holds TEXT.
 set -u
@@ -25,6 +32,7 @@ accel=tcg; mem=512; cpus=1; limit=120; debug_exit=1; live=0; gdb=0
 serial2=
 acpitables=()
 screendump=; keys_after=; keys=
+uefi=0; as_disk=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--accel) accel=$2; shift 2 ;;
@@ -37,12 +45,20 @@ while [ $# -gt 0 ]; do
 	--serial2) serial2=$2; shift 2 ;;
 	--acpitable) acpitables+=(-acpitable "file=$2"); shift 2 ;;
 	--screendump) screendump=$2; debug_exit=0; shift 2 ;;
+	--uefi) uefi=1; shift ;;
+	--as-disk) as_disk=1; shift ;;
 	--keys-after) keys_after=$2; keys=$3; shift 3 ;;
 	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
 mkdir -p "$out"
-args=(-nodefaults -machine pc -m "$mem" -smp "$cpus" -cdrom "$iso" -boot d
+media=(-cdrom "$iso" -boot d)
+if [ $as_disk = 1 ]; then
+	# A copy: the firmware or GRUB may write to a disk, never to the ISO.
+	cp "$iso" "$out/disk.img"
+	media=(-drive "file=$out/disk.img,format=raw,if=ide" -boot c)
+fi
+args=(-nodefaults -machine pc -m "$mem" -smp "$cpus" "${media[@]}"
       -display none -no-reboot -vga none)
 case $accel in
 tcg) args+=(-accel tcg) ;;	# default CPU: no 1 GiB pages, so the 2 MiB direct map is tested
@@ -53,6 +69,13 @@ esac
 [ $debug_exit = 1 ] && args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 [ $gdb = 1 ] && args+=(-s -S)
 args+=("${acpitables[@]}")
+if [ $uefi = 1 ]; then
+	ovmf=/usr/share/OVMF
+	[ -r $ovmf/OVMF_CODE_4M.fd ] || { echo "qemu.sh: no $ovmf/OVMF_CODE_4M.fd: install ovmf (scripts/deps.sh)" >&2; exit 2; }
+	cp $ovmf/OVMF_VARS_4M.fd "$out/ovmf-vars.fd"
+	args+=(-drive "if=pflash,format=raw,readonly=on,file=$ovmf/OVMF_CODE_4M.fd"
+	       -drive "if=pflash,format=raw,file=$out/ovmf-vars.fd")
+fi
 # COM2 is the second -serial, so it comes after COM1's in both branches below.
 com2=()
 [ -n "$serial2" ] && rm -f "$serial2" && com2=(-serial "file:$serial2")

@@ -6,7 +6,7 @@
 # The slowest first, so that two at a time finish together.
 CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_ram_pieces bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_haswell bochs_penryn bochs_westmere bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
        qemu_novmx qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status bochs_forged_status bochs_guest_triple_fault qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
-       bochs_acpi_poweroff qemu_screen qemu_screen_crash qemu_screen_scroll qemu_screen_off qemu_keyboard)
+       bochs_acpi_poweroff qemu_uefi_novmx qemu_uefi_screen qemu_usb_stick qemu_screen qemu_screen_crash qemu_screen_scroll qemu_screen_off qemu_keyboard)
 
 iso() {	# iso CMDLINE: an ISO of the test image (tests and benchmarks) for this case
 	ELF=build/slotvisor-test.elf scripts/mkiso.sh "$dir/slotvisor.iso" "$1" --test-module
@@ -589,6 +589,48 @@ case_qemu_screen() {
 	screen_check qemu:screen-shows-the-boot "$?" '^slotvisor: booting' \
 		'^boot: framebuffer: [0-9]*x[0-9]* [0-9]* bpp at 0x' '^console: screen ' \
 		'^vmx: VT-x not available: CPUID.1:ECX.VMX\[bit 5\] is 0'
+}
+
+# UEFI (OVMF in QEMU TCG, legacy-free: no CSM): the same ISO boots through
+# GRUB's EFI image; slotvisor takes the memory map, the ACPI 2.0 RSDP and
+# the GOP framebuffer from the multiboot2 tags and stops at the missing
+# VT-x with its clean line (QEMU status 5).
+case_qemu_uefi_novmx() {
+	iso_prod ""
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --uefi --timeout 90
+	expect_lines qemu-uefi:no-vmx-message "$dir/serial.txt" "$?" 5 \
+		'^boot: memory map, [0-9]* entries:' '^boot: ACPI RSDP copy, 36 bytes (new tag)$' \
+		'^boot:  \[mem 0x[0-9a-fx-]*\] ACPI NVS$' '^tsc: [0-9]* kHz, measured against the ACPI PM timer' \
+		'^vmx: VT-x not available: CPUID.1:ECX.VMX\[bit 5\] is 0'
+}
+
+# The same ISO written to a USB stick (dd): attached as a raw disk, it boots
+# under SeaBIOS and under OVMF (grub-mkrescue's image is hybrid: an MBR and
+# an EFI system partition besides the ISO 9660 volume).
+case_qemu_usb_stick() {
+	iso_prod ""
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir/bios" --as-disk --timeout 60
+	expect_lines qemu-usb-stick:bios "$dir/bios/serial.txt" "$?" 5 \
+		'^vmx: VT-x not available: CPUID.1:ECX.VMX\[bit 5\] is 0'
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir/uefi" --as-disk --uefi --timeout 90
+	expect_lines qemu-usb-stick:uefi "$dir/uefi/serial.txt" "$?" 5 \
+		'^boot: ACPI RSDP copy, 36 bytes (new tag)$' \
+		'^vmx: VT-x not available: CPUID.1:ECX.VMX\[bit 5\] is 0'
+}
+
+# The screen under UEFI: GRUB hands over OVMF's GOP mode, and the screen
+# shows the boot and the no-VT-x line, read back through the console's font.
+case_qemu_uefi_screen() {
+	iso_prod ""
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --uefi --timeout 90 --screendump "$dir/screen.ppm"
+	screen_check qemu-uefi:screen-shows-the-boot "$?" '^slotvisor: booting' \
+		'^boot: framebuffer: [0-9]*x[0-9]* 32 bpp at 0x' '^console: screen ' \
+		'^vmx: VT-x not available: CPUID.1:ECX.VMX\[bit 5\] is 0'
+	if grep -q 'no console will be available\|no suitable video mode' "$dir/serial.txt"; then
+		echo "FAIL: qemu-uefi:grub-found-a-mode: $(grep -m1 'no console will be available\|no suitable video mode' "$dir/serial.txt")"
+	else
+		echo "PASS: qemu-uefi:grub-found-a-mode"
+	fi
 }
 
 # An exception dump and the panic reach the screen too.
