@@ -1,15 +1,16 @@
 /*
- * The arch console on x86: every byte goes to COM1 (arch/x86/uart.c) and,
+ * The arch console on x86: every byte goes to the console UART (COM1, or
+ * the one the SPCR or slotvisor.console= chose: arch/x86/uart.c) and,
  * once arch_setup() has mapped the boot loader's framebuffer, to the
  * screen (arch/x86/fbcon.c).  What was printed before the screen came up
  * (the first boot lines) is kept and drawn first, so the screen shows the
- * whole boot.  Input is COM1's and, once keyboard_init() found an i8042,
+ * whole boot.  Input is the UART's and, once keyboard_init() found an i8042,
  * the PS/2 keyboard's (arch/x86/i8042.c), merged byte by byte.
  *
  * kprintf() calls in under its console lock; the monitor's echo does not,
  * so the screen has a lock of its own.  Its wait is bounded: a CPU that
  * faulted while drawing, or one stopped in the middle of a line, costs
- * the screen its output, never the serial console.
+ * the screen its output, never the UART.
  */
 #include "arch/console.h"
 #include "arch/x86/console.h"
