@@ -100,7 +100,13 @@ int vmx_controls_compute(const struct vmx_caps *c, struct vmx_controls *out)
 	out->proc &= ~proc_unwanted | (u32)c->procbased;
 	err |= adjust("secondary", c->procbased2, proc2_needs, ARRAY_SIZE(proc2_needs),
 		      proc2_extra, &out->proc2);
-	err |= adjust("VM-exit", c->exit, exit_needs, ARRAY_SIZE(exit_needs), 0, &out->exit);
+	/*
+	 * "Save VMX-preemption timer value" where the CPU has it: the count
+	 * left at an exit is what the next entry starts from, so an exit
+	 * handled on the fast path need not arm the timer again (vmx/run.c).
+	 */
+	err |= adjust("VM-exit", c->exit, exit_needs, ARRAY_SIZE(exit_needs),
+		      VM_EXIT_SAVE_PREEMPTION_TIMER, &out->exit);
 	err |= adjust("VM-entry", c->entry, entry_needs, ARRAY_SIZE(entry_needs), 0, &out->entry);
 	return err ? -ENODEV : 0;
 }

@@ -1,10 +1,18 @@
 /*
  * VM entry and VM exit (SDM Vol. 3C 27, 28).
  *
- *   int vmx_enter_guest(struct guest_gprs *regs, int launched)
+ *   int vmx_enter_guest(struct guest_gprs *regs, int launched, u64 *host_rsp)
  *
  * Loads the guest's general registers (and CR2) from *regs, then VMLAUNCH
- * (launched == 0) or VMRESUME.  A VM exit lands at vmx_exit_entry (the
+ * (launched == 0) or VMRESUME.  *host_rsp is what this VMCS's HOST_RSP
+ * holds (0 for a new VMCS): the VMWRITE is made only when the stack
+ * pointer differs, which on the common path (vcpu_run() called again from
+ * the same place) it does not (KVM's host_state.rsp).  A VMCS keeps its
+ * fields across VMCLEAR and VMPTRLD on another CPU (SDM Vol. 3C 25.11.1),
+ * and nothing else writes HOST_RSP, so the cache stays true.  CR2 is
+ * written only when the guest's differs from what the CPU holds: a MOV to
+ * CR2 is a serializing control-register write on hardware, and usually
+ * the value has not changed (the host takes no page faults).  A VM exit lands at vmx_exit_entry (the
  * VMCS's HOST_RIP) on the stack recorded in HOST_RSP, where *regs is
  * pointed to by the top of the stack; the guest registers are saved back
  * and the call returns 0.  If the entry instruction itself fails, the call
@@ -27,12 +35,19 @@ vmx_enter_guest:
 	pushq %r15
 	pushq %rdi			/* *regs, found again at exit */
 
+	cmpq %rsp, (%rdx)
+	je 4f
 	movq $HOST_RSP, %rax
 	vmwrite %rsp, %rax
 	jbe .Lfail_now
-
+	movq %rsp, (%rdx)		/* only once the VMCS holds it */
+4:
+	movq %cr2, %rax
+	cmpq GPRS_CR2(%rdi), %rax
+	je 5f
 	movq GPRS_CR2(%rdi), %rax
 	movq %rax, %cr2
+5:
 	testl %esi, %esi
 	movq GPRS_RAX(%rdi), %rax
 	movq GPRS_RCX(%rdi), %rcx

@@ -12,8 +12,6 @@
 #include "vmx/vmcs.h"
 #include "vmx/vmx_bits.h"
 
-typedef int (*exit_handler_t)(struct vcpu *v);
-
 static const exit_handler_t handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_EXCEPTION_NMI] = vmx_handle_exception_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = vmx_handle_external_interrupt,
@@ -78,13 +76,25 @@ int vmx_handle_exit(struct vcpu *v, u32 reason)
 				   exit_reason_name(reason), vmcs_readnat(EXIT_QUALIFICATION));
 }
 
-void vcpu_skip_instruction(struct vcpu *v)
-{
-	vmcs_writenat(GUEST_RIP, vmcs_readnat(GUEST_RIP) + vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
-	/* Stepping over an instruction ends STI and MOV-SS blocking (SDM Vol. 3A 6.8.3). */
-	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
-						  ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
-}
+/*
+ * The fast handlers: exits that cost what their instruction costs, handled
+ * with nothing around them (issue 16).  Each is an instruction exit, which
+ * never happens while an event is being delivered (SDM Vol. 3C 28.2.4: the
+ * IDT-vectoring information is then not valid), so nothing is re-queued;
+ * and each makes nothing pending for any vCPU (no interrupt, no request),
+ * so the guest may be entered again without asking the interrupt
+ * controllers (vmx/run.c, vcpu_fast_reentry()).  A handler may inject an
+ * exception into this guest (XSETBV's #GP): that lives in the VMCS.
+ */
+const exit_handler_t vmx_fast_handlers[EXIT_REASON_MAX] = {
+	[EXIT_REASON_CPUID] = vmx_handle_cpuid,
+	[EXIT_REASON_XSETBV] = vmx_handle_xsetbv,
+	/*
+	 * Not the PML-full exit, though its handler is empty: the write that
+	 * found the log full may be the delivery of an event pushing its
+	 * frame, which must then be delivered again (requeue_vectored_event()).
+	 */
+};
 
 void vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error)
 {

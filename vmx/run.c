@@ -38,7 +38,7 @@ _Static_assert(__builtin_offsetof(struct guest_gprs, cr2) == GPRS_CR2, "entry.S 
 #define VCPU_LONG_SLICE 10000000ULL
 #define MAXPHYADDR_LEAF 0x80000008
 
-int vmx_enter_guest(struct guest_gprs *regs, int launched);
+int vmx_enter_guest(struct guest_gprs *regs, int launched, u64 *host_rsp);
 
 static u64 vmcs_reader_read(const struct vmcs_reader *r, enum vmcs_field f)
 {
@@ -134,6 +134,8 @@ static int vcpu_handle_requests(struct vcpu *v)
 		v->exit.reason = VCPU_EXIT_STOPPED;
 		return 1;
 	}
+	/* Taken before the controllers are asked (next in the loop): a later one asks again. */
+	kvm_check_request(VCPU_REQ_EVENT, v);
 	return 0;
 }
 
@@ -158,7 +160,13 @@ void vcpu_request_stop(struct vcpu *v)
 	kvm_vcpu_kick(v);
 }
 
-/* Arm the preemption timer for what is left until deadline (0: no deadline). */
+/*
+ * Arm the preemption timer for what is left until deadline (0: no
+ * deadline).  On the slow path only: where the CPU saves the timer's count
+ * at exit (v->preempt_timer_saved), an entry from the fast path goes on
+ * counting down what this armed, which never lets the guest run longer
+ * without an exit than this did; the fast path checks the deadline itself.
+ */
 static void vcpu_set_budget(struct vcpu *v, u64 deadline)
 {
 	u64 now = rdtsc(), left = VCPU_MAX_SLICE, ticks;
@@ -204,7 +212,7 @@ static int vcpu_enter(struct vcpu *v)
 		vcpu_fail_entry(v, 0, 0);
 		return 0;
 	}
-	st = vmx_enter_guest(&v->gprs, v->launched);
+	st = vmx_enter_guest(&v->gprs, v->launched, &v->host_rsp);
 	if (st) {
 		vcpu_fail_entry(v, 0, st == VMX_FAIL_VALID ? vmcs_read32(VM_INSTRUCTION_ERROR) : 0);
 		return 0;
@@ -230,10 +238,27 @@ static int vcpu_tlb_check(struct vcpu *v)
 
 	if (TEST_SWITCH(v, skip_tlb_check))
 		return 1;	/* a negative control: let what the check guards go wrong */
+	/*
+	 * Without the lock first (issue 16: it was taken on every entry).
+	 * tlb_gen only grows, under mmu_lock, when a change needs a flush;
+	 * this vCPU published VCPU_IN_GUEST before this load (sequentially
+	 * consistent), so a change whose bump this load does not see is still
+	 * under way, and its maker will request the flush, see this vCPU in
+	 * its guest, kick it and wait for it to leave before any frame is
+	 * reused.  Equal: every change this vCPU can see was flushed, nothing
+	 * to decide, no lock.  Different: a change was made, and whether its
+	 * flush request is pending must be judged with no change half made,
+	 * under the lock, as before.
+	 */
+	gen = __atomic_load_n(&v->kvm->tlb_gen, __ATOMIC_SEQ_CST);
+	if (likely(gen == v->flushed_gen))
+		return 1;
 	if (!spin_trylock(&v->kvm->mmu_lock))
 		return -EBUSY;
 	gen = v->kvm->tlb_gen;
-	ok = v->flushed_gen == gen || kvm_request_pending(v);
+	ok = v->flushed_gen == gen ||
+	     (__atomic_load_n(&v->requests, __ATOMIC_SEQ_CST) &
+	      (BIT(KVM_REQ_TLB_FLUSH) | BIT(KVM_REQ_MMU_RELOAD)));
 	spin_unlock(&v->kvm->mmu_lock);
 	if (!ok)
 		vcpu_internal_error(v, "debug check: entering with EPTP 0x%llx, whose tables changed "
@@ -242,34 +267,54 @@ static int vcpu_tlb_check(struct vcpu *v)
 	return ok;
 }
 
+/*
+ * The exit fast path (docs/vmx.md, "The exit fast path"): after an exit
+ * vmx_handle_exit_fast() handled, whether the guest may be entered again
+ * without the slow path's work before it.  That work is: the requests
+ * (vcpu_enter_guest_mode() looks at them anyway, with one load, and sends
+ * any to the slow path); the interrupt controllers' question (anything
+ * another CPU makes pending for this vCPU comes with kvm_vcpu_kick(), which
+ * sets VCPU_REQ_EVENT, a request; clocked sources come due at the
+ * deadline, checked here; and a fast handler makes nothing pending); the
+ * interrupt window (an armed window exits by itself once the guest can
+ * take the interrupt); an NMI waiting for its window (nmi_pending: it is
+ * retried on every slow entry, so those take the slow path); and the
+ * preemption timer (the count saved at exit goes on; where the CPU does
+ * not save it, the slow path arms it).
+ */
+static bool vcpu_fast_reentry(struct vcpu *v, u64 deadline)
+{
+	if (unlikely(v->nmi_pending || !v->preempt_timer_saved))
+		return false;
+	return !deadline || rdtsc() < deadline;
+}
+
 static int __vcpu_run(struct vcpu *v, u64 budget)
 {
 	u64 deadline = budget ? rdtsc() + budget : 0;
+	u64 exit_tsc = 0;
 
 	vcpu_load(v);
 	vcpu_load_guest_state(v);
 	vcpu_complete_pending(v);
 	v->exit.reason = VCPU_EXIT_NONE;
-	for (u64 exit_tsc = 0, entry_tsc;;) {
+	for (;;) {
+		u64 xcr0, entry_tsc;
 		u32 reason;
-		u64 xcr0;
 		int r, check;
 
-		if (vcpu_handle_requests(v))
+		/* The slow path: everything an entry may need. */
+		if (kvm_request_pending(v) && vcpu_handle_requests(v))
 			return 0;
 		vcpu_inject_pending_event(v);
 		if (vcpu_arm_irq_window(v))
 			return 0;
 		vcpu_set_budget(v, deadline);
-		if (exit_tsc) {
-			v->handler_ticks += rdtsc() - exit_tsc;
-			v->handled_exits++;
-			exit_tsc = 0;
-		}
+reenter:
 		if (!vcpu_enter_guest_mode(v))
 			continue;
 		check = vcpu_tlb_check(v);
-		if (check <= 0) {
+		if (unlikely(check <= 0)) {
 			__atomic_store_n(&v->mode, VCPU_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
 			if (!check)
 				return 0;
@@ -278,22 +323,38 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 		}
 		xcr0 = vcpu_xcr0_enter(v);
 		entry_tsc = rdtsc();
+		if (exit_tsc) {	/* entering again after an exit vmx/ handled */
+			v->handled_exits++;
+			if (unlikely(v->profile_exits))	/* make bench: the handler path */
+				v->handler_ticks += entry_tsc - exit_tsc;
+			exit_tsc = 0;
+		}
 		r = vcpu_enter(v);
 		vcpu_xcr0_exit(v, xcr0);
 		__atomic_store_n(&v->mode, VCPU_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
-		if (!r)
+		if (unlikely(!r))
 			return 0;
 		exit_tsc = rdtsc();
 		this_cpu()->guest_tsc += exit_tsc - entry_tsc;	/* the monitor's info cpus */
-		vcpu_flush_pml(v);
+		/* Without PML there is no index to read (issue 19); with it, usually nothing logged. */
+		if (v->pml_log && vmcs_read16(GUEST_PML_INDEX) != PML_START_INDEX)
+			vcpu_flush_pml(v);
 		reason = vmcs_read32(VM_EXIT_REASON);
-		if (reason & EXIT_REASON_FAILED_VMENTRY) {
+		if (unlikely(reason & EXIT_REASON_FAILED_VMENTRY)) {
 			vcpu_fail_entry(v, reason, 0);
 			return 0;
 		}
 		reason &= EXIT_REASON_BASIC_MASK;
-		if (reason < EXIT_REASON_MAX)
+		if (likely(reason < EXIT_REASON_MAX))
 			v->exit_count[reason]++;
+		r = vmx_handle_exit_fast(v, reason);
+		if (r > 0) {
+			if (likely(vcpu_fast_reentry(v, deadline)))
+				goto reenter;
+			continue;
+		}
+		if (!r)
+			return 0;
 		if (reason == EXIT_REASON_PREEMPTION_TIMER && (!deadline || rdtsc() < deadline))
 			continue;	/* the timer's maximum ran out, not the caller's budget */
 		if (!vmx_handle_exit(v, reason))

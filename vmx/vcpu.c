@@ -254,6 +254,7 @@ int vcpu_create(struct kvm *kvm, unsigned int id, struct vcpu **out)
 	v->vmcs = vmcs_alloc();
 	err = v->vmcs ? vcpu_fpu_alloc(v) : -ENOMEM;
 	err = err ?: vcpu_setup_vmcs(v);
+	v->preempt_timer_saved = controls.exit & VM_EXIT_SAVE_PREEMPTION_TIMER;
 	err = err ?: vcpu_register(kvm, v);
 	if (err) {
 		vcpu_destroy(v);

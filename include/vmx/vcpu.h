@@ -133,6 +133,15 @@ struct vcpu {
 	struct vmcs *vmcs;
 	struct guest_gprs gprs;
 	bool launched;
+	/*
+	 * Exits on the fast path (vmx/run.c): HOST_RSP as this VMCS holds it
+	 * (vmx/entry.S writes it only when the stack pointer differs); whether
+	 * the CPU saves the preemption timer's count at exit (then the fast
+	 * path need not arm it again); profile_exits: count handler_ticks.
+	 */
+	u64 host_rsp;
+	bool preempt_timer_saved;
+	bool profile_exits;
 	bool dead;		/* the VM ended: vcpu_run() refuses to enter again */
 	hpa_t root_hpa;		/* the root this vCPU holds (kvm_mmu_load) */
 	u64 eptp;
@@ -197,7 +206,10 @@ struct vcpu {
 #endif
 	u64 entries;
 	u64 kicks_sent;		/* IPIs other CPUs sent to force it out of its guest */
-	/* TSC ticks from VM exit to the next entry, for exits vmx/ handled itself. */
+	/*
+	 * TSC ticks from VM exit to the next entry, for exits vmx/ handled
+	 * itself; counted only while profile_exits (make bench) is set.
+	 */
 	u64 handler_ticks;
 	u64 handled_exits;
 };
