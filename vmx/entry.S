@@ -14,8 +14,9 @@
  * CR2 is a serializing control-register write on hardware, and usually
  * the value has not changed (the host takes no page faults).  A VM exit lands at vmx_exit_entry (the
  * VMCS's HOST_RIP) on the stack recorded in HOST_RSP, where *regs is
- * pointed to by the top of the stack; the guest registers are saved back
- * and the call returns 0.  If the entry instruction itself fails, the call
+ * pointed to by the top of the stack; the guest registers are saved back,
+ * vmx_exit_fast() may handle the exit and enter the guest again at once
+ * (the exit fast path, docs/vmx.md), and otherwise the call returns 0.  If the entry instruction itself fails, the call
  * returns VMX_FAIL_INVALID (1) or VMX_FAIL_VALID (2) (see vmx_insn.h).
  * RSP, RIP and RFLAGS of the guest live in the VMCS.
  */
@@ -42,6 +43,7 @@ vmx_enter_guest:
 	jbe .Lfail_now
 	movq %rsp, (%rdx)		/* only once the VMCS holds it */
 4:
+.Lload:					/* rdi = regs, esi = launched */
 	movq %cr2, %rax
 	cmpq GPRS_CR2(%rdi), %rax
 	je 5f
@@ -104,7 +106,20 @@ vmx_exit_entry:
 	popq GPRS_RDI(%rdi)
 	movq %cr2, %rax
 	movq %rax, GPRS_CR2(%rdi)
-	addq $8, %rsp			/* drop *regs */
+	/*
+	 * The fast path (vmx/run.c, vmx_exit_fast()): on this same stack, so
+	 * HOST_RSP stays true; 1 means the exit was handled and the guest may
+	 * run again at once: reload its registers and VMRESUME, without the
+	 * way back through vcpu_run().  0: return to vcpu_run() as before.
+	 */
+	leaq 48(%rsp), %rbp		/* vmx_enter_guest's frame: stack traces stay whole */
+	call vmx_exit_fast
+	testl %eax, %eax
+	jz 6f
+	movq (%rsp), %rdi
+	movl $1, %esi
+	jmp .Lload
+6:	addq $8, %rsp			/* drop *regs */
 	xorl %eax, %eax
 .Lrestore:
 	popq %r15

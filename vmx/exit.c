@@ -83,12 +83,16 @@ int vmx_handle_exit(struct vcpu *v, u32 reason)
  * IDT-vectoring information is then not valid), so nothing is re-queued;
  * and each makes nothing pending for any vCPU (no interrupt, no request),
  * so the guest may be entered again without asking the interrupt
- * controllers (vmx/run.c, vcpu_fast_reentry()).  A handler may inject an
- * exception into this guest (XSETBV's #GP): that lives in the VMCS.
+ * controllers (vmx/run.c, vcpu_fast_reentry()).  It runs with the guest's
+ * XCR0 loaded when called from vmx_exit_fast().  A handler may inject an
+ * exception into this guest: that lives in the VMCS.
  */
 const exit_handler_t vmx_fast_handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_CPUID] = vmx_handle_cpuid,
-	[EXIT_REASON_XSETBV] = vmx_handle_xsetbv,
+	/*
+	 * Not XSETBV: it changes the guest's XCR0, which vmx_exit_fast()
+	 * leaves loaded; rare enough for the slow path, which loads it anew.
+	 */
 	/*
 	 * Not the PML-full exit, though its handler is empty: the write that
 	 * found the log full may be the delivery of an event pushing its

@@ -110,9 +110,45 @@ static struct cpuid_regs topology_leaf(const struct vcpu *v, u32 subleaf)
 	}
 }
 
-static struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf, u32 subleaf)
+/*
+ * Leaf 0xd's sizes follow the XCR0 loaded when it runs: the host's, the
+ * one the guest has always been told (the slow path runs with it; the
+ * exit fast path, vmx/run.c, with the guest's).
+ */
+static struct cpuid_regs cpuid_host_xcr0(u32 leaf, u32 subleaf)
 {
-	struct cpuid_regs r = cpuid_count(leaf, subleaf);
+	u64 loaded = vcpu_host_xcr0 ? xgetbv(0) : 0;
+	struct cpuid_regs r;
+
+	if (loaded != vcpu_host_xcr0)
+		xsetbv(0, vcpu_host_xcr0);
+	r = cpuid_count(leaf, subleaf);
+	if (loaded != vcpu_host_xcr0)
+		xsetbv(0, loaded);
+	return r;
+}
+
+/*
+ * The leaves cpuid_for_guest() changes; every other leaf is the host's
+ * answer as it is.  Below 32, one bit per leaf.
+ */
+#define CPUID_ADJUSTED_LOW (BIT(1) | BIT(CPUID_LEAF_CACHE) | BIT(CPUID_LEAF_POWER) |         \
+			    BIT(CPUID_LEAF_FEATURES7) | BIT(CPUID_LEAF_PMU) |                       \
+			    BIT(CPUID_LEAF_TOPOLOGY) | BIT(CPUID_LEAF_XSTATE) | BIT(CPUID_LEAF_TSC) | \
+			    BIT(CPUID_LEAF_TOPOLOGY_V2))
+
+static bool cpuid_adjusted(u32 leaf)
+{
+	if (leaf < 32)
+		return (CPUID_ADJUSTED_LOW >> leaf) & 1;
+	return leaf == CPUID_LEAF_HV || leaf == CPUID_LEAF_EXT1;
+}
+
+static __attribute__((noinline)) struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf,
+								   u32 subleaf)
+{
+	struct cpuid_regs r = leaf == CPUID_LEAF_XSTATE ? cpuid_host_xcr0(leaf, subleaf) :
+							  cpuid_count(leaf, subleaf);
 
 	switch (leaf) {
 	case 1:
@@ -180,9 +216,16 @@ static struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf, u32 sub
 	return r;
 }
 
+/*
+ * A leaf passed through as it is costs the CPUID and the stores: the
+ * adjusting switch, with the registers it needs, is out of line (the exit
+ * fast path, docs/vmx.md).
+ */
 int vmx_handle_cpuid(struct vcpu *v)
 {
-	struct cpuid_regs r = cpuid_for_guest(v, (u32)v->gprs.rax, (u32)v->gprs.rcx);
+	u32 leaf = (u32)v->gprs.rax, subleaf = (u32)v->gprs.rcx;
+	struct cpuid_regs r = cpuid_adjusted(leaf) ? cpuid_for_guest(v, leaf, subleaf) :
+						     cpuid_count(leaf, subleaf);
 
 	v->gprs.rax = r.eax;
 	v->gprs.rbx = r.ebx;

@@ -125,13 +125,17 @@ struct vcpu_sregs {
 };
 
 struct vcpu {
+	/*
+	 * First: vmx/entry.S hands vmx_exit_fast() &gprs, which is then the
+	 * vCPU itself, with no register spent on converting it.
+	 */
+	struct guest_gprs gprs;
 	struct kvm *kvm;
 	unsigned int id;
 	unsigned int vcpu_idx;	/* its index in kvm->vcpus (KVM's vcpu_idx) */
 	u16 vpid;
 	u16 as_id;
 	struct vmcs *vmcs;
-	struct guest_gprs gprs;
 	bool launched;
 	/*
 	 * Exits on the fast path (vmx/run.c): HOST_RSP as this VMCS holds it
@@ -142,6 +146,9 @@ struct vcpu {
 	u64 host_rsp;
 	bool preempt_timer_saved;
 	bool profile_exits;
+	u64 run_deadline;	/* vcpu_run()'s deadline (0: none), for the fast path */
+	int fast_result;	/* a fast handler's result the slow path must act on, or -1 */
+	bool fast_ok;		/* the slow path left nothing for the fast path to wait for */
 	bool dead;		/* the VM ended: vcpu_run() refuses to enter again */
 	hpa_t root_hpa;		/* the root this vCPU holds (kvm_mmu_load) */
 	u64 eptp;
