@@ -387,7 +387,6 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 			return 0;
 		vcpu_set_budget(v, deadline);
 		vcpu_note_fast_ok(v);
-reenter:
 		if (!vcpu_enter_guest_mode(v))
 			continue;
 		check = vcpu_tlb_check(v);
@@ -407,16 +406,26 @@ reenter:
 				v->handler_ticks += entry_tsc - exit_tsc;
 			exit_tsc = 0;
 		}
+		/* Any number of exits vmx_exit_fast() handles, then the one it does not. */
 		r = vcpu_enter(v);
 		vcpu_xcr0_exit(v, xcr0);
 		__atomic_store_n(&v->mode, VCPU_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
+		/*
+		 * Empty the PML log on every way out of vmx_enter_guest(): the
+		 * fast path left what its exits logged, and a vCPU that returns
+		 * from vcpu_run() must have emptied its log (vmx_sync_dirty_log()
+		 * does not wait for one outside).  Without PML there is no index
+		 * to read (issue 19); with it, usually nothing is logged.
+		 */
+		if (v->pml_log && vmcs_read16(GUEST_PML_INDEX) != PML_START_INDEX)
+			vcpu_flush_pml(v);
 		if (unlikely(!r))
 			return 0;
 		exit_tsc = rdtsc();
 		/*
 		 * The monitor's info cpus.  Exits handled by vmx_exit_fast()
-		 * in between count as guest time: a few hundred instructions
-		 * each at most, for no RDTSC on that path.
+		 * in between count as guest time: a hundred-odd instructions
+		 * each, for no RDTSC on that path.
 		 */
 		this_cpu()->guest_tsc += exit_tsc - entry_tsc;
 		if (v->fast_result >= 0) {
@@ -425,9 +434,6 @@ reenter:
 				return 0;
 			continue;
 		}
-		/* Without PML there is no index to read (issue 19); with it, usually nothing logged. */
-		if (v->pml_log && vmcs_read16(GUEST_PML_INDEX) != PML_START_INDEX)
-			vcpu_flush_pml(v);
 		reason = vmcs_read32(VM_EXIT_REASON);
 		if (unlikely(reason & EXIT_REASON_FAILED_VMENTRY)) {
 			vcpu_fail_entry(v, reason, 0);
@@ -436,14 +442,6 @@ reenter:
 		reason &= EXIT_REASON_BASIC_MASK;
 		if (likely(reason < EXIT_REASON_MAX))
 			v->exit_count[reason]++;
-		r = vmx_handle_exit_fast(v, reason);
-		if (r > 0) {
-			if (likely(vcpu_fast_reentry(v)))
-				goto reenter;	/* the log was emptied above */
-			continue;
-		}
-		if (!r)
-			return 0;
 		if (reason == EXIT_REASON_PREEMPTION_TIMER && (!deadline || rdtsc() < deadline))
 			continue;	/* the timer's maximum ran out, not the caller's budget */
 		if (!vmx_handle_exit(v, reason))
