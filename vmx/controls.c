@@ -28,7 +28,8 @@ static const struct control_need proc_needs[] = {
 	NEED(CPU_BASED_UNCOND_IO_EXITING, "unconditional I/O exiting"),
 	/*
 	 * Without these (and no TPR shadow) a guest's MOV to CR8 would write the
-	 * host's own TPR and could hold back the hypervisor's kick IPIs.
+	 * host's own TPR and could hold back the hypervisor's kick IPIs; with
+	 * TPR shadow vmx_controls_compute() turns them off again.
 	 */
 	NEED(CPU_BASED_CR8_LOAD_EXITING, "CR8-load exiting"),
 	NEED(CPU_BASED_CR8_STORE_EXITING, "CR8-store exiting"),
@@ -98,6 +99,19 @@ int vmx_controls_compute(const struct vmx_caps *c, struct vmx_controls *out)
 	err |= adjust("processor-based", c->procbased, proc_needs, ARRAY_SIZE(proc_needs), 0,
 		      &out->proc);
 	out->proc &= ~proc_unwanted | (u32)c->procbased;
+	/*
+	 * TPR shadow where the CPU has it (issue 16): MOV to and from CR8
+	 * then read and write the vCPU's virtual-APIC page (SDM Vol. 3C 30.3),
+	 * never the host's TPR, so CR8 need not exit; a write that lowers the
+	 * TPR below the threshold vmx/run.c sets (a pending interrupt it masked)
+	 * exits as "TPR below threshold".  CR8 exiting stays only where the
+	 * CPU forces it (allowed-0).
+	 */
+	if (vmx_ctl_allows(c->procbased, CPU_BASED_TPR_SHADOW)) {
+		out->proc |= CPU_BASED_TPR_SHADOW;
+		out->proc &= ~(CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING) |
+			     (u32)c->procbased;
+	}
 	err |= adjust("secondary", c->procbased2, proc2_needs, ARRAY_SIZE(proc2_needs),
 		      proc2_extra, &out->proc2);
 	/*

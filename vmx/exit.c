@@ -32,6 +32,7 @@ static const exit_handler_t handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_NMI_WINDOW] = vmx_handle_nmi_window,
 	[EXIT_REASON_XSETBV] = vmx_handle_xsetbv,
 	[EXIT_REASON_VMCALL] = vmx_handle_vmcall,	/* KVM's hypercalls */
+	[EXIT_REASON_TPR_BELOW_THRESHOLD] = vmx_handle_tpr_below_threshold,
 	/* The other VMX instructions: #UD, as on a CPU without VMX. */
 	[EXIT_REASON_VMCLEAR] = vmx_handle_vmx_instruction,
 	[EXIT_REASON_VMLAUNCH] = vmx_handle_vmx_instruction,

@@ -11,6 +11,7 @@
 #include "arch/x86/percpu.h"
 #include "ept/flush.h"
 #include "ept/root.h"
+#include "irq/irq.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "vmx/check.h"
@@ -178,6 +179,37 @@ static void vcpu_set_budget(struct vcpu *v, u64 deadline)
 		left = MIN(left, deadline > now ? deadline - now : 0);
 	ticks = left >> VMX_MISC_PREEMPT_RATE(vmx_caps.misc);
 	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, (u32)MIN(MAX(ticks, 1), PREEMPT_TIMER_MAX));
+}
+
+/* VTPR, the virtual-APIC page's TPR (SDM Vol. 3C 30.1.1). */
+#define VAPIC_VTPR (0x80 / sizeof(u32))
+
+/*
+ * TPR shadow, before a slow entry: the vCPU's TPR (its xAPIC's, which MMIO
+ * and x2APIC MSR exits may have changed) into VTPR, and the threshold
+ * below which a MOV to CR8 exits: the class of the highest interrupt the
+ * TPR holds back, so that lowering the TPR past it exits and the next
+ * entry injects it (KVM's update_cr8_intercept()).  At most VTPR[7:4],
+ * as the entry checks require (SDM Vol. 3C 27.2.1.1).  The fast path
+ * leaves both alone: its handlers change no TPR and make nothing pending.
+ */
+static void vcpu_tpr_to_vapic(struct vcpu *v)
+{
+	unsigned int th;
+
+	v->vapic[VAPIC_VTPR] = *v->tpr & 0xff;
+	th = v->apic && !TEST_SWITCH(v, no_tpr_threshold) ? irqchip_tpr_threshold(v) : 0;
+	if (th != v->tpr_threshold) {
+		vmcs_write32(TPR_THRESHOLD, th);
+		v->tpr_threshold = th;
+	}
+}
+
+/* ... and after every return from the guest: what MOV to CR8 left in VTPR is the TPR. */
+static inline void vcpu_tpr_from_vapic(struct vcpu *v)
+{
+	if (v->vapic)
+		*v->tpr = v->vapic[VAPIC_VTPR] & 0xff;
 }
 
 /* Complete an MMIO read or port IN with the data the VMM put in v->exit. */
@@ -386,6 +418,8 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 		if (vcpu_arm_irq_window(v))
 			return 0;
 		vcpu_set_budget(v, deadline);
+		if (v->vapic)
+			vcpu_tpr_to_vapic(v);
 		vcpu_note_fast_ok(v);
 		if (!vcpu_enter_guest_mode(v))
 			continue;
@@ -419,6 +453,7 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 		 */
 		if (v->pml_log && vmcs_read16(GUEST_PML_INDEX) != PML_START_INDEX)
 			vcpu_flush_pml(v);
+		vcpu_tpr_from_vapic(v);
 		if (unlikely(!r))
 			return 0;
 		exit_tsc = rdtsc();

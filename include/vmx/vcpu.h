@@ -198,6 +198,15 @@ struct vcpu {
 	 */
 	u32 *tpr;
 	u32 tpr_alone;
+	/*
+	 * With TPR shadow (vmx/controls.c): the virtual-APIC page, whose VTPR
+	 * (offset 0x80) MOV to and from CR8 reach without an exit.  *tpr is
+	 * the vCPU's TPR outside its guest: vcpu_run() copies it into VTPR
+	 * before an entry and back after the exit (vmx/run.c), so the emulated
+	 * APIC and CR8 show one TPR.  NULL without TPR shadow.
+	 */
+	u32 *vapic;
+	u32 tpr_threshold;	/* what TPR_THRESHOLD holds */
 	bool mmio_read_pending;	/* complete mmio_insn with exit.mmio.data */
 	bool io_in_pending;
 	struct mmio_insn mmio_insn;
@@ -209,6 +218,7 @@ struct vcpu {
 		bool skip_flush;	/* this vCPU alone is left out of flushes: no request, kick or wait */
 		bool skip_tlb_check;	/* ... and enters without vcpu_tlb_check()'s look */
 		bool long_slice;	/* ... and is forced out every 100 ms, not 10 */
+		bool no_tpr_threshold;	/* TPR shadow without the threshold: CR8 lowered never exits */
 	} debug;		/* the test image's switches (TEST_SWITCH) */
 #endif
 	u64 entries;
