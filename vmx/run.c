@@ -164,10 +164,11 @@ void vcpu_request_stop(struct vcpu *v)
 
 /*
  * Arm the preemption timer for what is left until deadline (0: no
- * deadline).  On the slow path only: where the CPU saves the timer's count
- * at exit (v->preempt_timer_saved), an entry from the fast path goes on
- * counting down what this armed, which never lets the guest run longer
- * without an exit than this did; the fast path checks the deadline itself.
+ * deadline).  On the slow path, and on the fast path only when there is a
+ * deadline: where the CPU saves the timer's count at exit
+ * (v->preempt_timer_saved), an entry from the fast path goes on counting
+ * down what this armed, which never lets the guest run longer without an
+ * exit than this did.
  */
 static void vcpu_set_budget(struct vcpu *v, u64 deadline)
 {
@@ -312,14 +313,28 @@ static int vcpu_tlb_check(struct vcpu *v)
  * interrupt window (an armed window exits by itself once the guest can
  * take the interrupt); an NMI waiting for its window (nmi_pending: it is
  * retried on every slow entry, so those take the slow path); and the
- * preemption timer (the count saved at exit goes on; where the CPU does
- * not save it, the slow path arms it).
+ * preemption timer (the count saved at exit goes on, armed again to the
+ * deadline where there is one; where the CPU does not save it, the fast
+ * path is off).
  */
 static inline bool vcpu_fast_reentry(struct vcpu *v)
 {
 	if (unlikely(!v->fast_ok))
 		return false;
 	return !v->run_deadline || rdtsc() < v->run_deadline;
+}
+
+/*
+ * After a fast exit, before the entry, in a run with a deadline: the
+ * saved count is guest time only, the deadline the TSC's, so the timer is
+ * armed again to what is left, and the handlers' time never pushes it past
+ * the deadline.  Runs without a deadline (no device timer due, no budget)
+ * pay none of this.
+ */
+static inline void vcpu_fast_rearm(struct vcpu *v)
+{
+	if (v->run_deadline)
+		vcpu_set_budget(v, v->run_deadline);
 }
 
 /* What vcpu_fast_reentry() needs to know of the slow path, noted before each slow entry. */
@@ -372,6 +387,7 @@ int vmx_exit_fast(struct guest_gprs *regs)
 		v->fast_result = r;
 		return 0;
 	}
+	vcpu_fast_rearm(v);
 	v->handled_exits++;
 	v->entries++;
 	return 1;
@@ -390,6 +406,7 @@ static __attribute__((noinline)) int vmx_exit_fast_profiled(struct vcpu *v, u32 
 		v->fast_result = r;
 		return 0;
 	}
+	vcpu_fast_rearm(v);
 	v->handled_exits++;
 	v->entries++;
 	v->handler_ticks += rdtsc() - t0;
