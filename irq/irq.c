@@ -390,6 +390,24 @@ bool kvm_cpu_has_injectable_intr(struct vcpu *v)
 	return has;
 }
 
+unsigned int irqchip_tpr_threshold(struct vcpu *v)
+{
+	struct irqchip *chip = v->kvm->irqchip;
+	const struct vlapic *a;
+	unsigned int th = 0;
+	int irr;
+
+	if (!chip)
+		return 0;
+	spin_lock(&chip->lock);
+	a = vcpu_apic(chip, v);
+	irr = a ? vlapic_highest_irr(a) : -1;
+	if (irr >= 0 && ((u32)irr >> 4) <= ((a->tpr >> 4) & 0xf))
+		th = (u32)irr >> 4;
+	spin_unlock(&chip->lock);
+	return th;
+}
+
 int kvm_cpu_get_interrupt(struct vcpu *v)
 {
 	struct irqchip *chip = v->kvm->irqchip;

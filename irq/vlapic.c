@@ -528,6 +528,11 @@ int vlapic_pending(struct vlapic *a, u64 now)
 	return vec;
 }
 
+int vlapic_highest_irr(const struct vlapic *a)
+{
+	return highest(a->irr);
+}
+
 void vlapic_ack(struct vlapic *a, u8 vector)
 {
 	clear_vec(a->irr, vector);

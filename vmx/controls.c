@@ -28,7 +28,8 @@ static const struct control_need proc_needs[] = {
 	NEED(CPU_BASED_UNCOND_IO_EXITING, "unconditional I/O exiting"),
 	/*
 	 * Without these (and no TPR shadow) a guest's MOV to CR8 would write the
-	 * host's own TPR and could hold back the hypervisor's kick IPIs.
+	 * host's own TPR and could hold back the hypervisor's kick IPIs; with
+	 * TPR shadow vmx_controls_compute() turns them off again.
 	 */
 	NEED(CPU_BASED_CR8_LOAD_EXITING, "CR8-load exiting"),
 	NEED(CPU_BASED_CR8_STORE_EXITING, "CR8-store exiting"),
@@ -155,9 +156,28 @@ int vmx_controls_compute(const struct vmx_caps *c, struct vmx_controls *out)
 		      &out->pin);
 	err |= adjust(c->procbased, proc_needs, ARRAY_SIZE(proc_needs), 0, &out->proc);
 	out->proc &= ~proc_unwanted | (u32)c->procbased;
+	/*
+	 * TPR shadow where the CPU has it (issue 16): MOV to and from CR8
+	 * then read and write the vCPU's virtual-APIC page (SDM Vol. 3C 30.3),
+	 * never the host's TPR, so CR8 need not exit; a write that lowers the
+	 * TPR below the threshold vmx/run.c sets (a pending interrupt it masked)
+	 * exits as "TPR below threshold".  CR8 exiting stays only where the
+	 * CPU forces it (allowed-0).
+	 */
+	if (vmx_ctl_allows(c->procbased, CPU_BASED_TPR_SHADOW)) {
+		out->proc |= CPU_BASED_TPR_SHADOW;
+		out->proc &= ~(CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING) |
+			     (u32)c->procbased;
+	}
 	err |= adjust(c->procbased2, proc2_needs, ARRAY_SIZE(proc2_needs), proc2_extra,
 		      &out->proc2);
-	err |= adjust(c->exit, exit_needs, ARRAY_SIZE(exit_needs), 0, &out->exit);
+	/*
+	 * "Save VMX-preemption timer value" where the CPU has it: the count
+	 * left at an exit is what the next entry starts from, so an exit
+	 * handled on the fast path need not arm the timer again (vmx/run.c).
+	 */
+	err |= adjust(c->exit, exit_needs, ARRAY_SIZE(exit_needs), VM_EXIT_SAVE_PREEMPTION_TIMER,
+		      &out->exit);
 	err |= adjust(c->entry, entry_needs, ARRAY_SIZE(entry_needs), 0, &out->entry);
 	return err ? -ENODEV : 0;
 }

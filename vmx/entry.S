@@ -1,13 +1,22 @@
 /*
  * VM entry and VM exit (SDM Vol. 3C 27, 28).
  *
- *   int vmx_enter_guest(struct guest_gprs *regs, int launched)
+ *   int vmx_enter_guest(struct guest_gprs *regs, int launched, u64 *host_rsp)
  *
  * Loads the guest's general registers (and CR2) from *regs, then VMLAUNCH
- * (launched == 0) or VMRESUME.  A VM exit lands at vmx_exit_entry (the
+ * (launched == 0) or VMRESUME.  *host_rsp is what this VMCS's HOST_RSP
+ * holds (0 for a new VMCS): the VMWRITE is made only when the stack
+ * pointer differs, which on the common path (vcpu_run() called again from
+ * the same place) it does not (KVM's host_state.rsp).  A VMCS keeps its
+ * fields across VMCLEAR and VMPTRLD on another CPU (SDM Vol. 3C 25.11.1),
+ * and nothing else writes HOST_RSP, so the cache stays true.  CR2 is
+ * written only when the guest's differs from what the CPU holds: a MOV to
+ * CR2 is a serializing control-register write on hardware, and usually
+ * the value has not changed (the host takes no page faults).  A VM exit lands at vmx_exit_entry (the
  * VMCS's HOST_RIP) on the stack recorded in HOST_RSP, where *regs is
- * pointed to by the top of the stack; the guest registers are saved back
- * and the call returns 0.  If the entry instruction itself fails, the call
+ * pointed to by the top of the stack; the guest registers are saved back,
+ * vmx_exit_fast() may handle the exit and enter the guest again at once
+ * (the exit fast path, docs/vmx.md), and otherwise the call returns 0.  If the entry instruction itself fails, the call
  * returns VMX_FAIL_INVALID (1) or VMX_FAIL_VALID (2) (see vmx_insn.h).
  * RSP, RIP and RFLAGS of the guest live in the VMCS.
  */
@@ -27,12 +36,20 @@ vmx_enter_guest:
 	pushq %r15
 	pushq %rdi			/* *regs, found again at exit */
 
+	cmpq %rsp, (%rdx)
+	je 4f
 	movq $HOST_RSP, %rax
 	vmwrite %rsp, %rax
 	jbe .Lfail_now
-
+	movq %rsp, (%rdx)		/* only once the VMCS holds it */
+4:
+.Lload:					/* rdi = regs, esi = launched */
+	movq %cr2, %rax
+	cmpq GPRS_CR2(%rdi), %rax
+	je 5f
 	movq GPRS_CR2(%rdi), %rax
 	movq %rax, %cr2
+5:
 	testl %esi, %esi
 	movq GPRS_RAX(%rdi), %rax
 	movq GPRS_RCX(%rdi), %rcx
@@ -89,7 +106,20 @@ vmx_exit_entry:
 	popq GPRS_RDI(%rdi)
 	movq %cr2, %rax
 	movq %rax, GPRS_CR2(%rdi)
-	addq $8, %rsp			/* drop *regs */
+	/*
+	 * The fast path (vmx/run.c, vmx_exit_fast()): on this same stack, so
+	 * HOST_RSP stays true; 1 means the exit was handled and the guest may
+	 * run again at once: reload its registers and VMRESUME, without the
+	 * way back through vcpu_run().  0: return to vcpu_run() as before.
+	 */
+	leaq 48(%rsp), %rbp		/* vmx_enter_guest's frame: stack traces stay whole */
+	call vmx_exit_fast
+	testl %eax, %eax
+	jz 6f
+	movq (%rsp), %rdi
+	movl $1, %esi
+	jmp .Lload
+6:	addq $8, %rsp			/* drop *regs */
 	xorl %eax, %eax
 .Lrestore:
 	popq %r15

@@ -12,8 +12,6 @@
 #include "vmx/vmcs.h"
 #include "vmx/vmx_bits.h"
 
-typedef int (*exit_handler_t)(struct vcpu *v);
-
 static const exit_handler_t handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_EXCEPTION_NMI] = vmx_handle_exception_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = vmx_handle_external_interrupt,
@@ -34,6 +32,7 @@ static const exit_handler_t handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_NMI_WINDOW] = vmx_handle_nmi_window,
 	[EXIT_REASON_XSETBV] = vmx_handle_xsetbv,
 	[EXIT_REASON_VMCALL] = vmx_handle_vmcall,	/* KVM's hypercalls */
+	[EXIT_REASON_TPR_BELOW_THRESHOLD] = vmx_handle_tpr_below_threshold,
 	/* The other VMX instructions: #UD, as on a CPU without VMX. */
 	[EXIT_REASON_VMCLEAR] = vmx_handle_vmx_instruction,
 	[EXIT_REASON_VMLAUNCH] = vmx_handle_vmx_instruction,
@@ -78,13 +77,29 @@ int vmx_handle_exit(struct vcpu *v, u32 reason)
 				   exit_reason_name(reason), vmcs_readnat(EXIT_QUALIFICATION));
 }
 
-void vcpu_skip_instruction(struct vcpu *v)
-{
-	vmcs_writenat(GUEST_RIP, vmcs_readnat(GUEST_RIP) + vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
-	/* Stepping over an instruction ends STI and MOV-SS blocking (SDM Vol. 3A 6.8.3). */
-	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
-						  ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
-}
+/*
+ * The fast handlers: exits that cost what their instruction costs, handled
+ * with nothing around them (issue 16).  Each is an instruction exit, which
+ * never happens while an event is being delivered (SDM Vol. 3C 28.2.4: the
+ * IDT-vectoring information is then not valid), so nothing is re-queued;
+ * and each makes nothing pending for any vCPU (no interrupt, no request),
+ * so the guest may be entered again without asking the interrupt
+ * controllers (vmx/run.c, vcpu_fast_reentry()).  It runs with the guest's
+ * XCR0 loaded when called from vmx_exit_fast().  A handler may inject an
+ * exception into this guest: that lives in the VMCS.
+ */
+const exit_handler_t vmx_fast_handlers[EXIT_REASON_MAX] = {
+	[EXIT_REASON_CPUID] = vmx_handle_cpuid,
+	/*
+	 * Not XSETBV: it changes the guest's XCR0, which vmx_exit_fast()
+	 * leaves loaded; rare enough for the slow path, which loads it anew.
+	 */
+	/*
+	 * Not the PML-full exit, though its handler is empty: the write that
+	 * found the log full may be the delivery of an event pushing its
+	 * frame, which must then be delivered again (requeue_vectored_event()).
+	 */
+};
 
 void vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error)
 {

@@ -66,6 +66,16 @@ int vmx_handle_external_interrupt(struct vcpu *v)
 				   info);
 }
 
+/*
+ * TPR shadow: a MOV to CR8 lowered the TPR below the threshold, past an
+ * interrupt it held back (a trap: the MOV is done).  vcpu_run() takes the
+ * TPR from VTPR after the exit and its next entry injects the interrupt.
+ */
+int vmx_handle_tpr_below_threshold(struct vcpu *v)
+{
+	return 1;
+}
+
 /* The guest sees a CPU without VMX (CPUID hides it), so VMX instructions are #UD. */
 int vmx_handle_vmx_instruction(struct vcpu *v)
 {

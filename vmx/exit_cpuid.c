@@ -114,7 +114,8 @@ static struct cpuid_regs topology_leaf(const struct vcpu *v, u32 subleaf)
  * The guest's highest basic leaf is at least 0x15, which slotvisor fills in
  * itself with the TSC frequency it measured: a CPU whose own stops before
  * it (everything before Skylake stops at 0xd) would leave Linux to
- * calibrate its TSC against a PIT channel 2 that slotvisor does not model.
+ * calibrate its TSC against PIT channel 2, each poll of port 0x61 an exit:
+ * too slow under emulation, so Linux gave up on the TSC and hung.
  * A basic leaf above the CPU's own highest reads as the CPU's highest on
  * Intel parts (SDM Vol. 2A, CPUID), so those read as zeros instead.
  */
@@ -127,9 +128,47 @@ static bool leaf_beyond_cpu(u32 leaf)
 	return leaf < CPUID_LEAF_HV && leaf > cpu_max;
 }
 
-static struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf, u32 subleaf)
+/*
+ * Leaf 0xd's sizes follow the XCR0 loaded when it runs: the host's, the
+ * one the guest has always been told (the slow path runs with it; the
+ * exit fast path, vmx/run.c, with the guest's).
+ */
+static struct cpuid_regs cpuid_host_xcr0(u32 leaf, u32 subleaf)
 {
-	struct cpuid_regs r = cpuid_count(leaf, subleaf);
+	u64 loaded = vcpu_host_xcr0 ? xgetbv(0) : 0;
+	struct cpuid_regs r;
+
+	if (loaded != vcpu_host_xcr0)
+		xsetbv(0, vcpu_host_xcr0);
+	r = cpuid_count(leaf, subleaf);
+	if (loaded != vcpu_host_xcr0)
+		xsetbv(0, loaded);
+	return r;
+}
+
+/*
+ * The leaves cpuid_for_guest() changes; every other leaf is the host's
+ * answer as it is.  Below 32, one bit per leaf.
+ */
+#define CPUID_ADJUSTED_LOW (BIT(0) | BIT(1) | BIT(CPUID_LEAF_CACHE) | BIT(CPUID_LEAF_POWER) |         \
+			    BIT(CPUID_LEAF_FEATURES7) | BIT(CPUID_LEAF_PMU) |                       \
+			    BIT(CPUID_LEAF_TOPOLOGY) | BIT(CPUID_LEAF_XSTATE) | BIT(CPUID_LEAF_TSC) | \
+			    BIT(CPUID_LEAF_TOPOLOGY_V2))
+
+static bool cpuid_adjusted(u32 leaf)
+{
+	if (leaf_beyond_cpu(leaf))
+		return true;
+	if (leaf < 32)
+		return (CPUID_ADJUSTED_LOW >> leaf) & 1;
+	return leaf == CPUID_LEAF_HV || leaf == CPUID_LEAF_EXT1;
+}
+
+static __attribute__((noinline)) struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf,
+								   u32 subleaf)
+{
+	struct cpuid_regs r = leaf == CPUID_LEAF_XSTATE ? cpuid_host_xcr0(leaf, subleaf) :
+							  cpuid_count(leaf, subleaf);
 
 	if (leaf_beyond_cpu(leaf))
 		r = (struct cpuid_regs){ 0 };
@@ -202,9 +241,16 @@ static struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf, u32 sub
 	return r;
 }
 
+/*
+ * A leaf passed through as it is costs the CPUID and the stores: the
+ * adjusting switch, with the registers it needs, is out of line (the exit
+ * fast path, docs/vmx.md).
+ */
 int vmx_handle_cpuid(struct vcpu *v)
 {
-	struct cpuid_regs r = cpuid_for_guest(v, (u32)v->gprs.rax, (u32)v->gprs.rcx);
+	u32 leaf = (u32)v->gprs.rax, subleaf = (u32)v->gprs.rcx;
+	struct cpuid_regs r = cpuid_adjusted(leaf) ? cpuid_for_guest(v, leaf, subleaf) :
+						     cpuid_count(leaf, subleaf);
 
 	v->gprs.rax = r.eax;
 	v->gprs.rbx = r.ebx;

@@ -1,7 +1,9 @@
 /*
  * Control-register exits: the guest wrote CR0 or CR4 bits that the
  * guest/host masks own (the bits VMX operation fixes), or moved to or from
- * CR8, which is its own (or its emulated APIC's) task priority.  The guest's value
+ * CR8, which is its own (or its emulated APIC's) task priority (only on a
+ * CPU without TPR shadow: with it CR8 reaches the virtual-APIC page without
+ * an exit, vmx/run.c).  The guest's value
  * goes to the read shadow, the fixed-up one to the VMCS.  When the guest
  * turns paging on or off with EFER.LME set, this write is where long mode
  * starts or ends, so EFER.LMA and the IA-32e-mode entry control follow

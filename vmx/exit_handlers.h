@@ -22,3 +22,4 @@ int vmx_handle_interrupt_window(struct vcpu *v);
 int vmx_handle_nmi_window(struct vcpu *v);
 int vmx_handle_xsetbv(struct vcpu *v);
 int vmx_handle_vmcall(struct vcpu *v);
+int vmx_handle_tpr_below_threshold(struct vcpu *v);

@@ -62,9 +62,20 @@ static unsigned int fpu_area_order(void)
  * component in its initial state) with the x87 control word and MXCSR of
  * a CPU after reset, which FXRSTOR and XRSTOR load from the legacy region.
  */
+/*
+ * The hypervisor's XCR0: every component the CPU has, the same on every
+ * CPU (cpu_enable_fpu_state() at boot) and never changed in root
+ * operation, so it is read once, when the first vCPU is made, rather than
+ * with an XGETBV (and a CR4 read) around every entry.  0: no XSAVE.
+ */
+u64 vcpu_host_xcr0;
+
 int vcpu_fpu_alloc(struct vcpu *v)
 {
 	u8 *area = frame_zalloc(fpu_area_order());
+
+	if (host_has_xsave())
+		vcpu_host_xcr0 = xgetbv(0);
 
 	if (!area)
 		return -ENOMEM;
@@ -163,19 +174,4 @@ void vcpu_forget_guest_state(struct vcpu *v)
 	for (unsigned int i = 0; i < nr_cpus; i++)
 		__atomic_compare_exchange_n(&cpus[i].guest_msr_owner, &v, NULL, false,
 					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
-}
-
-u64 vcpu_xcr0_enter(struct vcpu *v)
-{
-	u64 host = host_has_xsave() ? xgetbv(0) : 0;
-
-	if (host && v->xcr0 != host)
-		xsetbv(0, v->xcr0);
-	return host;
-}
-
-void vcpu_xcr0_exit(struct vcpu *v, u64 host)
-{
-	if (host && v->xcr0 != host)
-		xsetbv(0, host);
 }

@@ -21,8 +21,6 @@
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 
-#define PML_ENTITY_NUM 512
-#define PML_START_INDEX (PML_ENTITY_NUM - 1)	/* the CPU logs downwards from here */
 /* Bochs 2.7 logs the written address, not its page (docs/bochs.md): keep the page. */
 #define PML_GPA_MASK (~0xfffULL)
 

@@ -16,10 +16,22 @@
 /* Polls of a kicked vCPU's mode before the kicker gives up (a hung vCPU). */
 #define KICK_ACK_POLLS 100000000ULL
 
+/*
+ * The request first, then the look at the mode (both sequentially
+ * consistent): a vCPU publishes VCPU_IN_GUEST and then loads its requests
+ * (vcpu_enter_guest_mode()), so either it sees VCPU_REQ_EVENT and asks its
+ * controllers again before entering, or this sees it in its guest and the
+ * IPI forces it out.  What a caller made pending is never left waiting for
+ * the vCPU's next exit, whichever path (vmx/run.c's fast path included)
+ * the vCPU is on.
+ */
 void kvm_vcpu_kick(struct vcpu *v)
 {
-	int cpu = __atomic_load_n(&v->cpu, __ATOMIC_SEQ_CST);
-	int mode = __atomic_load_n(&v->mode, __ATOMIC_SEQ_CST);
+	int cpu, mode;
+
+	kvm_make_request(VCPU_REQ_EVENT, v);
+	cpu = __atomic_load_n(&v->cpu, __ATOMIC_SEQ_CST);
+	mode = __atomic_load_n(&v->mode, __ATOMIC_SEQ_CST);
 
 	if ((mode == VCPU_IN_GUEST || mode == VCPU_HALTED) && cpu >= 0 &&
 	    cpu != (int)this_cpu()->id) {

@@ -11,6 +11,7 @@
 #include "arch/x86/percpu.h"
 #include "ept/flush.h"
 #include "ept/root.h"
+#include "irq/irq.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "vmx/check.h"
@@ -22,6 +23,7 @@
 _Static_assert(__builtin_offsetof(struct guest_gprs, rdi) == GPRS_RDI, "entry.S offsets");
 _Static_assert(__builtin_offsetof(struct guest_gprs, r15) == GPRS_R15, "entry.S offsets");
 _Static_assert(__builtin_offsetof(struct guest_gprs, cr2) == GPRS_CR2, "entry.S offsets");
+_Static_assert(__builtin_offsetof(struct vcpu, gprs) == 0, "vmx_exit_fast(): regs is the vCPU");
 
 #define PREEMPT_TIMER_MAX 0xffffffffULL
 /*
@@ -38,7 +40,7 @@ _Static_assert(__builtin_offsetof(struct guest_gprs, cr2) == GPRS_CR2, "entry.S 
 #define VCPU_LONG_SLICE 10000000ULL
 #define MAXPHYADDR_LEAF 0x80000008
 
-int vmx_enter_guest(struct guest_gprs *regs, int launched);
+int vmx_enter_guest(struct guest_gprs *regs, int launched, u64 *host_rsp);
 
 static u64 vmcs_reader_read(const struct vmcs_reader *r, enum vmcs_field f)
 {
@@ -134,6 +136,8 @@ static int vcpu_handle_requests(struct vcpu *v)
 		v->exit.reason = VCPU_EXIT_STOPPED;
 		return 1;
 	}
+	/* Taken before the controllers are asked (next in the loop): a later one asks again. */
+	kvm_check_request(VCPU_REQ_EVENT, v);
 	return 0;
 }
 
@@ -158,7 +162,14 @@ void vcpu_request_stop(struct vcpu *v)
 	kvm_vcpu_kick(v);
 }
 
-/* Arm the preemption timer for what is left until deadline (0: no deadline). */
+/*
+ * Arm the preemption timer for what is left until deadline (0: no
+ * deadline).  On the slow path, and on the fast path only when there is a
+ * deadline: where the CPU saves the timer's count at exit
+ * (v->preempt_timer_saved), an entry from the fast path goes on counting
+ * down what this armed, which never lets the guest run longer without an
+ * exit than this did.
+ */
 static void vcpu_set_budget(struct vcpu *v, u64 deadline)
 {
 	u64 now = rdtsc(), left = VCPU_MAX_SLICE, ticks;
@@ -169,6 +180,37 @@ static void vcpu_set_budget(struct vcpu *v, u64 deadline)
 		left = MIN(left, deadline > now ? deadline - now : 0);
 	ticks = left >> VMX_MISC_PREEMPT_RATE(vmx_caps.misc);
 	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, (u32)MIN(MAX(ticks, 1), PREEMPT_TIMER_MAX));
+}
+
+/* VTPR, the virtual-APIC page's TPR (SDM Vol. 3C 30.1.1). */
+#define VAPIC_VTPR (0x80 / sizeof(u32))
+
+/*
+ * TPR shadow, before a slow entry: the vCPU's TPR (its xAPIC's, which MMIO
+ * and x2APIC MSR exits may have changed) into VTPR, and the threshold
+ * below which a MOV to CR8 exits: the class of the highest interrupt the
+ * TPR holds back, so that lowering the TPR past it exits and the next
+ * entry injects it (KVM's update_cr8_intercept()).  At most VTPR[7:4],
+ * as the entry checks require (SDM Vol. 3C 27.2.1.1).  The fast path
+ * leaves both alone: its handlers change no TPR and make nothing pending.
+ */
+static void vcpu_tpr_to_vapic(struct vcpu *v)
+{
+	unsigned int th;
+
+	v->vapic[VAPIC_VTPR] = *v->tpr & 0xff;
+	th = v->apic && !TEST_SWITCH(v, no_tpr_threshold) ? irqchip_tpr_threshold(v) : 0;
+	if (th != v->tpr_threshold) {
+		vmcs_write32(TPR_THRESHOLD, th);
+		v->tpr_threshold = th;
+	}
+}
+
+/* ... and after every return from the guest: what MOV to CR8 left in VTPR is the TPR. */
+static inline void vcpu_tpr_from_vapic(struct vcpu *v)
+{
+	if (v->vapic)
+		*v->tpr = v->vapic[VAPIC_VTPR] & 0xff;
 }
 
 /* Complete an MMIO read or port IN with the data the VMM put in v->exit. */
@@ -204,7 +246,7 @@ static int vcpu_enter(struct vcpu *v)
 		vcpu_fail_entry(v, 0, 0);
 		return 0;
 	}
-	st = vmx_enter_guest(&v->gprs, v->launched);
+	st = vmx_enter_guest(&v->gprs, v->launched, &v->host_rsp);
 	if (st) {
 		vcpu_fail_entry(v, 0, st == VMX_FAIL_VALID ? vmcs_read32(VM_INSTRUCTION_ERROR) : 0);
 		return 0;
@@ -230,10 +272,27 @@ static int vcpu_tlb_check(struct vcpu *v)
 
 	if (TEST_SWITCH(v, skip_tlb_check))
 		return 1;	/* a negative control: let what the check guards go wrong */
+	/*
+	 * Without the lock first (issue 16: it was taken on every entry).
+	 * tlb_gen only grows, under mmu_lock, when a change needs a flush;
+	 * this vCPU published VCPU_IN_GUEST before this load (sequentially
+	 * consistent), so a change whose bump this load does not see is still
+	 * under way, and its maker will request the flush, see this vCPU in
+	 * its guest, kick it and wait for it to leave before any frame is
+	 * reused.  Equal: every change this vCPU can see was flushed, nothing
+	 * to decide, no lock.  Different: a change was made, and whether its
+	 * flush request is pending must be judged with no change half made,
+	 * under the lock, as before.
+	 */
+	gen = __atomic_load_n(&v->kvm->tlb_gen, __ATOMIC_SEQ_CST);
+	if (likely(gen == v->flushed_gen))
+		return 1;
 	if (!spin_trylock(&v->kvm->mmu_lock))
 		return -EBUSY;
 	gen = v->kvm->tlb_gen;
-	ok = v->flushed_gen == gen || kvm_request_pending(v);
+	ok = v->flushed_gen == gen ||
+	     (__atomic_load_n(&v->requests, __ATOMIC_SEQ_CST) &
+	      (BIT(KVM_REQ_TLB_FLUSH) | BIT(KVM_REQ_MMU_RELOAD)));
 	spin_unlock(&v->kvm->mmu_lock);
 	if (!ok)
 		vcpu_internal_error(v, "debug check: entering with EPTP 0x%llx, whose tables changed "
@@ -242,34 +301,147 @@ static int vcpu_tlb_check(struct vcpu *v)
 	return ok;
 }
 
+/*
+ * The exit fast path (docs/vmx.md, "The exit fast path"): whether, after
+ * an exit with a fast handler (vmx_fast_handlers, vmx/exit.c), the guest
+ * may be entered again without the slow path's work before it.  That work
+ * is: the requests (looked at after the handler, one load; any sends the
+ * exit to the slow path); the interrupt controllers' question (anything
+ * another CPU makes pending for this vCPU comes with kvm_vcpu_kick(),
+ * which sets VCPU_REQ_EVENT, a request; clocked sources come due at the
+ * deadline, checked here; and a fast handler makes nothing pending); the
+ * interrupt window (an armed window exits by itself once the guest can
+ * take the interrupt); an NMI waiting for its window (nmi_pending: it is
+ * retried on every slow entry, so those take the slow path); and the
+ * preemption timer (the count saved at exit goes on, armed again to the
+ * deadline where there is one; where the CPU does not save it, the fast
+ * path is off).
+ */
+static inline bool vcpu_fast_reentry(struct vcpu *v)
+{
+	if (unlikely(!v->fast_ok))
+		return false;
+	return !v->run_deadline || rdtsc() < v->run_deadline;
+}
+
+/*
+ * After a fast exit, before the entry, in a run with a deadline: the
+ * saved count is guest time only, the deadline the TSC's, so the timer is
+ * armed again to what is left, and the handlers' time never pushes it past
+ * the deadline.  Runs without a deadline (no device timer due, no budget)
+ * pay none of this.
+ */
+static inline void vcpu_fast_rearm(struct vcpu *v)
+{
+	if (v->run_deadline)
+		vcpu_set_budget(v, v->run_deadline);
+}
+
+/* What vcpu_fast_reentry() needs to know of the slow path, noted before each slow entry. */
+static inline void vcpu_note_fast_ok(struct vcpu *v)
+{
+	/* nmi_pending changes only on the slow path (process_nmi()) and between runs. */
+	v->fast_ok = !v->nmi_pending && v->preempt_timer_saved;
+}
+
+/*
+ * Called by vmx/entry.S right after every exit, on the exit's stack, with
+ * the guest's registers in regs, host interrupts off, the guest's XCR0
+ * still loaded (a fast handler needs the host's for nothing but CPUID leaf
+ * 0xd, which switches itself) and v->mode still VCPU_IN_GUEST (as KVM's
+ * fast path keeps IN_GUEST_MODE).  Staying "in guest" is what the request
+ * protocol allows: a requester that sees it kicks, the kick stays pending
+ * (interrupts are off) and makes the next VMRESUME exit at once, and the
+ * requester waits for that exit; nothing here takes a lock a requester
+ * may hold while it waits.  The PML log is left as it is: it is emptied by
+ * the next slow exit, and whoever needs it emptied sooner asks with
+ * VCPU_REQ_PML_FLUSH and a kick (vmx_sync_dirty_log()), which the next
+ * entry turns into a slow exit; a full log exits by itself.  1: the exit
+ * is handled, enter the guest again (VMRESUME); 0: return to vcpu_run(),
+ * with v->fast_result -1 (the exit is not handled yet) or the handler's
+ * result.  Only v is live across the handler's call, so that the
+ * function saves one register (every instruction counts here).
+ */
+static int vmx_exit_fast_profiled(struct vcpu *v, u32 reason);
+
+int vmx_exit_fast(struct guest_gprs *regs);
+int vmx_exit_fast(struct guest_gprs *regs)
+{
+	struct vcpu *v = container_of(regs, struct vcpu, gprs);
+	u32 reason = vmcs_read32(VM_EXIT_REASON);
+	int r;
+
+	/* A failed entry (bit 31) is out of the table's range too. */
+	if (reason >= EXIT_REASON_MAX || !vmx_fast_handlers[reason] || !vcpu_fast_reentry(v))
+		return 0;
+	if (unlikely(v->profile_exits))
+		return vmx_exit_fast_profiled(v, reason);
+	v->exit_count[reason]++;
+	r = vmx_handle_exit_fast(v, reason);
+	/*
+	 * A request that came meanwhile, or tables changed since this vCPU's
+	 * last flush (vcpu_tlb_check() decides under the lock): the slow path.
+	 */
+	if (unlikely(r <= 0 || kvm_request_pending(v) ||
+		     __atomic_load_n(&v->kvm->tlb_gen, __ATOMIC_SEQ_CST) != v->flushed_gen)) {
+		v->fast_result = r;
+		return 0;
+	}
+	vcpu_fast_rearm(v);
+	v->handled_exits++;
+	v->entries++;
+	return 1;
+}
+
+/* make bench's handler path: the same, timed (two RDTSCs the unprofiled path does not pay). */
+static __attribute__((noinline)) int vmx_exit_fast_profiled(struct vcpu *v, u32 reason)
+{
+	u64 t0 = rdtsc();
+	int r;
+
+	v->exit_count[reason]++;
+	r = vmx_handle_exit_fast(v, reason);
+	if (unlikely(r <= 0 || kvm_request_pending(v) ||
+		     __atomic_load_n(&v->kvm->tlb_gen, __ATOMIC_SEQ_CST) != v->flushed_gen)) {
+		v->fast_result = r;
+		return 0;
+	}
+	vcpu_fast_rearm(v);
+	v->handled_exits++;
+	v->entries++;
+	v->handler_ticks += rdtsc() - t0;
+	return 1;
+}
+
 static int __vcpu_run(struct vcpu *v, u64 budget)
 {
 	u64 deadline = budget ? rdtsc() + budget : 0;
+	u64 exit_tsc = 0;
 
+	v->run_deadline = deadline;
 	vcpu_load(v);
 	vcpu_load_guest_state(v);
 	vcpu_complete_pending(v);
 	v->exit.reason = VCPU_EXIT_NONE;
-	for (u64 exit_tsc = 0, entry_tsc;;) {
+	for (;;) {
+		u64 xcr0, entry_tsc;
 		u32 reason;
-		u64 xcr0;
 		int r, check;
 
-		if (vcpu_handle_requests(v))
+		/* The slow path: everything an entry may need. */
+		if (kvm_request_pending(v) && vcpu_handle_requests(v))
 			return 0;
 		vcpu_inject_pending_event(v);
 		if (vcpu_arm_irq_window(v))
 			return 0;
 		vcpu_set_budget(v, deadline);
-		if (exit_tsc) {
-			v->handler_ticks += rdtsc() - exit_tsc;
-			v->handled_exits++;
-			exit_tsc = 0;
-		}
+		if (v->vapic)
+			vcpu_tpr_to_vapic(v);
+		vcpu_note_fast_ok(v);
 		if (!vcpu_enter_guest_mode(v))
 			continue;
 		check = vcpu_tlb_check(v);
-		if (check <= 0) {
+		if (unlikely(check <= 0)) {
 			__atomic_store_n(&v->mode, VCPU_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
 			if (!check)
 				return 0;
@@ -278,21 +450,49 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 		}
 		xcr0 = vcpu_xcr0_enter(v);
 		entry_tsc = rdtsc();
+		v->fast_result = -1;
+		if (exit_tsc) {	/* entering again after an exit vmx/ handled */
+			v->handled_exits++;
+			if (unlikely(v->profile_exits))	/* make bench: the handler path */
+				v->handler_ticks += entry_tsc - exit_tsc;
+			exit_tsc = 0;
+		}
+		/* Any number of exits vmx_exit_fast() handles, then the one it does not. */
 		r = vcpu_enter(v);
 		vcpu_xcr0_exit(v, xcr0);
 		__atomic_store_n(&v->mode, VCPU_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
-		if (!r)
+		/*
+		 * Empty the PML log on every way out of vmx_enter_guest(): the
+		 * fast path left what its exits logged, and a vCPU that returns
+		 * from vcpu_run() must have emptied its log (vmx_sync_dirty_log()
+		 * does not wait for one outside).  Without PML there is no index
+		 * to read (issue 19); with it, usually nothing is logged.
+		 */
+		if (v->pml_log && vmcs_read16(GUEST_PML_INDEX) != PML_START_INDEX)
+			vcpu_flush_pml(v);
+		vcpu_tpr_from_vapic(v);
+		if (unlikely(!r))
 			return 0;
 		exit_tsc = rdtsc();
-		this_cpu()->guest_tsc += exit_tsc - entry_tsc;	/* the monitor's info cpus */
-		vcpu_flush_pml(v);
+		/*
+		 * The monitor's info cpus.  Exits handled by vmx_exit_fast()
+		 * in between count as guest time: a hundred-odd instructions
+		 * each, for no RDTSC on that path.
+		 */
+		this_cpu()->guest_tsc += exit_tsc - entry_tsc;
+		if (v->fast_result >= 0) {
+			/* vmx_exit_fast() handled the exit; the slow path looks at the rest. */
+			if (!v->fast_result)
+				return 0;
+			continue;
+		}
 		reason = vmcs_read32(VM_EXIT_REASON);
-		if (reason & EXIT_REASON_FAILED_VMENTRY) {
+		if (unlikely(reason & EXIT_REASON_FAILED_VMENTRY)) {
 			vcpu_fail_entry(v, reason, 0);
 			return 0;
 		}
 		reason &= EXIT_REASON_BASIC_MASK;
-		if (reason < EXIT_REASON_MAX)
+		if (likely(reason < EXIT_REASON_MAX))
 			v->exit_count[reason]++;
 		if (reason == EXIT_REASON_PREEMPTION_TIMER && (!deadline || rdtsc() < deadline))
 			continue;	/* the timer's maximum ran out, not the caller's budget */

@@ -15,6 +15,7 @@
 #include "lib/panic.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "vmx/controls.h"
 #include "vmx/vcpu.h"
@@ -219,6 +220,14 @@ static int vcpu_setup_vmcs(struct vcpu *v)
 		if (err)
 			return err;
 	}
+	if (controls.proc & CPU_BASED_TPR_SHADOW) {
+		v->vapic = frame_zalloc(ORDER_4K);
+		if (!v->vapic)
+			return -ENOMEM;
+		if (!vmcs_write64(VIRTUAL_APIC_PAGE_ADDR, virt_to_phys(v->vapic)) ||
+		    !vmcs_write32(TPR_THRESHOLD, 0))
+			return -EIO;
+	}
 	vcpu_flush_ept(v);
 	return 0;
 }
@@ -254,6 +263,7 @@ int vcpu_create(struct kvm *kvm, unsigned int id, struct vcpu **out)
 	v->vmcs = vmcs_alloc();
 	err = v->vmcs ? vcpu_fpu_alloc(v) : -ENOMEM;
 	err = err ?: vcpu_setup_vmcs(v);
+	v->preempt_timer_saved = controls.exit & VM_EXIT_SAVE_PREEMPTION_TIMER;
 	err = err ?: vcpu_register(kvm, v);
 	if (err) {
 		vcpu_destroy(v);
@@ -281,6 +291,8 @@ void vcpu_destroy(struct vcpu *v)
 	}
 	vcpu_pml_free(v);
 	vcpu_fpu_free(v);
+	if (v->vapic)
+		frame_free(v->vapic);
 	kfree(v);
 }
 

@@ -1,9 +1,12 @@
 /* What vmx/'s files share about vCPUs; not for the VMM. */
 #pragma once
 
+#include "arch/x86/cpu.h"
 #include "ept/spte.h"
 #include "arch/x86/insn_decode.h"
 #include "vmx/vcpu.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx_bits.h"
 
 /* Make v's VMCS the current one on this CPU (VMPTRLD when it is not). */
 void vcpu_load(struct vcpu *v);
@@ -29,6 +32,30 @@ u64 vcpu_cr4_hw_value(u64 val);
 
 /* Handle one VM exit: 1 to re-enter, 0 when v->exit holds an exit for the caller. */
 int vmx_handle_exit(struct vcpu *v, u32 basic_reason);
+/*
+ * The exits with a fast handler (vmx/exit.c, where the table says which
+ * and why they may be): 1 or 0 as above when it handled the exit, -1 when
+ * the exit has none (then vmx_handle_exit()).  Inline, so that the fast
+ * path is one indirect call.
+ */
+typedef int (*exit_handler_t)(struct vcpu *v);
+extern const exit_handler_t vmx_fast_handlers[EXIT_REASON_MAX];
+
+static inline int vmx_handle_exit_fast(struct vcpu *v, u32 reason)
+{
+	exit_handler_t h = likely(reason < EXIT_REASON_MAX) ? vmx_fast_handlers[reason] : NULL;
+
+	if (!h)
+		return -1;
+	/*
+	 * A VM exit is specified to clear the valid bit of the entry's
+	 * interruption field; written anyway, as vmx_handle_exit() does, at
+	 * the cost of one VMWRITE, so that an event the last entry injected is
+	 * never injected twice whatever the CPU (or Bochs) left there.
+	 */
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
+	return h(v);
+}
 
 /* End the VM with an internal error: message printed and kept in v->exit. */
 int vcpu_internal_error(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -40,6 +67,8 @@ int vcpu_internal_error(struct vcpu *v, const char *fmt, ...) __attribute__((for
 void vcpu_flush_ept(struct vcpu *v);
 
 /* PML (vmx/pml.c): the log page and the VMCS fields, once the VMCS is current. */
+#define PML_ENTITY_NUM 512
+#define PML_START_INDEX (PML_ENTITY_NUM - 1)	/* the CPU logs downwards from here */
 int vcpu_pml_setup(struct vcpu *v);
 void vcpu_pml_free(struct vcpu *v);
 /* Empty v's log into the dirty bitmaps (v outside its guest, its VMCS current). */
@@ -53,10 +82,26 @@ void vcpu_load_guest_state(struct vcpu *v);
 void vcpu_put_guest_state(struct vcpu *v);
 /*
  * Load v's XCR0 right before an entry; give the hypervisor's (returned by
- * the first) back right after the exit.
+ * the first) back right after the exit.  Inline, with the hypervisor's
+ * XCR0 read once (vcpu_host_xcr0, vmx/guest_state.c): on the exit fast
+ * path they are two compares when the guest's XCR0 is the host's.
  */
-u64 vcpu_xcr0_enter(struct vcpu *v);
-void vcpu_xcr0_exit(struct vcpu *v, u64 host);
+extern u64 vcpu_host_xcr0;
+
+static inline u64 vcpu_xcr0_enter(struct vcpu *v)
+{
+	u64 host = vcpu_host_xcr0;
+
+	if (host && v->xcr0 != host)
+		xsetbv(0, v->xcr0);
+	return host;
+}
+
+static inline void vcpu_xcr0_exit(struct vcpu *v, u64 host)
+{
+	if (host && v->xcr0 != host)
+		xsetbv(0, host);
+}
 /* v's FPU save area, in the state of a CPU after reset: 0 or -ENOMEM. */
 int vcpu_fpu_alloc(struct vcpu *v);
 void vcpu_fpu_free(struct vcpu *v);
@@ -84,8 +129,22 @@ static inline u64 vcpu_make_eptp(const struct vcpu *v)
 	return ept_make_eptp(v->root_hpa, v->kvm->cpu_dirty_log_size != 0);
 }
 
-/* Move the guest past the instruction that caused the exit. */
-void vcpu_skip_instruction(struct vcpu *v);
+/* Move the guest past the instruction that caused the exit (inline: CPUID's fast path). */
+static inline void vcpu_skip_instruction(struct vcpu *v)
+{
+	u32 intr;
+
+	vmcs_writenat(GUEST_RIP, vmcs_readnat(GUEST_RIP) + vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+	/*
+	 * Stepping over an instruction ends STI and MOV-SS blocking (SDM Vol.
+	 * 3A 6.8.3); written only when there is some to end, which is rare
+	 * (KVM's vmx_set_interrupt_shadow() does the same).
+	 */
+	intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
+		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
+			     intr & ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+}
 
 /* Inject a hardware exception at the next entry (SDM Vol. 3C 27.6). */
 void vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error);

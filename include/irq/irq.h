@@ -132,6 +132,13 @@ int kvm_x2apic_msr_write(struct vcpu *v, u32 msr, u64 data);
 
 /* Asked by the entry path, with v's VM's chip (v->kvm->irqchip). */
 bool kvm_cpu_has_injectable_intr(struct vcpu *v);
+/*
+ * For TPR shadow (KVM's update_cr8_intercept()): the priority class
+ * (vector >> 4) of the highest interrupt v's xAPIC holds that its TPR
+ * masks, so that a MOV to CR8 lowering the TPR below it exits; 0 when the
+ * TPR masks none (or v has no xAPIC).  Never above TPR[7:4].
+ */
+unsigned int irqchip_tpr_threshold(struct vcpu *v);
 /* The vector to inject now, acknowledged at its controller; -1 if none. */
 int kvm_cpu_get_interrupt(struct vcpu *v);
 /*

@@ -138,6 +138,8 @@ void vlapic_write(struct vlapic *a, u32 offset, u32 val, u64 now);
  * -1.
  */
 int vlapic_pending(struct vlapic *a, u64 now);
+/* The highest vector requested (IRR), delivered or not, or -1. */
+int vlapic_highest_irr(const struct vlapic *a);
 /* The CPU took vector: IRR to ISR. */
 void vlapic_ack(struct vlapic *a, u8 vector);
 /* Set vector in IRR (an interrupt for this APIC); false for an illegal vector (0-15). */

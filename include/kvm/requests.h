@@ -21,6 +21,13 @@ enum vcpu_request {
 	VCPU_REQ_STOP,
 	/* Empty the page-modification log into the dirty bitmaps; the bit clears once done. */
 	VCPU_REQ_PML_FLUSH,
+	/*
+	 * Something was made pending for the vCPU (an interrupt, an NMI, an
+	 * INIT): ask its interrupt controllers again before the next entry
+	 * (KVM's KVM_REQ_EVENT).  kvm_vcpu_kick() sets it, so the request word
+	 * alone tells an entry whether anything arrived since it last asked.
+	 */
+	VCPU_REQ_EVENT,
 	VCPU_NR_REQUESTS
 };
 
@@ -41,5 +48,9 @@ _Static_assert(VCPU_NR_REQUESTS <= 8 * sizeof(unsigned long), "requests fit vcpu
 		(__atomic_fetch_and(&(vcpu)->requests, ~__bit, __ATOMIC_SEQ_CST) & __bit) != 0; \
 	})
 
-/* Whether any request is pending for vcpu. */
+/*
+ * Whether any request is pending for vcpu: one load (a plain MOV on x86,
+ * where a sequentially consistent load needs no fence), so that the entry
+ * path pays no locked instruction when nothing is pending.
+ */
 #define kvm_request_pending(vcpu) (__atomic_load_n(&(vcpu)->requests, __ATOMIC_SEQ_CST) != 0)

@@ -125,14 +125,30 @@ struct vcpu_sregs {
 };
 
 struct vcpu {
+	/*
+	 * First: vmx/entry.S hands vmx_exit_fast() &gprs, which is then the
+	 * vCPU itself, with no register spent on converting it.
+	 */
+	struct guest_gprs gprs;
 	struct kvm *kvm;
 	unsigned int id;
 	unsigned int vcpu_idx;	/* its index in kvm->vcpus (KVM's vcpu_idx) */
 	u16 vpid;
 	u16 as_id;
 	struct vmcs *vmcs;
-	struct guest_gprs gprs;
 	bool launched;
+	/*
+	 * Exits on the fast path (vmx/run.c): HOST_RSP as this VMCS holds it
+	 * (vmx/entry.S writes it only when the stack pointer differs); whether
+	 * the CPU saves the preemption timer's count at exit (then the fast
+	 * path need not arm it again); profile_exits: count handler_ticks.
+	 */
+	u64 host_rsp;
+	bool preempt_timer_saved;
+	bool profile_exits;
+	u64 run_deadline;	/* vcpu_run()'s deadline (0: none), for the fast path */
+	int fast_result;	/* a fast handler's result the slow path must act on, or -1 */
+	bool fast_ok;		/* the slow path left nothing for the fast path to wait for */
 	bool dead;		/* the VM ended: vcpu_run() refuses to enter again */
 	hpa_t root_hpa;		/* the root this vCPU holds (kvm_mmu_load) */
 	u64 eptp;
@@ -182,6 +198,15 @@ struct vcpu {
 	 */
 	u32 *tpr;
 	u32 tpr_alone;
+	/*
+	 * With TPR shadow (vmx/controls.c): the virtual-APIC page, whose VTPR
+	 * (offset 0x80) MOV to and from CR8 reach without an exit.  *tpr is
+	 * the vCPU's TPR outside its guest: vcpu_run() copies it into VTPR
+	 * before an entry and back after the exit (vmx/run.c), so the emulated
+	 * APIC and CR8 show one TPR.  NULL without TPR shadow.
+	 */
+	u32 *vapic;
+	u32 tpr_threshold;	/* what TPR_THRESHOLD holds */
 	bool mmio_read_pending;	/* complete mmio_insn with exit.mmio.data */
 	bool io_in_pending;
 	struct mmio_insn mmio_insn;
@@ -193,11 +218,15 @@ struct vcpu {
 		bool skip_flush;	/* this vCPU alone is left out of flushes: no request, kick or wait */
 		bool skip_tlb_check;	/* ... and enters without vcpu_tlb_check()'s look */
 		bool long_slice;	/* ... and is forced out every 100 ms, not 10 */
+		bool no_tpr_threshold;	/* TPR shadow without the threshold: CR8 lowered never exits */
 	} debug;		/* the test image's switches (TEST_SWITCH) */
 #endif
 	u64 entries;
 	u64 kicks_sent;		/* IPIs other CPUs sent to force it out of its guest */
-	/* TSC ticks from VM exit to the next entry, for exits vmx/ handled itself. */
+	/*
+	 * TSC ticks from VM exit to the next entry, for exits vmx/ handled
+	 * itself; counted only while profile_exits (make bench) is set.
+	 */
 	u64 handler_ticks;
 	u64 handled_exits;
 };

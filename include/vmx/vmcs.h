@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "compiler.h"
 #include "types.h"
 #include "vmx/vmcs_fields.h"
 
@@ -34,8 +35,49 @@ const char *vmx_insn_error_name(u32 err);
  */
 void vmx_insn_report(const char *insn, int status, unsigned int field, u64 value);
 
+/*
+ * The out-of-line, checked VMWRITE/VMREAD: a failure is reported (field,
+ * value, VM-instruction error) and gives false / 0.
+ */
 bool __vmcs_write(enum vmcs_field field, u64 value);
 u64 __vmcs_read(enum vmcs_field field);
+
+/*
+ * The accessors' inline fast forms (issue 16: every VMREAD was an
+ * out-of-line call, some ten instructions around a one-instruction read).
+ * VMREAD/VMWRITE set CF or ZF on failure (SDM Vol. 3C 31.2), so one JBE
+ * after the instruction is the whole check on the common path, as in
+ * KVM's vmcs_readl(); a failure, which is a hypervisor bug, goes to the
+ * checked out-of-line form, which executes the instruction again (a failed
+ * VMREAD/VMWRITE changes nothing, and fails again the same way) and
+ * reports it exactly as before.  Volatile: a field may change under a
+ * VMWRITE or a VM exit the compiler cannot see, so no two reads merge.
+ */
+static inline __attribute__((always_inline)) u64 vmcs_read_inline(enum vmcs_field field)
+{
+	u64 value;
+	bool fail;
+
+	__asm__ __volatile__("vmread %[f], %[v]"
+			     : [v] "=r"(value), "=@ccbe"(fail)
+			     : [f] "r"((u64)field));
+	if (unlikely(fail))
+		return __vmcs_read(field);
+	return value;
+}
+
+static inline __attribute__((always_inline)) bool vmcs_write_inline(enum vmcs_field field,
+								     u64 value)
+{
+	bool fail;
+
+	__asm__ __volatile__("vmwrite %[v], %[f]"
+			     : "=@ccbe"(fail)
+			     : [f] "r"((u64)field), [v] "rm"(value));
+	if (unlikely(fail))
+		return __vmcs_write(field, value);
+	return true;
+}
 
 /*
  * A mismatch between an accessor's width and the field's encoding is a
@@ -53,13 +95,13 @@ extern void __vmcs_bad_width(void) __attribute__((error("VMCS accessor width doe
 	vmcs_write##name(enum vmcs_field f, type v)                   \
 	{                                                             \
 		VMCS_CHECK_WIDTH(f, width);                           \
-		return __vmcs_write(f, v);                            \
+		return vmcs_write_inline(f, v);                       \
 	}                                                             \
 	static inline __attribute__((always_inline)) type             \
 	vmcs_read##name(enum vmcs_field f)                            \
 	{                                                             \
 		VMCS_CHECK_WIDTH(f, width);                           \
-		return (type)__vmcs_read(f);                          \
+		return (type)vmcs_read_inline(f);                     \
 	}
 DEFINE_VMCS_ACCESSORS(16, u16, VMCS_WIDTH_16)
 DEFINE_VMCS_ACCESSORS(32, u32, VMCS_WIDTH_32)

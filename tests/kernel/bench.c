@@ -38,15 +38,19 @@ int bench_vmx_run(void)
 		vm_destroy(vm);
 		return err;
 	}
+	v->profile_exits = true;	/* the handler path's ticks, for the first CPUID loop */
 	before_ticks = v->handler_ticks;
 	before_exits = v->handled_exits;
 	for (int cmd; (cmd = vm_run(v, 0, &uc)) == UCALL_SYNC;) {
-		if (uc.args[0] == 1) {
+		if (uc.args[0] == 5) {
 			u64 n = v->handled_exits - before_exits;
 
 			kprintf("bench: slotvisor's handler path (exit to next VM entry, handled "
 				"exits during the CPUID loop): %llu ticks mean over %llu exits\n",
 				n ? (v->handler_ticks - before_ticks) / n : 0, n);
+			/* The round trip is measured again without the two RDTSCs of profiling. */
+			v->profile_exits = false;
+			continue;
 		}
 		if (uc.args[0] < ARRAY_SIZE(figures))
 			kprintf("bench: %s: %llu ticks\n", figures[uc.args[0]], (u64)uc.args[1]);
