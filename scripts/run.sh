@@ -31,12 +31,14 @@
 # (qemu-tcg has no VT-x: it shows the "VT-x not available" path).
 # CPU_MODEL is Bochs' CPU model (default corei7_skylake_x, which has every
 # VT-x feature slotvisor uses; docs/running.md has the table of the others).
+# RUN_TIMEOUT bounds a run that is not on a terminal (seconds, default
+# 600; scripts/qemu-system-x86_64 leaves it to its caller's timeout).
 # In Bochs, when this runs on a terminal, COM1 is that terminal both ways:
 # the interactive console after the demo (docs/monitor.md) reads from it.
 set -u
 iso=${1:-build/slotvisor.iso}
 out=${RUN_OUT:-build/run}
-limit=600
+limit=${RUN_TIMEOUT:-600}
 cpus=${CPUS:-1}
 megs=512
 model=${CPU_MODEL:-corei7_skylake_x}
