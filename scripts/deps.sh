@@ -6,9 +6,10 @@ set -eu
 # libc6-dev and linux-libc-dev: the host unit tests (stdio.h, <linux/kvm.h>);
 # gcc only recommends them.  python3: the monitor's boot test drives COM1
 # through a pty (tests/monitor-session.py).  e2fsprogs: mke2fs -d and
-# debugfs make the Linux guest's disk (scripts/mkdisk.sh).
+# debugfs make the Linux guest's disk (scripts/mkdisk.sh).  git: scripts/kut.sh
+# clones kvm-unit-tests (whose build needs only gcc, binutils and make).
 PKGS=(gcc binutils make libc6-dev linux-libc-dev grub-pc-bin grub-common xorriso mtools
-      bochs bochsbios vgabios qemu-system-x86 libcmocka-dev cpio python3 e2fsprogs)
+      bochs bochsbios vgabios qemu-system-x86 libcmocka-dev cpio python3 e2fsprogs git)
 
 missing=()
 for p in "${PKGS[@]}"; do
