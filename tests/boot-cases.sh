@@ -385,7 +385,7 @@ KUT_QUICK="hypercall smptest smptest3 ioapic tsc setjmp"
 case_bochs_kut() {
 	EMU=bochs scripts/kut.sh $KUT_QUICK xapic </dev/null >"$dir/kut.txt" 2>&1
 	case $? in
-	3) echo "SKIP: kut: $(grep -m1 'could not be downloaded' "$dir/kut.txt")"; return 0 ;;
+	3) echo "SKIP: kut: $(grep -m1 'could not be downloaded' "$dir/kut.txt" | sed 's/^kut: //')"; return 0 ;;
 	0|1) ;;
 	*) echo "FAIL: kut: scripts/kut.sh failed: $(tail -n 1 "$dir/kut.txt")"; return 0 ;;
 	esac
