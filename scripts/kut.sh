@@ -7,6 +7,10 @@
 #                                 written into docs/guests.md between the
 #                                 kut-table markers (hours in Bochs)
 #   scripts/kut.sh --fetch        only get and build kvm-unit-tests
+#   scripts/kut.sh --write-table RESULTS SECONDS
+#                                 only write the table, from the lines of an
+#                                 earlier run (build/kut-results.txt; e.g. one
+#                                 cut short), KUT_TABLE_NOTE saying so
 # kvm-unit-tests is cloned at commit $KUT_COMMIT (the one docs/guests.md was
 # written against) into build/kvm-unit-tests (KUT_DIR), from KUT_MIRROR (a
 # local clone or any git URL) when it is set, else from gitlab.com, else
@@ -31,13 +35,47 @@ kut=${KUT_DIR:-build/kvm-unit-tests}
 case $kut in /*) ;; *) kut=$root/$kut ;; esac
 log=$root/build/kut-build.txt
 
-table=0 fetch_only=0
+table=0 fetch_only=0 write_only=0
 case ${1:-} in
 --table) table=1; shift ;;
 --fetch) fetch_only=1; shift ;;
+--write-table) write_only=1; shift ;;
 -h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 -*) echo "kut: unknown option $1 (--table, --fetch, or test names)" >&2; exit 2 ;;
 esac
+
+# write_table RESULTS SECONDS: the table of run_tests.sh's lines in RESULTS
+# into build/kut-table.md and docs/guests.md (between the kut-table markers).
+write_table() {
+	local out=$1 secs=$2 rows dirty
+	rows=$(awk '$1 ~ /^(PASS|FAIL|SKIP)$/ {
+		name = $2; $1 = $1; rest = $0; sub(/^[A-Z]+ [^ ]+ ?/, "", rest)
+		sub(/^\(/, "", rest); sub(/\)$/, "", rest); gsub(/\|/, "\\|", rest)
+		st = $1 == "PASS" ? "PASS" : $1 == "FAIL" ? "**FAIL**" : "SKIP"
+		printf "| `%s` | %s | %s |\n", name, st, rest }' "$out")
+	dirty=$(git status --porcelain --untracked-files=no | grep -q . && echo " (with local changes)")
+	{
+		echo "<!-- kut-table begin: written by scripts/kut.sh --table; do not edit by hand -->"
+		echo "slotvisor $(git rev-parse --short HEAD)$dirty, kvm-unit-tests $(git -C "$kut" rev-parse --short HEAD)," \
+			"run_tests.sh -a with unittests.cfg's timeouts${TIMEOUT:+ (TIMEOUT=$TIMEOUT for all)}," \
+			"Bochs 2.7 ${CPU_MODEL:-corei7_skylake_x}, $(date -u +%Y-%m-%d), $((secs / 60)) min:" \
+			"${KUT_TABLE_NOTE:+$KUT_TABLE_NOTE }$(grep -c '^PASS ' "$out") PASS, $(grep -c '^FAIL ' "$out") FAIL, $(grep -c '^SKIP ' "$out") SKIP."
+		echo
+		echo "| test | under slotvisor | run_tests.sh's summary, or its reason |"
+		echo "|---|---|---|"
+		printf '%s\n' "$rows"
+		echo "<!-- kut-table end -->"
+	} >build/kut-table.md
+	if grep -q '^<!-- kut-table begin' docs/guests.md && grep -q '^<!-- kut-table end' docs/guests.md; then
+		awk -v f=build/kut-table.md '
+			/^<!-- kut-table begin/ { while ((getline l <f) > 0) print l; skip = 1; next }
+			/^<!-- kut-table end/ { skip = 0; next }
+			!skip' docs/guests.md >build/guests.md.new && mv build/guests.md.new docs/guests.md
+		echo "kut: the table is in docs/guests.md (and build/kut-table.md)"
+	else
+		echo "kut: docs/guests.md has no kut-table markers; the table is in build/kut-table.md" >&2
+	fi
+}
 
 mkdir -p build
 # Get the pinned commit: an existing clone that has it, or a new one.
@@ -73,6 +111,11 @@ if [ ! -f "$kut/config.mak" ] || [ ! -f "$kut/x86/hypercall.flat" ]; then
 	}
 fi
 [ $fetch_only = 1 ] && exit 0
+if [ $write_only = 1 ]; then
+	[ -r "${1:-}" ] || { echo "kut: --write-table RESULTS SECONDS: no results file ${1:-}" >&2; exit 2; }
+	write_table "$1" "${2:-0}"
+	exit 0
+fi
 
 # The front end boots the production image.
 make -s >>"$log" 2>&1 || { echo "kut: make failed: $(tail -n 1 "$log")" >&2; exit 2; }
@@ -85,33 +128,5 @@ start=$(date +%s)
 	./run_tests.sh "${args[@]}" "$@" ) 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g' | tee "$out"
 secs=$(( $(date +%s) - start ))
 
-if [ $table = 1 ]; then
-	rows=$(awk '$1 ~ /^(PASS|FAIL|SKIP)$/ {
-		name = $2; $1 = $1; rest = $0; sub(/^[A-Z]+ [^ ]+ ?/, "", rest)
-		sub(/^\(/, "", rest); sub(/\)$/, "", rest); gsub(/\|/, "\\|", rest)
-		st = $1 == "PASS" ? "PASS" : $1 == "FAIL" ? "**FAIL**" : "SKIP"
-		printf "| `%s` | %s | %s |\n", name, st, rest }' "$out")
-	dirty=$(git status --porcelain --untracked-files=no | grep -q . && echo " (with local changes)")
-	{
-		echo "<!-- kut-table begin: written by scripts/kut.sh --table; do not edit by hand -->"
-		echo "slotvisor $(git rev-parse --short HEAD)$dirty, kvm-unit-tests $(git -C "$kut" rev-parse --short HEAD)," \
-			"run_tests.sh -a with unittests.cfg's timeouts${TIMEOUT:+ (TIMEOUT=$TIMEOUT for all)}," \
-			"Bochs 2.7 ${CPU_MODEL:-corei7_skylake_x}, $(date -u +%Y-%m-%d), $((secs / 60)) min:" \
-			"$(grep -c '^PASS ' "$out") PASS, $(grep -c '^FAIL ' "$out") FAIL, $(grep -c '^SKIP ' "$out") SKIP."
-		echo
-		echo "| test | under slotvisor | run_tests.sh's summary, or its reason |"
-		echo "|---|---|---|"
-		printf '%s\n' "$rows"
-		echo "<!-- kut-table end -->"
-	} >build/kut-table.md
-	if grep -q '^<!-- kut-table begin' docs/guests.md && grep -q '^<!-- kut-table end' docs/guests.md; then
-		awk -v f=build/kut-table.md '
-			/^<!-- kut-table begin/ { while ((getline l <f) > 0) print l; skip = 1; next }
-			/^<!-- kut-table end/ { skip = 0; next }
-			!skip' docs/guests.md >build/guests.md.new && mv build/guests.md.new docs/guests.md
-		echo "kut: the table is in docs/guests.md (and build/kut-table.md)"
-	else
-		echo "kut: docs/guests.md has no kut-table markers; the table is in build/kut-table.md" >&2
-	fi
-fi
+[ $table = 1 ] && write_table "$out" "$secs"
 ! grep -q '^FAIL ' "$out"
