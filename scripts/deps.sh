@@ -9,9 +9,11 @@ set -eu
 # debugfs make the Linux guest's disk (scripts/mkdisk.sh).  grub-pc-bin and
 # grub-efi-amd64-bin: the ISO boots under both legacy BIOS and UEFI
 # (scripts/mkiso.sh refuses to build it without either); ovmf: QEMU's UEFI
-# firmware, for the UEFI boot tests (scripts/qemu.sh --uefi).
+# firmware, for the UEFI boot tests (scripts/qemu.sh --uefi).  git:
+# scripts/kut.sh clones kvm-unit-tests (whose build needs only gcc, binutils
+# and make).
 PKGS=(gcc binutils make libc6-dev linux-libc-dev grub-pc-bin grub-efi-amd64-bin ovmf grub-common xorriso mtools
-      bochs bochsbios vgabios qemu-system-x86 libcmocka-dev cpio python3 e2fsprogs)
+      bochs bochsbios vgabios qemu-system-x86 libcmocka-dev cpio python3 e2fsprogs git)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -29,8 +29,9 @@
 # CPU, /dev/kvm usable, kvm_intel nested=Y), else Bochs, which emulates
 # VT-x with EPT everywhere.  EMU=bochs|qemu-kvm|qemu-tcg forces a choice
 # (qemu-tcg has no VT-x: it shows the "VT-x not available" path).
-# RUN_TIMEOUT bounds the run in seconds (default 600; 3600 on a terminal);
-# the script then exits 124.  A guest's status is believed only from the
+# RUN_TIMEOUT bounds the run in seconds (default 600; 3600 on a terminal;
+# scripts/qemu-system-x86_64 leaves it to its caller's timeout); the
+# script then exits 124.  A guest's status is believed only from the
 # hypervisor's line with this run's token (console/guest_boot.c); without
 # one the script exits 124 (timed out) or 125, never a guest's 1 ("passed").
 # CPU_MODEL is Bochs' CPU model (default corei7_skylake_x, which has every

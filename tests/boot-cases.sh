@@ -4,9 +4,9 @@
 # (slotvisor's status << 1) | 1: 1 ok, 3 tests failed, 5 no VT-x, 7 panic.
 
 # The slowest first, so that two at a time finish together.
-CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_ram_pieces bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_haswell bochs_penryn bochs_westmere bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
+CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_ram_pieces bochs_linux_shell bochs_smp4 bochs_kut bochs_smp bochs_tests bochs_haswell bochs_penryn bochs_westmere bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
        qemu_novmx qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status bochs_forged_status bochs_guest_triple_fault qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
-       bochs_acpi_poweroff qemu_uefi_novmx qemu_uefi_screen qemu_usb_stick qemu_screen qemu_screen_crash qemu_screen_scroll qemu_screen_off qemu_keyboard)
+       bochs_acpi_poweroff qemu_uefi_novmx qemu_uefi_screen qemu_usb_stick qemu_screen qemu_screen_crash qemu_screen_scroll qemu_screen_off qemu_keyboard bochs_kut_frontend)
 
 iso() {	# iso CMDLINE: an ISO of the test image (tests and benchmarks) for this case
 	ELF=build/slotvisor-test.elf scripts/mkiso.sh "$dir/slotvisor.iso" "$1" --test-module
@@ -329,6 +329,116 @@ case_bochs_forged_status() {
 		echo "FAIL: bochs-forged-status:believed: $(grep -m1 "guest assertion failed\|the guest's exit status" "$dir/run.txt")"
 	else
 		echo "PASS: bochs-forged-status:believed-nothing"
+
+# The QEMU-compatible front end (scripts/qemu-system-x86_64) without
+# kvm-unit-tests: the probes run_tests.sh makes are answered as QEMU would,
+# an option it cannot honour is refused naming it (status 2), the runner's
+# premature-failure probe sees QEMU's "could not load kernel", and a guest
+# booted through it has its COM1 on stdout and its isa-debug-exit status
+# as the front end's (guests/mb1/exit.S writes 0xc0000001: 3, as QEMU).
+case_bochs_kut_frontend() {
+	local q=scripts/qemu-system-x86_64 out rc
+	out=$($q -frobnicate 2>&1 >/dev/null); rc=$?
+	if [ $rc = 2 ] && [ "$out" = "qemu-system-x86_64 (slotvisor): option -frobnicate is not supported: slotvisor's front end takes only the options kvm-unit-tests passes (see scripts/qemu-system-x86_64)" ]; then
+		echo "PASS: kut-frontend:refuses-unknown-option"
+	else
+		echo "FAIL: kut-frontend:refuses-unknown-option: expected status 2 and a line naming -frobnicate, saw $rc: $out"
+	fi
+	out=$($q -cpu qemu64,-x2apic -kernel x.flat 2>&1); rc=$?
+	if [ $rc = 2 ] && [[ $out == *"option -cpu qemu64,-x2apic is not supported: slotvisor's guest CPUID has x2apic and cannot hide it per run" ]]; then
+		echo "PASS: kut-frontend:refuses-cpu-flag-it-cannot-honour"
+	else
+		echo "FAIL: kut-frontend:refuses-cpu-flag-it-cannot-honour: saw $rc: $out"
+	fi
+	# search_qemu_binary, env_params (the version), x86/run (the test devices).
+	local major minor micro
+	IFS='[ .]' read -r _ _ _ major minor micro _ <<<"$($q -h | head -1)"
+	if $q --help | grep -q QEMU && [ "$major.$minor.$micro" = 7.2.0 ] &&
+		$q -device '?' | grep -qF '"pc-testdev"' && $q -device help | grep -qF '"isa-debug-exit"' &&
+		! $q -device '?' | grep -qF pci-testdev; then
+		echo "PASS: kut-frontend:answers-the-runners-probes"
+	else
+		echo "FAIL: kut-frontend:answers-the-runners-probes: $($q -h | head -1); $($q -device '?' | tr '\n' ' ')"
+	fi
+	# x86/run's command line, with the runner's premature-failure kernel.
+	out=$($q --no-reboot -nodefaults -global kvm-pit.lost_tick_policy=discard -device pc-testdev \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x4 -display none -serial stdio \
+		-machine accel=kvm -kernel _NO_FILE_4Uhere_ -smp 2 -cpu qemu64,+x2apic,+tsc-deadline 2>&1)
+	if grep -q "could not load kernel '_NO_FILE_4Uhere_'" <<<"$out"; then
+		echo "PASS: kut-frontend:takes-the-runners-options"
+	else
+		echo "FAIL: kut-frontend:takes-the-runners-options: $out"
+	fi
+	# run_tests.sh --probe-maxsmp reads the last word of QEMU's 'SMP CPUs' line.
+	out=$($q -smp 16 -kernel _NO_FILE_4Uhere_ 2>&1 | grep 'SMP CPUs')
+	if [ "${out##* }" = 8 ]; then
+		echo "PASS: kut-frontend:max-smp-8"
+	else
+		echo "FAIL: kut-frontend:max-smp-8: saw '$out'"
+	fi
+	# -append, -initrd (module 0: kvm-unit-tests' environment), -smp and -m
+	# reach the guest; guests/mb1/hello.S prints its command line and module
+	# 0's first line, then ends by a ucall, not isa-debug-exit: status 0, as
+	# QEMU's would be (the runner counts it a failure).
+	printf 'NR_CPUS=2\nMEMSIZE=64\n' >"$dir/environ"
+	TESTNAME=mb1_hello KUT_LOGS=$dir EMU=bochs timeout 300 $q -nodefaults -serial stdio \
+		-kernel build/guests/mb1_hello.bin -append "a1 a2" -initrd "$dir/environ" -smp 2 -m 64 \
+		</dev/null >"$dir/hello.txt" 2>&1
+	rc=$?
+	expect_lines kut-frontend:options-reach-the-guest "$dir/hello.txt" "$rc" 0 \
+		'^mb1: long mode, cmdline=\[mb1_hello.bin a1 a2\] module=\[NR_CPUS=2\]$'
+	expect_lines kut-frontend:options-reach-slotvisor "$dir/mb1_hello/console.txt" "" "" \
+		'^slotvisor: guest kernel of [0-9]* bytes, 64 MiB of RAM, 2 vCPU(s), 1 module(s), command line "mb1_hello.bin a1 a2"$'
+	# The guest's isa-debug-exit status is the front end's (guests/mb1/exit.S
+	# writes 0xc0000001: 3, as QEMU's), and its stdout is the guest's COM1
+	# alone (this guest prints nothing): slotvisor's and run.sh's lines stay
+	# in the log.
+	TESTNAME=mb1_exit KUT_LOGS=$dir EMU=bochs timeout 300 $q -nodefaults -serial stdio \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x4 -kernel build/guests/mb1_exit.bin \
+		</dev/null >"$dir/stdout.txt" 2>"$dir/stderr.txt"
+	rc=$?
+	expect_lines kut-frontend:exits-with-the-guests-status "$dir/mb1_exit/console.txt" "$rc" 3 \
+		'^slotvisor: guest exit status 6442450947$'
+	if [ -s "$dir/stdout.txt" ] || [ -s "$dir/stderr.txt" ]; then
+		echo "FAIL: kut-frontend:stdout-is-the-guests-alone: $(head -n 1 "$dir/stdout.txt") $(head -n 1 "$dir/stderr.txt")"
+	else
+		echo "PASS: kut-frontend:stdout-is-the-guests-alone"
+	fi
+}
+
+# kvm-unit-tests' own runner (run_tests.sh, unchanged, at the commit
+# scripts/kut.sh pins) drives slotvisor through the front end, with
+# unittests.cfg's arguments and timeouts: a few quick tests that pass
+# under slotvisor, among them what only a hypervisor gives on this CPU
+# (hypercall: KVM's VMCALL; ioapic: pc-testdev's lines, 4 vCPUs), and
+# xapic, which the runner must SKIP because the front end refuses its
+# -cpu qemu64,-x2apic.  Each run_tests.sh line becomes PASS: kut:NAME,
+# FAIL: kut:NAME: ... or SKIP: kut:NAME: reason.  kvm-unit-tests is cloned
+# once into build/kvm-unit-tests (KUT_MIRROR: a local clone to take it
+# from); without network or KUT_MIRROR the case SKIPs with that reason.
+KUT_QUICK="hypercall smptest smptest3 ioapic tsc setjmp"
+case_bochs_kut() {
+	EMU=bochs scripts/kut.sh $KUT_QUICK xapic </dev/null >"$dir/kut.txt" 2>&1
+	case $? in
+	3) echo "SKIP: kut: $(grep -m1 'could not be downloaded' "$dir/kut.txt" | sed 's/^kut: //')"; return 0 ;;
+	0|1) ;;
+	*) echo "FAIL: kut: scripts/kut.sh failed: $(tail -n 1 "$dir/kut.txt")"; return 0 ;;
+	esac
+	local t line rest
+	for t in $KUT_QUICK; do
+		line=$(grep -m1 "^[A-Z]* $t\( \|$\)" "$dir/kut.txt")
+		rest=${line#* "$t"}; rest=${rest# }
+		case $line in
+		"PASS "*) echo "PASS: kut:$t" ;;
+		"SKIP "*) echo "SKIP: kut:$t: $rest" ;;
+		"FAIL "*) echo "FAIL: kut:$t: $rest (build/kvm-unit-tests/logs/$t.log)" ;;
+		*) echo "FAIL: kut:$t: run_tests.sh printed no result line for it" ;;
+		esac
+	done
+	if grep -q "^SKIP xapic (qemu-system-x86_64 (slotvisor): option -cpu qemu64,-x2apic,+tsc-deadline is not supported: " "$dir/kut.txt"; then
+		echo "PASS: kut:xapic-skipped-naming-the-refused-option"
+	else
+		echo "FAIL: kut:xapic-skipped-naming-the-refused-option: $(grep -m1 ' xapic' "$dir/kut.txt")"
 	fi
 }
 
