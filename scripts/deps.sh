@@ -6,8 +6,13 @@ set -eu
 # libc6-dev and linux-libc-dev: the host unit tests (stdio.h, <linux/kvm.h>);
 # gcc only recommends them.  python3: the monitor's boot test drives COM1
 # through a pty (tests/monitor-session.py).  e2fsprogs: mke2fs -d and
-# debugfs make the Linux guest's disk (scripts/mkdisk.sh).
-PKGS=(gcc binutils make libc6-dev linux-libc-dev grub-pc-bin grub-common xorriso mtools
+# debugfs make the Linux guest's disk (scripts/mkdisk.sh).  grub-pc-bin and
+# grub-efi-amd64-bin: GRUB's i386-pc and x86_64-efi modules, so that the ISO
+# boots under legacy BIOS and UEFI (scripts/mkiso.sh refuses to build without
+# either).  ovmf: the UEFI firmware for QEMU (scripts/qemu.sh --uefi, boot
+# case qemu_uefi_novmx).
+PKGS=(gcc binutils make libc6-dev linux-libc-dev grub-pc-bin grub-efi-amd64-bin grub-common
+      xorriso mtools ovmf
       bochs bochsbios vgabios qemu-system-x86 libcmocka-dev cpio python3 e2fsprogs)
 
 missing=()
