@@ -98,7 +98,13 @@ static void acpi_setup(void)
 		kprintf("acpi: no RSDP from the boot loader; ACPI power-off unavailable\n");
 		return;
 	}
-	acpi_init(boot_info.rsdp, boot_info.rsdp_len);
+	if (acpi_init(boot_info.rsdp, boot_info.rsdp_len)) {
+		return;	/* acpi_init() said why */
+	}
+	/* The RSDP comes only from the loader's tag: no BIOS-area scan, so UEFI boots the same way. */
+	kprintf("acpi: RSDP from the loader's %s tag, FADT %s\n",
+		boot_info.rsdp_v2 ? "new" : "old",
+		acpi_find_table("FACP", 0) ? "found" : "not found");
 }
 
 const struct boot_info *arch_setup(u32 magic, u32 mbi_pa)
