@@ -5,7 +5,7 @@
 
 # The slowest first, so that two at a time finish together.
 CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_shell bochs_smp4 bochs_smp bochs_tests bochs_haswell bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
-       qemu_novmx qemu_kvm_novmx bochs_exit_status qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
+       qemu_novmx qemu_uefi_novmx qemu_kvm_novmx bochs_exit_status qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff)
 
 iso() {	# iso CMDLINE: an ISO of the test image (tests and benchmarks) for this case
@@ -334,6 +334,21 @@ case_qemu_novmx() {
 	iso_prod ""
 	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --timeout 60
 	expect_lines qemu:no-vmx-message "$dir/serial.txt" "$?" 5 \
+		'^vmx: VT-x not available: CPUID.1:ECX.VMX\[bit 5\] is 0'
+}
+
+# The same production ISO booted under UEFI (OVMF, q35, two CPUs) instead of
+# SeaBIOS: GRUB-EFI's tags give the memory map and the RSDP (no BIOS area
+# is read), the AP trampoline finds its low page, and the clean exit is the same.
+case_qemu_uefi_novmx() {
+	iso_prod ""
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --uefi --cpus 2 --timeout 60
+	expect_lines qemu-uefi:no-vmx-message "$dir/serial.txt" "$?" 5 \
+		'^boot: UEFI: system table at 0x[0-9a-f]*, boot services terminated' \
+		'^boot: memory map, [1-9][0-9]* entries' \
+		'^mm: [1-9][0-9]* frames free' \
+		"^acpi: RSDP from the loader's new tag, FADT found" \
+		'^smp: 2 CPUs online' \
 		'^vmx: VT-x not available: CPUID.1:ECX.VMX\[bit 5\] is 0'
 }
 
