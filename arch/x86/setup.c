@@ -13,6 +13,7 @@
 #include "arch/x86/layout.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/smp.h"
+#include "arch/x86/smp_trampoline.h"
 #include "arch/x86/setup.h"
 #include "arch/x86/uart.h"
 #include "lib/cmdline.h"
@@ -107,6 +108,19 @@ static void acpi_setup(void)
 		acpi_find_table("FACP", 0) ? "found" : "not found");
 }
 
+/* Whether [pa, pa + len) lies inside one available entry of the boot memory map. */
+static bool boot_mmap_available(hpa_t pa, u64 len)
+{
+	for (unsigned int i = 0; i < boot_info.nr_mmap; i++) {
+		const struct boot_mmap_entry *e = &boot_info.mmap[i];
+
+		if (e->type == MB2_MEMORY_AVAILABLE && e->addr <= pa &&
+		    pa + len <= e->addr + e->len)
+			return true;
+	}
+	return false;
+}
+
 const struct boot_info *arch_setup(u32 magic, u32 mbi_pa)
 {
 	const char *cmdline;
@@ -127,6 +141,7 @@ const struct boot_info *arch_setup(u32 magic, u32 mbi_pa)
 	cpu_enable_fpu_state();
 	acpi_setup();
 	kprintf("tsc: %llu kHz\n", (unsigned long long)tsc_calibrate());
-	smp_init();
+	/* Below 1 MiB, so never the frame allocator's: but it must be RAM no firmware keeps. */
+	smp_init(boot_mmap_available(TRAMPOLINE_PA, FRAME_SIZE));
 	return &boot_info;
 }
