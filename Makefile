@@ -273,7 +273,7 @@ deps:
 # boots that guest instead (docs/guests.md); scripts/run.sh exits with the
 # guest's status (make reports any non-zero one as its own error 2).
 RUN_ISO := $(BUILD)/run.iso
-export KERNEL INITRD ENVFILE MODULES APPEND MEM CPUS DISK HOTPLUG HOTPLUG_REQUEST
+export KERNEL INITRD ENVFILE MODULES APPEND MEM CPUS DISK HOTPLUG HOTPLUG_REQUEST UEFI
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all

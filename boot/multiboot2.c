@@ -19,6 +19,8 @@ struct mb2_parser {
 	struct boot_info *bi;
 	unsigned int modules_seen;	/* including dropped ones, for messages */
 	bool have_mmap;
+	const struct mb2_tag_efi_mmap *efi_mmap;	/* checked; converted if no mmap tag */
+	u32 efi_mmap_off;
 };
 
 static __printf(2, 3) int fail(struct boot_info *bi, const char *fmt, ...)
@@ -143,6 +145,121 @@ static int parse_mmap(struct mb2_parser *p, const struct mb2_tag *t, u32 off)
 		bi->mmap[bi->nr_mmap].len = e->len;
 		bi->mmap[bi->nr_mmap].type = e->type;
 		bi->nr_mmap++;
+	}
+	return 0;
+}
+
+/*
+ * The EFI memory map tag: descriptor size and count checked here, the
+ * entries converted only if there is no multiboot2 mmap tag (GRUB gives
+ * both once it has left boot services; the mmap tag is then GRUB's own
+ * conversion, and it wins).
+ */
+static int check_efi_mmap(struct mb2_parser *p, const struct mb2_tag *t, u32 off)
+{
+	const struct mb2_tag_efi_mmap *em = (const void *)t;
+	u32 bytes;
+
+	if (t->size < sizeof(*em)) {
+		return fail(p->bi, "multiboot2: EFI memory map tag at offset 0x%x has size 0x%x, less than %zu",
+			    off, t->size, sizeof(*em));
+	}
+	if (em->descr_size < sizeof(struct efi_memory_descriptor)) {
+		return fail(p->bi, "multiboot2: EFI memory map descriptor size 0x%x is smaller than %zu",
+			    em->descr_size, sizeof(struct efi_memory_descriptor));
+	}
+	/* UEFI: descriptors stay 8-aligned, a later version may append fields. */
+	if (!IS_ALIGNED(em->descr_size, 8)) {
+		return fail(p->bi, "multiboot2: EFI memory map descriptor size 0x%x is not a multiple of 8",
+			    em->descr_size);
+	}
+	bytes = t->size - sizeof(*em);
+	if (bytes % em->descr_size) {
+		return fail(p->bi, "multiboot2: EFI memory map of 0x%x bytes is not a whole number of 0x%x-byte descriptors",
+			    bytes, em->descr_size);
+	}
+	p->efi_mmap = em;
+	p->efi_mmap_off = off;
+	return 0;
+}
+
+u32 efi_memory_type_to_mb2(u32 efi_type)
+{
+	switch (efi_type) {
+	case EFI_CONVENTIONAL_MEMORY:
+	case EFI_LOADER_CODE:		/* GRUB's; the info and modules are reserved later */
+	case EFI_LOADER_DATA:
+	case EFI_BOOT_SERVICES_CODE:	/* free once boot services are gone */
+	case EFI_BOOT_SERVICES_DATA:
+		return MB2_MEMORY_AVAILABLE;
+	case EFI_ACPI_RECLAIM_MEMORY:
+		return MB2_MEMORY_ACPI_RECLAIMABLE;
+	case EFI_ACPI_MEMORY_NVS:
+		return MB2_MEMORY_NVS;
+	case EFI_UNUSABLE_MEMORY:
+		return MB2_MEMORY_BADRAM;
+	default:	/* reserved, runtime services, MMIO, PAL code, persistent, unknown */
+		return MB2_MEMORY_RESERVED;
+	}
+}
+
+/* Convert the EFI memory map into bi->mmap, merging touching runs of one type. */
+static int convert_efi_mmap(struct mb2_parser *p)
+{
+	const struct mb2_tag_efi_mmap *em = p->efi_mmap;
+	struct boot_info *bi = p->bi;
+	u32 n = (em->tag.size - sizeof(*em)) / em->descr_size, i;
+
+	for (i = 0; i < n; i++) {
+		struct efi_memory_descriptor d;
+		struct boot_mmap_entry *last = bi->nr_mmap ? &bi->mmap[bi->nr_mmap - 1] : NULL;
+		u64 len;
+		u32 type;
+
+		memcpy(&d, em->efi_mmap + (size_t)i * em->descr_size, sizeof(d));
+		if (d.nr_pages > (~0ULL >> EFI_PAGE_SHIFT) ||
+		    d.phys_start + (d.nr_pages << EFI_PAGE_SHIFT) < d.phys_start) {
+			return fail(bi, "multiboot2: EFI memory map descriptor %u (0x%llx, 0x%llx pages) runs past 2^64",
+				    i, (unsigned long long)d.phys_start,
+				    (unsigned long long)d.nr_pages);
+		}
+		if (!IS_ALIGNED(d.phys_start, 1ULL << EFI_PAGE_SHIFT)) {
+			return fail(bi, "multiboot2: EFI memory map descriptor %u starts at 0x%llx, not 4 KiB aligned",
+				    i, (unsigned long long)d.phys_start);
+		}
+		len = d.nr_pages << EFI_PAGE_SHIFT;
+		type = efi_memory_type_to_mb2(d.type);
+		if (!len) {
+			continue;
+		}
+		if (last && last->type == type && last->addr + last->len == d.phys_start) {
+			last->len += len;
+			continue;
+		}
+		if (bi->nr_mmap == BOOT_MMAP_MAX) {
+			bi->dropped++;
+			continue;
+		}
+		bi->mmap[bi->nr_mmap].addr = d.phys_start;
+		bi->mmap[bi->nr_mmap].len = len;
+		bi->mmap[bi->nr_mmap].type = type;
+		bi->nr_mmap++;
+	}
+	bi->mmap_from_efi = true;
+	return 0;
+}
+
+static int parse_efi64(struct mb2_parser *p, const struct mb2_tag *t, u32 off)
+{
+	const struct mb2_tag_efi64 *e = (const void *)t;
+
+	if (t->size < sizeof(*e)) {
+		return fail(p->bi, "multiboot2: EFI tag type %u at offset 0x%x has size 0x%x, less than %zu",
+			    t->type, off, t->size, sizeof(*e));
+	}
+	if (t->type == MB2_TAG_EFI64) {
+		p->bi->efi64 = true;
+		p->bi->efi_system_table = e->pointer;
 	}
 	return 0;
 }
@@ -311,8 +428,16 @@ static int parse_tag(struct mb2_parser *p, const struct mb2_tag *t, u32 off)
 		return parse_acpi(p, t, off);
 	case MB2_TAG_FRAMEBUFFER:
 		return parse_framebuffer(p, t, off);
+	case MB2_TAG_EFI_MMAP:
+		return check_efi_mmap(p, t, off);
+	case MB2_TAG_EFI64:
+	case MB2_TAG_EFI64_IH:
+		return parse_efi64(p, t, off);
+	case MB2_TAG_EFI_BS:
+		p->bi->efi_bs_active = true;
+		return 0;
 	default:
-		return 0;	/* ELF sections, EFI, ...: not needed */
+		return 0;	/* ELF sections, 32-bit EFI, ...: not needed */
 	}
 }
 
@@ -377,9 +502,18 @@ int mb2_parse(const void *mbi, u32 max_size, struct boot_info *bi)
 	if (err) {
 		return err;
 	}
+	/* GRUB-EFI may give only the EFI memory map (17). */
+	if (!p.have_mmap && p.efi_mmap) {
+		err = convert_efi_mmap(&p);
+		if (err) {
+			return err;
+		}
+		p.have_mmap = true;
+	}
 	/* Without a memory map the frame allocator has nothing to manage. */
 	if (!p.have_mmap) {
-		return fail(bi, "multiboot2: no memory map (tag type %u)", MB2_TAG_MMAP);
+		return fail(bi, "multiboot2: no memory map (tag type %u or %u)",
+			    MB2_TAG_MMAP, MB2_TAG_EFI_MMAP);
 	}
 	return 0;
 }
@@ -443,7 +577,13 @@ void mb2_print(const struct boot_info *bi)
 		kprintf("boot: basic meminfo: %u KiB lower, %u KiB upper\n",
 			bi->mem_lower_kib, bi->mem_upper_kib);
 	}
-	kprintf("boot: memory map, %u entries:\n", bi->nr_mmap);
+	if (bi->efi64) {
+		kprintf("boot: UEFI: system table at 0x%llx, boot services %s\n",
+			(unsigned long long)bi->efi_system_table,
+			bi->efi_bs_active ? "not terminated" : "terminated");
+	}
+	kprintf("boot: memory map, %u entries%s:\n", bi->nr_mmap,
+		bi->mmap_from_efi ? " (from the EFI memory map)" : "");
 	print_mmap(bi);
 	print_modules(bi);
 	if (bi->dropped) {

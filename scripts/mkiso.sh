@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Build a bootable GRUB ISO around the slotvisor ELF.
+# Build a bootable GRUB ISO around the slotvisor ELF: one image that boots
+# under legacy BIOS (GRUB i386-pc, El Torito and the MBR of the hybrid image)
+# and under UEFI (GRUB x86_64-efi, the EFI El Torito entry and the GPT/EFI
+# system partition).  Both platforms' GRUB modules must be installed
+# (grub-pc-bin, grub-efi-amd64-bin: scripts/deps.sh).
 #   scripts/mkiso.sh OUT.iso "KERNEL COMMAND LINE" [--test-module] [--module FILE ARGS]...
 # --test-module adds the small module the boot.module test looks for.
 # ELF=path overrides build/slotvisor.elf.
@@ -7,6 +11,16 @@ set -eu
 out=$1; cmdline=${2:-}; shift 2 || shift $#
 elf=${ELF:-build/slotvisor.elf}
 [ -f "$elf" ] || { echo "mkiso: $elf not found; run make" >&2; exit 1; }
+# grub-mkrescue quietly leaves out a platform whose modules are missing;
+# an ISO that boots only one way must not be built by accident.
+grub_lib=${GRUB_LIB:-/usr/lib/grub}
+for plat in i386-pc:grub-pc-bin:BIOS x86_64-efi:grub-efi-amd64-bin:UEFI; do
+	IFS=: read -r d pkg what <<<"$plat"
+	if ! [ -f "$grub_lib/$d/moddep.lst" ]; then
+		echo "mkiso: GRUB's $d modules are missing ($grub_lib/$d/moddep.lst): the ISO would not boot under $what; install $pkg (scripts/deps.sh)" >&2
+		exit 1
+	fi
+done
 
 # grub-mkrescue puts in the ISO what GRUB platforms are installed, and
 # quietly leaves out the rest: an ISO without either would not boot on half
@@ -67,3 +81,13 @@ if ! grub-mkrescue -o "$out" "$dir" >"$log" 2>&1; then
 	cat "$log" >&2
 	exit 1
 fi
+# Both El Torito boot images must be there (BIOS: i386-pc's eltorito.img,
+# UEFI: the EFI system partition image).
+report=$(xorriso -indev "$out" -report_el_torito plain 2>/dev/null)
+for what in BIOS UEFI; do
+	if ! grep -q "^El Torito boot img : .* $what " <<<"$report"; then
+		echo "mkiso: $out has no $what El Torito boot image; grub-mkrescue said:" >&2
+		cat "$log" >&2
+		exit 1
+	fi
+done

@@ -3,6 +3,8 @@
 #   scripts/run.sh ISO
 #   KERNEL=FILE [INITRD=FILE] [ENVFILE=FILE] [MODULES="FILE..."] [APPEND="ARGS"] [MEM=SIZE]
 #     [CPUS=N] [DISK=FILE] [HOTPLUG=SIZE [HOTPLUG_REQUEST=SIZE]] scripts/run.sh
+# UEFI=1 boots the ISO through OVMF (UEFI) instead of the legacy BIOS; QEMU
+# only (EMU=qemu-tcg or qemu-kvm): Bochs here has only its legacy BIOS.
 # With KERNEL (a Linux bzImage or a multiboot v1 kernel such as a
 # kvm-unit-tests .flat), slotvisor boots that guest instead of its demo:
 # an ISO is built that carries the files as multiboot2 modules, the guest's
@@ -122,11 +124,18 @@ emu=${EMU:-}
 if [ -z "$emu" ]; then
 	if nested_vmx; then emu=qemu-kvm; else emu=bochs; fi
 fi
-echo "run: booting $iso in $emu (console below; logs in $out/)"
 if [ -n "${CPU_MODEL:-}" ] && [ "$emu" != bochs ]; then
 	echo "run: CPU_MODEL=$CPU_MODEL is a Bochs CPU model; EMU=$emu cannot use it" >&2
 	exit 2
 fi
+uefi=()
+if [ "${UEFI:-0}" = 1 ]; then
+	case $emu in
+	qemu-*) uefi=(--uefi) ;;
+	*) echo "run: UEFI=1 needs QEMU (EMU=qemu-tcg, or qemu-kvm on an Intel host with nested VT-x); $emu boots with a legacy BIOS only" >&2; exit 2 ;;
+	esac
+fi
+echo "run: booting $iso in $emu${uefi:+ under UEFI (OVMF)} (console below; logs in $out/)"
 case $emu in
 bochs)
 	echo "run: Bochs emulates $cpus CPU(s) of model $model and $megs MiB of RAM"
@@ -146,9 +155,9 @@ bochs)
 	fi ;;
 qemu-kvm)
 	scripts/qemu.sh "$iso" "$out" --accel kvm-vmx --mem $(( megs > 1024 ? megs : 1024 )) \
-		--cpus "$cpus" --live --timeout $limit ;;
+		--cpus "$cpus" --live --timeout $limit "${uefi[@]}" ;;
 qemu-tcg)
-	scripts/qemu.sh "$iso" "$out" --accel tcg --mem 1024 --live --timeout $limit ;;
+	scripts/qemu.sh "$iso" "$out" --accel tcg --mem 1024 --live --timeout $limit "${uefi[@]}" ;;
 *)
 	echo "run: unknown EMU=$emu (bochs, qemu-kvm or qemu-tcg)" >&2; exit 2 ;;
 esac

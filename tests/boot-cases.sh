@@ -329,6 +329,8 @@ case_bochs_forged_status() {
 		echo "FAIL: bochs-forged-status:believed: $(grep -m1 "guest assertion failed\|the guest's exit status" "$dir/run.txt")"
 	else
 		echo "PASS: bochs-forged-status:believed-nothing"
+	fi
+}
 
 # The QEMU-compatible front end (scripts/qemu-system-x86_64) without
 # kvm-unit-tests: the probes run_tests.sh makes are answered as QEMU would,
@@ -701,16 +703,20 @@ case_qemu_screen() {
 		'^vmx: VT-x not available: CPUID.1:ECX.VMX\[bit 5\] is 0'
 }
 
-# UEFI (OVMF in QEMU TCG, legacy-free: no CSM): the same ISO boots through
-# GRUB's EFI image; slotvisor takes the memory map, the ACPI 2.0 RSDP and
-# the GOP framebuffer from the multiboot2 tags and stops at the missing
-# VT-x with its clean line (QEMU status 5).
+# UEFI (OVMF in QEMU TCG, legacy-free: no CSM), two CPUs: the same ISO
+# boots through GRUB's EFI image; slotvisor takes the memory map and the
+# ACPI 2.0 RSDP from the multiboot2 tags (no BIOS area is read), the AP
+# trampoline finds its low page, and it stops at the missing VT-x with its
+# clean line (QEMU status 5).
 case_qemu_uefi_novmx() {
 	iso_prod ""
-	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --uefi --timeout 90
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --uefi --cpus 2 --timeout 90
 	expect_lines qemu-uefi:no-vmx-message "$dir/serial.txt" "$?" 5 \
-		'^boot: memory map, [0-9]* entries:' '^boot: ACPI RSDP copy, 36 bytes (new tag)$' \
-		'^boot:  \[mem 0x[0-9a-fx-]*\] ACPI NVS$' '^tsc: [0-9]* kHz, measured against the ACPI PM timer' \
+		'^boot: UEFI: system table at 0x[0-9a-f]*, boot services terminated' \
+		'^boot: memory map, [1-9][0-9]* entries' \
+		'^boot:  \[mem 0x[0-9a-fx-]*\] ACPI NVS$' '^boot: ACPI RSDP copy, 36 bytes (new tag)$' \
+		"^acpi: RSDP from the loader's new tag, FADT found" \
+		'^tsc: [0-9]* kHz, measured against the ACPI PM timer' '^smp: 2 CPUs online' \
 		'^vmx: VT-x not available: CPUID.1:ECX.VMX\[bit 5\] is 0'
 }
 

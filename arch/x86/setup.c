@@ -17,6 +17,7 @@
 #include "arch/x86/layout.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/smp.h"
+#include "arch/x86/smp_trampoline.h"
 #include "arch/x86/setup.h"
 #include "arch/x86/uart.h"
 #include "lib/cmdline.h"
@@ -196,7 +197,26 @@ static void acpi_setup(void)
 		kprintf("acpi: no RSDP from the boot loader; ACPI power-off unavailable\n");
 		return;
 	}
-	acpi_init(boot_info.rsdp, boot_info.rsdp_len);
+	if (acpi_init(boot_info.rsdp, boot_info.rsdp_len)) {
+		return;	/* acpi_init() said why */
+	}
+	/* The RSDP comes only from the loader's tag: no BIOS-area scan, so UEFI boots the same way. */
+	kprintf("acpi: RSDP from the loader's %s tag, FADT %s\n",
+		boot_info.rsdp_v2 ? "new" : "old",
+		acpi_find_table("FACP", 0) ? "found" : "not found");
+}
+
+/* Whether [pa, pa + len) lies inside one available entry of the boot memory map. */
+static bool boot_mmap_available(hpa_t pa, u64 len)
+{
+	for (unsigned int i = 0; i < boot_info.nr_mmap; i++) {
+		const struct boot_mmap_entry *e = &boot_info.mmap[i];
+
+		if (e->type == MB2_MEMORY_AVAILABLE && e->addr <= pa &&
+		    pa + len <= e->addr + e->len)
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -235,6 +255,7 @@ const struct boot_info *arch_setup(u32 magic, u32 mbi_pa)
 	tsc_calibrate();
 	keyboard_setup();
 	lapic_setup(cmdline_has(cmdline, "slotvisor.x2apic=on"));
-	smp_init();
+	/* Below 1 MiB, so never the frame allocator's: but it must be RAM no firmware keeps. */
+	smp_init(boot_mmap_available(TRAMPOLINE_PA, FRAME_SIZE));
 	return &boot_info;
 }

@@ -105,7 +105,7 @@ static bool ap_start(unsigned int cpu, u32 apic_id, struct trampoline_data *d)
 	return READ_ONCE(cpus[cpu].online);
 }
 
-unsigned int smp_init(void)
+unsigned int smp_init(bool trampoline_page_free)
 {
 	struct acpi_madt_info madt;
 	struct trampoline_data *d;
@@ -118,6 +118,12 @@ unsigned int smp_init(void)
 	cpus[0].online = true;
 	if (acpi_get_madt(&madt) < 0 || madt.nr_cpus < 2)
 		return 0;
+	if (!trampoline_page_free) {
+		/* Firmware (UEFI's runtime or ACPI NVS, say) may own it: never write there. */
+		kprintf("smp: the AP start page at 0x%x is not available memory in the boot memory map; staying on one CPU\n",
+			TRAMPOLINE_PA);
+		return 0;
+	}
 	kernel_cr3 = read_cr3();
 	memcpy(page, trampoline_start, trampoline_end - trampoline_start);
 	d = (struct trampoline_data *)(page + (trampoline_data - trampoline_start));

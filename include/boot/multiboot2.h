@@ -171,6 +171,58 @@ struct boot_framebuffer {
 	u32 pitch, width, height;
 	struct mb2_framebuffer_rgb rgb;	/* RGB only */
 };
+/* EFI 64-bit system table (12) and image handle (20): one pointer. */
+struct mb2_tag_efi64 {
+	struct mb2_tag tag;
+	u64 pointer;
+} __packed;
+_Static_assert(sizeof(struct mb2_tag_efi64) == 16, "mb2 EFI64 tag is 16 bytes");
+
+/*
+ * The EFI memory map (17): what GetMemoryMap() returned, descriptors of
+ * descr_size bytes (at least the 40 of struct efi_memory_descriptor; the
+ * firmware may make them larger).
+ */
+struct mb2_tag_efi_mmap {
+	struct mb2_tag tag;
+	u32 descr_size;
+	u32 descr_vers;
+	u8 efi_mmap[];
+} __packed;
+_Static_assert(sizeof(struct mb2_tag_efi_mmap) == 16, "mb2 EFI mmap tag is 16 bytes + map");
+
+/* UEFI 2.10 7.2, EFI_MEMORY_DESCRIPTOR (the first 40 bytes of each). */
+struct efi_memory_descriptor {
+	u32 type;		/* EFI_* below */
+	u32 pad;
+	u64 phys_start;		/* 4 KiB aligned */
+	u64 virt_start;
+	u64 nr_pages;		/* of 4 KiB */
+	u64 attribute;
+} __packed;
+_Static_assert(sizeof(struct efi_memory_descriptor) == 40, "EFI memory descriptor is 40 bytes");
+
+#define EFI_PAGE_SHIFT			12
+
+/* EFI_MEMORY_TYPE (UEFI 2.10 7.2). */
+#define EFI_RESERVED_MEMORY_TYPE	0
+#define EFI_LOADER_CODE			1
+#define EFI_LOADER_DATA			2
+#define EFI_BOOT_SERVICES_CODE		3
+#define EFI_BOOT_SERVICES_DATA		4
+#define EFI_RUNTIME_SERVICES_CODE	5
+#define EFI_RUNTIME_SERVICES_DATA	6
+#define EFI_CONVENTIONAL_MEMORY		7
+#define EFI_UNUSABLE_MEMORY		8
+#define EFI_ACPI_RECLAIM_MEMORY		9
+#define EFI_ACPI_MEMORY_NVS		10
+#define EFI_MEMORY_MAPPED_IO		11
+#define EFI_MEMORY_MAPPED_IO_PORT_SPACE	12
+#define EFI_PAL_CODE			13
+#define EFI_PERSISTENT_MEMORY		14
+
+/* The multiboot2 memory type (MB2_MEMORY_*) slotvisor gives an EFI type. */
+u32 efi_memory_type_to_mb2(u32 efi_type);
 
 #define BOOT_MMAP_MAX 128
 #define BOOT_MODULES_MAX 16
@@ -209,6 +261,10 @@ struct boot_info {
 	bool rsdp_v2;			/* it came from the "new" tag (15) */
 	struct boot_framebuffer fb;	/* the framebuffer, if the tag was usable */
 	char fb_error[128];		/* why a framebuffer tag was refused, "" if not */
+	bool mmap_from_efi;		/* mmap[] converted from the EFI memory map (17) */
+	bool efi64;			/* booted by a UEFI loader: EFI64 tag (12) seen */
+	u64 efi_system_table;		/* from that tag; never called */
+	bool efi_bs_active;		/* EFI boot services not terminated (18) */
 	char error[128];		/* why mb2_parse() failed, "" on success */
 };
 

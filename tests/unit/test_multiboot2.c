@@ -338,7 +338,7 @@ static void no_mmap(void **state)
 	mb_begin();
 	mb_string(MB2_TAG_CMDLINE, "quiet");
 	mb_end();
-	expect_error("multiboot2: no memory map (tag type 6)");
+	expect_error("multiboot2: no memory map (tag type 6 or 17)");
 }
 
 static void module_end_before_start(void **state)
@@ -635,6 +635,255 @@ static void framebuffer_refused(void **state)
 	expect_fb_refused("unknown framebuffer type 7");
 }
 
+/* An EFI memory map tag (17) of n descriptors spaced descr_size apart. */
+static u32 mb_efi_mmap(const struct efi_memory_descriptor *d, u32 n, u32 descr_size)
+{
+	static u8 buf[8 + 200 * 64];
+	u32 version = 1, i;
+
+	assert_true(n <= 200 && descr_size <= 64);
+	memset(buf, 0xa5, sizeof(buf));	/* bytes past the 40 known ones are ignored */
+	memcpy(buf, &descr_size, 4);
+	memcpy(buf + 4, &version, 4);
+	for (i = 0; i < n; i++) {
+		memcpy(buf + 8 + i * descr_size, &d[i], MIN(descr_size, (u32)sizeof(*d)));
+	}
+	return mb_tag(MB2_TAG_EFI_MMAP, buf, 8 + n * descr_size);
+}
+
+#define EFI_D(type, start, pages) { (type), 0, (start), 0, (pages), 0 }
+
+/* Shaped like OVMF's map under QEMU q35 with 512 MiB. */
+static const struct efi_memory_descriptor ovmf_map[] = {
+	EFI_D(EFI_BOOT_SERVICES_CODE, 0x0, 1),
+	EFI_D(EFI_CONVENTIONAL_MEMORY, 0x1000, 0x9f),		/* merges with the one above */
+	EFI_D(EFI_LOADER_CODE, 0x100000, 0x100),
+	EFI_D(EFI_LOADER_DATA, 0x200000, 0x600),
+	EFI_D(EFI_ACPI_MEMORY_NVS, 0x800000, 0x8),
+	EFI_D(EFI_BOOT_SERVICES_DATA, 0x808000, 0x8),
+	EFI_D(EFI_CONVENTIONAL_MEMORY, 0x900000, 0x1e000),	/* not touching: a new entry */
+	EFI_D(EFI_RUNTIME_SERVICES_CODE, 0x1f000000, 0x10),
+	EFI_D(EFI_RUNTIME_SERVICES_DATA, 0x1f010000, 0x10),	/* merges: both reserved */
+	EFI_D(EFI_ACPI_RECLAIM_MEMORY, 0x1f020000, 0x12),
+	EFI_D(EFI_RESERVED_MEMORY_TYPE, 0x1f032000, 0x0),	/* empty: dropped */
+	EFI_D(EFI_UNUSABLE_MEMORY, 0x1f100000, 0x1),
+	EFI_D(EFI_MEMORY_MAPPED_IO, 0xb0000000, 0x10000),
+	EFI_D(EFI_PERSISTENT_MEMORY, 0x100000000ull, 0x100),
+	EFI_D(99, 0x100100000ull, 0x1),			/* unknown: reserved */
+};
+
+static const struct boot_mmap_entry ovmf_converted[] = {
+	{ 0x0, 0xa0000, MB2_MEMORY_AVAILABLE },
+	{ 0x100000, 0x700000, MB2_MEMORY_AVAILABLE },
+	{ 0x800000, 0x8000, MB2_MEMORY_NVS },
+	{ 0x808000, 0x8000, MB2_MEMORY_AVAILABLE },
+	{ 0x900000, 0x1e000000, MB2_MEMORY_AVAILABLE },
+	{ 0x1f000000, 0x20000, MB2_MEMORY_RESERVED },
+	{ 0x1f020000, 0x12000, MB2_MEMORY_ACPI_RECLAIMABLE },
+	{ 0x1f100000, 0x1000, MB2_MEMORY_BADRAM },
+	{ 0xb0000000, 0x10000000, MB2_MEMORY_RESERVED },
+	{ 0x100000000ull, 0x101000, MB2_MEMORY_RESERVED },
+};
+
+static void expect_mmap(const struct boot_mmap_entry *want, unsigned int n)
+{
+	unsigned int i;
+
+	assert_int_equal(bi.nr_mmap, n);
+	for (i = 0; i < n; i++) {
+		if (bi.mmap[i].addr != want[i].addr || bi.mmap[i].len != want[i].len ||
+		    bi.mmap[i].type != want[i].type) {
+			fail_msg("entry %u: 0x%llx+0x%llx type %u, want 0x%llx+0x%llx type %u", i,
+				 (unsigned long long)bi.mmap[i].addr, (unsigned long long)bi.mmap[i].len,
+				 bi.mmap[i].type, (unsigned long long)want[i].addr,
+				 (unsigned long long)want[i].len, want[i].type);
+		}
+	}
+}
+
+/* GRUB-EFI without a multiboot2 mmap tag: the EFI map is converted and merged. */
+static void efi_mmap_converted(void **state)
+{
+	u32 sizes[] = { 40, 48, 64 }, i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		mb_begin();
+		mb_efi_mmap(ovmf_map, ARRAY_SIZE(ovmf_map), sizes[i]);
+		mb_end();
+		assert_int_equal(parse(), 0);
+		assert_true(bi.mmap_from_efi);
+		expect_mmap(ovmf_converted, ARRAY_SIZE(ovmf_converted));
+	}
+}
+
+/* With both, the multiboot2 mmap tag wins, in either order. */
+static void efi_mmap_loses_to_mmap_tag(void **state)
+{
+	mb_begin();
+	mb_efi_mmap(ovmf_map, ARRAY_SIZE(ovmf_map), 48);
+	mb_minimal_mmap();
+	mb_end();
+	assert_int_equal(parse(), 0);
+	assert_false(bi.mmap_from_efi);
+	assert_int_equal(bi.nr_mmap, ARRAY_SIZE(qemu_mmap));
+
+	mb_begin();
+	mb_minimal_mmap();
+	mb_efi_mmap(ovmf_map, ARRAY_SIZE(ovmf_map), 48);
+	mb_end();
+	assert_int_equal(parse(), 0);
+	assert_false(bi.mmap_from_efi);
+	assert_int_equal(bi.mmap[6].addr, 0x100000000ull);
+}
+
+static void efi_mmap_type_mapping(void **state)
+{
+	assert_int_equal(efi_memory_type_to_mb2(EFI_CONVENTIONAL_MEMORY), MB2_MEMORY_AVAILABLE);
+	assert_int_equal(efi_memory_type_to_mb2(EFI_LOADER_CODE), MB2_MEMORY_AVAILABLE);
+	assert_int_equal(efi_memory_type_to_mb2(EFI_LOADER_DATA), MB2_MEMORY_AVAILABLE);
+	assert_int_equal(efi_memory_type_to_mb2(EFI_BOOT_SERVICES_CODE), MB2_MEMORY_AVAILABLE);
+	assert_int_equal(efi_memory_type_to_mb2(EFI_BOOT_SERVICES_DATA), MB2_MEMORY_AVAILABLE);
+	assert_int_equal(efi_memory_type_to_mb2(EFI_ACPI_RECLAIM_MEMORY), MB2_MEMORY_ACPI_RECLAIMABLE);
+	assert_int_equal(efi_memory_type_to_mb2(EFI_ACPI_MEMORY_NVS), MB2_MEMORY_NVS);
+	assert_int_equal(efi_memory_type_to_mb2(EFI_UNUSABLE_MEMORY), MB2_MEMORY_BADRAM);
+	assert_int_equal(efi_memory_type_to_mb2(EFI_RESERVED_MEMORY_TYPE), MB2_MEMORY_RESERVED);
+	assert_int_equal(efi_memory_type_to_mb2(EFI_RUNTIME_SERVICES_CODE), MB2_MEMORY_RESERVED);
+	assert_int_equal(efi_memory_type_to_mb2(EFI_RUNTIME_SERVICES_DATA), MB2_MEMORY_RESERVED);
+	assert_int_equal(efi_memory_type_to_mb2(EFI_MEMORY_MAPPED_IO), MB2_MEMORY_RESERVED);
+	assert_int_equal(efi_memory_type_to_mb2(EFI_MEMORY_MAPPED_IO_PORT_SPACE), MB2_MEMORY_RESERVED);
+	assert_int_equal(efi_memory_type_to_mb2(EFI_PAL_CODE), MB2_MEMORY_RESERVED);
+	assert_int_equal(efi_memory_type_to_mb2(EFI_PERSISTENT_MEMORY), MB2_MEMORY_RESERVED);
+	assert_int_equal(efi_memory_type_to_mb2(0x80000000u), MB2_MEMORY_RESERVED);
+}
+
+static void efi_mmap_malformed(void **state)
+{
+	struct efi_memory_descriptor d[2] = {
+		EFI_D(EFI_CONVENTIONAL_MEMORY, 0x100000, 0x100),
+		EFI_D(EFI_CONVENTIONAL_MEMORY, 0x200000, 0x100),
+	};
+	u32 off;
+
+	mb_begin();
+	mb_efi_mmap(d, 2, 32);
+	mb_end();
+	expect_error("multiboot2: EFI memory map descriptor size 0x20 is smaller than 40");
+
+	mb_begin();
+	mb_efi_mmap(d, 2, 0);
+	mb_end();
+	expect_error("EFI memory map descriptor size 0x0 is smaller than 40");
+
+	mb_begin();
+	mb_efi_mmap(d, 2, 44);
+	mb_end();
+	expect_error("EFI memory map descriptor size 0x2c is not a multiple of 8");
+
+	/* 1.5 descriptors: the tag ends inside the second one. */
+	mb_begin();
+	off = mb_efi_mmap(d, 2, 48);
+	mb_at(off)->size -= 24;
+	mb_end();
+	expect_error("EFI memory map of 0x48 bytes is not a whole number of 0x30-byte descriptors");
+
+	/* A tag too short for its own fields. */
+	mb_begin();
+	mb_tag(MB2_TAG_EFI_MMAP, "\x30\0\0", 4);
+	mb_end();
+	expect_error("EFI memory map tag at offset 0x8 has size 0xc, less than 16");
+
+	d[1].nr_pages = 1ULL << 53;
+	mb_begin();
+	mb_efi_mmap(d, 2, 48);
+	mb_end();
+	expect_error("EFI memory map descriptor 1 (0x200000, 0x20000000000000 pages) runs past 2^64");
+
+	d[1].nr_pages = 0xffffffffffffull;
+	d[1].phys_start = 0xfffff00000000000ull;
+	mb_begin();
+	mb_efi_mmap(d, 2, 48);
+	mb_end();
+	expect_error("EFI memory map descriptor 1 (0xfffff00000000000, 0xffffffffffff pages) runs past 2^64");
+
+	d[1].nr_pages = 1;
+	d[1].phys_start = 0x200800;
+	mb_begin();
+	mb_efi_mmap(d, 2, 48);
+	mb_end();
+	expect_error("EFI memory map descriptor 1 starts at 0x200800, not 4 KiB aligned");
+
+	/* An empty EFI map is a memory map with nothing in it, not a parse error. */
+	mb_begin();
+	mb_efi_mmap(d, 0, 48);
+	mb_end();
+	assert_int_equal(parse(), 0);
+	assert_int_equal(bi.nr_mmap, 0);
+}
+
+/* More descriptors than BOOT_MMAP_MAX after merging: the rest are counted as dropped. */
+static void efi_mmap_too_many(void **state)
+{
+	static struct efi_memory_descriptor d[200];
+	u32 i;
+
+	for (i = 0; i < 200; i++) {
+		/* Alternating types, so that nothing merges. */
+		d[i] = (struct efi_memory_descriptor)EFI_D(i % 2 ? EFI_ACPI_MEMORY_NVS :
+							     EFI_CONVENTIONAL_MEMORY,
+							     (u64)i << 12, 1);
+	}
+	mb_begin();
+	mb_efi_mmap(d, 200, 40);
+	mb_end();
+	assert_int_equal(parse(), 0);
+	assert_int_equal(bi.nr_mmap, BOOT_MMAP_MAX);
+	assert_int_equal(bi.dropped, 200 - BOOT_MMAP_MAX);
+}
+
+/* The EFI tags: system table and image handle read, boot services noted, short tags refused. */
+static void efi_tags(void **state)
+{
+	static char out[8192];
+	u64 st = 0x1f9ee018;
+
+	mb_begin();
+	mb_tag(MB2_TAG_EFI64, &st, 8);
+	mb_tag(MB2_TAG_EFI64_IH, &st, 8);
+	mb_efi_mmap(ovmf_map, ARRAY_SIZE(ovmf_map), 48);
+	mb_end();
+	assert_int_equal(parse(), 0);
+	assert_true(bi.efi64);
+	assert_int_equal(bi.efi_system_table, st);
+	assert_false(bi.efi_bs_active);
+	capture_begin();
+	mb2_print(&bi);
+	capture_end(out, sizeof(out));
+	if (!strstr(out, "boot: UEFI: system table at 0x1f9ee018, boot services terminated\n") ||
+	    !strstr(out, "boot: memory map, 10 entries (from the EFI memory map):\n")) {
+		fail_msg("mb2_print output lacks the EFI lines---\n%s", out);
+	}
+
+	mb_begin();
+	mb_tag(MB2_TAG_EFI_BS, NULL, 0);
+	mb_minimal_mmap();
+	mb_end();
+	assert_int_equal(parse(), 0);
+	assert_true(bi.efi_bs_active);
+
+	mb_begin();
+	mb_minimal_mmap();
+	mb_tag(MB2_TAG_EFI64, &st, 4);
+	mb_end();
+	expect_error("multiboot2: EFI tag type 12 at offset");
+	assert_non_null(strstr(bi.error, "has size 0xc, less than 16"));
+
+	mb_begin();
+	mb_minimal_mmap();
+	mb_tag(MB2_TAG_EFI64_IH, &st, 0);
+	mb_end();
+	expect_error("has size 0x8, less than 16");
+}
+
 /* boot_find_module(): the nth module whose first word is the role, and its arguments. */
 static void modules_by_role(void **state)
 {
@@ -681,6 +930,12 @@ int main(void)
 		cmocka_unit_test(modules_by_role),
 		cmocka_unit_test(framebuffer_tags),
 		cmocka_unit_test(framebuffer_refused),
+		cmocka_unit_test(efi_mmap_converted),
+		cmocka_unit_test(efi_mmap_loses_to_mmap_tag),
+		cmocka_unit_test(efi_mmap_type_mapping),
+		cmocka_unit_test(efi_mmap_malformed),
+		cmocka_unit_test(efi_mmap_too_many),
+		cmocka_unit_test(efi_tags),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

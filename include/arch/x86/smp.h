@@ -8,7 +8,7 @@
  * 3A 9.4.4) and wait for each to come online; nr_cpus counts the online
  * ones.  Returns how many APs started.
  */
-unsigned int smp_init(void);
+unsigned int smp_init(bool trampoline_page_free);
 
 /*
  * Run fn(arg) on CPU cpu (an online AP) and wait for its result; -ENODEV
