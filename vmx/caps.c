@@ -91,6 +91,7 @@ int vmx_detect(struct vmx_caps *caps, const char **why)
 	err = feature_control_enable(caps, why);
 	if (err)
 		return err;
+	caps->cpuid_max_basic = cpuid(0).eax;
 	caps->basic = rdmsr(MSR_IA32_VMX_BASIC);
 	read_control_msrs(caps);
 	return needs_met(caps, why);

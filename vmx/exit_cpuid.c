@@ -14,6 +14,7 @@
 #include "exit_handlers.h"
 #include "vcpu_internal.h"
 #include "vmx/vmcs.h"
+#include "vmx/vmx.h"
 #include "vmx/vmx_bits.h"
 
 #define CPUID_1_ECX_PDCM BIT(15)
@@ -121,11 +122,7 @@ static struct cpuid_regs topology_leaf(const struct vcpu *v, u32 subleaf)
  */
 static bool leaf_beyond_cpu(u32 leaf)
 {
-	static u32 cpu_max;	/* the same on every CPU: a racing first read is harmless */
-
-	if (!cpu_max)
-		cpu_max = cpuid(0).eax;
-	return leaf < CPUID_LEAF_HV && leaf > cpu_max;
+	return leaf < CPUID_LEAF_HV && leaf > vmx_caps.cpuid_max_basic;
 }
 
 /*
@@ -150,18 +147,34 @@ static struct cpuid_regs cpuid_host_xcr0(u32 leaf, u32 subleaf)
  * The leaves cpuid_for_guest() changes; every other leaf is the host's
  * answer as it is.  Below 32, one bit per leaf.
  */
-#define CPUID_ADJUSTED_LOW (BIT(0) | BIT(1) | BIT(CPUID_LEAF_CACHE) | BIT(CPUID_LEAF_POWER) |         \
+#define CPUID_ADJUSTED_LOW (BIT(1) | BIT(CPUID_LEAF_CACHE) | BIT(CPUID_LEAF_POWER) |         \
 			    BIT(CPUID_LEAF_FEATURES7) | BIT(CPUID_LEAF_PMU) |                       \
 			    BIT(CPUID_LEAF_TOPOLOGY) | BIT(CPUID_LEAF_XSTATE) | BIT(CPUID_LEAF_TSC) | \
 			    BIT(CPUID_LEAF_TOPOLOGY_V2))
 
+/*
+ * CPUID_ADJUSTED_LOW on this CPU: with leaf 0 and the leaves below 32 past
+ * the CPU's own highest where that is below 0x15 (leaf_beyond_cpu()), so
+ * that the hot test stays one mask (vmx_cpuid_init(), before any vCPU).
+ */
+static u32 cpuid_adjusted_low = CPUID_ADJUSTED_LOW;
+
+void vmx_cpuid_init(u32 max_basic)
+{
+	u32 mask = CPUID_ADJUSTED_LOW;
+
+	if (max_basic < CPUID_LEAF_TSC)
+		mask |= BIT(0);
+	for (u32 leaf = max_basic + 1; leaf < 32; leaf++)
+		mask |= BIT(leaf);
+	cpuid_adjusted_low = mask;
+}
+
 static bool cpuid_adjusted(u32 leaf)
 {
-	if (leaf_beyond_cpu(leaf))
-		return true;
 	if (leaf < 32)
-		return (CPUID_ADJUSTED_LOW >> leaf) & 1;
-	return leaf == CPUID_LEAF_HV || leaf == CPUID_LEAF_EXT1;
+		return (cpuid_adjusted_low >> leaf) & 1;
+	return leaf == CPUID_LEAF_HV || leaf == CPUID_LEAF_EXT1 || leaf_beyond_cpu(leaf);
 }
 
 static __attribute__((noinline)) struct cpuid_regs cpuid_for_guest(const struct vcpu *v, u32 leaf,

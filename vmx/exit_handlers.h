@@ -10,6 +10,8 @@ int vmx_handle_hlt(struct vcpu *v);
 int vmx_handle_preemption_timer(struct vcpu *v);
 int vmx_handle_vmx_instruction(struct vcpu *v);
 int vmx_handle_cpuid(struct vcpu *v);
+/* Which CPUID leaves the guest sees changed, from the CPU's highest basic leaf; once. */
+void vmx_cpuid_init(u32 max_basic);
 int vmx_handle_io(struct vcpu *v);
 int vmx_handle_ept_violation(struct vcpu *v);
 int vmx_handle_ept_misconfig(struct vcpu *v);

@@ -364,18 +364,14 @@ static inline void vcpu_note_fast_ok(struct vcpu *v)
  */
 static int vmx_exit_fast_profiled(struct vcpu *v, u32 reason);
 
-int vmx_exit_fast(struct guest_gprs *regs);
-int vmx_exit_fast(struct guest_gprs *regs)
+/*
+ * The fast handler, then whether the guest may be entered again at once:
+ * 1, or 0 with v->fast_result set for the slow path.
+ */
+static __attribute__((always_inline)) inline int vmx_fast_handle(struct vcpu *v, u32 reason)
 {
-	struct vcpu *v = container_of(regs, struct vcpu, gprs);
-	u32 reason = vmcs_read32(VM_EXIT_REASON);
 	int r;
 
-	/* A failed entry (bit 31) is out of the table's range too. */
-	if (reason >= EXIT_REASON_MAX || !vmx_fast_handlers[reason] || !vcpu_fast_reentry(v))
-		return 0;
-	if (unlikely(v->profile_exits))
-		return vmx_exit_fast_profiled(v, reason);
 	v->exit_count[reason]++;
 	r = vmx_handle_exit_fast(v, reason);
 	/*
@@ -393,24 +389,29 @@ int vmx_exit_fast(struct guest_gprs *regs)
 	return 1;
 }
 
+int vmx_exit_fast(struct guest_gprs *regs);
+int vmx_exit_fast(struct guest_gprs *regs)
+{
+	struct vcpu *v = container_of(regs, struct vcpu, gprs);
+	u32 reason = vmcs_read32(VM_EXIT_REASON);
+
+	/* A failed entry (bit 31) is out of the table's range too. */
+	if (reason >= EXIT_REASON_MAX || !vmx_fast_handlers[reason] || !vcpu_fast_reentry(v))
+		return 0;
+	if (unlikely(v->profile_exits))
+		return vmx_exit_fast_profiled(v, reason);
+	return vmx_fast_handle(v, reason);
+}
+
 /* make bench's handler path: the same, timed (two RDTSCs the unprofiled path does not pay). */
 static __attribute__((noinline)) int vmx_exit_fast_profiled(struct vcpu *v, u32 reason)
 {
 	u64 t0 = rdtsc();
-	int r;
+	int r = vmx_fast_handle(v, reason);
 
-	v->exit_count[reason]++;
-	r = vmx_handle_exit_fast(v, reason);
-	if (unlikely(r <= 0 || kvm_request_pending(v) ||
-		     __atomic_load_n(&v->kvm->tlb_gen, __ATOMIC_SEQ_CST) != v->flushed_gen)) {
-		v->fast_result = r;
-		return 0;
-	}
-	vcpu_fast_rearm(v);
-	v->handled_exits++;
-	v->entries++;
-	v->handler_ticks += rdtsc() - t0;
-	return 1;
+	if (r)
+		v->handler_ticks += rdtsc() - t0;
+	return r;
 }
 
 static int __vcpu_run(struct vcpu *v, u64 budget)

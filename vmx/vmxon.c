@@ -13,6 +13,7 @@
 #include "lib/spinlock.h"
 #include "mm/frame.h"
 #include "vmx/vmcs.h"
+#include "exit_handlers.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 
@@ -36,8 +37,10 @@ static void vmx_caps_publish(const struct vmx_caps *caps)
 	static bool published;
 
 	spin_lock(&lock);
-	if (!published)
+	if (!published) {
 		vmx_caps = *caps;
+		vmx_cpuid_init(caps->cpuid_max_basic);
+	}
 	published = true;
 	spin_unlock(&lock);
 }

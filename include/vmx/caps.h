@@ -45,6 +45,7 @@
 #define VMX_MISC_PREEMPT_RATE(m) ((m) & 0x1f)
 
 struct vmx_caps {
+	u32 cpuid_max_basic;			/* CPUID.0:EAX, the CPU's highest basic leaf */
 	u64 basic;
 	u64 pinbased, procbased, exit, entry;	/* TRUE_ MSRs where BASIC[55] */
 	u64 procbased2;				/* 0 when there are no secondary controls */
