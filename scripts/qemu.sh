@@ -4,7 +4,7 @@
 #                   [--timeout SECONDS] [--no-debug-exit] [--live] [--gdb]
 #                   [--serial2 FILE] [--acpitable FILE]
 #                   [--screendump FILE.ppm] [--keys-after TEXT "KEY KEY..."] [--uefi]
-#                   [--as-disk]
+#                   [--as-disk] [--machine pc|q35]
 # kvm uses /dev/kvm with -cpu host; kvm-vmx adds +vmx (nested VT-x, needs an
 # Intel host with kvm_intel nested=1).  COM1 goes to OUTDIR/serial.txt (or
 # the terminal with --live).  --serial2 FILE gives the machine a COM2 (0x2f8)
@@ -24,6 +24,7 @@
 # --as-disk attaches a copy of the ISO as a raw hard disk instead of a CD,
 # as a USB stick written with dd is (grub-mkrescue's ISO is hybrid: an MBR
 # and an EFI system partition besides the ISO 9660 volume).
+# --machine picks QEMU's machine type (default pc; q35 takes up to 255 CPUs).
 # --keys-after types KEYs (QEMU's sendkey names: shift-a, ctrl-a, spc, ret)
 # on the PS/2 keyboard once the serial log holds TEXT.
 set -u
@@ -32,7 +33,7 @@ accel=tcg; mem=512; cpus=1; limit=120; debug_exit=1; live=0; gdb=0
 serial2=
 acpitables=()
 screendump=; keys_after=; keys=
-uefi=0; as_disk=0
+uefi=0; as_disk=0; machine=pc
 while [ $# -gt 0 ]; do
 	case $1 in
 	--accel) accel=$2; shift 2 ;;
@@ -47,6 +48,7 @@ while [ $# -gt 0 ]; do
 	--screendump) screendump=$2; debug_exit=0; shift 2 ;;
 	--uefi) uefi=1; shift ;;
 	--as-disk) as_disk=1; shift ;;
+	--machine) machine=$2; shift 2 ;;
 	--keys-after) keys_after=$2; keys=$3; shift 3 ;;
 	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -58,7 +60,7 @@ if [ $as_disk = 1 ]; then
 	cp "$iso" "$out/disk.img"
 	media=(-drive "file=$out/disk.img,format=raw,if=ide" -boot c)
 fi
-args=(-nodefaults -machine pc -m "$mem" -smp "$cpus" "${media[@]}"
+args=(-nodefaults -machine "$machine" -m "$mem" -smp "$cpus" "${media[@]}"
       -display none -no-reboot -vga none)
 case $accel in
 tcg) args+=(-accel tcg) ;;	# default CPU: no 1 GiB pages, so the 2 MiB direct map is tested

@@ -5,7 +5,7 @@
 
 # The slowest first, so that two at a time finish together.
 CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_ram_pieces bochs_linux_shell bochs_smp4 bochs_kut bochs_smp bochs_tests bochs_haswell bochs_penryn bochs_westmere bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
-       qemu_novmx qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status bochs_forged_status bochs_guest_triple_fault qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
+       qemu_novmx qemu_many_cpus qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status bochs_forged_status bochs_guest_triple_fault qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff qemu_uefi_novmx qemu_uefi_screen qemu_usb_stick qemu_screen qemu_screen_crash qemu_screen_scroll qemu_screen_off qemu_keyboard bochs_kut_frontend)
 
 iso() {	# iso CMDLINE: an ISO of the test image (tests and benchmarks) for this case
@@ -608,6 +608,18 @@ case_qemu_spcr_refused() {
 		'^console: COM1 (0x3f8) (the default: the ACPI SPCR was refused), 115200 baud$' \
 		'^vmx: VT-x not available'
 	expect_none qemu-spcr:refused-nothing-on-com2 "$dir/com2.txt"
+}
+
+# A machine with more CPUs than slotvisor takes (QEMU TCG's q35 with 255,
+# the most it runs without KVM's x2APIC support): the MADT's first 64 are
+# kept and the rest named as ignored, 16 come online (MAX_CPUS), and the
+# boot ends at the missing VT-x as usual.
+case_qemu_many_cpus() {
+	iso_prod ""
+	scripts/qemu.sh "$dir/slotvisor.iso" "$dir" --machine q35 --cpus 255 --mem 1024 --timeout 120
+	expect_lines qemu-many-cpus "$dir/serial.txt" "$?" 5 \
+		'^acpi: MADT lists 191 enabled processors beyond the first 64, ignored$' \
+		'^smp: 16 CPUs online$' '^vmx: VT-x not available'
 }
 
 case_qemu_kvm_novmx() {
