@@ -22,16 +22,6 @@ for plat in i386-pc:grub-pc-bin:BIOS x86_64-efi:grub-efi-amd64-bin:UEFI; do
 	fi
 done
 
-# grub-mkrescue puts in the ISO what GRUB platforms are installed, and
-# quietly leaves out the rest: an ISO without either would not boot on half
-# the machines, so both must be there (scripts/deps.sh installs them).
-for p in i386-pc:grub-pc-bin x86_64-efi:grub-efi-amd64-bin; do
-	[ -d "/usr/lib/grub/${p%%:*}" ] || {
-		echo "mkiso: GRUB's ${p%%:*} modules are missing (/usr/lib/grub/${p%%:*}): install ${p#*:}" \
-			"(scripts/deps.sh), or the ISO would not boot under $([ "${p%%:*}" = i386-pc ] && echo 'legacy BIOS' || echo UEFI)" >&2
-		exit 1
-	}
-done
 dir=$(mktemp -d "${TMPDIR:-/tmp}/slotvisor-iso.XXXXXX")
 log=$(mktemp "${TMPDIR:-/tmp}/slotvisor-iso-log.XXXXXX")
 trap 'rm -rf "$dir" "$log"' EXIT
