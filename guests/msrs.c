@@ -128,6 +128,9 @@ static void emulated_and_xsave(void)
 	GUEST_ASSERT(a >= 0x15);
 	guest_cpuid(0x15, &a, &b, &c, &d);
 	GUEST_ASSERT(a && (uint64_t)c * b / a / 1000 == *(volatile uint64_t *)TSC_KHZ_GPA);
+	/* No speculation-control MSR bits: slotvisor refuses those MSRs (Ice Lake has them). */
+	guest_cpuid(7, &a, &b, &c, &d);
+	GUEST_ASSERT(!(d & (0x3fu << 26)));
 	/* XSAVE stays where the host has it (the VMM says at HAS_XSAVE_GPA). */
 	guest_cpuid(1, &a, &b, &c, &d);
 	GUEST_ASSERT(!!(c & (1u << 26)) == !!*(volatile uint64_t *)HAS_XSAVE_GPA);

@@ -4,7 +4,7 @@
 # (slotvisor's status << 1) | 1: 1 ok, 3 tests failed, 5 no VT-x, 7 panic.
 
 # The slowest first, so that two at a time finish together.
-CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_ram_pieces bochs_linux_shell bochs_smp4 bochs_kut bochs_smp bochs_tests bochs_haswell bochs_penryn bochs_westmere bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
+CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_ram_pieces bochs_linux_shell bochs_smp4 bochs_kut bochs_smp bochs_tests bochs_haswell bochs_penryn bochs_westmere bochs_icelake bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
        qemu_novmx qemu_many_cpus qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status bochs_forged_status bochs_guest_triple_fault qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff qemu_uefi_novmx qemu_uefi_screen qemu_usb_stick qemu_screen qemu_screen_crash qemu_screen_scroll qemu_screen_off qemu_keyboard bochs_kut_frontend)
 
@@ -75,6 +75,17 @@ case_bochs_penryn() {
 	scripts/bochs.sh "$dir/tests/slotvisor.iso" "$dir/tests" --megs 2048 --timeout 120 \
 		--model core2_penryn_t9600
 	ktest_parse bochs-penryn "$dir/tests/serial.txt" "$?"
+}
+
+# A CPU with the speculation-control MSRs in CPUID (Bochs' Ice Lake):
+# guest.state.* checks the guest's CPUID leaf 7 has none of their bits,
+# since slotvisor refuses those MSRs (Linux panicked writing PRED_CMD).
+case_bochs_icelake() {
+	iso "slotvisor.test=guest.state.*"
+	scripts/bochs.sh "$dir/slotvisor.iso" "$dir" --megs 512 --timeout 120 \
+		--model corei7_icelake_u
+	ktest_parse bochs-icelake "$dir/serial.txt" "$?"
+	expect_lines bochs-icelake:ran "$dir/serial.txt" "" "" '^PASS: guest.state.per-vcpu$'
 }
 
 # A CPU without XSAVE (Bochs' Westmere, corei5_arrandale_m520): the guests'

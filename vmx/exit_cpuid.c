@@ -46,6 +46,22 @@
 #define X86_CR4_PKE BIT(22)
 #define CPUID_7_ECX_WAITPKG BIT(5)	/* needs "enable user wait and pause" */
 #define CPUID_7_ECX_RDPID BIT(22)	/* follows "enable RDTSCP" */
+/*
+ * The speculation-control MSRs slotvisor does not give a guest (IA32_SPEC_CTRL
+ * 0x48, IA32_PRED_CMD 0x49, IA32_FLUSH_CMD 0x10b, IA32_ARCH_CAPABILITIES
+ * 0x10a: vmx/exit_msr.c refuses them with #GP): their CPUID bits go too, or
+ * Linux writes PRED_CMD at the first context switch, takes the #GP in its
+ * entry code and panics (Bochs' Ice Lake and Tiger Lake models have them).
+ * SDM Vol. 2A, CPUID leaf 07H EDX.
+ */
+#define CPUID_7_EDX_SPEC_CTRL BIT(26)	/* IBRS and IBPB: IA32_SPEC_CTRL, IA32_PRED_CMD */
+#define CPUID_7_EDX_STIBP BIT(27)
+#define CPUID_7_EDX_L1D_FLUSH BIT(28)	/* IA32_FLUSH_CMD */
+#define CPUID_7_EDX_ARCH_CAPS BIT(29)	/* IA32_ARCH_CAPABILITIES */
+#define CPUID_7_EDX_CORE_CAPS BIT(30)	/* IA32_CORE_CAPABILITIES */
+#define CPUID_7_EDX_SSBD BIT(31)	/* IA32_SPEC_CTRL.SSBD */
+#define CPUID_7_EDX_SPEC_MSRS (CPUID_7_EDX_SPEC_CTRL | CPUID_7_EDX_STIBP | CPUID_7_EDX_L1D_FLUSH | \
+			       CPUID_7_EDX_ARCH_CAPS | CPUID_7_EDX_CORE_CAPS | CPUID_7_EDX_SSBD)
 #define CPUID_LEAF_XSTATE 0xd
 #define CPUID_D1_EAX_XSAVES BIT(3)	/* needs "enable XSAVES/XRSTORS" */
 #define CPUID_LEAF_EXT1 0x80000001
@@ -231,6 +247,7 @@ static __attribute__((noinline)) struct cpuid_regs cpuid_for_guest(const struct 
 			r.ecx &= ~CPUID_7_ECX_WAITPKG;
 			if (!vcpu_has_rdtscp())
 				r.ecx &= ~CPUID_7_ECX_RDPID;
+			r.edx &= ~CPUID_7_EDX_SPEC_MSRS;
 		}
 		break;
 	case CPUID_LEAF_XSTATE:
