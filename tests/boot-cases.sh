@@ -77,26 +77,22 @@ case_bochs_penryn() {
 	ktest_parse bochs-penryn "$dir/tests/serial.txt" "$?"
 }
 
+# guest_state_on PREFIX MODEL: guest.state.* (guests/msrs.c) on that Bochs CPU model.
+guest_state_on() {
+	iso "slotvisor.test=guest.state.*"
+	scripts/bochs.sh "$dir/slotvisor.iso" "$dir" --megs 512 --timeout 120 --model "$2"
+	ktest_parse "$1" "$dir/serial.txt" "$?"
+	expect_lines "$1:ran" "$dir/serial.txt" "" "" '^PASS: guest.state.per-vcpu$'
+}
+
 # A CPU with the speculation-control MSRs in CPUID (Bochs' Ice Lake):
 # guest.state.* checks the guest's CPUID leaf 7 has none of their bits,
 # since slotvisor refuses those MSRs (Linux panicked writing PRED_CMD).
-case_bochs_icelake() {
-	iso "slotvisor.test=guest.state.*"
-	scripts/bochs.sh "$dir/slotvisor.iso" "$dir" --megs 512 --timeout 120 \
-		--model corei7_icelake_u
-	ktest_parse bochs-icelake "$dir/serial.txt" "$?"
-	expect_lines bochs-icelake:ran "$dir/serial.txt" "" "" '^PASS: guest.state.per-vcpu$'
-}
+case_bochs_icelake() { guest_state_on bochs-icelake corei7_icelake_u; }
 
 # A CPU without XSAVE (Bochs' Westmere, corei5_arrandale_m520): the guests'
 # SSE registers are saved with FXSAVE, which needs the host's CR4.OSFXSR.
-case_bochs_westmere() {
-	iso "slotvisor.test=guest.state.*"
-	scripts/bochs.sh "$dir/slotvisor.iso" "$dir" --megs 512 --timeout 120 \
-		--model corei5_arrandale_m520
-	ktest_parse bochs-westmere "$dir/serial.txt" "$?"
-	expect_lines bochs-westmere:ran "$dir/serial.txt" "" "" '^PASS: guest.state.per-vcpu$'
-}
+case_bochs_westmere() { guest_state_on bochs-westmere corei5_arrandale_m520; }
 
 case_bochs_tests() {
 	iso "slotvisor.test=$ONE_CPU_TESTS"
