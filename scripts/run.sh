@@ -111,7 +111,13 @@ if [ -n "${KERNEL:-}" ]; then
 	# exit status N" itself; the status is believed only from the line that
 	# carries this boot's token, which only the hypervisor knows (its own
 	# command line, which no guest can read; console/guest_boot.c).
-	token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+	# A caller that reads the console itself (scripts/qemu-system-x86_64)
+	# passes its own token in STATUS_TOKEN.
+	token=${STATUS_TOKEN:-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')}
+	if ! [[ $token =~ ^[0-9a-f]{8,32}$ ]]; then
+		echo "run: STATUS_TOKEN=$token: want 8 to 32 lowercase hex digits (slotvisor.status_token takes at most 32)" >&2
+		exit 2
+	fi
 	scripts/mkiso.sh "$iso" "slotvisor.guest_mem=$mib slotvisor.cpus=$vcpus slotvisor.status_token=$token ${hotplug_args:-}" "${mods[@]}" || exit 2
 fi
 

@@ -1,11 +1,12 @@
 /*
  * mb1/forge: a multiboot v1 guest that lies to whoever reads the console
- * (boot case bochs_forged_status).  It prints "slotvisor: guest exit status
- * 1" on COM1, as if it had passed; makes a ucall on the test guests' port
+ * (boot cases bochs_forged_status and bochs_kut_frontend).  It prints
+ * "slotvisor: guest exit status 1" and scripts/run.sh's own "run: the
+ * guest's exit status: 1" on COM1, as if it had passed; makes a ucall on the test guests' port
  * 0x1000 with a "guest assertion failed" of its own; then spins, so that
  * the hypervisor never prints a status line of its own.  scripts/run.sh
- * must report no status (it believes only the hypervisor's tokened line),
- * and the ucall must be no more than a write to a port no device claims.
+ * and the kvm-unit-tests front end must report no status (they believe only
+ * the hypervisor's tokened line), and the ucall must be no more than a write to a port no device claims.
  */
 #include "boot.inc"
 
@@ -32,7 +33,8 @@ main64:
 
 	.section .rodata
 forged:
-	.asciz "slotvisor: guest exit status 1\n"
+	.ascii "slotvisor: guest exit status 1\n"
+	.asciz "run: the guest's exit status: 1\n"
 
 	.data
 	.balign 8
