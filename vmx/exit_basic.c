@@ -1,4 +1,4 @@
-/* The small exit handlers: HLT, the preemption timer, triple fault, NMIs, VMX instructions. */
+/* The small exit handlers: HLT, the preemption timer, triple fault, NMIs, VMX instructions, INVD. */
 #include "arch/x86/lapic.h"
 #include "arch/x86/trap.h"
 #include "lib/printf.h"
@@ -80,6 +80,18 @@ int vmx_handle_tpr_below_threshold(struct vcpu *v)
 int vmx_handle_vmx_instruction(struct vcpu *v)
 {
 	vcpu_inject_exception(v, X86_TRAP_UD, false, 0);
+	return 1;
+}
+
+/*
+ * INVD always exits (SDM Vol. 3C 26.1.2).  Discarding the caches without
+ * writing them back would lose the data of other guests and of the
+ * hypervisor, so it is not done: as KVM does, the instruction completes as
+ * a no-op (the guest cannot tell, its memory being coherent either way).
+ */
+int vmx_handle_invd(struct vcpu *v)
+{
+	vcpu_skip_instruction(v);
 	return 1;
 }
 
