@@ -4,7 +4,7 @@
 # (slotvisor's status << 1) | 1: 1 ok, 3 tests failed, 5 no VT-x, 7 panic.
 
 # The slowest first, so that two at a time finish together.
-CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_ram_pieces bochs_linux_shell bochs_smp4 bochs_kut bochs_smp bochs_tests bochs_haswell bochs_penryn bochs_westmere bochs_icelake bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
+CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_ram_pieces bochs_linux_shell bochs_smp4 bochs_kut bochs_smp bochs_tests bochs_hostile bochs_haswell bochs_penryn bochs_westmere bochs_icelake bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
        qemu_novmx qemu_many_cpus qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status bochs_forged_status bochs_guest_triple_fault qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff qemu_uefi_novmx qemu_uefi_screen qemu_usb_stick qemu_screen qemu_screen_crash qemu_screen_scroll qemu_screen_off qemu_keyboard bochs_kut_frontend)
 
@@ -29,7 +29,7 @@ check_dumps() {
 # or four CPUs, the 1 GiB ones (a free, aligned GiB) in bochs_1g, the
 # keyboard one where QEMU types (qemu_keyboard); what
 # still SKIPs is hardware this machine lacks (VT-x under QEMU TCG).
-ONE_CPU_TESTS="*,-smp.*,-linux.*,-mm.alloc.sizes,-guest.ept.levels,-selftest.*,-console.keyboard"
+ONE_CPU_TESTS="*,-smp.*,-linux.*,-mm.alloc.sizes,-guest.ept.levels,-selftest.*,-console.keyboard,-hostile.*"
 # What needs three vCPUs on their own APs runs only in bochs_smp4.
 NOT_FOUR_CPU="-smp.multi.migrate-under-churn,-smp.multi.modification-stress,-smp.multi.spinning-readers*"
 
@@ -106,6 +106,21 @@ case_bochs_tests() {
 	expect_lines bochs:dirty-log-both-mechanisms "$dir/serial.txt" "" "" \
 		'^PASS: dirty-log.write-protect$' '^PASS: dirty-log.pml$' \
 		'^PASS: dirty-log.pml.negative-control$'
+}
+
+# The hostile suite (tests/kernel/test_hostile.c, guests/hostile_*.c): each
+# attack in a VM of its own, one verdict line each ("hostile: NAME: ..."),
+# then the host's MSRs, the free frames and a sanity guest checked.
+case_bochs_hostile() {
+	iso "slotvisor.test=hostile.*"
+	scripts/bochs.sh "$dir/slotvisor.iso" "$dir" --megs 2048 --timeout 300
+	local rc=$?
+	ktest_parse bochs-hostile "$dir/serial.txt" "$rc"
+	expect_lines bochs-hostile:a-verdict-line-each "$dir/serial.txt" "" "" \
+		'^hostile: apic: ' '^hostile: cpu: CR0, CR4' '^hostile: hlt-interrupts-off: ' \
+		'^hostile: init-self: ' '^hostile: memory: ' '^hostile: msrs: 25,344 MSRs' \
+		'^hostile: ports: ' '^hostile: timers: timers' '^hostile: triple-fault: ' \
+		'^SUMMARY: 9 tests, 0 unexpected failures, 0 skipped$'
 }
 
 # 1 GiB blocks and leaves need a free, aligned GiB: 3 GiB of guest memory.
