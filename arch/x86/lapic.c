@@ -36,12 +36,25 @@
 #define ICR_POLLS 1000000
 
 static bool x2apic;	/* set on the BSP before any AP starts, then read only */
+/*
+ * The xAPIC's registers through the direct map, from the BSP's
+ * IA32_APIC_BASE in lapic_setup(), before any AP starts, then read only:
+ * every CPU's APIC sits at the same address (firmware leaves them so, and
+ * lapic_init() refuses a CPU whose does not), so no RDMSR per access.
+ */
+static u8 *xapic_mmio;
 
+static hpa_t lapic_base(void)
+{
+	return rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_ADDR_MASK;
+}
+
+/* Before lapic_setup() (an EOI from an early trap), the MSR says where. */
 static volatile u32 *lapic_reg(u32 off)
 {
-	hpa_t base = rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_ADDR_MASK;
+	u8 *mmio = likely(xapic_mmio) ? xapic_mmio : phys_to_virt(lapic_base());
 
-	return (volatile u32 *)((u8 *)phys_to_virt(base) + off);
+	return (volatile u32 *)(mmio + off);
 }
 
 static u32 lapic_read(u32 off)
@@ -59,6 +72,7 @@ static void lapic_write(u32 off, u32 val)
 
 bool lapic_setup(bool want_x2apic)
 {
+	xapic_mmio = phys_to_virt(lapic_base());
 	if (rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_EXTD) {
 		x2apic = true;
 		kprintf("lapic: x2APIC mode, as the firmware left it\n");
@@ -80,6 +94,10 @@ void lapic_init(void)
 {
 	u64 base = rdmsr(MSR_IA32_APIC_BASE) | APIC_BASE_ENABLE;
 
+	if (phys_to_virt(base & APIC_BASE_ADDR_MASK) != (void *)xapic_mmio)
+		panic("lapic: this CPU's APIC is at 0x%llx, the BSP's at 0x%llx; slotvisor "
+		      "needs one address", base & APIC_BASE_ADDR_MASK,
+		      virt_to_phys(xapic_mmio));
 	/* Enabled first, then x2APIC: disabled to x2APIC in one write is #GP (11.12.5). */
 	wrmsr(MSR_IA32_APIC_BASE, base);
 	if (x2apic && !(base & APIC_BASE_EXTD))
