@@ -175,7 +175,8 @@ int vm_load_kernel(struct vm *vm, const void *image, u64 len, const struct vm_ke
 	if (!err && plan->format == IMAGE_BZIMAGE && cfg.acpi_rsdp)
 		err = vm_linux_devices(vm, args, nr_vcpus, ram[cfg.nr_ram - 1].start + ram[cfg.nr_ram - 1].size);
 	/* A multiboot v1 kernel is a kvm-unit-tests .flat here: give it QEMU's test device. */
-	vm->pc_testdev = plan->format == IMAGE_MULTIBOOT1;
+	if (!err && plan->format == IMAGE_MULTIBOOT1)
+		err = vm_pc_testdev_add(vm);
 	fw_cfg_init(&vm->fw_cfg, args->mem_size, (u16)nr_vcpus);
 	if (!err)
 		err = vm_create_vcpus(vm, nr_vcpus, out);

@@ -5,7 +5,7 @@
 
 # The slowest first, so that two at a time finish together.
 CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_ram_pieces bochs_linux_shell bochs_smp4 bochs_kut bochs_smp bochs_tests bochs_hostile bochs_haswell bochs_penryn bochs_westmere bochs_icelake bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
-       qemu_novmx qemu_many_cpus qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status bochs_forged_status bochs_guest_triple_fault qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
+       qemu_novmx qemu_many_cpus qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status bochs_testdev bochs_forged_status bochs_guest_triple_fault qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff qemu_uefi_novmx qemu_uefi_screen qemu_usb_stick qemu_screen qemu_screen_crash qemu_screen_scroll qemu_screen_off qemu_keyboard bochs_kut_frontend)
 
 iso() {	# iso CMDLINE: an ISO of the test image (tests and benchmarks) for this case
@@ -316,6 +316,16 @@ case_bochs_exit_status() {
 	else
 		echo "PASS: bochs-exit-status:no-load-error"
 	fi
+}
+
+# pc-testdev as kvm-unit-tests use it (guests/mb1/testdev.S): the data
+# port at two widths and through its byte-wise twin, IORAM through MMIO
+# exits, the flush port; status 1 when every check passed.
+case_bochs_testdev() {
+	RUN_OUT=$dir RUN_TIMEOUT=120 EMU=bochs KERNEL=build/guests/mb1_testdev.bin scripts/run.sh \
+		</dev/null >"$dir/run.txt" 2>&1
+	expect_lines bochs-testdev "$dir/run.txt" "$?" 1 '^testdev: ok$' \
+		'^console: the guest wrote 0x0 to isa-debug-exit' "^run: the guest's exit status: 1$"
 }
 
 # A guest that triple-faults (guests/mb1/triple.S) ends its VM, and the

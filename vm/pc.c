@@ -2,7 +2,8 @@
  * The PC machine of a VM (QEMU's hw/i386/pc.c role): COM1
  * (devices/uart16550.c) on IRQ 4 and the 8254 PIT with port 0x61
  * (devices/pit8254.c) on IRQ 0, QEMU's fw_cfg ports (devices/fw_cfg.c)
- * and, for kvm-unit-tests, pc-testdev's line ports (devices/pc_testdev.c),
+ * and, for kvm-unit-tests, pc-testdev (devices/pc_testdev.c: its data,
+ * flush-page and line ports, and its IORAM),
  * all wired to the VM's interrupt controllers
  * (irq/), which also own the 8259A ports and each vCPU's xAPIC page.  The
  * PIT's clock is the TSC, scaled to PIT_HZ; its IRQ 0 and COM1's level are
@@ -13,7 +14,10 @@
 #include "devices/acpi_build.h"
 #include "devices/fw_cfg.h"
 #include "devices/pc_testdev.h"
+#include "ept/zap.h"
 #include "lib/errno.h"
+#include "memslot/kvm_arch.h"
+#include "mm/kmalloc.h"
 #include "vm/pc.h"
 #include "vm/vm.h"
 
@@ -101,10 +105,38 @@ void vm_lapic_enable(struct vm *vm, struct vcpu *v)
 	irqchip_lapic_enable(&vm->irqchip, v);
 }
 
+int vm_pc_testdev_add(struct vm *vm)
+{
+	vm->pc_testdev = kzalloc(sizeof(*vm->pc_testdev));
+	return vm->pc_testdev ? 0 : -ENOMEM;
+}
+
+static bool pc_testdev_iomem(struct vm *vm, struct vcpu_exit *e)
+{
+	return vm->pc_testdev && pc_testdev_mmio(vm->pc_testdev, e->mmio.gpa, e->mmio.len,
+						 e->mmio.is_write, &e->mmio.data);
+}
+
 bool vm_devices_mmio(struct vm *vm, struct vcpu *v)
 {
 	return irqchip_lapic_mmio(&vm->irqchip, v) || irqchip_ioapic_mmio(&vm->irqchip, &v->exit) ||
-	       vm_virtio_mmio(vm, &v->exit);
+	       vm_virtio_mmio(vm, &v->exit) || pc_testdev_iomem(vm, &v->exit);
+}
+
+/*
+ * pc-testdev's flush page: the guest's next access to the page faults, as
+ * in QEMU (which mprotect()s it).  Its EPT leaves are zapped and every CPU
+ * flushed, under mmu_lock (KVM's MMU-notifier path), outside the
+ * irqchip's lock: the flush waits for the other vCPUs.
+ */
+static void pc_testdev_flush_page(struct vm *vm, u64 gpa)
+{
+	gfn_t gfn = gpa_to_gfn(gpa);
+
+	spin_lock(&vm->kvm.mmu_lock);
+	if (kvm_tdp_mmu_zap_leafs(&vm->kvm, 0, gfn, gfn + 1))
+		kvm_flush_remote_tlbs(&vm->kvm);
+	spin_unlock(&vm->kvm.mmu_lock);
 }
 
 static bool is_pic_port(u16 port)
@@ -154,11 +186,16 @@ static bool devices_io(struct vm *vm, struct vcpu_exit *e)
 
 bool vm_devices_io(struct vm *vm, struct vcpu_exit *e)
 {
+	u64 flush = PC_TESTDEV_NO_FLUSH;
 	bool claimed;
 
 	spin_lock(&vm->irqchip.lock);
-	claimed = devices_io(vm, e);
+	claimed = (vm->pc_testdev && pc_testdev_pio(vm->pc_testdev, e->io.port, e->io.is_write,
+						     e->io.size, &e->io.data, &flush)) ||
+		  devices_io(vm, e);
 	spin_unlock(&vm->irqchip.lock);
+	if (flush != PC_TESTDEV_NO_FLUSH)
+		pc_testdev_flush_page(vm, flush);
 	return claimed;
 }
 

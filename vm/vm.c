@@ -42,5 +42,6 @@ void vm_destroy(struct vm *vm)
 	kvm_for_each_vcpu(i, v, &vm->kvm)
 		vcpu_destroy(v);
 	memslot_vm_uninit(&vm->kvm);
+	kfree(vm->pc_testdev);
 	kfree(vm);
 }

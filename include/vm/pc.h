@@ -25,6 +25,9 @@ int vm_acpi_install(struct vm *vm, unsigned int nr_vcpus);
 /* Give v an emulated xAPIC (irqchip_lapic_enable()). */
 void vm_lapic_enable(struct vm *vm, struct vcpu *v);
 
+/* Give vm QEMU's pc-testdev (include/devices/pc_testdev.h): 0 or -ENOMEM. */
+int vm_pc_testdev_add(struct vm *vm);
+
 /* An MMIO exit of v that the xAPIC or the I/O APIC claims (completed in v->exit), or false. */
 bool vm_devices_mmio(struct vm *vm, struct vcpu *v);
 

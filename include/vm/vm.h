@@ -37,6 +37,7 @@
 #include "devices/fw_cfg.h"
 #include "devices/pit8254.h"
 #include "devices/uart16550.h"
+#include "devices/pc_testdev.h"
 #include "devices/virtio_blk.h"
 #include "devices/virtio_mem.h"
 #include "devices/virtio_rng.h"
@@ -56,7 +57,7 @@ struct vm {
 	struct uart16550 com1;	/* COM1 at 0x3f8, IRQ 4 */
 	struct pit pit;		/* the 8254, IRQ 0 */
 	u64 dev_tsc_base;	/* the TSC when the PIT's clock started */
-	bool pc_testdev;	/* kvm-unit-tests' test device (devices/pc_testdev.c) */
+	struct pc_testdev *pc_testdev;	/* kvm-unit-tests' test device, or NULL (vm_pc_testdev_add()) */
 	/*
 	 * A guest of the user's (console/guest_boot.c): UCALL_PORT is no test
 	 * channel for it, only a port no device claims, so that it cannot end
