@@ -2,6 +2,7 @@
 # Boot an ISO in Bochs (configured as docs/bochs.md says).
 #   scripts/bochs.sh ISO OUTDIR [--cpus N] [--megs M] [--timeout SECONDS]
 #                    [--model BOCHS_CPU_MODEL] [--serial-tty TTY] [--live|--debug]
+#                    [--ignore-bad-msrs]
 # --model picks Bochs' CPU model (default corei7_skylake_x, which has every
 # VMX feature slotvisor uses; corei7_haswell_4770 has EPT without PML,
 # docs/bochs.md).
@@ -11,10 +12,14 @@
 # COM1 to a terminal both ways (Bochs' term mode: what is typed there
 # reaches slotvisor's COM1; the interactive console, docs/monitor.md), and
 # then --live shows only that terminal.  Exit status: Bochs' own (1 after a
-# power-off), or 124 when the timeout killed it.
+# power-off), or 124 when the timeout killed it.  An MSR Bochs does not
+# implement is #GP (ignore_bad_msrs=0: slotvisor must not touch one);
+# --ignore-bad-msrs gives Bochs' own default instead (reads 0, writes
+# dropped), for guests booted with no hypervisor (the bare kvm-unit-tests
+# runs: Bochs' CPUID offers PDCM, but not IA32_PERF_CAPABILITIES, 0x345).
 set -u
 iso=$1; out=$2; shift 2
-cpus=1; megs=512; limit=300; live=0; debug=0; tty=; model=corei7_skylake_x
+cpus=1; megs=512; limit=300; live=0; debug=0; tty=; model=corei7_skylake_x bad_msrs=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cpus) cpus=$2; shift 2 ;;
@@ -24,6 +29,7 @@ while [ $# -gt 0 ]; do
 	--serial-tty) tty=$2; shift 2 ;;
 	--live) live=1; shift ;;
 	--debug) debug=1; shift ;;
+	--ignore-bad-msrs) bad_msrs=1; shift ;;
 	*) echo "bochs.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -49,7 +55,7 @@ vga: extension=none, update_freq=5, realtime=0
 pci: enabled=1, chipset=i440fx
 ata0-master: type=cdrom, path=$iso, status=inserted
 boot: cdrom
-cpu: model=$model, count=$cpus, ips=100000000, reset_on_triple_fault=0, ignore_bad_msrs=0
+cpu: model=$model, count=$cpus, ips=100000000, reset_on_triple_fault=0, ignore_bad_msrs=$bad_msrs
 clock: sync=none, time0=946684800
 display_library: rfb, options="timeout=0"
 log: $out/bochs.log

@@ -6,11 +6,18 @@
 #                                 -a: the nodefault ones too), and its table
 #                                 written into docs/guests.md between the
 #                                 kut-table markers (hours in Bochs)
+#   scripts/kut.sh --bare [TEST...]
+#                                 those tests (default: all, as --table) in
+#                                 bare Bochs, with no hypervisor (the ceiling
+#                                 a pass-through design would have; --table
+#                                 runs it too), into build/kut-bare-results.txt
 #   scripts/kut.sh --fetch        only get and build kvm-unit-tests
-#   scripts/kut.sh --write-table RESULTS SECONDS
+#   scripts/kut.sh --write-table RESULTS SECONDS [BARE_RESULTS]
 #                                 only write the table, from the lines of an
 #                                 earlier run (build/kut-results.txt; e.g. one
-#                                 cut short), KUT_TABLE_NOTE saying so
+#                                 cut short) and of a bare one
+#                                 (build/kut-bare-results.txt), KUT_TABLE_NOTE
+#                                 saying so
 # kvm-unit-tests is cloned at commit $KUT_COMMIT (the one docs/guests.md was
 # written against) into build/kvm-unit-tests (KUT_DIR), from KUT_MIRROR (a
 # local clone or any git URL) when it is set, else from gitlab.com, else
@@ -24,6 +31,14 @@
 # test's output is in KUT_DIR/logs/NAME.log and slotvisor's whole console in
 # build/kut-qemu/NAME/.  KUT_JOBS is run_tests.sh's -j (default 1: Bochs
 # is one CPU-bound process per vCPU).
+# The bare runs use a second tree, KUT_DIR-bare, built from the same commit
+# with one change made by this script (nothing is committed): reset_apic()
+# in lib/x86/apic.c no longer clears IA32_APIC_BASE.EN (it clears EXTD and
+# takes the xAPIC's accessors, the rest of what disable_apic() does), because Bochs never
+# re-enables a local APIC that was disabled (docs/bochs.md) and every test
+# would hang there.  The front end boots those tests with KUT_BARE=1
+# (scripts/qemu-system-x86_64: GRUB, multiboot v1, the CPU count and RAM
+# size in the environment instead of fw_cfg, no pc-testdev).
 # Exit status: 0 when no test failed, 1 when one did, 2 for a usage or
 # build error of slotvisor, 3 when kvm-unit-tests could not be downloaded
 # (no network and no KUT_MIRROR), 4 when it did not build.
@@ -35,34 +50,47 @@ kut=${KUT_DIR:-build/kvm-unit-tests}
 case $kut in /*) ;; *) kut=$root/$kut ;; esac
 log=$root/build/kut-build.txt
 
-table=0 fetch_only=0 write_only=0
+table=0 fetch_only=0 write_only=0 bare_only=0
 case ${1:-} in
 --table) table=1; shift ;;
+--bare) bare_only=1; shift ;;
 --fetch) fetch_only=1; shift ;;
 --write-table) write_only=1; shift ;;
 -h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
--*) echo "kut: unknown option $1 (--table, --fetch, or test names)" >&2; exit 2 ;;
+-*) echo "kut: unknown option $1 (--table, --bare, --fetch, --write-table, or test names)" >&2; exit 2 ;;
 esac
 
-# write_table RESULTS SECONDS: the table of run_tests.sh's lines in RESULTS
-# into build/kut-table.md and docs/guests.md (between the kut-table markers).
-write_table() {
-	local out=$1 secs=$2 rows dirty
-	rows=$(awk '$1 ~ /^(PASS|FAIL|SKIP)$/ {
-		name = $2; $1 = $1; rest = $0; sub(/^[A-Z]+ [^ ]+ ?/, "", rest)
+# results_rows RESULTS: "NAME STATUS SUMMARY" tab-separated, one per
+# run_tests.sh result line (PASS NAME (SUMMARY), FAIL ..., SKIP ...).
+results_rows() {
+	awk '$1 ~ /^(PASS|FAIL|SKIP)$/ {
+		name = $2; st = $1; $1 = $1; rest = $0; sub(/^[A-Z]+ [^ ]+ ?/, "", rest)
 		sub(/^\(/, "", rest); sub(/\)$/, "", rest); gsub(/\|/, "\\|", rest)
-		st = $1 == "PASS" ? "PASS" : $1 == "FAIL" ? "**FAIL**" : "SKIP"
-		printf "| `%s` | %s | %s |\n", name, st, rest }' "$out")
+		printf "%s\t%s\t%s\n", name, st, rest }' "$1"
+}
+
+# write_table RESULTS SECONDS [BARE_RESULTS]: the table of run_tests.sh's
+# lines in RESULTS (and, beside them, BARE_RESULTS') into
+# build/kut-table.md and docs/guests.md (between the kut-table markers).
+write_table() {
+	local out=$1 secs=$2 bare=${3:-} rows dirty bare_note=""
+	[ -n "$bare" ] && [ -r "$bare" ] || bare=/dev/null
+	rows=$(awk -F '\t' -v OFS='\t' '
+		function show(st) { return st == "FAIL" ? "**FAIL**" : st == "" ? "—" : st }
+		FNR == NR { bst[$1] = $2; bsum[$1] = $3; next }
+		{ printf "| `%s` | %s | %s | %s | %s |\n", $1, show(bst[$1]), show($2), $3, bsum[$1] }
+		' <(results_rows "$bare") <(results_rows "$out"))
+	[ "$bare" != /dev/null ] && bare_note=" Bare Bochs (no hypervisor, the same tests through the front end's KUT_BARE=1, kvm-unit-tests' reset_apic() kept from disabling the APIC): $(grep -c '^PASS ' "$bare") PASS, $(grep -c '^FAIL ' "$bare") FAIL, $(grep -c '^SKIP ' "$bare") SKIP."
 	dirty=$(git status --porcelain --untracked-files=no | grep -q . && echo " (with local changes)")
 	{
 		echo "<!-- kut-table begin: written by scripts/kut.sh --table; do not edit by hand -->"
 		echo "slotvisor $(git rev-parse --short HEAD)$dirty, kvm-unit-tests $(git -C "$kut" rev-parse --short HEAD)," \
 			"run_tests.sh -a with unittests.cfg's timeouts${TIMEOUT:+ (TIMEOUT=$TIMEOUT for all)}," \
 			"Bochs 2.7 ${CPU_MODEL:-corei7_skylake_x}, $(date -u +%Y-%m-%d), $((secs / 60)) min:" \
-			"${KUT_TABLE_NOTE:+$KUT_TABLE_NOTE }$(grep -c '^PASS ' "$out") PASS, $(grep -c '^FAIL ' "$out") FAIL, $(grep -c '^SKIP ' "$out") SKIP."
+			"${KUT_TABLE_NOTE:+$KUT_TABLE_NOTE }Under slotvisor: $(grep -c '^PASS ' "$out") PASS, $(grep -c '^FAIL ' "$out") FAIL, $(grep -c '^SKIP ' "$out") SKIP.$bare_note"
 		echo
-		echo "| test | under slotvisor | run_tests.sh's summary, or its reason |"
-		echo "|---|---|---|"
+		echo "| test | bare Bochs | under slotvisor | run_tests.sh's summary under slotvisor, or its reason | bare Bochs' summary |"
+		echo "|---|---|---|---|---|"
 		printf '%s\n' "$rows"
 		echo "<!-- kut-table end -->"
 	} >build/kut-table.md
@@ -75,6 +103,41 @@ write_table() {
 	else
 		echo "kut: docs/guests.md has no kut-table markers; the table is in build/kut-table.md" >&2
 	fi
+}
+
+# bare_tree: KUT_DIR-bare, the pinned commit with reset_apic() kept from
+# clearing IA32_APIC_BASE.EN (see the top of this file), built.
+bare_tree() {
+	local bare=$kut-bare
+	if [ "$(git -C "$bare" rev-parse HEAD 2>/dev/null)" != "$KUT_COMMIT" ]; then
+		rm -rf "$bare"
+		git clone -q "$kut" "$bare" >>"$log" 2>&1 &&
+			git -C "$bare" checkout -q --detach "$KUT_COMMIT" >>"$log" 2>&1 || return 1
+	fi
+	if ! grep -q 'slotvisor: bare Bochs' "$bare/lib/x86/apic.c"; then
+		awk '/^void reset_apic\(void\)/ { inside = 1 }
+		     inside && /disable_apic\(\);/ {
+			sub(/disable_apic\(\);/, "/* slotvisor: bare Bochs never re-enables a disabled APIC */ wrmsr(MSR_IA32_APICBASE, rdmsr(MSR_IA32_APICBASE) \\& ~APIC_EXTD); this_cpu_write_apic_ops((void *)\\&xapic_ops);")
+			inside = 0 }
+		     { print }' "$bare/lib/x86/apic.c" >"$bare/lib/x86/apic.c.new" &&
+			mv "$bare/lib/x86/apic.c.new" "$bare/lib/x86/apic.c"
+		grep -q 'slotvisor: bare Bochs' "$bare/lib/x86/apic.c" || return 1
+		rm -f "$bare/config.mak"
+	fi
+	if [ ! -f "$bare/config.mak" ] || [ ! -f "$bare/x86/hypercall.flat" ]; then
+		( cd "$bare" && ./configure --arch=x86_64 && make -j"${JOBS:-$(nproc)}" ) >>"$log" 2>&1
+	fi
+}
+
+# run_suite TREE RESULTS BARE [TEST...]: run_tests.sh in TREE through the
+# front end (KUT_BARE=BARE), its lines into RESULTS.
+run_suite() {
+	local tree=$1 res=$2 bare=$3 logs=$root/build/kut-qemu
+	shift 3
+	[ "$bare" = 1 ] && logs=$root/build/kut-qemu-bare
+	( cd "$tree" && KUT_BARE=$bare QEMU=$root/scripts/qemu-system-x86_64 \
+		KUT_LOGS=$logs ./run_tests.sh "${args[@]}" "$@" ) 2>&1 |
+		sed -u 's/\x1b\[[0-9;]*m//g' | tee "$res"
 }
 
 mkdir -p build
@@ -113,7 +176,7 @@ fi
 [ $fetch_only = 1 ] && exit 0
 if [ $write_only = 1 ]; then
 	[ -r "${1:-}" ] || { echo "kut: --write-table RESULTS SECONDS: no results file ${1:-}" >&2; exit 2; }
-	write_table "$1" "${2:-0}"
+	write_table "$1" "${2:-0}" "${3:-}"
 	exit 0
 fi
 
@@ -121,12 +184,26 @@ fi
 make -s >>"$log" 2>&1 || { echo "kut: make failed: $(tail -n 1 "$log")" >&2; exit 2; }
 
 args=(-j "${KUT_JOBS:-1}")
-[ $table = 1 ] && args+=(-a)
+if [ $table = 1 ] || { [ $bare_only = 1 ] && [ $# = 0 ]; }; then
+	args+=(-a)
+fi
 out=$root/build/kut-results.txt
+bare_out=$root/build/kut-bare-results.txt
+if [ $table = 1 ] || [ $bare_only = 1 ]; then
+	echo "kut: building the bare-Bochs tree $kut-bare (log: $log)"
+	bare_tree || { echo "kut: the bare-Bochs tree did not build: $(tail -n 1 "$log")" >&2; exit 4; }
+fi
 start=$(date +%s)
-( cd "$kut" && QEMU=$root/scripts/qemu-system-x86_64 KUT_LOGS=$root/build/kut-qemu \
-	./run_tests.sh "${args[@]}" "$@" ) 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g' | tee "$out"
+if [ $bare_only = 1 ]; then
+	run_suite "$kut-bare" "$bare_out" 1 "$@"
+	! grep -q '^FAIL ' "$bare_out"
+	exit
+fi
+run_suite "$kut" "$out" 0 "$@"
 secs=$(( $(date +%s) - start ))
-
-[ $table = 1 ] && write_table "$out" "$secs"
+if [ $table = 1 ]; then
+	echo "kut: the same tests in bare Bochs"
+	run_suite "$kut-bare" "$bare_out" 1 "$@"
+	write_table "$out" "$secs" "$bare_out"
+fi
 ! grep -q '^FAIL ' "$out"

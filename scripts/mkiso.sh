@@ -6,10 +6,15 @@
 # (grub-pc-bin, grub-efi-amd64-bin: scripts/deps.sh).
 #   scripts/mkiso.sh OUT.iso "KERNEL COMMAND LINE" [--test-module] [--module FILE ARGS]...
 # --test-module adds the small module the boot.module test looks for.
-# ELF=path overrides build/slotvisor.elf.
+# ELF=path overrides build/slotvisor.elf.  MULTIBOOT=1 boots ELF with
+# multiboot v1 instead (GRUB's multiboot and module commands): a
+# kvm-unit-tests .flat in bare Bochs, with no hypervisor
+# (scripts/qemu-system-x86_64's KUT_BARE=1).
 set -eu
 out=$1; cmdline=${2:-}; shift 2 || shift $#
 elf=${ELF:-build/slotvisor.elf}
+boot_cmd=multiboot2 module_cmd=module2
+[ "${MULTIBOOT:-0}" = 1 ] && boot_cmd=multiboot module_cmd=module
 [ -f "$elf" ] || { echo "mkiso: $elf not found; run make" >&2; exit 1; }
 # grub-mkrescue quietly leaves out a platform whose modules are missing;
 # an ISO that boots only one way must not be built by accident.
@@ -33,12 +38,12 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--test-module)
 		printf 'slotvisor test module\n' >"$dir/boot/test-module.txt"
-		modules+="	module2 /boot/test-module.txt slotvisor-test-module"$'\n'
+		modules+="	$module_cmd /boot/test-module.txt slotvisor-test-module"$'\n'
 		shift ;;
 	--module)
 		n=$((n + 1))
 		cp "$2" "$dir/boot/module$n"
-		modules+="	module2 /boot/module$n $3"$'\n'
+		modules+="	$module_cmd /boot/module$n $3"$'\n'
 		shift 3 ;;
 	*) echo "mkiso: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -62,7 +67,7 @@ else
 fi
 set gfxpayload=auto
 menuentry "slotvisor" {
-	multiboot2 /boot/slotvisor.elf $cmdline
+	$boot_cmd /boot/slotvisor.elf $cmdline
 $modules	boot
 }
 CFG

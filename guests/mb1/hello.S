@@ -6,8 +6,11 @@
  *   mb1: long mode, cmdline=[...] module=[...]
  * on COM1 (the command line and module 0's first line from the boot
  * information), sends UCALL_SYNC with args = { EAX at entry, the
- * information's flags, mem_upper, mods_count }, then writes its exit code
- * to the isa-debug-exit port 0xf4 (0: the magic was right) and halts.
+ * information's flags, mem_upper, mods_count }, prints a SUMMARY line as
+ * kvm-unit-tests' report_summary() does, then writes its exit code to the
+ * isa-debug-exit port 0xf4 (0: the magic was right) and, where that port is
+ * not there (bare Bochs), "Shutdown" to Bochs' port 0x8900, as kvm-unit-tests'
+ * exit() does; then halts.
  */
 #include "boot.inc"
 
@@ -18,8 +21,18 @@
 #define MBI_CMDLINE 16
 #define MBI_MODS_COUNT 20
 #define MBI_MODS_ADDR 24
+#define BOCHS_SHUTDOWN_PORT 0x8900
+#define UART_DLL 0
+#define UART_DLM 1
+#define UART_LCR 3
+#define UART_LSR 5
+#define UART_LCR_DLAB 0x80
+#define UART_LCR_8N1 0x03
+#define UART_LSR_THRE 0x20
+#define UART_LSR_TEMT 0x40
 
 main64:
+	call uart_init
 
 	lea msg_head(%rip), %rsi
 	mov $64, %ecx
@@ -42,7 +55,7 @@ main64:
 	mov $64, %ecx
 	call puts
 	mov $'\n', %al
-	out %al, %dx
+	call putc
 
 	/* UCALL_SYNC { entry EAX, info flags, mem_upper, mods_count } */
 	lea uc(%rip), %rdi
@@ -58,13 +71,62 @@ main64:
 	mov $UCALL_PORT, %dx
 	out %eax, %dx
 
-	/* exit(0) if EAX held the multiboot magic, else exit(1) */
+	/* kvm-unit-tests' report_summary(), then its exit(): exit(0) if EAX held the multiboot magic, else exit(1) */
+	lea msg_pass(%rip), %rsi
+	cmpl $MB_BOOT_MAGIC, entry_eax(%rip)
+	je 5f
+	lea msg_fail(%rip), %rsi
+5:	mov $64, %ecx
+	call puts
+	mov $'\n', %al
+	call putc
 	xor %eax, %eax
 	cmpl $MB_BOOT_MAGIC, entry_eax(%rip)
 	setne %al
 	out %eax, $DEBUG_EXIT_PORT
+	/* No isa-debug-exit (bare Bochs): Bochs' shutdown port, as kvm-unit-tests' exit(), once COM1 has sent all */
+	mov $COM1 + UART_LSR, %dx
+8:	in %dx, %al
+	test $UART_LSR_TEMT, %al
+	jz 8b
+	lea shutdown(%rip), %rsi
+	mov $BOCHS_SHUTDOWN_PORT, %dx
+	mov $8, %ecx
+6:	lodsb
+	out %al, %dx
+	loop 6b
 4:	hlt
 	jmp 4b
+
+/*
+ * COM1 at 115200 8N1, and a byte out once the transmitter holds none: what
+ * a real 16550 (and Bochs', in the bare run) needs; slotvisor's takes any.
+ */
+uart_init:
+	mov $COM1 + UART_LCR, %dx
+	mov $UART_LCR_DLAB, %al
+	out %al, %dx
+	mov $COM1 + UART_DLL, %dx
+	mov $1, %al
+	out %al, %dx
+	mov $COM1 + UART_DLM, %dx
+	xor %al, %al
+	out %al, %dx
+	mov $COM1 + UART_LCR, %dx
+	mov $UART_LCR_8N1, %al
+	out %al, %dx
+	ret
+
+putc:
+	push %rax
+	mov $COM1 + UART_LSR, %dx
+7:	in %dx, %al
+	test $UART_LSR_THRE, %al
+	jz 7b
+	pop %rax
+	mov $COM1, %dx
+	out %al, %dx
+	ret
 
 /* Print at most rcx bytes of rsi to COM1, stopping at NUL or newline. */
 puts:
@@ -76,7 +138,7 @@ puts:
 	jz 6f
 	cmp $'\n', %al
 	je 6f
-	out %al, %dx
+	call putc
 	dec %ecx
 	jmp 5b
 6:	ret
@@ -88,6 +150,12 @@ msg_mod:
 	.asciz "] module=["
 msg_tail:
 	.asciz "]"
+msg_pass:
+	.asciz "SUMMARY: 1 tests"
+msg_fail:
+	.asciz "SUMMARY: 1 tests, 1 unexpected failures"
+shutdown:
+	.ascii "Shutdown"
 
 	.bss
 	.balign 8
