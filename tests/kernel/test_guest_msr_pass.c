@@ -16,11 +16,16 @@
  * bitmaps (v->debug.no_msr_bitmap): every access exits, same results.
  * guest.msr-passthrough.negative-control: LSTAR's host value left out of
  * the restore (v->debug.keep_guest_msr) must be seen by check (a).
+ * smp.msr-passthrough.migrate: the guest's loop on CPU 1, its checks on
+ * the BSP after vcpu_put(): its values move with the vCPU, each CPU keeps
+ * its own.
  */
 #include "arch/x86/msr.h"
 #include "arch/x86/percpu.h"
+#include "arch/x86/smp.h"
 #include "ktest_vmx.h"
 #include "msr_pass_abi.h"
+#include "remote_run.h"
 #include "lib/printf.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_bits.h"
@@ -166,10 +171,9 @@ static void run_pair(struct ktest_ctx *t, bool no_bitmap)
 	struct vcpu *va, *vb;
 	struct vm *a = ktest_guest64(t, "msr_pass", MiB(4), &va);
 	struct vm *b = a ? ktest_guest64(t, "msr_pass", MiB(4), &vb) : NULL;
-	bool bitmap;
 	struct host_state h;
 	u64 rdtscp = 0, reads0, writes0;
-	bool ok;
+	bool bitmap, ok;
 
 	if (!b) {
 		vm_destroy(a);
@@ -232,4 +236,50 @@ KTEST(test_guest_msr_pass_negative, "guest.msr-passthrough.negative-control")
 	KT_ASSERT(t, seen == guest_lstar, "expected the guest's LSTAR 0x%llx left on the CPU "
 		  "with its restore left out (what check (a) catches), saw 0x%llx", guest_lstar,
 		  seen);
+}
+
+struct migrate_run {
+	struct ktest_ctx *t;
+	struct vcpu *v;
+	u64 rdtscp;
+	bool ok;
+};
+
+/* On CPU 1: the guest's loop, CPU 1's own MSRs checked, and the vCPU put for the BSP. */
+static long migrate_first_half(void *arg)
+{
+	struct migrate_run *m = arg;
+	struct host_state h;
+
+	host_set_patterns(&h);
+	m->ok = step(m->t, m->v, UCALL_SYNC, 1, &m->rdtscp) &&
+		host_intact(m->t, &h, "on CPU 1 after the guest's loop");
+	host_restore(&h);
+	vcpu_put(m->v);
+	return 0;
+}
+
+KTEST(test_smp_msr_pass_migrate, "smp.msr-passthrough.migrate")
+{
+	struct migrate_run m = { .t = t };
+	struct host_state h;
+	struct vm *vm;
+	bool ok;
+
+	if (!ktest_need_ap_vmx(t))
+		return;
+	vm = ktest_guest64(t, "msr_pass", MiB(4), &m.v);
+	if (!vm)
+		return;
+	*(u64 *)vm_gpa_to_hva(vm, MSR_PASS_SEED_GPA) = SEED_A;
+	vcpu_put(m.v);	/* made here; its loop runs on CPU 1 */
+	host_set_patterns(&h);
+	smp_call(1, migrate_first_half, &m);
+	ok = m.ok && host_intact(t, &h, "on the BSP while the vCPU ran on CPU 1") &&
+	     guest_values(t, m.v, SEED_A, m.rdtscp, "on the BSP after CPU 1's run") &&
+	     step(t, m.v, UCALL_SYNC, 2, NULL) && host_intact(t, &h, "on the BSP after the checks") &&
+	     step(t, m.v, UCALL_DONE, 0, NULL);
+	host_restore(&h);
+	vm_destroy(vm);
+	KT_ASSERT(t, ok, "see above");
 }
