@@ -77,12 +77,14 @@ case_bochs_penryn() {
 	ktest_parse bochs-penryn "$dir/tests/serial.txt" "$?"
 }
 
-# guest_state_on PREFIX MODEL: guest.state.* (guests/msrs.c) on that Bochs CPU model.
+# guest_state_on PREFIX MODEL: guest.state.* (guests/msrs.c) and the MSR
+# bitmap's guest.msr-passthrough* (guests/msr_pass.c) on that Bochs CPU model.
 guest_state_on() {
-	iso "slotvisor.test=guest.state.*"
+	iso "slotvisor.test=guest.state.*,guest.msr-passthrough*"
 	scripts/bochs.sh "$dir/slotvisor.iso" "$dir" --megs 512 --timeout 120 --model "$2"
 	ktest_parse "$1" "$dir/serial.txt" "$?"
-	expect_lines "$1:ran" "$dir/serial.txt" "" "" '^PASS: guest.state.per-vcpu$'
+	expect_lines "$1:ran" "$dir/serial.txt" "" "" '^PASS: guest.state.per-vcpu$' \
+		'^PASS: guest.msr-passthrough$' '^PASS: guest.msr-passthrough.negative-control$'
 }
 
 # A CPU with the speculation-control MSRs in CPUID (Bochs' Ice Lake):

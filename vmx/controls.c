@@ -169,6 +169,14 @@ int vmx_controls_compute(const struct vmx_caps *c, struct vmx_controls *out)
 		out->proc &= ~(CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING) |
 			     (u32)c->procbased;
 	}
+	/*
+	 * MSR bitmaps where the CPU has them (issue 16): RDMSR and WRMSR of
+	 * the MSRs vmx/msr_bitmap.c passes through do not exit (SDM Vol. 3C
+	 * 25.6.9); without the control every one exits (SDM Vol. 3C 26.1.3)
+	 * and vmx/exit_msr.c serves them all, as it does the others.
+	 */
+	if (vmx_ctl_allows(c->procbased, CPU_BASED_USE_MSR_BITMAPS))
+		out->proc |= CPU_BASED_USE_MSR_BITMAPS;
 	err |= adjust(c->procbased2, proc2_needs, ARRAY_SIZE(proc2_needs), proc2_extra,
 		      &out->proc2);
 	/*

@@ -1,8 +1,9 @@
 /*
- * RDMSR/WRMSR: every access exits (no MSR bitmap).  An allowlist says what
- * a guest may see and change; everything else is #GP, as on a CPU without
- * that MSR.  The SYSCALL/SWAPGS/RDTSCP MSRs are the guest's own
- * (vmx/guest_state.c); IA32_MISC_ENABLE and the microcode revision are
+ * RDMSR/WRMSR that exit: every MSR the bitmap does not pass through
+ * (vmx/msr_bitmap.c), and all of them on a CPU without MSR bitmaps.  An
+ * allowlist says what a guest may see and change; everything else is #GP,
+ * as on a CPU without that MSR.  The SYSCALL/SWAPGS/RDTSCP MSRs are the
+ * guest's own (vmx/shared_msrs.c); IA32_MISC_ENABLE and the microcode revision are
  * emulated.  The guest may never disable or move the real local APIC
  * (Bochs never re-enables a disabled one, docs/bochs.md), and its EFER and PAT
  * live in the VMCS, loaded on entry and saved on exit, as does the TSC
@@ -17,6 +18,7 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/trap.h"
 #include "irq/irq.h"
+#include "lib/errno.h"
 #include "lib/printf.h"
 #include "exit_handlers.h"
 #include "vcpu_internal.h"
@@ -27,9 +29,6 @@
 #define MSR_IA32_MISC_ENABLE 0x1a0
 #define MSR_IA32_MTRRCAP 0xfe
 #define MSR_IA32_MTRR_DEF_TYPE 0x2ff
-#define MSR_IA32_SYSENTER_CS 0x174
-#define MSR_IA32_SYSENTER_ESP 0x175
-#define MSR_IA32_SYSENTER_EIP 0x176
 #define MSR_IA32_UCODE_REV 0x8b
 #define MSR_IA32_DEBUGCTL 0x1d9
 #define MSR_IA32_TSC_DEADLINE 0x6e0
@@ -270,6 +269,12 @@ static bool guest_wrmsr(struct vcpu *v, u32 msr, u64 val)
 	default:
 		return false;
 	}
+}
+
+int vcpu_get_msr(struct vcpu *v, u32 msr, u64 *val)
+{
+	vcpu_load(v);
+	return guest_rdmsr(v, msr, val) ? 0 : -ENOENT;
 }
 
 int vmx_handle_rdmsr(struct vcpu *v)

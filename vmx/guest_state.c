@@ -1,20 +1,16 @@
 /*
  * Guest state the CPU does not switch at VM entry and exit (SDM Vol. 3C
- * 25.4, 28.3 list what it does): the SYSCALL MSRs (STAR, LSTAR, CSTAR,
- * SFMASK), SWAPGS's KERNEL_GS_BASE, RDTSCP's TSC_AUX, XCR0, and the x87,
- * SSE and AVX registers (the FPU state, saved with XSAVE, or FXSAVE where
- * the CPU has no XSAVE).  XCR0 is the guest's only from VM entry to VM
- * exit: in root operation it enables every component (cpu_enable_fpu_state()),
- * so that XSAVE keeps all a guest may have used, whatever its own XCR0.  The hypervisor uses none of them (no SYSCALL, no
- * SWAPGS, no floating point or vector registers: -mgeneral-regs-only),
- * so a vCPU's values stay loaded on its CPU while it runs and between
- * runs, and are swapped only when another vCPU enters on that CPU or the
- * vCPU leaves it (the idea of KVM's "user return" MSRs).  A guest changes
- * KERNEL_GS_BASE with SWAPGS without an exit, so the CPU's copy is the
- * current one while the vCPU owns the CPU.
+ * 25.4, 28.3 list what it does): XCR0 and the x87, SSE and AVX registers
+ * (the FPU state, saved with XSAVE, or FXSAVE where the CPU has no XSAVE).
+ * The SYSCALL, SWAPGS and RDTSCP MSRs are vmx/shared_msrs.c's.  XCR0 is
+ * the guest's only from VM entry to VM exit: in root operation it enables
+ * every component (cpu_enable_fpu_state()), so that XSAVE keeps all a
+ * guest may have used, whatever its own XCR0.  The hypervisor uses no
+ * floating point or vector registers (-mgeneral-regs-only), so a vCPU's
+ * stay loaded on its CPU while it runs and between runs, and are swapped
+ * only when another vCPU enters on that CPU or the vCPU leaves it.
  */
 #include "arch/x86/cpu.h"
-#include "arch/x86/msr.h"
 #include "arch/x86/percpu.h"
 #include "lib/errno.h"
 #include "mm/frame.h"
@@ -27,15 +23,6 @@
 #define FCW_INIT 0x37f		/* x87 control word after FNINIT (SDM Vol. 1 8.1.5) */
 #define MXCSR_INIT 0x1f80	/* all SSE exceptions masked (SDM Vol. 1 10.2.3.1) */
 #define PAGE_SIZE_4K 4096
-
-static const u32 shared_msr_index[VCPU_NR_SHARED_MSRS] = {
-	[VCPU_MSR_STAR] = MSR_STAR,
-	[VCPU_MSR_LSTAR] = MSR_LSTAR,
-	[VCPU_MSR_CSTAR] = MSR_CSTAR,
-	[VCPU_MSR_SFMASK] = MSR_SYSCALL_MASK,
-	[VCPU_MSR_KERNEL_GS_BASE] = MSR_KERNEL_GS_BASE,
-	[VCPU_MSR_TSC_AUX] = MSR_TSC_AUX,
-};
 
 static bool host_has_xsave(void)
 {
@@ -116,11 +103,9 @@ static void save_owner(struct percpu *c)
 {
 	struct vcpu *o = c->guest_msr_owner;
 
-	if (o) {
-		o->shared_msrs[VCPU_MSR_KERNEL_GS_BASE] = rdmsr(MSR_KERNEL_GS_BASE);
-		/* With the hypervisor's XCR0, every component: whatever the guest used. */
+	/* With the hypervisor's XCR0, every component: whatever the guest used. */
+	if (o)
 		fpu_save(o->fpu);
-	}
 	c->guest_msr_owner = NULL;
 }
 
@@ -131,9 +116,6 @@ void vcpu_load_guest_state(struct vcpu *v)
 	if (c->guest_msr_owner == v)
 		return;
 	save_owner(c);
-	/* _safe: TSC_AUX exists only with RDTSCP (the guest is then told so). */
-	for (int i = 0; i < VCPU_NR_SHARED_MSRS; i++)
-		wrmsr_safe(shared_msr_index[i], v->shared_msrs[i]);
 	fpu_restore(v->fpu);
 	c->guest_msr_owner = v;
 }
@@ -144,29 +126,6 @@ void vcpu_put_guest_state(struct vcpu *v)
 
 	if (c->guest_msr_owner == v)
 		save_owner(c);
-}
-
-int vcpu_shared_msr_slot(u32 msr)
-{
-	for (int i = 0; i < VCPU_NR_SHARED_MSRS; i++)
-		if (shared_msr_index[i] == msr)
-			return i;
-	return -1;
-}
-
-u64 vcpu_get_shared_msr(struct vcpu *v, int slot)
-{
-	/* Called after an exit on this CPU: v owns it, and SWAPGS may have moved the value. */
-	if (slot == VCPU_MSR_KERNEL_GS_BASE && this_cpu()->guest_msr_owner == v)
-		return rdmsr(MSR_KERNEL_GS_BASE);
-	return v->shared_msrs[slot];
-}
-
-void vcpu_set_shared_msr(struct vcpu *v, int slot, u64 val)
-{
-	v->shared_msrs[slot] = val;
-	if (this_cpu()->guest_msr_owner == v)
-		wrmsr_safe(shared_msr_index[slot], val);
 }
 
 void vcpu_forget_guest_state(struct vcpu *v)

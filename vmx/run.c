@@ -414,6 +414,16 @@ static __attribute__((noinline)) int vmx_exit_fast_profiled(struct vcpu *v, u32 
 	return r;
 }
 
+/* The test image's switch: this vCPU runs as on a CPU without MSR bitmaps (every MSR exits). */
+static void vcpu_debug_msr_bitmap(struct vcpu *v)
+{
+#ifdef CONFIG_SLOTVISOR_TEST
+	if (v->debug.no_msr_bitmap)
+		vmcs_write32(CPU_BASED_VM_EXEC_CONTROL,
+			     vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) & ~CPU_BASED_USE_MSR_BITMAPS);
+#endif
+}
+
 static int __vcpu_run(struct vcpu *v, u64 budget)
 {
 	u64 deadline = budget ? rdtsc() + budget : 0;
@@ -421,7 +431,9 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 
 	v->run_deadline = deadline;
 	vcpu_load(v);
+	vcpu_debug_msr_bitmap(v);
 	vcpu_load_guest_state(v);
+	vcpu_load_shared_msrs(v);
 	vcpu_complete_pending(v);
 	v->exit.reason = VCPU_EXIT_NONE;
 	for (;;) {
@@ -514,6 +526,8 @@ int vcpu_run(struct vcpu *v, u64 budget)
 	 */
 	__atomic_store_n(&v->in_run, true, __ATOMIC_SEQ_CST);
 	r = __vcpu_run(v, budget);
+	/* The host's SYSCALL/SWAPGS/RDTSCP MSRs back, the guest's kept (vmx/shared_msrs.c). */
+	vcpu_put_shared_msrs(v);
 	if (!v->dead)
 		vcpu_update_ready_for_interrupt(v);
 	__atomic_store_n(&v->in_run, false, __ATOMIC_SEQ_CST);

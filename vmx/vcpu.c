@@ -18,6 +18,7 @@
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "vmx/controls.h"
+#include "vmx/msr_bitmap.h"
 #include "vmx/vcpu.h"
 #include "vcpu_internal.h"
 #include "vmx/vmcs.h"
@@ -38,6 +39,14 @@
 extern char vmx_exit_entry[];
 static struct vmx_controls controls;
 static bool controls_ready;
+/*
+ * The MSR bitmap, one for every vCPU (vmx/msr_bitmap.c): what passes
+ * through depends on this CPU's controls alone, never on the VM, and the
+ * CPU only reads it (SDM Vol. 3C 25.6.9), so all VMCSs may point at one
+ * page.  A choice that comes to depend on the VM (SPEC_CTRL once a guest's
+ * CPUID may offer it) makes it per VM.
+ */
+static struct vmx_msr_bitmap *msr_bitmap;
 
 static bool vmcs_setup_host(void);
 
@@ -195,12 +204,25 @@ void kvm_vcpu_deliver_sipi_vector(struct vcpu *v, u8 vector)
 	v->mp_state = VCPU_MP_RUNNABLE;
 }
 
+/* The bitmap every vCPU uses, made once with the controls (none without the control). */
+static int vcpu_msr_bitmap_setup(void)
+{
+	if (!(controls.proc & CPU_BASED_USE_MSR_BITMAPS) || msr_bitmap)
+		return 0;
+	msr_bitmap = frame_alloc(ORDER_4K);
+	if (!msr_bitmap)
+		return -ENOMEM;
+	vmx_msr_bitmap_fill(msr_bitmap, controls.proc2 & SECONDARY_RDTSCP);
+	return 0;
+}
+
 static int vcpu_setup_vmcs(struct vcpu *v)
 {
 	int err;
 
 	if (!controls_ready) {
 		err = vmx_controls_compute(&vmx_caps, &controls);
+		err = err ?: vcpu_msr_bitmap_setup();
 		if (err)
 			return err;
 		controls_ready = true;
@@ -214,6 +236,8 @@ static int vcpu_setup_vmcs(struct vcpu *v)
 	this_cpu()->current_vmcs = v->vmcs;
 	v->cpu = this_cpu()->id;
 	if (!vmcs_setup_controls(v) || !vmcs_setup_host() || !vcpu_reset(v))
+		return -EIO;
+	if (msr_bitmap && !vmcs_write64(MSR_BITMAP, virt_to_phys(msr_bitmap)))
 		return -EIO;
 	if (v->kvm->cpu_dirty_log_size) {
 		err = vcpu_pml_setup(v);

@@ -107,6 +107,13 @@ int vcpu_fpu_alloc(struct vcpu *v);
 void vcpu_fpu_free(struct vcpu *v);
 /* Forget v on every CPU (vCPU destruction). */
 void vcpu_forget_guest_state(struct vcpu *v);
+/*
+ * The SYSCALL, SWAPGS and RDTSCP MSRs (vmx/shared_msrs.c): v's go onto
+ * this CPU (the host's kept) before vcpu_run()'s first entry, and come
+ * back into v, the host's put back, when it returns.
+ */
+void vcpu_load_shared_msrs(struct vcpu *v);
+void vcpu_put_shared_msrs(struct vcpu *v);
 /* The vcpu_shared_msr slot of msr, or -1; and the guest's value in it. */
 int vcpu_shared_msr_slot(u32 msr);
 u64 vcpu_get_shared_msr(struct vcpu *v, int slot);

@@ -18,7 +18,10 @@
 struct vmcs;
 struct vlapic;
 
-/* MSRs a vCPU keeps loaded on its CPU (vmx/guest_state.c). */
+/*
+ * MSRs no VMCS field switches: loaded on the vCPU's CPU while it is in
+ * vcpu_run(), kept here outside it (vmx/shared_msrs.c).
+ */
 enum vcpu_shared_msr {
 	VCPU_MSR_STAR,
 	VCPU_MSR_LSTAR,
@@ -219,6 +222,8 @@ struct vcpu {
 		bool skip_tlb_check;	/* ... and enters without vcpu_tlb_check()'s look */
 		bool long_slice;	/* ... and is forced out every 100 ms, not 10 */
 		bool no_tpr_threshold;	/* TPR shadow without the threshold: CR8 lowered never exits */
+		bool no_msr_bitmap;	/* every RDMSR/WRMSR exits, as without MSR bitmaps */
+		u32 keep_guest_msr;	/* this shared MSR stays the guest's after vcpu_run() */
 	} debug;		/* the test image's switches (TEST_SWITCH) */
 #endif
 	u64 entries;
@@ -308,6 +313,13 @@ void vcpu_init_event(struct vcpu *v);
  * (SDM Vol. 3A 9.4.3); the vCPU runs.
  */
 void kvm_vcpu_deliver_sipi_vector(struct vcpu *v, u8 vector);
+
+/*
+ * The guest's current value of msr, as its RDMSR would read it (KVM's
+ * KVM_GET_MSRS): 0, or -ENOENT for an MSR the guest cannot read.  Outside
+ * vcpu_run(), on the CPU that may load v's VMCS (as vcpu_get_regs()).
+ */
+int vcpu_get_msr(struct vcpu *v, u32 msr, u64 *val);
 
 /* Print the guest's registers and state (a fault or a triple fault). */
 void vcpu_dump(struct vcpu *v);

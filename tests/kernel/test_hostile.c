@@ -25,12 +25,14 @@
 #define EMPTY_BUS ~0ULL
 
 /*
- * The host MSRs the hypervisor depends on, which a guest must never reach.
- * (The SYSCALL MSRs, KERNEL_GS_BASE and TSC_AUX keep the last vCPU's values
- * on its CPU by design: the hypervisor uses none of them, vmx/guest_state.c.)
+ * The host MSRs a guest must never reach: those the hypervisor depends on,
+ * and the SYSCALL MSRs and KERNEL_GS_BASE, which the guest writes without
+ * an exit (the MSR bitmap) and vcpu_run() gives back to the host when it
+ * returns (vmx/shared_msrs.c).
  */
 static const u32 host_msrs[] = {
 	MSR_IA32_APIC_BASE, MSR_EFER, MSR_FS_BASE, MSR_GS_BASE, MSR_IA32_PAT,
+	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK, MSR_KERNEL_GS_BASE,
 };
 
 struct hostile {

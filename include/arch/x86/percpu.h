@@ -29,7 +29,7 @@ struct percpu {
 	bool vmx_on;
 	u64 cr4_before_vmx;
 	struct vmcs *current_vmcs;
-	struct vcpu *guest_msr_owner;	/* whose SYSCALL/SWAPGS MSRs and XCR0 are loaded */
+	struct vcpu *guest_msr_owner;	/* whose x87/SSE/AVX registers are loaded (vmx/guest_state.c) */
 	/* Idling (arch/x86/idle.c): wake interrupts taken, TSC ticks halted. */
 	volatile u64 wakeups;
 	u64 halted_tsc;
