@@ -51,7 +51,7 @@ static void start_instruction(struct x86_emulate_ctxt *ctxt)
 	ctxt->why[0] = '\0';
 }
 
-int x86_decode_bytes(struct x86_emulate_ctxt *ctxt, const u8 *bytes, unsigned int len)
+int emul_decode_insn_bytes(struct x86_emulate_ctxt *ctxt, const u8 *bytes, unsigned int len)
 {
 	enum emul_decode_result r;
 
@@ -245,7 +245,7 @@ int x86_emulate_insn(struct x86_emulate_ctxt *ctxt)
 	return X86EMUL_CONTINUE;
 }
 
-void x86_emulate_complete_read(struct x86_emulate_ctxt *ctxt, const void *data)
+void emul_complete_read(struct x86_emulate_ctxt *ctxt, const void *data)
 {
 	struct emul_mmio_frag *f = ctxt->mmio_pending;
 

@@ -11,7 +11,7 @@
  * into 8-byte pieces from its start, as KVM's complete_emulated_mmio()):
  *   - a read fragment stops the emulation with X86EMUL_IO_NEEDED and
  *     ctxt->mmio_pending set; once the VMM has answered it
- *     (x86_emulate_complete_read()), x86_emulate_insn() runs the instruction
+ *     (emul_complete_read()), x86_emulate_insn() runs the instruction
  *     again from the start, and the reads it made before are answered from
  *     ctxt's read log (KVM's mem_read cache) in order;
  *   - write fragments are posted: the instruction completes, and
@@ -23,6 +23,7 @@
  */
 #pragma once
 
+#include "compiler.h"
 #include "types.h"
 #include "emulate/insn.h"
 
@@ -154,10 +155,10 @@ struct x86_emulate_ctxt {
 int x86_decode_insn(struct x86_emulate_ctxt *ctxt);
 
 /* Decode from bytes instead of guest memory (the host tests and the fuzzer). */
-int x86_decode_bytes(struct x86_emulate_ctxt *ctxt, const u8 *bytes, unsigned int len);
+int emul_decode_insn_bytes(struct x86_emulate_ctxt *ctxt, const u8 *bytes, unsigned int len);
 
 /* Execute ctxt->insn (see the top of this file for the results and MMIO). */
 int x86_emulate_insn(struct x86_emulate_ctxt *ctxt);
 
 /* The VMM's answer to ctxt->mmio_pending (len bytes of data). */
-void x86_emulate_complete_read(struct x86_emulate_ctxt *ctxt, const void *data);
+void emul_complete_read(struct x86_emulate_ctxt *ctxt, const void *data);

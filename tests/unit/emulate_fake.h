@@ -169,17 +169,17 @@ static inline int fake_again(struct fake_vm *vm)
 			break;
 		if (!in_mmio(ctxt->mmio_pending->gpa, ctxt->mmio_pending->len))
 			return -1;	/* the test layout has no such MMIO */
-		memcpy(ctxt->mmio_pending->data, vm->mmio + ctxt->mmio_pending->gpa - FAKE_MMIO_BASE,
+		memcpy(ctxt->mmio_pending->data, vm->mmio + (ctxt->mmio_pending->gpa - FAKE_MMIO_BASE),
 		       ctxt->mmio_pending->len);
 		log_access(vm, ctxt->mmio_pending, false);
-		x86_emulate_complete_read(ctxt, ctxt->mmio_pending->data);
+		emul_complete_read(ctxt, ctxt->mmio_pending->data);
 	}
 	for (i = 0; r == X86EMUL_CONTINUE && i < ctxt->nr_mmio_writes; i++) {
 		const struct emul_mmio_frag *f = &ctxt->mmio_writes[i];
 
 		if (!in_mmio(f->gpa, f->len))
 			return -1;
-		memcpy(vm->mmio + f->gpa - FAKE_MMIO_BASE, f->data, f->len);
+		memcpy(vm->mmio + (f->gpa - FAKE_MMIO_BASE), f->data, f->len);
 		log_access(vm, f, true);
 	}
 	return r;
@@ -198,11 +198,11 @@ static inline u64 fake_mmio_u64(const struct fake_vm *vm, u64 gpa, unsigned int 
 {
 	u64 v = 0;
 
-	memcpy(&v, vm->mmio + gpa - FAKE_MMIO_BASE, len);
+	memcpy(&v, vm->mmio + (gpa - FAKE_MMIO_BASE), len);
 	return v;
 }
 
 static inline void fake_mmio_put(struct fake_vm *vm, u64 gpa, u64 v, unsigned int len)
 {
-	memcpy(vm->mmio + gpa - FAKE_MMIO_BASE, &v, len);
+	memcpy(vm->mmio + (gpa - FAKE_MMIO_BASE), &v, len);
 }

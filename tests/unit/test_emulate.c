@@ -630,7 +630,7 @@ static void read_restart_model(void **state)
 	assert_int_equal(c->regs[EMUL_RCX], 5);		/* nothing done yet */
 	assert_int_equal(c->eip, FAKE_CODE);
 	assert_int_equal(c->nr_mmio_writes, 0);
-	x86_emulate_complete_read(c, (const u8[]){ 10, 0, 0, 0, 0, 0, 0, 0 });
+	emul_complete_read(c, (const u8[]){ 10, 0, 0, 0, 0, 0, 0, 0 });
 	assert_int_equal(x86_emulate_insn(c), X86EMUL_CONTINUE);
 	assert_int_equal(c->regs[EMUL_RCX], 10);
 	assert_int_equal(c->nr_mmio_writes, 1);
@@ -640,7 +640,7 @@ static void read_restart_model(void **state)
 	c->eip = FAKE_CODE;
 	assert_int_equal(x86_decode_insn(c), X86EMUL_CONTINUE);
 	assert_int_equal(x86_emulate_insn(c), X86EMUL_IO_NEEDED);
-	x86_emulate_complete_read(c, (const u8[]){ 1, 0, 0, 0, 0, 0, 0, 0 });
+	emul_complete_read(c, (const u8[]){ 1, 0, 0, 0, 0, 0, 0, 0 });
 	c->regs[EMUL_RBX] = MMIO + 8;
 	assert_int_equal(x86_emulate_insn(c), X86EMUL_UNHANDLEABLE);
 	assert_non_null(strstr(c->why, "changed between runs"));
@@ -727,11 +727,11 @@ static void truncated_bytes(void **state)
 		u8 *copy = malloc(n ? n : 1);
 
 		memcpy(copy, full, n);
-		assert_int_equal(x86_decode_bytes(&vm->ctxt, copy, n), X86EMUL_UNHANDLEABLE);
+		assert_int_equal(emul_decode_insn_bytes(&vm->ctxt, copy, n), X86EMUL_UNHANDLEABLE);
 		assert_non_null(strstr(vm->ctxt.why, "truncated"));
 		free(copy);
 	}
-	assert_int_equal(x86_decode_bytes(&vm->ctxt, full, sizeof(full)), X86EMUL_CONTINUE);
+	assert_int_equal(emul_decode_insn_bytes(&vm->ctxt, full, sizeof(full)), X86EMUL_CONTINUE);
 	assert_int_equal(vm->ctxt.insn.len, sizeof(full));
 	/* 15 prefixes and an opcode: longer than 15 bytes is #UD. */
 	{
@@ -739,7 +739,7 @@ static void truncated_bytes(void **state)
 
 		memset(longer, 0x66, 15);
 		longer[15] = 0x90;
-		assert_int_equal(x86_decode_bytes(&vm->ctxt, longer, 16), X86EMUL_PROPAGATE_FAULT);
+		assert_int_equal(emul_decode_insn_bytes(&vm->ctxt, longer, 16), X86EMUL_PROPAGATE_FAULT);
 		assert_int_equal(vm->ctxt.exception.vector, EMUL_UD_VECTOR);
 	}
 }
