@@ -34,7 +34,7 @@ GRUB_FILE ?= grub-file
 
 BOOT_SRCS    := boot/entry.S boot/header.S boot/multiboot2.c boot/trampoline.S
 ARCH_SRCS    := $(addprefix arch/x86/,acpi_madt.c acpi_pm.c acpi_spcr.c acpi_tables.c console.c \
-		directmap.c extable.c fbcon.c font.c gdt.c i8042.c idle.c idt.c insn_decode.c invept.c \
+		directmap.c extable.c fbcon.c font.c gdt.c gprs.c i8042.c idle.c idt.c invept.c \
 		isr.S keymap.c lapic.c paging.c panic.c percpu.c poweroff.c safe.S setup.c smp.c \
 		stacktrace.c trap.c tsc.c uart.c uart_select.c)
 LIB_SRCS     := $(addprefix lib/,cmdline.c errno.c glob.c kprintf.c parse.c printf.c string.c)
@@ -46,7 +46,7 @@ EPT_SRCS     := $(addprefix ept/,arch_hooks.c audit.c dirty_bits.c fault.c flush
 VMX_SRCS     := $(addprefix vmx/,caps.c check.c check_controls.c check_guest.c \
 		check_guest_segs.c check_host.c controls.c dump.c entry.S exit.c exit_basic.c \
 		exit_cpuid.c exit_cr.c exit_ept.c exit_io.c exit_msr.c exit_reason.c \
-		exit_xsetbv.c exit_hypercall.c guest_mem.c guest_state.c interrupt.c pml.c requests.c run.c vcpu.c \
+		exit_xsetbv.c exit_hypercall.c emulate_ops.c guest_mem.c guest_state.c interrupt.c pml.c requests.c run.c vcpu.c \
 		vcpu_state.c vmcs.c vmcs_names.c vmxon.c)
 EMULATE_SRCS := $(addprefix emulate/,decode.c emulate.c exec_alu.c exec_mov.c exec_stack.c \
 		exec_string.c exec_vec.c fastop.c mem.c opcodes.c regs.c)
@@ -220,7 +220,7 @@ FAKE_SRCS := $(addprefix arch/fake/,console.c cpu.c failinject.c hostlib.c invep
 HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.c) \
 	$(MM_SRCS) $(MEMSLOT_SRCS) $(EPT_SRCS) $(EMULATE_SRCS) $(FAKE_SRCS) boot/multiboot2.c \
 	$(addprefix arch/x86/,acpi_tables.c acpi_pm.c acpi_madt.c acpi_spcr.c fbcon.c font.c \
-		insn_decode.c keymap.c uart_select.c) \
+		gprs.c keymap.c uart_select.c) \
 	$(addprefix vmx/,check.c check_controls.c check_host.c check_guest.c \
 		check_guest_segs.c vmcs_names.c exit_reason.c) \
 	$(IRQ_SRCS) devices/uart16550.c devices/pit8254.c devices/acpi_build.c devices/fw_cfg.c \
