@@ -97,7 +97,8 @@ static __printf(3, 4) enum emul_decode_result fail(struct decoder *d, enum emul_
 {
 	char hex[EMUL_MAX_INSN_LEN * HEX_CHARS + 1] = "";
 	char text[96];
-	unsigned int i, n = MIN(MIN(d->pos + 1, d->avail), (unsigned int)EMUL_MAX_INSN_LEN);
+	/* The bytes decoded so far (at least one, if there is one), never the next instruction's. */
+	unsigned int i, n = MIN(MIN(MAX(d->pos, 1u), d->avail), (unsigned int)EMUL_MAX_INSN_LEN);
 	va_list ap;
 
 	if (!d->why || !d->why_size)

@@ -4,6 +4,7 @@
  * of RAM (the VMM gives 4 MiB).  The guest checks each result itself
  * (GUEST_ASSERT); GUEST_SYNC(stage) marks where the VMM checks the exits
  * an instruction made (tests/kernel/test_guest_exits.c, guest.mmio-emulate).
+ * Last, a DIV on MMIO, which the emulator refuses: the VM ends there.
  */
 #include "guest.h"
 
@@ -19,6 +20,7 @@ enum {
 	STAGE_SSE_LOAD,
 	STAGE_STACK,
 	STAGE_STRADDLE,
+	STAGE_REFUSED,
 };
 
 static volatile uint64_t *dev64(unsigned int off)
@@ -137,6 +139,15 @@ static void straddle(void)
 	GUEST_ASSERT(*p == 0x1122334455667788ULL);
 }
 
+/* DIV with an MMIO operand is not emulated: the VM must end naming it. */
+static void refused(void)
+{
+	GUEST_SYNC(STAGE_REFUSED);
+	__asm__ __volatile__("divl %0" : : "m"(*(volatile uint32_t *)(DEV + 0x900)), "a"(1), "d"(0)
+			     : "cc");
+	GUEST_ASSERT(0);
+}
+
 void guest_main(void)
 {
 	strings();
@@ -144,4 +155,5 @@ void guest_main(void)
 	sse();
 	stack();
 	straddle();
+	refused();
 }

@@ -279,8 +279,8 @@ static int step(struct vcpu *v)
 	case X86EMUL_RETRY_INSTR:
 		return retry(v, v->emul_gpa);
 	default:
-		return vcpu_internal_error(v, "MMIO at gpa 0x%llx, RIP 0x%llx: %s", v->emul_gpa,
-					   ctxt->eip, ctxt->why);
+		return vcpu_internal_error(v, "%s on MMIO at gpa 0x%llx, RIP 0x%llx", ctxt->why,
+					   v->emul_gpa, ctxt->eip);
 	}
 }
 
@@ -300,8 +300,8 @@ int vcpu_emulate_mmio(struct vcpu *v, u64 gpa, bool gla_valid, u64 gla)
 	if (r == X86EMUL_PROPAGATE_FAULT)
 		return inject_fault(v, &ctxt->exception);
 	if (r != X86EMUL_CONTINUE)
-		return vcpu_internal_error(v, "MMIO at gpa 0x%llx, RIP 0x%llx: %s", gpa, ctxt->eip,
-					   ctxt->why);
+		return vcpu_internal_error(v, "%s on MMIO at gpa 0x%llx, RIP 0x%llx", ctxt->why, gpa,
+					   ctxt->eip);
 	return step(v);
 }
 

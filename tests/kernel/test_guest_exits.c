@@ -79,7 +79,8 @@ KTEST(test_guest_mmio, "guest.mmio")
  * LOCK CMPXCHG, XCHG, LOCK BTS, XADD, ALU ops whose flags it compares with
  * the same op on RAM, an SSE store and load, PUSH/POP on an MMIO stack and
  * a store across the end of RAM, and checks every result itself.  The VMM
- * checks the fragments of the SSE store and load and of the straddle.
+ * checks the fragments of the SSE store and load and of the straddle, and
+ * that a DIV on MMIO ends the VM with a message naming it.
  */
 #define EMUL_DEV 0xc0000000ULL
 #define EMUL_RAM 0x400000ULL	/* the guest's 4 MiB: the page above is MMIO */
@@ -94,6 +95,7 @@ enum {
 	EMUL_STAGE_SSE_LOAD,
 	EMUL_STAGE_STACK,
 	EMUL_STAGE_STRADDLE,
+	EMUL_STAGE_REFUSED,
 };
 
 struct emul_dev {
@@ -159,6 +161,12 @@ static void emul_check_stage(struct ktest_ctx *t, struct emul_dev *d, u64 stage)
 			  "saw %u exits", EMUL_RAM, d->nr);
 		KT_ASSERT_EQ(t, *(u32 *)d->past_ram, 0x11223344);
 		break;
+	case EMUL_STAGE_REFUSED:
+		/* The straddle's read: RAM half and MMIO half, one read exit. */
+		KT_ASSERT(t, d->nr == 1 && emul_frag_is(d, 0, EMUL_RAM, 4, false),
+			  "expected the straddling load's MMIO half as one 4-byte read, saw %u exits",
+			  d->nr);
+		break;
 	default:
 		KT_ASSERT(t, d->nr > 0, "expected MMIO exits in stage %llu", stage);
 		break;
@@ -196,13 +204,16 @@ KTEST(test_guest_mmio_emulate, "guest.mmio-emulate")
 		d.nr = 0;
 		next++;
 	}
-	KT_ASSERT(t, cmd == UCALL_DONE, "expected DONE after stage %llu, saw ucall %d / %s%s%s",
-		  next - 1, cmd, ktest_exit_name(v), cmd == UCALL_ABORT ? ": " : "",
-		  cmd == UCALL_ABORT ? uc.buffer : "");
-	KT_ASSERT(t, next == EMUL_STAGE_STRADDLE + 1, "expected every stage, the last %llu", next - 1);
-	/* The straddle's read: RAM half and MMIO half, one read exit. */
-	KT_ASSERT(t, d.nr == 1 && emul_frag_is(&d, 0, EMUL_RAM, 4, false),
-		  "expected the straddling load's MMIO half as one 4-byte read, saw %u exits", d.nr);
+	KT_ASSERT(t, next == EMUL_STAGE_REFUSED + 1, "expected every stage, the last %llu; then "
+		  "ucall %d / %s%s%s", next - 1, cmd, ktest_exit_name(v),
+		  cmd == UCALL_ABORT ? ": " : "", cmd == UCALL_ABORT ? uc.buffer : "");
+	/* DIV on MMIO: the VM ends, naming the instruction, the gpa and the RIP. */
+	KT_ASSERT(t, cmd == 0 && v->exit.reason == VCPU_EXIT_INTERNAL_ERROR &&
+			     strstr(v->exit.internal.msg, "unsupported instruction div") &&
+			     strstr(v->exit.internal.msg, "on MMIO at gpa 0xc0000900, RIP 0x"),
+		  "expected the VM ended for DIV on MMIO, saw ucall %d / %s \"%s\"", cmd,
+		  ktest_exit_name(v), v->exit.reason == VCPU_EXIT_INTERNAL_ERROR ?
+		  v->exit.internal.msg : "");
 	vm_destroy(vm);
 }
 
