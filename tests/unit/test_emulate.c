@@ -358,6 +358,100 @@ static void bit_tests(void **state)
 	assert_false(vm->ctxt.eflags & CF);
 }
 
+/* Encode prefix (for size) + opcode bytes (byte form, or +1 for the others) + ModRM. */
+static unsigned int encode_sized(u8 *b, const u8 *op, unsigned int nop, u8 modrm,
+				 unsigned int size)
+{
+	unsigned int n = 0, i;
+
+	if (size == 2)
+		b[n++] = 0x66;
+	if (size == 8)
+		b[n++] = 0x48;
+	for (i = 0; i < nop; i++)
+		b[n++] = op[i] + (i == nop - 1 && size != 1 ? 1 : 0);
+	b[n++] = modrm;
+	return n;
+}
+
+struct sized_case {
+	const char *what;
+	u8 op[2];
+	unsigned int nop;
+	u8 modrm;	/* [rbx] with reg rcx/cl, or the group's /n */
+	bool no_byte;	/* BT* have no byte form */
+};
+
+/* Memory and RCX after the operation, from the SDM's definition; *m is [rbx], *r is RCX. */
+static void sized_expect(unsigned int i, unsigned int size, u64 *m, u64 *r)
+{
+	u64 mk = mask(size), old = *m;
+
+	switch (i) {
+	case 0: *m = *r & mk; break;						/* mov store */
+	case 1: *r = size >= 4 ? old : (*r & ~mk) | old; break;		/* mov load */
+	case 2: *m = *r & mk; *r = size >= 4 ? old : (*r & ~mk) | old; break;	/* xchg */
+	case 3: *m = (old + *r) & mk; *r = size >= 4 ? old : (*r & ~mk) | old; break;	/* xadd */
+	case 4: *m = (old + 1) & mk; break;					/* inc */
+	case 5: *m = (old - 1) & mk; break;					/* dec */
+	case 6: *m = ~old & mk; break;						/* not */
+	case 7: *m = (0 - old) & mk; break;					/* neg */
+	case 8: *m = old | (1ULL << (*r & (size * 8 - 1))); break;		/* bts, offset < size */
+	}
+}
+
+/* Every operand size of each read-modify-write and move form, RCX's upper bits as x86 leaves them. */
+static void every_operand_size(void **state)
+{
+	static const struct sized_case cases[] = {
+		{ "mov store", { 0x88 }, 1, 0x0b, false },
+		{ "mov load", { 0x8a }, 1, 0x0b, false },
+		{ "xchg", { 0x86 }, 1, 0x0b, false },
+		{ "xadd", { 0x0f, 0xc0 }, 2, 0x0b, false },
+		{ "inc", { 0xfe }, 1, 0x03, false },
+		{ "dec", { 0xfe }, 1, 0x0b, false },
+		{ "not", { 0xf6 }, 1, 0x13, false },
+		{ "neg", { 0xf6 }, 1, 0x1b, false },
+		{ "bts", { 0x0f, 0xaa }, 2, 0x0b, true },	/* 0F AB: +1 below */
+	};
+	static const unsigned int sizes[] = { 1, 2, 4, 8 };
+	unsigned int i, s;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+			struct fake_vm *vm = vm64();
+			unsigned int size = sizes[s], n;
+			u64 m = 0x8899aabbccddeef0ULL & mask(size), r = 0x1234567876543205ULL;
+			u8 code[8];
+
+			if (cases[i].no_byte && size == 1)
+				continue;
+			if (cases[i].no_byte)
+				r = 5;	/* a register bit offset is signed and reaches past the operand */
+			n = encode_sized(code, cases[i].op, cases[i].nop, cases[i].modrm, size);
+			vm->ctxt.regs[EMUL_RBX] = MMIO + 0x40;
+			vm->ctxt.regs[EMUL_RCX] = r;
+			fake_mmio_put(vm, MMIO + 0x40, m, 8);
+			fake_code(vm, code, n);
+			if (fake_run(vm) != X86EMUL_CONTINUE) {
+				print_message("%s, %u bytes: %s (vector %u)\n", cases[i].what, size,
+					      vm->ctxt.why, vm->ctxt.exception.vector);
+				fail();
+			}
+			sized_expect(i, size, &m, &r);
+			if (fake_mmio_u64(vm, MMIO + 0x40, 8) != m || vm->ctxt.regs[EMUL_RCX] != r) {
+				print_message("%s, %u bytes: memory %llx rcx %llx, want %llx %llx\n",
+					      cases[i].what, size,
+					      (unsigned long long)fake_mmio_u64(vm, MMIO + 0x40, 8),
+					      (unsigned long long)vm->ctxt.regs[EMUL_RCX],
+					      (unsigned long long)m, (unsigned long long)r);
+				fail();
+			}
+			assert_int_equal(vm->log[0].len, size);
+		}
+	}
+}
+
 /* ---- the stack ---- */
 
 static void stack_on_mmio(void **state)
@@ -781,6 +875,7 @@ int main(void)
 		cmocka_unit_test(xchg_cmpxchg_xadd),
 		cmocka_unit_test(unary_ops),
 		cmocka_unit_test(bit_tests),
+		cmocka_unit_test(every_operand_size),
 		cmocka_unit_test(stack_on_mmio),
 		cmocka_unit_test(rep_movs_stos_directions),
 		cmocka_unit_test(string_16bit_and_compare),
