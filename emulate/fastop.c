@@ -11,6 +11,7 @@
 #include "fastop.h"
 
 #define RED_ZONE "128"
+#define BITS_PER_BYTE 8
 
 /* Run INSN on d (and s) with the guest's arithmetic flags in fl, then fl = the flags after. */
 #define FASTOP(insn, ops, ...)                                                           \
@@ -80,7 +81,7 @@
 
 static u64 size_mask(unsigned int size)
 {
-	return size >= sizeof(u64) ? ~0ULL : BIT(size * 8) - 1;
+	return size >= sizeof(u64) ? ~0ULL : BIT(size * BITS_PER_BYTE) - 1;
 }
 
 static u64 merge_flags(u64 guest, u64 fl)

@@ -10,7 +10,7 @@
 #include "lib/string.h"
 #include "emul_internal.h"
 
-#define CANONICAL_BITS 48
+#define CANONICAL_BYTES 6	/* 48-bit linear addresses (SDM Vol. 1 3.3.7.1) */
 #define LIMIT_16 0xffffULL
 #define LIMIT_32 0xffffffffULL
 #define MAX_PIECES 2		/* EMUL_VEC_BYTES never spans more than two pages */
@@ -40,7 +40,7 @@ int emul_fault(struct x86_emulate_ctxt *ctxt, u8 vector, bool has_error_code, u1
 
 static bool is_canonical(u64 la)
 {
-	return emul_sign_extend(la & emul_mask(CANONICAL_BITS / 8), CANONICAL_BITS / 8) == la;
+	return emul_sign_extend(la & emul_mask(CANONICAL_BYTES), CANONICAL_BYTES) == la;
 }
 
 /* #SS(0) for a stack-segment access, else #GP(0) (SDM Vol. 3A 6.15, interrupts 12 and 13). */
