@@ -34,7 +34,7 @@ GRUB_FILE ?= grub-file
 
 BOOT_SRCS    := boot/entry.S boot/header.S boot/multiboot2.c boot/trampoline.S
 ARCH_SRCS    := $(addprefix arch/x86/,acpi_madt.c acpi_pm.c acpi_spcr.c acpi_tables.c console.c \
-		directmap.c extable.c fbcon.c font.c gdt.c i8042.c idle.c idt.c insn_decode.c invept.c \
+		directmap.c extable.c fbcon.c font.c gdt.c gprs.c i8042.c idle.c idt.c invept.c \
 		isr.S keymap.c lapic.c paging.c panic.c percpu.c poweroff.c safe.S setup.c smp.c \
 		stacktrace.c trap.c tsc.c uart.c uart_select.c)
 LIB_SRCS     := $(addprefix lib/,cmdline.c errno.c glob.c kprintf.c parse.c printf.c string.c)
@@ -46,8 +46,11 @@ EPT_SRCS     := $(addprefix ept/,arch_hooks.c audit.c dirty_bits.c fault.c flush
 VMX_SRCS     := $(addprefix vmx/,caps.c check.c check_controls.c check_guest.c \
 		check_guest_segs.c check_host.c controls.c dump.c entry.S exit.c exit_basic.c \
 		exit_cpuid.c exit_cr.c exit_ept.c exit_io.c exit_msr.c exit_reason.c \
-		exit_xsetbv.c exit_hypercall.c guest_mem.c guest_state.c interrupt.c msr_bitmap.c pml.c \
-		requests.c run.c shared_msrs.c vcpu.c vcpu_state.c vmcs.c vmcs_names.c vmxon.c)
+		exit_xsetbv.c exit_hypercall.c emulate_ops.c guest_mem.c guest_state.c interrupt.c \
+		msr_bitmap.c pml.c requests.c run.c shared_msrs.c vcpu.c vcpu_state.c vmcs.c vmcs_names.c \
+		vmxon.c)
+EMULATE_SRCS := $(addprefix emulate/,decode.c emulate.c exec_alu.c exec_mov.c exec_stack.c \
+		exec_string.c exec_vec.c fastop.c mem.c opcodes.c regs.c)
 IRQ_SRCS     := $(addprefix irq/,ioapic.c irq.c pic8259.c vlapic.c)
 DEVICES_SRCS := $(addprefix devices/,acpi_build.c fw_cfg.c pc_testdev.c pit8254.c uart16550.c \
 		virtio_blk.c virtio_chain.c virtio_mem.c virtio_mmio.c virtio_ring.c virtio_rng.c)
@@ -57,7 +60,7 @@ LOADER_SRCS  := $(addprefix loader/,bzimage.c guest_images.c image.c load64.c \
 CONSOLE_SRCS := $(addprefix console/,console.c console_input.c demo.c guest_boot.c monitor.c \
 		monitor_devices.c monitor_info.c monitor_slot.c monitor_stats.c)
 KERNEL_SRCS  := main.c $(BOOT_SRCS) $(ARCH_SRCS) $(LIB_SRCS) $(MM_SRCS) $(MEMSLOT_SRCS) \
-		$(EPT_SRCS) $(VMX_SRCS) $(IRQ_SRCS) $(DEVICES_SRCS) $(VM_SRCS) $(LOADER_SRCS) \
+		$(EPT_SRCS) $(EMULATE_SRCS) $(VMX_SRCS) $(IRQ_SRCS) $(DEVICES_SRCS) $(VM_SRCS) $(LOADER_SRCS) \
 		$(CONSOLE_SRCS)
 # The test image adds the in-hypervisor tests and benchmarks (tests/kernel/).
 KTEST_SRCS   := $(addprefix tests/kernel/,bench.c bench_dirty.c bench_perf.c bench_smp.c \
@@ -69,7 +72,7 @@ KTEST_SRCS   := $(addprefix tests/kernel/,bench.c bench_dirty.c bench_perf.c ben
 		test_memslot_perf.c \
 		test_mm.c test_selftest.c test_smp.c test_smp_dirty_log.c test_smp_flush.c test_smp_hostile.c \
 		test_smp_multi.c test_smp_stress.c test_vmx.c test_vmx_vmcs.c)
-KERNEL_DIRS  := boot arch/x86 lib mm memslot ept vmx irq devices vm loader console tests/kernel
+KERNEL_DIRS  := boot arch/x86 lib mm memslot ept emulate vmx irq devices vm loader console tests/kernel
 
 srcs_missing := $(filter-out $(wildcard $(KERNEL_SRCS) $(KTEST_SRCS)),$(KERNEL_SRCS) $(KTEST_SRCS))
 srcs_unlisted := $(filter-out $(KERNEL_SRCS) $(KTEST_SRCS), \
@@ -217,9 +220,9 @@ $(ISO): $(ELF) scripts/mkiso.sh
 FAKE_SRCS := $(addprefix arch/fake/,console.c cpu.c failinject.c hostlib.c invept.c memory.c \
 		panic.c vcpu.c)
 HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.c) \
-	$(MM_SRCS) $(MEMSLOT_SRCS) $(EPT_SRCS) $(FAKE_SRCS) boot/multiboot2.c \
+	$(MM_SRCS) $(MEMSLOT_SRCS) $(EPT_SRCS) $(EMULATE_SRCS) $(FAKE_SRCS) boot/multiboot2.c \
 	$(addprefix arch/x86/,acpi_tables.c acpi_pm.c acpi_madt.c acpi_spcr.c fbcon.c font.c \
-		insn_decode.c keymap.c uart_select.c) \
+		gprs.c keymap.c uart_select.c) \
 	$(addprefix vmx/,check.c check_controls.c check_host.c check_guest.c \
 		check_guest_segs.c vmcs_names.c exit_reason.c msr_bitmap.c) \
 	$(IRQ_SRCS) devices/uart16550.c devices/pit8254.c devices/acpi_build.c devices/fw_cfg.c \
@@ -252,6 +255,9 @@ $(BUILD)/unit/%: tests/unit/%.c $(HOST_OBJS)
 	@echo "  HOSTLD  $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(HCFLAGS) -o $@ $< $(HOST_OBJS) $(HLDFLAGS) $(HLIBS)
+
+# The decoder's oracle test links Capstone (scripts/deps.sh installs libcapstone-dev).
+$(BUILD)/unit/test_emulate_oracle: HLIBS += -lcapstone
 
 .SECONDARY: $(HOST_OBJS) $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_C_NAMES))
 

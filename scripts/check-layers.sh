@@ -36,7 +36,8 @@ boot    | boot/ include/boot/                | arch arch/x86 boot lib mm
 kvm     | include/kvm/                       | lib mm arch kvm memslot
 memslot | memslot/ include/memslot/          | lib mm arch kvm memslot
 ept     | ept/ include/ept/                  | lib mm arch arch/x86 kvm memslot ept
-vmx     | vmx/ include/vmx/                  | lib mm arch arch/x86 kvm memslot ept vmx irq
+emulate | emulate/ include/emulate/          | lib arch emulate
+vmx     | vmx/ include/vmx/                  | lib mm arch arch/x86 kvm memslot ept emulate vmx irq
 irq     | irq/ include/irq/                  | lib arch arch/x86 kvm irq vmx/vcpu.h
 devices | devices/ include/devices/          | lib arch arch/x86 kvm memslot irq devices vmx/vcpu.h
 vm      | vm/ include/vm/                    | * !loader !console !tests

@@ -11,9 +11,10 @@ set -eu
 # (scripts/mkiso.sh refuses to build it without either); ovmf: QEMU's UEFI
 # firmware, for the UEFI boot tests (scripts/qemu.sh --uefi).  git:
 # scripts/kut.sh clones kvm-unit-tests (whose build needs only gcc, binutils
-# and make).
+# and make).  libcapstone-dev: the emulator decoder's oracle in the host tests
+# (tests/unit/test_emulate_oracle.c).
 PKGS=(gcc binutils make libc6-dev linux-libc-dev grub-pc-bin grub-efi-amd64-bin ovmf grub-common xorriso mtools
-      bochs bochsbios vgabios qemu-system-x86 libcmocka-dev cpio python3 e2fsprogs git)
+      bochs bochsbios vgabios qemu-system-x86 libcmocka-dev libcapstone-dev cpio python3 e2fsprogs git)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -11,7 +11,6 @@
  * 28.2.1, Table 28-3.
  */
 #include "arch/x86/cpu.h"
-#include "arch/x86/insn_decode.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/trap.h"
 #include "vmx/vmx.h"

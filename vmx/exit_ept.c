@@ -1,12 +1,10 @@
 /*
  * EPT violations (SDM Vol. 3C 29.3.3.2; qualification: 28.2.1 Table 28-7).
  * ept/ maps the page when a slot backs it; otherwise the access is MMIO:
- * the instruction is fetched through the guest's paging, decoded, and the
- * access goes to the VMM as an MMIO exit.  A read completes on the next
- * vcpu_run() with the data the VMM puts in exit.mmio.data.
+ * the instruction is emulated (vmx/emulate_ops.c, emulate/), its MMIO
+ * fragments going to the VMM as MMIO exits.
  */
 #include "arch/x86/cpu.h"
-#include "arch/x86/insn_decode.h"
 #include "arch/x86/msr.h"
 #include "ept/fault.h"
 #include "lib/errno.h"
@@ -28,47 +26,6 @@ enum cpu_mode vcpu_cpu_mode(void)
 	if ((vmcs_read64(GUEST_IA32_EFER) & EFER_LMA) && (cs_ar & VMX_AR_L))
 		return CPU_MODE_LONG64;
 	return (cs_ar & VMX_AR_DB) ? CPU_MODE_PROT32 : CPU_MODE_PROT16;
-}
-
-/* Fetch up to 15 instruction bytes at CS:RIP; how many could be read. */
-static unsigned int fetch_instruction(struct vcpu *v, u8 *buf)
-{
-	u64 gva = vmcs_readnat(GUEST_CS_BASE) + vmcs_readnat(GUEST_RIP), gpa;
-	unsigned int n = 0;
-
-	/* Byte by byte: the instruction may cross into a page that is not there. */
-	while (n < X86_MAX_INSN_LEN) {
-		if (vcpu_gva_to_gpa(v, gva + n, &gpa) || vcpu_read_guest(v, gpa, buf + n, 1))
-			break;
-		n++;
-	}
-	return n;
-}
-
-static int emulate_mmio(struct vcpu *v, u64 gpa, bool write_fault)
-{
-	u8 bytes[X86_MAX_INSN_LEN];
-	char why[120];
-	unsigned int n = fetch_instruction(v, bytes);
-	struct mmio_insn *in = &v->mmio_insn;
-
-	if (mmio_decode(bytes, n, vcpu_cpu_mode(), in, why, sizeof(why)) < 0)
-		return vcpu_internal_error(v, "MMIO at gpa 0x%llx, RIP 0x%llx: %s", gpa,
-					   vmcs_readnat(GUEST_RIP), why);
-	if (in->write != write_fault && write_fault)
-		return vcpu_internal_error(v, "MMIO at gpa 0x%llx: decoded a read for a write fault",
-					   gpa);
-	v->exit.reason = VCPU_EXIT_MMIO;
-	v->exit.mmio.gpa = gpa;
-	v->exit.mmio.len = in->size;
-	v->exit.mmio.is_write = in->write;
-	v->gprs.rsp_unused = vmcs_readnat(GUEST_RSP);	/* the decoder's register 4 */
-	v->exit.mmio.data = in->write ? mmio_write_value(in, &v->gprs) : 0;
-	if (in->write)
-		vmcs_writenat(GUEST_RIP, vmcs_readnat(GUEST_RIP) + in->len);
-	else
-		v->mmio_read_pending = true;
-	return 0;
 }
 
 int vmx_handle_ept_violation(struct vcpu *v)
@@ -98,6 +55,7 @@ int vmx_handle_ept_violation(struct vcpu *v)
 					      "0x%llx, where no memory slot is (RIP 0x%llx)",
 					   gpa, vmcs_readnat(GUEST_RIP));
 	if (r == -EFAULT || r == -EPERM)
-		return emulate_mmio(v, gpa, access & EPT_ACCESS_WRITE);
+		return vcpu_emulate_mmio(v, gpa, q & EPT_QUAL_GLA_VALID,
+					 vmcs_readnat(GUEST_LINEAR_ADDRESS));
 	return vcpu_internal_error(v, "EPT fault at gpa 0x%llx failed: %d", gpa, r);
 }

@@ -213,15 +213,9 @@ static inline void vcpu_tpr_from_vapic(struct vcpu *v)
 		*v->tpr = v->vapic[VAPIC_VTPR] & 0xff;
 }
 
-/* Complete an MMIO read or port IN with the data the VMM put in v->exit. */
+/* Complete a port IN with the data the VMM put in v->exit (MMIO: vcpu_emulate_resume()). */
 static void vcpu_complete_pending(struct vcpu *v)
 {
-	if (v->mmio_read_pending) {
-		v->gprs.rsp_unused = vmcs_readnat(GUEST_RSP);
-		mmio_complete_read(&v->mmio_insn, &v->gprs, v->exit.mmio.data);
-		vmcs_writenat(GUEST_RSP, v->gprs.rsp_unused);
-		vmcs_writenat(GUEST_RIP, vmcs_readnat(GUEST_RIP) + v->mmio_insn.len);
-	}
 	if (v->io_in_pending) {
 		u64 mask = v->exit.io.size == 4 ? 0xffffffffULL : (1ULL << (8 * v->exit.io.size)) - 1;
 
@@ -231,7 +225,6 @@ static void vcpu_complete_pending(struct vcpu *v)
 		else
 			v->gprs.rax = (v->gprs.rax & ~mask) | (v->exit.io.data & mask);
 	}
-	v->mmio_read_pending = false;
 	v->io_in_pending = false;
 }
 
@@ -436,6 +429,9 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 	vcpu_load_shared_msrs(v);
 	vcpu_complete_pending(v);
 	v->exit.reason = VCPU_EXIT_NONE;
+	/* An instruction on MMIO goes on without the guest: its next fragment, or the rest. */
+	if (vcpu_emulate_pending(v) && !vcpu_emulate_resume(v))
+		return 0;
 	for (;;) {
 		u64 xcr0, entry_tsc;
 		u32 reason;

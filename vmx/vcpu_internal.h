@@ -3,7 +3,6 @@
 
 #include "arch/x86/cpu.h"
 #include "ept/spte.h"
-#include "arch/x86/insn_decode.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_bits.h"
@@ -122,8 +121,32 @@ void vcpu_set_shared_msr(struct vcpu *v, int slot, u64 val);
 /* IA32_MISC_ENABLE of a new vCPU (vmx/exit_msr.c). */
 u64 vcpu_misc_enable_reset(void);
 
+/*
+ * The mode that sets the default operand and address size (SDM Vol. 1 3.6,
+ * Table 3-3).  Long mode with CS.L=1 is CPU_MODE_LONG64; protected mode and
+ * compatibility mode are CPU_MODE_PROT32 when CS.D=1, else CPU_MODE_PROT16;
+ * real and virtual-8086 mode are CPU_MODE_REAL.
+ */
+enum cpu_mode {
+	CPU_MODE_REAL,
+	CPU_MODE_PROT16,
+	CPU_MODE_PROT32,
+	CPU_MODE_LONG64,
+};
+
 /* The loaded guest's execution mode: real, 16/32-bit protected, or 64-bit (CS.L in IA-32e mode). */
 enum cpu_mode vcpu_cpu_mode(void);
+
+/*
+ * The instruction emulator on MMIO (vmx/emulate_ops.c), with v's VMCS and
+ * guest state loaded: emulate the instruction behind an EPT violation at
+ * gpa (gla: the exit's guest-linear address, when gla_valid); go on with
+ * it on the next vcpu_run() while vcpu_emulate_pending().  1 to enter the
+ * guest, 0 when v->exit holds an exit for the VMM.
+ */
+int vcpu_emulate_mmio(struct vcpu *v, u64 gpa, bool gla_valid, u64 gla);
+bool vcpu_emulate_pending(const struct vcpu *v);
+int vcpu_emulate_resume(struct vcpu *v);
 
 /* Interrupt-window handling (vmx/interrupt.c), with v's VMCS current. */
 void vcpu_inject_pending_event(struct vcpu *v);

@@ -11,7 +11,7 @@
 #include "kvm/kvm.h"
 #include "compiler.h"
 #include "types.h"
-#include "arch/x86/insn_decode.h"
+#include "emulate/emulate.h"
 #include "vmx/exit_reason.h"
 #include "vmx/segment_ar.h"
 
@@ -210,9 +210,19 @@ struct vcpu {
 	 */
 	u32 *vapic;
 	u32 tpr_threshold;	/* what TPR_THRESHOLD holds */
-	bool mmio_read_pending;	/* complete mmio_insn with exit.mmio.data */
 	bool io_in_pending;
-	struct mmio_insn mmio_insn;
+	/*
+	 * The instruction emulator on MMIO (vmx/emulate_ops.c): its context,
+	 * a read the VMM answers in exit.mmio.data before the instruction runs
+	 * again, the next posted write to hand out, and the exit-address
+	 * mismatch seen at emul_retry_rip (a second one at once ends the VM).
+	 */
+	struct x86_emulate_ctxt emul;
+	u64 emul_gpa;
+	bool emul_read_pending;
+	unsigned int emul_next_write;
+	bool emul_retry_pending;
+	u64 emul_retry_rip;
 	struct vcpu_exit exit;
 	u64 exit_count[EXIT_REASON_MAX];
 #ifdef CONFIG_SLOTVISOR_TEST

@@ -72,6 +72,151 @@ KTEST(test_guest_mmio, "guest.mmio")
 	vm_destroy(vm);
 }
 
+/*
+ * guest.mmio-emulate: the instruction emulator on MMIO (vmx/emulate_ops.c).
+ * The VMM serves DEV's page and the page past the end of RAM as plain
+ * memory; the guest (guests/mmio_emul.c) runs REP STOS/MOVS (DF=0 and 1),
+ * LOCK CMPXCHG, XCHG, LOCK BTS, XADD, ALU ops whose flags it compares with
+ * the same op on RAM, an SSE store and load, PUSH/POP on an MMIO stack and
+ * a store across the end of RAM, and checks every result itself.  The VMM
+ * checks the fragments of the SSE store and load and of the straddle, and
+ * that a DIV on MMIO ends the VM with a message naming it.
+ */
+#define EMUL_DEV 0xc0000000ULL
+#define EMUL_RAM 0x400000ULL	/* the guest's 4 MiB: the page above is MMIO */
+#define EMUL_PAGE 4096
+#define EMUL_MAX_FRAGS 8
+#define EMUL_MAX_EXITS 10000	/* far more than the guest makes: a loop is a failure */
+
+enum {
+	EMUL_STAGE_STRINGS = 1,
+	EMUL_STAGE_RMW,
+	EMUL_STAGE_SSE_STORE,
+	EMUL_STAGE_SSE_LOAD,
+	EMUL_STAGE_STACK,
+	EMUL_STAGE_STRADDLE,
+	EMUL_STAGE_REFUSED,
+};
+
+struct emul_dev {
+	u8 dev[EMUL_PAGE];
+	u8 past_ram[EMUL_PAGE];
+	struct { u64 gpa; u32 len; bool write; } frag[EMUL_MAX_FRAGS];
+	unsigned int nr;	/* exits since the last stage */
+};
+
+static u8 *emul_dev_byte(struct emul_dev *d, u64 gpa, u32 len)
+{
+	if (gpa >= EMUL_DEV && gpa + len <= EMUL_DEV + EMUL_PAGE)
+		return d->dev + (gpa - EMUL_DEV);
+	if (gpa >= EMUL_RAM && gpa + len <= EMUL_RAM + EMUL_PAGE)
+		return d->past_ram + (gpa - EMUL_RAM);
+	return NULL;
+}
+
+/* Serve one MMIO exit as memory; false for an address outside both pages. */
+static bool emul_serve(struct emul_dev *d, struct vcpu *v)
+{
+	u8 *p = emul_dev_byte(d, v->exit.mmio.gpa, v->exit.mmio.len);
+
+	if (!p || v->exit.mmio.len > sizeof(u64))
+		return false;
+	if (d->nr < EMUL_MAX_FRAGS) {
+		d->frag[d->nr].gpa = v->exit.mmio.gpa;
+		d->frag[d->nr].len = v->exit.mmio.len;
+		d->frag[d->nr].write = v->exit.mmio.is_write;
+	}
+	d->nr++;
+	if (v->exit.mmio.is_write) {
+		memcpy(p, &v->exit.mmio.data, v->exit.mmio.len);
+	} else {
+		v->exit.mmio.data = 0;
+		memcpy(&v->exit.mmio.data, p, v->exit.mmio.len);
+	}
+	return true;
+}
+
+static bool emul_frag_is(const struct emul_dev *d, unsigned int i, u64 gpa, u32 len, bool write)
+{
+	return d->frag[i].gpa == gpa && d->frag[i].len == len && d->frag[i].write == write;
+}
+
+/* What the VMM checks at each stage the guest reports. */
+static void emul_check_stage(struct ktest_ctx *t, struct emul_dev *d, u64 stage)
+{
+	switch (stage) {
+	case EMUL_STAGE_SSE_STORE:
+		KT_ASSERT(t, d->nr == 2 && emul_frag_is(d, 0, EMUL_DEV + 0x400, 8, true) &&
+				     emul_frag_is(d, 1, EMUL_DEV + 0x408, 8, true),
+			  "expected MOVDQU's store as two 8-byte writes, saw %u exits", d->nr);
+		break;
+	case EMUL_STAGE_SSE_LOAD:
+		KT_ASSERT(t, d->nr == 2 && emul_frag_is(d, 0, EMUL_DEV + 0x400, 8, false) &&
+				     emul_frag_is(d, 1, EMUL_DEV + 0x408, 8, false),
+			  "expected MOVDQU's load as two 8-byte reads, saw %u exits", d->nr);
+		break;
+	case EMUL_STAGE_STRADDLE:
+		KT_ASSERT(t, d->nr == 1 && emul_frag_is(d, 0, EMUL_RAM, 4, true),
+			  "expected the straddling store's MMIO half as one 4-byte write at 0x%llx, "
+			  "saw %u exits", EMUL_RAM, d->nr);
+		KT_ASSERT_EQ(t, *(u32 *)d->past_ram, 0x11223344);
+		break;
+	case EMUL_STAGE_REFUSED:
+		/* The straddle's read: RAM half and MMIO half, one read exit. */
+		KT_ASSERT(t, d->nr == 1 && emul_frag_is(d, 0, EMUL_RAM, 4, false),
+			  "expected the straddling load's MMIO half as one 4-byte read, saw %u exits",
+			  d->nr);
+		break;
+	default:
+		KT_ASSERT(t, d->nr > 0, "expected MMIO exits in stage %llu", stage);
+		break;
+	}
+}
+
+KTEST(test_guest_mmio_emulate, "guest.mmio-emulate")
+{
+	static struct emul_dev d;
+	struct vcpu *v;
+	struct ucall uc;
+	struct vm *vm = ktest_guest64(t, "mmio_emul", MiB(4), &v);
+	u64 next = EMUL_STAGE_STRINGS;
+	unsigned int exits = 0;
+	int cmd;
+
+	if (!vm)
+		return;
+	memset(&d, 0, sizeof(d));
+	for (;;) {
+		cmd = vm_run(v, 0, &uc);
+		if (cmd == 0 && v->exit.reason == VCPU_EXIT_MMIO) {
+			KT_ASSERT(t, ++exits < EMUL_MAX_EXITS, "more than %u MMIO exits by stage %llu",
+				  EMUL_MAX_EXITS, next);
+			KT_ASSERT(t, emul_serve(&d, v), "unexpected MMIO %s of %u bytes at 0x%llx",
+				  v->exit.mmio.is_write ? "write" : "read", v->exit.mmio.len,
+				  v->exit.mmio.gpa);
+			continue;
+		}
+		if (cmd != UCALL_SYNC)
+			break;
+		KT_ASSERT(t, uc.args[0] == next, "expected stage %llu, saw %llu", next,
+			  (u64)uc.args[0]);
+		emul_check_stage(t, &d, uc.args[0]);
+		d.nr = 0;
+		next++;
+	}
+	KT_ASSERT(t, next == EMUL_STAGE_REFUSED + 1, "expected every stage, the last %llu; then "
+		  "ucall %d / %s%s%s", next - 1, cmd, ktest_exit_name(v),
+		  cmd == UCALL_ABORT ? ": " : "", cmd == UCALL_ABORT ? uc.buffer : "");
+	/* DIV on MMIO: the VM ends, naming the instruction, the gpa and the RIP. */
+	KT_ASSERT(t, cmd == 0 && v->exit.reason == VCPU_EXIT_INTERNAL_ERROR &&
+			     strstr(v->exit.internal.msg, "unsupported instruction div") &&
+			     strstr(v->exit.internal.msg, "on MMIO at gpa 0xc0000900, RIP 0x"),
+		  "expected the VM ended for DIV on MMIO, saw ucall %d / %s \"%s\"", cmd,
+		  ktest_exit_name(v), v->exit.reason == VCPU_EXIT_INTERNAL_ERROR ?
+		  v->exit.internal.msg : "");
+	vm_destroy(vm);
+}
+
 KTEST(test_guest_readonly, "guest.readonly")
 {
 	struct vcpu *v;

@@ -1,0 +1,44 @@
+/*
+ * SSE and AVX moves between an XMM/YMM register and memory (SDM Vol. 2B
+ * "MOVAPS", "MOVUPS", "MOVDQA", "MOVDQU", "MOVD/MOVQ", "MOVSS", "MOVSD",
+ * "MOVNTDQ", ...).  A legacy SSE load keeps bits 255:128 of the YMM
+ * register; MOVSS/MOVSD/MOVD/MOVQ loads clear the XMM register above what
+ * they load; a VEX load clears everything above it (SDM Vol. 2A 2.3.10.1).
+ * The aligned forms raise #GP(0) on an address not aligned to the access.
+ */
+#include "lib/string.h"
+#include "emul_internal.h"
+
+#define XMM_BYTES 16
+
+static void merge_load(const struct emul_insn *insn, u8 reg[EMUL_VEC_BYTES], const u8 *mem)
+{
+	unsigned int clear_to = insn->vex ? EMUL_VEC_BYTES : XMM_BYTES;
+
+	if (insn->vec_zero_upper)
+		memset(reg + insn->mem_bytes, 0, clear_to - insn->mem_bytes);
+	memcpy(reg, mem, insn->mem_bytes);
+}
+
+int emul_exec_vec(struct x86_emulate_ctxt *ctxt)
+{
+	const struct emul_insn *insn = &ctxt->insn;
+	u8 reg[EMUL_VEC_BYTES], mem[EMUL_VEC_BYTES];
+	u64 la;
+	int r = emul_operand_la(ctxt, emul_modrm_ea(ctxt, ctxt->regs[EMUL_RSP]), insn->mem_bytes,
+				&la);
+
+	if (r != X86EMUL_CONTINUE)
+		return r;
+	if (insn->vec_aligned && la % insn->mem_bytes)
+		return emul_fault(ctxt, EMUL_GP_VECTOR, true, 0);
+	ctxt->ops->read_vec(ctxt, (unsigned int)insn->reg, reg);
+	if (insn->op == EMUL_OP_VEC_STORE)
+		return emul_write(ctxt, la, reg, insn->mem_bytes);
+	r = emul_read(ctxt, la, mem, insn->mem_bytes, EMUL_ACCESS_READ);
+	if (r != X86EMUL_CONTINUE)
+		return r;
+	merge_load(insn, reg, mem);
+	ctxt->ops->write_vec(ctxt, (unsigned int)insn->reg, reg);
+	return X86EMUL_CONTINUE;
+}

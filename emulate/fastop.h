@@ -1,0 +1,20 @@
+/*
+ * ALU operations executed natively on the operands' values, so that the
+ * flags are exactly the CPU's (KVM's "fastop" idea, emulate.c): the guest's
+ * arithmetic flags go in (CF for ADC, SBB; all of them kept by INC, DEC,
+ * NOT), the operation runs on registers, and its flags come out.
+ */
+#pragma once
+
+#include "types.h"
+#include "emulate/insn.h"
+
+/*
+ * dst op src at size bytes (1, 2, 4, 8; BT* need 2, 4 or 8 and take the bit
+ * number in src) with *flags the guest's RFLAGS: returns the result (dst
+ * for CMP, TEST and BT) and updates the arithmetic flags in *flags.
+ */
+u64 emul_fastop2(enum emul_alu op, u64 dst, u64 src, unsigned int size, u64 *flags);
+
+/* The one-operand operations: NOT, NEG, INC, DEC (enum emul_op). */
+u64 emul_fastop1(enum emul_op op, u64 dst, unsigned int size, u64 *flags);
