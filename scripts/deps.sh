@@ -11,9 +11,12 @@ set -eu
 # (scripts/mkiso.sh refuses to build it without either); ovmf: QEMU's UEFI
 # firmware, for the UEFI boot tests (scripts/qemu.sh --uefi).  git:
 # scripts/kut.sh clones kvm-unit-tests (whose build needs only gcc, binutils
-# and make).
+# and make).  clang and libclang-rt-14-dev: the fuzz harnesses (make fuzz,
+# tests/fuzz/); clang-14 only recommends libclang-rt-14-dev, which ships
+# libFuzzer (libclang_rt.fuzzer-x86_64.a) and the sanitizer runtimes.
 PKGS=(gcc binutils make libc6-dev linux-libc-dev grub-pc-bin grub-efi-amd64-bin ovmf grub-common xorriso mtools
-      bochs bochsbios vgabios qemu-system-x86 libcmocka-dev cpio python3 e2fsprogs git)
+      bochs bochsbios vgabios qemu-system-x86 libcmocka-dev cpio python3 e2fsprogs git
+      clang libclang-rt-14-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do
