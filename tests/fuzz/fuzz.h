@@ -48,4 +48,14 @@ static inline u64 fuzz_take(struct fuzz_stream *s, unsigned int bytes)
 	return v;
 }
 
+/*
+ * The fake arch's console is stdout: the parsers' messages would fill the
+ * logs and slow every run.  FUZZ_VERBOSE=1 keeps them (reproducing a crash).
+ */
+__attribute__((constructor)) static void fuzz_quiet_console(void)
+{
+	if (!getenv("FUZZ_VERBOSE") && !freopen("/dev/null", "w", stdout))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);

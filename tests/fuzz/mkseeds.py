@@ -88,5 +88,140 @@ def loaders():
     write("bzimage", "multiboot1-elf32", mb1_elf())
 
 
+def sdt(sig, body, revision=1):
+    """An ACPI table: the 36-byte header and body (fuzz_acpi seals the checksum)."""
+    return struct.pack("<4sIBB6s8sI4sI", sig, 36 + len(body), revision, 0, b"SLOTVS",
+                       b"FUZZSEED", 1, b"SLVS", 1) + bytes(body)
+
+
+def fadt(length=276):
+    """tests/unit/test_acpi.c's mk_fadt(): Bochs' PIIX4 legacy fields, no X_ blocks."""
+    f = bytearray(length - 36)
+    put(f, 48 - 36, "IBB", 0xB2, 0xF1, 0xF0)       # SMI_CMD, ACPI_ENABLE, ACPI_DISABLE
+    put(f, 56 - 36, "I", 0xB000)                   # PM1a_EVT_BLK
+    put(f, 64 - 36, "I", 0xB004)                   # PM1a_CNT_BLK
+    f[89 - 36] = 2                                 # PM1_CNT_LEN
+    put(f, 76 - 36, "I", 0xB008)                   # PM_TMR_BLK
+    f[91 - 36] = 4                                 # PM_TMR_LEN
+    return sdt(b"FACP", f, revision=6 if length >= 244 else 1)
+
+
+# QEMU's aml-build: Scope(_SB) {}, Name(_S3, ...), Name(_S5, Package(4){Zero, Zero, Zero, Zero})
+AML_QEMU = bytes([0x10, 0x05, 0x5F, 0x53, 0x42, 0x5F,
+                  0x08, 0x5F, 0x53, 0x33, 0x5F, 0x12, 0x06, 0x04, 0x01, 0x01, 0x00, 0x00,
+                  0x08, 0x5F, 0x53, 0x35, 0x5F, 0x12, 0x06, 0x04, 0x00, 0x00, 0x00, 0x00])
+# Bochs BIOS: Name(\_S5, Package(4){0x00, 0x00, 0x00, 0x00}) with byte prefixes
+AML_BOCHS = bytes([0x08, 0x5C, 0x5F, 0x53, 0x35, 0x5F, 0x12, 0x0A, 0x04,
+                   0x0A, 0x00, 0x0A, 0x00, 0x0A, 0x00, 0x0A, 0x00])
+
+
+def madt(cpus=2, x2apic=False):
+    """Local APIC address, PCAT_COMPAT, processors, an I/O APIC, an override and an NMI."""
+    m = bytearray(struct.pack("<II", 0xFEE00000, 1))
+    for i in range(cpus):
+        if x2apic:
+            m += struct.pack("<BBHIII", 9, 16, 0, 0x100 + i, 1, i)
+        else:
+            m += struct.pack("<BBBBI", 0, 8, i, i, 1)
+    m += struct.pack("<BBBBII", 1, 12, cpus, 0, 0xFEC00000, 0)        # I/O APIC
+    m += struct.pack("<BBBBIH", 2, 10, 0, 0, 2, 0)                    # ISO: IRQ0 -> GSI2
+    m += struct.pack("<BBBHB", 4, 6, 0xFF, 5, 1)                      # LAPIC NMI, LINT1
+    m += struct.pack("<BBHQ", 5, 12, 0, 0xFEE00000)                   # LAPIC address override
+    return sdt(b"APIC", m, revision=3)
+
+
+def spcr(gas_space=1, address=0x2F8, width=1, uart_type=0):
+    """tests/mkspcr.py's table (revision 2, 80 bytes)."""
+    access = 3 if width == 4 else 1
+    body = struct.pack("<B3x", uart_type)
+    body += struct.pack("<BBBBQ", gas_space, 8 * width, 0, access, address)
+    body += struct.pack("<BBIBBBBBB", 1, 3, 0, 7, 0, 1, 0, 3, 0)
+    body += struct.pack("<HHBBBIB", 0xFFFF, 0xFFFF, 0, 0, 0, 0, 0) + struct.pack("<I", 0)
+    return sdt(b"SPCR", body, revision=2)
+
+
+def acpi_input(flags, tables):
+    out = bytearray([flags])
+    for t in tables:
+        out += struct.pack("<H", len(t)) + t
+    return out
+
+
+def acpi():
+    dsdt = sdt(b"DSDT", AML_QEMU)
+    write("acpi", "xsdt-fadt-dsdt-madt", acpi_input(1, [fadt(), dsdt, madt()]))
+    write("acpi", "rsdt-bochs-fadt-madt", acpi_input(0, [madt(4), fadt(116), sdt(b"DSDT", AML_BOCHS)]))
+    write("acpi", "xsdt-rsdt-x2apic-spcr", acpi_input(3, [madt(3, True), spcr(), fadt(), dsdt]))
+    write("acpi", "spcr-mmio", acpi_input(1, [spcr(0, 0xFE030000, 4), madt(1)]))
+
+
+def mb2_tag(tag_type, payload):
+    t = struct.pack("<II", tag_type, 8 + len(payload)) + bytes(payload)
+    return t + bytes(-len(t) % 8)
+
+
+def mb2_info(tags):
+    body = b"".join(tags) + mb2_tag(0, b"")
+    return struct.pack("<II", 8 + len(body), 0) + body
+
+
+def mb2_string(tag_type, s):
+    return mb2_tag(tag_type, s.encode() + b"\0")
+
+
+def mb2_module(start, end, s):
+    return mb2_tag(3, struct.pack("<II", start, end) + s.encode() + b"\0")
+
+
+QEMU_MMAP = [(0x0, 0x9FC00, 1), (0x9FC00, 0x400, 2), (0xF0000, 0x10000, 2),
+             (0x100000, 0x7EE0000, 1), (0x7FE0000, 0x20000, 3), (0xFFFC0000, 0x40000, 2)]
+
+
+def mb2_mmap(entries):
+    return mb2_tag(6, struct.pack("<II", 24, 0) +
+                   b"".join(struct.pack("<QQII", a, n, t, 0) for a, n, t in entries))
+
+
+def rsdp_v2():
+    r = bytearray(struct.pack("<8sB6sBIIQB3x", b"RSD PTR ", 0, b"SLOTVS", 2, 0x7FE1000, 36,
+                              0x7FE2000, 0))
+    r[8] = -sum(r[:20]) & 0xFF
+    r[32] = -sum(r) & 0xFF
+    return r
+
+
+def efi_mmap():
+    # EFI types: boot services data, conventional, ACPI NVS, runtime code, MMIO; 48-byte descriptors
+    descs = [(4, 0x0, 0x9F), (7, 0x100000, 0x700), (7, 0x800000, 0x8), (10, 0x808000, 0x8),
+             (7, 0x900000, 0x7000), (5, 0x7F00000, 0x20), (11, 0xFEC00000, 0x1)]
+    return mb2_tag(17, struct.pack("<II", 48, 1) + b"".join(
+        struct.pack("<IIQQQQ8x", t, 0, a, 0, n, 0xF) for t, a, n in descs))
+
+
+def multiboot2():
+    rgb_fb = mb2_tag(8, struct.pack("<QIIIBBH", 0xFD000000, 4096, 1024, 768, 32, 1, 0) +
+                     struct.pack("<BBBBBB", 16, 8, 8, 8, 0, 8))
+    ega_fb = mb2_tag(8, struct.pack("<QIIIBBH", 0xB8000, 160, 80, 25, 16, 2, 0))
+    write("multiboot2", "grub-bios", mb2_info([
+        mb2_string(1, "slotvisor.console=ttyS0 slotvisor.test=mm.*"),
+        mb2_string(2, "GRUB 2.06"),
+        mb2_module(0x200000, 0x280000, "kernel vmlinuz console=ttyS0"),
+        mb2_module(0x280000, 0x290000, "initrd initrd.img"),
+        mb2_tag(4, struct.pack("<II", 639, 130048)),
+        mb2_mmap(QEMU_MMAP),
+        mb2_tag(15, rsdp_v2()),
+        rgb_fb]))
+    write("multiboot2", "grub-uefi", mb2_info([
+        mb2_string(1, ""),
+        mb2_string(2, "GRUB 2.06"),
+        mb2_tag(12, struct.pack("<Q", 0x7F9EE018)),
+        mb2_tag(20, struct.pack("<Q", 0x7E0E5A98)),
+        efi_mmap(),
+        mb2_tag(14, rsdp_v2()[:20]),
+        ega_fb]))
+
+
 if __name__ == "__main__":
     loaders()
+    acpi()
+    multiboot2()
