@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "compiler.h"
 #include "types.h"
 
 #define FUZZ_CHECK(cond, ...)                                                   \

@@ -221,7 +221,62 @@ def multiboot2():
         ega_fb]))
 
 
+VIRTIO_DEVS = {"rng": 0, "blk": 1, "blk-ro": 2, "mem": 3}
+DESC_F_NEXT, DESC_F_WRITE = 1, 2
+DRV_DESC, DRV_AVAIL, DRV_DATA = 0x1000, 0x2000, 0x4000
+
+
+def virtio_input(dev, chains, data, qshift=4):
+    """fuzz_virtio's input: device, no register writes, queue size 2^qshift, then guest
+    memory from DRV_DESC: the chains [(gpa, len, writable), ...] in the descriptor table,
+    made available in order, and data [(gpa, bytes)] (the requests' readable parts)."""
+    mem = bytearray(0x4000)
+    d = 0
+    heads = []
+    for chain in chains:
+        heads.append(d)
+        for i, (gpa, length, w) in enumerate(chain):
+            flags = (DESC_F_WRITE if w else 0) | (DESC_F_NEXT if i + 1 < len(chain) else 0)
+            put(mem, d * 16, "QIHH", gpa, length, flags, d + 1)
+            d += 1
+    put(mem, DRV_AVAIL - DRV_DESC, "HH", 0, len(heads))
+    for i, h in enumerate(heads):
+        put(mem, DRV_AVAIL - DRV_DESC + 4 + 2 * i, "H", h)
+    for gpa, b in data:
+        off = gpa - DRV_DESC
+        if len(mem) < off + len(b):
+            mem += bytes(off + len(b) - len(mem))
+        mem[off:off + len(b)] = b
+    return bytes([VIRTIO_DEVS[dev], 0, qshift]) + bytes(mem)
+
+
+def virtio():
+    write("virtio", "rng-two-buffers", virtio_input("rng", [[(DRV_DATA, 64, True)],
+                                                            [(DRV_DATA + 0x100, 16, True)]], []))
+    blk_in = struct.pack("<IIQ", 0, 0, 1)        # VIRTIO_BLK_T_IN, sector 1
+    blk_out = struct.pack("<IIQ", 1, 0, 2)       # VIRTIO_BLK_T_OUT, sector 2
+    blk_id = struct.pack("<IIQ", 8, 0, 0)        # VIRTIO_BLK_T_GET_ID
+    chains = [[(DRV_DATA, 16, False), (DRV_DATA + 0x100, 512, True), (DRV_DATA + 0x400, 1, True)],
+              [(DRV_DATA + 0x20, 16, False), (DRV_DATA + 0x500, 512, False),
+               (DRV_DATA + 0x410, 1, True)],
+              [(DRV_DATA + 0x40, 16, False), (DRV_DATA + 0x800, 20, True),
+               (DRV_DATA + 0x420, 1, True)]]
+    data = [(DRV_DATA, blk_in), (DRV_DATA + 0x20, blk_out), (DRV_DATA + 0x40, blk_id),
+            (DRV_DATA + 0x500, bytes(range(256)) * 2)]
+    write("virtio", "blk-in-out-id", virtio_input("blk", chains, data))
+    write("virtio", "blk-ro-out", virtio_input("blk-ro", chains[1:2], data[1:2] + data[3:]))
+    mem_reqs = [struct.pack("<H6xQH6x", 0, 0x100000000, 2),           # PLUG 2 blocks
+                struct.pack("<H6xQH6x", 3, 0x100000000, 4),           # STATE
+                struct.pack("<H6xQH6x", 1, 0x100200000, 1),           # UNPLUG 1 block
+                struct.pack("<H6xQH6x", 2, 0, 0)]                     # UNPLUG_ALL
+    chains = [[(DRV_DATA + 0x40 * i, 24, False), (DRV_DATA + 0x400 + 0x10 * i, 10, True)]
+              for i in range(len(mem_reqs))]
+    write("virtio", "mem-plug-state-unplug", virtio_input(
+        "mem", chains, [(DRV_DATA + 0x40 * i, r) for i, r in enumerate(mem_reqs)]))
+
+
 if __name__ == "__main__":
     loaders()
     acpi()
     multiboot2()
+    virtio()
