@@ -6,7 +6,7 @@
  * tests/unit/fake_virtio_driver.h does), then the bytes of guest memory
  * from the descriptor table up: descriptors, available ring, requests.
  * The queue is notified three times.  Invariants: the device writes guest
- * memory only in the used ring and in buffers some descriptor marks
+ * memory only in a used ring and in buffers of descriptors it read marked
  * device-writable (2.7.4), reads and writes nothing outside the guest's
  * memory (the accessors would say -EFAULT; ASan watches the disk image,
  * exactly its size), a read-only disk is never written, and virtio-mem's
@@ -34,6 +34,8 @@
 #define DESC_LEN	16
 #define USED_ELEM_LEN	8
 #define USED_HDR_LEN	4
+#define USED_EVENT_LEN	2		/* avail_event after the ring (2.7.8) */
+#define MAX_GRANTED	4096
 
 enum fuzz_dev { DEV_RNG, DEV_BLK, DEV_BLK_RO, DEV_MEM, NR_DEVS };
 
@@ -42,15 +44,21 @@ static u16 qsize;
 static bool writes_ok;		/* a device write outside a writable buffer was seen if false */
 static bool mem_slot[MEM_NBLOCKS];
 
-/* Is [gpa, gpa + len) inside a buffer some descriptor of the table lets the device write? */
+/*
+ * The buffers the device may write: those of the descriptors it read with
+ * VIRTQ_DESC_F_WRITE set, as it read them (the table may change under it:
+ * a buffer may cover the table itself).
+ */
+static struct virtq_desc granted[MAX_GRANTED];
+static unsigned int nr_granted;
+static struct virtio_mmio dev;
+
 static bool writable(u64 gpa, u32 len)
 {
-	for (u16 i = 0; i < qsize; i++) {
-		struct virtq_desc d;
+	for (unsigned int i = 0; i < nr_granted; i++) {
+		const struct virtq_desc *d = &granted[i];
 
-		memcpy(&d, mem + DRV_DESC + (u64)i * DESC_LEN, sizeof(d));
-		if ((d.flags & VIRTQ_DESC_F_WRITE) && gpa >= d.addr && len <= d.len &&
-		    gpa - d.addr <= d.len - len)
+		if (gpa >= d->addr && len <= d->len && gpa - d->addr <= d->len - len)
 			return true;
 	}
 	return false;
@@ -58,9 +66,31 @@ static bool writable(u64 gpa, u32 len)
 
 static bool in_used_ring(u64 gpa, u32 len)
 {
-	u64 end = DRV_USED + USED_HDR_LEN + (u64)qsize * USED_ELEM_LEN + 2;	/* + avail_event */
+	for (unsigned int i = 0; i < VIRTIO_MMIO_MAX_QUEUES; i++) {
+		const struct virtq *q = &dev.queues[i].vq;
+		u64 end = q->used + USED_HDR_LEN + (u64)q->size * USED_ELEM_LEN + USED_EVENT_LEN;
 
-	return gpa >= DRV_USED && gpa + len <= end;
+		if (dev.queues[i].ready && gpa >= q->used && gpa + len <= end)
+			return true;
+	}
+	return false;
+}
+
+/* A descriptor the device read: remember its buffer if the device may write it. */
+static void note_desc_read(u64 gpa, const void *buf, u32 len)
+{
+	for (unsigned int i = 0; i < VIRTIO_MMIO_MAX_QUEUES; i++) {
+		const struct virtq *q = &dev.queues[i].vq;
+		struct virtq_desc d;
+
+		if (!dev.queues[i].ready || len != DESC_LEN || gpa < q->desc ||
+		    gpa >= q->desc + (u64)q->size * DESC_LEN || (gpa - q->desc) % DESC_LEN)
+			continue;
+		memcpy(&d, buf, sizeof(d));
+		if ((d.flags & VIRTQ_DESC_F_WRITE) && nr_granted < MAX_GRANTED)
+			granted[nr_granted++] = d;
+		return;
+	}
 }
 
 static int fuzz_mem_read(void *ctx, u64 gpa, void *buf, u32 len)
@@ -68,6 +98,7 @@ static int fuzz_mem_read(void *ctx, u64 gpa, void *buf, u32 len)
 	if (gpa >= MEM_SIZE || len > MEM_SIZE - gpa)
 		return -EFAULT;
 	memcpy(buf, mem + gpa, len);
+	note_desc_read(gpa, buf, len);
 	return 0;
 }
 
@@ -106,8 +137,6 @@ static int hook_unplug(void *ctx, u64 addr, u64 size)
 {
 	return mem_hook(addr, size, false);
 }
-
-static struct virtio_mmio dev;
 
 static u32 rd(u32 off)
 {
@@ -165,6 +194,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	memset(mem, 0, sizeof(mem));
 	memset(mem_slot, 0, sizeof(mem_slot));
 	writes_ok = true;
+	nr_granted = 0;
 	for (unsigned int i = 0; i < DISK_SIZE; i++)
 		disk[i] = (u8)(i * 13 + 7);
 	switch (which) {

@@ -275,8 +275,50 @@ def virtio():
         "mem", chains, [(DRV_DATA + 0x40 * i, r) for i, r in enumerate(mem_reqs)]))
 
 
+# fuzz_legacy_pio's operations (3 bytes each: op, which, value)
+UART_RD, UART_WR, UART_RX, PIC_RD, PIC_WR, PIC_LINE, PIC_ACK, PIT_RD, PIT_WR, TIME, FWCFG_RD, FWCFG_WR = range(12)
+PIC_M_CMD, PIC_M_DATA, PIC_S_CMD, PIC_S_DATA = range(4)        # fuzz_legacy_pio's pic_ports[]
+PIT_C0, PIT_C0_NEXT, PIT_C2, PIT_MODE, PIT_61 = range(5)         # its pit_ports[]
+UART_THR, UART_IER, UART_IIR, UART_LCR, UART_MCR, UART_LSR, UART_MSR, UART_SCR = range(8)
+FW_SEL16, FW_DATA8 = 0x10, 0x01                                  # selector port size 2, data size 1
+
+
+def ops(*steps):
+    return bytes(b for st in steps for b in st)
+
+
+def legacy_pio():
+    pic_init = [(PIC_WR, PIC_M_CMD, 0x11), (PIC_WR, PIC_M_DATA, 0x30), (PIC_WR, PIC_M_DATA, 0x04),
+                (PIC_WR, PIC_M_DATA, 0x01), (PIC_WR, PIC_S_CMD, 0x11), (PIC_WR, PIC_S_DATA, 0x38),
+                (PIC_WR, PIC_S_DATA, 0x02), (PIC_WR, PIC_S_DATA, 0x01)]
+    # Linux's 8259 set-up, PIT channel 0 in mode 2 at 1193 (1 kHz), time passing, acks and EOIs
+    write("legacy_pio", "linux-pic-pit", ops(
+        *pic_init, (PIC_WR, PIC_M_DATA, 0xF8), (PIC_WR, PIC_S_DATA, 0xFF),
+        (PIT_WR, PIT_MODE, 0x34), (PIT_WR, PIT_C0, 0xA9), (PIT_WR, PIT_C0, 0x04),
+        (TIME, 0, 200), (PIC_ACK, 0, 0), (PIC_WR, PIC_M_CMD, 0x20), (TIME, 0, 200), (PIC_ACK, 0, 0),
+        (PIC_WR, PIC_M_CMD, 0x0B), (PIC_RD, PIC_M_CMD, 0), (PIT_WR, PIT_MODE, 0x00),
+        (PIT_RD, PIT_C0, 0), (PIT_RD, PIT_C0, 0), (PIC_LINE, 4, 1), (PIC_LINE, 4, 0), (PIC_ACK, 0, 0)))
+    # the 8250 driver's probe and set-up, bytes typed and read, THRE interrupt, loopback
+    write("legacy_pio", "uart-8250-probe", ops(
+        (UART_WR, UART_SCR, 0x55), (UART_RD, UART_SCR, 0), (UART_WR, UART_LCR, 0x80),
+        (UART_WR, UART_THR, 0x01), (UART_WR, UART_IER, 0x00), (UART_WR, UART_LCR, 0x03),
+        (UART_WR, UART_IIR, 0xC7), (UART_WR, UART_IER, 0x0F), (UART_WR, UART_MCR, 0x0B),
+        *pic_init[:4], (PIC_WR, PIC_M_DATA, 0xEF), (UART_RD, UART_IIR, 0), (UART_WR, UART_THR, 0x41),
+        (UART_RD, UART_IIR, 0), (UART_RD, UART_LSR, 0), (UART_RX, 0, ord("l")), (UART_RX, 0, ord("s")),
+        (UART_RX, 0, 13), (UART_RD, UART_IIR, 0), (UART_RD, UART_LSR, 0), (UART_RD, UART_THR, 0),
+        (PIC_ACK, 0, 0), (UART_RD, UART_THR, 0), (UART_RD, UART_THR, 0), (UART_WR, UART_MCR, 0x1B),
+        (UART_WR, UART_THR, 0x42), (UART_RD, UART_THR, 0), (UART_RD, UART_MSR, 0)))
+    # kvm-unit-tests' fwcfg_get_u(): a 16-bit selector write, then byte reads; every item it reads
+    fw = []
+    for key, n in ((0x00, 4), (0x01, 4), (0x03, 8), (0x05, 2), (0x0F, 2), (0x20, 1)):
+        fw += [(FWCFG_WR, FW_SEL16, key)] + [(FWCFG_RD, FW_DATA8, 0)] * n
+    write("legacy_pio", "fw-cfg-items", ops(*fw, (FWCFG_RD, 0x11, 0), (FWCFG_RD, 0x21, 0),
+                                            (FWCFG_WR, FW_DATA8, 7), (FWCFG_RD, 2, 0)))
+
+
 if __name__ == "__main__":
     loaders()
     acpi()
     multiboot2()
     virtio()
+    legacy_pio()

@@ -56,7 +56,7 @@ for bin in "$@"; do
 	echo "FAIL: fuzz.$name: ${crash:-exited with status $rc, no reproducer written}"
 	[ -n "$crash" ] && echo "    reproduce: $bin $crash"
 	echo "    log: $log; its report:"
-	grep -m 1 -A 12 -E '^==[0-9]+==ERROR|runtime error|invariant failed|^panic:|ERROR: libFuzzer' \
+	grep -m 1 -B 3 -A 10 -E '^==[0-9]+==ERROR|runtime error|invariant failed|^panic:|ERROR: libFuzzer' \
 		"$log" | sed 's/^/    /'
 done
 exit $status
