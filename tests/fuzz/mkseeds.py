@@ -316,9 +316,49 @@ def legacy_pio():
                                             (FWCFG_WR, FW_DATA8, 7), (FWCFG_RD, 2, 0)))
 
 
+# fuzz_irqchip's operations: 8 bytes each (op | size << 4, vCPU, u16 offset, u32 value)
+(LAPIC_WR, LAPIC_RD, IOAPIC_WR, IOAPIC_RD, MSR_WR, MSR_RD, X2APIC_ON, APIC_OFF, LINE, INJECT,
+ NMI_TAKE, ACCEPT, PV_IPI, TICK, TSC_DEADLINE) = range(15)
+SIZE4 = 2 << 4
+
+
+def irq_ops(*steps):
+    return b"".join(struct.pack("<BBHI", op, cpu, off, val) for op, cpu, off, val in steps)
+
+
+def irqchip():
+    apics_on = [(LAPIC_WR | SIZE4, c, reg, v) for c in (0, 1)
+                for reg, v in ((0xF0, 0x1FF), (0xE0, 0xFFFFFFFF), (0xD0, (1 << c) << 24))]
+    rte = [(IOAPIC_WR | SIZE4, 0, 0x00, 0x10 + 2 * 14), (IOAPIC_WR | SIZE4, 0, 0x10, 0x86 | 1 << 11),
+           (IOAPIC_WR | SIZE4, 0, 0x00, 0x11 + 2 * 14), (IOAPIC_WR | SIZE4, 0, 0x10, 3 << 24)]
+    write("irqchip", "ioapic-logical-to-both", irq_ops(
+        *apics_on, *rte, (IOAPIC_WR | SIZE4, 0, 0, 1), (IOAPIC_RD | SIZE4, 0, 0x10, 0),
+        (LINE, 0, 14, 1), (INJECT, 0, 0, 0), (INJECT, 1, 0, 0),
+        (LAPIC_WR | SIZE4, 0, 0xB0, 0), (LAPIC_WR | SIZE4, 1, 0xB0, 0), (LINE, 0, 14, 0),
+        (LAPIC_RD | SIZE4, 0, 0x100, 0), (LAPIC_RD | SIZE4, 1, 0x200, 0)))
+    write("irqchip", "ipis-init-sipi-nmi", irq_ops(
+        *apics_on, (LAPIC_WR | SIZE4, 0, 0x310, 1 << 25), (LAPIC_WR | SIZE4, 0, 0x300, 0x95),
+        (INJECT, 1, 0, 0), (LAPIC_WR | SIZE4, 1, 0xB0, 0),
+        (LAPIC_WR | SIZE4, 0, 0x310, 1 << 24), (LAPIC_WR | SIZE4, 0, 0x300, 0x4500),
+        (ACCEPT, 1, 0, 0), (LAPIC_WR | SIZE4, 0, 0x300, 0x4610), (ACCEPT, 1, 0, 0),
+        (LAPIC_WR | SIZE4, 0, 0x300, 0x4400), (NMI_TAKE, 1, 0, 0),
+        (LAPIC_WR | SIZE4, 1, 0x300, 0x80000 | 0x30), (INJECT, 1, 0, 0),
+        (PV_IPI, 0, 0, 3), (PV_IPI, 0, 0, 0x44), (LAPIC_RD | SIZE4, 0, 0x280, 0)))
+    write("irqchip", "timers-and-x2apic", irq_ops(
+        *apics_on, (LAPIC_WR | SIZE4, 0, 0x3E0, 0xB), (LAPIC_WR | SIZE4, 0, 0x320, 0x200EC),
+        (LAPIC_WR | SIZE4, 0, 0x380, 0x10), (TICK, 0, 0, 0), (INJECT, 0, 0, 0),
+        (LAPIC_RD | SIZE4, 0, 0x390, 0), (LAPIC_WR | SIZE4, 1, 0x320, 0x400EF),
+        (TSC_DEADLINE, 1, 0, 1000), (TICK, 1, 0, 0), (INJECT, 1, 0, 0),
+        (X2APIC_ON, 0, 0, 0), (X2APIC_ON, 1, 0, 0), (MSR_RD, 1, 0x02, 0), (MSR_RD, 1, 0x0D, 0),
+        (MSR_WR, 0, 0x30, 0x95), (MSR_WR, 0, 0x3F, 0x41), (INJECT, 0, 0, 0), (INJECT, 1, 0, 0),
+        (MSR_WR, 1, 0x0B, 0), (LAPIC_RD | SIZE4, 1, 0x20, 0), (APIC_OFF, 1, 0, 0),
+        (LAPIC_RD | (1 << 4), 0, 0x21, 0), (IOAPIC_RD, 0, 0x13, 0)))
+
+
 if __name__ == "__main__":
     loaders()
     acpi()
     multiboot2()
     virtio()
     legacy_pio()
+    irqchip()
