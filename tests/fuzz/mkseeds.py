@@ -355,6 +355,21 @@ def irqchip():
         (LAPIC_RD | (1 << 4), 0, 0x21, 0), (IOAPIC_RD, 0, 0x13, 0)))
 
 
+def mmio_decode():
+    """Every instruction the decoder's unit test accepts: the B(...) bytes of its ok_case tables."""
+    import re
+    src = os.path.join(os.path.dirname(CORPUS), "..", "unit", "test_decode.c")
+    with open(src) as f:
+        text = f.read()
+    seen = set()
+    for m in re.finditer(r"\{ \"([^\"]+)\",[^{}]*?B\(([0-9a-fx, ]+)\)", text):
+        name, data = m.group(1), bytes(int(b, 16) for b in m.group(2).replace(" ", "").split(","))
+        if data in seen:
+            continue
+        seen.add(data)
+        write("mmio_decode", re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_"), data)
+
+
 if __name__ == "__main__":
     loaders()
     acpi()
@@ -362,3 +377,4 @@ if __name__ == "__main__":
     virtio()
     legacy_pio()
     irqchip()
+    mmio_decode()
