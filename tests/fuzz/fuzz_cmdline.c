@@ -80,8 +80,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	for (unsigned int i = 0; i < ARRAY_SIZE(keys); i++) {
 		bool has = cmdline_has(cl, keys[i]);
 
-		FUZZ_CHECK(has == cmdline_get(cl, keys[i], v, sizeof(v)), "has and get disagree on %s",
-			   keys[i]);
+		FUZZ_CHECK(has == cmdline_get(cl, keys[i], v, sizeof(v)),
+			   "has and get disagree on %s", keys[i]);
 		if (has) {
 			check_value(v, sizeof(v));
 			cmdline_get(cl, keys[i], tiny, sizeof(tiny));

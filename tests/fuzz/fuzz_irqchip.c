@@ -29,7 +29,8 @@
 #define PAGE			0x1000u
 #define ISA_IRQS		16
 #define PIC_VECTOR_MASK		0xf8u
-#define OP_MASK			0x0f	/* the operation; bits 5:4 an MMIO size, bit 7 a PV IPI's width */
+/* The operation; bits 5:4 of the byte are an MMIO size, bit 7 a PV IPI's width. */
+#define OP_MASK			0x0f
 #define IOREGSEL_MASK		0xffu
 
 enum op {
@@ -89,7 +90,8 @@ static void check_state(void)
 		u32 low = (1u << FIRST_LEGAL_VECTOR) - 1;
 
 		FUZZ_CHECK(!(a->irr[0] & low) && !(a->isr[0] & low),
-			   "APIC %u holds an illegal vector: IRR 0x%x ISR 0x%x", i, a->irr[0], a->isr[0]);
+			   "APIC %u holds an illegal vector: IRR 0x%x ISR 0x%x", i, a->irr[0],
+			   a->isr[0]);
 	}
 }
 

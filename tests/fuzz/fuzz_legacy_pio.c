@@ -30,7 +30,9 @@ enum op {
 	NR_OPS
 };
 
-static const u16 pic_ports[] = { PIC_MASTER_CMD, PIC_MASTER_CMD + 1, PIC_SLAVE_CMD, PIC_SLAVE_DATA };
+static const u16 pic_ports[] = {
+	PIC_MASTER_CMD, PIC_MASTER_CMD + 1, PIC_SLAVE_CMD, PIC_SLAVE_DATA,
+};
 static const u16 pit_ports[] = { PIT_CH0, PIT_CH0 + 1, PIT_CH2, PIT_MODE_PORT, PIT_PORT61 };
 static const u16 fw_cfg_ports[] = { FW_CFG_PORT_SEL, FW_CFG_PORT_DATA, FW_CFG_PORT_DATA + 1 };
 static const unsigned int io_sizes[] = { 1, 2, 4 };
@@ -78,7 +80,8 @@ static void fw_cfg_access(u8 which, u8 val, bool is_write)
 	u32 data = is_write ? val : 0xdeadbeef;
 	bool ours = fw_cfg_io(&fw, port, is_write, size, &data);
 
-	FUZZ_CHECK(ours == (port != FW_CFG_PORT_DATA + 1), "fw_cfg claims port 0x%x: %d", port, ours);
+	FUZZ_CHECK(ours == (port != FW_CFG_PORT_DATA + 1), "fw_cfg claims port 0x%x: %d", port,
+		   ours);
 	if (ours && !is_write && size < 4)
 		FUZZ_CHECK(data < (1u << (8 * size)), "a %u-byte read gave 0x%x", size, data);
 }
@@ -120,7 +123,9 @@ static void step(u8 op, u8 which, u8 val)
 			vector = pic_ack(&pic);
 		break;
 	case OP_PIT_READ: pit_read(&pit, pit_ports[which % ARRAY_SIZE(pit_ports)], now); break;
-	case OP_PIT_WRITE: pit_write(&pit, pit_ports[which % ARRAY_SIZE(pit_ports)], val, now); break;
+	case OP_PIT_WRITE:
+		pit_write(&pit, pit_ports[which % ARRAY_SIZE(pit_ports)], val, now);
+		break;
 	case OP_TIME:
 		time_passes((u64)val * TICK_SCALE);
 		break;

@@ -79,7 +79,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			static const struct mmio_insn zero;
 
 			FUZZ_CHECK(ret == -ENOTSUP || ret == -EINVAL, "error %d", ret);
-			FUZZ_CHECK(why[0] && strnlen(why, sizeof(why)) < sizeof(why), "refused silently");
+			FUZZ_CHECK(why[0] && strnlen(why, sizeof(why)) < sizeof(why),
+				   "refused silently");
 			FUZZ_CHECK(!memcmp(&in, &zero, sizeof(in)), "refused with *out not zeroed");
 			continue;
 		}

@@ -35,16 +35,19 @@ static void check_info(const u8 *buf, u64 size)
 	check_string(bi.cmdline, buf, size, "cmdline");
 	check_string(bi.loader_name, buf, size, "loader name");
 	for (unsigned int i = 0; i < bi.nr_modules; i++) {
-		FUZZ_CHECK(bi.modules[i].start <= bi.modules[i].end, "module %u ends before it starts", i);
+		FUZZ_CHECK(bi.modules[i].start <= bi.modules[i].end,
+			   "module %u ends before it starts", i);
 		check_string(bi.modules[i].cmdline, buf, size, "module string");
 	}
 	for (unsigned int i = 0; bi.mmap_from_efi && i < bi.nr_mmap; i++)
 		FUZZ_CHECK(bi.mmap[i].addr + bi.mmap[i].len >= bi.mmap[i].addr,
 			   "EFI-converted entry %u wraps", i);
 	if (bi.rsdp)
-		FUZZ_CHECK(in_buf(bi.rsdp, bi.rsdp_len, buf, size), "RSDP copy outside the information");
+		FUZZ_CHECK(in_buf(bi.rsdp, bi.rsdp_len, buf, size),
+			   "RSDP copy outside the information");
 	if (bi.fb.valid)
-		FUZZ_CHECK(bi.fb.size == (u64)bi.fb.pitch * bi.fb.height && bi.fb.width && bi.fb.height,
+		FUZZ_CHECK(bi.fb.size == (u64)bi.fb.pitch * bi.fb.height && bi.fb.width &&
+			   bi.fb.height,
 			   "framebuffer %ux%u pitch %u size %llu", bi.fb.width, bi.fb.height,
 			   bi.fb.pitch, (unsigned long long)bi.fb.size);
 	boot_find_module(&bi, "kernel", &args, 0);

@@ -204,7 +204,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		break;
 	case DEV_BLK:
 	case DEV_BLK_RO:
-		FUZZ_CHECK(!virtio_blk_init(&blk, disk, DISK_SIZE, which == DEV_BLK_RO), "blk init");
+		FUZZ_CHECK(!virtio_blk_init(&blk, disk, DISK_SIZE, which == DEV_BLK_RO),
+			   "blk init");
 		virtio_mmio_init(&dev, virtio_blk_dev_ops(&blk), &blk, &m);
 		if (which == DEV_BLK_RO) {
 			disk_before = malloc(DISK_SIZE);

@@ -66,11 +66,11 @@ static inline void check_plan(int ret, const struct load_plan *plan, const void 
 	for (unsigned int i = 0; i < plan->nr_copies; i++) {
 		const struct load_copy *c = &plan->copies[i];
 
-		FUZZ_CHECK(copy_in_ram(c), "%s at 0x%llx+0x%llx is outside the guest's RAM", c->what,
-			   (unsigned long long)c->gpa, (unsigned long long)c->len);
+		FUZZ_CHECK(copy_in_ram(c), "%s at 0x%llx+0x%llx is outside the guest's RAM",
+			   c->what, (unsigned long long)c->gpa, (unsigned long long)c->len);
 		if (c->kind == LOAD_COPY_DATA)
 			FUZZ_CHECK(copy_src_known(c, plan, image, len, cfg),
-				   "%s copies 0x%llx bytes from outside the image, modules and blob",
+				   "%s copies 0x%llx bytes from outside the image, modules, blob",
 				   c->what, (unsigned long long)c->len);
 		for (unsigned int j = 0; j < i; j++) {
 			const struct load_copy *d = &plan->copies[j];
