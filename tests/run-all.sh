@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # make test: host unit tests, a short run of each fuzz harness (tests/fuzz/),
-# the harness's own self-test, the layering check (scripts/check-layers.sh), then the boot tests in QEMU and Bochs,
-# JOBS at a time (default: nproc; tests/boot-cases.sh).  Every
-# result line is "PASS: name", "FAIL: name: ...", or "SKIP: name: ...";
+# the harness's own self-test, the layering check (scripts/check-layers.sh),
+# then the boot tests in QEMU and Bochs, JOBS at a time (default: nproc;
+# tests/boot-cases.sh).  Every result line is "PASS: name", "FAIL: name: ...", or "SKIP: name: ...";
 # the last line is "N passed, N failed" (", N skipped" when any were).
 # Logs of each boot are kept in build/tests/<case>/.
 #   CASES_ONLY="qemu_tests bochs_boot" tests/run-all.sh   only those boot cases
