@@ -6,6 +6,7 @@
 #   make test       install what is missing, run every suite; ends "N passed, N failed"
 #   make test-models the suite and a Linux boot on every Bochs CPU model with VT-x
 #   make unit       host unit tests only (sanitizers)
+#   make fuzz       every libFuzzer harness (tests/fuzz/) for FUZZ_TIME seconds each
 #   make clean
 
 BUILD    ?= build
@@ -267,6 +268,52 @@ unit: deps
 	$(Q)$(MAKE) --no-print-directory unit-build
 	$(Q)tests/run-unit.sh $(UNIT_BINS)
 
+# ---- host fuzzing (libFuzzer, clang, sanitizers; docs/security.md) ------------
+#
+# Every tests/fuzz/fuzz_NAME.c is a harness (LLVMFuzzerTestOneInput) linked
+# against the host sources above, built again with clang, and its seed corpus
+# is tests/fuzz/corpus/NAME/ (dictionary: tests/fuzz/NAME.dict if present).
+# A harness that needs sources outside HOST_SRCS names them on a line
+#   // fuzz-srcs: path/a.c path/b.c
+# (any number of such lines).
+
+FUZZCC   ?= clang
+FUZZ_TIME ?= 60
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
+FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
+FUZZ_HOST_OBJS := $(patsubst %,$(BUILD)/fuzz/obj/%.o,$(HOST_SRCS))
+FCFLAGS := $(filter-out -fsanitize=%,$(HCFLAGS)) -Itests/fuzz \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FLDFLAGS = -fsanitize=fuzzer,address,undefined $(HOST_ALLOC_WRAP)
+
+fuzz_extra_srcs = $(filter-out $(HOST_SRCS),$(shell sed -n 's|^// fuzz-srcs:||p' tests/fuzz/fuzz_$(1).c))
+fuzz_extra_objs = $(patsubst %,$(BUILD)/fuzz/obj/%.o,$(call fuzz_extra_srcs,$(1)))
+
+$(BUILD)/fuzz/obj/%.c.o: %.c
+	@echo "  FUZZCC  $<"
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZCC) $(FCFLAGS) -c -o $@ $<
+
+define fuzz_rule
+$(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(FUZZ_HOST_OBJS) $(call fuzz_extra_objs,$(1))
+	@echo "  FUZZLD  $$@"
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(FUZZCC) $$(FCFLAGS) -o $$@ $$< $(FUZZ_HOST_OBJS) $(call fuzz_extra_objs,$(1)) $$(FLDFLAGS)
+endef
+$(foreach n,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(n))))
+
+.SECONDARY: $(FUZZ_HOST_OBJS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# Each harness for FUZZ_TIME seconds; new inputs go to build/fuzz/corpus/NAME/.
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory fuzz-build
+	$(Q)FUZZ_TIME=$(FUZZ_TIME) tests/fuzz/run-fuzz.sh long $(FUZZ_BINS)
+
+.PHONY: fuzz fuzz-build
+
 # ---- running and testing ---------------------------------------------------
 
 deps:
@@ -290,8 +337,8 @@ run: deps
 	scripts/mkiso.sh $(RUN_ISO) "$$cmdline" && exec scripts/run.sh $(RUN_ISO)
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all unit-build
-	$(Q)UNIT_BINS="$(UNIT_BINS)" tests/run-all.sh
+	$(Q)$(MAKE) --no-print-directory all unit-build fuzz-build
+	$(Q)UNIT_BINS="$(UNIT_BINS)" FUZZ_BINS="$(FUZZ_BINS)" tests/run-all.sh
 
 # slotvisor on every Bochs CPU model with VT-x (about an hour; docs/running.md).
 test-models: deps
@@ -304,7 +351,8 @@ clean:
 .PHONY: all deps run test test-models unit unit-build clean
 .DELETE_ON_ERROR:
 
--include $(KERNEL_OBJS:.o=.d) $(KTEST_OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(KERNEL_OBJS:.o=.d) $(KTEST_OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(UNIT_BINS:=.d) \
+	$(FUZZ_HOST_OBJS:.o=.d) $(FUZZ_BINS:=.d)
 
 # ---- memslot/ept: hostlib, stress, bench ------------------------------------
 #

@@ -144,6 +144,7 @@ static void write_count(struct pit_channel *c, u8 val, u64 now)
 			c->count = (c->count & 0xff00) | val;
 			c->write_hi = true;
 			c->counting = false;	/* a half-written count stops mode 0 (data sheet) */
+			c->edges = 0;		/* as edges_until() of a stopped channel: none yet */
 			return;
 		}
 		c->count = (c->count & 0xff) | ((u32)val << 8);

@@ -353,11 +353,23 @@ bool irqchip_ioapic_mmio(struct irqchip *chip, struct vcpu_exit *e)
 
 	if (e->mmio.gpa < IOAPIC_DEFAULT_BASE || off >= IOAPIC_MMIO_SIZE)
 		return false;
+	/*
+	 * IOREGSEL and IOWIN are 32-bit registers, accessed as dwords (82093AA
+	 * datasheet, 3.0): a narrower or unaligned read sees part of one, as
+	 * the xAPIC's do; any other write is dropped, as KVM drops it, rather
+	 * than zero-extended over the whole register.
+	 */
 	spin_lock(&chip->lock);
-	if (e->mmio.is_write)
-		ioapic_mmio_write(&chip->ioapic, (u32)off, (u32)e->mmio.data);
-	else
-		e->mmio.data = ioapic_mmio_read(&chip->ioapic, (u32)off);
+	if (e->mmio.is_write) {
+		if (e->mmio.len == IOAPIC_REG_BYTES && !(off & (IOAPIC_REG_BYTES - 1)))
+			ioapic_mmio_write(&chip->ioapic, (u32)off, (u32)e->mmio.data);
+	} else {
+		u64 val = ioapic_mmio_read(&chip->ioapic, (u32)off & ~(IOAPIC_REG_BYTES - 1)) >>
+			  ((off & (IOAPIC_REG_BYTES - 1)) * 8);
+
+		e->mmio.data = e->mmio.len >= IOAPIC_REG_BYTES ? val :
+			       val & ((1ULL << (e->mmio.len * 8)) - 1);
+	}
 	spin_unlock(&chip->lock);
 	return true;
 }

@@ -12,9 +12,13 @@ set -eu
 # firmware, for the UEFI boot tests (scripts/qemu.sh --uefi).  git:
 # scripts/kut.sh clones kvm-unit-tests (whose build needs only gcc, binutils
 # and make).  libcapstone-dev: the emulator decoder's oracle in the host tests
-# (tests/unit/test_emulate_oracle.c).
+# (tests/unit/test_emulate_oracle.c).  clang and libclang-rt-14-dev: the fuzz
+# harnesses (make fuzz, tests/fuzz/); clang-14 only recommends
+# libclang-rt-14-dev, which ships libFuzzer (libclang_rt.fuzzer-x86_64.a) and
+# the sanitizer runtimes.
 PKGS=(gcc binutils make libc6-dev linux-libc-dev grub-pc-bin grub-efi-amd64-bin ovmf grub-common xorriso mtools
-      bochs bochsbios vgabios qemu-system-x86 libcmocka-dev libcapstone-dev cpio python3 e2fsprogs git)
+      bochs bochsbios vgabios qemu-system-x86 libcmocka-dev libcapstone-dev cpio python3 e2fsprogs git
+      clang libclang-rt-14-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -41,3 +41,23 @@ o=$(expect_lines emu:no-vmx "$tmp/novmx.log" 1 5 '^vmx: VT-x not available')
 check a-wrong-exit-status-is-a-failure "$o" '^FAIL: emu:no-vmx: expected exit status 5, saw 1$'
 o=$(expect_lines emu:no-vmx "$tmp/novmx.log" 5 5 '^vmx: VT-x not available')
 check a-match-passes "$o" '^PASS: emu:no-vmx$'
+
+# The fuzz runner (tests/fuzz/run-fuzz.sh): a harness that crashes is a
+# failure naming its reproducer, one that does not passes with its run count.
+# Two throwaway harnesses, built here with the fuzz build's compiler.
+for h in crash ok; do
+	printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' '#include <stdlib.h>' \
+		'int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);' \
+		'int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)' \
+		"{ if (CRASH && size) abort(); return 0; }" >"$tmp/fuzz_selftest_$h.c"
+	"${FUZZCC:-clang}" -fsanitize=fuzzer -DCRASH=$([ $h = crash ] && echo 1 || echo 0) \
+		-o "$tmp/fuzz_selftest_$h" "$tmp/fuzz_selftest_$h.c" 2>"$tmp/cc_$h.txt" ||
+		echo "FAIL: harness:fuzz-selftest-build: $(head -1 "$tmp/cc_$h.txt")"
+done
+o=$(FUZZ_RUNS=200 tests/fuzz/run-fuzz.sh short "$tmp/fuzz_selftest_crash" "$tmp/fuzz_selftest_ok")
+check a-fuzz-crash-is-a-failure "$o" '^FAIL: fuzz.selftest_crash: build/fuzz/crashes/selftest_crash/crash-'
+check a-fuzz-crash-names-its-reproducer "$o" \
+	"^    reproduce: $tmp/fuzz_selftest_crash build/fuzz/crashes/selftest_crash/crash-"
+check a-clean-fuzz-run-passes "$o" '^PASS: fuzz.selftest_ok: 200 runs, [0-9]* s$'
+rm -rf build/fuzz/crashes/selftest_crash build/fuzz/crashes/selftest_ok build/fuzz/short/selftest_* \
+	build/fuzz/selftest_*.short.log

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# make test: host unit tests, the harness's own self-test, the layering
-# check (scripts/check-layers.sh), then the boot tests in QEMU and Bochs,
-# JOBS at a time (default: nproc; tests/boot-cases.sh).  Every
-# result line is "PASS: name", "FAIL: name: ...", or "SKIP: name: ...";
+# make test: host unit tests, a short run of each fuzz harness (tests/fuzz/),
+# the harness's own self-test, the layering check (scripts/check-layers.sh),
+# then the boot tests in QEMU and Bochs, JOBS at a time (default: nproc;
+# tests/boot-cases.sh).  Every result line is "PASS: name", "FAIL: name: ...", or "SKIP: name: ...";
 # the last line is "N passed, N failed" (", N skipped" when any were).
 # Logs of each boot are kept in build/tests/<case>/.
 #   CASES_ONLY="qemu_tests bochs_boot" tests/run-all.sh   only those boot cases
 #   UNIT=0 tests/run-all.sh                          skips the host unit tests
+#   FUZZ=0 tests/run-all.sh                          skips the short fuzz run
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
@@ -35,6 +36,21 @@ if [ "${UNIT:-1}" = 1 ]; then
 	fi
 	tests/run-unit.sh "${bins[@]}" >"$out/unit.txt" 2>&1
 	report "$out/unit.txt"
+fi
+
+if [ "${FUZZ:-1}" = 1 ]; then
+	echo "== host fuzzing: each harness over its seeds plus a fixed run (tests/fuzz/)"
+	if [ -n "${FUZZ_BINS:-}" ]; then
+		read -r -a bins <<<"$FUZZ_BINS"
+	else
+		mapfile -t bins < <(ls build/fuzz/fuzz_* 2>/dev/null | grep -v '\.d$')
+	fi
+	if [ ${#bins[@]} -eq 0 ]; then
+		echo "FAIL: fuzz: no harness built (make fuzz-build)" >"$out/fuzz.txt"
+	else
+		tests/fuzz/run-fuzz.sh short "${bins[@]}" >"$out/fuzz.txt" 2>&1
+	fi
+	report "$out/fuzz.txt"
 fi
 
 echo "== harness self-test"

@@ -24,6 +24,7 @@
 /* MMIO offsets and register indexes (82093AA, 3.0 and 3.2). */
 #define IOAPIC_REG_SELECT 0x00
 #define IOAPIC_REG_WINDOW 0x10
+#define IOAPIC_REG_BYTES 4	/* both are dwords, accessed whole (82093AA datasheet, 3.0) */
 #define IOAPIC_ID 0x00
 #define IOAPIC_VER 0x01
 #define IOAPIC_ARB 0x02

@@ -205,6 +205,42 @@ static void ioapic_write_rte(unsigned int pin, u64 rte)
 	ioapic_mmio(IOAPIC_REG_WINDOW, (u32)(rte >> 32));
 }
 
+/* A guest access of len bytes at off in the I/O APIC's page; a read's data. */
+static u64 ioapic_access(u32 off, u32 len, bool is_write, u64 val)
+{
+	struct vcpu_exit e = { .reason = VCPU_EXIT_MMIO };
+
+	e.mmio.gpa = IOAPIC_DEFAULT_BASE + off;
+	e.mmio.len = len;
+	e.mmio.is_write = is_write;
+	e.mmio.data = val;
+	assert_true(irqchip_ioapic_mmio(&chip, &e));
+	return e.mmio.data;
+}
+
+/*
+ * The registers are dwords: a byte or word read sees its part of one, a
+ * write of another size or alignment changes nothing (found by
+ * tests/fuzz/fuzz_irqchip.c: a byte read returned the whole register, and a
+ * byte write cleared the other three bytes).
+ */
+static void ioapic_accesses_narrower_than_a_dword(void **state)
+{
+	const u64 rte = 0x1a2b3 | IOAPIC_RTE_MASKED;	/* vector 0xb3, masked */
+
+	ioapic_write_rte(5, rte);
+	ioapic_mmio(IOAPIC_REG_SELECT, IOAPIC_REDIR_BASE + 2 * 5);
+	assert_int_equal(ioapic_access(IOAPIC_REG_WINDOW, 1, false, 0), 0xb3);
+	assert_int_equal(ioapic_access(IOAPIC_REG_WINDOW + 1, 1, false, 0), 0xa2);
+	assert_int_equal(ioapic_access(IOAPIC_REG_WINDOW + 2, 2, false, 0), 0x0001);
+	assert_int_equal(ioapic_access(IOAPIC_REG_WINDOW, 4, false, 0), (u32)rte);
+	ioapic_access(IOAPIC_REG_WINDOW, 1, true, 0x40);	/* would unmask it, vector 0x40 */
+	ioapic_access(IOAPIC_REG_WINDOW + 2, 2, true, 0);
+	ioapic_access(IOAPIC_REG_SELECT + 1, 4, true, 0);	/* unaligned: IOREGSEL keeps 0x1a */
+	assert_int_equal(ioapic_access(IOAPIC_REG_SELECT, 4, false, 0), IOAPIC_REDIR_BASE + 2 * 5);
+	assert_int_equal(ioapic_access(IOAPIC_REG_WINDOW, 4, false, 0), (u32)rte);
+}
+
 /*
  * ISA IRQ 0 is the I/O APIC's pin 2 (the MADT's override), other IRQs their
  * own pin; a message goes to the vCPU it names, which is kicked.
@@ -415,6 +451,7 @@ int main(void)
 		cmocka_unit_test_setup(the_send_ipi_hypercall_names_apics_by_bitmap, setup),
 		cmocka_unit_test_setup(the_test_device_drives_lines, setup),
 		cmocka_unit_test_setup(x2apic_messages_and_msrs, setup),
+		cmocka_unit_test_setup(ioapic_accesses_narrower_than_a_dword, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

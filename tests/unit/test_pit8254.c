@@ -40,6 +40,28 @@ static void mode2_raises_irq0_once_per_period(void **state)
 }
 
 /*
+ * A running periodic channel 0 whose new count is half written stops
+ * (write_count()); the edges it reported before must not make the next
+ * look report 2^64 - 1 new ones (found by tests/fuzz/fuzz_legacy_pio.c).
+ */
+static void a_stopped_channel_reports_no_new_edges(void **state)
+{
+	struct pit p;
+
+	pit_init(&p);
+	pit_write(&p, PIT_MODE_PORT, 0x34, 0);
+	set_count(&p, PIT_CH0, LATCH_250HZ, 0);
+	assert_int_equal(pit_irq0_edges(&p, 3 * LATCH_250HZ), 3);
+	pit_write(&p, PIT_CH0, 0x10, 3 * LATCH_250HZ);	/* the low byte only: stopped */
+	assert_int_equal(pit_irq0_edges(&p, 3 * LATCH_250HZ), 0);
+	assert_int_equal(pit_irq0_edges(&p, 10 * LATCH_250HZ), 0);
+	assert_int_equal(pit_next_edge(&p, 10 * LATCH_250HZ), ~0ULL);
+	/* The high byte loads the count: edges count from there. */
+	pit_write(&p, PIT_CH0, LATCH_250HZ >> 8, 10 * LATCH_250HZ);
+	assert_int_equal(pit_irq0_edges(&p, 10 * LATCH_250HZ + ((LATCH_250HZ >> 8) << 8 | 0x10)), 1);
+}
+
+/*
  * Count 2 in mode 2 (597 kHz): IRQ 0 comes every 239 ticks (200 us, KVM's
  * min_timer_period_us), not every 2, so that the guest runs between its
  * interrupts; the counter read back still counts by 2.
@@ -122,6 +144,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(mode2_raises_irq0_once_per_period),
 		cmocka_unit_test(a_too_fast_rate_interrupts_every_200us),
+		cmocka_unit_test(a_stopped_channel_reports_no_new_edges),
 		cmocka_unit_test(mode4_one_shot_fires_once_a_tick_after_zero),
 		cmocka_unit_test(a_half_written_count_does_not_start_the_channel),
 		cmocka_unit_test(channel2_calibration_sees_out2_at_terminal_count),
