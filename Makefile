@@ -46,7 +46,7 @@ EPT_SRCS     := $(addprefix ept/,arch_hooks.c audit.c dirty_bits.c fault.c flush
 VMX_SRCS     := $(addprefix vmx/,caps.c check.c check_controls.c check_guest.c \
 		check_guest_segs.c check_host.c controls.c dump.c entry.S exit.c exit_basic.c \
 		exit_cpuid.c exit_cr.c exit_ept.c exit_io.c exit_msr.c exit_reason.c \
-		exit_xsetbv.c exit_hypercall.c guest_mem.c guest_state.c interrupt.c pml.c requests.c run.c vcpu.c \
+		exit_xsetbv.c exit_hypercall.c guest_mem.c guest_state.c page_walk.c interrupt.c pml.c requests.c run.c vcpu.c \
 		vcpu_state.c vmcs.c vmcs_names.c vmxon.c)
 IRQ_SRCS     := $(addprefix irq/,ioapic.c irq.c pic8259.c vlapic.c)
 DEVICES_SRCS := $(addprefix devices/,acpi_build.c fw_cfg.c pc_testdev.c pit8254.c uart16550.c \
@@ -220,7 +220,7 @@ HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.
 	$(addprefix arch/x86/,acpi_tables.c acpi_pm.c acpi_madt.c acpi_spcr.c fbcon.c font.c \
 		insn_decode.c keymap.c uart_select.c) \
 	$(addprefix vmx/,check.c check_controls.c check_host.c check_guest.c \
-		check_guest_segs.c vmcs_names.c exit_reason.c) \
+		check_guest_segs.c vmcs_names.c exit_reason.c page_walk.c) \
 	$(IRQ_SRCS) devices/uart16550.c devices/pit8254.c devices/acpi_build.c devices/fw_cfg.c \
 	devices/pc_testdev.c devices/virtio_ring.c devices/virtio_mmio.c devices/virtio_chain.c \
 	devices/virtio_rng.c devices/virtio_blk.c devices/virtio_mem.c \
