@@ -17,7 +17,7 @@
 #define PTE_XD BIT(63)
 #define PTE_ADDR_BITS 0x000ffffffffff000ULL	/* bits 51:12 */
 #define PTE32_ADDR_BITS 0xfffff000ULL
-/* 32-bit paging's 4-MByte PDE: bits 20:13 are physical bits 39:32, bit 21 is reserved (Table 4-4). */
+/* 32-bit paging's 4-MByte PDE: bits 20:13 are physical 39:32, bit 21 reserved (Table 4-4). */
 #define PDE32_4M_HIGH_SHIFT 13
 #define PDE32_4M_HIGH_BITS 8
 #define PDE32_4M_RSVD BIT(21)
@@ -25,7 +25,7 @@
 #define PDE32_SHIFT 22		/* a PDE of 32-bit paging maps 4 MiB */
 /* PAE's PDPTE: bits 2:1 and 8:5 are reserved (Table 4-8). */
 #define PDPTE_PAE_RSVD 0x1e6ULL
-/* A large page's address bits below its size, but bit 12 (PAT), are reserved (Tables 4-15, 4-17). */
+/* A large page's address bits below its size but 12 (PAT) are reserved (Tables 4-15, 4-17). */
 #define PTE_LARGE_RSVD_LOW 13
 
 #define CR0_WP BIT(16)
