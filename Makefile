@@ -46,8 +46,9 @@ EPT_SRCS     := $(addprefix ept/,arch_hooks.c audit.c dirty_bits.c fault.c flush
 VMX_SRCS     := $(addprefix vmx/,caps.c check.c check_controls.c check_guest.c \
 		check_guest_segs.c check_host.c controls.c dump.c entry.S exit.c exit_basic.c \
 		exit_cpuid.c exit_cr.c exit_ept.c exit_io.c exit_msr.c exit_reason.c \
-		exit_xsetbv.c exit_hypercall.c guest_mem.c guest_state.c page_walk.c interrupt.c pml.c requests.c run.c vcpu.c \
-		vcpu_state.c vmcs.c vmcs_names.c vmxon.c)
+		exit_string_io.c exit_xsetbv.c exit_hypercall.c guest_mem.c guest_state.c \
+		interrupt.c page_walk.c pml.c requests.c run.c vcpu.c vcpu_state.c vmcs.c \
+		vmcs_names.c vmxon.c)
 IRQ_SRCS     := $(addprefix irq/,ioapic.c irq.c pic8259.c vlapic.c)
 DEVICES_SRCS := $(addprefix devices/,acpi_build.c fw_cfg.c pc_testdev.c pit8254.c uart16550.c \
 		virtio_blk.c virtio_chain.c virtio_mem.c virtio_mmio.c virtio_ring.c virtio_rng.c)

@@ -30,27 +30,31 @@ enum cpu_mode vcpu_cpu_mode(void)
 	return (cs_ar & VMX_AR_DB) ? CPU_MODE_PROT32 : CPU_MODE_PROT16;
 }
 
-/* Fetch up to 15 instruction bytes at CS:RIP; how many could be read. */
-static unsigned int fetch_instruction(struct vcpu *v, u8 *buf)
-{
-	u64 gva = vmcs_readnat(GUEST_CS_BASE) + vmcs_readnat(GUEST_RIP), gpa;
-	unsigned int n = 0;
+/*
+ * Fetch up to 15 instruction bytes at CS:RIP, one page walk per page
+ * (vmx/guest_mem.c): how many could be read, or < 0 when the fetch itself
+ * failed (#PF injected, or the VM ended).
+ */
+#define LINEAR32_MASK 0xffffffffULL
 
-	/* Byte by byte: the instruction may cross into a page that is not there. */
-	while (n < X86_MAX_INSN_LEN) {
-		if (vcpu_gva_to_gpa(v, gva + n, &gpa) || vcpu_read_guest(v, gpa, buf + n, 1))
-			break;
-		n++;
-	}
-	return n;
+static int fetch_instruction(struct vcpu *v, u8 *buf)
+{
+	u64 gva = vmcs_readnat(GUEST_CS_BASE) + vmcs_readnat(GUEST_RIP);
+
+	if (vcpu_cpu_mode() != CPU_MODE_LONG64)
+		gva &= LINEAR32_MASK;	/* EIP and the segment base add in 32 bits */
+	return vcpu_fetch_insn(v, gva, buf, X86_MAX_INSN_LEN);
 }
 
 static int emulate_mmio(struct vcpu *v, u64 gpa, bool write_fault)
 {
 	u8 bytes[X86_MAX_INSN_LEN];
 	char why[120];
-	unsigned int n = fetch_instruction(v, bytes);
+	int n = fetch_instruction(v, bytes);
 	struct mmio_insn *in = &v->mmio_insn;
+
+	if (n < 0)
+		return !v->dead;	/* the guest takes its #PF, or the VM ended */
 
 	if (mmio_decode(bytes, n, vcpu_cpu_mode(), in, why, sizeof(why)) < 0)
 		return vcpu_internal_error(v, "MMIO at gpa 0x%llx, RIP 0x%llx: %s", gpa,

@@ -191,8 +191,8 @@ static int walk_long(struct walk *w, u64 table, unsigned int shift, u64 large_ok
 				return walk_fault(w, true, PF_ERR_PRESENT | PF_ERR_RSVD);
 			if (pte & (size - 1) & ~((1ULL << PTE_LARGE_RSVD_LOW) - 1))
 				return walk_fault(w, true, PF_ERR_PRESENT | PF_ERR_RSVD);
-			return walk_finish(w, (pte & PTE_ADDR_BITS & ~(size - 1)) | (w->la & (size - 1)),
-					   size, true);
+			return walk_finish(w, (pte & PTE_ADDR_BITS & ~(size - 1)) |
+					   (w->la & (size - 1)), size, true);
 		}
 		table = pte;
 	}
@@ -202,7 +202,7 @@ static int walk_long(struct walk *w, u64 table, unsigned int shift, u64 large_ok
 static int walk_pae(struct walk *w)
 {
 	u64 pdpte = w->regs->pdpte[(w->la >> PAE_PDPTE_SHIFT) & PAE_PDPTE_MASK];
-	/* PAE's PDEs and PTEs reserve bits 62:MAXPHYADDR, not only 51:MAXPHYADDR (Tables 4-9..4-11). */
+	/* PAE's PDEs and PTEs reserve bits 62:MAXPHYADDR, not 51:MAXPHYADDR (Tables 4-9..4-11). */
 	u64 rsvd_top = ~PTE_ADDR_BITS & ~PTE_XD & ~((1ULL << PAGE_SHIFT_4K) - 1);
 
 	if (!(pdpte & PTE_P))

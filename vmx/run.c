@@ -213,8 +213,8 @@ static inline void vcpu_tpr_from_vapic(struct vcpu *v)
 		*v->tpr = v->vapic[VAPIC_VTPR] & 0xff;
 }
 
-/* Complete an MMIO read or port IN with the data the VMM put in v->exit. */
-static void vcpu_complete_pending(struct vcpu *v)
+/* Complete an MMIO read, port IN or INS with the data the VMM put in v->exit: 0 or VM ended. */
+static int vcpu_complete_pending(struct vcpu *v)
 {
 	if (v->mmio_read_pending) {
 		v->gprs.rsp_unused = vmcs_readnat(GUEST_RSP);
@@ -233,6 +233,7 @@ static void vcpu_complete_pending(struct vcpu *v)
 	}
 	v->mmio_read_pending = false;
 	v->io_in_pending = false;
+	return vcpu_complete_string_in(v);
 }
 
 /* Enter once; 1 after a VM exit, 0 when the entry failed (v->exit filled). */
@@ -422,7 +423,8 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 	v->run_deadline = deadline;
 	vcpu_load(v);
 	vcpu_load_guest_state(v);
-	vcpu_complete_pending(v);
+	if (vcpu_complete_pending(v))
+		return 0;
 	v->exit.reason = VCPU_EXIT_NONE;
 	for (;;) {
 		u64 xcr0, entry_tsc;
@@ -497,6 +499,7 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 			v->exit_count[reason]++;
 		if (reason == EXIT_REASON_PREEMPTION_TIMER && (!deadline || rdtsc() < deadline))
 			continue;	/* the timer's maximum ran out, not the caller's budget */
+		vcpu_gva_cache_reset(v);	/* the guest ran: its tables may have changed */
 		if (!vmx_handle_exit(v, reason))
 			return 0;
 	}

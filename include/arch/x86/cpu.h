@@ -23,7 +23,9 @@
 #define X86_RFLAGS_FIXED BIT(1)	/* always 1 */
 #define X86_RFLAGS_ZF BIT(6)
 #define X86_RFLAGS_IF BIT(9)
+#define X86_RFLAGS_DF BIT(10)
 #define X86_RFLAGS_RF BIT(16)
+#define X86_RFLAGS_AC BIT(18)
 
 /* CPUID feature bits (SDM Vol. 2A, CPUID). */
 #define CPUID_1_ECX_VMX BIT(5)
