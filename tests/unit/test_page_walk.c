@@ -105,8 +105,10 @@ static int reset(void **state)
 
 static struct page_walk_regs regs_4level(void)
 {
-	return (struct page_walk_regs){ .cr0 = CR0_PG | CR0_WP, .cr3 = T0, .cr4 = CR4_PAE,
-					.efer = EFER_LME | EFER_LMA | EFER_NXE, .maxphyaddr = MAXPHY };
+	return (struct page_walk_regs){
+		.cr0 = CR0_PG | CR0_WP, .cr3 = T0, .cr4 = CR4_PAE,
+		.efer = EFER_LME | EFER_LMA | EFER_NXE, .maxphyaddr = MAXPHY,
+	};
 }
 
 /* la's 4-level path T0 -> T1 -> T2 -> T3 -> DATA, every entry with bits. */
