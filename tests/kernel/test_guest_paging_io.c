@@ -6,6 +6,7 @@
  * this test serves its MMIO page and its port and checks, at every stage
  * the guest reports, the registers, the bytes moved, the guest's memory and
  * the page faults it took (the stage list is in the guest's header).
+ * guest.string-io64: the same string I/O from a 64-bit guest.
  */
 #include "ktest_vmx.h"
 #include "lib/string.h"
@@ -325,4 +326,85 @@ KTEST(test_guest_image_paging_io, "guest.image.paging-io")
 	} while (pio_exit(&r));
 	STAGE_EQ(&r, r.stage, LAST_STAGE);
 	vm_destroy(r.vm);
+}
+
+#define STRING_IO64_UNMAPPED 0x0000008000000000ULL
+#define VECTOR_GP 13
+#define VECTOR_PF 14
+
+/* guests/string_io.c's bytes at offset off of its buffer: i * 3 + 1. */
+static u8 string_io64_byte(unsigned int off)
+{
+	return (u8)(off * 3 + 1);
+}
+
+/* Run the guest to its next ucall, serving port STR_PORT; the bytes it wrote in out. */
+static int string_io64_run(struct ktest_ctx *t, struct vcpu *v, struct ucall *uc, u8 *out,
+			   unsigned int *out_len, unsigned int *ins)
+{
+	int cmd;
+
+	*out_len = 0;
+	*ins = 0;
+	while (!(cmd = vm_run(v, 0, uc))) {
+		struct vcpu_exit *e = &v->exit;
+
+		KT_ASSERT(t, e->reason == VCPU_EXIT_IO && e->io.port == STR_PORT,
+			  "expected I/O to port 0x%x, saw a %s exit (port 0x%x)", STR_PORT,
+			  ktest_exit_name(v), e->io.port);
+		if (e->io.is_write) {
+			KT_ASSERT(t, *out_len + e->io.size <= OUT_MAX, "too many bytes written");
+			for (unsigned int i = 0; i < e->io.size; i++)
+				out[(*out_len)++] = (u8)(e->io.data >> (8 * i));
+		} else {
+			e->io.data = (*ins + 1) * 0x11111111u;
+			(*ins)++;
+		}
+	}
+	KT_ASSERT(t, cmd == UCALL_SYNC || cmd == UCALL_DONE, "expected SYNC or DONE, saw ucall %d%s%s",
+		  cmd, cmd == UCALL_ABORT ? ": " : "", cmd == UCALL_ABORT ? uc->buffer : "");
+	return cmd;
+}
+
+/*
+ * guests/string_io.c: string I/O from 64-bit mode, with 64- and 32-bit
+ * address sizes, DF=1 across a page, a #PF with CR2 at an unmapped address
+ * and #GP at a non-canonical one.  The guest checks its registers and
+ * memory itself (GUEST_ASSERT); this test checks the bytes written, the
+ * count of INs, CR2 and the vectors.
+ */
+KTEST(test_guest_string_io64, "guest.string-io64")
+{
+	u8 out[OUT_MAX];
+	unsigned int out_len, ins;
+	struct vcpu *v;
+	struct ucall uc;
+	struct vm *vm = ktest_guest64(t, "string_io", MiB(4), &v);
+
+	if (!vm)
+		return;
+	KT_ASSERT_EQ(t, string_io64_run(t, v, &uc, out, &out_len, &ins), UCALL_SYNC);
+	KT_ASSERT_EQ(t, uc.args[0], 1);
+	KT_ASSERT_EQ(t, out_len, 6);
+	for (unsigned int i = 0; i < 6; i++)
+		KT_ASSERT_EQ(t, out[i], string_io64_byte(4096 - 3 + i));
+	KT_ASSERT_EQ(t, string_io64_run(t, v, &uc, out, &out_len, &ins), UCALL_SYNC);
+	KT_ASSERT_EQ(t, uc.args[0], 2);
+	KT_ASSERT_EQ(t, out_len, 3);
+	for (unsigned int i = 0; i < 3; i++)
+		KT_ASSERT_EQ(t, out[i], string_io64_byte(10 + i));
+	KT_ASSERT_EQ(t, string_io64_run(t, v, &uc, out, &out_len, &ins), UCALL_SYNC);
+	KT_ASSERT_EQ(t, uc.args[0], 3);
+	KT_ASSERT_EQ(t, ins, 3);
+	KT_ASSERT_EQ(t, string_io64_run(t, v, &uc, out, &out_len, &ins), UCALL_SYNC);
+	KT_ASSERT_EQ(t, uc.args[0], 4);
+	KT_ASSERT_EQ(t, uc.args[1], VECTOR_PF);
+	KT_ASSERT_EQ(t, v->gprs.cr2, STRING_IO64_UNMAPPED);
+	KT_ASSERT_EQ(t, ins, 0);
+	KT_ASSERT_EQ(t, string_io64_run(t, v, &uc, out, &out_len, &ins), UCALL_SYNC);
+	KT_ASSERT_EQ(t, uc.args[0], 5);
+	KT_ASSERT_EQ(t, uc.args[1], VECTOR_GP);
+	KT_ASSERT_EQ(t, ins, 0);
+	KT_ASSERT_EQ(t, string_io64_run(t, v, &uc, out, &out_len, &ins), UCALL_DONE);
+	vm_destroy(vm);
 }
