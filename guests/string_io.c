@@ -3,8 +3,8 @@
  * guest.string-io64: REP OUTSB with a 64-bit address size across a page
  * boundary, REP OUTSB with a 32-bit address size (0x67: ECX counts, RSI and
  * RCX are written zero-extended), REP INSD with DF=1 across a boundary,
- * and INS at an unmapped address (#PF, CR2 the address) and at a
- * non-canonical one (#GP).  The test serves port 0x5f0: it records what is
+ * INS at an unmapped address (#PF, CR2 the address) and at a non-canonical
+ * one (#GP), and last INS into MMIO, which ends the VM.  The test serves port 0x5f0: it records what is
  * written and answers element i of stage 3 with (i + 1) * 0x11111111.
  */
 #include "guest.h"
@@ -13,6 +13,7 @@
 #define PAGE 4096
 #define UNMAPPED 0x0000008000000000ULL		/* PML4 entry 1: the loader maps 4 GiB */
 #define NONCANONICAL 0x8000000000000000ULL
+#define MMIO_GPA 0xc0000000ULL			/* no memslot: the loader maps it 1:1 */
 #define VECTOR_GP 13
 #define VECTOR_PF 14
 
@@ -69,4 +70,10 @@ void guest_main(void)
 	cx = 1;
 	vector = GUEST_SAFE("rep insb", : "+D"(di), "+c"(cx) : "d"(STR_PORT) : "r11", "memory");
 	GUEST_SYNC2(5, vector);
+
+	/* 6: INS into MMIO: not emulated, the VM ends naming it */
+	di = MMIO_GPA;
+	cx = 1;
+	__asm__ __volatile__("rep insb" : "+D"(di), "+c"(cx) : "d"(STR_PORT) : "memory");
+	GUEST_ASSERT(0);	/* never reached */
 }
