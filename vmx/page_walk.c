@@ -198,18 +198,26 @@ static int walk_long(struct walk *w, u64 table, unsigned int shift, u64 large_ok
 	}
 }
 
+/* PAE's PDEs and PTEs reserve bits 62:MAXPHYADDR, not 51:MAXPHYADDR (Tables 4-9..4-11). */
+#define PAE_RSVD_TOP (~PTE_ADDR_BITS & ~PTE_XD & ~((1ULL << PAGE_SHIFT_4K) - 1))
+
+bool vmx_pae_pdpte_reserved(u64 pdpte, unsigned int maxphyaddr)
+{
+	u64 high = maxphyaddr >= 52 ? 0 : PTE_ADDR_BITS & ~((1ULL << maxphyaddr) - 1);
+
+	return (pdpte & PTE_P) && (pdpte & (PDPTE_PAE_RSVD | high | PAE_RSVD_TOP | PTE_XD));
+}
+
 /* PAE paging (4.4): the PDPTE the CPU loaded, then the PD and PT of 64-bit entries. */
 static int walk_pae(struct walk *w)
 {
 	u64 pdpte = w->regs->pdpte[(w->la >> PAE_PDPTE_SHIFT) & PAE_PDPTE_MASK];
-	/* PAE's PDEs and PTEs reserve bits 62:MAXPHYADDR, not 51:MAXPHYADDR (Tables 4-9..4-11). */
-	u64 rsvd_top = ~PTE_ADDR_BITS & ~PTE_XD & ~((1ULL << PAGE_SHIFT_4K) - 1);
 
 	if (!(pdpte & PTE_P))
 		return walk_fault(w, true, 0);
-	if (pdpte & (PDPTE_PAE_RSVD | walk_high_rsvd(w) | rsvd_top | PTE_XD))
+	if (vmx_pae_pdpte_reserved(pdpte, w->regs->maxphyaddr))
 		return walk_fault(w, true, PF_ERR_PRESENT | PF_ERR_RSVD);
-	return walk_long(w, pdpte, 21, BIT(21), rsvd_top);
+	return walk_long(w, pdpte, 21, BIT(21), PAE_RSVD_TOP);
 }
 
 /* 4-level paging (4.5): bits 63:47 of la must all equal bit 47. */

@@ -69,4 +69,11 @@ struct page_walk_result {
 int vmx_page_walk(const struct page_walk_regs *regs, const struct page_walk_mem *mem, u64 la,
 		  u32 access, struct page_walk_result *res);
 
+/*
+ * Whether a PAE PDPTE has a reserved bit set while present (bits 2:1, 8:5,
+ * 63:MAXPHYADDR; SDM Vol. 3A 4.4.1, Table 4-8): a MOV to CR0, CR3 or CR4
+ * that would load it raises #GP(0), and a walk through it faults with RSVD.
+ */
+bool vmx_pae_pdpte_reserved(u64 pdpte, unsigned int maxphyaddr);
+
 #endif

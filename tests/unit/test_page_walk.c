@@ -350,6 +350,21 @@ static void pae_uses_the_loaded_pdptes(void **state)
 	assert_int_equal(res.error_code, PF_ERR_PRESENT | PF_ERR_RSVD);
 }
 
+static void pae_pdpte_reserved_bits(void **state)
+{
+	assert_false(vmx_pae_pdpte_reserved(T1 | P, MAXPHY));
+	assert_false(vmx_pae_pdpte_reserved(RW | US | BIT(MAXPHY), MAXPHY));	/* not present */
+	assert_true(vmx_pae_pdpte_reserved(T1 | P | RW, MAXPHY));	/* bit 1 */
+	assert_true(vmx_pae_pdpte_reserved(T1 | P | US, MAXPHY));	/* bit 2 */
+	assert_true(vmx_pae_pdpte_reserved(T1 | P | BIT(5), MAXPHY));
+	assert_true(vmx_pae_pdpte_reserved(T1 | P | BIT(8), MAXPHY));
+	assert_true(vmx_pae_pdpte_reserved(T1 | P | BIT(MAXPHY), MAXPHY));
+	assert_false(vmx_pae_pdpte_reserved(T1 | P | BIT(MAXPHY), MAXPHY + 1));
+	assert_true(vmx_pae_pdpte_reserved(T1 | P | BIT(60), 52));
+	assert_true(vmx_pae_pdpte_reserved(T1 | P | XD, 52));
+	assert_false(vmx_pae_pdpte_reserved(T1 | P | BIT(3) | BIT(4) | BIT(9), MAXPHY));	/* PWT, PCD, AVL */
+}
+
 static void pae_2m_pages_nx_and_not_present(void **state)
 {
 	struct page_walk_regs r = regs_pae();
@@ -453,6 +468,7 @@ int main(void)
 		cmocka_unit_test_setup(nx_smep_smap, reset),
 		cmocka_unit_test_setup(pae_uses_the_loaded_pdptes, reset),
 		cmocka_unit_test_setup(pae_2m_pages_nx_and_not_present, reset),
+		cmocka_unit_test_setup(pae_pdpte_reserved_bits, reset),
 		cmocka_unit_test_setup(bit32_4k_and_flags, reset),
 		cmocka_unit_test_setup(bit32_4m_pages_need_pse, reset),
 	};
