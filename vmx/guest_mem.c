@@ -122,13 +122,18 @@ static void walk_regs(struct page_walk_regs *r)
 	r->cr3 = vmcs_readnat(GUEST_CR3);
 	r->cr4 = vmcs_readnat(GUEST_CR4);
 	r->efer = vmcs_read64(GUEST_IA32_EFER);
-	r->maxphyaddr = cpuid(MAXPHYADDR_LEAF).eax & MAXPHYADDR_BITS;
+	r->maxphyaddr = vcpu_guest_maxphyaddr();
 	if ((r->cr0 & X86_CR0_PG) && (r->cr4 & X86_CR4_PAE) && !(r->efer & EFER_LMA)) {
 		r->pdpte[0] = vmcs_read64(GUEST_PDPTR0);
 		r->pdpte[1] = vmcs_read64(GUEST_PDPTR1);
 		r->pdpte[2] = vmcs_read64(GUEST_PDPTR2);
 		r->pdpte[3] = vmcs_read64(GUEST_PDPTR3);
 	}
+}
+
+unsigned int vcpu_guest_maxphyaddr(void)
+{
+	return cpuid(MAXPHYADDR_LEAF).eax & MAXPHYADDR_BITS;
 }
 
 u32 vcpu_access_at_cpl(void)

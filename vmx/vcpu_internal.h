@@ -28,6 +28,8 @@ u64 vcpu_cr0_hw_value(u64 val);
  * guest/host mask) from GUEST_CR0, the others from its read shadow.
  */
 u64 vcpu_guest_cr0(struct vcpu *v);
+/* ... and the CR4 (the mask's bits from the read shadow). */
+u64 vcpu_guest_cr4(struct vcpu *v);
 u64 vcpu_cr4_hw_value(u64 val);
 
 /* Handle one VM exit: 1 to re-enter, 0 when v->exit holds an exit for the caller. */
@@ -155,6 +157,8 @@ void vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error)
  * PW_ACCESS_AC with RFLAGS.AC), include/vmx/page_walk.h.
  */
 u32 vcpu_access_at_cpl(void);
+/* The guest's MAXPHYADDR (CPUID.80000008H:EAX[7:0], the host's, which it is shown). */
+unsigned int vcpu_guest_maxphyaddr(void);
 /* Forget the translations of the last exit (at every exit: the guest may change its tables). */
 void vcpu_gva_cache_reset(struct vcpu *v);
 struct page_walk_result;

@@ -10,7 +10,8 @@
  *   2  32-bit paging (CR4.PSE, 4 MiB pages): a MOV from MMIO whose bytes
  *      straddle two linear pages mapped to two non-adjacent frames,
  *      through the alias window at ALIAS; EBX = what it read
- *   3  the same under PAE paging (2 MiB pages)
+ *   3  the same under PAE paging (2 MiB pages), turned on by a MOV to CR0
+ *      that exits (it flips CR0.NE), so the PDPTEs come from the hypervisor
  *   4..  string I/O under PAE through the window, where the linear pages
  *      ALIAS + 0x8000 and + 0x9000 map D and B (B lies below D, so an
  *      element across the boundary crosses between non-adjacent frames):
@@ -34,6 +35,7 @@
 #define ALIAS 0x40000000	/* the window: PDE 0x100 (32-bit), PDPTE 1 (PAE) */
 #define CR0_PG 0x80000000
 #define CR0_WP 0x10000
+#define CR0_NE 0x20
 #define CR4_PSE 0x10
 #define CR4_PAE 0x20
 #define PTE_P 0x1
@@ -140,8 +142,13 @@ start:
 	mov %eax, %cr4
 	mov $pdpt, %eax
 	mov %eax, %cr3
+	/*
+	 * PG on with NE flipped: NE is a bit VMX fixes, so this MOV exits and
+	 * the hypervisor emulates it, loading the PDPTEs the CPU would have
+	 */
 	mov %cr0, %eax
 	or $CR0_PG, %eax
+	xor $CR0_NE, %eax
 	mov %eax, %cr0
 	call mmio_through_window
 	mov %eax, %ebx

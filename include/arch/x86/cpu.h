@@ -9,7 +9,10 @@
 #define X86_CR0_ET BIT(4)
 #define X86_CR0_NE BIT(5)
 #define X86_CR0_WP BIT(16)
+#define X86_CR0_NW BIT(29)
+#define X86_CR0_CD BIT(30)
 #define X86_CR0_PG BIT(31)
+#define X86_CR4_PSE BIT(4)
 #define X86_CR4_PAE BIT(5)
 #define X86_CR4_PGE BIT(7)
 #define X86_CR4_OSFXSR BIT(9)
@@ -17,6 +20,7 @@
 #define X86_CR4_VMXE BIT(13)
 #define X86_CR4_SMXE BIT(14)
 #define X86_CR4_OSXSAVE BIT(18)
+#define X86_CR4_SMEP BIT(20)
 
 /* RFLAGS bits. */
 #define X86_RFLAGS_CF BIT(0)
