@@ -30,13 +30,13 @@ enum cpu_mode vcpu_cpu_mode(void)
 	return (cs_ar & VMX_AR_DB) ? CPU_MODE_PROT32 : CPU_MODE_PROT16;
 }
 
+#define LINEAR32_MASK 0xffffffffULL
+
 /*
  * Fetch up to 15 instruction bytes at CS:RIP, one page walk per page
  * (vmx/guest_mem.c): how many could be read, or < 0 when the fetch itself
  * failed (#PF injected, or the VM ended).
  */
-#define LINEAR32_MASK 0xffffffffULL
-
 static int fetch_instruction(struct vcpu *v, u8 *buf)
 {
 	u64 gva = vmcs_readnat(GUEST_CS_BASE) + vmcs_readnat(GUEST_RIP);
