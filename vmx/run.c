@@ -462,6 +462,7 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 		}
 		/* Any number of exits vmx_exit_fast() handles, then the one it does not. */
 		r = vcpu_enter(v);
+		vcpu_gva_cache_reset(v);	/* the guest ran: its tables may have changed */
 		vcpu_xcr0_exit(v, xcr0);
 		__atomic_store_n(&v->mode, VCPU_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
 		/*
@@ -499,7 +500,6 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 			v->exit_count[reason]++;
 		if (reason == EXIT_REASON_PREEMPTION_TIMER && (!deadline || rdtsc() < deadline))
 			continue;	/* the timer's maximum ran out, not the caller's budget */
-		vcpu_gva_cache_reset(v);	/* the guest ran: its tables may have changed */
 		if (!vmx_handle_exit(v, reason))
 			return 0;
 	}
