@@ -47,9 +47,9 @@ EPT_SRCS     := $(addprefix ept/,arch_hooks.c audit.c dirty_bits.c fault.c flush
 VMX_SRCS     := $(addprefix vmx/,caps.c check.c check_controls.c check_guest.c \
 		check_guest_segs.c check_host.c controls.c dump.c entry.S exit.c exit_basic.c \
 		exit_cpuid.c exit_cr.c exit_ept.c exit_io.c exit_msr.c exit_reason.c \
-		exit_xsetbv.c exit_hypercall.c emulate_ops.c guest_mem.c guest_state.c interrupt.c \
-		msr_bitmap.c pml.c requests.c run.c shared_msrs.c vcpu.c vcpu_state.c vmcs.c vmcs_names.c \
-		vmxon.c)
+		exit_string_io.c exit_xsetbv.c exit_hypercall.c emulate_ops.c guest_mem.c guest_state.c \
+		interrupt.c msr_bitmap.c page_walk.c pml.c requests.c run.c shared_msrs.c vcpu.c \
+		vcpu_state.c vmcs.c vmcs_names.c vmxon.c)
 EMULATE_SRCS := $(addprefix emulate/,decode.c emulate.c exec_alu.c exec_mov.c exec_stack.c \
 		exec_string.c exec_vec.c fastop.c mem.c opcodes.c regs.c)
 IRQ_SRCS     := $(addprefix irq/,ioapic.c irq.c pic8259.c vlapic.c)
@@ -68,8 +68,9 @@ KTEST_SRCS   := $(addprefix tests/kernel/,bench.c bench_dirty.c bench_perf.c ben
 		ktest.c ktest_vmx.c linux_vm.c memslot_perf.c memslot_perf_move.c memslot_perf_vm.c \
 		modes.c remote_run.c test_boot.c test_dirty_log.c test_exceptions.c \
 		test_guest_basic.c test_guest_ept.c test_guest_exits.c test_guest_image.c \
-		test_guest_irq.c test_guest_maxslots.c test_guest_msr_pass.c test_guest_state.c \
-		test_guest_tpr.c test_hostile.c test_keyboard.c test_linux_dirty_log.c test_linux_hotplug.c \
+		test_guest_irq.c test_guest_maxslots.c test_guest_msr_pass.c test_guest_paging_io.c \
+		test_guest_state.c test_guest_tpr.c test_hostile.c test_keyboard.c test_linux_dirty_log.c \
+		test_linux_hotplug.c \
 		test_memslot_perf.c \
 		test_mm.c test_selftest.c test_smp.c test_smp_dirty_log.c test_smp_flush.c test_smp_hostile.c \
 		test_smp_multi.c test_smp_stress.c test_vmx.c test_vmx_vmcs.c)
@@ -225,7 +226,7 @@ HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.
 	$(addprefix arch/x86/,acpi_tables.c acpi_pm.c acpi_madt.c acpi_spcr.c fbcon.c font.c \
 		gprs.c keymap.c uart_select.c) \
 	$(addprefix vmx/,check.c check_controls.c check_host.c check_guest.c \
-		check_guest_segs.c vmcs_names.c exit_reason.c msr_bitmap.c) \
+		check_guest_segs.c vmcs_names.c exit_reason.c msr_bitmap.c page_walk.c) \
 	$(IRQ_SRCS) devices/uart16550.c devices/pit8254.c devices/acpi_build.c devices/fw_cfg.c \
 	devices/pc_testdev.c devices/virtio_ring.c devices/virtio_mmio.c devices/virtio_chain.c \
 	devices/virtio_rng.c devices/virtio_blk.c devices/virtio_mem.c \

@@ -18,6 +18,7 @@
 #include "memslot/memslot.h"
 #include "memslot/metadata.h"
 #include "vcpu_internal.h"
+#include "vmx/page_walk.h"
 #include "vmx/segment_ar.h"
 
 #define PF_ERROR_WRITE BIT(1)	/* #PF error code (SDM Vol. 3A 4.7, Figure 4-12) */
@@ -33,29 +34,43 @@ static struct vcpu *vcpu_of(struct x86_emulate_ctxt *ctxt)
 	return ctxt->priv;
 }
 
+/*
+ * The guest's page walk in its paging mode (vmx/guest_mem.c), with the
+ * access's rights: a failed walk is the #PF (with the walk's error code) or
+ * #GP (a non-canonical address) the CPU would raise; page tables outside
+ * every slot, or a paging mode not walked, end the emulation naming them.
+ */
 static int emul_gva_to_gpa(struct x86_emulate_ctxt *ctxt, u64 la, u32 access, u64 *gpa,
 			   struct x86_exception *fault)
 {
-	int err = vcpu_gva_to_gpa(vcpu_of(ctxt), la, gpa);
-	u16 code = 0;
+	struct page_walk_result res = { 0 };
+	u32 pw = vcpu_access_at_cpl();
+	int err;
 
-	if (!err)
+	if (access & EMUL_ACCESS_WRITE)
+		pw |= PW_ACCESS_WRITE;
+	if (access & EMUL_ACCESS_FETCH)
+		pw = (pw | PW_ACCESS_FETCH) & ~PW_ACCESS_AC;	/* SMAP ignores AC for fetches */
+	err = vcpu_gva_translate(vcpu_of(ctxt), la, pw, gpa, &res);
+	switch (err) {
+	case 0:
 		return X86EMUL_CONTINUE;
-	if (err != -EFAULT) {
-		ksnprintf(ctxt->why, sizeof(ctxt->why), "no page walk in this paging mode (%d) for "
-			  "linear 0x%llx", err, la);
+	case -EFAULT:
+		*fault = (struct x86_exception){ .vector = X86_TRAP_PF, .error_code_valid = true,
+						 .error_code = (u16)res.error_code, .address = la };
+		return X86EMUL_PROPAGATE_FAULT;
+	case -EINVAL:	/* non-canonical: #GP(0) (SDM Vol. 3A 3.3.7.1) */
+		*fault = (struct x86_exception){ .vector = X86_TRAP_GP, .error_code_valid = true };
+		return X86EMUL_PROPAGATE_FAULT;
+	case -EIO:
+		ksnprintf(ctxt->why, sizeof(ctxt->why), "the guest's page tables for 0x%llx lie at "
+			  "gpa 0x%llx, where no memory slot is", la, res.table_gpa);
+		return X86EMUL_UNHANDLEABLE;
+	default:
+		ksnprintf(ctxt->why, sizeof(ctxt->why), "linear address 0x%llx under %s is not "
+			  "emulated", la, res.why ? res.why : "this paging mode");
 		return X86EMUL_UNHANDLEABLE;
 	}
-	if (access & EMUL_ACCESS_WRITE)
-		code |= PF_ERROR_WRITE;
-	if (access & EMUL_ACCESS_FETCH)
-		code |= PF_ERROR_FETCH;
-	if (VMX_AR_DPL(vmcs_read32(GUEST_SS_AR_BYTES)) == SS_DPL_USER)
-		code |= PF_ERROR_USER;
-	*fault = (struct x86_exception){
-		.vector = X86_TRAP_PF, .error_code_valid = true, .error_code = code, .address = la,
-	};
-	return X86EMUL_PROPAGATE_FAULT;
 }
 
 static bool emul_read_ram(struct x86_emulate_ctxt *ctxt, u64 gpa, void *val, unsigned int len)

@@ -13,6 +13,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/trap.h"
+#include "vmx/page_walk.h"
 #include "vmx/vmx.h"
 #include "exit_handlers.h"
 #include "vcpu_internal.h"
@@ -77,6 +78,51 @@ static bool cr0_write_valid(struct vcpu *v, u64 val)
 #define X86_CR4_LA57 BIT(12)
 #define X86_CR4_PCIDE BIT(17)
 
+static bool cr4_write_valid(struct vcpu *v, u64 val);
+
+/*
+ * The bits whose change makes a MOV to CR0 or CR4 load the four PDPTEs
+ * when PAE paging is on after it (SDM Vol. 3A 4.4.1).
+ */
+#define CR0_PDPTE_BITS (X86_CR0_PG | X86_CR0_CD | X86_CR0_NW)
+#define CR4_PDPTE_BITS (X86_CR4_PAE | X86_CR4_PGE | X86_CR4_PSE | X86_CR4_SMEP)
+#define PAE_PDPT_ADDR_MASK 0xffffffe0ULL	/* CR3 bits 31:5 */
+#define PAE_PDPTE_COUNT 4
+
+/*
+ * This exit emulates the MOV, so it loads the PDPTEs the CPU would: with
+ * EPT the next entry takes PAE paging's PDPTEs from GUEST_PDPTR0-3, not
+ * from memory (SDM Vol. 3C 27.3.2.4), and the guest's page walk reads them
+ * there too (vmx/guest_mem.c).  0: go on with the write; 1: #GP(0)
+ * injected for a reserved bit in a present PDPTE, the write not made;
+ * -1: the VM ended (the PDPT is where no memory slot is).
+ */
+static int load_pae_pdptes(struct vcpu *v, u64 cr0, u64 cr4, bool changed)
+{
+	static const enum vmcs_field field[PAE_PDPTE_COUNT] = {
+		GUEST_PDPTR0, GUEST_PDPTR1, GUEST_PDPTR2, GUEST_PDPTR3,
+	};
+	u64 pdpt = vmcs_readnat(GUEST_CR3) & PAE_PDPT_ADDR_MASK, pdpte[PAE_PDPTE_COUNT];
+
+	if (!changed || !(cr0 & X86_CR0_PG) || !(cr4 & X86_CR4_PAE) ||
+	    (vmcs_read64(GUEST_IA32_EFER) & EFER_LME))
+		return 0;
+	if (vcpu_read_guest(v, pdpt, pdpte, sizeof(pdpte))) {
+		vcpu_internal_error(v, "PAE paging turned on with its PDPT at gpa 0x%llx, where no "
+				       "memory slot is", pdpt);
+		return -1;
+	}
+	for (unsigned int i = 0; i < PAE_PDPTE_COUNT; i++) {
+		if (vmx_pae_pdpte_reserved(pdpte[i], vcpu_guest_maxphyaddr())) {
+			vcpu_inject_exception(v, X86_TRAP_GP, true, 0);
+			return 1;
+		}
+	}
+	for (unsigned int i = 0; i < PAE_PDPTE_COUNT; i++)
+		vmcs_write64(field[i], pdpte[i]);
+	return 0;
+}
+
 static bool cr4_write_valid(struct vcpu *v, u64 val)
 {
 	bool long_mode = vmcs_read64(GUEST_IA32_EFER) & EFER_LMA;
@@ -130,16 +176,28 @@ int vmx_handle_cr_access(struct vcpu *v)
 	if (CR_QUAL_TYPE(q) == CR_TYPE_CLTS) {
 		set_guest_cr0(v, v->cr0_shadow & ~X86_CR0_TS);
 	} else if (CR_QUAL_TYPE(q) == CR_TYPE_MOV_TO && CR_QUAL_NUM(q) == 0) {
+		u64 cr4 = vcpu_guest_cr4(v);
+		int r;
+
 		if (!cr0_write_valid(v, val)) {
 			vcpu_inject_exception(v, X86_TRAP_GP, true, 0);
 			return 1;
 		}
+		r = load_pae_pdptes(v, val, cr4, (val ^ vcpu_guest_cr0(v)) & CR0_PDPTE_BITS);
+		if (r)
+			return r > 0;
 		set_guest_cr0(v, val);
 	} else if (CR_QUAL_TYPE(q) == CR_TYPE_MOV_TO && CR_QUAL_NUM(q) == 4) {
+		int r;
+
 		if (!cr4_write_valid(v, val)) {
 			vcpu_inject_exception(v, X86_TRAP_GP, true, 0);
 			return 1;
 		}
+		r = load_pae_pdptes(v, vcpu_guest_cr0(v), val,
+				    (val ^ vcpu_guest_cr4(v)) & CR4_PDPTE_BITS);
+		if (r)
+			return r > 0;
 		set_guest_cr4(v, val);
 	} else {
 		return vcpu_internal_error(v, "unexpected control-register exit, qualification 0x%llx",

@@ -1,7 +1,8 @@
 /*
  * Port I/O: every IN and OUT exits (unconditional I/O exiting) and goes to
  * the VMM as an IO exit; an IN completes with the data the VMM supplies on
- * the next vcpu_run().  Exit qualification: SDM Vol. 3C 28.2.1, Table 28-5.
+ * the next vcpu_run().  INS and OUTS go one element per exit the same way
+ * (vmx/exit_string_io.c).  Exit qualification: SDM Vol. 3C 28.2.1, Table 28-5.
  */
 #include "exit_handlers.h"
 #include "vcpu_internal.h"
@@ -18,9 +19,9 @@ int vmx_handle_io(struct vcpu *v)
 	u64 q = vmcs_readnat(EXIT_QUALIFICATION);
 	u8 size = IO_QUAL_SIZE(q);
 
-	if (q & (IO_QUAL_STRING | IO_QUAL_REP))
-		return vcpu_internal_error(v, "string I/O (INS/OUTS) on port 0x%x is not emulated",
-					   IO_QUAL_PORT(q));
+	if (q & IO_QUAL_STRING)
+		return vmx_handle_string_io(v, IO_QUAL_PORT(q), size, q & IO_QUAL_IN,
+					    q & IO_QUAL_REP);
 	v->exit.reason = VCPU_EXIT_IO;
 	v->exit.io.port = IO_QUAL_PORT(q);
 	v->exit.io.size = size;

@@ -213,8 +213,8 @@ static inline void vcpu_tpr_from_vapic(struct vcpu *v)
 		*v->tpr = v->vapic[VAPIC_VTPR] & 0xff;
 }
 
-/* Complete a port IN with the data the VMM put in v->exit (MMIO: vcpu_emulate_resume()). */
-static void vcpu_complete_pending(struct vcpu *v)
+/* Complete a port IN or INS with the data the VMM put in v->exit (MMIO: vcpu_emulate_resume()): 0, or 1 when the VM ended. */
+static int vcpu_complete_pending(struct vcpu *v)
 {
 	if (v->io_in_pending) {
 		u64 mask = v->exit.io.size == 4 ? 0xffffffffULL : (1ULL << (8 * v->exit.io.size)) - 1;
@@ -226,6 +226,7 @@ static void vcpu_complete_pending(struct vcpu *v)
 			v->gprs.rax = (v->gprs.rax & ~mask) | (v->exit.io.data & mask);
 	}
 	v->io_in_pending = false;
+	return vcpu_complete_string_in(v);
 }
 
 /* Enter once; 1 after a VM exit, 0 when the entry failed (v->exit filled). */
@@ -427,7 +428,8 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 	vcpu_debug_msr_bitmap(v);
 	vcpu_load_guest_state(v);
 	vcpu_load_shared_msrs(v);
-	vcpu_complete_pending(v);
+	if (vcpu_complete_pending(v))
+		return 0;
 	v->exit.reason = VCPU_EXIT_NONE;
 	/* An instruction on MMIO goes on without the guest: its next fragment, or the rest. */
 	if (vcpu_emulate_pending(v) && !vcpu_emulate_resume(v))
@@ -468,6 +470,7 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 		}
 		/* Any number of exits vmx_exit_fast() handles, then the one it does not. */
 		r = vcpu_enter(v);
+		vcpu_gva_cache_reset(v);	/* the guest ran: its tables may have changed */
 		vcpu_xcr0_exit(v, xcr0);
 		__atomic_store_n(&v->mode, VCPU_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
 		/*

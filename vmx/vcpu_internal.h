@@ -27,6 +27,8 @@ u64 vcpu_cr0_hw_value(u64 val);
  * guest/host mask) from GUEST_CR0, the others from its read shadow.
  */
 u64 vcpu_guest_cr0(struct vcpu *v);
+/* ... and the CR4 (the mask's bits from the read shadow). */
+u64 vcpu_guest_cr4(struct vcpu *v);
 u64 vcpu_cr4_hw_value(u64 val);
 
 /* Handle one VM exit: 1 to re-enter, 0 when v->exit holds an exit for the caller. */
@@ -178,3 +180,44 @@ static inline void vcpu_skip_instruction(struct vcpu *v)
 
 /* Inject a hardware exception at the next entry (SDM Vol. 3C 27.6). */
 void vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error);
+
+/*
+ * Guest-linear accesses (vmx/guest_mem.c), with v's VMCS current.  The
+ * access bits of an access at the guest's CPL (PW_ACCESS_USER at CPL 3,
+ * PW_ACCESS_AC with RFLAGS.AC), include/vmx/page_walk.h.
+ */
+u32 vcpu_access_at_cpl(void);
+/* The guest's MAXPHYADDR (CPUID.80000008H:EAX[7:0], the host's, which it is shown). */
+unsigned int vcpu_guest_maxphyaddr(void);
+/* Forget the translations of the last exit (at every exit: the guest may change its tables). */
+void vcpu_gva_cache_reset(struct vcpu *v);
+struct page_walk_result;
+/*
+ * Translate gva for access through the exit's translation cache, one walk
+ * per page and access: 0 and *gpa, or vmx_page_walk()'s error with res.
+ */
+int vcpu_gva_translate(struct vcpu *v, u64 gva, u32 access, u64 *gpa,
+		       struct page_walk_result *res);
+/*
+ * What the guest gets for a failed translation of gva: #PF with CR2 or
+ * #GP(0) injected (1: resume it), or the VM ended naming the table with no
+ * memory or the paging mode (0).  A handler's return value.
+ */
+int vcpu_gva_fault(struct vcpu *v, u64 gva, int err, const struct page_walk_result *res);
+/*
+ * Fetch up to max instruction bytes at linear gva, one translation per
+ * page: how many were read (fewer where the next page fails), -EFAULT
+ * when the first page faulted (#PF injected), -EIO when the VM ended.
+ */
+int vcpu_fetch_insn(struct vcpu *v, u64 gva, u8 *buf, unsigned int max);
+/* Whether gpa lies in a memslot the guest may write (not an MMIO hole, not READONLY). */
+bool vcpu_guest_writable(struct vcpu *v, u64 gpa);
+
+/*
+ * INS/OUTS (vmx/exit_string_io.c): one element as a VCPU_EXIT_IO (0), or
+ * resume (1: a REP count of 0, or a #PF injected).  An INS element's data
+ * is stored by vcpu_complete_string_in() on the next run: 0, or -EFAULT
+ * with the VM ended.
+ */
+int vmx_handle_string_io(struct vcpu *v, u16 port, u8 size, bool in, bool rep);
+int vcpu_complete_string_in(struct vcpu *v);

@@ -51,6 +51,12 @@ u64 vcpu_cr4_fixed_mask(void)
 	return vmx_caps.cr4_fixed0 | (~vmx_caps.cr4_fixed1 & 0xffffffffULL);
 }
 
+u64 vcpu_guest_cr4(struct vcpu *v)
+{
+	return (vmcs_readnat(GUEST_CR4) & ~vcpu_cr4_fixed_mask()) |
+	       (v->cr4_shadow & vcpu_cr4_fixed_mask());
+}
+
 u64 vcpu_cr0_hw_value(u64 val)
 {
 	u64 fixed0 = vmx_caps.cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG);
@@ -138,8 +144,7 @@ void vcpu_get_sregs(struct vcpu *v, struct vcpu_sregs *s)
 	s->idt.base = vmcs_readnat(GUEST_IDTR_BASE);
 	s->idt.limit = vmcs_read32(GUEST_IDTR_LIMIT);
 	s->cr0 = vcpu_guest_cr0(v);
-	s->cr4 = (vmcs_readnat(GUEST_CR4) & ~vcpu_cr4_fixed_mask()) |
-		 (v->cr4_shadow & vcpu_cr4_fixed_mask());
+	s->cr4 = vcpu_guest_cr4(v);
 	s->cr3 = vmcs_readnat(GUEST_CR3);
 	s->efer = vmcs_read64(GUEST_IA32_EFER);
 }

@@ -28,6 +28,8 @@
 #define VMX_BASIC_REVISION_MASK 0x7fffffffULL
 #define VMX_BASIC_VMCS_SIZE(b) (((b) >> 32) & 0x1fff)
 #define VMX_BASIC_MEMTYPE(b) (((b) >> 50) & 0xf)
+/* VM exits for INS and OUTS report the instruction information (SDM Vol. 3C 28.2.5). */
+#define VMX_BASIC_INS_OUTS_INFO BIT(54)
 #define VMX_BASIC_TRUE_CTLS BIT(55)
 
 /* IA32_VMX_EPT_VPID_CAP (SDM Vol. 3D A.10). */

@@ -127,6 +127,9 @@ struct vcpu_sregs {
 	u64 cr0, cr3, cr4, efer;
 };
 
+/* Pages one exit's emulation touches: an instruction's two, a string element's two. */
+#define VCPU_GVA_CACHE_SIZE 4
+
 struct vcpu {
 	/*
 	 * First: vmx/entry.S hands vmx_exit_fast() &gprs, which is then the
@@ -223,6 +226,24 @@ struct vcpu {
 	unsigned int emul_next_write;
 	bool emul_retry_pending;
 	u64 emul_retry_rip;
+	/* An INS element whose data the VMM supplies (vmx/exit_string_io.c). */
+	struct vcpu_string_in {
+		bool pending;
+		u8 size;		/* bytes of the element */
+		u8 first;		/* of them, in the page at gpa[0]; the rest at gpa[1] */
+		u64 gpa[2];
+	} string_in;
+	/*
+	 * The translations made while handling the current exit
+	 * (vmx/guest_mem.c), one per page and access: forgotten at every exit,
+	 * since the guest may change its tables whenever it runs.
+	 */
+	struct vcpu_gva_cache {
+		u64 gva_page, gpa_page;
+		u32 access;
+	} gva_cache[VCPU_GVA_CACHE_SIZE];
+	unsigned int gva_cache_used;
+	u64 gva_walks;		/* page walks made, cached ones not counted (tests) */
 	struct vcpu_exit exit;
 	u64 exit_count[EXIT_REASON_MAX];
 #ifdef CONFIG_SLOTVISOR_TEST
@@ -336,7 +357,16 @@ void vcpu_dump(struct vcpu *v);
 
 /* Read guest-physical memory through the memslots (MMIO holes fail): 0 or -EFAULT. */
 int vcpu_read_guest(struct vcpu *v, u64 gpa, void *buf, u64 len);
-/* Translate a guest-linear address with the guest's paging: 0 or -EFAULT. */
+/*
+ * Write it, logged dirty: 0, or -EFAULT where no writable memslot is (an
+ * MMIO hole, a READONLY slot).
+ */
+int vcpu_write_guest(struct vcpu *v, u64 gpa, const void *buf, u64 len);
+/*
+ * Translate a guest-linear address with the guest's paging, as a data read
+ * at the guest's CPL would (vmx/guest_mem.c; nothing injected): 0, or
+ * -EFAULT when the walk fails.
+ */
 int vcpu_gva_to_gpa(struct vcpu *v, u64 gva, u64 *gpa);
 
 #ifdef CONFIG_SLOTVISOR_TEST

@@ -1,5 +1,6 @@
 /* Helpers shared by the in-hypervisor VMX scenarios. */
 #include "lib/errno.h"
+#include "loader/guest_images.h"
 #include "loader/load.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
@@ -100,4 +101,31 @@ bool ktest_only_churn_exits(struct ktest_ctx *t, const struct vcpu *v)
 		return false;
 	}
 	return true;
+}
+
+struct vm *ktest_load_kernel(struct ktest_ctx *t, const char *name,
+			     const struct vm_kernel_args *args, struct vcpu **v)
+{
+	const struct guest_image *g = guest_image_find(name);
+	struct vm *vm;
+	int err;
+
+	if (!ktest_need_vmx(t))
+		return NULL;
+	if (!g) {
+		ktest_fail(t, "expected the embedded guest %s", name);
+		return NULL;
+	}
+	vm = vm_create(name);
+	if (!vm) {
+		ktest_fail(t, "expected a VM");
+		return NULL;
+	}
+	err = vm_load_kernel(vm, g->start, g->end - g->start, args, v);
+	if (err) {
+		ktest_fail(t, "expected %s to load, saw %s", name, errno_name(err));
+		vm_destroy(vm);
+		return NULL;
+	}
+	return vm;
 }

@@ -14,6 +14,14 @@ bool ktest_need_vmx(struct ktest_ctx *t);
 bool ktest_need_ap_vmx(struct ktest_ctx *t);
 
 /*
+ * A VM with the embedded image `name` loaded by vm_load_kernel() (a
+ * multiboot v1 or bzImage guest), or NULL with the test failed.
+ */
+struct vm_kernel_args;
+struct vm *ktest_load_kernel(struct ktest_ctx *t, const char *name,
+			     const struct vm_kernel_args *args, struct vcpu **v);
+
+/*
  * A VM running the embedded guest `image` with mem_size bytes of RAM, or
  * NULL with the test failed.
  */

@@ -16,34 +16,6 @@
 static const char env_module[] = "NR_CPUS=1\nMEMSIZE=16\n";
 static const char initrd[] = "hello initrd\nsecond line\n";
 
-/* A VM with the embedded image `name` loaded by vm_load_kernel, or NULL (test failed). */
-static struct vm *load(struct ktest_ctx *t, const char *name, const struct vm_kernel_args *args,
-		       struct vcpu **v)
-{
-	const struct guest_image *g = guest_image_find(name);
-	struct vm *vm;
-	int err;
-
-	if (!ktest_need_vmx(t))
-		return NULL;
-	if (!g) {
-		ktest_fail(t, "expected the embedded guest %s", name);
-		return NULL;
-	}
-	vm = vm_create(name);
-	if (!vm) {
-		ktest_fail(t, "expected a VM");
-		return NULL;
-	}
-	err = vm_load_kernel(vm, g->start, g->end - g->start, args, v);
-	if (err) {
-		ktest_fail(t, "expected %s to load, saw %s", name, errno_name(err));
-		vm_destroy(vm);
-		return NULL;
-	}
-	return vm;
-}
-
 /* Did v stop at an OUT of `code` to the isa-debug-exit port? */
 static bool debug_exit(const struct vcpu *v, u32 code)
 {
@@ -60,7 +32,7 @@ KTEST(test_guest_image_multiboot1, "guest.image.multiboot1")
 	u64 want_flags = MB1_INFO_MEMORY | MB1_INFO_CMDLINE | MB1_INFO_MODS | MB1_INFO_MEM_MAP;
 	struct vcpu *v;
 	struct ucall uc;
-	struct vm *vm = load(t, "mb1_hello", &args, &v);
+	struct vm *vm = ktest_load_kernel(t, "mb1_hello", &args, &v);
 	int cmd;
 
 	if (!vm)
@@ -99,7 +71,7 @@ KTEST(test_guest_image_apic, "guest.image.apic")
 	};
 	struct vcpu *v;
 	struct ucall uc;
-	struct vm *vm = load(t, "mb1_apic", &args, &v);
+	struct vm *vm = ktest_load_kernel(t, "mb1_apic", &args, &v);
 	unsigned int mmio = 0;
 	int cmd;
 
@@ -139,7 +111,7 @@ static void run_bz(struct ktest_ctx *t, enum linux_entry entry, const char *line
 	};
 	struct vcpu *v;
 	struct ucall uc;
-	struct vm *vm = load(t, "bz_tiny", &args, &v);
+	struct vm *vm = ktest_load_kernel(t, "bz_tiny", &args, &v);
 	int cmd;
 
 	if (!vm)

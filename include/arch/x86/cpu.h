@@ -9,7 +9,10 @@
 #define X86_CR0_ET BIT(4)
 #define X86_CR0_NE BIT(5)
 #define X86_CR0_WP BIT(16)
+#define X86_CR0_NW BIT(29)
+#define X86_CR0_CD BIT(30)
 #define X86_CR0_PG BIT(31)
+#define X86_CR4_PSE BIT(4)
 #define X86_CR4_PAE BIT(5)
 #define X86_CR4_PGE BIT(7)
 #define X86_CR4_OSFXSR BIT(9)
@@ -17,13 +20,16 @@
 #define X86_CR4_VMXE BIT(13)
 #define X86_CR4_SMXE BIT(14)
 #define X86_CR4_OSXSAVE BIT(18)
+#define X86_CR4_SMEP BIT(20)
 
 /* RFLAGS bits. */
 #define X86_RFLAGS_CF BIT(0)
 #define X86_RFLAGS_FIXED BIT(1)	/* always 1 */
 #define X86_RFLAGS_ZF BIT(6)
 #define X86_RFLAGS_IF BIT(9)
+#define X86_RFLAGS_DF BIT(10)
 #define X86_RFLAGS_RF BIT(16)
+#define X86_RFLAGS_AC BIT(18)
 
 /* CPUID feature bits (SDM Vol. 2A, CPUID). */
 #define CPUID_1_ECX_VMX BIT(5)
