@@ -11,6 +11,7 @@
 #include "arch/acpi.h"
 #include "arch/poweroff.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/console.h"
 #include "arch/x86/io.h"
 #include "arch/x86/setup.h"
 #include "arch/x86/uart.h"
@@ -53,7 +54,7 @@ static void acpi_poweroff(void)
 		return;
 	kprintf("poweroff: ACPI S5 (PM1a_CNT 0x%x, SLP_TYPa %u)\n", pm.pm1a_cnt,
 		pm.slp_typa);
-	uart_drain();
+	console_drain();
 	acpi_enable_mode(&pm);
 	outw(pm.pm1a_cnt, (u16)(pm.slp_typa << PM1_CNT_SLP_TYP_SHIFT) | PM1_CNT_SLP_EN);
 	if (pm.pm1b_cnt)
@@ -79,7 +80,7 @@ void arch_poweroff(enum exit_status status)
 	static const char shutdown[] = "Shutdown";
 
 	irq_disable();
-	uart_drain();
+	console_drain();
 	if (!acpi_only) {
 		outb(DEBUG_EXIT_PORT, (u8)status);
 		for (const char *p = shutdown; *p; p++)
@@ -87,6 +88,6 @@ void arch_poweroff(enum exit_status status)
 	}
 	acpi_poweroff();
 	kprintf("poweroff: no power-off mechanism worked; halting (status %d)\n", status);
-	uart_drain();
+	console_drain();
 	cpu_halt_forever();
 }

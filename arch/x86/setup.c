@@ -229,7 +229,7 @@ static void console_setup(const char *cmdline)
 	const char *source;
 
 	uart_select(cmdline, &d, &source);
-	uart_init(&d, source);
+	console_uart_start(&d, source);
 }
 
 const struct boot_info *arch_setup(u32 magic, u32 mbi_pa)

@@ -14,13 +14,14 @@
  * tables (an SPCR may lie anywhere the direct map reaches, and an MMIO
  * UART needs a mapping of its own).  Choosing the console that early
  * would mean reading ACPI through the boot page tables, which map only
- * the first 4 GiB; so instead everything printed before uart_init() is
- * kept in memory (early_buf) and written to the console once it is
- * chosen, and nothing is written to a UART before then: a machine whose
- * console is COM2 sees its whole boot on COM2 and nothing on COM1.  Port
- * 0xE9 gets those bytes at once, for a boot that hangs before the choice.
- * A boot that stops before the choice (boot_stop(), a panic, an
- * exception) reaches uart_drain() through arch_poweroff(), which writes
+ * the first 4 GiB; so instead nothing is written to a UART before
+ * uart_init(): the arch console (arch/x86/console.c) keeps what was
+ * printed until then, in the one buffer it keeps for every sink that
+ * starts late, and hands it to uart_init(), which writes it out first.  A
+ * machine whose console is COM2 sees its whole boot on COM2 and nothing on
+ * COM1.  Port 0xE9 gets every byte at once, for a boot that hangs before
+ * the choice.  A boot that stops before the choice (boot_stop(), a panic,
+ * an exception) reaches uart_drain() through arch_poweroff(), which writes
  * the kept output to COM1, the only UART known then.
  */
 #include "arch/x86/io.h"
@@ -49,15 +50,12 @@
 #define UART_DIVISOR_MAX 0xffff
 #define UART_CLOCK_DIV 16	/* the 16550 samples at 16 times the bit rate */
 #define DEBUGCON_PORT 0xe9
-#define EARLY_BUF_SIZE 16384	/* a boot prints about 2 KiB before the choice */
 #define DESCRIBE_LEN 64
 
 static bool e9_present;
 static bool uart_ready;		/* uart_init() has run: bytes go to the UART */
 static struct uart_desc console_uart;
 static volatile u8 *uart_mmio;	/* the UC mapping of an MMIO UART */
-static char early_buf[EARLY_BUF_SIZE];
-static size_t early_len, early_lost;
 
 static u8 uart_in(unsigned int reg)
 {
@@ -128,16 +126,16 @@ static void uart_write_bytes(const char *s, size_t n)
 	}
 }
 
-/* Make d the console and write out what was kept; no message. */
-static void uart_start(const struct uart_desc *d, u32 divisor)
+/* Make d the console and write out early[0..n), what was printed before; no message. */
+static void uart_start(const struct uart_desc *d, u32 divisor, const char *early, size_t n)
 {
 	console_uart = *d;
 	uart_program(d, divisor);
 	uart_ready = true;
-	uart_write_bytes(early_buf, early_len);
+	uart_write_bytes(early, n);
 }
 
-void uart_init(const struct uart_desc *d, const char *source)
+void uart_init(const struct uart_desc *d, const char *source, const char *early, size_t n)
 {
 	char name[DESCRIBE_LEN];
 	u32 divisor = 0;
@@ -151,7 +149,7 @@ void uart_init(const struct uart_desc *d, const char *source)
 			struct uart_desc com1;
 
 			uart_desc_com1(&com1);
-			uart_start(&com1, uart_divisor(&com1));
+			uart_start(&com1, uart_divisor(&com1), early, n);
 			uart_describe(d, name, sizeof(name));
 			kprintf("console: could not map the %s; COM1 (0x3f8) instead\n", name);
 			return;
@@ -161,10 +159,7 @@ void uart_init(const struct uart_desc *d, const char *source)
 		divisor = uart_divisor(d);
 		bad_rate = !divisor;
 	}
-	uart_start(d, divisor);
-	if (early_lost)
-		kprintf("console: %llu bytes of early output did not fit in memory and are lost\n",
-			(unsigned long long)early_lost);
+	uart_start(d, divisor, early, n);
 	uart_describe(d, name, sizeof(name));
 	if (d->baud && !bad_rate)
 		kprintf("console: %s %s, %u baud\n", name, source, d->baud);
@@ -182,16 +177,13 @@ void uart_write(const char *s, size_t n)
 			outb(DEBUGCON_PORT, (u8)s[i]);
 		}
 	}
-	if (uart_ready) {
+	if (uart_ready)
 		uart_write_bytes(s, n);
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (early_len < sizeof(early_buf))
-			early_buf[early_len++] = s[i];
-		else
-			early_lost++;
-	}
+}
+
+bool uart_started(void)
+{
+	return uart_ready;
 }
 
 int uart_getc(void)
@@ -207,13 +199,13 @@ int uart_getc(void)
 	return uart_in(UART_RBR);
 }
 
-void uart_drain(void)
+void uart_drain(const char *early, size_t n)
 {
 	if (!uart_ready) {
 		struct uart_desc com1;
 
 		uart_desc_com1(&com1);
-		uart_start(&com1, uart_divisor(&com1));
+		uart_start(&com1, uart_divisor(&com1), early, n);
 	}
 	uart_wait(LSR_TEMT);
 }

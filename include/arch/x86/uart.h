@@ -59,20 +59,26 @@ void uart_describe(const struct uart_desc *d, char *buf, size_t size);
 void uart_select(const char *cmdline, struct uart_desc *out, const char **source);
 
 /*
- * Before uart_init() the console's output is kept in memory (and mirrored
- * to port 0xE9), so that nothing goes to a UART that is not the console;
- * uart_early_init() starts that.
+ * Before uart_init() nothing goes to a UART (bytes are mirrored to port
+ * 0xE9 only; the arch console keeps them), so that nothing goes to one
+ * that is not the console; uart_early_init() looks for port 0xE9.
  */
 void uart_early_init(void);
 
 /*
  * Make d the console: map it if it is MMIO, program it (8N1, FIFOs, the
- * rate unless d->baud is 0), write out what was kept in memory, and print
- * "console: <UART> <source>".
+ * rate unless d->baud is 0), write out early[0..n) (what was printed
+ * before), and print "console: <UART> <source>".
  */
-void uart_init(const struct uart_desc *d, const char *source);
+void uart_init(const struct uart_desc *d, const char *source, const char *early, size_t n);
 
-/* Write bytes, '\n' as "\r\n"; each byte waits for THR empty (bounded). */
+/* Whether uart_init() has run: bytes written now reach the UART. */
+bool uart_started(void);
+
+/*
+ * Write bytes, '\n' as "\r\n"; each byte waits for THR empty (bounded).
+ * Before uart_init(), only to port 0xE9.
+ */
 void uart_write(const char *s, size_t n);
 
 /* A received byte (LSR.DR, then RBR), or -1 if none is waiting. */
@@ -80,6 +86,7 @@ int uart_getc(void);
 
 /*
  * Wait until the transmitter is empty, so power-off loses nothing.  Before
- * uart_init() (a boot that stops early) the kept output goes to COM1 first.
+ * uart_init() (a boot that stops early) COM1 is started and early[0..n),
+ * the kept output, goes to it first.
  */
-void uart_drain(void);
+void uart_drain(const char *early, size_t n);
