@@ -276,6 +276,15 @@ case_bochs_linux() {
 		'^linux-test: PASS: virtio-rng: two reads of 64 bytes from /dev/hwrng differ' \
 		'^linux-test: PASS: virtio-mem: MemTotal grew by 131072 kB (128 MiB asked for)' \
 		'^linux-test: PASS: virtio-mem: [0-9]* MiB filled and read back, 0 bad words, [1-9][0-9]* of'
+	# The RTC (devices/rtc_cmos.c): Linux reads the time at boot and its
+	# rtc_cmos driver binds to the DSDT's PNP0B00 (docs/devices.md).
+	expect_lines bochs-linux:rtc "$dir/run.txt" "" "" \
+		'^\[ *[0-9.]*\] rtc_cmos 00:[0-9a-f]*: registered as rtc0' \
+		'^\[ *[0-9.]*\] rtc_cmos 00:[0-9a-f]*: setting system clock to [0-9]' \
+		'^\[ *[0-9.]*\] rtc_cmos 00:[0-9a-f]*: no alarms, y3k, 114 bytes nvram'
+	if grep -q 'Unable to read current time from RTC\|rtc_cmos.*broken or not accessible' "$dir/run.txt"; then
+		echo "FAIL: bochs-linux:rtc-read: $(grep -m1 'RTC\|rtc_cmos' "$dir/run.txt")"
+	fi
 	if [ "$(sha256sum <"$disk")" = "$sum" ]; then
 		echo "PASS: bochs-linux:disk-file-unchanged"
 	else
