@@ -124,6 +124,8 @@ struct vcpu_sregs {
 	u64 cr0, cr3, cr4, efer;
 };
 
+#define VCPU_IO_PORTS_COUNTED 0x400
+
 struct vcpu {
 	/*
 	 * First: vmx/entry.S hands vmx_exit_fast() &gprs, which is then the
@@ -212,6 +214,11 @@ struct vcpu {
 	struct mmio_insn mmio_insn;
 	struct vcpu_exit exit;
 	u64 exit_count[EXIT_REASON_MAX];
+	/*
+	 * I/O exits by port, for the ISA range that legacy devices decode
+	 * (10 bits); every port above it counts in the last entry.
+	 */
+	u32 io_exit_count[VCPU_IO_PORTS_COUNTED + 1];
 #ifdef CONFIG_SLOTVISOR_TEST
 	struct {
 		bool skip_precheck;	/* let the CPU's own entry checks fail */
