@@ -261,6 +261,7 @@ case_bochs_linux() {
 		'Linux version 6\.' '^\[ *[0-9.]*\] Run /init as init process' \
 		'^linux-test: Linux 6\.' '^linux-test: MemTotal:' '^linux-test: flags: .* hypervisor' \
 		"^linux-test: PASS: MemTotal [0-9]* kB fits the $LINUX_MEM_MIB MiB of memslots" \
+		'^linux-test: PASS: clocksource tsc after [0-9]* s' \
 		'^console: the guest wrote 0x0 to isa-debug-exit' '^slotvisor: guest exit status 1$' \
 		"^run: the guest's exit status: 1$"
 	expect_lines bochs-linux:virtio "$dir/run.txt" "" "" \
@@ -480,7 +481,7 @@ linux_smp() {	# linux_smp VCPUS
 		"smpboot: Allowing $n CPUs" "smp: Brought up 1 node, $n CPUs" \
 		'^\[ *[0-9.]*\] Run /init as init process' \
 		"^linux-test: $n CPU(s) online" "^linux-test: PASS: smp-work on $n CPU(s)" \
-		"^smp-work: $n workers, 0 failed" \
+		"^smp-work: $n workers, 0 failed" '^linux-test: PASS: clocksource tsc after [0-9]* s' \
 		'^console: the guest wrote 0x0 to isa-debug-exit' '^slotvisor: guest exit status 1$'
 	for ((i = 0; i < n; i++)); do
 		grep -q "^smp-work: worker $i ran on cpu $i," "$dir/run.txt" ||

@@ -184,6 +184,7 @@ struct vcpu {
 	u64 xcr0;		/* the guest's XCR0 (XSETBV) */
 	void *fpu;		/* its x87/SSE/AVX state while another vCPU owns the CPU */
 	u64 misc_enable;	/* the guest's IA32_MISC_ENABLE (emulated) */
+	u64 tsc_adjust;		/* its IA32_TSC_ADJUST (emulated): 0 at reset, kept by INIT */
 	/*
 	 * A local APIC irq/ emulates (irq/vlapic.c), given before the first
 	 * run: CPUID then reports an APIC and IA32_APIC_BASE is apic_base,
