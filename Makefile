@@ -34,10 +34,10 @@ GRUB_FILE ?= grub-file
 # these folders that no list names, stops the build with its name.
 
 BOOT_SRCS    := boot/entry.S boot/header.S boot/multiboot2.c boot/trampoline.S
-ARCH_SRCS    := $(addprefix arch/x86/,acpi_madt.c acpi_pm.c acpi_spcr.c acpi_tables.c console.c \
-		directmap.c extable.c fbcon.c font.c gdt.c gprs.c i8042.c idle.c idt.c invept.c \
-		isr.S keymap.c lapic.c paging.c panic.c percpu.c poweroff.c safe.S setup.c smp.c \
-		stacktrace.c trap.c tsc.c uart.c uart_select.c)
+ARCH_SRCS    := $(addprefix arch/x86/,acpi_madt.c acpi_pm.c acpi_spcr.c acpi_tables.c cmos.c \
+		console.c directmap.c extable.c fbcon.c font.c gdt.c gprs.c i8042.c idle.c idt.c \
+		invept.c isr.S keymap.c lapic.c paging.c panic.c percpu.c poweroff.c safe.S setup.c \
+		smp.c stacktrace.c trap.c tsc.c uart.c uart_select.c)
 LIB_SRCS     := $(addprefix lib/,cmdline.c errno.c glob.c kprintf.c parse.c printf.c string.c)
 MM_SRCS      := $(addprefix mm/,frame.c kmalloc.c memmap.c)
 MEMSLOT_SRCS := $(addprefix memslot/,backing.c change.c dirty_log.c gfn_tree.c guest_access.c metadata.c \
@@ -53,8 +53,8 @@ VMX_SRCS     := $(addprefix vmx/,caps.c check.c check_controls.c check_guest.c \
 EMULATE_SRCS := $(addprefix emulate/,decode.c emulate.c exec_alu.c exec_mov.c exec_stack.c \
 		exec_string.c exec_vec.c fastop.c mem.c opcodes.c regs.c)
 IRQ_SRCS     := $(addprefix irq/,ioapic.c irq.c pic8259.c vlapic.c)
-DEVICES_SRCS := $(addprefix devices/,acpi_build.c fw_cfg.c pc_testdev.c pit8254.c uart16550.c \
-		virtio_blk.c virtio_chain.c virtio_mem.c virtio_mmio.c virtio_ring.c virtio_rng.c)
+DEVICES_SRCS := $(addprefix devices/,acpi_build.c fw_cfg.c pc_testdev.c pit8254.c rtc_cmos.c \
+		uart16550.c virtio_blk.c virtio_chain.c virtio_mem.c virtio_mmio.c virtio_ring.c virtio_rng.c)
 VM_SRCS      := $(addprefix vm/,hotplug.c memory.c pc.c run.c vcpu_threads.c virtio.c vm.c)
 LOADER_SRCS  := $(addprefix loader/,bzimage.c guest_images.c image.c load64.c \
 		load_kernel.c load_plan.c multiboot1.c)
@@ -227,9 +227,9 @@ HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.
 		gprs.c keymap.c uart_select.c) \
 	$(addprefix vmx/,check.c check_controls.c check_host.c check_guest.c \
 		check_guest_segs.c vmcs_names.c exit_reason.c msr_bitmap.c page_walk.c) \
-	$(IRQ_SRCS) devices/uart16550.c devices/pit8254.c devices/acpi_build.c devices/fw_cfg.c \
-	devices/pc_testdev.c devices/virtio_ring.c devices/virtio_mmio.c devices/virtio_chain.c \
-	devices/virtio_rng.c devices/virtio_blk.c devices/virtio_mem.c \
+	$(IRQ_SRCS) devices/uart16550.c devices/pit8254.c devices/rtc_cmos.c devices/acpi_build.c \
+	devices/fw_cfg.c devices/pc_testdev.c devices/virtio_ring.c devices/virtio_mmio.c \
+	devices/virtio_chain.c devices/virtio_rng.c devices/virtio_blk.c devices/virtio_mem.c \
 	$(addprefix loader/,image.c load_plan.c bzimage.c multiboot1.c) \
 	$(addprefix vm/,memory.c hotplug.c virtio.c) \
 	$(addprefix console/,monitor.c monitor_devices.c monitor_info.c monitor_stats.c monitor_slot.c \

@@ -241,6 +241,7 @@ u64 console_run_guest(struct vm *vm, struct vcpu *v)
 		console_run_threaded(&con);
 	else
 		__console_run(&con, v);
+	monitor_exit_histogram(vm, "console");
 	return con.status;
 }
 

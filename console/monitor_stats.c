@@ -49,12 +49,72 @@ static void show_vcpu(const struct vcpu *v)
 	}
 }
 
+#define HISTOGRAM_PORTS 12	/* the busiest ports printed */
+
+/* The busiest port not printed yet (done marks those that were), or -1 for none left. */
+static int busiest_port(const u64 *count, const bool *done)
+{
+	int best = -1;
+
+	for (int p = 0; p <= VCPU_IO_PORTS_COUNTED; p++)
+		if (count[p] && !done[p] && (best < 0 || count[p] > count[best]))
+			best = p;
+	return best;
+}
+
+static void print_ports(const u64 *count, const char *tag)
+{
+	static bool done[VCPU_IO_PORTS_COUNTED + 1];	/* the console's CPU alone prints */
+
+	for (int p = 0; p <= VCPU_IO_PORTS_COUNTED; p++)
+		done[p] = false;
+	kprintf("%s: I/O exits by port:", tag);
+	for (int i = 0; i < HISTOGRAM_PORTS; i++) {
+		int p = busiest_port(count, done);
+
+		if (p < 0)
+			break;
+		done[p] = true;
+		if (p == VCPU_IO_PORTS_COUNTED)
+			kprintf(" >=%#x %llu", p, count[p]);
+		else
+			kprintf(" %#x %llu", p, count[p]);
+	}
+	kprintf("\n");
+}
+
+void monitor_exit_histogram(struct vm *vm, const char *tag)
+{
+	static u64 ports[VCPU_IO_PORTS_COUNTED + 1];
+	u64 reasons[EXIT_REASON_MAX] = { 0 }, all = 0;
+
+	for (int p = 0; p <= VCPU_IO_PORTS_COUNTED; p++)
+		ports[p] = 0;
+	for (unsigned int i = 0; i < vm->kvm.online_vcpus; i++) {
+		const struct vcpu *v = vm->kvm.vcpus[i];
+
+		for (u32 r = 0; r < EXIT_REASON_MAX; r++)
+			reasons[r] += v->exit_count[r];
+		for (int p = 0; p <= VCPU_IO_PORTS_COUNTED; p++)
+			ports[p] += v->io_exit_count[p];
+		all += vcpu_exits(v);
+	}
+	kprintf("%s: %llu exits on %u vCPU(s):", tag, all, vm->kvm.online_vcpus);
+	for (u32 r = 0; r < EXIT_REASON_MAX; r++)
+		if (reasons[r])
+			kprintf(" %s %llu", exit_reason_name(r), reasons[r]);
+	kprintf("\n");
+	print_ports(ports, tag);
+}
+
 int monitor_info_vcpus(struct vm *vm, int argc, char **argv)
 {
 	if (!vm->kvm.online_vcpus)
 		kprintf("vcpus: none\n");
 	for (unsigned int i = 0; i < vm->kvm.online_vcpus; i++)
 		show_vcpu(vm->kvm.vcpus[i]);
+	if (vm->kvm.online_vcpus)
+		monitor_exit_histogram(vm, "vcpus");
 	return MONITOR_STAY;
 }
 

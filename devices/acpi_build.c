@@ -5,6 +5,7 @@
  */
 #include "arch/acpi.h"
 #include "devices/acpi_build.h"
+#include "devices/rtc_cmos.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
@@ -42,12 +43,13 @@
 #define RES_EXT_IRQ_CONSUMER BIT(0)	/* level (bit 1 clear), active high (bit 2 clear), exclusive */
 #define RES_END_TAG 0x79
 #define EISAID_PNP0501 0x0105d041	/* EisaId ("PNP0501"): a 16550A-compatible UART */
+#define EISAID_PNP0B00 0x000bd041	/* EisaId ("PNP0B00"): an AT real-time clock */
 #define VIRTIO_MMIO_HID "LNRO0005"	/* what Linux's virtio_mmio driver matches in ACPI */
 #define COM1_PORT 0x3f8
 #define COM1_PORTS 8
 #define COM1_IRQ 4
 #define AML_DEVICE_MAX 80		/* one Device () below, bytes */
-#define DSDT_BODY_MAX (8 + (ACPI_BUILD_MAX_VIRTIO + 1) * AML_DEVICE_MAX)
+#define DSDT_BODY_MAX (8 + (ACPI_BUILD_MAX_VIRTIO + 2) * AML_DEVICE_MAX)
 _Static_assert(DSDT_BODY_MAX <= AML_PKG_LENGTH_2_MAX, "\\_SB's PkgLength fits two bytes");
 
 struct layout {
@@ -165,6 +167,30 @@ static u32 aml_com1(u8 *out)
 	return aml_device(out, "COM1", dev, d);
 }
 
+/*
+ * The RTC (devices/rtc_cmos.c) as a PNP0B00 device with its two ports and
+ * no interrupt, which is the truth: it raises no IRQ 8.  Linux's rtc_cmos
+ * binds to it through PNP, sees no IRQ on a machine without a legacy PIC
+ * (hardware-reduced ACPI) and drops alarm support; without the device it
+ * registers a platform RTC at IRQ 8, whose request_irq() fails (EINVAL:
+ * no such IRQ without the legacy PIC) and takes the whole driver down.
+ *   Device (RTC_) { Name (_HID, EisaId ("PNP0B00"))
+ *     Name (_CRS, ResourceTemplate () { IO (Decode16, 0x70, 0x70, 1, 2) }) }
+ */
+static u32 aml_rtc(u8 *out)
+{
+	static const u8 crs[] = {
+		RES_IO_PORT, RES_IO_DECODE16, RTC_INDEX_PORT, 0, RTC_INDEX_PORT, 0, 1, RTC_PORTS,
+		RES_END_TAG, 0,
+	};
+	u8 dev[AML_DEVICE_MAX];
+	u32 d = 0;
+
+	d += aml_name_dword(dev + d, "_HID", EISAID_PNP0B00);
+	d += aml_crs(dev + d, crs, sizeof(crs));
+	return aml_device(out, "RTC_", dev, d);
+}
+
 static void put32(u8 *p, u32 v)
 {
 	memcpy(p, &v, 4);
@@ -198,11 +224,13 @@ static u32 aml_virtio(u8 *out, unsigned int i, const struct acpi_virtio_mmio *v)
 	return aml_device(out, seg, dev, d);
 }
 
-/* The DSDT's AML: Scope (\_SB) { COM1, then each virtio-mmio device }. */
+/* The DSDT's AML: Scope (\_SB) { COM1, the RTC, then each virtio-mmio device }. */
 static u32 dsdt_aml(const struct acpi_build_config *cfg, u8 *out)
 {
 	u8 scope[DSDT_BODY_MAX];
 	u32 n = aml_com1(scope), len = 0;
+
+	n += aml_rtc(scope + n);
 
 	for (unsigned int i = 0; i < cfg->nr_virtio; i++)
 		n += aml_virtio(scope + n, i, &cfg->virtio[i]);
@@ -283,7 +311,13 @@ static void build_fadt(u8 *base, const struct layout *l, u64 gpa)
 	f->dsdt = (u32)(gpa + l->dsdt);
 	f->x_dsdt = gpa + l->dsdt;
 	f->flags = FADT_HW_REDUCED_ACPI;
+	/*
+	 * The RTC (devices/rtc_cmos.c) is there: no IAPC_CMOS_RTC_NOT_PRESENT
+	 * (Table 5.11), and its century byte is named (5.2.9, "CENTURY"), which
+	 * Linux's mc146818_get_time() then reads instead of guessing 19xx/20xx.
+	 */
 	f->iapc_boot_arch = IAPC_VGA_NOT_PRESENT;
+	f->century = RTC_CENTURY;
 	f->minor_version = FADT_MINOR_VERSION;
 	seal(&f->header);
 }

@@ -2,10 +2,12 @@
  * msrs: the guest state the CPU does not switch (vmx/guest_state.c,
  * vmx/exit_xsetbv.c) and the CPUID that describes it.  The VMM runs two VMs
  * of this guest on one CPU, turn about, each with its own seed at SEED_GPA:
- *  1. write STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE, TSC_AUX, XMM0 and
- *     CR8 from the seed, SYNC (the other VM runs and writes its own);
+ *  1. write STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE, TSC_AUX, XMM0,
+ *     CR8 and IA32_TSC_ADJUST (which moves the TSC with it) from the seed,
+ *     SYNC (the other VM runs and writes its own);
  *  2. read them back unchanged, SWAPGS twice (KERNEL_GS_BASE moves through
- *     GS.base and back), RDTSCP returns TSC_AUX, MXCSR as after reset, SYNC;
+ *     GS.base and back), RDTSCP returns TSC_AUX, MXCSR as after reset, a
+ *     write to IA32_TSC moves IA32_TSC_ADJUST by as much, SYNC;
  *  3. IA32_MISC_ENABLE and the microcode revision as emulated, XSETBV's
  *     checks where the CPU has XSAVE (the VMM says so at HAS_XSAVE_GPA),
  *     CPUID leaf 0x15 with the TSC rate (at TSC_KHZ_GPA) on every model,
@@ -23,6 +25,12 @@
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 #define MSR_TSC_AUX 0xc0000103
+#define MSR_TSC 0x10
+#define MSR_TSC_ADJUST 0x3b
+#define CPUID_7_EBX_TSC_ADJUST (1u << 1)
+#define TSC_ADJUST_STEP (1ULL << 40)	/* far more than the whole test's TSC ticks */
+#define TSC_WRITE_VALUE (1ULL << 50)
+#define TSC_SLACK 1000000000ULL	/* TSC ticks an exit or two may take in Bochs, and more */
 #define MSR_UCODE_REV 0x8b
 #define MSR_MISC_ENABLE 0x1a0
 #define MISC_ENABLE_EXPECTED 0x1801	/* fast strings, BTS and PEBS unavailable */
@@ -57,6 +65,49 @@ static uint64_t xgetbv0(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+static uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/*
+ * IA32_TSC_ADJUST (SDM Vol. 3B 17.17.3): CPUID says it is there, it starts
+ * at 0, and a write that adds X to it adds X to the TSC.
+ */
+static void tsc_adjust_write(uint64_t seed)
+{
+	uint32_t a, b, c, d;
+	uint64_t before, after;
+
+	guest_cpuid(7, &a, &b, &c, &d);
+	GUEST_ASSERT(b & CPUID_7_EBX_TSC_ADJUST);
+	GUEST_ASSERT(rdmsr(MSR_TSC_ADJUST) == 0);
+	before = rdtsc();
+	GUEST_ASSERT(wrmsr_safe(MSR_TSC_ADJUST, seed * TSC_ADJUST_STEP) == -1);
+	after = rdtsc();
+	GUEST_ASSERT(after - before >= seed * TSC_ADJUST_STEP &&
+		     after - before < seed * TSC_ADJUST_STEP + TSC_SLACK);
+	GUEST_ASSERT(rdmsr(MSR_TSC_ADJUST) == seed * TSC_ADJUST_STEP);
+}
+
+/* The vCPU's own adjust value, and a write to IA32_TSC that adds X adds X to it. */
+static void tsc_adjust_follows_tsc(uint64_t seed)
+{
+	uint64_t before, adjust;
+
+	GUEST_ASSERT(rdmsr(MSR_TSC_ADJUST) == seed * TSC_ADJUST_STEP);
+	before = rdtsc();
+	GUEST_ASSERT(wrmsr_safe(MSR_TSC, TSC_WRITE_VALUE) == -1);
+	GUEST_ASSERT(rdtsc() >= TSC_WRITE_VALUE);
+	adjust = rdmsr(MSR_TSC_ADJUST);
+	/* TSC_WRITE_VALUE - TSC at the write, which came a little after before. */
+	GUEST_ASSERT(adjust <= seed * TSC_ADJUST_STEP + (TSC_WRITE_VALUE - before) &&
+		     adjust + TSC_SLACK > seed * TSC_ADJUST_STEP + (TSC_WRITE_VALUE - before));
+}
+
 static void shared_msrs(uint64_t seed)
 {
 	GUEST_ASSERT(wrmsr_safe(MSR_STAR, seed << 32) == -1);
@@ -72,7 +123,10 @@ static void shared_msrs(uint64_t seed)
 	/* Non-canonical addresses and reserved halves are refused. */
 	GUEST_ASSERT(wrmsr_safe(MSR_LSTAR, 0x0000800000000000ULL) == GP_VECTOR);
 	GUEST_ASSERT(wrmsr_safe(MSR_TSC_AUX, 1ULL << 32) == GP_VECTOR);
+	tsc_adjust_write(seed);
 	GUEST_SYNC(1);
+
+	tsc_adjust_follows_tsc(seed);
 
 	GUEST_ASSERT(rdmsr(MSR_STAR) == seed << 32);
 	GUEST_ASSERT(rdmsr(MSR_LSTAR) == 0xffffffff81000000ULL + seed);

@@ -278,6 +278,7 @@ case_bochs_linux() {
 		'Linux version 6\.' '^\[ *[0-9.]*\] Run /init as init process' \
 		'^linux-test: Linux 6\.' '^linux-test: MemTotal:' '^linux-test: flags: .* hypervisor' \
 		"^linux-test: PASS: MemTotal [0-9]* kB fits the $LINUX_MEM_MIB MiB of memslots" \
+		'^linux-test: PASS: clocksource tsc after [0-9]* s' \
 		'^console: the guest wrote 0x0 to isa-debug-exit' '^slotvisor: guest exit status 1$' \
 		"^run: the guest's exit status: 1$"
 	expect_lines bochs-linux:virtio "$dir/run.txt" "" "" \
@@ -293,6 +294,15 @@ case_bochs_linux() {
 		'^linux-test: PASS: virtio-rng: two reads of 64 bytes from /dev/hwrng differ' \
 		'^linux-test: PASS: virtio-mem: MemTotal grew by 131072 kB (128 MiB asked for)' \
 		'^linux-test: PASS: virtio-mem: [0-9]* MiB filled and read back, 0 bad words, [1-9][0-9]* of'
+	# The RTC (devices/rtc_cmos.c): Linux reads the time at boot and its
+	# rtc_cmos driver binds to the DSDT's PNP0B00 (docs/devices.md).
+	expect_lines bochs-linux:rtc "$dir/run.txt" "" "" \
+		'^\[ *[0-9.]*\] rtc_cmos 00:[0-9a-f]*: registered as rtc0' \
+		'^\[ *[0-9.]*\] rtc_cmos 00:[0-9a-f]*: setting system clock to [0-9]' \
+		'^\[ *[0-9.]*\] rtc_cmos 00:[0-9a-f]*: no alarms, y3k, 114 bytes nvram'
+	if grep -q 'Unable to read current time from RTC\|rtc_cmos.*broken or not accessible' "$dir/run.txt"; then
+		echo "FAIL: bochs-linux:rtc-read: $(grep -m1 'RTC\|rtc_cmos' "$dir/run.txt")"
+	fi
 	if [ "$(sha256sum <"$disk")" = "$sum" ]; then
 		echo "PASS: bochs-linux:disk-file-unchanged"
 	else
@@ -523,7 +533,7 @@ linux_smp() {	# linux_smp VCPUS
 		"smpboot: Allowing $n CPUs" "smp: Brought up 1 node, $n CPUs" \
 		'^\[ *[0-9.]*\] Run /init as init process' \
 		"^linux-test: $n CPU(s) online" "^linux-test: PASS: smp-work on $n CPU(s)" \
-		"^smp-work: $n workers, 0 failed" \
+		"^smp-work: $n workers, 0 failed" '^linux-test: PASS: clocksource tsc after [0-9]* s' \
 		'^console: the guest wrote 0x0 to isa-debug-exit' '^slotvisor: guest exit status 1$'
 	for ((i = 0; i < n; i++)); do
 		grep -q "^smp-work: worker $i ran on cpu $i," "$dir/run.txt" ||

@@ -1,14 +1,18 @@
 /*
  * The PC machine of a VM (QEMU's hw/i386/pc.c role): COM1
  * (devices/uart16550.c) on IRQ 4 and the 8254 PIT with port 0x61
- * (devices/pit8254.c) on IRQ 0, QEMU's fw_cfg ports (devices/fw_cfg.c)
+ * (devices/pit8254.c) on IRQ 0, the MC146818 RTC and CMOS RAM at ports
+ * 0x70/0x71 (devices/rtc_cmos.c, no IRQ 8), QEMU's fw_cfg ports (devices/fw_cfg.c)
  * and, for kvm-unit-tests, pc-testdev (devices/pc_testdev.c: its data,
  * flush-page and line ports, and its IORAM),
  * all wired to the VM's interrupt controllers
  * (irq/), which also own the 8259A ports and each vCPU's xAPIC page.  The
  * PIT's clock is the TSC, scaled to PIT_HZ; its IRQ 0 and COM1's level are
- * sources the irqchip samples before it answers an entry.
+ * sources the irqchip samples before it answers an entry.  The RTC's clock
+ * is the TSC too, scaled to its 32.768 kHz time base, from the host's own
+ * RTC when the VM is made.
  */
+#include "arch/x86/cmos.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/setup.h"
 #include "devices/acpi_build.h"
@@ -35,6 +39,29 @@ static u64 pit_now(const struct vm *vm)
 static u64 pit_to_tsc(const struct vm *vm, u64 pit)
 {
 	return vm->dev_tsc_base + (u64)((unsigned __int128)pit * tsc_khz * 1000 / PIT_HZ);
+}
+
+/* TSC ticks to the RTC's 32.768 kHz time base since the VM was made. */
+static u64 rtc_now(const struct vm *vm)
+{
+	return (u64)((unsigned __int128)(rdtsc() - vm->dev_tsc_base) * RTC_HZ / (tsc_khz * 1000));
+}
+
+/*
+ * The guest's clock starts at the host's (its RTC, in whatever zone the
+ * host keeps it), or at 2000-01-01 00:00:00 when the host has no RTC that
+ * answers.
+ */
+static void rtc_start(struct vm *vm)
+{
+	static const struct rtc_cmos_time fixed_epoch = { .year = 2000, .month = 1, .day = 1 };
+	u8 regs[CMOS_BYTES];
+	struct rtc_cmos_time t = fixed_epoch;
+
+	_Static_assert(CMOS_BYTES == RTC_CMOS_BYTES, "one register numbering for host and guest");
+	if (host_cmos_read_clock(regs))
+		rtc_cmos_decode(regs, &t);
+	rtc_cmos_init(&vm->rtc, &t, rtc_now(vm));
 }
 
 /* The PIT's IRQ 0: ISA IRQ 0 is edge-triggered, one rising edge however many periods passed. */
@@ -65,6 +92,7 @@ void vm_devices_init(struct vm *vm)
 	pit_init(&vm->pit);
 	fw_cfg_init(&vm->fw_cfg, 0, 1);	/* vm_load_kernel() says what the guest has */
 	vm->dev_tsc_base = rdtsc();
+	rtc_start(vm);
 	irqchip_add_source(&vm->irqchip, pit_sample, vm);
 	irqchip_add_source(&vm->irqchip, com1_sample, vm);
 }
@@ -145,6 +173,11 @@ static bool is_pic_port(u16 port)
 	       port == PIC_SLAVE_DATA;
 }
 
+static bool is_rtc_port(u16 port)
+{
+	return port == RTC_INDEX_PORT || port == RTC_DATA_PORT;
+}
+
 static bool is_pit_port(u16 port)
 {
 	return (port >= PIT_CH0 && port <= PIT_MODE_PORT) || port == PIT_PORT61;
@@ -176,6 +209,11 @@ static bool devices_io(struct vm *vm, struct vcpu_exit *e)
 			pit_write(&vm->pit, port, val, pit_now(vm));
 		else
 			e->io.data = pit_read(&vm->pit, port, pit_now(vm));
+	} else if (is_rtc_port(port)) {
+		if (e->io.is_write)
+			rtc_cmos_write(&vm->rtc, port, val, rtc_now(vm));
+		else
+			e->io.data = rtc_cmos_read(&vm->rtc, port, rtc_now(vm));
 	} else if (vm->pc_testdev && pc_testdev_io(&vm->irqchip, port, e->io.is_write, val)) {
 		/* a line raised or lowered: delivered (and its vCPU kicked) already */
 	} else {

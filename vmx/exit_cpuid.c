@@ -39,7 +39,7 @@
 			    BIT(31))
 #define CPUID_LEAF_POWER 0x6		/* thermal and power management: none */
 #define CPUID_LEAF_FEATURES7 0x7
-#define CPUID_7_EBX_TSC_ADJUST BIT(1)	/* IA32_TSC_ADJUST: not offered */
+#define CPUID_7_EBX_TSC_ADJUST BIT(1)	/* IA32_TSC_ADJUST, emulated (vmx/exit_msr.c) */
 #define CPUID_7_EBX_INVPCID BIT(10)	/* needs the "enable INVPCID" control */
 #define CPUID_7_ECX_OSPKE BIT(4)	/* mirrors the guest's CR4.PKE */
 #define CPUID_1_ECX_OSXSAVE BIT(27)	/* mirrors the guest's CR4.OSXSAVE */
@@ -240,7 +240,8 @@ static __attribute__((noinline)) struct cpuid_regs cpuid_for_guest(const struct 
 		break;
 	case CPUID_LEAF_FEATURES7:
 		if (subleaf == 0) {
-			r.ebx &= ~(CPUID_7_EBX_INVPCID | CPUID_7_EBX_TSC_ADJUST);
+			r.ebx &= ~CPUID_7_EBX_INVPCID;
+			r.ebx |= CPUID_7_EBX_TSC_ADJUST;
 			r.ecx &= ~CPUID_7_ECX_OSPKE;
 			if (guest_cr4() & X86_CR4_PKE)
 				r.ecx |= CPUID_7_ECX_OSPKE;

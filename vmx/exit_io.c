@@ -24,6 +24,7 @@ int vmx_handle_io(struct vcpu *v)
 					    q & IO_QUAL_REP);
 	v->exit.reason = VCPU_EXIT_IO;
 	v->exit.io.port = IO_QUAL_PORT(q);
+	v->io_exit_count[MIN(v->exit.io.port, VCPU_IO_PORTS_COUNTED)]++;
 	v->exit.io.size = size;
 	v->exit.io.is_write = !(q & IO_QUAL_IN);
 	v->exit.io.data = (u32)(v->gprs.rax & (size == 4 ? 0xffffffffULL : (1ULL << (8 * size)) - 1));

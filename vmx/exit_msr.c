@@ -7,7 +7,8 @@
  * emulated.  The guest may never disable or move the real local APIC
  * (Bochs never re-enables a disabled one, docs/bochs.md), and its EFER and PAT
  * live in the VMCS, loaded on entry and saved on exit, as does the TSC
- * offset a write to IA32_TSC sets.  A vCPU whose VMM
+ * offset a write to IA32_TSC or IA32_TSC_ADJUST sets (the adjust value
+ * itself is the vCPU's, emulated).  A vCPU whose VMM
  * emulates its APIC (v->apic) has its own IA32_APIC_BASE
  * instead: EN may be cleared and set again, the base may move, EXTD
  * enters x2APIC mode (whose registers are MSRs 0x800-0x8ff, irq/), and
@@ -26,6 +27,7 @@
 #include "vmx/vmx_bits.h"
 
 #define MSR_IA32_TSC 0x10
+#define MSR_IA32_TSC_ADJUST 0x3b
 #define MSR_IA32_MISC_ENABLE 0x1a0
 #define MSR_IA32_MTRRCAP 0xfe
 #define MSR_IA32_MTRR_DEF_TYPE 0x2ff
@@ -83,16 +85,38 @@ static u64 guest_tsc_offset(void)
 }
 
 /*
- * A write to IA32_TSC moves the guest's TSC only (SDM Vol. 3C 27.3.3.1,
- * "TSC offsetting"): RDTSC, RDTSCP and RDMSR then read host TSC + offset.
+ * The guest's TSC moves by the offset only (SDM Vol. 3C 27.3.3.1, "TSC
+ * offsetting"): RDTSC, RDTSCP and RDMSR then read host TSC + offset.
  * The VMM's clocks (PIT, LAPIC timer, run budgets) stay on the host TSC.
  */
-static bool guest_write_tsc(u64 val)
+static bool guest_set_tsc_offset(u64 offset)
 {
 	u32 proc = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
 
-	return vmcs_write64(TSC_OFFSET, val - rdtsc()) &&
+	return vmcs_write64(TSC_OFFSET, offset) &&
 	       vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, proc | CPU_BASED_USE_TSC_OFFSETTING);
+}
+
+/*
+ * IA32_TSC and IA32_TSC_ADJUST move together (SDM Vol. 3B 17.17.3): a
+ * write to IA32_TSC that adds X to the TSC adds X to IA32_TSC_ADJUST, and
+ * a write to IA32_TSC_ADJUST that adds X to it adds X to the TSC.  What
+ * Linux reads to trust the TSC: an adjust value that nobody else changes.
+ */
+static bool guest_write_tsc(struct vcpu *v, u64 val)
+{
+	u64 old = guest_tsc_offset(), offset = val - rdtsc();
+
+	v->tsc_adjust += offset - old;
+	return guest_set_tsc_offset(offset);
+}
+
+static bool guest_write_tsc_adjust(struct vcpu *v, u64 val)
+{
+	u64 offset = guest_tsc_offset() + (val - v->tsc_adjust);
+
+	v->tsc_adjust = val;
+	return guest_set_tsc_offset(offset);
 }
 
 /* The guest's value of msr, or false when the guest may not read it. */
@@ -137,6 +161,7 @@ static bool guest_rdmsr(struct vcpu *v, u32 msr, u64 *val)
 	case MSR_EFER: *val = vmcs_read64(GUEST_IA32_EFER); return true;
 	case MSR_IA32_PAT: *val = vmcs_read64(GUEST_IA32_PAT); return true;
 	case MSR_IA32_TSC: *val = rdtsc() + guest_tsc_offset(); return true;
+	case MSR_IA32_TSC_ADJUST: *val = v->tsc_adjust; return true;
 	case MSR_IA32_SYSENTER_CS: *val = vmcs_read32(GUEST_SYSENTER_CS); return true;
 	case MSR_IA32_SYSENTER_ESP: *val = vmcs_readnat(GUEST_SYSENTER_ESP); return true;
 	case MSR_IA32_SYSENTER_EIP: *val = vmcs_readnat(GUEST_SYSENTER_EIP); return true;
@@ -236,7 +261,8 @@ static bool guest_wrmsr(struct vcpu *v, u32 msr, u64 val)
 			return false;
 		v->misc_enable = val;
 		return true;
-	case MSR_IA32_TSC: return guest_write_tsc(val);
+	case MSR_IA32_TSC: return guest_write_tsc(v, val);
+	case MSR_IA32_TSC_ADJUST: return guest_write_tsc_adjust(v, val);
 	case MSR_IA32_UCODE_REV: return true;	/* Linux writes 0 before it reads the revision */
 	case MSR_IA32_DEBUGCTL: return val == 0 && vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
 	case MSR_EFER: return guest_write_efer(v, val);

@@ -54,6 +54,13 @@ int monitor_info_virtio(struct vm *vm, int argc, char **argv);
 int monitor_info_mem(struct vm *vm, int argc, char **argv);
 int monitor_hotplug(struct vm *vm, int argc, char **argv);
 int monitor_stats(struct vm *vm, int argc, char **argv);
+
+/*
+ * The exits of all vm's vCPUs by reason, and the I/O exits by port (the
+ * busiest first), as two lines that start with tag: info vcpus, and the
+ * end of every guest the console ran (make bench reads them).
+ */
+void monitor_exit_histogram(struct vm *vm, const char *tag);
 int monitor_slot_add(struct vm *vm, int argc, char **argv);
 int monitor_slot_delete(struct vm *vm, int argc, char **argv);
 int monitor_slot_move(struct vm *vm, int argc, char **argv);

@@ -17,8 +17,9 @@
  *     .irqchip                KVM's in-kernel irqchip: the 8259A pair
  *                             (kvm->arch.vpic) and each vCPU's xAPIC
  *                             (vcpu->arch.apic), irq/
- *     .com1, .pit             QEMU's serial and i8254 devices (KVM's
- *                             in-kernel PIT would hold the PIT), vm/pc.c
+ *     .com1, .pit, .rtc       QEMU's serial, i8254 and mc146818rtc devices
+ *                             (KVM's in-kernel PIT would hold the PIT),
+ *                             vm/pc.c
  *   struct vcpu               struct vcpu_vmx around struct kvm_vcpu:
  *                             registers, VMCS, requests, mode, PML log,
  *                             vcpu->apic (include/vmx/vcpu.h)
@@ -36,6 +37,7 @@
 #include "irq/irq.h"
 #include "devices/fw_cfg.h"
 #include "devices/pit8254.h"
+#include "devices/rtc_cmos.h"
 #include "devices/uart16550.h"
 #include "devices/pc_testdev.h"
 #include "devices/virtio_blk.h"
@@ -56,7 +58,8 @@ struct vm {
 	/* The PC devices (vm/pc.c), which raise lines into the irqchip. */
 	struct uart16550 com1;	/* COM1 at 0x3f8, IRQ 4 */
 	struct pit pit;		/* the 8254, IRQ 0 */
-	u64 dev_tsc_base;	/* the TSC when the PIT's clock started */
+	struct rtc_cmos rtc;	/* the MC146818 RTC and CMOS RAM at 0x70/0x71 */
+	u64 dev_tsc_base;	/* the TSC when the PIT's and the RTC's clocks started */
 	struct pc_testdev *pc_testdev;	/* kvm-unit-tests' test device, or NULL (vm_pc_testdev_add()) */
 	/*
 	 * A guest of the user's (console/guest_boot.c): UCALL_PORT is no test

@@ -129,6 +129,7 @@ struct vcpu_sregs {
 
 /* Pages one exit's emulation touches: an instruction's two, a string element's two. */
 #define VCPU_GVA_CACHE_SIZE 4
+#define VCPU_IO_PORTS_COUNTED 0x400
 
 struct vcpu {
 	/*
@@ -188,6 +189,7 @@ struct vcpu {
 	u64 xcr0;		/* the guest's XCR0 (XSETBV) */
 	void *fpu;		/* its x87/SSE/AVX state while another vCPU owns the CPU */
 	u64 misc_enable;	/* the guest's IA32_MISC_ENABLE (emulated) */
+	u64 tsc_adjust;		/* its IA32_TSC_ADJUST (emulated): 0 at reset, kept by INIT */
 	/*
 	 * A local APIC irq/ emulates (irq/vlapic.c), given before the first
 	 * run: CPUID then reports an APIC and IA32_APIC_BASE is apic_base,
@@ -246,6 +248,11 @@ struct vcpu {
 	u64 gva_walks;		/* page walks made, cached ones not counted (tests) */
 	struct vcpu_exit exit;
 	u64 exit_count[EXIT_REASON_MAX];
+	/*
+	 * I/O exits by port, for the ISA range that legacy devices decode
+	 * (10 bits); every port above it counts in the last entry.
+	 */
+	u32 io_exit_count[VCPU_IO_PORTS_COUNTED + 1];
 #ifdef CONFIG_SLOTVISOR_TEST
 	struct {
 		bool skip_precheck;	/* let the CPU's own entry checks fail */

@@ -71,6 +71,9 @@ static void every_table_checks_out(void **state)
 	assert_int_equal(f->header.length, sizeof(struct acpi_fadt));
 	assert_int_equal(f->x_dsdt, f->dsdt);
 	assert_true(f->flags & BIT(20));	/* hardware-reduced */
+	/* The RTC's century byte (Linux reads it), and no "CMOS RTC not present" (Table 5.11 bit 5). */
+	assert_int_equal(f->century, 0x32);
+	assert_false(f->iapc_boot_arch & BIT(5));
 	assert_memory_equal(arena + (f->x_dsdt - FAKE_PHYS_BASE), "DSDT", 4);
 	dsdt = (const struct acpi_sdt_header *)(arena + (f->x_dsdt - FAKE_PHYS_BASE));
 	assert_int_equal(acpi_checksum(dsdt, dsdt->length), 0);
@@ -139,19 +142,25 @@ static const struct acpi_sdt_header *dsdt_of(const struct acpi_rsdp *r)
 
 /*
  * The DSDT's AML, decoded by hand (ACPI 6.5, 20.2): COM1 in \_SB with
- * PNP0501, its eight ports at 0x3f8 and IRQ 4, each package's length
- * counting itself and what follows it.
+ * PNP0501, its eight ports at 0x3f8 and IRQ 4, then the RTC, PNP0B00 with
+ * ports 0x70-0x71 and no IRQ, each package's length counting itself and
+ * what follows it (the scope's in two bytes: 0x58).
  */
-static void the_dsdt_describes_com1(void **state)
+static void the_dsdt_describes_com1_and_the_rtc(void **state)
 {
 	static const u8 aml[] = {
-		0x10, 0x33, '\\', '_', 'S', 'B', '_',		/* Scope (\_SB), PkgLength 0x33 */
+		0x10, 0x48, 0x05, '\\', '_', 'S', 'B', '_',	/* Scope (\_SB), PkgLength 0x58 */
 		0x5b, 0x82, 0x2b, 'C', 'O', 'M', '1',		/* Device (COM1), PkgLength 0x2b */
 		0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x05, 0x01,	/* EisaId ("PNP0501") */
 		0x08, '_', 'U', 'I', 'D', 0x00,			/* Name (_UID, Zero) */
 		0x08, '_', 'C', 'R', 'S', 0x11, 0x10, 0x0a, 0x0d,	/* Buffer (13), PkgLength 0x10 */
 		0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x01, 0x08,	/* IO (Decode16, 0x3f8, 0x3f8, 1, 8) */
 		0x22, 0x10, 0x00,				/* IRQNoFlags () {4} */
+		0x79, 0x00,					/* EndTag */
+		0x5b, 0x82, 0x22, 'R', 'T', 'C', '_',		/* Device (RTC_), PkgLength 0x22 */
+		0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0b, 0x00,	/* EisaId ("PNP0B00") */
+		0x08, '_', 'C', 'R', 'S', 0x11, 0x0d, 0x0a, 0x0a,	/* Buffer (10), PkgLength 0x0d */
+		0x47, 0x01, 0x70, 0x00, 0x70, 0x00, 0x01, 0x02,	/* IO (Decode16, 0x70, 0x70, 1, 2) */
 		0x79, 0x00,					/* EndTag */
 	};
 	const struct acpi_sdt_header *d;
@@ -201,9 +210,12 @@ static void the_dsdt_describes_virtio_mmio_devices(void **state)
 	scope = (aml[1] & 0xf) | ((u32)aml[2] << 4);
 	assert_int_equal(scope, body - 1);
 	assert_memory_equal(aml + 3, "\\_SB_", 5);
-	/* COM1 (0x2d bytes, as the_dsdt_describes_com1 shows), VR00 (_UID Zero: a byte shorter), VR01. */
-	assert_int_equal(body, 8 + 0x2d + 2 * sizeof(vr01) - 1);
-	assert_memory_equal(aml + 8 + 0x2d, "\x5b\x82\x3aVR00", 7);
+	/*
+	 * COM1 and the RTC (0x2d and 0x24 bytes, as the_dsdt_describes_com1_and_the_rtc
+	 * shows), VR00 (_UID Zero: a byte shorter), VR01.
+	 */
+	assert_int_equal(body, 8 + 0x2d + 0x24 + 2 * sizeof(vr01) - 1);
+	assert_memory_equal(aml + 8 + 0x2d + 0x24, "\x5b\x82\x3aVR00", 7);
 	assert_memory_equal(aml + body - sizeof(vr01), vr01, sizeof(vr01));
 }
 
@@ -235,7 +247,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(the_reader_finds_every_processor_and_the_ioapic,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(the_madt_routes_irq0_to_gsi2, setup, teardown),
-		cmocka_unit_test_setup_teardown(the_dsdt_describes_com1, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_dsdt_describes_com1_and_the_rtc, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(the_dsdt_describes_virtio_mmio_devices, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(bad_configurations_are_refused, setup, teardown),

@@ -37,6 +37,9 @@ static int setup(void **state)
 	vcpu.entries = 7;
 	vcpu.exit_count[EXIT_REASON_IO_INSTRUCTION] = 5;
 	vcpu.exit_count[EXIT_REASON_EPT_VIOLATION] = 2;
+	vcpu.io_exit_count[0x3fd] = 3;
+	vcpu.io_exit_count[0x70] = 1;
+	vcpu.io_exit_count[VCPU_IO_PORTS_COUNTED] = 1;	/* a port at 0x400 or above */
 	vcpu.exit.reason = VCPU_EXIT_BUDGET;
 	assert_int_equal(vm_add_memory(&vm, 0, 0, RAM_SIZE, 0, NULL), 0);
 	assert_int_equal(vm_add_memory(&vm, LOG_SLOT, LOG_GPA, SLOT_SIZE,
@@ -237,6 +240,9 @@ static void info_vcpus_and_stats_show_the_counters(void **state)
 	expect_line("  IO_INSTRUCTION       5");
 	expect_line("  EPT_VIOLATION        2");
 	expect_no("CPUID");
+	/* The histogram of all vCPUs: reasons in their order, ports busiest first. */
+	expect_line("vcpus: 7 exits on 1 vCPU(s): IO_INSTRUCTION 5 EPT_VIOLATION 2");
+	expect_line("vcpus: I/O exits by port: 0x3fd 3 0x70 1 >=0x400 1");
 	run("stats");
 	expect_line("stats: vm unit: 2 slots in as 0, 0 in as 1, 1040 pages; generation ");
 	expect_line("stats: ept: 0 table pages; leaves 0 x 4K, 0 x 2M, 0 x 1G");
