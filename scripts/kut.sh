@@ -17,7 +17,9 @@
 #                                 earlier run (build/kut-results.txt; e.g. one
 #                                 cut short) and of a bare one
 #                                 (build/kut-bare-results.txt), KUT_TABLE_NOTE
-#                                 saying so
+#                                 saying so; KUT_RESULTS_COMMIT names the
+#                                 slotvisor commit RESULTS came from when it
+#                                 is not this one
 # kvm-unit-tests is cloned at commit $KUT_COMMIT (the one docs/guests.md was
 # written against) into build/kvm-unit-tests (KUT_DIR), from KUT_MIRROR (a
 # local clone or any git URL) when it is set, else from gitlab.com, else
@@ -84,7 +86,7 @@ write_table() {
 	dirty=$(git status --porcelain --untracked-files=no | grep -q . && echo " (with local changes)")
 	{
 		echo "<!-- kut-table begin: written by scripts/kut.sh --table; do not edit by hand -->"
-		echo "slotvisor $(git rev-parse --short HEAD)$dirty, kvm-unit-tests $(git -C "$kut" rev-parse --short HEAD)," \
+		echo "slotvisor ${KUT_RESULTS_COMMIT:-$(git rev-parse --short HEAD)$dirty}, kvm-unit-tests $(git -C "$kut" rev-parse --short HEAD)," \
 			"run_tests.sh -a with unittests.cfg's timeouts${TIMEOUT:+ (TIMEOUT=$TIMEOUT for all)}," \
 			"Bochs 2.7 ${CPU_MODEL:-corei7_skylake_x}, $(date -u +%Y-%m-%d), $((secs / 60)) min:" \
 			"${KUT_TABLE_NOTE:+$KUT_TABLE_NOTE }Under slotvisor: $(grep -c '^PASS ' "$out") PASS, $(grep -c '^FAIL ' "$out") FAIL, $(grep -c '^SKIP ' "$out") SKIP.$bare_note"
