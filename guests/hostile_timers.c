@@ -26,11 +26,6 @@
 #define APIC_LVT_MASKED (1u << 16)
 #define APIC_TDCR_DIV1 0xb
 #define APIC_TIMER_IRQ 14		/* vector GUEST_IRQ_BASE + 14 = 0x2e */
-#define PIC1_CMD 0x20
-#define PIC1_DATA 0x21
-#define PIC2_CMD 0xa0
-#define PIC2_DATA 0xa1
-#define PIC_EOI 0x20
 #define PIT_CH0 0x40
 #define PIT_MODE 0x43
 #define PIT_MODE2_LOHI 0x34
@@ -70,20 +65,6 @@ static void com1_unacked(void)
 	outb(PIC1_CMD, PIC_EOI);
 }
 
-static void pic_init(uint8_t master_mask)
-{
-	outb(PIC1_CMD, 0x11);
-	outb(PIC1_DATA, GUEST_IRQ_BASE);
-	outb(PIC1_DATA, 1 << 2);
-	outb(PIC1_DATA, 0x01);
-	outb(PIC2_CMD, 0x11);
-	outb(PIC2_DATA, GUEST_IRQ_BASE + 8);
-	outb(PIC2_DATA, 2);
-	outb(PIC2_DATA, 0x01);
-	outb(PIC1_DATA, master_mask);
-	outb(PIC2_DATA, 0xff);
-}
-
 static void run_with_interrupts(void)
 {
 	__asm__ __volatile__("sti" : : : "memory");
@@ -98,7 +79,7 @@ void guest_main(void)
 	guest_irq_install(APIC_TIMER_IRQ, apic_timer);
 	guest_irq_install(PIT_IRQ, pit_tick);
 	guest_irq_install(COM1_IRQ, com1_unacked);
-	pic_init(0xff);
+	guest_pic_init(0xff);
 	*apic_reg(APIC_SVR) = APIC_SVR_ENABLE | 0xff;
 
 	*apic_reg(APIC_TDCR) = APIC_TDCR_DIV1;

@@ -15,11 +15,6 @@
  */
 #include "guest.h"
 
-#define PIC1_CMD 0x20
-#define PIC1_DATA 0x21
-#define PIC2_CMD 0xa0
-#define PIC2_DATA 0xa1
-#define PIC_EOI 0x20
 #define PIT_CH0 0x40
 #define PIT_MODE 0x43
 #define PIT_MODE2_LOHI 0x34
@@ -64,21 +59,6 @@ static void com1_irq(void)
 	outb(PIC1_CMD, PIC_EOI);
 }
 
-/* init_8259A(): ICW1-ICW4 to both chips, then masks. */
-static void pic_init(uint8_t master_mask)
-{
-	outb(PIC1_CMD, 0x11);
-	outb(PIC1_DATA, GUEST_IRQ_BASE);
-	outb(PIC1_DATA, 1 << 2);
-	outb(PIC1_DATA, 0x01);
-	outb(PIC2_CMD, 0x11);
-	outb(PIC2_DATA, GUEST_IRQ_BASE + 8);
-	outb(PIC2_DATA, 2);
-	outb(PIC2_DATA, 0x01);
-	outb(PIC1_DATA, master_mask);
-	outb(PIC2_DATA, 0xff);
-}
-
 static void pit_start(uint8_t mode, uint16_t count)
 {
 	outb(PIT_MODE, mode);
@@ -99,7 +79,7 @@ void guest_main(void)
 	guest_idt_install();
 	guest_irq_install(TIMER_IRQ, timer_irq);
 	guest_irq_install(COM1_IRQ, com1_irq);
-	pic_init((uint8_t)~(1 << TIMER_IRQ));
+	guest_pic_init((uint8_t)~(1 << TIMER_IRQ));
 
 	pit_start(PIT_MODE2_LOHI, PIT_1KHZ);
 	t0 = rdtsc();

@@ -111,3 +111,22 @@ void guest_abort(const char *file, int line, const char *expr)
 	for (;;)
 		ucall(UCALL_ABORT, 0, 0, msg);
 }
+
+#define PIC_ICW1_INIT_ICW4 0x11	/* ICW1: edge, cascade, ICW4 follows */
+#define PIC_ICW3_SLAVE_ON_IRQ2 (1 << 2)
+#define PIC_ICW3_SLAVE_ID 2
+#define PIC_ICW4_8086 0x01
+
+void guest_pic_init(uint8_t master_mask)
+{
+	outb(PIC1_CMD, PIC_ICW1_INIT_ICW4);
+	outb(PIC1_DATA, GUEST_IRQ_BASE);
+	outb(PIC1_DATA, PIC_ICW3_SLAVE_ON_IRQ2);
+	outb(PIC1_DATA, PIC_ICW4_8086);
+	outb(PIC2_CMD, PIC_ICW1_INIT_ICW4);
+	outb(PIC2_DATA, GUEST_IRQ_BASE + 8);
+	outb(PIC2_DATA, PIC_ICW3_SLAVE_ID);
+	outb(PIC2_DATA, PIC_ICW4_8086);
+	outb(PIC1_DATA, master_mask);
+	outb(PIC2_DATA, 0xff);
+}

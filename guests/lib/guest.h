@@ -64,6 +64,20 @@ static inline unsigned int guest_vcpu_id(void)
 	return b >> 24;
 }
 
+/* The 8259A pair's ports and the end-of-interrupt command (OCW2). */
+#define PIC1_CMD 0x20
+#define PIC1_DATA 0x21
+#define PIC2_CMD 0xa0
+#define PIC2_DATA 0xa1
+#define PIC_EOI 0x20
+
+/*
+ * Program the 8259A pair as Linux's init_8259A() does (ICW1-ICW4: edge,
+ * cascade on IRQ 2, vectors GUEST_IRQ_BASE and GUEST_IRQ_BASE + 8), then
+ * mask the master with master_mask and every line of the slave.
+ */
+void guest_pic_init(uint8_t master_mask);
+
 /* The guest's entry point, called by the start code; returning means GUEST_DONE. */
 void guest_main(void);
 
