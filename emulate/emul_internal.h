@@ -56,3 +56,4 @@ void emul_bt_operand(struct x86_emulate_ctxt *ctxt, u64 *ea, u64 *bit);
 int emul_exec_stack(struct x86_emulate_ctxt *ctxt);
 int emul_exec_string(struct x86_emulate_ctxt *ctxt);
 int emul_exec_vec(struct x86_emulate_ctxt *ctxt);
+int emul_exec_sys(struct x86_emulate_ctxt *ctxt);

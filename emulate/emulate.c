@@ -203,6 +203,9 @@ static int dispatch(struct x86_emulate_ctxt *ctxt)
 	case EMUL_OP_VEC_LOAD:
 	case EMUL_OP_VEC_STORE:
 		return emul_exec_vec(ctxt);
+	case EMUL_OP_SMSW:
+	case EMUL_OP_LMSW:
+		return emul_exec_sys(ctxt);
 	default:
 		return emul_refuse(ctxt, "unsupported instruction %s",
 				   ctxt->insn.name ? ctxt->insn.name : "(not decoded)");

@@ -100,6 +100,21 @@ static const struct emul_opcode group15[8] = {
 	[7] = OPC(EMUL_OP_CLFLUSH, 0, 0, "clflush"),
 };
 
+/*
+ * Group 7 (0F 01) with a memory operand (SDM Vol. 2D Table A-6): the
+ * descriptor-table loads and stores are refused by name; SMSW and LMSW move
+ * CR0's low word, always 16 bits to or from memory (SDM Vol. 2B "SMSW").
+ */
+static const struct emul_opcode group7[8] = {
+	[0] = OPC(EMUL_OP_NONE, 0, 0, "sgdt"),
+	[1] = OPC(EMUL_OP_NONE, 0, 0, "sidt"),
+	[2] = OPC(EMUL_OP_NONE, 0, 0, "lgdt"),
+	[3] = OPC(EMUL_OP_NONE, 0, 0, "lidt"),
+	[4] = OPC(EMUL_OP_SMSW, 0, OPF_WORD, "smsw"),
+	[6] = OPC(EMUL_OP_LMSW, 0, OPF_WORD, "lmsw"),
+	[7] = OPC(EMUL_OP_NONE, 0, 0, "invlpg"),
+};
+
 #define PUSH_REG OPC(EMUL_OP_PUSH_REG, 0, OPF_STACK | OPF_REG_OP, "push")
 #define POP_REG OPC(EMUL_OP_POP_REG, 0, OPF_STACK | OPF_REG_OP, "pop")
 #define STR(o, fl, nm) OPC(o, 0, OPF_STRING | (fl), nm)
@@ -158,6 +173,7 @@ const struct emul_opcode emul_onebyte[256] = {
 #define VEC OPC(EMUL_OP_NONE, 0, OPF_MODRM | OPF_SSE, NULL)
 
 const struct emul_opcode emul_twobyte[256] = {
+	[0x01] = GRP(OPF_MODRM, group7),
 	[0x10] = VEC, [0x11] = VEC, [0x28] = VEC, [0x29] = VEC, [0x2b] = VEC,
 	[0x6e] = VEC, [0x6f] = VEC, [0x7e] = VEC, [0x7f] = VEC, [0xd6] = VEC, [0xe7] = VEC,
 	[0xa3] = BT_REG(EMUL_ALU_BT, 0, "bt"),

@@ -73,6 +73,8 @@ enum emul_op {
 	EMUL_OP_VEC_LOAD,	/* SSE/AVX register <- memory */
 	EMUL_OP_VEC_STORE,	/* memory <- SSE/AVX register */
 	EMUL_OP_CLFLUSH,	/* CLFLUSH, CLFLUSHOPT: nothing to do on emulated memory */
+	EMUL_OP_SMSW,		/* 0F 01 /4: memory <- CR0[15:0] */
+	EMUL_OP_LMSW,		/* 0F 01 /6: CR0[3:0] <- memory, PE not cleared */
 };
 
 /* ALU operations: 0-7 are the ModRM.reg / opcode bits 5:3 order of 00-3F and group 1. */

@@ -102,6 +102,7 @@ static const struct form forms[] = {
 	FORM("xadd", F_MODRM | F_BYTE | F_LOCK, -1, 0x0f, 0xc0),
 	FORM("xadd", F_MODRM | F_LOCK, -1, 0x0f, 0xc1),
 	FORM("movnti", F_MODRM | F_NO_OPSIZE, -1, 0x0f, 0xc3),
+	FORM("smsw", F_MODRM, 4, 0x0f, 0x01), FORM("lmsw", F_MODRM, 6, 0x0f, 0x01),
 	FORM("clflush", F_MODRM | F_NO_OPSIZE | F_NO_SIZE, 7, 0x0f, 0xae),
 	FORM("clflushopt", F_MODRM | F_NO_OPSIZE | F_NO_SIZE, 7, 0x66, 0x0f, 0xae),
 	FORM("movups", F_MODRM | F_NO_OPSIZE | F_SSE, -1, 0x0f, 0x10),
