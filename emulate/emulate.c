@@ -185,6 +185,7 @@ static int dispatch(struct x86_emulate_ctxt *ctxt)
 	case EMUL_OP_XCHG:
 	case EMUL_OP_CMPXCHG:
 	case EMUL_OP_XADD:
+	case EMUL_OP_SHIFT_DOUBLE:
 		return emul_exec_alu(ctxt);
 	case EMUL_OP_BT:
 		return emul_exec_bt(ctxt);

@@ -50,7 +50,7 @@ enum emul_op {
 	EMUL_OP_MOVZX,		/* 0F B6/B7 */
 	EMUL_OP_MOVSX,		/* 0F BE/BF, MOVSXD 63 */
 	EMUL_OP_ALU_MEM_DST,	/* 00-38 x0/x1, 80/81/83: memory op= register or immediate */
-	EMUL_OP_ALU_REG_DST,	/* 02-3B x2/x3: register op= memory */
+	EMUL_OP_ALU_REG_DST,	/* 02-3B x2/x3, BSF, BSR, IMUL 0F AF/69/6B: register op= memory */
 	EMUL_OP_TEST,		/* 84/85, F6/F7 /0 */
 	EMUL_OP_NOT,
 	EMUL_OP_NEG,
@@ -73,6 +73,7 @@ enum emul_op {
 	EMUL_OP_VEC_LOAD,	/* SSE/AVX register <- memory */
 	EMUL_OP_VEC_STORE,	/* memory <- SSE/AVX register */
 	EMUL_OP_CLFLUSH,	/* CLFLUSH, CLFLUSHOPT: nothing to do on emulated memory */
+	EMUL_OP_SHIFT_DOUBLE,	/* SHLD 0F A4/A5, SHRD 0F AC/AD: count imm8 or CL */
 	EMUL_OP_SMSW,		/* 0F 01 /4: memory <- CR0[15:0] */
 	EMUL_OP_LMSW,		/* 0F 01 /6: CR0[3:0] <- memory, PE not cleared */
 };
@@ -92,6 +93,11 @@ enum emul_alu {
 	EMUL_ALU_BTS,
 	EMUL_ALU_BTR,
 	EMUL_ALU_BTC,
+	EMUL_ALU_BSF,	/* register <- the lowest (BSF) or highest (BSR) set bit of memory */
+	EMUL_ALU_BSR,
+	EMUL_ALU_IMUL,	/* register <- register (or imm) * memory, truncated */
+	EMUL_ALU_SHLD,	/* memory <- memory shifted, filled from a register */
+	EMUL_ALU_SHRD,
 };
 
 /* The memory operand of a ModRM or moffs form (SDM Vol. 2A 2.1.5, 2.2.1.6). */
