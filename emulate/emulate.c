@@ -206,6 +206,7 @@ static int dispatch(struct x86_emulate_ctxt *ctxt)
 		return emul_exec_vec(ctxt);
 	case EMUL_OP_SMSW:
 	case EMUL_OP_LMSW:
+	case EMUL_OP_LTR:
 		return emul_exec_sys(ctxt);
 	default:
 		return emul_refuse(ctxt, "unsupported instruction %s",

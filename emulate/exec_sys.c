@@ -1,6 +1,6 @@
 /*
  * SMSW and LMSW with a memory operand: CR0's machine status word (SDM Vol.
- * 2B "SMSW", Vol. 2A "LMSW").  CR0 is the guest's as the vCPU side presents
+ * 2B "SMSW", Vol. 2A "LMSW"); LTR (emulate/exec_ltr.c).  CR0 is the guest's as the vCPU side presents
  * it (ops->get_cr), and LMSW's write takes the checks of a MOV to CR0
  * (ops->set_cr).  The privilege checks (CPL 0 for LMSW, CR4.UMIP for SMSW)
  * are the CPU's, made before the access reached emulated memory.
@@ -45,6 +45,8 @@ int emul_exec_sys(struct x86_emulate_ctxt *ctxt)
 		return smsw(ctxt, la);
 	case EMUL_OP_LMSW:
 		return lmsw(ctxt, la);
+	case EMUL_OP_LTR:
+		return emul_ltr(ctxt, la);
 	default:
 		return emul_refuse(ctxt, "%s: not a system instruction", insn->name);
 	}

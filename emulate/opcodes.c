@@ -101,6 +101,19 @@ static const struct emul_opcode group15[8] = {
 };
 
 /*
+ * Group 6 (0F 00) with a memory operand: LTR reads a selector (SDM Vol. 2A
+ * "LTR"); the LDT and the verify forms are refused by name.
+ */
+static const struct emul_opcode group6[8] = {
+	[0] = OPC(EMUL_OP_NONE, 0, 0, "sldt"),
+	[1] = OPC(EMUL_OP_NONE, 0, 0, "str"),
+	[2] = OPC(EMUL_OP_NONE, 0, 0, "lldt"),
+	[3] = OPC(EMUL_OP_LTR, 0, OPF_WORD, "ltr"),
+	[4] = OPC(EMUL_OP_NONE, 0, 0, "verr"),
+	[5] = OPC(EMUL_OP_NONE, 0, 0, "verw"),
+};
+
+/*
  * Group 7 (0F 01) with a memory operand (SDM Vol. 2D Table A-6): the
  * descriptor-table loads and stores are refused by name; SMSW and LMSW move
  * CR0's low word, always 16 bits to or from memory (SDM Vol. 2B "SMSW").
@@ -175,6 +188,7 @@ const struct emul_opcode emul_onebyte[256] = {
 #define VEC OPC(EMUL_OP_NONE, 0, OPF_MODRM | OPF_SSE, NULL)
 
 const struct emul_opcode emul_twobyte[256] = {
+	[0x00] = GRP(OPF_MODRM, group6),
 	[0x01] = GRP(OPF_MODRM, group7),
 	[0x10] = VEC, [0x11] = VEC, [0x28] = VEC, [0x29] = VEC, [0x2b] = VEC,
 	[0x6e] = VEC, [0x6f] = VEC, [0x7e] = VEC, [0x7f] = VEC, [0xd6] = VEC, [0xe7] = VEC,

@@ -36,6 +36,7 @@
 
 /* Exception vectors (SDM Vol. 3A 6.3.1, Table 6-1). */
 #define EMUL_UD_VECTOR 6
+#define EMUL_NP_VECTOR 11
 #define EMUL_SS_VECTOR 12
 #define EMUL_GP_VECTOR 13
 #define EMUL_PF_VECTOR 14
@@ -126,6 +127,17 @@ struct x86_emulate_ops {
 	 * ctxt->why.  Called last, after every read of the instruction.
 	 */
 	int (*set_cr)(struct x86_emulate_ctxt *ctxt, int cr, u64 val);
+	/* GDTR: its base (a linear address) and limit (KVM's get_gdt). */
+	void (*get_gdt)(struct x86_emulate_ctxt *ctxt, u64 *base, u16 *limit);
+	/*
+	 * Load segment register seg (only VCPU_SREG_TR is asked for) from a
+	 * descriptor the emulator checked: selector, base, limit with the
+	 * granularity applied, and access rights in the VMCS layout (SDM Vol.
+	 * 3C 25.4.1, Table 25-2).  X86EMUL_CONTINUE, or X86EMUL_UNHANDLEABLE
+	 * with ctxt->why.
+	 */
+	int (*set_segment)(struct x86_emulate_ctxt *ctxt, int seg, u16 sel, u64 base, u32 limit,
+			   u32 ar);
 };
 
 /* The emulator's state for one instruction (KVM's struct x86_emulate_ctxt). */

@@ -31,6 +31,7 @@ enum {
 	VCPU_SREG_FS,
 	VCPU_SREG_GS,
 	EMUL_NR_SREGS,
+	VCPU_SREG_TR = EMUL_NR_SREGS,	/* KVM's number; only ops->set_segment() takes it */
 };
 
 /* General registers by ModRM/REX number (SDM Vol. 2A 2.1.5). */
@@ -76,6 +77,7 @@ enum emul_op {
 	EMUL_OP_SHIFT_DOUBLE,	/* SHLD 0F A4/A5, SHRD 0F AC/AD: count imm8 or CL */
 	EMUL_OP_SMSW,		/* 0F 01 /4: memory <- CR0[15:0] */
 	EMUL_OP_LMSW,		/* 0F 01 /6: CR0[3:0] <- memory, PE not cleared */
+	EMUL_OP_LTR,		/* 0F 00 /3: TR <- the GDT's TSS descriptor for the selector in memory */
 };
 
 /* ALU operations: 0-7 are the ModRM.reg / opcode bits 5:3 order of 00-3F and group 1. */

@@ -44,6 +44,14 @@ struct fake_vm {
 	u8 ymm[16][EMUL_VEC_BYTES];
 	u64 cr0;			/* what ops->get_cr() gives and ops->set_cr() changes */
 	unsigned int cr_writes;
+	u64 gdt_base;			/* GDTR for ops->get_gdt() */
+	u16 gdt_limit;
+	struct {			/* TR as ops->set_segment() loaded it */
+		u16 sel;
+		u64 base;
+		u32 limit, ar;
+		unsigned int loads;
+	} tr;
 };
 
 
@@ -128,7 +136,30 @@ static int fake_set_cr(struct x86_emulate_ctxt *ctxt, int cr, u64 val)
 	return X86EMUL_CONTINUE;
 }
 
+static void fake_get_gdt(struct x86_emulate_ctxt *ctxt, u64 *base, u16 *limit)
+{
+	*base = vm_of(ctxt)->gdt_base;
+	*limit = vm_of(ctxt)->gdt_limit;
+}
+
+static int fake_set_segment(struct x86_emulate_ctxt *ctxt, int seg, u16 sel, u64 base,
+			    u32 limit, u32 ar)
+{
+	struct fake_vm *vm = vm_of(ctxt);
+
+	if (seg != VCPU_SREG_TR)
+		return X86EMUL_UNHANDLEABLE;
+	vm->tr.sel = sel;
+	vm->tr.base = base;
+	vm->tr.limit = limit;
+	vm->tr.ar = ar;
+	vm->tr.loads++;
+	return X86EMUL_CONTINUE;
+}
+
 static const struct x86_emulate_ops fake_ops = {
+	.get_gdt = fake_get_gdt,
+	.set_segment = fake_set_segment,
 	.get_cr = fake_get_cr,
 	.set_cr = fake_set_cr,
 	.gva_to_gpa = fake_gva_to_gpa,

@@ -1,7 +1,8 @@
 /*
  * The emulator's system instructions against the fake vCPU ops
  * (emulate_fake.h): SMSW and LMSW with a memory operand on MMIO (SDM Vol.
- * 2B "SMSW", Vol. 2A "LMSW"), and the other group 7 forms refused by name.
+ * 2B "SMSW", Vol. 2A "LMSW"), the other group 7 forms refused by name, and
+ * LTR with its selector on MMIO loading TR from the GDT.
  * The instruction bytes are GNU as output (the comment on each is its
  * source line).
  */
@@ -123,6 +124,83 @@ static void group7_refusals(void **state)
 	assert_int_equal(vm->cr_writes, 0);
 }
 
+/* ---- LTR (SDM Vol. 2A "LTR"; descriptors Vol. 3A 8.2.2, 8.2.3) ---- */
+
+#define GDT 0x2000ULL
+#define TSS_SEL 0x20
+#define TSS_LO 0x1200893456780067ULL	/* base 31:0 0x12345678, limit 0x67, P, type 9 */
+#define TSS_HI 0xffff8000ULL		/* base 63:32 */
+#define TYPE_BYTE 5
+
+static struct fake_vm *vm_ltr(enum x86emul_mode mode, u16 sel, u64 lo, u64 hi)
+{
+	struct fake_vm *vm = vm_in(mode);
+
+	vm->gdt_base = GDT;
+	vm->gdt_limit = 0x3f;
+	memcpy(vm->ram + GDT + TSS_SEL, &lo, sizeof(lo));
+	memcpy(vm->ram + GDT + TSS_SEL + 8, &hi, sizeof(hi));
+	fake_mmio_put(vm, MMIO, sel, 2);
+	return vm;
+}
+
+static void ltr_loads_and_marks_busy(void **state)
+{
+	struct fake_vm *vm = vm_ltr(X86EMUL_MODE_PROT64, TSS_SEL, TSS_LO, TSS_HI);
+
+	assert_int_equal(RUN(vm, 0x0f, 0x00, 0x1b), X86EMUL_CONTINUE);	/* ltr (%rbx) */
+	assert_int_equal(vm->tr.loads, 1);
+	assert_int_equal(vm->tr.sel, TSS_SEL);
+	assert_int_equal(vm->tr.base, 0xffff800012345678ULL);
+	assert_int_equal(vm->tr.limit, 0x67);
+	assert_int_equal(vm->tr.ar, 0x8b);	/* P, busy 64-bit TSS */
+	assert_int_equal(vm->ram[GDT + TSS_SEL + TYPE_BYTE], 0x8b);
+	assert_int_equal(vm->nr_log, 1);
+	assert_int_equal(vm->log[0].len, 2);
+	assert_int_equal(vm->runs, 2);
+	assert_int_equal(vm->ctxt.eip, FAKE_CODE + 3);
+
+	/* 32-bit code: 8-byte descriptors, a 16-bit TSS is allowed, G scales the limit. */
+	vm = vm_ltr(X86EMUL_MODE_PROT32, TSS_SEL | 3, 0x0080810000000001ULL, 0);
+	assert_int_equal(RUN(vm, 0x0f, 0x00, 0x1b), X86EMUL_CONTINUE);	/* ltr (%ebx) */
+	assert_int_equal(vm->tr.sel, TSS_SEL | 3);
+	assert_int_equal(vm->tr.base, 0);
+	assert_int_equal(vm->tr.limit, 0x1fff);
+	assert_int_equal(vm->tr.ar, 0x8083);
+	assert_int_equal(vm->ram[GDT + TSS_SEL + TYPE_BYTE], 0x83);
+}
+
+static void expect_fault(struct fake_vm *vm, u8 vector, u16 error_code)
+{
+	u8 type_byte = vm->ram[GDT + TSS_SEL + TYPE_BYTE];
+
+	assert_int_equal(RUN(vm, 0x0f, 0x00, 0x1b), X86EMUL_PROPAGATE_FAULT);
+	assert_int_equal(vm->ctxt.exception.vector, vector);
+	assert_int_equal(vm->ctxt.exception.error_code, error_code);
+	assert_int_equal(vm->tr.loads, 0);
+	assert_int_equal(vm->ram[GDT + TSS_SEL + TYPE_BYTE], type_byte);
+	assert_int_equal(vm->ctxt.eip, FAKE_CODE);
+}
+
+static void ltr_faults(void **state)
+{
+	const u64 busy = TSS_LO | (2ULL << 40), absent = TSS_LO & ~(1ULL << 47);
+
+	expect_fault(vm_ltr(X86EMUL_MODE_PROT64, 3, TSS_LO, TSS_HI), EMUL_GP_VECTOR, 0);
+	expect_fault(vm_ltr(X86EMUL_MODE_PROT64, TSS_SEL | 4, TSS_LO, TSS_HI), EMUL_GP_VECTOR,
+		     TSS_SEL | 4);	/* TI: an LDT selector */
+	expect_fault(vm_ltr(X86EMUL_MODE_PROT64, 0x38, TSS_LO, TSS_HI), EMUL_GP_VECTOR, 0x38);
+	expect_fault(vm_ltr(X86EMUL_MODE_PROT64, TSS_SEL, busy, TSS_HI), EMUL_GP_VECTOR, TSS_SEL);
+	expect_fault(vm_ltr(X86EMUL_MODE_PROT64, TSS_SEL, TSS_LO & ~(8ULL << 40), TSS_HI),
+		     EMUL_GP_VECTOR, TSS_SEL);	/* a 16-bit TSS in IA-32e mode */
+	expect_fault(vm_ltr(X86EMUL_MODE_PROT64, TSS_SEL, TSS_LO, 0x8000), EMUL_GP_VECTOR,
+		     TSS_SEL);	/* a non-canonical base */
+	expect_fault(vm_ltr(X86EMUL_MODE_PROT64, TSS_SEL, TSS_LO, TSS_HI | (1ULL << 40)),
+		     EMUL_GP_VECTOR, TSS_SEL);	/* the upper half's type bits */
+	expect_fault(vm_ltr(X86EMUL_MODE_PROT64, TSS_SEL | 1, absent, TSS_HI), EMUL_NP_VECTOR,
+		     TSS_SEL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -130,6 +208,8 @@ int main(void)
 		cmocka_unit_test(lmsw_loads_low_bits),
 		cmocka_unit_test(lmsw_refused_write_is_gp),
 		cmocka_unit_test(group7_refusals),
+		cmocka_unit_test(ltr_loads_and_marks_busy),
+		cmocka_unit_test(ltr_faults),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
