@@ -60,5 +60,6 @@ int emul_exec_stack(struct x86_emulate_ctxt *ctxt);
 int emul_exec_string(struct x86_emulate_ctxt *ctxt);
 int emul_exec_vec(struct x86_emulate_ctxt *ctxt);
 int emul_exec_sys(struct x86_emulate_ctxt *ctxt);
+int emul_exec_muldiv(struct x86_emulate_ctxt *ctxt);
 /* LTR with its selector at la (emulate/exec_ltr.c). */
 int emul_ltr(struct x86_emulate_ctxt *ctxt, u64 la);

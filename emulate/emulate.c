@@ -189,6 +189,8 @@ static int dispatch(struct x86_emulate_ctxt *ctxt)
 		return emul_exec_alu(ctxt);
 	case EMUL_OP_BT:
 		return emul_exec_bt(ctxt);
+	case EMUL_OP_MULDIV:
+		return emul_exec_muldiv(ctxt);
 	case EMUL_OP_PUSH_MEM:
 	case EMUL_OP_POP_MEM:
 	case EMUL_OP_PUSH_REG:

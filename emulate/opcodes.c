@@ -45,24 +45,24 @@ static const struct emul_opcode group11[8] = {
 	[0] = OPC(EMUL_OP_MOV_STORE, 0, OPF_IMMV, "mov"),
 };
 
-/* Group 3 (F6/F7): only /0 has an immediate; MUL and DIV are refused by name. */
+/* Group 3 (F6/F7): only /0 has an immediate. */
 static const struct emul_opcode group3_byte[8] = {
 	[0] = OPC(EMUL_OP_TEST, EMUL_ALU_TEST, OPF_IMM8, "test"),
 	[2] = OPC(EMUL_OP_NOT, 0, OPF_LOCK | OPF_RMW, "not"),
 	[3] = OPC(EMUL_OP_NEG, 0, OPF_LOCK | OPF_RMW, "neg"),
-	[4] = OPC(EMUL_OP_NONE, 0, 0, "mul"),
-	[5] = OPC(EMUL_OP_NONE, 0, 0, "imul"),
-	[6] = OPC(EMUL_OP_NONE, 0, 0, "div"),
-	[7] = OPC(EMUL_OP_NONE, 0, 0, "idiv"),
+	[4] = OPC(EMUL_OP_MULDIV, EMUL_ALU_MUL, 0, "mul"),
+	[5] = OPC(EMUL_OP_MULDIV, EMUL_ALU_IMUL1, 0, "imul"),
+	[6] = OPC(EMUL_OP_MULDIV, EMUL_ALU_DIV, 0, "div"),
+	[7] = OPC(EMUL_OP_MULDIV, EMUL_ALU_IDIV, 0, "idiv"),
 };
 static const struct emul_opcode group3[8] = {
 	[0] = OPC(EMUL_OP_TEST, EMUL_ALU_TEST, OPF_IMMV, "test"),
 	[2] = OPC(EMUL_OP_NOT, 0, OPF_LOCK | OPF_RMW, "not"),
 	[3] = OPC(EMUL_OP_NEG, 0, OPF_LOCK | OPF_RMW, "neg"),
-	[4] = OPC(EMUL_OP_NONE, 0, 0, "mul"),
-	[5] = OPC(EMUL_OP_NONE, 0, 0, "imul"),
-	[6] = OPC(EMUL_OP_NONE, 0, 0, "div"),
-	[7] = OPC(EMUL_OP_NONE, 0, 0, "idiv"),
+	[4] = OPC(EMUL_OP_MULDIV, EMUL_ALU_MUL, 0, "mul"),
+	[5] = OPC(EMUL_OP_MULDIV, EMUL_ALU_IMUL1, 0, "imul"),
+	[6] = OPC(EMUL_OP_MULDIV, EMUL_ALU_DIV, 0, "div"),
+	[7] = OPC(EMUL_OP_MULDIV, EMUL_ALU_IDIV, 0, "idiv"),
 };
 
 /* Group 4 (FE) and 5 (FF). */

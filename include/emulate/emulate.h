@@ -35,6 +35,7 @@
 #define X86EMUL_RETRY_INSTR 6		/* the instruction is not the one that faulted: re-enter */
 
 /* Exception vectors (SDM Vol. 3A 6.3.1, Table 6-1). */
+#define EMUL_DE_VECTOR 0
 #define EMUL_UD_VECTOR 6
 #define EMUL_NP_VECTOR 11
 #define EMUL_SS_VECTOR 12

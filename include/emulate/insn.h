@@ -74,6 +74,7 @@ enum emul_op {
 	EMUL_OP_VEC_LOAD,	/* SSE/AVX register <- memory */
 	EMUL_OP_VEC_STORE,	/* memory <- SSE/AVX register */
 	EMUL_OP_CLFLUSH,	/* CLFLUSH, CLFLUSHOPT: nothing to do on emulated memory */
+	EMUL_OP_MULDIV,		/* F6/F7 /4-/7: MUL, IMUL, DIV, IDIV on rDX:rAX (AX for bytes) */
 	EMUL_OP_SHIFT_DOUBLE,	/* SHLD 0F A4/A5, SHRD 0F AC/AD: count imm8 or CL */
 	EMUL_OP_SMSW,		/* 0F 01 /4: memory <- CR0[15:0] */
 	EMUL_OP_LMSW,		/* 0F 01 /6: CR0[3:0] <- memory, PE not cleared */
@@ -100,6 +101,10 @@ enum emul_alu {
 	EMUL_ALU_IMUL,	/* register <- register (or imm) * memory, truncated */
 	EMUL_ALU_SHLD,	/* memory <- memory shifted, filled from a register */
 	EMUL_ALU_SHRD,
+	EMUL_ALU_MUL,	/* the one-operand forms, F6/F7 /4-/7 in ModRM.reg order */
+	EMUL_ALU_IMUL1,
+	EMUL_ALU_DIV,
+	EMUL_ALU_IDIV,
 };
 
 /* The memory operand of a ModRM or moffs form (SDM Vol. 2A 2.1.5, 2.2.1.6). */

@@ -153,12 +153,116 @@ static void shld_shrd(void **state)
 	assert_true(vm->ctxt.eflags & CF);
 }
 
+static void mul_one_operand(void **state)
+{
+	struct fake_vm *vm = vm_with(3);
+
+	vm->ctxt.regs[EMUL_RAX] = 0x1111111111111180ULL;
+	assert_int_equal(RUN(vm, 0xf6, 0x23), X86EMUL_CONTINUE);	/* mulb (%rbx) */
+	assert_int_equal(vm->ctxt.regs[EMUL_RAX], 0x1111111111110180ULL);
+	assert_int_equal(vm->ctxt.eflags & (CF | OF), CF | OF);
+
+	vm = vm_with(4);
+	vm->ctxt.regs[EMUL_RAX] = 0xffffffff80000000ULL;
+	vm->ctxt.regs[EMUL_RDX] = ~0ULL;
+	assert_int_equal(RUN(vm, 0xf7, 0x23), X86EMUL_CONTINUE);	/* mull (%rbx) */
+	assert_int_equal(vm->ctxt.regs[EMUL_RAX], 0);
+	assert_int_equal(vm->ctxt.regs[EMUL_RDX], 2);
+
+	vm = vm_with(5);
+	vm->ctxt.regs[EMUL_RAX] = 3;
+	vm->ctxt.regs[EMUL_RDX] = 9;
+	vm->ctxt.eflags |= CF | OF;
+	assert_int_equal(RUN(vm, 0x48, 0xf7, 0x23), X86EMUL_CONTINUE);	/* mulq (%rbx) */
+	assert_int_equal(vm->ctxt.regs[EMUL_RAX], 15);
+	assert_int_equal(vm->ctxt.regs[EMUL_RDX], 0);
+	assert_int_equal(vm->ctxt.eflags & (CF | OF), 0);
+
+	vm->ctxt.regs[EMUL_RAX] = (u64)-2;
+	vm->nr_log = 0;
+	assert_int_equal(RUN(vm, 0x48, 0xf7, 0x2b), X86EMUL_CONTINUE);	/* imulq (%rbx) */
+	assert_int_equal(vm->ctxt.regs[EMUL_RAX], (u64)-10);
+	assert_int_equal(vm->ctxt.regs[EMUL_RDX], ~0ULL);
+	assert_int_equal(vm->nr_log, 1);
+}
+
+static void div_one_operand(void **state)
+{
+	struct fake_vm *vm = vm_with(2);
+
+	vm->ctxt.regs[EMUL_RDX] = 1;
+	vm->ctxt.regs[EMUL_RAX] = 0;
+	assert_int_equal(RUN(vm, 0x48, 0xf7, 0x33), X86EMUL_CONTINUE);	/* divq (%rbx) */
+	assert_int_equal(vm->ctxt.regs[EMUL_RAX], 0x8000000000000000ULL);
+	assert_int_equal(vm->ctxt.regs[EMUL_RDX], 0);
+
+	vm->ctxt.regs[EMUL_RDX] = 0xffffffff00000000ULL;
+	vm->ctxt.regs[EMUL_RAX] = 0xffffffff00000007ULL;
+	assert_int_equal(RUN(vm, 0xf7, 0x33), X86EMUL_CONTINUE);	/* divl (%rbx) */
+	assert_int_equal(vm->ctxt.regs[EMUL_RAX], 3);
+	assert_int_equal(vm->ctxt.regs[EMUL_RDX], 1);
+
+	vm = vm_with(0x10);
+	vm->ctxt.regs[EMUL_RAX] = 0x0107;
+	assert_int_equal(RUN(vm, 0xf6, 0x33), X86EMUL_CONTINUE);	/* divb (%rbx) */
+	assert_int_equal(vm->ctxt.regs[EMUL_RAX], 0x0710);
+
+	vm = vm_with(2);
+	vm->ctxt.regs[EMUL_RDX] = ~0ULL;
+	vm->ctxt.regs[EMUL_RAX] = (u64)-7;
+	assert_int_equal(RUN(vm, 0x48, 0xf7, 0x3b), X86EMUL_CONTINUE);	/* idivq (%rbx) */
+	assert_int_equal(vm->ctxt.regs[EMUL_RAX], (u64)-3);
+	assert_int_equal(vm->ctxt.regs[EMUL_RDX], (u64)-1);
+
+	/* -128 / -1 in a byte: 128 does not fit; 128 / -1 does. */
+	vm = vm_with(0xff);
+	vm->ctxt.regs[EMUL_RAX] = 0x0080;
+	assert_int_equal(RUN(vm, 0xf6, 0x3b), X86EMUL_CONTINUE);	/* idivb (%rbx) */
+	assert_int_equal(vm->ctxt.regs[EMUL_RAX], 0x0080);
+}
+
+/* #DE is found before the native division: injected, the registers as they were. */
+static void expect_de(u64 m, u64 rdx, u64 rax, u8 b0, u8 b1, u8 b2)
+{
+	struct fake_vm *vm = vm_with(m);
+
+	vm->ctxt.regs[EMUL_RDX] = rdx;
+	vm->ctxt.regs[EMUL_RAX] = rax;
+	assert_int_equal(RUN(vm, b0, b1, b2), X86EMUL_PROPAGATE_FAULT);
+	assert_int_equal(vm->ctxt.exception.vector, EMUL_DE_VECTOR);
+	assert_false(vm->ctxt.exception.error_code_valid);
+	assert_int_equal(vm->ctxt.regs[EMUL_RDX], rdx);
+	assert_int_equal(vm->ctxt.regs[EMUL_RAX], rax);
+	assert_int_equal(vm->ctxt.eip, FAKE_CODE);
+}
+
+static void divide_errors(void **state)
+{
+	expect_de(0, 0, 1, 0x48, 0xf7, 0x33);			/* divq by 0 */
+	expect_de(2, 2, 0, 0x48, 0xf7, 0x33);			/* divq: quotient 2^64 */
+	expect_de(0x100000000ULL, 0, 1, 0xf7, 0x7b, 0x00);	/* idivl 0(%rbx): its 32 bits are 0 */
+	expect_de(0, 0, 0x100, 0xf6, 0x73, 0x00);		/* divb 0(%rbx) by 0 */
+}
+
+static void divide_overflows(void **state)
+{
+	/* INT128_MIN / -1, C's own overflow, and the CPU's #DE. */
+	expect_de(~0ULL, 0x8000000000000000ULL, 0, 0x48, 0xf7, 0x3b);	/* idivq */
+	expect_de(1, 0, 0x80000000ULL, 0xf7, 0x7b, 0x00);	/* idivl 0(%rbx): 2^31 */
+	expect_de(0xff, 0, 0xff80, 0xf6, 0x7b, 0x00);		/* idivb 0(%rbx): -128 / -1 */
+	expect_de(0x10, 0, 0x1000, 0xf6, 0x73, 0x00);		/* divb 0(%rbx): 256 */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bsf_bsr),
 		cmocka_unit_test(imul_forms),
 		cmocka_unit_test(shld_shrd),
+		cmocka_unit_test(mul_one_operand),
+		cmocka_unit_test(div_one_operand),
+		cmocka_unit_test(divide_errors),
+		cmocka_unit_test(divide_overflows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

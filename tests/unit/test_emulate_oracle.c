@@ -107,6 +107,8 @@ static const struct form forms[] = {
 	FORM("imul", F_MODRM | F_IB, -1, 0x6b),
 	FORM("shld", F_MODRM | F_IB, -1, 0x0f, 0xa4), FORM("shld", F_MODRM, -1, 0x0f, 0xa5),
 	FORM("shrd", F_MODRM | F_IB, -1, 0x0f, 0xac), FORM("shrd", F_MODRM, -1, 0x0f, 0xad),
+	FORM("mul", F_MODRM | F_BYTE, 4, 0xf6), FORM("imul", F_MODRM, 5, 0xf7),
+	FORM("div", F_MODRM, 6, 0xf7), FORM("idiv", F_MODRM | F_BYTE, 7, 0xf6),
 	FORM("smsw", F_MODRM, 4, 0x0f, 0x01), FORM("ltr", F_MODRM, 3, 0x0f, 0x00), FORM("lmsw", F_MODRM, 6, 0x0f, 0x01),
 	FORM("clflush", F_MODRM | F_NO_OPSIZE | F_NO_SIZE, 7, 0x0f, 0xae),
 	FORM("clflushopt", F_MODRM | F_NO_OPSIZE | F_NO_SIZE, 7, 0x66, 0x0f, 0xae),
