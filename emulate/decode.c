@@ -345,6 +345,8 @@ static void set_sizes(struct decoder *d, u32 flags)
 		insn->ad_bytes = wide != d->addrsize ? sizeof(u32) : sizeof(u16);
 	if (flags & OPF_BYTE)
 		insn->op_bytes = sizeof(u8);
+	else if (flags & OPF_WORD)
+		insn->op_bytes = sizeof(u16);
 	else if (insn->rex & REX_W)
 		insn->op_bytes = sizeof(u64);
 	else if (flags & OPF_DWORD)

@@ -21,6 +21,9 @@ int emul_fault(struct x86_emulate_ctxt *ctxt, u8 vector, bool has_error_code, u1
 /* seg:ea (ea masked by the caller) checked against the segment, as a linear address. */
 int emul_linear(struct x86_emulate_ctxt *ctxt, int seg, u64 ea, unsigned int size, u64 *la);
 
+/* A 48-bit canonical address (SDM Vol. 1 3.3.7.1). */
+bool emul_is_canonical(u64 la);
+
 /* The segment's base for a linear address, without checks (the exit-address test). */
 u64 emul_seg_base(struct x86_emulate_ctxt *ctxt, int seg);
 
@@ -56,3 +59,7 @@ void emul_bt_operand(struct x86_emulate_ctxt *ctxt, u64 *ea, u64 *bit);
 int emul_exec_stack(struct x86_emulate_ctxt *ctxt);
 int emul_exec_string(struct x86_emulate_ctxt *ctxt);
 int emul_exec_vec(struct x86_emulate_ctxt *ctxt);
+int emul_exec_sys(struct x86_emulate_ctxt *ctxt);
+int emul_exec_muldiv(struct x86_emulate_ctxt *ctxt);
+/* LTR with its selector at la (emulate/exec_ltr.c). */
+int emul_ltr(struct x86_emulate_ctxt *ctxt, u64 la);

@@ -185,9 +185,12 @@ static int dispatch(struct x86_emulate_ctxt *ctxt)
 	case EMUL_OP_XCHG:
 	case EMUL_OP_CMPXCHG:
 	case EMUL_OP_XADD:
+	case EMUL_OP_SHIFT_DOUBLE:
 		return emul_exec_alu(ctxt);
 	case EMUL_OP_BT:
 		return emul_exec_bt(ctxt);
+	case EMUL_OP_MULDIV:
+		return emul_exec_muldiv(ctxt);
 	case EMUL_OP_PUSH_MEM:
 	case EMUL_OP_POP_MEM:
 	case EMUL_OP_PUSH_REG:
@@ -203,6 +206,10 @@ static int dispatch(struct x86_emulate_ctxt *ctxt)
 	case EMUL_OP_VEC_LOAD:
 	case EMUL_OP_VEC_STORE:
 		return emul_exec_vec(ctxt);
+	case EMUL_OP_SMSW:
+	case EMUL_OP_LMSW:
+	case EMUL_OP_LTR:
+		return emul_exec_sys(ctxt);
 	default:
 		return emul_refuse(ctxt, "unsupported instruction %s",
 				   ctxt->insn.name ? ctxt->insn.name : "(not decoded)");

@@ -1,6 +1,7 @@
 /*
  * Instructions that compute on a memory operand: the ALU operations (00-3B,
- * group 1), TEST, NOT, NEG, INC, DEC, XCHG, CMPXCHG, XADD and BT/BTS/BTR/BTC
+ * group 1), TEST, NOT, NEG, INC, DEC, XCHG, CMPXCHG, XADD, BSF, BSR, IMUL
+ * (two and three operands), SHLD, SHRD and BT/BTS/BTR/BTC
  * (SDM Vol. 2A/2B under each name).  The operation itself runs natively
  * (emulate/fastop.c), so results and flags are the CPU's.  LOCK needs no
  * more: the vCPU is out of its guest while the instruction is emulated, and
@@ -65,6 +66,23 @@ static int unary(struct x86_emulate_ctxt *ctxt, u64 la, u64 m)
 	u64 res = emul_fastop1(insn->op, m, insn->op_bytes, &flags);
 	int r = emul_write(ctxt, la, &res, insn->op_bytes);
 
+	if (r == X86EMUL_CONTINUE)
+		ctxt->eflags = flags;
+	return r;
+}
+
+/* SHLD/SHRD: the count is the imm8 or CL (SDM Vol. 2B "SHLD", "SHRD"). */
+static int shift_double(struct x86_emulate_ctxt *ctxt, u64 la, u64 m)
+{
+	const struct emul_insn *insn = &ctxt->insn;
+	u64 flags = ctxt->eflags, res;
+	u8 count = (u8)(insn->has_imm ? insn->imm : ctxt->regs[EMUL_RCX]);
+	int r;
+
+	res = emul_fastop_shift_double(insn->alu, m, emul_reg_read(ctxt, insn->reg, insn->op_bytes,
+								   false),
+				       count, insn->op_bytes, &flags);
+	r = emul_write(ctxt, la, &res, insn->op_bytes);
 	if (r == X86EMUL_CONTINUE)
 		ctxt->eflags = flags;
 	return r;
@@ -140,6 +158,8 @@ int emul_exec_alu(struct x86_emulate_ctxt *ctxt)
 	case EMUL_OP_INC:
 	case EMUL_OP_DEC:
 		return unary(ctxt, la, m);
+	case EMUL_OP_SHIFT_DOUBLE:
+		return shift_double(ctxt, la, m);
 	case EMUL_OP_XCHG:
 		return xchg(ctxt, la, m);
 	case EMUL_OP_CMPXCHG:

@@ -45,7 +45,7 @@
 		}                                                        \
 	} while (0)
 
-/* BT* have no byte form: the emulator never asks for one. */
+/* BT*, BSF, BSR, IMUL r, r/m have no byte form: the emulator never asks for one. */
 #define SIZED_BT(insn)                                                   \
 	do {                                                             \
 		switch (size) {                                          \
@@ -108,6 +108,10 @@ u64 emul_fastop2(enum emul_alu op, u64 dst, u64 src, unsigned int size, u64 *fla
 	case EMUL_ALU_BTS: SIZED_BT("bts"); break;
 	case EMUL_ALU_BTR: SIZED_BT("btr"); break;
 	case EMUL_ALU_BTC: SIZED_BT("btc"); break;
+	case EMUL_ALU_BSF: SIZED_BT("bsf"); break;
+	case EMUL_ALU_BSR: SIZED_BT("bsr"); break;
+	case EMUL_ALU_IMUL: SIZED_BT("imul"); break;
+	default: break;
 	}
 	r = d & size_mask(size);
 	*flags = merge_flags(*flags, fl);
@@ -128,4 +132,84 @@ u64 emul_fastop1(enum emul_op op, u64 dst, unsigned int size, u64 *flags)
 	}
 	*flags = merge_flags(*flags, fl);
 	return d & size_mask(size);
+}
+
+/* SHLD/SHRD: the count in CL, which the CPU masks to 5 bits (6 for 64-bit operands). */
+#define SIZED_SHIFT_DOUBLE(insn)                                                       \
+	do {                                                                           \
+		switch (size) {                                                        \
+		case 2:                                                                \
+			FASTOP(insn "w", "%%cl, %w[s], %w[d]", [s] "r"(s), "c"(count));  \
+			break;                                                         \
+		case 4:                                                                \
+			FASTOP(insn "l", "%%cl, %k[s], %k[d]", [s] "r"(s), "c"(count));  \
+			break;                                                         \
+		default:                                                               \
+			FASTOP(insn "q", "%%cl, %q[s], %q[d]", [s] "r"(s), "c"(count));  \
+			break;                                                         \
+		}                                                                      \
+	} while (0)
+
+u64 emul_fastop_shift_double(enum emul_alu op, u64 dst, u64 src, u8 count, unsigned int size,
+			     u64 *flags)
+{
+	u64 d = dst & size_mask(size), s = src & size_mask(size);
+	u64 fl = *flags & EMUL_FLAGS_ARITH, keep = ~(u64)EMUL_FLAGS_ARITH;
+
+	if (op == EMUL_ALU_SHLD)
+		SIZED_SHIFT_DOUBLE("shld");
+	else
+		SIZED_SHIFT_DOUBLE("shrd");
+	*flags = merge_flags(*flags, fl);
+	return d & size_mask(size);
+}
+
+/* MUL, IMUL, DIV, IDIV on rDX:rAX (AX for bytes) by s: the caller ruled out #DE. */
+#define FASTOP_AD(insn, sreg)                                                            \
+	__asm__ __volatile__("lea -" RED_ZONE "(%%rsp), %%rsp\n\t"                         \
+			     "pushfq\n\t"                                                  \
+			     "and %[keep], (%%rsp)\n\t"                                    \
+			     "or %[fl], (%%rsp)\n\t"                                       \
+			     "popfq\n\t" insn " %" sreg "[s]\n\t"                         \
+			     "pushfq\n\t"                                                  \
+			     "pop %[fl]\n\t"                                               \
+			     "lea " RED_ZONE "(%%rsp), %%rsp"                              \
+			     : "+a"(a), "+d"(dx), [fl] "+r"(fl)                            \
+			     : [keep] "r"(keep), [s] "r"(s)                                \
+			     : "cc", "memory")
+
+#define SIZED_AD(insn)                                   \
+	do {                                             \
+		switch (size) {                          \
+		case 1:                                  \
+			FASTOP_AD(insn "b", "b");          \
+			break;                           \
+		case 2:                                  \
+			FASTOP_AD(insn "w", "w");          \
+			break;                           \
+		case 4:                                  \
+			FASTOP_AD(insn "l", "k");          \
+			break;                           \
+		default:                                 \
+			FASTOP_AD(insn "q", "q");          \
+			break;                           \
+		}                                        \
+	} while (0)
+
+void emul_fastop_muldiv(enum emul_alu op, u64 *ax, u64 *dx_io, u64 src, unsigned int size,
+			u64 *flags)
+{
+	u64 a = *ax, dx = *dx_io, s = src & size_mask(size);
+	u64 fl = *flags & EMUL_FLAGS_ARITH, keep = ~(u64)EMUL_FLAGS_ARITH;
+
+	switch (op) {
+	case EMUL_ALU_MUL: SIZED_AD("mul"); break;
+	case EMUL_ALU_IMUL1: SIZED_AD("imul"); break;
+	case EMUL_ALU_DIV: SIZED_AD("div"); break;
+	case EMUL_ALU_IDIV: SIZED_AD("idiv"); break;
+	default: break;
+	}
+	*ax = a;
+	*dx_io = dx;
+	*flags = merge_flags(*flags, fl);
 }

@@ -38,7 +38,7 @@ int emul_fault(struct x86_emulate_ctxt *ctxt, u8 vector, bool has_error_code, u1
 	return X86EMUL_PROPAGATE_FAULT;
 }
 
-static bool is_canonical(u64 la)
+bool emul_is_canonical(u64 la)
 {
 	return emul_sign_extend(la & emul_mask(CANONICAL_BYTES), CANONICAL_BYTES) == la;
 }
@@ -75,7 +75,7 @@ int emul_linear(struct x86_emulate_ctxt *ctxt, int seg, u64 ea, unsigned int siz
 
 	if (ctxt->mode == X86EMUL_MODE_PROT64) {
 		*la = emul_seg_base(ctxt, seg) + ea;
-		if (!is_canonical(*la) || !is_canonical(*la + size - 1))
+		if (!emul_is_canonical(*la) || !emul_is_canonical(*la + size - 1))
 			return segment_fault(ctxt, seg);
 		return X86EMUL_CONTINUE;
 	}

@@ -45,24 +45,24 @@ static const struct emul_opcode group11[8] = {
 	[0] = OPC(EMUL_OP_MOV_STORE, 0, OPF_IMMV, "mov"),
 };
 
-/* Group 3 (F6/F7): only /0 has an immediate; MUL and DIV are refused by name. */
+/* Group 3 (F6/F7): only /0 has an immediate. */
 static const struct emul_opcode group3_byte[8] = {
 	[0] = OPC(EMUL_OP_TEST, EMUL_ALU_TEST, OPF_IMM8, "test"),
 	[2] = OPC(EMUL_OP_NOT, 0, OPF_LOCK | OPF_RMW, "not"),
 	[3] = OPC(EMUL_OP_NEG, 0, OPF_LOCK | OPF_RMW, "neg"),
-	[4] = OPC(EMUL_OP_NONE, 0, 0, "mul"),
-	[5] = OPC(EMUL_OP_NONE, 0, 0, "imul"),
-	[6] = OPC(EMUL_OP_NONE, 0, 0, "div"),
-	[7] = OPC(EMUL_OP_NONE, 0, 0, "idiv"),
+	[4] = OPC(EMUL_OP_MULDIV, EMUL_ALU_MUL, 0, "mul"),
+	[5] = OPC(EMUL_OP_MULDIV, EMUL_ALU_IMUL1, 0, "imul"),
+	[6] = OPC(EMUL_OP_MULDIV, EMUL_ALU_DIV, 0, "div"),
+	[7] = OPC(EMUL_OP_MULDIV, EMUL_ALU_IDIV, 0, "idiv"),
 };
 static const struct emul_opcode group3[8] = {
 	[0] = OPC(EMUL_OP_TEST, EMUL_ALU_TEST, OPF_IMMV, "test"),
 	[2] = OPC(EMUL_OP_NOT, 0, OPF_LOCK | OPF_RMW, "not"),
 	[3] = OPC(EMUL_OP_NEG, 0, OPF_LOCK | OPF_RMW, "neg"),
-	[4] = OPC(EMUL_OP_NONE, 0, 0, "mul"),
-	[5] = OPC(EMUL_OP_NONE, 0, 0, "imul"),
-	[6] = OPC(EMUL_OP_NONE, 0, 0, "div"),
-	[7] = OPC(EMUL_OP_NONE, 0, 0, "idiv"),
+	[4] = OPC(EMUL_OP_MULDIV, EMUL_ALU_MUL, 0, "mul"),
+	[5] = OPC(EMUL_OP_MULDIV, EMUL_ALU_IMUL1, 0, "imul"),
+	[6] = OPC(EMUL_OP_MULDIV, EMUL_ALU_DIV, 0, "div"),
+	[7] = OPC(EMUL_OP_MULDIV, EMUL_ALU_IDIV, 0, "idiv"),
 };
 
 /* Group 4 (FE) and 5 (FF). */
@@ -100,6 +100,34 @@ static const struct emul_opcode group15[8] = {
 	[7] = OPC(EMUL_OP_CLFLUSH, 0, 0, "clflush"),
 };
 
+/*
+ * Group 6 (0F 00) with a memory operand: LTR reads a selector (SDM Vol. 2A
+ * "LTR"); the LDT and the verify forms are refused by name.
+ */
+static const struct emul_opcode group6[8] = {
+	[0] = OPC(EMUL_OP_NONE, 0, 0, "sldt"),
+	[1] = OPC(EMUL_OP_NONE, 0, 0, "str"),
+	[2] = OPC(EMUL_OP_NONE, 0, 0, "lldt"),
+	[3] = OPC(EMUL_OP_LTR, 0, OPF_WORD, "ltr"),
+	[4] = OPC(EMUL_OP_NONE, 0, 0, "verr"),
+	[5] = OPC(EMUL_OP_NONE, 0, 0, "verw"),
+};
+
+/*
+ * Group 7 (0F 01) with a memory operand (SDM Vol. 2D Table A-6): the
+ * descriptor-table loads and stores are refused by name; SMSW and LMSW move
+ * CR0's low word, always 16 bits to or from memory (SDM Vol. 2B "SMSW").
+ */
+static const struct emul_opcode group7[8] = {
+	[0] = OPC(EMUL_OP_NONE, 0, 0, "sgdt"),
+	[1] = OPC(EMUL_OP_NONE, 0, 0, "sidt"),
+	[2] = OPC(EMUL_OP_NONE, 0, 0, "lgdt"),
+	[3] = OPC(EMUL_OP_NONE, 0, 0, "lidt"),
+	[4] = OPC(EMUL_OP_SMSW, 0, OPF_WORD, "smsw"),
+	[6] = OPC(EMUL_OP_LMSW, 0, OPF_WORD, "lmsw"),
+	[7] = OPC(EMUL_OP_NONE, 0, 0, "invlpg"),
+};
+
 #define PUSH_REG OPC(EMUL_OP_PUSH_REG, 0, OPF_STACK | OPF_REG_OP, "push")
 #define POP_REG OPC(EMUL_OP_POP_REG, 0, OPF_STACK | OPF_REG_OP, "pop")
 #define STR(o, fl, nm) OPC(o, 0, OPF_STRING | (fl), nm)
@@ -119,7 +147,9 @@ const struct emul_opcode emul_onebyte[256] = {
 	[0x5c] = POP_REG, [0x5d] = POP_REG, [0x5e] = POP_REG, [0x5f] = POP_REG,
 	[0x63] = OPC(EMUL_OP_MOVSX, 0, OPF_MODRM | OPF_ONLY64 | OPF_MEM32, "movsxd"),
 	[0x68] = OPC(EMUL_OP_PUSH_IMM, 0, OPF_STACK | OPF_IMMV, "push"),
+	[0x69] = OPC(EMUL_OP_ALU_REG_DST, EMUL_ALU_IMUL, OPF_MODRM | OPF_IMMV, "imul"),
 	[0x6a] = OPC(EMUL_OP_PUSH_IMM, 0, OPF_STACK | OPF_IMM8, "push"),
+	[0x6b] = OPC(EMUL_OP_ALU_REG_DST, EMUL_ALU_IMUL, OPF_MODRM | OPF_IMM8, "imul"),
 	[0x80] = GRP(OPF_MODRM | OPF_BYTE | OPF_IMM8, group1),
 	[0x81] = GRP(OPF_MODRM | OPF_IMMV, group1),
 	[0x83] = GRP(OPF_MODRM | OPF_IMM8, group1),
@@ -158,11 +188,18 @@ const struct emul_opcode emul_onebyte[256] = {
 #define VEC OPC(EMUL_OP_NONE, 0, OPF_MODRM | OPF_SSE, NULL)
 
 const struct emul_opcode emul_twobyte[256] = {
+	[0x00] = GRP(OPF_MODRM, group6),
+	[0x01] = GRP(OPF_MODRM, group7),
 	[0x10] = VEC, [0x11] = VEC, [0x28] = VEC, [0x29] = VEC, [0x2b] = VEC,
 	[0x6e] = VEC, [0x6f] = VEC, [0x7e] = VEC, [0x7f] = VEC, [0xd6] = VEC, [0xe7] = VEC,
 	[0xa3] = BT_REG(EMUL_ALU_BT, 0, "bt"),
+	[0xa4] = OPC(EMUL_OP_SHIFT_DOUBLE, EMUL_ALU_SHLD, OPF_MODRM | OPF_IMM8 | OPF_RMW, "shld"),
+	[0xa5] = OPC(EMUL_OP_SHIFT_DOUBLE, EMUL_ALU_SHLD, OPF_MODRM | OPF_RMW, "shld"),
 	[0xab] = BT_REG(EMUL_ALU_BTS, OPF_LOCK | OPF_RMW, "bts"),
+	[0xac] = OPC(EMUL_OP_SHIFT_DOUBLE, EMUL_ALU_SHRD, OPF_MODRM | OPF_IMM8 | OPF_RMW, "shrd"),
+	[0xad] = OPC(EMUL_OP_SHIFT_DOUBLE, EMUL_ALU_SHRD, OPF_MODRM | OPF_RMW, "shrd"),
 	[0xae] = GRP(OPF_MODRM, group15),
+	[0xaf] = OPC(EMUL_OP_ALU_REG_DST, EMUL_ALU_IMUL, OPF_MODRM, "imul"),
 	[0xb0] = OPC(EMUL_OP_CMPXCHG, 0, OPF_MODRM | OPF_BYTE | OPF_LOCK | OPF_RMW, "cmpxchg"),
 	[0xb1] = OPC(EMUL_OP_CMPXCHG, 0, OPF_MODRM | OPF_LOCK | OPF_RMW, "cmpxchg"),
 	[0xb3] = BT_REG(EMUL_ALU_BTR, OPF_LOCK | OPF_RMW, "btr"),
@@ -170,6 +207,8 @@ const struct emul_opcode emul_twobyte[256] = {
 	[0xb7] = OPC(EMUL_OP_MOVZX, 0, OPF_MODRM | OPF_SRC16, "movzx"),
 	[0xba] = GRP(OPF_MODRM, group8),
 	[0xbb] = BT_REG(EMUL_ALU_BTC, OPF_LOCK | OPF_RMW, "btc"),
+	[0xbc] = OPC(EMUL_OP_ALU_REG_DST, EMUL_ALU_BSF, OPF_MODRM, "bsf"),
+	[0xbd] = OPC(EMUL_OP_ALU_REG_DST, EMUL_ALU_BSR, OPF_MODRM, "bsr"),
 	[0xbe] = OPC(EMUL_OP_MOVSX, 0, OPF_MODRM | OPF_SRC8, "movsx"),
 	[0xbf] = OPC(EMUL_OP_MOVSX, 0, OPF_MODRM | OPF_SRC16, "movsx"),
 	[0xc0] = OPC(EMUL_OP_XADD, 0, OPF_MODRM | OPF_BYTE | OPF_LOCK | OPF_RMW, "xadd"),

@@ -27,6 +27,7 @@
 #define OPF_SSE BIT(14)		/* look the opcode up in the mandatory-prefix table */
 #define OPF_MEM32 BIT(15)	/* MOVSXD: a doubleword source */
 #define OPF_DWORD BIT(16)	/* MOVNTI: 32 bits, or 64 with REX.W, in every mode */
+#define OPF_WORD BIT(17)	/* SMSW/LMSW m16: 16 bits whatever 66 and REX.W say */
 
 struct emul_opcode {
 	u8 op;				/* enum emul_op; EMUL_OP_NONE is refused */

@@ -178,7 +178,59 @@ static void emul_write_vec(struct x86_emulate_ctxt *ctxt, unsigned int reg,
 	}
 }
 
+/* CR0 as the guest reads it: its read shadow where the mask owns the bit (vmx/vcpu_state.c). */
+static u64 emul_get_cr(struct x86_emulate_ctxt *ctxt, int cr)
+{
+	return cr == EMUL_CR0 ? vcpu_guest_cr0(vcpu_of(ctxt)) : vcpu_guest_cr4(vcpu_of(ctxt));
+}
+
+/* LMSW's CR0 write through the checks of a MOV to CR0 (vmx/exit_cr.c). */
+static int emul_set_cr(struct x86_emulate_ctxt *ctxt, int cr, u64 val)
+{
+	u64 pdpt_gpa = 0;
+	int r;
+
+	if (cr != EMUL_CR0) {
+		ksnprintf(ctxt->why, sizeof(ctxt->why), "a write to CR%d", cr);
+		return X86EMUL_UNHANDLEABLE;
+	}
+	r = vcpu_set_cr0(vcpu_of(ctxt), val, &pdpt_gpa);
+	if (r == -EINVAL)
+		return X86EMUL_PROPAGATE_FAULT;
+	if (r) {
+		ksnprintf(ctxt->why, sizeof(ctxt->why), "PAE paging turned on with its PDPT at gpa "
+			  "0x%llx, where no memory slot is", pdpt_gpa);
+		return X86EMUL_UNHANDLEABLE;
+	}
+	return X86EMUL_CONTINUE;
+}
+
+static void emul_get_gdt(struct x86_emulate_ctxt *ctxt, u64 *base, u16 *limit)
+{
+	*base = vmcs_readnat(GUEST_GDTR_BASE);
+	*limit = (u16)vmcs_read32(GUEST_GDTR_LIMIT);
+}
+
+/* LTR's TR: the guest-state fields a VM entry loads it from (SDM Vol. 3C 25.4.1). */
+static int emul_set_segment(struct x86_emulate_ctxt *ctxt, int seg, u16 sel, u64 base,
+			    u32 limit, u32 ar)
+{
+	if (seg != VCPU_SREG_TR) {
+		ksnprintf(ctxt->why, sizeof(ctxt->why), "a load of segment register %d", seg);
+		return X86EMUL_UNHANDLEABLE;
+	}
+	vmcs_write16(GUEST_TR_SELECTOR, sel);
+	vmcs_writenat(GUEST_TR_BASE, base);
+	vmcs_write32(GUEST_TR_LIMIT, limit);
+	vmcs_write32(GUEST_TR_AR_BYTES, ar);
+	return X86EMUL_CONTINUE;
+}
+
 static const struct x86_emulate_ops vcpu_emulate_ops = {
+	.get_gdt = emul_get_gdt,
+	.set_segment = emul_set_segment,
+	.get_cr = emul_get_cr,
+	.set_cr = emul_set_cr,
 	.gva_to_gpa = emul_gva_to_gpa,
 	.read_ram = emul_read_ram,
 	.write_ram = emul_write_ram,

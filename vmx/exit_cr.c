@@ -13,6 +13,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/trap.h"
+#include "lib/errno.h"
 #include "vmx/page_walk.h"
 #include "vmx/vmx.h"
 #include "exit_handlers.h"
@@ -93,11 +94,11 @@ static bool cr4_write_valid(struct vcpu *v, u64 val);
  * This exit emulates the MOV, so it loads the PDPTEs the CPU would: with
  * EPT the next entry takes PAE paging's PDPTEs from GUEST_PDPTR0-3, not
  * from memory (SDM Vol. 3C 27.3.2.4), and the guest's page walk reads them
- * there too (vmx/guest_mem.c).  0: go on with the write; 1: #GP(0)
- * injected for a reserved bit in a present PDPTE, the write not made;
- * -1: the VM ended (the PDPT is where no memory slot is).
+ * there too (vmx/guest_mem.c).  0: go on with the write; -EINVAL: a
+ * reserved bit in a present PDPTE, #GP(0) (nothing loaded); -EIO: the PDPT
+ * is where no memory slot is, *pdpt_gpa says where.
  */
-static int load_pae_pdptes(struct vcpu *v, u64 cr0, u64 cr4, bool changed)
+static int load_pae_pdptes(struct vcpu *v, u64 cr0, u64 cr4, bool changed, u64 *pdpt_gpa)
 {
 	static const enum vmcs_field field[PAE_PDPTE_COUNT] = {
 		GUEST_PDPTR0, GUEST_PDPTR1, GUEST_PDPTR2, GUEST_PDPTR3,
@@ -107,20 +108,41 @@ static int load_pae_pdptes(struct vcpu *v, u64 cr0, u64 cr4, bool changed)
 	if (!changed || !(cr0 & X86_CR0_PG) || !(cr4 & X86_CR4_PAE) ||
 	    (vmcs_read64(GUEST_IA32_EFER) & EFER_LME))
 		return 0;
-	if (vcpu_read_guest(v, pdpt, pdpte, sizeof(pdpte))) {
-		vcpu_internal_error(v, "PAE paging turned on with its PDPT at gpa 0x%llx, where no "
-				       "memory slot is", pdpt);
-		return -1;
-	}
+	*pdpt_gpa = pdpt;
+	if (vcpu_read_guest(v, pdpt, pdpte, sizeof(pdpte)))
+		return -EIO;
 	for (unsigned int i = 0; i < PAE_PDPTE_COUNT; i++) {
-		if (vmx_pae_pdpte_reserved(pdpte[i], vcpu_guest_maxphyaddr())) {
-			vcpu_inject_exception(v, X86_TRAP_GP, true, 0);
-			return 1;
-		}
+		if (vmx_pae_pdpte_reserved(pdpte[i], vcpu_guest_maxphyaddr()))
+			return -EINVAL;
 	}
 	for (unsigned int i = 0; i < PAE_PDPTE_COUNT; i++)
 		vmcs_write64(field[i], pdpte[i]);
 	return 0;
+}
+
+int vcpu_set_cr0(struct vcpu *v, u64 val, u64 *pdpt_gpa)
+{
+	int r;
+
+	if (!cr0_write_valid(v, val))
+		return -EINVAL;
+	r = load_pae_pdptes(v, val, vcpu_guest_cr4(v), (val ^ vcpu_guest_cr0(v)) & CR0_PDPTE_BITS,
+			    pdpt_gpa);
+	if (r)
+		return r;
+	set_guest_cr0(v, val);
+	return 0;
+}
+
+/* A MOV to CR0 or CR4 that was refused: 1 after injecting #GP(0), 0 when the VM ended. */
+static int cr_write_failed(struct vcpu *v, int err, u64 pdpt_gpa)
+{
+	if (err == -EINVAL) {
+		vcpu_inject_exception(v, X86_TRAP_GP, true, 0);
+		return 1;
+	}
+	return vcpu_internal_error(v, "PAE paging turned on with its PDPT at gpa 0x%llx, where no "
+				      "memory slot is", pdpt_gpa);
 }
 
 static bool cr4_write_valid(struct vcpu *v, u64 val)
@@ -135,6 +157,20 @@ static bool cr4_write_valid(struct vcpu *v, u64 val)
 	    (!long_mode || (vmcs_readnat(GUEST_CR3) & 0xfff)))
 		return false;
 	return true;
+}
+
+static int set_cr4(struct vcpu *v, u64 val, u64 *pdpt_gpa)
+{
+	int r;
+
+	if (!cr4_write_valid(v, val))
+		return -EINVAL;
+	r = load_pae_pdptes(v, vcpu_guest_cr0(v), val, (val ^ vcpu_guest_cr4(v)) & CR4_PDPTE_BITS,
+			    pdpt_gpa);
+	if (r)
+		return r;
+	set_guest_cr4(v, val);
+	return 0;
 }
 
 /*
@@ -169,6 +205,7 @@ int vmx_handle_cr_access(struct vcpu *v)
 	u64 q = vmcs_readnat(EXIT_QUALIFICATION);
 	unsigned int gpr = CR_QUAL_GPR(q);
 	u64 val = gpr == GPR_RSP ? vmcs_readnat(GUEST_RSP) : *gpr_ptr(&v->gprs, gpr);
+	u64 pdpt_gpa = 0;
 
 	if (CR_QUAL_NUM(q) == 8 &&
 	    (CR_QUAL_TYPE(q) == CR_TYPE_MOV_TO || CR_QUAL_TYPE(q) == CR_TYPE_MOV_FROM))
@@ -176,29 +213,15 @@ int vmx_handle_cr_access(struct vcpu *v)
 	if (CR_QUAL_TYPE(q) == CR_TYPE_CLTS) {
 		set_guest_cr0(v, v->cr0_shadow & ~X86_CR0_TS);
 	} else if (CR_QUAL_TYPE(q) == CR_TYPE_MOV_TO && CR_QUAL_NUM(q) == 0) {
-		u64 cr4 = vcpu_guest_cr4(v);
-		int r;
+		int r = vcpu_set_cr0(v, val, &pdpt_gpa);
 
-		if (!cr0_write_valid(v, val)) {
-			vcpu_inject_exception(v, X86_TRAP_GP, true, 0);
-			return 1;
-		}
-		r = load_pae_pdptes(v, val, cr4, (val ^ vcpu_guest_cr0(v)) & CR0_PDPTE_BITS);
 		if (r)
-			return r > 0;
-		set_guest_cr0(v, val);
+			return cr_write_failed(v, r, pdpt_gpa);
 	} else if (CR_QUAL_TYPE(q) == CR_TYPE_MOV_TO && CR_QUAL_NUM(q) == 4) {
-		int r;
+		int r = set_cr4(v, val, &pdpt_gpa);
 
-		if (!cr4_write_valid(v, val)) {
-			vcpu_inject_exception(v, X86_TRAP_GP, true, 0);
-			return 1;
-		}
-		r = load_pae_pdptes(v, vcpu_guest_cr0(v), val,
-				    (val ^ vcpu_guest_cr4(v)) & CR4_PDPTE_BITS);
 		if (r)
-			return r > 0;
-		set_guest_cr4(v, val);
+			return cr_write_failed(v, r, pdpt_gpa);
 	} else {
 		return vcpu_internal_error(v, "unexpected control-register exit, qualification 0x%llx",
 					   q);

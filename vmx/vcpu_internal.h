@@ -27,6 +27,12 @@ u64 vcpu_cr0_hw_value(u64 val);
  * guest/host mask) from GUEST_CR0, the others from its read shadow.
  */
 u64 vcpu_guest_cr0(struct vcpu *v);
+/*
+ * CR0 <- val as a MOV to CR0 does it (vmx/exit_cr.c): 0 when written;
+ * -EINVAL when it raises #GP(0) (nothing written, nothing injected); -EIO
+ * when PAE paging would load its PDPTEs from *pdpt_gpa, where no slot is.
+ */
+int vcpu_set_cr0(struct vcpu *v, u64 val, u64 *pdpt_gpa);
 /* ... and the CR4 (the mask's bits from the read shadow). */
 u64 vcpu_guest_cr4(struct vcpu *v);
 u64 vcpu_cr4_hw_value(u64 val);

@@ -35,7 +35,9 @@
 #define X86EMUL_RETRY_INSTR 6		/* the instruction is not the one that faulted: re-enter */
 
 /* Exception vectors (SDM Vol. 3A 6.3.1, Table 6-1). */
+#define EMUL_DE_VECTOR 0
 #define EMUL_UD_VECTOR 6
+#define EMUL_NP_VECTOR 11
 #define EMUL_SS_VECTOR 12
 #define EMUL_GP_VECTOR 13
 #define EMUL_PF_VECTOR 14
@@ -53,6 +55,10 @@
 #define EMUL_FLAGS_SF BIT(7)
 #define EMUL_FLAGS_DF BIT(10)
 #define EMUL_FLAGS_OF BIT(11)
+/* Control register 0 for ops->get_cr/set_cr, and the bits LMSW and SMSW reach (SDM Vol. 3A 2.5). */
+#define EMUL_CR0 0
+#define EMUL_CR0_PE BIT(0)
+#define EMUL_CR0_MSW_LOAD 0xfULL	/* LMSW: PE, MP, EM, TS */
 #define EMUL_FLAGS_ARITH (EMUL_FLAGS_CF | EMUL_FLAGS_PF | EMUL_FLAGS_AF | EMUL_FLAGS_ZF | \
 			  EMUL_FLAGS_SF | EMUL_FLAGS_OF)
 
@@ -113,6 +119,26 @@ struct x86_emulate_ops {
 	void (*read_vec)(struct x86_emulate_ctxt *ctxt, unsigned int reg, u8 val[EMUL_VEC_BYTES]);
 	void (*write_vec)(struct x86_emulate_ctxt *ctxt, unsigned int reg,
 			  const u8 val[EMUL_VEC_BYTES]);
+	/* Control register cr as the guest sees it (KVM's get_cr); SMSW needs CR0. */
+	u64 (*get_cr)(struct x86_emulate_ctxt *ctxt, int cr);
+	/*
+	 * Write control register cr with the checks of a MOV to it (KVM's
+	 * set_cr): X86EMUL_CONTINUE, X86EMUL_PROPAGATE_FAULT for a value that
+	 * raises #GP(0) (nothing written), or X86EMUL_UNHANDLEABLE with
+	 * ctxt->why.  Called last, after every read of the instruction.
+	 */
+	int (*set_cr)(struct x86_emulate_ctxt *ctxt, int cr, u64 val);
+	/* GDTR: its base (a linear address) and limit (KVM's get_gdt). */
+	void (*get_gdt)(struct x86_emulate_ctxt *ctxt, u64 *base, u16 *limit);
+	/*
+	 * Load segment register seg (only VCPU_SREG_TR is asked for) from a
+	 * descriptor the emulator checked: selector, base, limit with the
+	 * granularity applied, and access rights in the VMCS layout (SDM Vol.
+	 * 3C 25.4.1, Table 25-2).  X86EMUL_CONTINUE, or X86EMUL_UNHANDLEABLE
+	 * with ctxt->why.
+	 */
+	int (*set_segment)(struct x86_emulate_ctxt *ctxt, int seg, u16 sel, u64 base, u32 limit,
+			   u32 ar);
 };
 
 /* The emulator's state for one instruction (KVM's struct x86_emulate_ctxt). */

@@ -31,6 +31,7 @@ enum {
 	VCPU_SREG_FS,
 	VCPU_SREG_GS,
 	EMUL_NR_SREGS,
+	VCPU_SREG_TR = EMUL_NR_SREGS,	/* KVM's number; only ops->set_segment() takes it */
 };
 
 /* General registers by ModRM/REX number (SDM Vol. 2A 2.1.5). */
@@ -50,7 +51,7 @@ enum emul_op {
 	EMUL_OP_MOVZX,		/* 0F B6/B7 */
 	EMUL_OP_MOVSX,		/* 0F BE/BF, MOVSXD 63 */
 	EMUL_OP_ALU_MEM_DST,	/* 00-38 x0/x1, 80/81/83: memory op= register or immediate */
-	EMUL_OP_ALU_REG_DST,	/* 02-3B x2/x3: register op= memory */
+	EMUL_OP_ALU_REG_DST,	/* 02-3B x2/x3, BSF, BSR, IMUL 0F AF/69/6B: register op= memory */
 	EMUL_OP_TEST,		/* 84/85, F6/F7 /0 */
 	EMUL_OP_NOT,
 	EMUL_OP_NEG,
@@ -73,6 +74,11 @@ enum emul_op {
 	EMUL_OP_VEC_LOAD,	/* SSE/AVX register <- memory */
 	EMUL_OP_VEC_STORE,	/* memory <- SSE/AVX register */
 	EMUL_OP_CLFLUSH,	/* CLFLUSH, CLFLUSHOPT: nothing to do on emulated memory */
+	EMUL_OP_MULDIV,		/* F6/F7 /4-/7: MUL, IMUL, DIV, IDIV on rDX:rAX (AX for bytes) */
+	EMUL_OP_SHIFT_DOUBLE,	/* SHLD 0F A4/A5, SHRD 0F AC/AD: count imm8 or CL */
+	EMUL_OP_SMSW,		/* 0F 01 /4: memory <- CR0[15:0] */
+	EMUL_OP_LMSW,		/* 0F 01 /6: CR0[3:0] <- memory, PE not cleared */
+	EMUL_OP_LTR,		/* 0F 00 /3: TR <- the GDT's TSS descriptor for the selector in memory */
 };
 
 /* ALU operations: 0-7 are the ModRM.reg / opcode bits 5:3 order of 00-3F and group 1. */
@@ -90,6 +96,15 @@ enum emul_alu {
 	EMUL_ALU_BTS,
 	EMUL_ALU_BTR,
 	EMUL_ALU_BTC,
+	EMUL_ALU_BSF,	/* register <- the lowest (BSF) or highest (BSR) set bit of memory */
+	EMUL_ALU_BSR,
+	EMUL_ALU_IMUL,	/* register <- register (or imm) * memory, truncated */
+	EMUL_ALU_SHLD,	/* memory <- memory shifted, filled from a register */
+	EMUL_ALU_SHRD,
+	EMUL_ALU_MUL,	/* the one-operand forms, F6/F7 /4-/7 in ModRM.reg order */
+	EMUL_ALU_IMUL1,
+	EMUL_ALU_DIV,
+	EMUL_ALU_IDIV,
 };
 
 /* The memory operand of a ModRM or moffs form (SDM Vol. 2A 2.1.5, 2.2.1.6). */

@@ -42,6 +42,16 @@ struct fake_vm {
 	u64 fault_page;			/* a linear page whose translation faults */
 	struct emul_segment seg[EMUL_NR_SREGS];
 	u8 ymm[16][EMUL_VEC_BYTES];
+	u64 cr0;			/* what ops->get_cr() gives and ops->set_cr() changes */
+	unsigned int cr_writes;
+	u64 gdt_base;			/* GDTR for ops->get_gdt() */
+	u16 gdt_limit;
+	struct {			/* TR as ops->set_segment() loaded it */
+		u16 sel;
+		u64 base;
+		u32 limit, ar;
+		unsigned int loads;
+	} tr;
 };
 
 
@@ -105,7 +115,53 @@ static void fake_write_vec(struct x86_emulate_ctxt *ctxt, unsigned int reg,
 	memcpy(vm_of(ctxt)->ymm[reg & 15], val, EMUL_VEC_BYTES);
 }
 
+static u64 fake_get_cr(struct x86_emulate_ctxt *ctxt, int cr)
+{
+	return cr == EMUL_CR0 ? vm_of(ctxt)->cr0 : 0;
+}
+
+/* A MOV to CR0's one check the fakes need: PG without PE is #GP(0) (SDM Vol. 3A 2.5). */
+#define FAKE_CR0_PG (1ULL << 31)
+
+static int fake_set_cr(struct x86_emulate_ctxt *ctxt, int cr, u64 val)
+{
+	struct fake_vm *vm = vm_of(ctxt);
+
+	if (cr != EMUL_CR0)
+		return X86EMUL_UNHANDLEABLE;
+	if ((val & FAKE_CR0_PG) && !(val & EMUL_CR0_PE))
+		return X86EMUL_PROPAGATE_FAULT;
+	vm->cr0 = val;
+	vm->cr_writes++;
+	return X86EMUL_CONTINUE;
+}
+
+static void fake_get_gdt(struct x86_emulate_ctxt *ctxt, u64 *base, u16 *limit)
+{
+	*base = vm_of(ctxt)->gdt_base;
+	*limit = vm_of(ctxt)->gdt_limit;
+}
+
+static int fake_set_segment(struct x86_emulate_ctxt *ctxt, int seg, u16 sel, u64 base,
+			    u32 limit, u32 ar)
+{
+	struct fake_vm *vm = vm_of(ctxt);
+
+	if (seg != VCPU_SREG_TR)
+		return X86EMUL_UNHANDLEABLE;
+	vm->tr.sel = sel;
+	vm->tr.base = base;
+	vm->tr.limit = limit;
+	vm->tr.ar = ar;
+	vm->tr.loads++;
+	return X86EMUL_CONTINUE;
+}
+
 static const struct x86_emulate_ops fake_ops = {
+	.get_gdt = fake_get_gdt,
+	.set_segment = fake_set_segment,
+	.get_cr = fake_get_cr,
+	.set_cr = fake_set_cr,
 	.gva_to_gpa = fake_gva_to_gpa,
 	.read_ram = fake_read_ram,
 	.write_ram = fake_write_ram,

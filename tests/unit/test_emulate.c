@@ -786,7 +786,7 @@ static void refusals_name_the_instruction(void **state)
 		unsigned int n;
 		const char *says;
 	} cases[] = {
-		{ { 0xf7, 0x33, 0xaa }, 3, "div (bytes f7 33)" },	/* divl (%rbx), then stosb */
+		{ { 0xff, 0x1b, 0xaa }, 3, "lcall (bytes ff 1b)" },	/* lcall *(%rbx), then stosb */
 		{ { 0xff, 0x13 }, 2, "call" },			/* call *(%rbx) */
 		{ { 0x0f, 0xae, 0x03 }, 3, "fxsave" },		/* fxsave (%rbx) */
 		{ { 0x0f, 0x0b }, 2, "bytes 0f 0b" },		/* ud2 */
