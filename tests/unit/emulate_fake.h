@@ -250,6 +250,14 @@ static inline int fake_run(struct fake_vm *vm)
 	return fake_again(vm);
 }
 
+/* Run the instruction bytes given as the remaining arguments: fake_run()'s result. */
+#define RUN(vm, ...)                                                  \
+	({                                                            \
+		const u8 code_[] = { __VA_ARGS__ };                   \
+		fake_code((vm), code_, sizeof(code_));                \
+		fake_run(vm);                                         \
+	})
+
 static inline u64 fake_mmio_u64(const struct fake_vm *vm, u64 gpa, unsigned int len)
 {
 	u64 v = 0;

@@ -31,13 +31,6 @@
 #define DF EMUL_FLAGS_DF
 #define ARITH EMUL_FLAGS_ARITH
 
-#define RUN(vm, ...)                                                  \
-	({                                                            \
-		const u8 code_[] = { __VA_ARGS__ };                   \
-		fake_code((vm), code_, sizeof(code_));                \
-		fake_run(vm);                                         \
-	})
-
 static struct fake_vm vm_storage;
 
 static struct fake_vm *vm64(void)

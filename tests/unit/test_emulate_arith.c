@@ -22,13 +22,6 @@
 #define ZF EMUL_FLAGS_ZF
 #define OF EMUL_FLAGS_OF
 
-#define RUN(vm, ...)                                                  \
-	({                                                            \
-		const u8 code_[] = { __VA_ARGS__ };                   \
-		fake_code((vm), code_, sizeof(code_));                \
-		fake_run(vm);                                         \
-	})
-
 static struct fake_vm vm_storage;
 
 /* 64-bit code, RBX at the MMIO window holding v. */

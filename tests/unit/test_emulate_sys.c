@@ -22,13 +22,6 @@
 #define CR0_MSW_BITS 0xeULL	/* MP, EM, TS */
 #define GUEST_CR0 (FAKE_CR0_PG | 0x50033ULL)	/* PG, AM, WP, NE, ET, MP, PE */
 
-#define RUN(vm, ...)                                                  \
-	({                                                            \
-		const u8 code_[] = { __VA_ARGS__ };                   \
-		fake_code((vm), code_, sizeof(code_));                \
-		fake_run(vm);                                         \
-	})
-
 static struct fake_vm vm_storage;
 
 static struct fake_vm *vm_in(enum x86emul_mode mode)
