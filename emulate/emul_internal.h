@@ -47,6 +47,10 @@ int emul_operand_la(struct x86_emulate_ctxt *ctxt, u64 ea, unsigned int size, u6
 
 /* The effective address of the ModRM/moffs operand, with rsp standing for RSP. */
 u64 emul_modrm_ea(struct x86_emulate_ctxt *ctxt, u64 rsp);
+
+/* The linear address of the ModRM memory operand, size bytes (the instruction's own RSP for SIB). */
+int emul_modrm_la(struct x86_emulate_ctxt *ctxt, unsigned int size, u64 *la);
+
 /* The stack pointer's width: 8 in 64-bit mode, else SS.B's 4 or 2 (SDM Vol. 3A 3.4.5). */
 unsigned int emul_stack_bytes(struct x86_emulate_ctxt *ctxt);
 

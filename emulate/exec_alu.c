@@ -30,8 +30,7 @@ static u32 access_of(const struct emul_insn *insn)
 static int read_operand(struct x86_emulate_ctxt *ctxt, u64 *la, u64 *v)
 {
 	const struct emul_insn *insn = &ctxt->insn;
-	int r = emul_operand_la(ctxt, emul_modrm_ea(ctxt, ctxt->regs[EMUL_RSP]), insn->op_bytes,
-				la);
+	int r = emul_modrm_la(ctxt, insn->op_bytes, la);
 
 	*v = 0;
 	if (r != X86EMUL_CONTINUE)

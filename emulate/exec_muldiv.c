@@ -56,7 +56,7 @@ int emul_exec_muldiv(struct x86_emulate_ctxt *ctxt)
 	const struct emul_insn *insn = &ctxt->insn;
 	unsigned int size = insn->op_bytes;
 	u64 la, m = 0, flags = ctxt->eflags, ax, dx;
-	int r = emul_operand_la(ctxt, emul_modrm_ea(ctxt, ctxt->regs[EMUL_RSP]), size, &la);
+	int r = emul_modrm_la(ctxt, size, &la);
 
 	if (r == X86EMUL_CONTINUE)
 		r = emul_read(ctxt, la, &m, size, EMUL_ACCESS_READ);

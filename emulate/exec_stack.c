@@ -39,8 +39,7 @@ static int push_mem(struct x86_emulate_ctxt *ctxt)
 {
 	const struct emul_insn *insn = &ctxt->insn;
 	u64 la, v = 0;
-	int r = emul_operand_la(ctxt, emul_modrm_ea(ctxt, ctxt->regs[EMUL_RSP]), insn->op_bytes,
-				&la);
+	int r = emul_modrm_la(ctxt, insn->op_bytes, &la);
 
 	if (r == X86EMUL_CONTINUE)
 		r = emul_read(ctxt, la, &v, insn->op_bytes, EMUL_ACCESS_READ);

@@ -35,8 +35,7 @@ int emul_exec_sys(struct x86_emulate_ctxt *ctxt)
 {
 	const struct emul_insn *insn = &ctxt->insn;
 	u64 la;
-	int r = emul_operand_la(ctxt, emul_modrm_ea(ctxt, ctxt->regs[EMUL_RSP]), insn->mem_bytes,
-				&la);
+	int r = emul_modrm_la(ctxt, insn->mem_bytes, &la);
 
 	if (r != X86EMUL_CONTINUE)
 		return r;

@@ -25,8 +25,7 @@ int emul_exec_vec(struct x86_emulate_ctxt *ctxt)
 	const struct emul_insn *insn = &ctxt->insn;
 	u8 reg[EMUL_VEC_BYTES], mem[EMUL_VEC_BYTES];
 	u64 la;
-	int r = emul_operand_la(ctxt, emul_modrm_ea(ctxt, ctxt->regs[EMUL_RSP]), insn->mem_bytes,
-				&la);
+	int r = emul_modrm_la(ctxt, insn->mem_bytes, &la);
 
 	if (r != X86EMUL_CONTINUE)
 		return r;

@@ -191,3 +191,8 @@ int emul_operand_la(struct x86_emulate_ctxt *ctxt, u64 ea, unsigned int size, u6
 {
 	return emul_linear(ctxt, ctxt->insn.mem.seg, ea, size, la);
 }
+
+int emul_modrm_la(struct x86_emulate_ctxt *ctxt, unsigned int size, u64 *la)
+{
+	return emul_operand_la(ctxt, emul_modrm_ea(ctxt, ctxt->regs[EMUL_RSP]), size, la);
+}
