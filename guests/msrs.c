@@ -8,7 +8,10 @@
  *  2. read them back unchanged, SWAPGS twice (KERNEL_GS_BASE moves through
  *     GS.base and back), RDTSCP returns TSC_AUX, MXCSR as after reset, a
  *     write to IA32_TSC moves IA32_TSC_ADJUST by as much, SYNC;
- *  3. IA32_MISC_ENABLE and the microcode revision as emulated, XSETBV's
+ *  3. IA32_MISC_ENABLE as emulated (every writable bit read back, a
+ *     reserved bit #GP, the read-only bits kept, LIMIT_CPUID limiting
+ *     CPUID.0, XD_DISABLE hiding NX and refusing EFER.NXE), the microcode
+ *     revision as emulated, XSETBV's
  *     checks where the CPU has XSAVE (the VMM says so at HAS_XSAVE_GPA),
  *     CPUID leaf 0x15 with the TSC rate (at TSC_KHZ_GPA) on every model,
  *     CPUID without VMX, the APIC or XSAVES; DONE.
@@ -34,7 +37,13 @@
 #define MSR_UCODE_REV 0x8b
 #define MSR_MISC_ENABLE 0x1a0
 #define MISC_ENABLE_EXPECTED 0x1801	/* fast strings, BTS and PEBS unavailable */
-#define MISC_ENABLE_XD_DISABLE (1ULL << 34)
+#define MISC_ENABLE_READ_ONLY 0x1880	/* bits 7, 11 and 12 (kvm-unit-tests' `msr` keeps them) */
+/* Every writable bit: 0, 3, 16, 18, 22 (LIMIT_CPUID), 23, 34 (XD_DISABLE): `msr`'s value. */
+#define MISC_ENABLE_WRITABLE 0x400c50009ULL
+#define MISC_ENABLE_RESERVED_BIT (1ULL << 1)
+#define MSR_EFER 0xc0000080
+#define EFER_NXE (1ULL << 11)
+#define CPUID_80000001_EDX_NX (1u << 20)
 #define GP_VECTOR 13
 #define CR4_OSXSAVE (1ULL << 18)
 #define CR4_OSFXSR (1ULL << 9)
@@ -160,15 +169,53 @@ static void shared_msrs(uint64_t seed)
 	GUEST_SYNC(2);
 }
 
+static bool has_nx(void)
+{
+	uint32_t a, b, c, d;
+
+	guest_cpuid(0x80000001, &a, &b, &c, &d);
+	return d & CPUID_80000001_EDX_NX;
+}
+
+static uint32_t max_basic_leaf(void)
+{
+	uint32_t a, b, c, d;
+
+	guest_cpuid(0, &a, &b, &c, &d);
+	return a;
+}
+
+/* IA32_MISC_ENABLE as SDM Vol. 4 Table 2-2 has it, and what two of its bits change. */
+static void misc_enable(void)
+{
+	uint64_t efer = rdmsr(MSR_EFER);
+
+	GUEST_ASSERT(rdmsr(MSR_MISC_ENABLE) == MISC_ENABLE_EXPECTED);
+	GUEST_ASSERT(wrmsr_safe(MSR_MISC_ENABLE, MISC_ENABLE_EXPECTED | MISC_ENABLE_RESERVED_BIT) ==
+		     GP_VECTOR);
+	GUEST_ASSERT(rdmsr(MSR_MISC_ENABLE) == MISC_ENABLE_EXPECTED);
+	GUEST_ASSERT(has_nx() && max_basic_leaf() >= 0x15);
+	/* Every writable bit on, the read-only ones written 0: those stay. */
+	GUEST_ASSERT(wrmsr_safe(MSR_MISC_ENABLE, MISC_ENABLE_WRITABLE) == -1);
+	GUEST_ASSERT(rdmsr(MSR_MISC_ENABLE) ==
+		     (MISC_ENABLE_WRITABLE | (MISC_ENABLE_EXPECTED & MISC_ENABLE_READ_ONLY)));
+	GUEST_ASSERT(max_basic_leaf() == 2 && !has_nx());
+	/* NXE may be turned off but not on while NX is hidden. */
+	GUEST_ASSERT(wrmsr_safe(MSR_EFER, efer & ~EFER_NXE) == -1);
+	GUEST_ASSERT(wrmsr_safe(MSR_EFER, efer | EFER_NXE) == GP_VECTOR);
+	GUEST_ASSERT(wrmsr_safe(MSR_MISC_ENABLE, MISC_ENABLE_EXPECTED) == -1);
+	GUEST_ASSERT(wrmsr_safe(MSR_EFER, efer | EFER_NXE) == -1);
+	GUEST_ASSERT(wrmsr_safe(MSR_EFER, efer) == -1);
+	GUEST_ASSERT(rdmsr(MSR_MISC_ENABLE) == MISC_ENABLE_EXPECTED);
+	GUEST_ASSERT(has_nx() && max_basic_leaf() >= 0x15);
+}
+
 static void emulated_and_xsave(void)
 {
 	uint32_t a, b, c, d;
 	uint64_t cr4;
 
-	GUEST_ASSERT(rdmsr(MSR_MISC_ENABLE) == MISC_ENABLE_EXPECTED);
-	GUEST_ASSERT(wrmsr_safe(MSR_MISC_ENABLE, MISC_ENABLE_EXPECTED & ~1ULL) == -1);
-	GUEST_ASSERT(wrmsr_safe(MSR_MISC_ENABLE, MISC_ENABLE_EXPECTED | MISC_ENABLE_XD_DISABLE) ==
-		     GP_VECTOR);
+	misc_enable();
 	GUEST_ASSERT(wrmsr_safe(MSR_UCODE_REV, 0) == -1);
 	GUEST_ASSERT(rdmsr(MSR_UCODE_REV) == 0);
 

@@ -10,6 +10,7 @@
  * online_vcpus cores, one thread each (leaves 1, 4, 0xb and 0x1f).
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
 #include "arch/x86/setup.h"
 #include "exit_handlers.h"
 #include "vcpu_internal.h"
@@ -25,18 +26,18 @@
 /*
  * Leaf 1 features the guest does not get: VMX and SMX; the thermal,
  * power and debug-store MSRs behind DTES64, DS-CPL, EST, TM2, xTPR, PDCM,
- * MCE, MCA, MTRR, DS, ACPI, TM, PBE (slotvisor has none of them); and the
+ * MTRR, DS, ACPI, TM, PBE (slotvisor has none of them); and the
  * local APIC (APIC, x2APIC, TSC-deadline): the guest's interrupt controller
  * is the emulated one (irq/).  A vCPU with an emulated xAPIC (v->apic,
  * irq/vlapic.c) sees CPUID.1:EDX.APIC while it is enabled in
  * IA32_APIC_BASE, x2APIC (its MSR interface, irq/vlapic.c) and
- * TSC-deadline mode.
+ * TSC-deadline mode.  MCE and MCA stay: the machine-check MSRs are
+ * emulated (vmx/mce.c), as KVM's are.
  */
 #define CPUID_1_ECX_HIDDEN (BIT(2) | BIT(4) | CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | BIT(7) | \
 			    BIT(8) | BIT(14) | CPUID_1_ECX_PDCM | CPUID_1_ECX_X2APIC | \
 			    CPUID_1_ECX_TSC_DEADLINE)
-#define CPUID_1_EDX_HIDDEN (BIT(7) | BIT(9) | BIT(12) | BIT(14) | BIT(21) | BIT(22) | BIT(29) | \
-			    BIT(31))
+#define CPUID_1_EDX_HIDDEN (BIT(9) | BIT(12) | BIT(21) | BIT(22) | BIT(29) | BIT(31))
 #define CPUID_LEAF_POWER 0x6		/* thermal and power management: none */
 #define CPUID_LEAF_FEATURES7 0x7
 #define CPUID_7_EBX_TSC_ADJUST BIT(1)	/* IA32_TSC_ADJUST, emulated (vmx/exit_msr.c) */
@@ -65,6 +66,7 @@
 #define CPUID_LEAF_XSTATE 0xd
 #define CPUID_D1_EAX_XSAVES BIT(3)	/* needs "enable XSAVES/XRSTORS" */
 #define CPUID_LEAF_EXT1 0x80000001
+#define CPUID_LIMITED_MAX 2		/* leaf 0's EAX under IA32_MISC_ENABLE.LIMIT_CPUID */
 #define CPUID_EXT1_EDX_RDTSCP BIT(27)
 #define CPUID_LEAF_TSC 0x15
 #define CPUID_LEAF_PMU 0xa
@@ -172,6 +174,7 @@ static struct cpuid_regs cpuid_host_xcr0(u32 leaf, u32 subleaf)
  * CPUID_ADJUSTED_LOW on this CPU: with leaf 0 and the leaves below 32 past
  * the CPU's own highest where that is below 0x15 (leaf_beyond_cpu()), so
  * that the hot test stays one mask (vmx_cpuid_init(), before any vCPU).
+ * Each vCPU's own mask adds leaf 0 while its IA32_MISC_ENABLE limits it.
  */
 static u32 cpuid_adjusted_low = CPUID_ADJUSTED_LOW;
 
@@ -186,10 +189,17 @@ void vmx_cpuid_init(u32 max_basic)
 	cpuid_adjusted_low = mask;
 }
 
-static bool cpuid_adjusted(u32 leaf)
+void vcpu_cpuid_update(struct vcpu *v)
+{
+	v->cpuid_adjusted_low = cpuid_adjusted_low;
+	if (v->misc_enable & MISC_ENABLE_LIMIT_CPUID)
+		v->cpuid_adjusted_low |= BIT(0);
+}
+
+static bool cpuid_adjusted(const struct vcpu *v, u32 leaf)
 {
 	if (leaf < 32)
-		return (cpuid_adjusted_low >> leaf) & 1;
+		return (v->cpuid_adjusted_low >> leaf) & 1;
 	return leaf == CPUID_LEAF_HV || leaf == CPUID_LEAF_EXT1 || leaf_beyond_cpu(leaf);
 }
 
@@ -204,6 +214,9 @@ static __attribute__((noinline)) struct cpuid_regs cpuid_for_guest(const struct 
 	switch (leaf) {
 	case 0:
 		r.eax = MAX(r.eax, (u32)CPUID_LEAF_TSC);
+		/* IA32_MISC_ENABLE.LIMIT_CPUID: "a maximum value in EAX[7:0] of 2" (SDM Vol. 4 Table 2-2). */
+		if (v->misc_enable & MISC_ENABLE_LIMIT_CPUID)
+			r.eax = CPUID_LIMITED_MAX;
 		break;
 	case 1:
 		r.ecx &= ~CPUID_1_ECX_HIDDEN;
@@ -258,6 +271,8 @@ static __attribute__((noinline)) struct cpuid_regs cpuid_for_guest(const struct 
 	case CPUID_LEAF_EXT1:
 		if (!vcpu_has_rdtscp())
 			r.edx &= ~CPUID_EXT1_EDX_RDTSCP;
+		if (v->misc_enable & MISC_ENABLE_XD_DISABLE)
+			r.edx &= ~CPUID_80000001_EDX_NX;
 		break;
 	case CPUID_LEAF_TSC:
 		/* TSC Hz = ECX * EBX / EAX (SDM Vol. 2A, CPUID leaf 15H). */
@@ -280,7 +295,7 @@ static __attribute__((noinline)) struct cpuid_regs cpuid_for_guest(const struct 
 int vmx_handle_cpuid(struct vcpu *v)
 {
 	u32 leaf = (u32)v->gprs.rax, subleaf = (u32)v->gprs.rcx;
-	struct cpuid_regs r = cpuid_adjusted(leaf) ? cpuid_for_guest(v, leaf, subleaf) :
+	struct cpuid_regs r = cpuid_adjusted(v, leaf) ? cpuid_for_guest(v, leaf, subleaf) :
 						     cpuid_count(leaf, subleaf);
 
 	v->gprs.rax = r.eax;

@@ -23,12 +23,12 @@
 #include "lib/printf.h"
 #include "exit_handlers.h"
 #include "vcpu_internal.h"
+#include "vmx/mce.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_bits.h"
 
 #define MSR_IA32_TSC 0x10
 #define MSR_IA32_TSC_ADJUST 0x3b
-#define MSR_IA32_MISC_ENABLE 0x1a0
 #define MSR_IA32_MTRRCAP 0xfe
 #define MSR_IA32_MTRR_DEF_TYPE 0x2ff
 #define MSR_IA32_UCODE_REV 0x8b
@@ -36,16 +36,11 @@
 #define MSR_IA32_TSC_DEADLINE 0x6e0
 #define GP_ERROR 0
 /*
- * IA32_MISC_ENABLE as the guest sees it (Bochs has no such MSR, and Linux
+ * IA32_MISC_ENABLE as a new vCPU sees it (Bochs has no such MSR, and Linux
  * reads it before it has an IDT): fast strings on, BTS and PEBS
- * unavailable (SDM Vol. 4 Table 2-2).  The guest may toggle fast strings
- * and the CPUID limit, nothing else.
+ * unavailable (SDM Vol. 4 Table 2-2).
  */
-#define MISC_ENABLE_FAST_STRING BIT(0)
-#define MISC_ENABLE_BTS_UNAVAIL BIT(11)
-#define MISC_ENABLE_PEBS_UNAVAIL BIT(12)
-#define MISC_ENABLE_LIMIT_CPUID BIT(22)
-#define MISC_ENABLE_WRITABLE (MISC_ENABLE_FAST_STRING | MISC_ENABLE_LIMIT_CPUID)
+#define MISC_ENABLE_RESET (MISC_ENABLE_FAST_STRING | MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL)
 #define SHARED_MSR_HIGH_RESERVED 0xffffffff00000000ULL	/* SFMASK, TSC_AUX: bits 63:32 */
 
 static u64 msr_value(struct vcpu *v)
@@ -66,7 +61,27 @@ static int msr_fault(struct vcpu *v, const char *op, u32 msr)
 
 u64 vcpu_misc_enable_reset(void)
 {
-	return MISC_ENABLE_FAST_STRING | MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL;
+	return MISC_ENABLE_RESET;
+}
+
+/*
+ * The writable bits are kept and read back, as on the CPU; two of them
+ * change what the guest sees: LIMIT_CPUID makes CPUID.0:EAX read 2, and
+ * XD_DISABLE hides NX from CPUID.80000001H and refuses EFER.NXE being
+ * turned on (vmx/exit_cpuid.c, guest_write_efer()); the others (TCC,
+ * EIST, the MONITOR FSM, xTPR) have nothing to act on here.  A reserved
+ * bit is #GP; the read-only bits keep their value whatever is written.
+ * Linux turns XD_DISABLE off at boot; kvm-unit-tests' `msr` writes every
+ * writable bit and reads them back.  An EFER.NXE already on stays on (the
+ * SDM says nothing of a CPU where XD is disabled under it).
+ */
+static bool guest_write_misc_enable(struct vcpu *v, u64 val)
+{
+	if (val & ~(MISC_ENABLE_WRITABLE | MISC_ENABLE_READ_ONLY))
+		return false;
+	v->misc_enable = (val & MISC_ENABLE_WRITABLE) | (v->misc_enable & MISC_ENABLE_READ_ONLY);
+	vcpu_cpuid_update(v);
+	return true;
 }
 
 /* The physical-address bits the CPU has (CPUID 0x80000008 EAX[7:0], SDM Vol. 3A 4.1.4). */
@@ -154,6 +169,8 @@ static bool guest_rdmsr(struct vcpu *v, u32 msr, u64 *val)
 	}
 	if (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST)
 		return v->apic && !kvm_x2apic_msr_read(v, msr, val);
+	if (vcpu_mce_msr(msr))
+		return vcpu_mce_get_msr(&v->mce, msr, val);
 	switch (msr) {
 	case MSR_IA32_MISC_ENABLE: *val = v->misc_enable; return true;
 	case MSR_IA32_UCODE_REV: *val = 0; return true;	/* no microcode revision to report */
@@ -219,6 +236,9 @@ static bool guest_write_efer(struct vcpu *v, u64 val)
 
 	if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
 		return false;
+	/* NXE is reserved where CPUID shows no NX (SDM Vol. 3A 2.2.1, Vol. 4 Table 2-2 bit 34). */
+	if ((val & ~cur & EFER_NXE) && (v->misc_enable & MISC_ENABLE_XD_DISABLE))
+		return false;
 	if ((vcpu_guest_cr0(v) & X86_CR0_PG) && ((val ^ cur) & EFER_LME))
 		return false;
 	return vmcs_write64(GUEST_IA32_EFER, (val & ~EFER_LMA) | (cur & EFER_LMA));
@@ -255,12 +275,10 @@ static bool guest_wrmsr(struct vcpu *v, u32 msr, u64 val)
 		return guest_write_shared(v, slot, val);
 	if (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST)
 		return v->apic && !kvm_x2apic_msr_write(v, msr, val);
+	if (vcpu_mce_msr(msr))
+		return vcpu_mce_set_msr(&v->mce, msr, val);
 	switch (msr) {
-	case MSR_IA32_MISC_ENABLE:
-		if ((val ^ v->misc_enable) & ~MISC_ENABLE_WRITABLE)
-			return false;
-		v->misc_enable = val;
-		return true;
+	case MSR_IA32_MISC_ENABLE: return guest_write_misc_enable(v, val);
 	case MSR_IA32_TSC: return guest_write_tsc(v, val);
 	case MSR_IA32_TSC_ADJUST: return guest_write_tsc_adjust(v, val);
 	case MSR_IA32_UCODE_REV: return true;	/* Linux writes 0 before it reads the revision */

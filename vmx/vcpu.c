@@ -280,6 +280,8 @@ int vcpu_create(struct kvm *kvm, unsigned int id, struct vcpu **out)
 	v->vpid = vcpu_alloc_vpid();
 	v->xcr0 = XCR0_X87;
 	v->misc_enable = vcpu_misc_enable_reset();
+	vcpu_cpuid_update(v);
+	vcpu_mce_reset(&v->mce);
 	v->tpr = &v->tpr_alone;
 	v->root_hpa = INVALID_HPA;
 	v->cpu = -1;

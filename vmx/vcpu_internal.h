@@ -128,6 +128,8 @@ void vcpu_set_shared_msr(struct vcpu *v, int slot, u64 val);
 
 /* IA32_MISC_ENABLE of a new vCPU (vmx/exit_msr.c). */
 u64 vcpu_misc_enable_reset(void);
+/* Which CPUID leaves v sees changed, after its IA32_MISC_ENABLE changed (vmx/exit_cpuid.c). */
+void vcpu_cpuid_update(struct vcpu *v);
 
 /*
  * The mode that sets the default operand and address size (SDM Vol. 1 3.6,

@@ -13,6 +13,7 @@
 #include "types.h"
 #include "emulate/emulate.h"
 #include "vmx/exit_reason.h"
+#include "vmx/mce.h"
 #include "vmx/segment_ar.h"
 
 struct vmcs;
@@ -189,6 +190,8 @@ struct vcpu {
 	u64 xcr0;		/* the guest's XCR0 (XSETBV) */
 	void *fpu;		/* its x87/SSE/AVX state while another vCPU owns the CPU */
 	u64 misc_enable;	/* the guest's IA32_MISC_ENABLE (emulated) */
+	u32 cpuid_adjusted_low;	/* CPUID leaves below 32 its CPUID exit changes (exit_cpuid.c) */
+	struct vcpu_mce mce;	/* its machine-check MSRs (vmx/mce.c) */
 	u64 tsc_adjust;		/* its IA32_TSC_ADJUST (emulated): 0 at reset, kept by INIT */
 	/*
 	 * A local APIC irq/ emulates (irq/vlapic.c), given before the first
