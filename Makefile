@@ -48,7 +48,7 @@ VMX_SRCS     := $(addprefix vmx/,caps.c check.c check_controls.c check_guest.c \
 		check_guest_segs.c check_host.c controls.c dump.c entry.S exit.c exit_basic.c \
 		exit_cpuid.c exit_cr.c exit_ept.c exit_io.c exit_msr.c exit_reason.c \
 		exit_string_io.c exit_xsetbv.c exit_hypercall.c emulate_ops.c guest_mem.c guest_state.c \
-		interrupt.c msr_bitmap.c page_walk.c pml.c requests.c run.c shared_msrs.c vcpu.c \
+		interrupt.c mce.c msr_bitmap.c page_walk.c pml.c requests.c run.c shared_msrs.c vcpu.c \
 		vcpu_state.c vmcs.c vmcs_names.c vmxon.c)
 EMULATE_SRCS := $(addprefix emulate/,decode.c emulate.c exec_alu.c exec_mov.c exec_stack.c \
 		exec_ltr.c exec_muldiv.c exec_string.c exec_sys.c exec_vec.c fastop.c mem.c opcodes.c regs.c)
@@ -226,7 +226,7 @@ HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.
 	$(addprefix arch/x86/,acpi_tables.c acpi_pm.c acpi_madt.c acpi_spcr.c fbcon.c font.c \
 		gprs.c keymap.c uart_select.c) \
 	$(addprefix vmx/,check.c check_controls.c check_host.c check_guest.c \
-		check_guest_segs.c vmcs_names.c exit_reason.c msr_bitmap.c page_walk.c) \
+		check_guest_segs.c vmcs_names.c exit_reason.c mce.c msr_bitmap.c page_walk.c) \
 	$(IRQ_SRCS) devices/uart16550.c devices/pit8254.c devices/rtc_cmos.c devices/acpi_build.c \
 	devices/fw_cfg.c devices/pc_testdev.c devices/virtio_ring.c devices/virtio_mmio.c \
 	devices/virtio_chain.c devices/virtio_rng.c devices/virtio_blk.c devices/virtio_mem.c \

@@ -388,8 +388,10 @@ int vlapic_x2apic_write(struct vlapic *a, u32 msr, u64 val, u64 now)
 		vlapic_write(a, reg, (u32)val, now);
 		return 0;
 	case APIC_SELF_IPI:
+		if (val & ~(u64)APIC_VECTOR_MASK)
+			return -1;	/* bits 31:8 are reserved (SDM Vol. 3A 11.12.11) */
 		timer_update(a, now);
-		self_ipi(a, val & 0xff);
+		self_ipi(a, (u8)val);
 		return 0;
 	default:
 		return -1;	/* read-only (ID, LDR, ...), or not in x2APIC mode (DFR, ICR2) */

@@ -53,6 +53,7 @@
 #define APIC_TMCCT 0x390
 #define APIC_TDCR 0x3e0
 #define APIC_SELF_IPI 0x3f0	/* x2APIC mode only, write-only */
+#define APIC_VECTOR_MASK 0xffu
 
 #define APIC_SPIV_ENABLED (1u << 8)
 #define APIC_LVT_MASKED (1u << 16)
