@@ -32,11 +32,39 @@ static u64 unclaimed_reported[PORTS / 64];
  * The guest's COM1 bytes go to the console as they are, not line by line;
  * a hypervisor message never lands inside one of its lines (kwrite_raw()).
  */
+/* The guest's last COM1 byte was not a newline: a line of the hypervisor's must start one. */
+static bool guest_mid_line;
+
 static void console_guest_tx(void *ctx, u8 byte)
 {
 	char c = (char)byte;
 
+	guest_mid_line = c != '\n';
 	kwrite_raw(&c, 1);
+}
+
+/* End the guest's line, if it is in the middle of one, before a line of the console's. */
+static void console_break_line(void)
+{
+	if (guest_mid_line)
+		kprintf("\n");
+	guest_mid_line = false;
+}
+
+/*
+ * The guest is over: with a status token, one line only the hypervisor can
+ * print says that its console ends here, before the hypervisor's own
+ * end-of-guest lines, so that a script forwarding the guest's console
+ * (scripts/qemu-system-x86_64) stops at it without knowing what those
+ * lines say (docs/guests.md, "A guest cannot forge its status").
+ */
+static void console_guest_over(struct console *con)
+{
+	console_break_line();
+	if (con->status_token)
+		kprintf("slotvisor: status %s: the guest's console ends\n", con->status_token);
+	if (con->debug_exit)
+		kprintf("console: the guest wrote %#llx to isa-debug-exit\n", con->status >> 1);
 }
 
 /* Read what was typed; false once the console should end. */
@@ -69,11 +97,13 @@ static void console_mmio(struct vcpu *v)
 {
 	bool last;
 
-	if (vcpu_report(&v->mmio_unbacked, &last))
-		kprintf("\nconsole: guest MMIO %s gpa %#llx (%u bytes)%s%s\n",
+	if (vcpu_report(&v->mmio_unbacked, &last)) {
+		console_break_line();
+		kprintf("console: guest MMIO %s gpa %#llx (%u bytes)%s%s\n",
 			v->exit.mmio.is_write ? "write to" : "read of", v->exit.mmio.gpa,
 			v->exit.mmio.len, v->exit.mmio.is_write ? ", dropped" : ", returning all ones",
 			last ? " (more are counted in stats, not printed)" : "");
+	}
 	if (!v->exit.mmio.is_write)
 		v->exit.mmio.data = MMIO_READ_VALUE;
 }
@@ -89,21 +119,22 @@ static void console_unclaimed_io(struct vcpu *v)
 
 	if (!(unclaimed_reported[port / 64] & (1ULL << (port % 64)))) {
 		unclaimed_reported[port / 64] |= 1ULL << (port % 64);
-		kprintf("\nconsole: guest I/O to port %#x, which no device claims (%s)\n", port,
+		console_break_line();
+		kprintf("console: guest I/O to port %#x, which no device claims (%s)\n", port,
 			v->exit.io.is_write ? "write dropped" : "reads all ones");
 	}
 	if (!v->exit.io.is_write)
 		v->exit.io.data = ~0u;
 }
 
-/* A real guest's exits the console answers; false when the guest is over (*status set). */
-static bool console_guest_exit(struct vcpu *v, u64 *status)
+/* A real guest's exits the console answers; false when the guest is over (con->status set). */
+static bool console_guest_exit(struct console *con, struct vcpu *v)
 {
 	switch (v->exit.reason) {
 	case VCPU_EXIT_IO:
 		if (v->exit.io.port == ISA_DEBUG_EXIT_PORT && v->exit.io.is_write) {
-			*status = ((u64)v->exit.io.data << 1) | 1;	/* all 33 bits of it */
-			kprintf("\nconsole: the guest wrote %#x to isa-debug-exit\n", v->exit.io.data);
+			con->status = ((u64)v->exit.io.data << 1) | 1;	/* all 33 bits of it */
+			con->debug_exit = true;	/* said by console_guest_over() */
 			return false;
 		}
 		console_unclaimed_io(v);
@@ -111,7 +142,8 @@ static bool console_guest_exit(struct vcpu *v, u64 *status)
 	case VCPU_EXIT_HLT:
 		if (v->ready_for_interrupt)
 			return true;	/* typed input may still raise COM1's interrupt */
-		kprintf("\nconsole: the guest halted with interrupts off\n");
+		console_break_line();
+		kprintf("console: the guest halted with interrupts off\n");
 		return false;
 	default:
 		return true;
@@ -127,10 +159,11 @@ static bool console_slice(struct console *con, struct vcpu *v)
 
 	if (!cmd && con->real_guest && (v->exit.reason == VCPU_EXIT_IO ||
 					 v->exit.reason == VCPU_EXIT_HLT))
-		return console_guest_exit(v, &con->status);
+		return console_guest_exit(con, v);
 
 	if (cmd) {
-		kprintf("\nconsole: the guest %s\n", cmd == UCALL_DONE ? "finished" : "made a ucall");
+		console_break_line();
+		kprintf("console: the guest %s\n", cmd == UCALL_DONE ? "finished" : "made a ucall");
 		return false;
 	}
 	switch (v->exit.reason) {
@@ -142,7 +175,8 @@ static bool console_slice(struct console *con, struct vcpu *v)
 		return true;
 	default:
 		vcpu_exit_describe(v, why, sizeof(why));
-		kprintf("\nconsole: the guest stopped: %s%s\n", why, v->dead ? "; the VM is over" : "");
+		console_break_line();
+		kprintf("console: the guest stopped: %s%s\n", why, v->dead ? "; the VM is over" : "");
 		return false;
 	}
 }
@@ -166,20 +200,22 @@ static bool console_vcpu_exit(void *ctx, struct vcpu *v, int cmd)
 	struct console *con = ctx;
 
 	if (cmd) {
-		kprintf("\nconsole: vcpu %u made a ucall (%d): the guest is over\n", v->id, cmd);
+		console_break_line();
+		kprintf("console: vcpu %u made a ucall (%d): the guest is over\n", v->id, cmd);
 		return false;
 	}
 	switch (v->exit.reason) {
 	case VCPU_EXIT_IO:
-		return console_guest_exit(v, &con->status);
+		return console_guest_exit(con, v);
 	case VCPU_EXIT_MMIO:
 		console_mmio(v);
 		return true;
 	case VCPU_EXIT_HLT:	/* vCPU 0 halted with interrupts off (an AP waits in vm_halt()) */
-		return console_guest_exit(v, &con->status);
+		return console_guest_exit(con, v);
 	default:
 		vcpu_exit_describe(v, why, sizeof(why));
-		kprintf("\nconsole: vcpu %u stopped: %s%s\n", v->id, why,
+		console_break_line();
+		kprintf("console: vcpu %u stopped: %s%s\n", v->id, why,
 			v->dead ? "; the VM is over" : "");
 		return false;
 	}
@@ -230,12 +266,17 @@ static void console_run_threaded(struct console *con)
 	if (con->in_monitor)
 		vm_vcpus_resume(vm);	/* let the parked threads see the end */
 	vm_vcpus_wait(vm);
-	kprintf(quit ? "\nconsole: quit\n" : "console: the guest ended\n");
+	if (quit) {
+		kprintf("\nconsole: quit\n");
+		return;
+	}
+	console_guest_over(con);
+	kprintf("console: the guest ended\n");
 }
 
-u64 console_run_guest(struct vm *vm, struct vcpu *v)
+u64 console_run_guest(struct vm *vm, struct vcpu *v, const char *status_token)
 {
-	struct console con = { .vm = vm, .real_guest = true };
+	struct console con = { .vm = vm, .real_guest = true, .status_token = status_token };
 
 	if (vm->kvm.online_vcpus > 1)
 		console_run_threaded(&con);
@@ -265,6 +306,7 @@ static void __console_run(struct console *con, struct vcpu *v)
 		}
 		if (!console_slice(con, v)) {
 			if (con->real_guest) {
+				console_guest_over(con);
 				kprintf("console: the guest ended\n");
 				return;
 			}

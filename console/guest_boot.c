@@ -196,6 +196,7 @@ int guest_boot(const struct boot_info *bi, u64 *status)
 		.nr_modules = collect_modules(bi, mods),
 	};
 	char token[STATUS_TOKEN_MAX + 1];
+	bool has_token;
 	struct vm *vm;
 	struct vcpu *v;
 	int err;
@@ -221,9 +222,10 @@ int guest_boot(const struct boot_info *bi, u64 *status)
 		vm_destroy(vm);
 		return err;
 	}
-	*status = console_run_guest(vm, v);
+	has_token = status_token(bi->cmdline, token);
+	*status = console_run_guest(vm, v, has_token ? token : NULL);
 	kprintf("slotvisor: guest exit status %llu\n", *status);
-	if (status_token(bi->cmdline, token))
+	if (has_token)
 		kprintf("slotvisor: status %s: guest exit status %llu\n", token, *status);
 	vm_destroy(vm);
 	return 0;

@@ -25,6 +25,9 @@ struct console {
 	struct monitor_line line;
 	bool real_guest;	/* console_run_guest(): end with the guest */
 	u64 status;		/* its exit status, QEMU's way: (value << 1) | 1, up to 2^33 - 1 */
+	bool debug_exit;	/* the guest ended by writing isa-debug-exit (status >> 1) */
+	/* slotvisor.status_token's T, or NULL: marks where the guest's console ends. */
+	const char *status_token;
 	/* vCPUs on their own CPUs: pause them for the monitor, resume them after (or NULL). */
 	void (*pause)(struct console *con, bool paused);
 };
@@ -57,7 +60,7 @@ void console_run(struct vm *vm, struct vcpu *v);
  * with interrupts off or dies (status 0), or `quit` is typed.  A 32-bit
  * value gives a status of up to 33 bits, returned whole.
  */
-u64 console_run_guest(struct vm *vm, struct vcpu *v);
+u64 console_run_guest(struct vm *vm, struct vcpu *v, const char *status_token);
 
 /* slotvisor.console=1: a VM running guests/echo.c, under console_run(). */
 int console_demo(void);
