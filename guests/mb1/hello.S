@@ -7,7 +7,8 @@
  * on COM1 (the command line and module 0's first line from the boot
  * information), sends UCALL_SYNC with args = { EAX at entry, the
  * information's flags, mem_upper, mods_count }, prints a SUMMARY line as
- * kvm-unit-tests' report_summary() does, then writes its exit code to the
+ * kvm-unit-tests' report_summary() does and "--- DONE: CODE ---" as the
+ * bare tree's exit() does (scripts/kut.sh), then writes its exit code to the
  * isa-debug-exit port 0xf4 (0: the magic was right) and, where that port is
  * not there (bare Bochs), "Shutdown" to Bochs' port 0x8900, as kvm-unit-tests'
  * exit() does; then halts.
@@ -73,10 +74,17 @@ main64:
 
 	/* kvm-unit-tests' report_summary(), then its exit(): exit(0) if EAX held the multiboot magic, else exit(1) */
 	lea msg_pass(%rip), %rsi
+	lea msg_done0(%rip), %rbx
 	cmpl $MB_BOOT_MAGIC, entry_eax(%rip)
 	je 5f
 	lea msg_fail(%rip), %rsi
+	lea msg_done1(%rip), %rbx
 5:	mov $64, %ecx
+	call puts
+	mov $'\n', %al
+	call putc
+	mov %rbx, %rsi
+	mov $64, %ecx
 	call puts
 	mov $'\n', %al
 	call putc
@@ -154,6 +162,10 @@ msg_pass:
 	.asciz "SUMMARY: 1 tests"
 msg_fail:
 	.asciz "SUMMARY: 1 tests, 1 unexpected failures"
+msg_done0:
+	.asciz "--- DONE: 0 ---"
+msg_done1:
+	.asciz "--- DONE: 1 ---"
 shutdown:
 	.ascii "Shutdown"
 
