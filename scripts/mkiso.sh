@@ -9,12 +9,16 @@
 # ELF=path overrides build/slotvisor.elf.  MULTIBOOT=1 boots ELF with
 # multiboot v1 instead (GRUB's multiboot and module commands): a
 # kvm-unit-tests .flat in bare Bochs, with no hypervisor
-# (scripts/qemu-system-x86_64's KUT_BARE=1).
+# (scripts/qemu-system-x86_64's KUT_BARE=1).  LINUX=1 boots ELF as a Linux
+# bzImage (GRUB's linux command) and the one --module as its initrd: the
+# same kernel in bare Bochs, for make bench's boot-time ratio
+# (scripts/bench-linux.sh).
 set -eu
 out=$1; cmdline=${2:-}; shift 2 || shift $#
 elf=${ELF:-build/slotvisor.elf}
 boot_cmd=multiboot2 module_cmd=module2
 [ "${MULTIBOOT:-0}" = 1 ] && boot_cmd=multiboot module_cmd=module
+[ "${LINUX:-0}" = 1 ] && boot_cmd=linux module_cmd=initrd
 [ -f "$elf" ] || { echo "mkiso: $elf not found; run make" >&2; exit 1; }
 # grub-mkrescue quietly leaves out a platform whose modules are missing;
 # an ISO that boots only one way must not be built by accident.
@@ -43,7 +47,12 @@ while [ $# -gt 0 ]; do
 	--module)
 		n=$((n + 1))
 		cp "$2" "$dir/boot/module$n"
-		modules+="	$module_cmd /boot/module$n $3"$'\n'
+		if [ "$module_cmd" = initrd ]; then
+			[ $n = 1 ] || { echo "mkiso: LINUX=1 takes one --module, the initrd" >&2; exit 2; }
+			modules+="	initrd /boot/module$n"$'\n'
+		else
+			modules+="	$module_cmd /boot/module$n $3"$'\n'
+		fi
 		shift 3 ;;
 	*) echo "mkiso: unknown option $1" >&2; exit 2 ;;
 	esac
