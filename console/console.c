@@ -1,6 +1,6 @@
 /*
  * The interactive console's run loop (slotvisor.console=1).  One CPU does
- * everything, so the guest runs in slices of CONSOLE_SLICE_TICKS and the
+ * everything, so the guest runs in slices of CONSOLE_SLICE_US and the
  * host's COM1 is polled between them; while the monitor has the console
  * no slice runs, so the guest is paused and every monitor command sees
  * (and changes) a VM whose vCPU is out of its guest.
@@ -9,6 +9,7 @@
 #include "arch/console.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/lapic.h"
+#include "arch/x86/setup.h"
 #include "arch/x86/smp.h"
 #include "irq/irq.h"
 #include "lib/errno.h"
@@ -17,10 +18,18 @@
 #include "vm/vm.h"
 
 /*
- * 1 ms at Bochs' 100 MIPS: the host UART's 16-byte receive FIFO fills in
- * 1.4 ms at 115200 baud, so input is read before it overflows.
+ * The host UART's 16-byte receive FIFO fills in 1.4 ms at 115200 baud, so
+ * input is read before it overflows.  In TSC ticks of the measured rate:
+ * 100,000 in Bochs (100 MHz), 1 ms on a real CPU too (a fixed tick count
+ * was 30 us at 3 GHz: thirty times the preemption-timer exits).
  */
-#define CONSOLE_SLICE_TICKS 100000
+#define CONSOLE_SLICE_US 1000
+#define CONSOLE_SLICE_TICKS_UNMEASURED 100000	/* no TSC rate (tsc_calibrate() said so) */
+
+static u64 console_slice_ticks(void)
+{
+	return tsc_khz ? tsc_khz * CONSOLE_SLICE_US / 1000 : CONSOLE_SLICE_TICKS_UNMEASURED;
+}
 #define MMIO_READ_VALUE ~0ULL
 #define ISA_DEBUG_EXIT_PORT 0xf4	/* QEMU's isa-debug-exit, as kvm-unit-tests use it */
 #define PORTS 0x10000
@@ -155,7 +164,7 @@ static bool console_slice(struct console *con, struct vcpu *v)
 {
 	char why[VCPU_EXIT_WHY_LEN];
 	struct ucall uc;
-	int cmd = vm_run(v, CONSOLE_SLICE_TICKS, &uc);
+	int cmd = vm_run(v, console_slice_ticks(), &uc);
 
 	if (!cmd && con->real_guest && (v->exit.reason == VCPU_EXIT_IO ||
 					 v->exit.reason == VCPU_EXIT_HLT))
@@ -260,7 +269,7 @@ static void console_run_threaded(struct console *con)
 			break;
 		}
 		/* Nothing to do until the next poll: halt rather than spin (arch/x86/idle.c). */
-		cpu_idle_until(rdtsc() + CONSOLE_SLICE_TICKS);
+		cpu_idle_until(rdtsc() + console_slice_ticks());
 	}
 	vm_vcpus_end(vm);
 	if (con->in_monitor)
