@@ -277,15 +277,20 @@ static void store_context(struct vcpu *v, const struct x86_emulate_ctxt *ctxt)
 	vmcs_writenat(GUEST_RFLAGS, ctxt->eflags);
 }
 
-static int mmio_exit(struct vcpu *v, const struct emul_mmio_frag *f)
+void vcpu_mmio_exit(struct vcpu *v, u64 gpa, u8 len, bool is_write, const void *data)
 {
 	v->exit.reason = VCPU_EXIT_MMIO;
-	v->exit.mmio.gpa = f->gpa;
-	v->exit.mmio.len = f->len;
-	v->exit.mmio.is_write = f->is_write;
+	v->exit.mmio.gpa = gpa;
+	v->exit.mmio.len = len;
+	v->exit.mmio.is_write = is_write;
 	v->exit.mmio.data = 0;
-	if (f->is_write)
-		memcpy(&v->exit.mmio.data, f->data, f->len);
+	if (is_write)
+		memcpy(&v->exit.mmio.data, data, len);
+}
+
+static int mmio_exit(struct vcpu *v, const struct emul_mmio_frag *f)
+{
+	vcpu_mmio_exit(v, f->gpa, f->len, f->is_write, f->data);
 	return 0;
 }
 
