@@ -351,6 +351,8 @@ static void set_sizes(struct decoder *d, u32 flags)
 		insn->op_bytes = sizeof(u64);
 	else if (flags & OPF_DWORD)
 		insn->op_bytes = sizeof(u32);
+	else if ((flags & OPF_NEAR64) && is_64bit(d))
+		insn->op_bytes = sizeof(u64);	/* Intel ignores 66 here (SDM Vol. 2A "JMP", "RET") */
 	else if ((flags & OPF_STACK) && is_64bit(d))
 		insn->op_bytes = d->opsize ? sizeof(u16) : sizeof(u64);
 	else
@@ -362,13 +364,25 @@ static void set_sizes(struct decoder *d, u32 flags)
 		insn->mem_bytes = sizeof(u16);
 	else if (flags & OPF_MEM32)
 		insn->mem_bytes = sizeof(u32);
+	else if (insn->op == EMUL_OP_JMP_FAR)
+		insn->mem_bytes = insn->op_bytes + sizeof(u16);	/* m16:16, m16:32, m16:64 */
 }
 
 static enum emul_decode_result decode_imm(struct decoder *d, u32 flags)
 {
 	struct emul_insn *insn = d->insn;
+	enum emul_decode_result r;
 	unsigned int n;
 
+	if (flags & (OPF_IMM16 | OPF_IMM16_8)) {
+		r = get_signed(d, sizeof(u16), &insn->imm);
+		insn->imm &= 0xffff;	/* a frame or release size: unsigned */
+		insn->has_imm = true;
+		insn->imm_bytes = sizeof(u16);
+		if (r == EMUL_DECODE_OK && (flags & OPF_IMM16_8))
+			r = get_u8(d, &insn->imm2);
+		return r;
+	}
 	if (flags & OPF_IMM8)
 		n = sizeof(u8);
 	else if (flags & OPF_IMMV)
@@ -541,6 +555,20 @@ static enum emul_decode_result decode_entry(struct decoder *d)
 	set_sizes(d, flags);
 	if (e->op == EMUL_OP_MOVSX && (flags & OPF_MEM32) && insn->op_bytes == sizeof(u16))
 		return fail(d, EMUL_DECODE_UNSUPPORTED, "unsupported instruction movsxd r16");
+	/*
+	 * MOV to CS, and Sreg 6 and 7, are #UD (SDM Vol. 2B "MOV", Sreg
+	 * encodings); REX.R makes the field name none of them (KVM: #UD too).
+	 */
+	if ((e->op == EMUL_OP_MOV_SREG || e->op == EMUL_OP_STORE_SREG) && (insn->rex & REX_R))
+		return fail(d, EMUL_DECODE_INVALID, "mov with segment register %u",
+			    MODRM_REG(insn->modrm) + REX_EXTEND);
+	if (e->op == EMUL_OP_MOV_SREG &&
+	    (MODRM_REG(insn->modrm) == VCPU_SREG_CS || MODRM_REG(insn->modrm) >= EMUL_NR_SREGS))
+		return fail(d, EMUL_DECODE_INVALID, "mov to segment register %u",
+			    MODRM_REG(insn->modrm));
+	if (e->op == EMUL_OP_STORE_SREG && MODRM_REG(insn->modrm) >= EMUL_NR_SREGS)
+		return fail(d, EMUL_DECODE_INVALID, "mov from segment register %u",
+			    MODRM_REG(insn->modrm));
 	return decode_operands(d, flags);
 }
 

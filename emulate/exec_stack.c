@@ -7,9 +7,9 @@
  */
 #include "emul_internal.h"
 
-static int push(struct x86_emulate_ctxt *ctxt, u64 v)
+int emul_push(struct x86_emulate_ctxt *ctxt, u64 v, unsigned int size)
 {
-	unsigned int size = ctxt->insn.op_bytes, sp_bytes = emul_stack_bytes(ctxt);
+	unsigned int sp_bytes = emul_stack_bytes(ctxt);
 	u64 sp = (ctxt->regs[EMUL_RSP] - size) & emul_mask(sp_bytes), la;
 	int r = emul_linear(ctxt, VCPU_SREG_SS, sp, size, &la);
 
@@ -20,19 +20,28 @@ static int push(struct x86_emulate_ctxt *ctxt, u64 v)
 	return r;
 }
 
-/* Read the top of the stack; *new_sp is RSP after the pop. */
-static int pop(struct x86_emulate_ctxt *ctxt, u64 *v, u64 *new_sp)
+int emul_pop_at(struct x86_emulate_ctxt *ctxt, u64 rsp, unsigned int size, u64 *v, u64 *new_sp)
 {
-	unsigned int size = ctxt->insn.op_bytes, sp_bytes = emul_stack_bytes(ctxt);
-	u64 sp = ctxt->regs[EMUL_RSP] & emul_mask(sp_bytes), la;
+	unsigned int sp_bytes = emul_stack_bytes(ctxt);
+	u64 sp = rsp & emul_mask(sp_bytes), la;
 	int r = emul_linear(ctxt, VCPU_SREG_SS, sp, size, &la);
 
 	*v = 0;
-	*new_sp = (ctxt->regs[EMUL_RSP] & ~emul_mask(sp_bytes)) |
+	*new_sp = (rsp & ~emul_mask(sp_bytes)) |
 		  ((sp + size) & emul_mask(sp_bytes));
 	if (r != X86EMUL_CONTINUE)
 		return r;
 	return emul_read(ctxt, la, v, size, EMUL_ACCESS_READ);
+}
+
+static int push(struct x86_emulate_ctxt *ctxt, u64 v)
+{
+	return emul_push(ctxt, v, ctxt->insn.op_bytes);
+}
+
+static int pop(struct x86_emulate_ctxt *ctxt, u64 *v, u64 *new_sp)
+{
+	return emul_pop_at(ctxt, ctxt->regs[EMUL_RSP], ctxt->insn.op_bytes, v, new_sp);
 }
 
 static int push_mem(struct x86_emulate_ctxt *ctxt)

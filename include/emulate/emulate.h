@@ -62,6 +62,12 @@
 #define EMUL_FLAGS_ARITH (EMUL_FLAGS_CF | EMUL_FLAGS_PF | EMUL_FLAGS_AF | EMUL_FLAGS_ZF | \
 			  EMUL_FLAGS_SF | EMUL_FLAGS_OF)
 
+/* Access rights in the VMCS layout, as ops->set_segment() takes them (SDM Vol. 3C 25.4.1). */
+#define EMUL_AR_UNUSABLE BIT(16)
+
+/* ctxt->interruptibility: the instruction blocks interrupts for one more (KVM's shadow). */
+#define EMUL_SHADOW_MOV_SS BIT(1)
+
 /* MMIO fragments of one instruction: a 32-byte access over two pages makes five. */
 #define EMUL_MMIO_FRAG_BYTES 8
 #define EMUL_MAX_MMIO_FRAGS 8
@@ -78,6 +84,7 @@ struct x86_exception {
 
 /* A segment register's hidden part, as the VMCS keeps it (SDM Vol. 3A 3.4.5). */
 struct emul_segment {
+	u16 sel;
 	u64 base;
 	u32 limit;		/* in bytes, granularity applied */
 	bool expand_down;	/* a data segment of type expand-down */
@@ -131,14 +138,17 @@ struct x86_emulate_ops {
 	/* GDTR: its base (a linear address) and limit (KVM's get_gdt). */
 	void (*get_gdt)(struct x86_emulate_ctxt *ctxt, u64 *base, u16 *limit);
 	/*
-	 * Load segment register seg (only VCPU_SREG_TR is asked for) from a
+	 * Load segment register seg (VCPU_SREG_*, or VCPU_SREG_TR) from a
 	 * descriptor the emulator checked: selector, base, limit with the
 	 * granularity applied, and access rights in the VMCS layout (SDM Vol.
-	 * 3C 25.4.1, Table 25-2).  X86EMUL_CONTINUE, or X86EMUL_UNHANDLEABLE
-	 * with ctxt->why.
+	 * 3C 25.4.1, Table 25-2; EMUL_AR_UNUSABLE for a null selector).
+	 * Called last, after every read of the instruction.
+	 * X86EMUL_CONTINUE, or X86EMUL_UNHANDLEABLE with ctxt->why.
 	 */
 	int (*set_segment)(struct x86_emulate_ctxt *ctxt, int seg, u16 sel, u64 base, u32 limit,
 			   u32 ar);
+	/* The current privilege level (KVM's cpl): SS.DPL. */
+	unsigned int (*cpl)(struct x86_emulate_ctxt *ctxt);
 };
 
 /* The emulator's state for one instruction (KVM's struct x86_emulate_ctxt). */
@@ -160,6 +170,9 @@ struct x86_emulate_ctxt {
 
 	/* Results. */
 	bool rip_stays;		/* a REP instruction with elements left: RIP stays on it */
+	bool branch;		/* a branch: RIP becomes branch_ip, not the next instruction's */
+	u64 branch_ip;
+	u8 interruptibility;	/* EMUL_SHADOW_MOV_SS after a MOV to SS */
 	struct x86_exception exception;
 	char why[EMUL_WHY_BYTES];
 	struct emul_mmio_frag *mmio_pending;	/* the read to answer on X86EMUL_IO_NEEDED */

@@ -52,6 +52,13 @@ struct fake_vm {
 		u32 limit, ar;
 		unsigned int loads;
 	} tr;
+	struct {			/* ES..GS as ops->set_segment() loaded them */
+		u16 sel;
+		u64 base;
+		u32 limit, ar;
+		unsigned int loads;
+	} sreg[EMUL_NR_SREGS];
+	unsigned int cpl;		/* what ops->cpl() gives */
 };
 
 
@@ -147,8 +154,14 @@ static int fake_set_segment(struct x86_emulate_ctxt *ctxt, int seg, u16 sel, u64
 {
 	struct fake_vm *vm = vm_of(ctxt);
 
-	if (seg != VCPU_SREG_TR)
-		return X86EMUL_UNHANDLEABLE;
+	if (seg < EMUL_NR_SREGS) {
+		vm->sreg[seg].sel = sel;
+		vm->sreg[seg].base = base;
+		vm->sreg[seg].limit = limit;
+		vm->sreg[seg].ar = ar;
+		vm->sreg[seg].loads++;
+		return X86EMUL_CONTINUE;
+	}
 	vm->tr.sel = sel;
 	vm->tr.base = base;
 	vm->tr.limit = limit;
@@ -157,7 +170,13 @@ static int fake_set_segment(struct x86_emulate_ctxt *ctxt, int seg, u16 sel, u64
 	return X86EMUL_CONTINUE;
 }
 
+static unsigned int fake_cpl(struct x86_emulate_ctxt *ctxt)
+{
+	return vm_of(ctxt)->cpl;
+}
+
 static const struct x86_emulate_ops fake_ops = {
+	.cpl = fake_cpl,
 	.get_gdt = fake_get_gdt,
 	.set_segment = fake_set_segment,
 	.get_cr = fake_get_cr,
