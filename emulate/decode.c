@@ -423,6 +423,20 @@ static u8 mandatory_prefix(const struct decoder *d)
 	return d->opsize ? EMUL_PFX_OPSIZE : 0;
 }
 
+/* MMX MOVD/MOVQ: MM0-MM7 in ModRM.reg, REX.R ignored (SDM Vol. 2A 2.2.1.7, Table 2-4). */
+static enum emul_decode_result decode_mmx(struct decoder *d, const struct emul_vec_move *v)
+{
+	struct emul_insn *insn = d->insn;
+
+	insn->op_bytes = sizeof(u64);
+	insn->mem_bytes = v->mem_bytes;
+	if (v->rex_w_wide && (insn->rex & REX_W))
+		insn->mem_bytes = sizeof(u64);
+	insn->vec_zero_upper = v->zero_upper;
+	insn->reg = (s8)MODRM_REG(insn->modrm);
+	return decode_modrm_mem(d);
+}
+
 static enum emul_decode_result decode_vec(struct decoder *d)
 {
 	struct emul_insn *insn = d->insn;
@@ -440,6 +454,8 @@ static enum emul_decode_result decode_vec(struct decoder *d)
 			    insn->vex ? "VEX " : "");
 	insn->name = v->name;
 	insn->op = v->op;
+	if (v->op == EMUL_OP_MMX_LOAD || v->op == EMUL_OP_MMX_STORE)
+		return decode_mmx(d, v);
 	insn->vec_aligned = v->aligned;
 	insn->vec_zero_upper = v->zero_upper;
 	insn->op_bytes = insn->vex_l ? VEC_YMM_BYTES : VEC_XMM_BYTES;

@@ -70,6 +70,7 @@ int emul_push(struct x86_emulate_ctxt *ctxt, u64 v, unsigned int size);
 /* Read size bytes at SS:rsp; *new_sp is rsp after the pop, in the stack's width. */
 int emul_pop_at(struct x86_emulate_ctxt *ctxt, u64 rsp, unsigned int size, u64 *v, u64 *new_sp);
 int emul_exec_mov_sreg(struct x86_emulate_ctxt *ctxt);
+int emul_exec_mmx(struct x86_emulate_ctxt *ctxt);
 int emul_exec_branch(struct x86_emulate_ctxt *ctxt);
 /* Load CS from selector sel for a far JMP to offset ip (emulate/exec_seg.c). */
 int emul_load_cs_far(struct x86_emulate_ctxt *ctxt, u16 sel, u64 ip);

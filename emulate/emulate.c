@@ -220,9 +220,14 @@ static int dispatch(struct x86_emulate_ctxt *ctxt)
 	case EMUL_OP_LMSW:
 	case EMUL_OP_LTR:
 		return emul_exec_sys(ctxt);
+	case EMUL_OP_CMOV:
+		return emul_exec_mov(ctxt);
 	case EMUL_OP_MOV_SREG:
 	case EMUL_OP_STORE_SREG:
 		return emul_exec_mov_sreg(ctxt);
+	case EMUL_OP_MMX_LOAD:
+	case EMUL_OP_MMX_STORE:
+		return emul_exec_mmx(ctxt);
 	case EMUL_OP_RET:
 	case EMUL_OP_LEAVE:
 	case EMUL_OP_ENTER:

@@ -243,8 +243,48 @@ static unsigned int emul_cpl(struct x86_emulate_ctxt *ctxt)
 	return (unsigned int)VMX_AR_DPL(vmcs_read32(GUEST_SS_AR_BYTES));
 }
 
+/*
+ * The guest's MMX registers are the CPU's x87 registers while it owns this
+ * CPU, as its XMM registers are; MOVQ to or from one sets the x87 tags
+ * valid and TOS to 0, as the guest's own MMX instruction would (SDM Vol. 1
+ * 9.5.1).
+ */
+#define MMX_READ(n) case n: __asm__ __volatile__("movq %%mm" #n ", %0" : "=m"(v)); break
+#define MMX_WRITE(n) case n: __asm__ __volatile__("movq %0, %%mm" #n : : "m"(v)); break
+#define MMX_REGS(M) M(0); M(1); M(2); M(3); M(4); M(5); M(6); M(7)
+#define FSW_ES BIT(7)	/* x87 status word: an unmasked exception is pending (SDM Vol. 1 8.1.3) */
+
+static u64 emul_read_mmx(struct x86_emulate_ctxt *ctxt, unsigned int reg)
+{
+	u64 v = 0;
+
+	switch (reg) {
+	MMX_REGS(MMX_READ);
+	}
+	return v;
+}
+
+static void emul_write_mmx(struct x86_emulate_ctxt *ctxt, unsigned int reg, u64 v)
+{
+	switch (reg) {
+	MMX_REGS(MMX_WRITE);
+	}
+}
+
+/* FNSTSW does not wait, so reading ES never raises the pending #MF in the hypervisor. */
+static bool emul_x87_exception_pending(struct x86_emulate_ctxt *ctxt)
+{
+	u16 fsw;
+
+	__asm__ __volatile__("fnstsw %0" : "=m"(fsw));
+	return fsw & FSW_ES;
+}
+
 static const struct x86_emulate_ops vcpu_emulate_ops = {
 	.cpl = emul_cpl,
+	.read_mmx = emul_read_mmx,
+	.write_mmx = emul_write_mmx,
+	.x87_exception_pending = emul_x87_exception_pending,
 	.get_gdt = emul_get_gdt,
 	.set_segment = emul_set_segment,
 	.get_cr = emul_get_cr,

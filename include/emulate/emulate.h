@@ -37,6 +37,8 @@
 /* Exception vectors (SDM Vol. 3A 6.3.1, Table 6-1). */
 #define EMUL_DE_VECTOR 0
 #define EMUL_UD_VECTOR 6
+#define EMUL_NM_VECTOR 7
+#define EMUL_MF_VECTOR 16
 #define EMUL_NP_VECTOR 11
 #define EMUL_SS_VECTOR 12
 #define EMUL_GP_VECTOR 13
@@ -58,6 +60,8 @@
 /* Control register 0 for ops->get_cr/set_cr, and the bits LMSW and SMSW reach (SDM Vol. 3A 2.5). */
 #define EMUL_CR0 0
 #define EMUL_CR0_PE BIT(0)
+#define EMUL_CR0_EM BIT(2)
+#define EMUL_CR0_TS BIT(3)
 #define EMUL_CR0_MSW_LOAD 0xfULL	/* LMSW: PE, MP, EM, TS */
 #define EMUL_FLAGS_ARITH (EMUL_FLAGS_CF | EMUL_FLAGS_PF | EMUL_FLAGS_AF | EMUL_FLAGS_ZF | \
 			  EMUL_FLAGS_SF | EMUL_FLAGS_OF)
@@ -149,6 +153,14 @@ struct x86_emulate_ops {
 			   u32 ar);
 	/* The current privilege level (KVM's cpl): SS.DPL. */
 	unsigned int (*cpl)(struct x86_emulate_ctxt *ctxt);
+	/* MMX register reg (0-7), the low 64 bits of the x87 register it aliases. */
+	u64 (*read_mmx)(struct x86_emulate_ctxt *ctxt, unsigned int reg);
+	void (*write_mmx)(struct x86_emulate_ctxt *ctxt, unsigned int reg, u64 val);
+	/*
+	 * An unmasked x87 exception is pending (FSW.ES): the next MMX
+	 * instruction raises #MF before it does anything (SDM Vol. 1 8.6, 12.5).
+	 */
+	bool (*x87_exception_pending)(struct x86_emulate_ctxt *ctxt);
 };
 
 /* The emulator's state for one instruction (KVM's struct x86_emulate_ctxt). */

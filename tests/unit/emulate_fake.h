@@ -59,6 +59,8 @@ struct fake_vm {
 		unsigned int loads;
 	} sreg[EMUL_NR_SREGS];
 	unsigned int cpl;		/* what ops->cpl() gives */
+	u64 mm[8];			/* MMX registers */
+	bool x87_pending;		/* what ops->x87_exception_pending() gives */
 };
 
 
@@ -175,8 +177,26 @@ static unsigned int fake_cpl(struct x86_emulate_ctxt *ctxt)
 	return vm_of(ctxt)->cpl;
 }
 
+static u64 fake_read_mmx(struct x86_emulate_ctxt *ctxt, unsigned int reg)
+{
+	return vm_of(ctxt)->mm[reg & 7];
+}
+
+static void fake_write_mmx(struct x86_emulate_ctxt *ctxt, unsigned int reg, u64 val)
+{
+	vm_of(ctxt)->mm[reg & 7] = val;
+}
+
+static bool fake_x87_exception_pending(struct x86_emulate_ctxt *ctxt)
+{
+	return vm_of(ctxt)->x87_pending;
+}
+
 static const struct x86_emulate_ops fake_ops = {
 	.cpl = fake_cpl,
+	.read_mmx = fake_read_mmx,
+	.write_mmx = fake_write_mmx,
+	.x87_exception_pending = fake_x87_exception_pending,
 	.get_gdt = fake_get_gdt,
 	.set_segment = fake_set_segment,
 	.get_cr = fake_get_cr,

@@ -1,11 +1,11 @@
 /*
- * The emulator's control transfers and segment loads against the fake vCPU
- * ops (emulate_fake.h), each with its operand or stack on MMIO: near RET,
- * LEAVE, ENTER, JMP/CALL through memory and far JMP through memory (SDM
- * Vol. 2A "CALL", "ENTER", "JMP", Vol. 2B "LEAVE", "RET") and MOV Sreg to
- * and from memory (Vol. 2B "MOV"), with the faults each raises.  The
- * instruction bytes are GNU as output (the comment on each is its source
- * line).
+ * The emulator's control transfers, segment loads, CMOVcc and MMX moves
+ * against the fake vCPU ops (emulate_fake.h), each with its operand or
+ * stack on MMIO: near RET, LEAVE, ENTER, JMP/CALL through memory and far
+ * JMP through memory (SDM Vol. 2A "CALL", "ENTER", "JMP", Vol. 2B "LEAVE",
+ * "RET"), MOV Sreg to and from memory (Vol. 2B "MOV"), CMOVcc (Vol. 2A) and
+ * MMX MOVD/MOVQ (Vol. 2B), with the faults each raises.  The instruction
+ * bytes are GNU as output (the comment on each is its source line).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,12 +31,14 @@
 #define TYPE_BYTE 5
 #define AR_CODE64 0xa09bU			/* as loaded: accessed */
 #define AR_DATA 0xc093U
+#define GUEST_CR0 0x80050033ULL			/* PG, AM, WP, NE, ET, MP, PE */
 
 static struct fake_vm vm_storage;
 
 static struct fake_vm *vm_in(enum x86emul_mode mode)
 {
 	fake_init(&vm_storage, mode);
+	vm_storage.cr0 = GUEST_CR0;
 	vm_storage.ctxt.regs[EMUL_RBX] = MMIO;
 	vm_storage.gdt_base = GDT;
 	vm_storage.gdt_limit = 0x1f;
@@ -282,6 +284,55 @@ static void mov_from_sreg(void **state)
 	assert_int_equal(vm->log[0].len, 2);
 }
 
+/* CMOVNE reads MMIO either way; false, a 32-bit destination is still zero-extended. */
+static void cmov_reads_and_zero_extends(void **state)
+{
+	struct fake_vm *vm = vm_in(X86EMUL_MODE_PROT64);
+
+	vm->ctxt.eflags |= EMUL_FLAGS_ZF;
+	vm->ctxt.regs[EMUL_RAX] = 0x1234567812345678ULL;
+	fake_mmio_put(vm, MMIO, 0xabcdef12, 4);
+	assert_int_equal(RUN(vm, 0x0f, 0x45, 0x03), X86EMUL_CONTINUE);	/* cmovne (%rbx),%eax */
+	assert_int_equal(vm->ctxt.regs[EMUL_RAX], 0x12345678);
+	assert_int_equal(vm->nr_log, 1);
+
+	vm->ctxt.eflags &= ~EMUL_FLAGS_ZF;
+	vm->nr_log = 0;
+	assert_int_equal(RUN(vm, 0x0f, 0x45, 0x03), X86EMUL_CONTINUE);
+	assert_int_equal(vm->ctxt.regs[EMUL_RAX], 0xabcdef12);
+
+	/* CMOVLE: ZF clear but SF != OF. */
+	vm->ctxt.eflags |= EMUL_FLAGS_SF;
+	vm->ctxt.regs[EMUL_RAX] = 0;
+	assert_int_equal(RUN(vm, 0x48, 0x0f, 0x4e, 0x03), X86EMUL_CONTINUE);	/* cmovle (%rbx),%rax */
+	assert_int_equal(vm->ctxt.regs[EMUL_RAX], 0xabcdef12);
+}
+
+/* MOVQ between MM registers and MMIO; #UD with CR0.EM, #NM with CR0.TS, #MF when pending. */
+static void mmx_moves(void **state)
+{
+	struct fake_vm *vm = vm_in(X86EMUL_MODE_PROT64);
+
+	vm->mm[0] = 0x0102030405060708ULL;
+	assert_int_equal(RUN(vm, 0x0f, 0x7f, 0x03), X86EMUL_CONTINUE);	/* movq %mm0,(%rbx) */
+	assert_int_equal(fake_mmio_u64(vm, MMIO, 8), 0x0102030405060708ULL);
+	fake_mmio_put(vm, MMIO, 0x8070605040302010ULL, 8);
+	assert_int_equal(RUN(vm, 0x0f, 0x6f, 0x0b), X86EMUL_CONTINUE);	/* movq (%rbx),%mm1 */
+	assert_int_equal(vm->mm[1], 0x8070605040302010ULL);
+	assert_int_equal(RUN(vm, 0x0f, 0x6e, 0x13), X86EMUL_CONTINUE);	/* movd (%rbx),%mm2 */
+	assert_int_equal(vm->mm[2], 0x40302010);
+
+	vm = vm_in(X86EMUL_MODE_PROT64);
+	vm->cr0 |= EMUL_CR0_EM | EMUL_CR0_TS;
+	expect_fault(vm, RUN(vm, 0x0f, 0x7f, 0x03), EMUL_UD_VECTOR, 0, 0);
+	vm->cr0 &= ~EMUL_CR0_EM;
+	expect_fault(vm, RUN(vm, 0x0f, 0x7f, 0x03), EMUL_NM_VECTOR, 0, 0);
+	vm->cr0 &= ~EMUL_CR0_TS;
+	vm->x87_pending = true;
+	expect_fault(vm, RUN(vm, 0x0f, 0x6f, 0x0b), EMUL_MF_VECTOR, 0, 0);
+	assert_int_equal(vm->nr_log, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +345,8 @@ int main(void)
 		cmocka_unit_test(mov_ss_from_memory),
 		cmocka_unit_test(mov_ds_and_cs),
 		cmocka_unit_test(mov_from_sreg),
+		cmocka_unit_test(cmov_reads_and_zero_extends),
+		cmocka_unit_test(mmx_moves),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

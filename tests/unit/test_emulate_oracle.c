@@ -149,6 +149,10 @@ static const struct form forms[] = {
 	/* Capstone 4's size for a far pointer ignores 66 and REX.W: test_emulate_branch.c checks it. */
 	FORM("ljmp", F_MODRM | F_NO_SIZE, 5, 0xff),
 	FORM("mov", F_MODRM | F_SREG, -1, 0x8e), FORM("mov", F_MODRM | F_SREG, -1, 0x8c),
+	FORM("cmovne", F_MODRM, -1, 0x0f, 0x45), FORM("cmovg", F_MODRM, -1, 0x0f, 0x4f),
+	FORM("movq", F_MODRM | F_NO_OPSIZE | F_SSE, -1, 0x0f, 0x6f),
+	FORM("movq", F_MODRM | F_NO_OPSIZE | F_SSE, -1, 0x0f, 0x7f),
+	FORM("movd", F_MODRM | F_NO_OPSIZE | F_SSE, -1, 0x0f, 0x6e),
 };
 
 /* Prefix sets; "64" ones only in 64-bit mode. */
