@@ -364,7 +364,7 @@ static void set_sizes(struct decoder *d, u32 flags)
 		insn->mem_bytes = sizeof(u16);
 	else if (flags & OPF_MEM32)
 		insn->mem_bytes = sizeof(u32);
-	else if (insn->op == EMUL_OP_JMP_FAR)
+	else if (insn->op == EMUL_OP_JMP_FAR || insn->op == EMUL_OP_CALL_FAR)
 		insn->mem_bytes = insn->op_bytes + sizeof(u16);	/* m16:16, m16:32, m16:64 */
 }
 

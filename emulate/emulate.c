@@ -111,21 +111,34 @@ static unsigned int stack_range(struct x86_emulate_ctxt *ctxt, struct la_range *
 {
 	const struct emul_insn *insn = &ctxt->insn;
 	u64 sp_mask = emul_mask(emul_stack_bytes(ctxt)), sp = ctxt->regs[EMUL_RSP];
+	unsigned int len = insn->op_bytes;
 
-	if (insn->op == EMUL_OP_POP_REG || insn->op == EMUL_OP_POP_MEM || insn->op == EMUL_OP_RET)
+	switch (insn->op) {
+	case EMUL_OP_POP_REG:
+	case EMUL_OP_POP_MEM:
+	case EMUL_OP_RET:
 		sp &= sp_mask;
-	else if (insn->op == EMUL_OP_LEAVE)
+		break;
+	case EMUL_OP_LEAVE:
 		sp = ctxt->regs[EMUL_RBP] & sp_mask;	/* LEAVE pops from RBP */
-	else
-		sp = (sp - insn->op_bytes) & sp_mask;
-	*r = (struct la_range){ emul_seg_base(ctxt, VCPU_SREG_SS) + sp, insn->op_bytes };
+		break;
+	case EMUL_OP_CALL_FAR:
+		len = 2 * insn->op_bytes;		/* CS and RIP */
+		sp = (sp - len) & sp_mask;
+		break;
+	default:
+		sp = (sp - len) & sp_mask;
+		break;
+	}
+	*r = (struct la_range){ emul_seg_base(ctxt, VCPU_SREG_SS) + sp, len };
 	return 1;
 }
 
 static bool uses_stack(enum emul_op op)
 {
 	return (op >= EMUL_OP_PUSH_MEM && op <= EMUL_OP_POP_REG) || op == EMUL_OP_RET ||
-	       op == EMUL_OP_LEAVE || op == EMUL_OP_ENTER || op == EMUL_OP_CALL_MEM;
+	       op == EMUL_OP_LEAVE || op == EMUL_OP_ENTER || op == EMUL_OP_CALL_MEM ||
+	       op == EMUL_OP_CALL_FAR;
 }
 
 /* The linear ranges the instruction accesses, computed without touching memory. */
@@ -234,6 +247,7 @@ static int dispatch(struct x86_emulate_ctxt *ctxt)
 	case EMUL_OP_JMP_MEM:
 	case EMUL_OP_CALL_MEM:
 	case EMUL_OP_JMP_FAR:
+	case EMUL_OP_CALL_FAR:
 		return emul_exec_branch(ctxt);
 	default:
 		return emul_refuse(ctxt, "unsupported instruction %s",

@@ -1,8 +1,8 @@
 /*
  * Control transfers whose operand or stack is emulated memory: near RET
  * (C3, C2 imm16), LEAVE, ENTER with nesting level 0, near JMP and CALL
- * through memory (FF /4, FF /2) and far JMP through memory (FF /5), SDM
- * Vol. 2A "CALL", "ENTER", "JMP", Vol. 2B "LEAVE", "RET".  Near branches
+ * through memory (FF /4, FF /2) and far JMP and CALL through memory (FF /5,
+ * FF /3), SDM Vol. 2A "CALL", "ENTER", "JMP", Vol. 2B "LEAVE", "RET".  Near branches
  * take 64-bit operands in 64-bit mode; the new RIP must be canonical there
  * and within CS's limit elsewhere, or #GP(0) is raised before anything
  * changes.  ENTER with a nesting level above 0 is refused by name, as KVM
@@ -108,7 +108,7 @@ static int near_indirect(struct x86_emulate_ctxt *ctxt)
 	return r;
 }
 
-/* JMP m16:16/32/64: the offset, then the selector above it (SDM Vol. 2A "JMP"). */
+/* JMP/CALL m16:16/32/64: the offset, then the selector above it (SDM Vol. 2A "JMP", "CALL"). */
 static int far_indirect(struct x86_emulate_ctxt *ctxt)
 {
 	const struct emul_insn *insn = &ctxt->insn;
@@ -123,7 +123,7 @@ static int far_indirect(struct x86_emulate_ctxt *ctxt)
 		return r;
 	memcpy(&ip, ptr, insn->op_bytes);
 	memcpy(&sel, ptr + insn->op_bytes, sizeof(sel));
-	return emul_load_cs_far(ctxt, sel, ip);
+	return emul_load_cs_far(ctxt, sel, ip, insn->op == EMUL_OP_CALL_FAR);
 }
 
 int emul_exec_branch(struct x86_emulate_ctxt *ctxt)
@@ -139,6 +139,7 @@ int emul_exec_branch(struct x86_emulate_ctxt *ctxt)
 	case EMUL_OP_CALL_MEM:
 		return near_indirect(ctxt);
 	case EMUL_OP_JMP_FAR:
+	case EMUL_OP_CALL_FAR:
 		return far_indirect(ctxt);
 	default:
 		return emul_refuse(ctxt, "%s: not a branch", ctxt->insn.name);

@@ -1,14 +1,14 @@
 /*
  * MOV m16, Sreg (the selector stored), and segment loads from the GDT in
- * protected mode: MOV Sreg, m16 (SDM Vol. 2B
- * "MOV", its protected-mode operation for SS and for DS, ES, FS, GS) and the
- * CS of a far JMP to a code segment (SDM Vol. 2A "JMP", "far jump to a
- * conforming or non-conforming code segment").  The descriptor is read from
- * the GDT (ops->get_gdt), checked, marked accessed in guest memory as the
- * CPU does, and loaded through ops->set_segment().  Selectors in the LDT,
- * far jumps through gates or to a TSS, and segment loads in real or
- * virtual-8086 mode are refused by name.  MOV SS blocks interrupts for one
- * instruction (SDM Vol. 3A 6.8.3).
+ * protected mode: MOV Sreg, m16 (SDM Vol. 2B "MOV", its protected-mode
+ * operation for SS and for DS, ES, FS, GS) and the CS of a far JMP or CALL
+ * to a code segment at the same privilege level (SDM Vol. 2A "JMP",
+ * "CALL", "far jump/call to a conforming or non-conforming code segment").
+ * The descriptor is read from the GDT (ops->get_gdt), checked, marked
+ * accessed in guest memory as the CPU does, and loaded through
+ * ops->set_segment().  Selectors in the LDT, far transfers through gates or
+ * to a TSS, and segment loads in real or virtual-8086 mode are refused by
+ * name.  MOV SS blocks interrupts for one instruction (SDM Vol. 3A 6.8.3).
  */
 #include "descriptor.h"
 #include "emul_internal.h"
@@ -181,7 +181,7 @@ int emul_exec_mov_sreg(struct x86_emulate_ctxt *ctxt)
 }
 
 /*
- * The code segment checks of a far JMP: conforming with DPL <= CPL,
+ * The code segment checks of a far JMP or CALL: conforming with DPL <= CPL,
  * non-conforming with RPL <= CPL and DPL = CPL, else #GP(selector); not
  * present #NP(selector); in IA-32e mode L and D both set is #GP(selector).
  */
@@ -190,7 +190,8 @@ static int check_code(struct x86_emulate_ctxt *ctxt, const struct descriptor *d)
 	unsigned int cpl = ctxt->ops->cpl(ctxt), dpl = desc_dpl(d);
 
 	if (!(d->raw & DESC_S))
-		return emul_refuse(ctxt, "ljmp through a gate or to a TSS (selector 0x%x)", d->sel);
+		return emul_refuse(ctxt, "%s through a gate or to a TSS (selector 0x%x)",
+				   ctxt->insn.name, d->sel);
 	if (!desc_is_code(d))
 		return emul_fault_sel(ctxt, EMUL_GP_VECTOR, d->sel);
 	if ((desc_type(d) & DESC_TYPE_CONFORMING) ? dpl > cpl
@@ -220,14 +221,23 @@ static int check_target(struct x86_emulate_ctxt *ctxt, const struct descriptor *
 	return ip > limit ? emul_fault(ctxt, EMUL_GP_VECTOR, true, 0) : X86EMUL_CONTINUE;
 }
 
-int emul_load_cs_far(struct x86_emulate_ctxt *ctxt, u16 sel, u64 ip)
+/* A far CALL's return address: the old CS (zero-extended) above the next instruction's RIP. */
+static int push_return(struct x86_emulate_ctxt *ctxt)
+{
+	struct emul_segment cs;
+
+	ctxt->ops->get_segment(ctxt, VCPU_SREG_CS, &cs);
+	return emul_push_pair(ctxt, cs.sel, ctxt->eip + ctxt->insn.len, ctxt->insn.op_bytes);
+}
+
+int emul_load_cs_far(struct x86_emulate_ctxt *ctxt, u16 sel, u64 ip, bool call)
 {
 	struct descriptor d;
 	u16 cs_sel;
 	int r;
 
 	if (!protected_mode(ctxt))
-		return emul_refuse(ctxt, "ljmp in real or virtual-8086 mode");
+		return emul_refuse(ctxt, "%s in real or virtual-8086 mode", ctxt->insn.name);
 	if (!(sel & ~SEL_RPL_MASK))
 		return emul_fault(ctxt, EMUL_GP_VECTOR, true, 0);
 	r = read_descriptor(ctxt, sel, &d);
@@ -235,9 +245,11 @@ int emul_load_cs_far(struct x86_emulate_ctxt *ctxt, u16 sel, u64 ip)
 		r = check_code(ctxt, &d);
 	if (r == X86EMUL_CONTINUE)
 		r = check_target(ctxt, &d, ip);
+	if (r == X86EMUL_CONTINUE && call)
+		r = push_return(ctxt);
 	if (r != X86EMUL_CONTINUE)
 		return r;
-	/* CS's RPL becomes the CPL, which a far JMP never changes. */
+	/* CS's RPL becomes the CPL, which a far JMP or CALL to a code segment never changes. */
 	cs_sel = (u16)((sel & ~SEL_RPL_MASK) | ctxt->ops->cpl(ctxt));
 	r = load_descriptor(ctxt, VCPU_SREG_CS, cs_sel, &d);
 	if (r != X86EMUL_CONTINUE)

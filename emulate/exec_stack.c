@@ -1,10 +1,11 @@
 /*
  * PUSH and POP where the stack or the operand is emulated memory: PUSH r,
  * PUSH imm, PUSH r/m (FF /6), POP r, POP r/m (8F /0) (SDM Vol. 2B "PUSH",
- * "POP").  The stack pointer is SS.B's width outside 64-bit mode; PUSH RSP
+ * "POP"), and the pushes and pops the branches make (emulate/exec_branch.c).  The stack pointer is SS.B's width outside 64-bit mode; PUSH RSP
  * pushes the old value; POP r/m computes its address with the incremented
  * RSP; POP RSP leaves the popped value in RSP.
  */
+#include "lib/string.h"
 #include "emul_internal.h"
 
 int emul_push(struct x86_emulate_ctxt *ctxt, u64 v, unsigned int size)
@@ -17,6 +18,27 @@ int emul_push(struct x86_emulate_ctxt *ctxt, u64 v, unsigned int size)
 		r = emul_write(ctxt, la, &v, size);
 	if (r == X86EMUL_CONTINUE)
 		emul_reg_add_masked(ctxt, EMUL_RSP, -(s64)size, sp_bytes);
+	return r;
+}
+
+/*
+ * first at the higher address, second below it, written as one access so
+ * that a fault on either page leaves both unwritten (emul_write translates
+ * every page first).
+ */
+int emul_push_pair(struct x86_emulate_ctxt *ctxt, u64 first, u64 second, unsigned int size)
+{
+	unsigned int sp_bytes = emul_stack_bytes(ctxt);
+	u64 sp = (ctxt->regs[EMUL_RSP] - 2 * size) & emul_mask(sp_bytes), la;
+	u8 buf[2 * sizeof(u64)];
+	int r = emul_linear(ctxt, VCPU_SREG_SS, sp, 2 * size, &la);
+
+	memcpy(buf, &second, size);
+	memcpy(buf + size, &first, size);
+	if (r == X86EMUL_CONTINUE)
+		r = emul_write(ctxt, la, buf, 2 * size);
+	if (r == X86EMUL_CONTINUE)
+		emul_reg_add_masked(ctxt, EMUL_RSP, -2 * (s64)size, sp_bytes);
 	return r;
 }
 

@@ -90,6 +90,7 @@ enum emul_op {
 	EMUL_OP_JMP_MEM,	/* FF /4: RIP <- memory */
 	EMUL_OP_CALL_MEM,	/* FF /2: push RIP, RIP <- memory */
 	EMUL_OP_JMP_FAR,	/* FF /5: CS:RIP <- the far pointer in memory */
+	EMUL_OP_CALL_FAR,	/* FF /3: push CS, push RIP, CS:RIP <- the far pointer */
 };
 
 /* ALU operations: 0-7 are the ModRM.reg / opcode bits 5:3 order of 00-3F and group 1. */

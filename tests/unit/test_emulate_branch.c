@@ -2,10 +2,11 @@
  * The emulator's control transfers, segment loads, CMOVcc and MMX moves
  * against the fake vCPU ops (emulate_fake.h), each with its operand or
  * stack on MMIO: near RET, LEAVE, ENTER, JMP/CALL through memory and far
- * JMP through memory (SDM Vol. 2A "CALL", "ENTER", "JMP", Vol. 2B "LEAVE",
- * "RET"), MOV Sreg to and from memory (Vol. 2B "MOV"), CMOVcc (Vol. 2A) and
- * MMX MOVD/MOVQ (Vol. 2B), with the faults each raises.  The instruction
- * bytes are GNU as output (the comment on each is its source line).
+ * JMP/CALL through memory (SDM Vol. 2A "CALL", "ENTER", "JMP", Vol. 2B
+ * "LEAVE", "RET"), MOV Sreg to and from memory (Vol. 2B "MOV"), CMOVcc
+ * (Vol. 2A) and MMX MOVD/MOVQ (Vol. 2B), with the faults each raises.  The
+ * instruction bytes are GNU as output (the comment on each is its source
+ * line).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -206,6 +207,42 @@ static void far_jmp_faults(void **state)
 	assert_non_null(strstr(vm->ctxt.why, "gate"));
 }
 
+/* REX.W LCALL *(%rbx): CS and the return RIP pushed as one access, then CS loaded. */
+static void far_call_pushes_and_loads_cs(void **state)
+{
+	struct fake_vm *vm = vm_in(X86EMUL_MODE_PROT64);
+	u64 rsp = MMIO + 8;	/* the pushes straddle the end of RAM and MMIO */
+
+	vm->seg[VCPU_SREG_CS].sel = CODE_SEL;
+	vm->ctxt.regs[EMUL_RSP] = rsp;
+	put_far_pointer(vm, TARGET, CODE_SEL);
+	assert_int_equal(RUN(vm, 0x48, 0xff, 0x1b), X86EMUL_CONTINUE);	/* rex.W lcall *(%rbx) */
+	assert_int_equal(vm->ctxt.eip, TARGET);
+	assert_int_equal(vm->ctxt.regs[EMUL_RSP], rsp - 16);
+	assert_memory_equal(vm->ram + MMIO - 8, &(u64){ FAKE_CODE + 3 }, 8);	/* RIP in RAM */
+	assert_int_equal(fake_mmio_u64(vm, MMIO, 8), CODE_SEL);		/* CS on MMIO */
+	assert_int_equal(vm->sreg[VCPU_SREG_CS].sel, CODE_SEL);
+	assert_int_equal(vm->sreg[VCPU_SREG_CS].ar, AR_CODE64);
+
+	/* A fault in the checks pushes nothing. */
+	vm = vm_in(X86EMUL_MODE_PROT64);
+	vm->ctxt.regs[EMUL_RSP] = 0x8000;
+	memcpy(vm->ram + GDT + CODE_SEL, &(u64){ DESC_CODE64 | DESC_DPL3 }, sizeof(u64));
+	put_far_pointer(vm, TARGET, CODE_SEL);
+	expect_fault(vm, RUN(vm, 0x48, 0xff, 0x1b), EMUL_GP_VECTOR, CODE_SEL, 0x8000);
+	assert_memory_equal(vm->ram + 0x7ff0, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+	assert_int_equal(vm->sreg[VCPU_SREG_CS].loads, 0);
+	/* A #PF on the lower page of the pushes: the CS slot above is not written either. */
+	vm = vm_in(X86EMUL_MODE_PROT64);
+	vm->seg[VCPU_SREG_CS].sel = CODE_SEL;
+	vm->ctxt.regs[EMUL_RSP] = 0x9008;
+	vm->fault_page = 0x8000;
+	put_far_pointer(vm, TARGET, CODE_SEL);
+	expect_fault(vm, RUN(vm, 0x48, 0xff, 0x1b), EMUL_PF_VECTOR, FAKE_PF_WRITE, 0x9008);
+	assert_memory_equal(vm->ram + 0x9000, "\0\0\0\0\0\0\0\0", 8);
+	assert_int_equal(vm->sreg[VCPU_SREG_CS].loads, 0);
+}
+
 /* MOV (%rbx), %ss: a data segment, a null selector in 64-bit mode, and the faults. */
 static void mov_ss_from_memory(void **state)
 {
@@ -342,6 +379,7 @@ int main(void)
 		cmocka_unit_test(near_indirect),
 		cmocka_unit_test(far_jmp_loads_cs),
 		cmocka_unit_test(far_jmp_faults),
+		cmocka_unit_test(far_call_pushes_and_loads_cs),
 		cmocka_unit_test(mov_ss_from_memory),
 		cmocka_unit_test(mov_ds_and_cs),
 		cmocka_unit_test(mov_from_sreg),
