@@ -352,7 +352,7 @@ static void set_sizes(struct decoder *d, u32 flags)
 	else if (flags & OPF_DWORD)
 		insn->op_bytes = sizeof(u32);
 	else if ((flags & OPF_NEAR64) && is_64bit(d))
-		insn->op_bytes = sizeof(u64);	/* Intel ignores 66 here (SDM Vol. 2A "JMP", "RET") */
+		insn->op_bytes = sizeof(u64);	/* Intel ignores 66 (SDM Vol. 2A "JMP", "RET") */
 	else if ((flags & OPF_STACK) && is_64bit(d))
 		insn->op_bytes = d->opsize ? sizeof(u16) : sizeof(u64);
 	else

@@ -83,7 +83,8 @@ static int enter(struct x86_emulate_ctxt *ctxt)
 	int r;
 
 	if (insn->imm2 & ENTER_LEVEL_MASK)
-		return emul_refuse(ctxt, "enter with nesting level %u", insn->imm2 & ENTER_LEVEL_MASK);
+		return emul_refuse(ctxt, "enter with nesting level %u",
+				   insn->imm2 & ENTER_LEVEL_MASK);
 	r = emul_push(ctxt, emul_reg_read(ctxt, EMUL_RBP, insn->op_bytes, false), insn->op_bytes);
 	if (r != X86EMUL_CONTINUE)
 		return r;

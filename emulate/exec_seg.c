@@ -70,11 +70,13 @@ static int read_descriptor(struct x86_emulate_ctxt *ctxt, u16 sel, struct descri
 static int load_descriptor(struct x86_emulate_ctxt *ctxt, int seg, u16 sel, struct descriptor *d)
 {
 	u64 lo = d->raw, base;
-	u32 limit = (u32)((lo & DESC_LIMIT_LOW) | ((lo & DESC_LIMIT_HIGH) >> DESC_LIMIT_HIGH_SHIFT));
+	u32 limit = (u32)((lo & DESC_LIMIT_LOW) |
+			  ((lo & DESC_LIMIT_HIGH) >> DESC_LIMIT_HIGH_SHIFT));
 	u8 type_byte;
 	int r;
 
-	base = ((lo >> DESC_BASE_LOW_SHIFT) & DESC_BASE_LOW) | ((lo & DESC_BASE_HIGH) >> DESC_BASE_HIGH_SHIFT);
+	base = ((lo >> DESC_BASE_LOW_SHIFT) & DESC_BASE_LOW) |
+	       ((lo & DESC_BASE_HIGH) >> DESC_BASE_HIGH_SHIFT);
 	if (lo & DESC_G)
 		limit = (limit << PAGE_GRANULE_SHIFT) | PAGE_GRANULE_MASK;
 	if (!(lo & (DESC_TYPE_ACCESSED << DESC_TYPE_SHIFT))) {

@@ -1,9 +1,10 @@
 /*
  * PUSH and POP where the stack or the operand is emulated memory: PUSH r,
  * PUSH imm, PUSH r/m (FF /6), POP r, POP r/m (8F /0) (SDM Vol. 2B "PUSH",
- * "POP"), and the pushes and pops the branches make (emulate/exec_branch.c).  The stack pointer is SS.B's width outside 64-bit mode; PUSH RSP
- * pushes the old value; POP r/m computes its address with the incremented
- * RSP; POP RSP leaves the popped value in RSP.
+ * "POP"), and the pushes and pops the branches make (emulate/exec_branch.c).
+ * The stack pointer is SS.B's width outside 64-bit mode; PUSH RSP pushes
+ * the old value; POP r/m computes its address with the incremented RSP;
+ * POP RSP leaves the popped value in RSP.
  */
 #include "lib/string.h"
 #include "emul_internal.h"

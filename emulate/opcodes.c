@@ -253,7 +253,7 @@ const struct emul_vec_move emul_vec_moves[] = {
 	{ 0x29, P66, false, ST, 0, false, true, false, "movapd" },
 	{ 0x2b, 0, false, ST, 0, false, true, false, "movntps" },
 	{ 0x2b, P66, false, ST, 0, false, true, false, "movntpd" },
-	/* MMX (no prefix): a 64-bit MMX register; MOVD loads zero-extend (SDM Vol. 2B "MOVD/MOVQ"). */
+	/* MMX (no prefix): an MMX register; MOVD loads zero-extend (SDM Vol. 2B "MOVD/MOVQ"). */
 	{ 0x6e, 0, false, MLD, 4, true, false, true, "movd" },
 	{ 0x6f, 0, false, MLD, 8, false, false, false, "movq" },
 	{ 0x7e, 0, false, MST, 4, true, false, false, "movd" },

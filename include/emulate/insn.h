@@ -79,7 +79,7 @@ enum emul_op {
 	EMUL_OP_SMSW,		/* 0F 01 /4: memory <- CR0[15:0] */
 	EMUL_OP_LMSW,		/* 0F 01 /6: CR0[3:0] <- memory, PE not cleared */
 	EMUL_OP_LTR,		/* 0F 00 /3: TR <- the GDT's TSS descriptor for the selector in memory */
-	EMUL_OP_CMOV,		/* 0F 40-4F: register <- memory if condition (opcode bits 3:0) holds */
+	EMUL_OP_CMOV,		/* 0F 40-4F: register <- memory if condition (opcode 3:0) holds */
 	EMUL_OP_MOV_SREG,	/* 8E: segment register ModRM.reg <- the selector in memory */
 	EMUL_OP_STORE_SREG,	/* 8C: memory <- segment register ModRM.reg's selector, 16 bits */
 	EMUL_OP_MMX_LOAD,	/* 0F 6E/6F: MMX register <- memory */

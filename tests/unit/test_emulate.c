@@ -779,7 +779,8 @@ static void refusals_name_the_instruction(void **state)
 		unsigned int n;
 		const char *says;
 	} cases[] = {
-		{ { 0x0f, 0x00, 0x13, 0xaa }, 4, "lldt (bytes 0f 00 13)" },	/* lldt (%rbx), stosb */
+		/* lldt (%rbx), then stosb */
+		{ { 0x0f, 0x00, 0x13, 0xaa }, 4, "lldt (bytes 0f 00 13)" },
 		{ { 0x0f, 0xae, 0x13 }, 3, "ldmxcsr" },		/* ldmxcsr (%rbx) */
 		{ { 0x0f, 0xae, 0x03 }, 3, "fxsave" },		/* fxsave (%rbx) */
 		{ { 0x0f, 0x0b }, 2, "bytes 0f 0b" },		/* ud2 */

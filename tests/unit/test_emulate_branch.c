@@ -112,7 +112,8 @@ static void enter_level0(void **state)
 
 	vm->ctxt.regs[EMUL_RSP] = rsp;
 	vm->ctxt.regs[EMUL_RBP] = 0x1122334455667788ULL;
-	assert_int_equal(RUN(vm, 0xc8, 0x34, 0x12, 0x00), X86EMUL_CONTINUE);	/* enter $0x1234,$0 */
+	/* enter $0x1234,$0 */
+	assert_int_equal(RUN(vm, 0xc8, 0x34, 0x12, 0x00), X86EMUL_CONTINUE);
 	assert_int_equal(vm->ctxt.regs[EMUL_RBP], rsp - 8);
 	assert_int_equal(vm->ctxt.regs[EMUL_RSP], rsp - 8 - 0x1234);
 	assert_int_equal(vm->ctxt.eip, FAKE_CODE + 4);
@@ -124,7 +125,8 @@ static void enter_level0(void **state)
 
 	vm = vm_in(X86EMUL_MODE_PROT64);
 	vm->ctxt.regs[EMUL_RSP] = MMIO + 0x100;
-	assert_int_equal(RUN(vm, 0xc8, 0x08, 0x00, 0x01), X86EMUL_UNHANDLEABLE);	/* enter $8,$1 */
+	/* enter $8,$1 */
+	assert_int_equal(RUN(vm, 0xc8, 0x08, 0x00, 0x01), X86EMUL_UNHANDLEABLE);
 	assert_non_null(strstr(vm->ctxt.why, "nesting level 1"));
 	assert_int_equal(vm->nr_log, 0);
 }
@@ -194,7 +196,8 @@ static void far_jmp_faults(void **state)
 	far_jmp_fault(DESC_CODE64, 0x20, TARGET, EMUL_GP_VECTOR, 0x20);		/* past the limit */
 	far_jmp_fault(DESC_DATA, CODE_SEL, TARGET, EMUL_GP_VECTOR, CODE_SEL);	/* not code */
 	far_jmp_fault(DESC_CODE64 | DESC_DPL3, CODE_SEL, TARGET, EMUL_GP_VECTOR, CODE_SEL);
-	far_jmp_fault(DESC_CODE64, CODE_SEL | 3, TARGET, EMUL_GP_VECTOR, CODE_SEL);	/* RPL > CPL */
+	/* RPL > CPL */
+	far_jmp_fault(DESC_CODE64, CODE_SEL | 3, TARGET, EMUL_GP_VECTOR, CODE_SEL);
 	far_jmp_fault(DESC_CODE64 | (1ULL << 54), CODE_SEL, TARGET, EMUL_GP_VECTOR, CODE_SEL);
 	far_jmp_fault(DESC_CODE64 & ~DESC_P, CODE_SEL, TARGET, EMUL_NP_VECTOR, CODE_SEL);
 	far_jmp_fault(DESC_CODE64, CODE_SEL, NONCANONICAL, EMUL_GP_VECTOR, 0);
@@ -341,7 +344,8 @@ static void cmov_reads_and_zero_extends(void **state)
 	/* CMOVLE: ZF clear but SF != OF. */
 	vm->ctxt.eflags |= EMUL_FLAGS_SF;
 	vm->ctxt.regs[EMUL_RAX] = 0;
-	assert_int_equal(RUN(vm, 0x48, 0x0f, 0x4e, 0x03), X86EMUL_CONTINUE);	/* cmovle (%rbx),%rax */
+	/* cmovle (%rbx),%rax */
+	assert_int_equal(RUN(vm, 0x48, 0x0f, 0x4e, 0x03), X86EMUL_CONTINUE);
 	assert_int_equal(vm->ctxt.regs[EMUL_RAX], 0xabcdef12);
 }
 

@@ -146,7 +146,7 @@ static const struct form forms[] = {
 	FORM("ret", F_STACK, 0, 0xc3), FORM("ret", F_STACK | F_IW, 0, 0xc2),
 	FORM("leave", F_STACK, 0, 0xc9), FORM("enter", F_STACK | F_IW_IB, 0, 0xc8),
 	FORM("jmp", F_MODRM, 4, 0xff), FORM("call", F_MODRM, 2, 0xff),
-	/* Capstone 4's size for a far pointer ignores 66 and REX.W: test_emulate_branch.c checks it. */
+	/* Capstone 4's far-pointer size ignores 66 and REX.W: test_emulate_branch.c checks it. */
 	FORM("ljmp", F_MODRM | F_NO_SIZE, 5, 0xff), FORM("lcall", F_MODRM | F_NO_SIZE, 3, 0xff),
 	FORM("mov", F_MODRM | F_SREG, -1, 0x8e), FORM("mov", F_MODRM | F_SREG, -1, 0x8c),
 	FORM("cmovne", F_MODRM, -1, 0x0f, 0x45), FORM("cmovg", F_MODRM, -1, 0x0f, 0x4f),
