@@ -38,11 +38,11 @@
 #define EMUL_DE_VECTOR 0
 #define EMUL_UD_VECTOR 6
 #define EMUL_NM_VECTOR 7
-#define EMUL_MF_VECTOR 16
 #define EMUL_NP_VECTOR 11
 #define EMUL_SS_VECTOR 12
 #define EMUL_GP_VECTOR 13
 #define EMUL_PF_VECTOR 14
+#define EMUL_MF_VECTOR 16
 
 /* Access types for ops->gva_to_gpa(). */
 #define EMUL_ACCESS_READ 0
@@ -86,7 +86,7 @@ struct x86_exception {
 	u64 address;		/* CR2 of a #PF */
 };
 
-/* A segment register's hidden part, as the VMCS keeps it (SDM Vol. 3A 3.4.5). */
+/* A segment register: selector and hidden part, as the VMCS keeps them (SDM Vol. 3A 3.4.5). */
 struct emul_segment {
 	u16 sel;
 	u64 base;
