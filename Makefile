@@ -50,8 +50,9 @@ VMX_SRCS     := $(addprefix vmx/,caps.c check.c check_controls.c check_guest.c \
 		exit_string_io.c exit_xsetbv.c exit_hypercall.c emulate_ops.c guest_mem.c guest_state.c \
 		interrupt.c mce.c msr_bitmap.c page_walk.c pml.c requests.c run.c shared_msrs.c vcpu.c \
 		vcpu_state.c vmcs.c vmcs_names.c vmxon.c)
-EMULATE_SRCS := $(addprefix emulate/,decode.c emulate.c exec_alu.c exec_mov.c exec_stack.c \
-		exec_ltr.c exec_muldiv.c exec_string.c exec_sys.c exec_vec.c fastop.c mem.c opcodes.c regs.c)
+EMULATE_SRCS := $(addprefix emulate/,decode.c emulate.c exec_alu.c exec_branch.c exec_mov.c \
+		exec_ltr.c exec_muldiv.c exec_seg.c exec_stack.c exec_string.c exec_sys.c exec_vec.c \
+		fastop.c mem.c opcodes.c regs.c)
 IRQ_SRCS     := $(addprefix irq/,ioapic.c irq.c pic8259.c vlapic.c)
 DEVICES_SRCS := $(addprefix devices/,acpi_build.c fw_cfg.c pc_testdev.c pit8254.c rtc_cmos.c \
 		uart16550.c virtio_blk.c virtio_chain.c virtio_mem.c virtio_mmio.c virtio_ring.c virtio_rng.c)

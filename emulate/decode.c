@@ -351,6 +351,8 @@ static void set_sizes(struct decoder *d, u32 flags)
 		insn->op_bytes = sizeof(u64);
 	else if (flags & OPF_DWORD)
 		insn->op_bytes = sizeof(u32);
+	else if ((flags & OPF_NEAR64) && is_64bit(d))
+		insn->op_bytes = sizeof(u64);	/* Intel ignores 66 (SDM Vol. 2A "JMP", "RET") */
 	else if ((flags & OPF_STACK) && is_64bit(d))
 		insn->op_bytes = d->opsize ? sizeof(u16) : sizeof(u64);
 	else
@@ -362,13 +364,25 @@ static void set_sizes(struct decoder *d, u32 flags)
 		insn->mem_bytes = sizeof(u16);
 	else if (flags & OPF_MEM32)
 		insn->mem_bytes = sizeof(u32);
+	else if (insn->op == EMUL_OP_JMP_FAR || insn->op == EMUL_OP_CALL_FAR)
+		insn->mem_bytes = insn->op_bytes + sizeof(u16);	/* m16:16, m16:32, m16:64 */
 }
 
 static enum emul_decode_result decode_imm(struct decoder *d, u32 flags)
 {
 	struct emul_insn *insn = d->insn;
+	enum emul_decode_result r;
 	unsigned int n;
 
+	if (flags & (OPF_IMM16 | OPF_IMM16_8)) {
+		r = get_signed(d, sizeof(u16), &insn->imm);
+		insn->imm &= 0xffff;	/* a frame or release size: unsigned */
+		insn->has_imm = true;
+		insn->imm_bytes = sizeof(u16);
+		if (r == EMUL_DECODE_OK && (flags & OPF_IMM16_8))
+			r = get_u8(d, &insn->imm2);
+		return r;
+	}
 	if (flags & OPF_IMM8)
 		n = sizeof(u8);
 	else if (flags & OPF_IMMV)
@@ -409,6 +423,20 @@ static u8 mandatory_prefix(const struct decoder *d)
 	return d->opsize ? EMUL_PFX_OPSIZE : 0;
 }
 
+/* MMX MOVD/MOVQ: MM0-MM7 in ModRM.reg, REX.R ignored (SDM Vol. 2A 2.2.1.7, Table 2-4). */
+static enum emul_decode_result decode_mmx(struct decoder *d, const struct emul_vec_move *v)
+{
+	struct emul_insn *insn = d->insn;
+
+	insn->op_bytes = sizeof(u64);
+	insn->mem_bytes = v->mem_bytes;
+	if (v->rex_w_wide && (insn->rex & REX_W))
+		insn->mem_bytes = sizeof(u64);
+	insn->vec_zero_upper = v->zero_upper;
+	insn->reg = (s8)MODRM_REG(insn->modrm);
+	return decode_modrm_mem(d);
+}
+
 static enum emul_decode_result decode_vec(struct decoder *d)
 {
 	struct emul_insn *insn = d->insn;
@@ -426,6 +454,8 @@ static enum emul_decode_result decode_vec(struct decoder *d)
 			    insn->vex ? "VEX " : "");
 	insn->name = v->name;
 	insn->op = v->op;
+	if (v->op == EMUL_OP_MMX_LOAD || v->op == EMUL_OP_MMX_STORE)
+		return decode_mmx(d, v);
 	insn->vec_aligned = v->aligned;
 	insn->vec_zero_upper = v->zero_upper;
 	insn->op_bytes = insn->vex_l ? VEC_YMM_BYTES : VEC_XMM_BYTES;
@@ -541,6 +571,20 @@ static enum emul_decode_result decode_entry(struct decoder *d)
 	set_sizes(d, flags);
 	if (e->op == EMUL_OP_MOVSX && (flags & OPF_MEM32) && insn->op_bytes == sizeof(u16))
 		return fail(d, EMUL_DECODE_UNSUPPORTED, "unsupported instruction movsxd r16");
+	/*
+	 * MOV to CS, and Sreg 6 and 7, are #UD (SDM Vol. 2B "MOV", Sreg
+	 * encodings); REX.R makes the field name none of them (KVM: #UD too).
+	 */
+	if ((e->op == EMUL_OP_MOV_SREG || e->op == EMUL_OP_STORE_SREG) && (insn->rex & REX_R))
+		return fail(d, EMUL_DECODE_INVALID, "mov with segment register %u",
+			    MODRM_REG(insn->modrm) + REX_EXTEND);
+	if (e->op == EMUL_OP_MOV_SREG &&
+	    (MODRM_REG(insn->modrm) == VCPU_SREG_CS || MODRM_REG(insn->modrm) >= EMUL_NR_SREGS))
+		return fail(d, EMUL_DECODE_INVALID, "mov to segment register %u",
+			    MODRM_REG(insn->modrm));
+	if (e->op == EMUL_OP_STORE_SREG && MODRM_REG(insn->modrm) >= EMUL_NR_SREGS)
+		return fail(d, EMUL_DECODE_INVALID, "mov from segment register %u",
+			    MODRM_REG(insn->modrm));
 	return decode_operands(d, flags);
 }
 

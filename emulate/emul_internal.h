@@ -65,5 +65,19 @@ int emul_exec_string(struct x86_emulate_ctxt *ctxt);
 int emul_exec_vec(struct x86_emulate_ctxt *ctxt);
 int emul_exec_sys(struct x86_emulate_ctxt *ctxt);
 int emul_exec_muldiv(struct x86_emulate_ctxt *ctxt);
+/* Push size bytes of v at SS:RSP, RSP moved down (emulate/exec_stack.c). */
+int emul_push(struct x86_emulate_ctxt *ctxt, u64 v, unsigned int size);
+/* Read size bytes at SS:rsp; *new_sp is rsp after the pop, in the stack's width. */
+int emul_pop_at(struct x86_emulate_ctxt *ctxt, u64 rsp, unsigned int size, u64 *v, u64 *new_sp);
+int emul_exec_mov_sreg(struct x86_emulate_ctxt *ctxt);
+int emul_exec_mmx(struct x86_emulate_ctxt *ctxt);
+int emul_exec_branch(struct x86_emulate_ctxt *ctxt);
+/*
+ * Load CS from selector sel for a far JMP or CALL to offset ip; a CALL
+ * pushes CS and the return RIP once every check passed (emulate/exec_seg.c).
+ */
+int emul_load_cs_far(struct x86_emulate_ctxt *ctxt, u16 sel, u64 ip, bool call);
+/* Push two operand-sized values as one access, a far CALL's CS then RIP (emulate/exec_stack.c). */
+int emul_push_pair(struct x86_emulate_ctxt *ctxt, u64 first, u64 second, unsigned int size);
 /* LTR with its selector at la (emulate/exec_ltr.c). */
 int emul_ltr(struct x86_emulate_ctxt *ctxt, u64 la);

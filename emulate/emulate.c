@@ -48,6 +48,8 @@ static void start_instruction(struct x86_emulate_ctxt *ctxt)
 	ctxt->nr_mmio_writes = 0;
 	ctxt->mmio_pending = NULL;
 	ctxt->rip_stays = false;
+	ctxt->branch = false;
+	ctxt->interruptibility = 0;
 	ctxt->why[0] = '\0';
 }
 
@@ -109,13 +111,34 @@ static unsigned int stack_range(struct x86_emulate_ctxt *ctxt, struct la_range *
 {
 	const struct emul_insn *insn = &ctxt->insn;
 	u64 sp_mask = emul_mask(emul_stack_bytes(ctxt)), sp = ctxt->regs[EMUL_RSP];
+	unsigned int len = insn->op_bytes;
 
-	if (insn->op == EMUL_OP_POP_REG || insn->op == EMUL_OP_POP_MEM)
+	switch (insn->op) {
+	case EMUL_OP_POP_REG:
+	case EMUL_OP_POP_MEM:
+	case EMUL_OP_RET:
 		sp &= sp_mask;
-	else
-		sp = (sp - insn->op_bytes) & sp_mask;
-	*r = (struct la_range){ emul_seg_base(ctxt, VCPU_SREG_SS) + sp, insn->op_bytes };
+		break;
+	case EMUL_OP_LEAVE:
+		sp = ctxt->regs[EMUL_RBP] & sp_mask;	/* LEAVE pops from RBP */
+		break;
+	case EMUL_OP_CALL_FAR:
+		len = 2 * insn->op_bytes;		/* CS and RIP */
+		sp = (sp - len) & sp_mask;
+		break;
+	default:
+		sp = (sp - len) & sp_mask;
+		break;
+	}
+	*r = (struct la_range){ emul_seg_base(ctxt, VCPU_SREG_SS) + sp, len };
 	return 1;
+}
+
+static bool uses_stack(enum emul_op op)
+{
+	return (op >= EMUL_OP_PUSH_MEM && op <= EMUL_OP_POP_REG) || op == EMUL_OP_RET ||
+	       op == EMUL_OP_LEAVE || op == EMUL_OP_ENTER || op == EMUL_OP_CALL_MEM ||
+	       op == EMUL_OP_CALL_FAR;
 }
 
 /* The linear ranges the instruction accesses, computed without touching memory. */
@@ -127,7 +150,7 @@ static unsigned int access_ranges(struct x86_emulate_ctxt *ctxt, struct la_range
 
 	if (insn->op >= EMUL_OP_MOVS && insn->op <= EMUL_OP_SCAS)
 		return string_ranges(ctxt, r);
-	if (insn->op >= EMUL_OP_PUSH_MEM && insn->op <= EMUL_OP_POP_REG)
+	if (uses_stack(insn->op))
 		n = stack_range(ctxt, r);
 	if (!insn->has_mem)
 		return n;
@@ -210,6 +233,22 @@ static int dispatch(struct x86_emulate_ctxt *ctxt)
 	case EMUL_OP_LMSW:
 	case EMUL_OP_LTR:
 		return emul_exec_sys(ctxt);
+	case EMUL_OP_CMOV:
+		return emul_exec_mov(ctxt);
+	case EMUL_OP_MOV_SREG:
+	case EMUL_OP_STORE_SREG:
+		return emul_exec_mov_sreg(ctxt);
+	case EMUL_OP_MMX_LOAD:
+	case EMUL_OP_MMX_STORE:
+		return emul_exec_mmx(ctxt);
+	case EMUL_OP_RET:
+	case EMUL_OP_LEAVE:
+	case EMUL_OP_ENTER:
+	case EMUL_OP_JMP_MEM:
+	case EMUL_OP_CALL_MEM:
+	case EMUL_OP_JMP_FAR:
+	case EMUL_OP_CALL_FAR:
+		return emul_exec_branch(ctxt);
 	default:
 		return emul_refuse(ctxt, "unsupported instruction %s",
 				   ctxt->insn.name ? ctxt->insn.name : "(not decoded)");
@@ -231,6 +270,8 @@ int x86_emulate_insn(struct x86_emulate_ctxt *ctxt)
 	ctxt->nr_mmio_writes = 0;
 	ctxt->mmio_pending = NULL;
 	ctxt->rip_stays = false;
+	ctxt->branch = false;
+	ctxt->interruptibility = 0;
 	r = check_gla(ctxt);
 	if (r == X86EMUL_CONTINUE)
 		r = dispatch(ctxt);
@@ -240,7 +281,9 @@ int x86_emulate_insn(struct x86_emulate_ctxt *ctxt)
 		ctxt->nr_mmio_writes = 0;
 		return r;
 	}
-	if (!ctxt->rip_stays) {
+	if (ctxt->branch) {
+		ctxt->eip = ctxt->branch_ip;	/* checked against CS by the branch */
+	} else if (!ctxt->rip_stays) {
 		/* IP is 16 bits wide in 16-bit code, EIP 32 in 32-bit code. */
 		ctxt->eip += ctxt->insn.len;
 		if (ctxt->mode == X86EMUL_MODE_PROT32)

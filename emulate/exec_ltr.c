@@ -4,40 +4,9 @@
  * loads into TR.  CPL 0 and protected mode are the CPU's checks, made
  * before the selector's read reached emulated memory.
  */
+#include "descriptor.h"
 #include "emul_internal.h"
 
-/* Selector and descriptor fields (SDM Vol. 3A 3.4.2, 3.4.5, 8.2.2, 8.2.3). */
-#define SEL_RPL_MASK 3U
-#define SEL_TI BIT(2)
-#define SEL_INDEX_SHIFT 3
-#define DESC_BYTES 8
-#define DESC_BYTES_64 16		/* a system descriptor in IA-32e mode */
-#define DESC_TYPE_SHIFT 40
-#define DESC_TYPE_MASK 0xfULL
-#define DESC_TYPE_BUSY 2ULL		/* 1011b/0011b are the busy TSS types */
-#define DESC_TYPE_TSS_AVAIL 9ULL	/* a 32-bit (64-bit in IA-32e mode) available TSS */
-#define DESC_TYPE_TSS16_AVAIL 1ULL
-#define DESC_TYPE_BYTE 5		/* the byte of the type, S, DPL and P */
-#define DESC_S BIT(44)
-#define DESC_P BIT(47)
-#define DESC_G BIT(55)
-#define DESC_AR_MASK 0xf0ffULL		/* bits 47:40 and 55:52, the VMCS's layout */
-#define DESC_LIMIT_LOW 0xffffULL
-#define DESC_LIMIT_HIGH 0xf000000000000ULL	/* bits 51:48 */
-#define DESC_LIMIT_HIGH_SHIFT 32
-#define DESC_BASE_LOW_SHIFT 16
-#define DESC_BASE_LOW 0xffffffULL
-#define DESC_BASE_HIGH 0xff00000000000000ULL	/* bits 63:56 */
-#define DESC_BASE_HIGH_SHIFT 32
-#define DESC_UPPER_TYPE 0x1f0000000000ULL	/* upper half's bits 12:8 of dword 3 must be 0 */
-#define PAGE_GRANULE_SHIFT 12
-#define PAGE_GRANULE_MASK 0xfffU
-#define BITS_PER_DWORD 32
-
-static int gp_sel(struct x86_emulate_ctxt *ctxt, u16 sel)
-{
-	return emul_fault(ctxt, EMUL_GP_VECTOR, true, sel & (u16)~SEL_RPL_MASK);
-}
 
 /* The base, granular limit and access rights of a checked descriptor. */
 static int load_tr(struct x86_emulate_ctxt *ctxt, u16 sel, u64 lo, u64 hi)
@@ -49,7 +18,7 @@ static int load_tr(struct x86_emulate_ctxt *ctxt, u16 sel, u64 lo, u64 hi)
 	if (lo & DESC_G)
 		limit = (limit << PAGE_GRANULE_SHIFT) | PAGE_GRANULE_MASK;
 	if (ctxt->mode == X86EMUL_MODE_PROT64 && !emul_is_canonical(base))
-		return gp_sel(ctxt, sel);
+		return emul_fault_sel(ctxt, EMUL_GP_VECTOR, sel);
 	return ctxt->ops->set_segment(ctxt, VCPU_SREG_TR, sel, base, limit,
 				      (u32)((lo >> DESC_TYPE_SHIFT) & DESC_AR_MASK));
 }
@@ -79,7 +48,7 @@ int emul_ltr(struct x86_emulate_ctxt *ctxt, u64 la)
 		return emul_fault(ctxt, EMUL_GP_VECTOR, true, 0);
 	ctxt->ops->get_gdt(ctxt, &gdt, &limit);
 	if ((sel & SEL_TI) || (sel >> SEL_INDEX_SHIFT) * DESC_BYTES + size - 1 > limit)
-		return gp_sel(ctxt, (u16)sel);
+		return emul_fault_sel(ctxt, EMUL_GP_VECTOR, (u16)sel);
 	desc_la = gdt + (sel >> SEL_INDEX_SHIFT) * DESC_BYTES;
 	if (ctxt->mode != X86EMUL_MODE_PROT64)
 		desc_la &= emul_mask(sizeof(u32));
@@ -87,9 +56,9 @@ int emul_ltr(struct x86_emulate_ctxt *ctxt, u64 la)
 	if (r != X86EMUL_CONTINUE)
 		return r;
 	if (!available_tss(ctxt, desc[0]) || (desc[1] & DESC_UPPER_TYPE))
-		return gp_sel(ctxt, (u16)sel);
+		return emul_fault_sel(ctxt, EMUL_GP_VECTOR, (u16)sel);
 	if (!(desc[0] & DESC_P))
-		return emul_fault(ctxt, EMUL_NP_VECTOR, true, (u16)(sel & ~(u64)SEL_RPL_MASK));
+		return emul_fault_sel(ctxt, EMUL_NP_VECTOR, (u16)sel);
 	desc[0] |= DESC_TYPE_BUSY << DESC_TYPE_SHIFT;
 	r = load_tr(ctxt, (u16)sel, desc[0], desc[1]);
 	if (r != X86EMUL_CONTINUE)

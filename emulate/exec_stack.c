@@ -1,15 +1,17 @@
 /*
  * PUSH and POP where the stack or the operand is emulated memory: PUSH r,
  * PUSH imm, PUSH r/m (FF /6), POP r, POP r/m (8F /0) (SDM Vol. 2B "PUSH",
- * "POP").  The stack pointer is SS.B's width outside 64-bit mode; PUSH RSP
- * pushes the old value; POP r/m computes its address with the incremented
- * RSP; POP RSP leaves the popped value in RSP.
+ * "POP"), and the pushes and pops the branches make (emulate/exec_branch.c).
+ * The stack pointer is SS.B's width outside 64-bit mode; PUSH RSP pushes
+ * the old value; POP r/m computes its address with the incremented RSP;
+ * POP RSP leaves the popped value in RSP.
  */
+#include "lib/string.h"
 #include "emul_internal.h"
 
-static int push(struct x86_emulate_ctxt *ctxt, u64 v)
+int emul_push(struct x86_emulate_ctxt *ctxt, u64 v, unsigned int size)
 {
-	unsigned int size = ctxt->insn.op_bytes, sp_bytes = emul_stack_bytes(ctxt);
+	unsigned int sp_bytes = emul_stack_bytes(ctxt);
 	u64 sp = (ctxt->regs[EMUL_RSP] - size) & emul_mask(sp_bytes), la;
 	int r = emul_linear(ctxt, VCPU_SREG_SS, sp, size, &la);
 
@@ -20,19 +22,49 @@ static int push(struct x86_emulate_ctxt *ctxt, u64 v)
 	return r;
 }
 
-/* Read the top of the stack; *new_sp is RSP after the pop. */
-static int pop(struct x86_emulate_ctxt *ctxt, u64 *v, u64 *new_sp)
+/*
+ * first at the higher address, second below it, written as one access so
+ * that a fault on either page leaves both unwritten (emul_write translates
+ * every page first).
+ */
+int emul_push_pair(struct x86_emulate_ctxt *ctxt, u64 first, u64 second, unsigned int size)
 {
-	unsigned int size = ctxt->insn.op_bytes, sp_bytes = emul_stack_bytes(ctxt);
-	u64 sp = ctxt->regs[EMUL_RSP] & emul_mask(sp_bytes), la;
+	unsigned int sp_bytes = emul_stack_bytes(ctxt);
+	u64 sp = (ctxt->regs[EMUL_RSP] - 2 * size) & emul_mask(sp_bytes), la;
+	u8 buf[2 * sizeof(u64)];
+	int r = emul_linear(ctxt, VCPU_SREG_SS, sp, 2 * size, &la);
+
+	memcpy(buf, &second, size);
+	memcpy(buf + size, &first, size);
+	if (r == X86EMUL_CONTINUE)
+		r = emul_write(ctxt, la, buf, 2 * size);
+	if (r == X86EMUL_CONTINUE)
+		emul_reg_add_masked(ctxt, EMUL_RSP, -2 * (s64)size, sp_bytes);
+	return r;
+}
+
+int emul_pop_at(struct x86_emulate_ctxt *ctxt, u64 rsp, unsigned int size, u64 *v, u64 *new_sp)
+{
+	unsigned int sp_bytes = emul_stack_bytes(ctxt);
+	u64 sp = rsp & emul_mask(sp_bytes), la;
 	int r = emul_linear(ctxt, VCPU_SREG_SS, sp, size, &la);
 
 	*v = 0;
-	*new_sp = (ctxt->regs[EMUL_RSP] & ~emul_mask(sp_bytes)) |
+	*new_sp = (rsp & ~emul_mask(sp_bytes)) |
 		  ((sp + size) & emul_mask(sp_bytes));
 	if (r != X86EMUL_CONTINUE)
 		return r;
 	return emul_read(ctxt, la, v, size, EMUL_ACCESS_READ);
+}
+
+static int push(struct x86_emulate_ctxt *ctxt, u64 v)
+{
+	return emul_push(ctxt, v, ctxt->insn.op_bytes);
+}
+
+static int pop(struct x86_emulate_ctxt *ctxt, u64 *v, u64 *new_sp)
+{
+	return emul_pop_at(ctxt, ctxt->regs[EMUL_RSP], ctxt->insn.op_bytes, v, new_sp);
 }
 
 static int push_mem(struct x86_emulate_ctxt *ctxt)

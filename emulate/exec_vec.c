@@ -5,6 +5,9 @@
  * register; MOVSS/MOVSD/MOVD/MOVQ loads clear the XMM register above what
  * they load; a VEX load clears everything above it (SDM Vol. 2A 2.3.10.1).
  * The aligned forms raise #GP(0) on an address not aligned to the access.
+ * MMX MOVD/MOVQ (0F 6E/6F/7E/7F) move an MMX register; they raise #UD with
+ * CR0.EM, #NM with CR0.TS and #MF with an x87 exception pending, in that
+ * order, before the memory access (SDM Vol. 2B "MOVD/MOVQ", Vol. 1 12.5).
  */
 #include "lib/string.h"
 #include "emul_internal.h"
@@ -40,4 +43,30 @@ int emul_exec_vec(struct x86_emulate_ctxt *ctxt)
 	merge_load(insn, reg, mem);
 	ctxt->ops->write_vec(ctxt, (unsigned int)insn->reg, reg);
 	return X86EMUL_CONTINUE;
+}
+
+int emul_exec_mmx(struct x86_emulate_ctxt *ctxt)
+{
+	const struct emul_insn *insn = &ctxt->insn;
+	u64 cr0 = ctxt->ops->get_cr(ctxt, EMUL_CR0), la, v = 0;
+	unsigned int reg = (unsigned int)insn->reg;
+	int r;
+
+	if (cr0 & EMUL_CR0_EM)
+		return emul_fault(ctxt, EMUL_UD_VECTOR, false, 0);
+	if (cr0 & EMUL_CR0_TS)
+		return emul_fault(ctxt, EMUL_NM_VECTOR, false, 0);
+	if (ctxt->ops->x87_exception_pending(ctxt))
+		return emul_fault(ctxt, EMUL_MF_VECTOR, false, 0);
+	r = emul_modrm_la(ctxt, insn->mem_bytes, &la);
+	if (r != X86EMUL_CONTINUE)
+		return r;
+	if (insn->op == EMUL_OP_MMX_STORE) {
+		v = ctxt->ops->read_mmx(ctxt, reg);
+		return emul_write(ctxt, la, &v, insn->mem_bytes);
+	}
+	r = emul_read(ctxt, la, &v, insn->mem_bytes, EMUL_ACCESS_READ);
+	if (r == X86EMUL_CONTINUE)
+		ctxt->ops->write_mmx(ctxt, reg, v);	/* MOVD: zero-extended */
+	return r;
 }

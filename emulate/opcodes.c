@@ -73,10 +73,10 @@ static const struct emul_opcode group4[8] = {
 static const struct emul_opcode group5[8] = {
 	[0] = OPC(EMUL_OP_INC, 0, OPF_LOCK | OPF_RMW, "inc"),
 	[1] = OPC(EMUL_OP_DEC, 0, OPF_LOCK | OPF_RMW, "dec"),
-	[2] = OPC(EMUL_OP_NONE, 0, 0, "call"),
-	[3] = OPC(EMUL_OP_NONE, 0, 0, "lcall"),
-	[4] = OPC(EMUL_OP_NONE, 0, 0, "jmp"),
-	[5] = OPC(EMUL_OP_NONE, 0, 0, "ljmp"),
+	[2] = OPC(EMUL_OP_CALL_MEM, 0, OPF_NEAR64, "call"),
+	[3] = OPC(EMUL_OP_CALL_FAR, 0, 0, "lcall"),
+	[4] = OPC(EMUL_OP_JMP_MEM, 0, OPF_NEAR64, "jmp"),
+	[5] = OPC(EMUL_OP_JMP_FAR, 0, 0, "ljmp"),
 	[6] = OPC(EMUL_OP_PUSH_MEM, 0, OPF_STACK, "push"),
 };
 
@@ -161,6 +161,8 @@ const struct emul_opcode emul_onebyte[256] = {
 	[0x89] = OPC(EMUL_OP_MOV_STORE, 0, OPF_MODRM, "mov"),
 	[0x8a] = OPC(EMUL_OP_MOV_LOAD, 0, OPF_MODRM | OPF_BYTE, "mov"),
 	[0x8b] = OPC(EMUL_OP_MOV_LOAD, 0, OPF_MODRM, "mov"),
+	[0x8c] = OPC(EMUL_OP_STORE_SREG, 0, OPF_MODRM | OPF_WORD, "mov"),
+	[0x8e] = OPC(EMUL_OP_MOV_SREG, 0, OPF_MODRM | OPF_WORD, "mov"),
 	[0x8f] = GRP(OPF_MODRM, group1a),
 	[0xa0] = OPC(EMUL_OP_MOV_LOAD, 0, OPF_MOFFS | OPF_BYTE, "mov"),
 	[0xa1] = OPC(EMUL_OP_MOV_LOAD, 0, OPF_MOFFS, "mov"),
@@ -176,8 +178,12 @@ const struct emul_opcode emul_onebyte[256] = {
 	[0xad] = STR(EMUL_OP_LODS, 0, "lods"),
 	[0xae] = STR(EMUL_OP_SCAS, OPF_BYTE, "scas"),
 	[0xaf] = STR(EMUL_OP_SCAS, 0, "scas"),
+	[0xc2] = OPC(EMUL_OP_RET, 0, OPF_NEAR64 | OPF_IMM16, "ret"),
+	[0xc3] = OPC(EMUL_OP_RET, 0, OPF_NEAR64, "ret"),
 	[0xc6] = GRP(OPF_MODRM | OPF_BYTE, group11_byte),
 	[0xc7] = GRP(OPF_MODRM, group11),
+	[0xc8] = OPC(EMUL_OP_ENTER, 0, OPF_STACK | OPF_IMM16_8, "enter"),
+	[0xc9] = OPC(EMUL_OP_LEAVE, 0, OPF_STACK, "leave"),
 	[0xf6] = GRP(OPF_MODRM | OPF_BYTE, group3_byte),
 	[0xf7] = GRP(OPF_MODRM, group3),
 	[0xfe] = GRP(OPF_MODRM | OPF_BYTE, group4),
@@ -185,12 +191,19 @@ const struct emul_opcode emul_onebyte[256] = {
 };
 
 #define BT_REG(alu, fl, nm) OPC(EMUL_OP_BT, alu, OPF_MODRM | (fl), nm)
+#define CMOV(nm) OPC(EMUL_OP_CMOV, 0, OPF_MODRM, nm)
 #define VEC OPC(EMUL_OP_NONE, 0, OPF_MODRM | OPF_SSE, NULL)
 
 const struct emul_opcode emul_twobyte[256] = {
 	[0x00] = GRP(OPF_MODRM, group6),
 	[0x01] = GRP(OPF_MODRM, group7),
 	[0x10] = VEC, [0x11] = VEC, [0x28] = VEC, [0x29] = VEC, [0x2b] = VEC,
+	[0x40] = CMOV("cmovo"), [0x41] = CMOV("cmovno"), [0x42] = CMOV("cmovb"),
+	[0x43] = CMOV("cmovae"), [0x44] = CMOV("cmove"), [0x45] = CMOV("cmovne"),
+	[0x46] = CMOV("cmovbe"), [0x47] = CMOV("cmova"), [0x48] = CMOV("cmovs"),
+	[0x49] = CMOV("cmovns"), [0x4a] = CMOV("cmovp"), [0x4b] = CMOV("cmovnp"),
+	[0x4c] = CMOV("cmovl"), [0x4d] = CMOV("cmovge"), [0x4e] = CMOV("cmovle"),
+	[0x4f] = CMOV("cmovg"),
 	[0x6e] = VEC, [0x6f] = VEC, [0x7e] = VEC, [0x7f] = VEC, [0xd6] = VEC, [0xe7] = VEC,
 	[0xa3] = BT_REG(EMUL_ALU_BT, 0, "bt"),
 	[0xa4] = OPC(EMUL_OP_SHIFT_DOUBLE, EMUL_ALU_SHLD, OPF_MODRM | OPF_IMM8 | OPF_RMW, "shld"),
@@ -217,6 +230,8 @@ const struct emul_opcode emul_twobyte[256] = {
 };
 
 #define LD EMUL_OP_VEC_LOAD
+#define MLD EMUL_OP_MMX_LOAD
+#define MST EMUL_OP_MMX_STORE
 #define ST EMUL_OP_VEC_STORE
 #define P66 EMUL_PFX_OPSIZE
 #define PF3 EMUL_PFX_REP
@@ -238,6 +253,11 @@ const struct emul_vec_move emul_vec_moves[] = {
 	{ 0x29, P66, false, ST, 0, false, true, false, "movapd" },
 	{ 0x2b, 0, false, ST, 0, false, true, false, "movntps" },
 	{ 0x2b, P66, false, ST, 0, false, true, false, "movntpd" },
+	/* MMX (no prefix): an MMX register; MOVD loads zero-extend (SDM Vol. 2B "MOVD/MOVQ"). */
+	{ 0x6e, 0, false, MLD, 4, true, false, true, "movd" },
+	{ 0x6f, 0, false, MLD, 8, false, false, false, "movq" },
+	{ 0x7e, 0, false, MST, 4, true, false, false, "movd" },
+	{ 0x7f, 0, false, MST, 8, false, false, false, "movq" },
 	{ 0x6e, P66, false, LD, 4, true, false, true, "movd" },
 	{ 0x6f, P66, false, LD, 0, false, true, false, "movdqa" },
 	{ 0x6f, PF3, false, LD, 0, false, false, false, "movdqu" },

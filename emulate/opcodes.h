@@ -28,6 +28,9 @@
 #define OPF_MEM32 BIT(15)	/* MOVSXD: a doubleword source */
 #define OPF_DWORD BIT(16)	/* MOVNTI: 32 bits, or 64 with REX.W, in every mode */
 #define OPF_WORD BIT(17)	/* SMSW/LMSW m16: 16 bits whatever 66 and REX.W say */
+#define OPF_IMM16 BIT(18)	/* an imm16, zero-extended (RET imm16, ENTER's frame size) */
+#define OPF_IMM16_8 BIT(19)	/* ENTER: an imm16, then an imm8 */
+#define OPF_NEAR64 BIT(20)	/* near branches: 64-bit operands in 64-bit mode, 66 or not */
 
 struct emul_opcode {
 	u8 op;				/* enum emul_op; EMUL_OP_NONE is refused */

@@ -4,8 +4,11 @@
  * boundary, REP OUTSB with a 32-bit address size (0x67: ECX counts, RSI and
  * RCX are written zero-extended), REP INSD with DF=1 across a boundary,
  * INS at an unmapped address (#PF, CR2 the address) and at a non-canonical
- * one (#GP), and last INS into MMIO, which ends the VM.  The test serves port 0x5f0: it records what is
- * written and answers element i of stage 3 with (i + 1) * 0x11111111.
+ * one (#GP), REP INSW into MMIO across an MMIO page boundary, REP OUTSD from
+ * MMIO with DF=1, and OUTSW from the last byte of RAM and the first of MMIO.
+ * The test serves port 0x5f0 and the MMIO: it records what is written and
+ * answers element i of an IN with (i + 1) * 0x11111111, an MMIO read of
+ * gpa with the bytes (gpa + k) ^ 0x5a.
  */
 #include "guest.h"
 
@@ -14,6 +17,8 @@
 #define UNMAPPED 0x0000008000000000ULL		/* PML4 entry 1: the loader maps 4 GiB */
 #define NONCANONICAL 0x8000000000000000ULL
 #define MMIO_GPA 0xc0000000ULL			/* no memslot: the loader maps it 1:1 */
+#define RAM_END 0x400000ULL			/* the test's 4 MiB; MMIO above */
+#define RAM_LAST_BYTE 0xa5
 #define VECTOR_GP 13
 #define VECTOR_PF 14
 
@@ -71,9 +76,25 @@ void guest_main(void)
 	vector = GUEST_SAFE("rep insb", : "+D"(di), "+c"(cx) : "d"(STR_PORT) : "r11", "memory");
 	GUEST_SYNC2(5, vector);
 
-	/* 6: INS into MMIO: not emulated, the VM ends naming it */
-	di = MMIO_GPA;
-	cx = 1;
-	__asm__ __volatile__("rep insb" : "+D"(di), "+c"(cx) : "d"(STR_PORT) : "memory");
-	GUEST_ASSERT(0);	/* never reached */
+	/* 6: REP INSW into MMIO, its first element across two MMIO pages */
+	di = MMIO_GPA + PAGE - 1;
+	cx = 3;
+	__asm__ __volatile__("rep insw" : "+D"(di), "+c"(cx) : "d"(STR_PORT) : "memory");
+	GUEST_ASSERT(di == MMIO_GPA + PAGE + 5 && cx == 0);
+	GUEST_SYNC(6);
+
+	/* 7: REP OUTSL from MMIO, DF=1: the test checks the bytes it served came out */
+	si = MMIO_GPA + 0x10;
+	cx = 2;
+	__asm__ __volatile__("std\n\trep outsl\n\tcld"
+			     : "+S"(si), "+c"(cx) : "d"(STR_PORT) : "memory");
+	GUEST_ASSERT(si == MMIO_GPA + 0x8 && cx == 0);
+	GUEST_SYNC(7);
+
+	/* 8: OUTSW from the last byte of RAM and the first of MMIO */
+	*(volatile uint8_t *)(RAM_END - 1) = RAM_LAST_BYTE;
+	si = RAM_END - 1;
+	__asm__ __volatile__("outsw" : "+S"(si) : "d"(STR_PORT) : "memory");
+	GUEST_ASSERT(si == RAM_END + 1);
+	GUEST_SYNC(8);
 }

@@ -484,13 +484,14 @@ case_bochs_kut_frontend() {
 # scripts/kut.sh pins) drives slotvisor through the front end, with
 # unittests.cfg's arguments and timeouts: a few quick tests that pass
 # under slotvisor, among them what only a hypervisor gives on this CPU
-# (hypercall: KVM's VMCALL; ioapic: pc-testdev's lines, 4 vCPUs), and
-# xapic, which the runner must SKIP because the front end refuses its
-# -cpu qemu64,-x2apic.  Each run_tests.sh line becomes PASS: kut:NAME,
+# (hypercall: KVM's VMCALL; ioapic: pc-testdev's lines, 4 vCPUs;
+# emulator: the instruction emulator and string I/O on pc-testdev's
+# IORAM, docs/emulator.md, about a minute), and xapic, which the runner
+# must SKIP because the front end refuses its -cpu qemu64,-x2apic.  Each run_tests.sh line becomes PASS: kut:NAME,
 # FAIL: kut:NAME: ... or SKIP: kut:NAME: reason.  kvm-unit-tests is cloned
 # once into build/kvm-unit-tests (KUT_MIRROR: a local clone to take it
 # from); without network or KUT_MIRROR the case SKIPs with that reason.
-KUT_QUICK="hypercall smptest smptest3 ioapic tsc setjmp"
+KUT_QUICK="hypercall smptest smptest3 ioapic tsc setjmp emulator"
 case_bochs_kut() {
 	EMU=bochs scripts/kut.sh $KUT_QUICK xapic </dev/null >"$dir/kut.txt" 2>&1
 	case $? in

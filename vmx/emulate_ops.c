@@ -102,6 +102,11 @@ static bool emul_write_ram(struct x86_emulate_ctxt *ctxt, u64 gpa, const void *v
 	return ok;
 }
 
+static const u32 seg_selector_field[EMUL_NR_SREGS + 1] = {
+	GUEST_ES_SELECTOR, GUEST_CS_SELECTOR, GUEST_SS_SELECTOR, GUEST_DS_SELECTOR,
+	GUEST_FS_SELECTOR, GUEST_GS_SELECTOR, [VCPU_SREG_TR] = GUEST_TR_SELECTOR,
+};
+
 static const u32 seg_base_field[EMUL_NR_SREGS] = {
 	GUEST_ES_BASE, GUEST_CS_BASE, GUEST_SS_BASE, GUEST_DS_BASE, GUEST_FS_BASE, GUEST_GS_BASE,
 };
@@ -120,6 +125,7 @@ static void emul_get_segment(struct x86_emulate_ctxt *ctxt, int seg, struct emul
 {
 	u32 ar = vmcs_read32(seg_ar_field[seg]);
 
+	out->sel = vmcs_read16(seg_selector_field[seg]);
 	out->base = vmcs_readnat(seg_base_field[seg]);
 	out->limit = vmcs_read32(seg_limit_field[seg]);
 	out->unusable = ar & VMX_AR_UNUSABLE;
@@ -211,22 +217,74 @@ static void emul_get_gdt(struct x86_emulate_ctxt *ctxt, u64 *base, u16 *limit)
 	*limit = (u16)vmcs_read32(GUEST_GDTR_LIMIT);
 }
 
-/* LTR's TR: the guest-state fields a VM entry loads it from (SDM Vol. 3C 25.4.1). */
+/*
+ * A segment register the emulator loaded (LTR's TR, MOV Sreg, a far JMP's
+ * CS): the guest-state fields a VM entry loads it from (SDM Vol. 3C 25.4.1).
+ */
 static int emul_set_segment(struct x86_emulate_ctxt *ctxt, int seg, u16 sel, u64 base,
 			    u32 limit, u32 ar)
 {
-	if (seg != VCPU_SREG_TR) {
-		ksnprintf(ctxt->why, sizeof(ctxt->why), "a load of segment register %d", seg);
-		return X86EMUL_UNHANDLEABLE;
+	if (seg == VCPU_SREG_TR) {
+		vmcs_writenat(GUEST_TR_BASE, base);
+		vmcs_write32(GUEST_TR_LIMIT, limit);
+		vmcs_write32(GUEST_TR_AR_BYTES, ar);
+	} else {
+		vmcs_writenat(seg_base_field[seg], base);
+		vmcs_write32(seg_limit_field[seg], limit);
+		vmcs_write32(seg_ar_field[seg], ar);
 	}
-	vmcs_write16(GUEST_TR_SELECTOR, sel);
-	vmcs_writenat(GUEST_TR_BASE, base);
-	vmcs_write32(GUEST_TR_LIMIT, limit);
-	vmcs_write32(GUEST_TR_AR_BYTES, ar);
+	vmcs_write16(seg_selector_field[seg], sel);
 	return X86EMUL_CONTINUE;
 }
 
+/* The CPL is SS.DPL in VMX guest state (SDM Vol. 3C 25.4.1, "SS.DPL ... the CPL"). */
+static unsigned int emul_cpl(struct x86_emulate_ctxt *ctxt)
+{
+	return (unsigned int)VMX_AR_DPL(vmcs_read32(GUEST_SS_AR_BYTES));
+}
+
+/*
+ * The guest's MMX registers are the CPU's x87 registers while it owns this
+ * CPU, as its XMM registers are; MOVQ to or from one sets the x87 tags
+ * valid and TOS to 0, as the guest's own MMX instruction would (SDM Vol. 1
+ * 9.5.1).
+ */
+#define MMX_READ(n) case n: __asm__ __volatile__("movq %%mm" #n ", %0" : "=m"(v)); break
+#define MMX_WRITE(n) case n: __asm__ __volatile__("movq %0, %%mm" #n : : "m"(v)); break
+#define MMX_REGS(M) M(0); M(1); M(2); M(3); M(4); M(5); M(6); M(7)
+#define FSW_ES BIT(7)	/* x87 status word: an unmasked exception is pending (SDM Vol. 1 8.1.3) */
+
+static u64 emul_read_mmx(struct x86_emulate_ctxt *ctxt, unsigned int reg)
+{
+	u64 v = 0;
+
+	switch (reg) {
+	MMX_REGS(MMX_READ);
+	}
+	return v;
+}
+
+static void emul_write_mmx(struct x86_emulate_ctxt *ctxt, unsigned int reg, u64 v)
+{
+	switch (reg) {
+	MMX_REGS(MMX_WRITE);
+	}
+}
+
+/* FNSTSW does not wait, so reading ES never raises the pending #MF in the hypervisor. */
+static bool emul_x87_exception_pending(struct x86_emulate_ctxt *ctxt)
+{
+	u16 fsw;
+
+	__asm__ __volatile__("fnstsw %0" : "=m"(fsw));
+	return fsw & FSW_ES;
+}
+
 static const struct x86_emulate_ops vcpu_emulate_ops = {
+	.cpl = emul_cpl,
+	.read_mmx = emul_read_mmx,
+	.write_mmx = emul_write_mmx,
+	.x87_exception_pending = emul_x87_exception_pending,
 	.get_gdt = emul_get_gdt,
 	.set_segment = emul_set_segment,
 	.get_cr = emul_get_cr,
@@ -266,6 +324,21 @@ static void load_context(struct vcpu *v, struct x86_emulate_ctxt *ctxt)
 	ctxt->mode = emul_mode();
 }
 
+/*
+ * After the emulated instruction an STI or MOV SS shadow before it has
+ * ended; a MOV to SS starts its own (SDM Vol. 3A 6.8.3; KVM's
+ * toggle_interruptibility()).
+ */
+static void store_interruptibility(const struct x86_emulate_ctxt *ctxt)
+{
+	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+
+	intr &= ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
+	if (ctxt->interruptibility & EMUL_SHADOW_MOV_SS)
+		intr |= GUEST_INTR_STATE_MOV_SS;
+	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, intr);
+}
+
 static void store_context(struct vcpu *v, const struct x86_emulate_ctxt *ctxt)
 {
 	u64 cr2 = v->gprs.cr2;
@@ -275,17 +348,23 @@ static void store_context(struct vcpu *v, const struct x86_emulate_ctxt *ctxt)
 	vmcs_writenat(GUEST_RSP, ctxt->regs[EMUL_RSP]);
 	vmcs_writenat(GUEST_RIP, ctxt->eip);
 	vmcs_writenat(GUEST_RFLAGS, ctxt->eflags);
+	store_interruptibility(ctxt);
+}
+
+void vcpu_mmio_exit(struct vcpu *v, u64 gpa, u8 len, bool is_write, const void *data)
+{
+	v->exit.reason = VCPU_EXIT_MMIO;
+	v->exit.mmio.gpa = gpa;
+	v->exit.mmio.len = len;
+	v->exit.mmio.is_write = is_write;
+	v->exit.mmio.data = 0;
+	if (is_write)
+		memcpy(&v->exit.mmio.data, data, len);
 }
 
 static int mmio_exit(struct vcpu *v, const struct emul_mmio_frag *f)
 {
-	v->exit.reason = VCPU_EXIT_MMIO;
-	v->exit.mmio.gpa = f->gpa;
-	v->exit.mmio.len = f->len;
-	v->exit.mmio.is_write = f->is_write;
-	v->exit.mmio.data = 0;
-	if (f->is_write)
-		memcpy(&v->exit.mmio.data, f->data, f->len);
+	vcpu_mmio_exit(v, f->gpa, f->len, f->is_write, f->data);
 	return 0;
 }
 

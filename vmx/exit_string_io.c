@@ -11,8 +11,15 @@
  * guest executes the same REP instruction again, which exits for its next
  * element, and may take an interrupt in between as it would on hardware
  * (docs/vmx.md, "String port I/O", says why not a loop here).
+ *
+ * The memory side may be MMIO, one page of it or both (KVM emulates it
+ * through its MMIO path too): an OUTS element's parts on MMIO are MMIO read
+ * exits before its OUT exit, an INS element's parts on MMIO are MMIO write
+ * exits after its IN exit, each part (at most 4 bytes, in one page) one
+ * exit, all before the guest runs again.
  */
 #include "lib/errno.h"
+#include "lib/string.h"
 #include "vcpu_internal.h"
 #include "vmx/caps.h"
 #include "vmx/page_walk.h"
@@ -113,33 +120,78 @@ static void string_io_step(struct vcpu *v, u64 *index, unsigned int size, unsign
 		vcpu_skip_instruction(v);
 }
 
-/* OUTS: the element is read now and handed to the VMM as an OUT's data. */
-static int string_out(struct vcpu *v, u16 port, u64 la, const u64 gpa[2], u8 first, u8 size)
+/* Part p of the element: its guest-physical address, length and offset in the element. */
+static void string_io_part(const struct vcpu_string_io *s, unsigned int p, u64 *gpa, u8 *len,
+			   u8 *off)
 {
-	u32 data = 0;
-
-	if (vcpu_read_guest(v, gpa[0], &data, first) ||
-	    (first < size && vcpu_read_guest(v, gpa[1], (u8 *)&data + first, size - first)))
-		return vcpu_internal_error(v, "OUTS to port 0x%x reads linear 0x%llx (gpa 0x%llx), "
-					      "where no memory slot is: string I/O from MMIO is not "
-					      "emulated (RIP 0x%llx)",
-					   port, la, gpa[0], vmcs_readnat(GUEST_RIP));
-	v->exit.io.data = data;
-	return 0;
+	*gpa = s->gpa[p];
+	*len = p ? s->size - s->first : s->first;
+	*off = p ? s->first : 0;
 }
 
-/* INS: the VMM supplies the data; vcpu_complete_string_in() stores it at the next run. */
-static int string_in(struct vcpu *v, u16 port, u64 la, const u64 gpa[2], u8 first, u8 size)
+static unsigned int string_io_parts(const struct vcpu_string_io *s)
 {
-	if (!vcpu_guest_writable(v, gpa[0]) || (first < size && !vcpu_guest_writable(v, gpa[1])))
-		return vcpu_internal_error(v, "INS from port 0x%x writes linear 0x%llx (gpa 0x%llx), "
-					      "where no writable memory slot is: string I/O into MMIO "
-					      "is not emulated (RIP 0x%llx)",
-					   port, la, gpa[0], vmcs_readnat(GUEST_RIP));
-	v->string_in = (struct vcpu_string_in){
-		.pending = true, .size = size, .first = first, .gpa = { gpa[0], gpa[1] },
-	};
-	v->exit.io.data = 0;
+	return s->first < s->size ? 2 : 1;
+}
+
+/* The VMM's port exit for the element: an OUT with its data, or an IN to answer. */
+static void string_io_port_exit(struct vcpu *v, bool in)
+{
+	struct vcpu_string_io *s = &v->string_io;
+
+	v->exit.reason = VCPU_EXIT_IO;
+	v->exit.io.port = s->port;
+	v->exit.io.size = s->size;
+	v->exit.io.is_write = !in;
+	v->exit.io.data = in ? 0 : s->data;
+	s->state = in ? STRING_IO_IN_DATA : STRING_IO_IDLE;
+}
+
+/*
+ * OUTS from part p on: RAM parts are read now; the first part on MMIO is
+ * handed to the VMM as an MMIO read (KVM reads an OUTS source through its
+ * emulator's MMIO path as well), and the port write waits for its answer.
+ */
+static void string_out_from(struct vcpu *v, unsigned int p)
+{
+	struct vcpu_string_io *s = &v->string_io;
+	u8 len, off;
+	u64 gpa;
+
+	for (; p < string_io_parts(s); p++) {
+		string_io_part(s, p, &gpa, &len, &off);
+		if (!vcpu_read_guest(v, gpa, (u8 *)&s->data + off, len))
+			continue;
+		s->state = STRING_IO_OUT_READ;
+		s->part = (u8)p;
+		vcpu_mmio_exit(v, gpa, len, false, NULL);
+		return;
+	}
+	string_io_port_exit(v, false);
+}
+
+/*
+ * INS from part p on, with the port's data in s->data: RAM parts are
+ * written (dirty-logged), and a part no writable slot backs (MMIO, or a
+ * read-only slot, as KVM treats it) is one MMIO write exit.  1 when that
+ * exit was made, 0 when the element is stored.
+ */
+static int string_in_from(struct vcpu *v, unsigned int p)
+{
+	struct vcpu_string_io *s = &v->string_io;
+	u8 len, off;
+	u64 gpa;
+
+	for (; p < string_io_parts(s); p++) {
+		string_io_part(s, p, &gpa, &len, &off);
+		if (!vcpu_write_guest(v, gpa, (u8 *)&s->data + off, len))
+			continue;
+		s->state = STRING_IO_IN_WRITE;
+		s->part = (u8)p;
+		vcpu_mmio_exit(v, gpa, len, true, (u8 *)&s->data + off);
+		return 1;
+	}
+	s->state = STRING_IO_IDLE;
 	return 0;
 }
 
@@ -170,35 +222,39 @@ int vmx_handle_string_io(struct vcpu *v, u16 port, u8 size, bool in, bool rep)
 	access = vcpu_access_at_cpl() | (in ? PW_ACCESS_WRITE : 0);
 	if (!string_io_translate(v, la, size, access, gpa, &first, &ret))
 		return ret;
+	v->string_io = (struct vcpu_string_io){
+		.size = size, .first = first, .port = port, .gpa = { gpa[0], gpa[1] },
+	};
 	if (in)
-		ret = string_in(v, port, la, gpa, first, size);
+		string_io_port_exit(v, true);
 	else
-		ret = string_out(v, port, la, gpa, first, size);
-	if (v->dead)
-		return ret;
-	v->exit.reason = VCPU_EXIT_IO;
-	v->exit.io.port = port;
-	v->exit.io.size = size;
-	v->exit.io.is_write = !in;
+		string_out_from(v, 0);
 	string_io_step(v, index, size, asize, rep);
 	return 0;
 }
 
-int vcpu_complete_string_in(struct vcpu *v)
+/*
+ * The registers moved on when the element's first exit was made; what is
+ * left is its data: an INS's store, an OUTS's next read or its port write.
+ */
+int vcpu_complete_string_io(struct vcpu *v)
 {
-	struct vcpu_string_in *s = &v->string_in;
-	u32 data = v->exit.io.data;
+	struct vcpu_string_io *s = &v->string_io;
+	u8 len, off;
+	u64 gpa;
 
-	if (!s->pending)
+	switch (s->state) {
+	case STRING_IO_IN_DATA:
+		s->data = v->exit.io.data;
+		return string_in_from(v, 0);
+	case STRING_IO_IN_WRITE:
+		return string_in_from(v, s->part + 1u);
+	case STRING_IO_OUT_READ:
+		string_io_part(s, s->part, &gpa, &len, &off);
+		memcpy((u8 *)&s->data + off, &v->exit.mmio.data, len);
+		string_out_from(v, s->part + 1u);
+		return 1;
+	default:
 		return 0;
-	s->pending = false;
-	/* The slot was there at the exit; a VMM that deleted it meanwhile ends the VM. */
-	if (vcpu_write_guest(v, s->gpa[0], &data, s->first) ||
-	    (s->first < s->size &&
-	     vcpu_write_guest(v, s->gpa[1], (u8 *)&data + s->first, s->size - s->first))) {
-		vcpu_internal_error(v, "INS: gpa 0x%llx has no writable memory slot any more",
-				    s->gpa[0]);
-		return -EFAULT;
 	}
-	return 0;
 }

@@ -213,7 +213,11 @@ static inline void vcpu_tpr_from_vapic(struct vcpu *v)
 		*v->tpr = v->vapic[VAPIC_VTPR] & 0xff;
 }
 
-/* Complete a port IN or INS with the data the VMM put in v->exit (MMIO: vcpu_emulate_resume()): 0, or 1 when the VM ended. */
+/*
+ * Complete a port IN, or go on with a string I/O element, with the data the
+ * VMM put in v->exit (MMIO: vcpu_emulate_resume()): 0, or 1 when v->exit
+ * holds the element's next exit or the VM ended.
+ */
 static int vcpu_complete_pending(struct vcpu *v)
 {
 	if (v->io_in_pending) {
@@ -226,7 +230,7 @@ static int vcpu_complete_pending(struct vcpu *v)
 			v->gprs.rax = (v->gprs.rax & ~mask) | (v->exit.io.data & mask);
 	}
 	v->io_in_pending = false;
-	return vcpu_complete_string_in(v);
+	return vcpu_complete_string_io(v);
 }
 
 /* Enter once; 1 after a VM exit, 0 when the entry failed (v->exit filled). */

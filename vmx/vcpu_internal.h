@@ -222,10 +222,20 @@ int vcpu_fetch_insn(struct vcpu *v, u64 gva, u8 *buf, unsigned int max);
 bool vcpu_guest_writable(struct vcpu *v, u64 gpa);
 
 /*
- * INS/OUTS (vmx/exit_string_io.c): one element as a VCPU_EXIT_IO (0), or
- * resume (1: a REP count of 0, or a #PF injected).  An INS element's data
- * is stored by vcpu_complete_string_in() on the next run: 0, or -EFAULT
- * with the VM ended.
+ * INS/OUTS (vmx/exit_string_io.c): one element as a VCPU_EXIT_IO (0) or,
+ * for OUTS from MMIO, first as the MMIO reads of its parts there (0); or
+ * resume (1: a REP count of 0, or a #PF injected).  What is left of the
+ * element (an INS's store, its MMIO writes; an OUTS's next read, its port
+ * write) is done by vcpu_complete_string_io() on the next runs: 1 when it
+ * made the next exit (or ended the VM), 0 when the element is done.
  */
+enum vcpu_string_io_state {
+	STRING_IO_IDLE,
+	STRING_IO_IN_DATA,	/* INS: the port's data is in exit.io.data, to store */
+	STRING_IO_IN_WRITE,	/* INS: the MMIO write of part .part was handed out */
+	STRING_IO_OUT_READ,	/* OUTS: exit.mmio.data answers the read of part .part */
+};
 int vmx_handle_string_io(struct vcpu *v, u16 port, u8 size, bool in, bool rep);
-int vcpu_complete_string_in(struct vcpu *v);
+int vcpu_complete_string_io(struct vcpu *v);
+/* Make v->exit the MMIO access of len bytes at gpa (data: a write's bytes) (vmx/emulate_ops.c). */
+void vcpu_mmio_exit(struct vcpu *v, u64 gpa, u8 len, bool is_write, const void *data);

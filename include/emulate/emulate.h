@@ -37,10 +37,12 @@
 /* Exception vectors (SDM Vol. 3A 6.3.1, Table 6-1). */
 #define EMUL_DE_VECTOR 0
 #define EMUL_UD_VECTOR 6
+#define EMUL_NM_VECTOR 7
 #define EMUL_NP_VECTOR 11
 #define EMUL_SS_VECTOR 12
 #define EMUL_GP_VECTOR 13
 #define EMUL_PF_VECTOR 14
+#define EMUL_MF_VECTOR 16
 
 /* Access types for ops->gva_to_gpa(). */
 #define EMUL_ACCESS_READ 0
@@ -58,9 +60,17 @@
 /* Control register 0 for ops->get_cr/set_cr, and the bits LMSW and SMSW reach (SDM Vol. 3A 2.5). */
 #define EMUL_CR0 0
 #define EMUL_CR0_PE BIT(0)
+#define EMUL_CR0_EM BIT(2)
+#define EMUL_CR0_TS BIT(3)
 #define EMUL_CR0_MSW_LOAD 0xfULL	/* LMSW: PE, MP, EM, TS */
 #define EMUL_FLAGS_ARITH (EMUL_FLAGS_CF | EMUL_FLAGS_PF | EMUL_FLAGS_AF | EMUL_FLAGS_ZF | \
 			  EMUL_FLAGS_SF | EMUL_FLAGS_OF)
+
+/* Access rights in the VMCS layout, as ops->set_segment() takes them (SDM Vol. 3C 25.4.1). */
+#define EMUL_AR_UNUSABLE BIT(16)
+
+/* ctxt->interruptibility: the instruction blocks interrupts for one more (KVM's shadow). */
+#define EMUL_SHADOW_MOV_SS BIT(1)
 
 /* MMIO fragments of one instruction: a 32-byte access over two pages makes five. */
 #define EMUL_MMIO_FRAG_BYTES 8
@@ -76,8 +86,9 @@ struct x86_exception {
 	u64 address;		/* CR2 of a #PF */
 };
 
-/* A segment register's hidden part, as the VMCS keeps it (SDM Vol. 3A 3.4.5). */
+/* A segment register: selector and hidden part, as the VMCS keeps them (SDM Vol. 3A 3.4.5). */
 struct emul_segment {
+	u16 sel;
 	u64 base;
 	u32 limit;		/* in bytes, granularity applied */
 	bool expand_down;	/* a data segment of type expand-down */
@@ -131,14 +142,25 @@ struct x86_emulate_ops {
 	/* GDTR: its base (a linear address) and limit (KVM's get_gdt). */
 	void (*get_gdt)(struct x86_emulate_ctxt *ctxt, u64 *base, u16 *limit);
 	/*
-	 * Load segment register seg (only VCPU_SREG_TR is asked for) from a
+	 * Load segment register seg (VCPU_SREG_*, or VCPU_SREG_TR) from a
 	 * descriptor the emulator checked: selector, base, limit with the
 	 * granularity applied, and access rights in the VMCS layout (SDM Vol.
-	 * 3C 25.4.1, Table 25-2).  X86EMUL_CONTINUE, or X86EMUL_UNHANDLEABLE
-	 * with ctxt->why.
+	 * 3C 25.4.1, Table 25-2; EMUL_AR_UNUSABLE for a null selector).
+	 * Called last, after every read of the instruction.
+	 * X86EMUL_CONTINUE, or X86EMUL_UNHANDLEABLE with ctxt->why.
 	 */
 	int (*set_segment)(struct x86_emulate_ctxt *ctxt, int seg, u16 sel, u64 base, u32 limit,
 			   u32 ar);
+	/* The current privilege level (KVM's cpl): SS.DPL. */
+	unsigned int (*cpl)(struct x86_emulate_ctxt *ctxt);
+	/* MMX register reg (0-7), the low 64 bits of the x87 register it aliases. */
+	u64 (*read_mmx)(struct x86_emulate_ctxt *ctxt, unsigned int reg);
+	void (*write_mmx)(struct x86_emulate_ctxt *ctxt, unsigned int reg, u64 val);
+	/*
+	 * An unmasked x87 exception is pending (FSW.ES): the next MMX
+	 * instruction raises #MF before it does anything (SDM Vol. 1 8.6, 12.5).
+	 */
+	bool (*x87_exception_pending)(struct x86_emulate_ctxt *ctxt);
 };
 
 /* The emulator's state for one instruction (KVM's struct x86_emulate_ctxt). */
@@ -160,6 +182,9 @@ struct x86_emulate_ctxt {
 
 	/* Results. */
 	bool rip_stays;		/* a REP instruction with elements left: RIP stays on it */
+	bool branch;		/* a branch: RIP becomes branch_ip, not the next instruction's */
+	u64 branch_ip;
+	u8 interruptibility;	/* EMUL_SHADOW_MOV_SS after a MOV to SS */
 	struct x86_exception exception;
 	char why[EMUL_WHY_BYTES];
 	struct emul_mmio_frag *mmio_pending;	/* the read to answer on X86EMUL_IO_NEEDED */

@@ -79,6 +79,18 @@ enum emul_op {
 	EMUL_OP_SMSW,		/* 0F 01 /4: memory <- CR0[15:0] */
 	EMUL_OP_LMSW,		/* 0F 01 /6: CR0[3:0] <- memory, PE not cleared */
 	EMUL_OP_LTR,		/* 0F 00 /3: TR <- the GDT's TSS descriptor for the selector in memory */
+	EMUL_OP_CMOV,		/* 0F 40-4F: register <- memory if condition (opcode 3:0) holds */
+	EMUL_OP_MOV_SREG,	/* 8E: segment register ModRM.reg <- the selector in memory */
+	EMUL_OP_STORE_SREG,	/* 8C: memory <- segment register ModRM.reg's selector, 16 bits */
+	EMUL_OP_MMX_LOAD,	/* 0F 6E/6F: MMX register <- memory */
+	EMUL_OP_MMX_STORE,	/* 0F 7E/7F: memory <- MMX register */
+	EMUL_OP_RET,		/* C3, C2 imm16: RIP <- pop */
+	EMUL_OP_LEAVE,		/* C9: RSP <- RBP, RBP <- pop */
+	EMUL_OP_ENTER,		/* C8 imm16, imm8: push RBP, RBP <- RSP, RSP -= imm16 */
+	EMUL_OP_JMP_MEM,	/* FF /4: RIP <- memory */
+	EMUL_OP_CALL_MEM,	/* FF /2: push RIP, RIP <- memory */
+	EMUL_OP_JMP_FAR,	/* FF /5: CS:RIP <- the far pointer in memory */
+	EMUL_OP_CALL_FAR,	/* FF /3: push CS, push RIP, CS:RIP <- the far pointer */
 };
 
 /* ALU operations: 0-7 are the ModRM.reg / opcode bits 5:3 order of 00-3F and group 1. */
@@ -146,8 +158,9 @@ struct emul_insn {
 	s8 reg;			/* ModRM.reg with REX.R or the opcode's register, or EMUL_NO_REG */
 	bool high_byte;		/* reg 0-3 is AH, CH, DH or BH (bits 15:8) */
 	bool has_imm;
-	u64 imm;		/* sign-extended to 64 bits */
+	u64 imm;		/* sign-extended to 64 bits (ENTER, RET imm16: zero-extended) */
 	u8 imm_bytes;
+	u8 imm2;		/* ENTER's second immediate, the nesting level */
 	enum emul_op op;
 	u8 alu;			/* enum emul_alu for the ALU, TEST and BT kinds */
 	bool vec_zero_upper;	/* a vector load clears the destination above mem_bytes */

@@ -231,13 +231,20 @@ struct vcpu {
 	unsigned int emul_next_write;
 	bool emul_retry_pending;
 	u64 emul_retry_rip;
-	/* An INS element whose data the VMM supplies (vmx/exit_string_io.c). */
-	struct vcpu_string_in {
-		bool pending;
+	/*
+	 * A string I/O element still on its way (vmx/exit_string_io.c): an
+	 * INS element whose data the VMM supplies, then writes to the parts
+	 * on MMIO; an OUTS element whose parts on MMIO the VMM reads first.
+	 */
+	struct vcpu_string_io {
+		u8 state;		/* enum vcpu_string_io_state */
 		u8 size;		/* bytes of the element */
 		u8 first;		/* of them, in the page at gpa[0]; the rest at gpa[1] */
+		u8 part;		/* the part (0 or 1) the next step handles */
+		u16 port;
+		u32 data;		/* the element, little-endian */
 		u64 gpa[2];
-	} string_in;
+	} string_io;
 	/*
 	 * The translations made while handling the current exit
 	 * (vmx/guest_mem.c), one per page and access: forgotten at every exit,

@@ -80,7 +80,8 @@ KTEST(test_guest_mmio, "guest.mmio")
  * the same op on RAM, an SSE store and load, PUSH/POP on an MMIO stack and
  * a store across the end of RAM, and checks every result itself.  The VMM
  * checks the fragments of the SSE store and load and of the straddle, and
- * that a far CALL through MMIO (LCALL) ends the VM with a message naming it.
+ * that LLDT from MMIO, which the emulator refuses, ends the VM with a
+ * message naming it.
  */
 #define EMUL_DEV 0xc0000000ULL
 #define EMUL_RAM 0x400000ULL	/* the guest's 4 MiB: the page above is MMIO */
@@ -207,11 +208,11 @@ KTEST(test_guest_mmio_emulate, "guest.mmio-emulate")
 	KT_ASSERT(t, next == EMUL_STAGE_REFUSED + 1, "expected every stage, the last %llu; then "
 		  "ucall %d / %s%s%s", next - 1, cmd, ktest_exit_name(v),
 		  cmd == UCALL_ABORT ? ": " : "", cmd == UCALL_ABORT ? uc.buffer : "");
-	/* LCALL through MMIO: the VM ends, naming the instruction, the gpa and the RIP. */
+	/* LLDT from MMIO: the VM ends, naming the instruction, the gpa and the RIP. */
 	KT_ASSERT(t, cmd == 0 && v->exit.reason == VCPU_EXIT_INTERNAL_ERROR &&
-			     strstr(v->exit.internal.msg, "unsupported instruction lcall") &&
+			     strstr(v->exit.internal.msg, "unsupported instruction lldt") &&
 			     strstr(v->exit.internal.msg, "on MMIO at gpa 0xc0000900, RIP 0x"),
-		  "expected the VM ended for LCALL on MMIO, saw ucall %d / %s \"%s\"", cmd,
+		  "expected the VM ended for LLDT on MMIO, saw ucall %d / %s \"%s\"", cmd,
 		  ktest_exit_name(v), v->exit.reason == VCPU_EXIT_INTERNAL_ERROR ?
 		  v->exit.internal.msg : "");
 	vm_destroy(vm);

@@ -52,6 +52,15 @@ struct fake_vm {
 		u32 limit, ar;
 		unsigned int loads;
 	} tr;
+	struct {			/* ES..GS as ops->set_segment() loaded them */
+		u16 sel;
+		u64 base;
+		u32 limit, ar;
+		unsigned int loads;
+	} sreg[EMUL_NR_SREGS];
+	unsigned int cpl;		/* what ops->cpl() gives */
+	u64 mm[8];			/* MMX registers */
+	bool x87_pending;		/* what ops->x87_exception_pending() gives */
 };
 
 
@@ -147,8 +156,14 @@ static int fake_set_segment(struct x86_emulate_ctxt *ctxt, int seg, u16 sel, u64
 {
 	struct fake_vm *vm = vm_of(ctxt);
 
-	if (seg != VCPU_SREG_TR)
-		return X86EMUL_UNHANDLEABLE;
+	if (seg < EMUL_NR_SREGS) {
+		vm->sreg[seg].sel = sel;
+		vm->sreg[seg].base = base;
+		vm->sreg[seg].limit = limit;
+		vm->sreg[seg].ar = ar;
+		vm->sreg[seg].loads++;
+		return X86EMUL_CONTINUE;
+	}
 	vm->tr.sel = sel;
 	vm->tr.base = base;
 	vm->tr.limit = limit;
@@ -157,7 +172,31 @@ static int fake_set_segment(struct x86_emulate_ctxt *ctxt, int seg, u16 sel, u64
 	return X86EMUL_CONTINUE;
 }
 
+static unsigned int fake_cpl(struct x86_emulate_ctxt *ctxt)
+{
+	return vm_of(ctxt)->cpl;
+}
+
+static u64 fake_read_mmx(struct x86_emulate_ctxt *ctxt, unsigned int reg)
+{
+	return vm_of(ctxt)->mm[reg & 7];
+}
+
+static void fake_write_mmx(struct x86_emulate_ctxt *ctxt, unsigned int reg, u64 val)
+{
+	vm_of(ctxt)->mm[reg & 7] = val;
+}
+
+static bool fake_x87_exception_pending(struct x86_emulate_ctxt *ctxt)
+{
+	return vm_of(ctxt)->x87_pending;
+}
+
 static const struct x86_emulate_ops fake_ops = {
+	.cpl = fake_cpl,
+	.read_mmx = fake_read_mmx,
+	.write_mmx = fake_write_mmx,
+	.x87_exception_pending = fake_x87_exception_pending,
 	.get_gdt = fake_get_gdt,
 	.set_segment = fake_set_segment,
 	.get_cr = fake_get_cr,

@@ -779,13 +779,14 @@ static void refusals_name_the_instruction(void **state)
 		unsigned int n;
 		const char *says;
 	} cases[] = {
-		{ { 0xff, 0x1b, 0xaa }, 3, "lcall (bytes ff 1b)" },	/* lcall *(%rbx), then stosb */
-		{ { 0xff, 0x13 }, 2, "call" },			/* call *(%rbx) */
+		/* lldt (%rbx), then stosb */
+		{ { 0x0f, 0x00, 0x13, 0xaa }, 4, "lldt (bytes 0f 00 13)" },
+		{ { 0x0f, 0xae, 0x13 }, 3, "ldmxcsr" },		/* ldmxcsr (%rbx) */
 		{ { 0x0f, 0xae, 0x03 }, 3, "fxsave" },		/* fxsave (%rbx) */
 		{ { 0x0f, 0x0b }, 2, "bytes 0f 0b" },		/* ud2 */
 		{ { 0x0f, 0x38, 0x00, 0x03 }, 4, "bytes 0f 38 00" },	/* pshufb */
 		{ { 0x89, 0xc3 }, 2, "register operand" },	/* mov %eax,%ebx */
-		{ { 0x0f, 0x6f, 0x03 }, 3, "vector" },		/* movq (%rbx),%mm0 */
+		{ { 0xf2, 0x0f, 0x6f, 0x03 }, 4, "vector" },	/* F2 0F 6F: no such move */
 		{ { 0xc4, 0xe2, 0x79, 0x18, 0x03 }, 5, "VEX" },	/* vbroadcastss */
 		{ { 0xf3, 0x0f, 0xb8, 0x03 }, 4, "bytes f3 0f b8" },	/* popcnt (%rbx),%eax */
 		{ { 0xf3, 0x0f, 0xb6, 0x03 }, 4, "movzx with an F2/F3" },

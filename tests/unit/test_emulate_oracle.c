@@ -41,6 +41,9 @@
 #define F_STACK BIT(12)		/* PUSH/POP: Capstone has no memory operand for the stack */
 #define F_SSE BIT(13)		/* SSE/AVX: in 16-bit code Capstone's operand size is not checked */
 #define F_SSE_66 BIT(14)	/* 66 0F D6: Capstone does not decode it in 16-bit code */
+#define F_IW BIT(15)		/* imm16 whatever the operand size (RET imm16) */
+#define F_IW_IB BIT(16)		/* imm16, imm8 (ENTER) */
+#define F_SREG BIT(17)		/* MOV Sreg: REX.R names no segment register, #UD (KVM too) */
 
 struct form {
 	const char *name;
@@ -140,6 +143,16 @@ static const struct form forms[] = {
 	FORM("vmovdqu", F_MODRM | F_NO_OPSIZE | F_SSE | F_NO_REX, -1, 0xc5, 0xfa, 0x7f),
 	FORM("vmovdqu", F_MODRM | F_NO_OPSIZE | F_SSE | F_NO_REX, -1, 0xc4, 0xe1, 0x7e, 0x6f),
 	FORM("vmovaps", F_MODRM | F_NO_OPSIZE | F_SSE | F_NO_REX, -1, 0xc4, 0xe1, 0x7c, 0x29),
+	FORM("ret", F_STACK, 0, 0xc3), FORM("ret", F_STACK | F_IW, 0, 0xc2),
+	FORM("leave", F_STACK, 0, 0xc9), FORM("enter", F_STACK | F_IW_IB, 0, 0xc8),
+	FORM("jmp", F_MODRM, 4, 0xff), FORM("call", F_MODRM, 2, 0xff),
+	/* Capstone 4's far-pointer size ignores 66 and REX.W: test_emulate_branch.c checks it. */
+	FORM("ljmp", F_MODRM | F_NO_SIZE, 5, 0xff), FORM("lcall", F_MODRM | F_NO_SIZE, 3, 0xff),
+	FORM("mov", F_MODRM | F_SREG, -1, 0x8e), FORM("mov", F_MODRM | F_SREG, -1, 0x8c),
+	FORM("cmovne", F_MODRM, -1, 0x0f, 0x45), FORM("cmovg", F_MODRM, -1, 0x0f, 0x4f),
+	FORM("movq", F_MODRM | F_NO_OPSIZE | F_SSE, -1, 0x0f, 0x6f),
+	FORM("movq", F_MODRM | F_NO_OPSIZE | F_SSE, -1, 0x0f, 0x7f),
+	FORM("movd", F_MODRM | F_NO_OPSIZE | F_SSE, -1, 0x0f, 0x6e),
 };
 
 /* Prefix sets; "64" ones only in 64-bit mode. */
@@ -342,6 +355,8 @@ static bool prefixes_apply(const struct form *f, const struct prefixes *p, enum 
 		return false;
 	if (p->rex && (f->flags & F_NO_REX))
 		return false;
+	if (p->rex && (f->flags & F_SREG) && (p->b[p->n - 1] & 0x04))
+		return false;
 	if ((f->flags & F_NO_REX) && mode == X86EMUL_MODE_REAL)
 		return false;	/* C4/C5 are LES/LDS in real mode */
 	/*
@@ -406,7 +421,11 @@ static unsigned int put_imm(u8 *b, const struct form *f, const struct prefixes *
 	static const u8 imm[8] = { 0x85, 0x22, 0x44, 0x99, 0x11, 0x22, 0x33, 0x44 };
 	unsigned int len = 0;
 
-	if (f->flags & F_IB)
+	if (f->flags & F_IW)
+		len = 2;
+	else if (f->flags & F_IW_IB)
+		len = 3;
+	else if (f->flags & F_IB)
 		len = 1;
 	else if (f->flags & F_IV)
 		len = (f->flags & F_STACK) && mode == X86EMUL_MODE_PROT64 && !rexw(p)
