@@ -5,7 +5,7 @@
 
 # The slowest first, so that two at a time finish together.
 CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_ram_pieces bochs_linux_shell bochs_smp4 bochs_kut bochs_smp bochs_tests bochs_hostile bochs_haswell bochs_penryn bochs_westmere bochs_icelake bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor
-       qemu_novmx qemu_many_cpus qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status bochs_testdev bochs_forged_status bochs_guest_triple_fault qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
+       qemu_novmx qemu_many_cpus qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status bochs_testdev bochs_forged_status bochs_guest_triple_fault bochs_guest_task_switch qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff qemu_uefi_novmx qemu_uefi_screen qemu_usb_stick qemu_screen qemu_screen_crash qemu_screen_scroll qemu_screen_off qemu_keyboard bochs_kut_frontend)
 
 iso() {	# iso CMDLINE: an ISO of the test image (tests and benchmarks) for this case
@@ -347,6 +347,17 @@ case_bochs_guest_triple_fault() {
 		</dev/null >"$dir/run.txt" 2>&1
 	expect_lines bochs-guest-triple-fault "$dir/run.txt" "$?" 0 \
 		'^console: the guest stopped: a triple fault; the VM is over$' \
+		'^slotvisor: guest exit status 0$' "^run: the guest's exit status: 0$"
+}
+
+# A 32-bit guest that makes a hardware task switch (guests/mb1/taskswitch.S):
+# slotvisor does not emulate them, and ends the VM naming what the guest did.
+case_bochs_guest_task_switch() {
+	RUN_OUT=$dir RUN_TIMEOUT=120 EMU=bochs KERNEL=build/guests/mb1_taskswitch.bin scripts/run.sh \
+		</dev/null >"$dir/run.txt" 2>&1
+	expect_lines bochs-guest-task-switch "$dir/run.txt" "$?" 0 \
+		'internal error: a hardware task switch (a JMP to TSS selector 0x18): task switches are not emulated' \
+		'^console: the guest stopped: an internal error: a hardware task switch' \
 		'^slotvisor: guest exit status 0$' "^run: the guest's exit status: 0$"
 }
 

@@ -19,6 +19,7 @@ static const exit_handler_t handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_CPUID] = vmx_handle_cpuid,
 	[EXIT_REASON_HLT] = vmx_handle_hlt,
 	[EXIT_REASON_INVD] = vmx_handle_invd,
+	[EXIT_REASON_TASK_SWITCH] = vmx_handle_task_switch,
 	[EXIT_REASON_IO_INSTRUCTION] = vmx_handle_io,
 	[EXIT_REASON_EPT_VIOLATION] = vmx_handle_ept_violation,
 	[EXIT_REASON_EPT_MISCONFIG] = vmx_handle_ept_misconfig,

@@ -95,6 +95,29 @@ int vmx_handle_invd(struct vcpu *v)
 	return 1;
 }
 
+/*
+ * A hardware task switch always exits (SDM Vol. 3C 26.4.2); the exit
+ * qualification gives the new TSS's selector in bits 15:0 and what caused
+ * it in bits 31:30 (Table 28-2).  slotvisor does not emulate task switches
+ * (KVM does, for 32-bit guests; no 64-bit OS uses them and long mode has
+ * none): the VM ends, naming what the guest did.
+ */
+#define TASK_SWITCH_SOURCE_SHIFT 30
+#define TASK_SWITCH_SOURCE_MASK 3u
+#define TASK_SWITCH_SELECTOR_MASK 0xffffu
+
+int vmx_handle_task_switch(struct vcpu *v)
+{
+	static const char *const source[] = { "a CALL", "an IRET with EFLAGS.NT",
+					      "a JMP", "a task gate in the IDT" };
+	u64 q = vmcs_readnat(EXIT_QUALIFICATION);
+
+	return vcpu_internal_error(v, "a hardware task switch (%s to TSS selector %#llx): task "
+				   "switches are not emulated",
+				   source[(q >> TASK_SWITCH_SOURCE_SHIFT) & TASK_SWITCH_SOURCE_MASK],
+				   q & TASK_SWITCH_SELECTOR_MASK);
+}
+
 int vmx_handle_ept_misconfig(struct vcpu *v)
 {
 	return vcpu_internal_error(v, "EPT misconfiguration at gpa 0x%llx: a bug in ept/",

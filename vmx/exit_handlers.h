@@ -10,6 +10,7 @@ int vmx_handle_hlt(struct vcpu *v);
 int vmx_handle_preemption_timer(struct vcpu *v);
 int vmx_handle_vmx_instruction(struct vcpu *v);
 int vmx_handle_invd(struct vcpu *v);
+int vmx_handle_task_switch(struct vcpu *v);
 int vmx_handle_cpuid(struct vcpu *v);
 /* Which CPUID leaves the guest sees changed, from the CPU's highest basic leaf; once. */
 void vmx_cpuid_init(u32 max_basic);
