@@ -64,7 +64,7 @@ KERNEL_SRCS  := main.c $(BOOT_SRCS) $(ARCH_SRCS) $(LIB_SRCS) $(MM_SRCS) $(MEMSLO
 		$(EPT_SRCS) $(EMULATE_SRCS) $(VMX_SRCS) $(IRQ_SRCS) $(DEVICES_SRCS) $(VM_SRCS) $(LOADER_SRCS) \
 		$(CONSOLE_SRCS)
 # The test image adds the in-hypervisor tests and benchmarks (tests/kernel/).
-KTEST_SRCS   := $(addprefix tests/kernel/,bench.c bench_dirty.c bench_perf.c bench_smp.c \
+KTEST_SRCS   := $(addprefix tests/kernel/,bench.c bench_apic.c bench_dirty.c bench_perf.c bench_smp.c \
 		ktest.c ktest_vmx.c linux_vm.c memslot_perf.c memslot_perf_move.c memslot_perf_vm.c \
 		modes.c remote_run.c test_boot.c test_dirty_log.c test_exceptions.c \
 		test_guest_basic.c test_guest_ept.c test_guest_exits.c test_guest_image.c \
