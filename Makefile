@@ -44,7 +44,7 @@ MEMSLOT_SRCS := $(addprefix memslot/,backing.c change.c dirty_log.c gfn_tree.c g
 		page_track.c set_memory_region.c sets.c vm.c)
 EPT_SRCS     := $(addprefix ept/,arch_hooks.c audit.c dirty_bits.c fault.c flush.c iter.c mmu_cache.c \
 		rmap.c root.c walk.c wrprot.c zap.c)
-VMX_SRCS     := $(addprefix vmx/,caps.c check.c check_controls.c check_guest.c \
+VMX_SRCS     := $(addprefix vmx/,apic_access.c caps.c check.c check_controls.c check_guest.c \
 		check_guest_segs.c check_host.c controls.c dump.c entry.S exit.c exit_basic.c \
 		exit_cpuid.c exit_cr.c exit_ept.c exit_io.c exit_msr.c exit_reason.c \
 		exit_string_io.c exit_xsetbv.c exit_hypercall.c emulate_ops.c guest_mem.c guest_state.c \

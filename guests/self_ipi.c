@@ -13,9 +13,14 @@
  *     and 0x2e, held back by 0x2f in service (same priority class, SDM
  *     Vol. 3A 11.8.3.1), runs only after that handler's IRET; then ISR and
  *     IRR are empty (SYNC 2: the order, as 0x2f * 256 + 0x2e);
- *  3. the bench's round (guests/bench.c does the same, timed): cli,
+ *  3. the bench's round (guests/bench_apic.c does the same, timed): cli,
  *     self-IPI, sti; nop, EOI in the handler, ROUNDS times with no round
- *     missed (SYNC 3: the rounds the handler ran).
+ *     missed (SYNC 3: the rounds the handler ran);
+ *  4. ICR2 keeps what the guest wrote across an exit (SYNC 4 is one; with
+ *     APIC virtualization the write does not exit, vmx/apic_access.c),
+ *     then an IPI by physical destination (ICR2 = this APIC's ID 0, no
+ *     shorthand) arrives (SYNC 5: ICR2 as read back after SYNC 4, then
+ *     the handler's runs).
  */
 #include "guest.h"
 
@@ -28,6 +33,7 @@
 #define APIC_ICR_HI 0x310
 #define APIC_SVR_ENABLE 0x100
 #define APIC_ICR_SELF (1u << 18)	/* destination shorthand 01: self, fixed, edge */
+#define ICR2_MARK 0x0f000000u		/* an APIC ID no vCPU has, in ICR2's bits 31:24 */
 #define ROUNDS 200
 #define IRQ_HIGH 15			/* vector GUEST_IRQ_BASE + 15 = 0x2f */
 #define IRQ_LOW 14			/* vector 0x2e, the same priority class */
@@ -129,6 +135,22 @@ static void stage_rounds(void)
 	GUEST_SYNC2(3, taken);
 }
 
+static void stage_icr2(void)
+{
+	uint32_t icr2;
+
+	*apic_reg(APIC_ICR_HI) = ICR2_MARK;
+	GUEST_SYNC(4);
+	icr2 = *apic_reg(APIC_ICR_HI);
+	taken = 0;
+	__asm__ __volatile__("cli" : : : "memory");
+	*apic_reg(APIC_ICR_HI) = 0;	/* physical destination: APIC ID 0, this vCPU */
+	*apic_reg(APIC_ICR_LO) = VEC_HIGH;
+	sti_nop_read();
+	__asm__ __volatile__("cli" : : : "memory");
+	GUEST_SYNC2(5, icr2 == ICR2_MARK ? taken : 100 + taken);
+}
+
 void guest_main(void)
 {
 	guest_idt_install();
@@ -139,4 +161,5 @@ void guest_main(void)
 	stage_sti_nop();
 	stage_eoi();
 	stage_rounds();
+	stage_icr2();
 }
