@@ -20,11 +20,15 @@
  *     APIC virtualization the write does not exit, vmx/apic_access.c),
  *     then an IPI by physical destination (ICR2 = this APIC's ID 0, no
  *     shorthand) arrives (SYNC 5: ICR2 as read back after SYNC 4, then
- *     the handler's runs).
+ *     the handler's runs);
+ *  5. the APIC disabled (IA32_APIC_BASE.EN clear): a read of its page is
+ *     an MMIO access no device claims, never memory (the VMM answers all
+ *     ones; SYNC 6: the ID read).
  */
 #include "guest.h"
 
 #define APIC_BASE 0xfee00000UL
+#define APIC_ID 0x20
 #define APIC_EOI 0xb0
 #define APIC_SVR 0xf0
 #define APIC_ISR 0x100
@@ -33,7 +37,9 @@
 #define APIC_ICR_HI 0x310
 #define APIC_SVR_ENABLE 0x100
 #define APIC_ICR_SELF (1u << 18)	/* destination shorthand 01: self, fixed, edge */
-#define ICR2_MARK 0x0f000000u		/* an APIC ID no vCPU has, in ICR2's bits 31:24 */
+#define ICR2_MARK 0x0f000000u
+#define MSR_IA32_APIC_BASE 0x1b
+#define APIC_BASE_ENABLE (1u << 11)		/* an APIC ID no vCPU has, in ICR2's bits 31:24 */
 #define ROUNDS 200
 #define IRQ_HIGH 15			/* vector GUEST_IRQ_BASE + 15 = 0x2f */
 #define IRQ_LOW 14			/* vector 0x2e, the same priority class */
@@ -151,6 +157,15 @@ static void stage_icr2(void)
 	GUEST_SYNC2(5, icr2 == ICR2_MARK ? taken : 100 + taken);
 }
 
+static void stage_disabled(void)
+{
+	uint64_t base;
+
+	GUEST_ASSERT(rdmsr_safe(MSR_IA32_APIC_BASE, &base) < 0);
+	GUEST_ASSERT(wrmsr_safe(MSR_IA32_APIC_BASE, base & ~(uint64_t)APIC_BASE_ENABLE) < 0);
+	GUEST_SYNC2(6, *apic_reg(APIC_ID));
+}
+
 void guest_main(void)
 {
 	guest_idt_install();
@@ -162,4 +177,5 @@ void guest_main(void)
 	stage_eoi();
 	stage_rounds();
 	stage_icr2();
+	stage_disabled();
 }

@@ -21,18 +21,22 @@
  *
  * The controls are on only while the vCPU's APIC is enabled, in xAPIC
  * mode, at its default base: in x2APIC mode the page is not the APIC's
- * (SDM Vol. 3A 11.12.1.2), and a moved base is not this page.  Then the
- * slot is plain memory, as in KVM (kvm-unit-tests' apic checks that a
- * disabled APIC's page reads back what was written, or all ones).  A VM
+ * (SDM Vol. 3A 11.12.1.2), and a moved base is not this page.  Then a
+ * vCPU's access there is emulated as MMIO, as before, never the frame's
+ * memory (KVM's kvm_faultin_pfn() does the same while APICv is off): its
+ * EPT violation is not mapped (vmx/exit_ept.c), and the leaf a vCPU with
+ * the controls on mapped is zapped when it turns them off.  A VM
  * on a CPU without the controls (or with the test switch no_apicv set
  * before vm_lapic_enable()) has no slot there: every access is an EPT
  * violation and the emulator's MMIO path, as before.
  */
 #include "arch/memory.h"
+#include "ept/zap.h"
 #include "irq/irq.h"
 #include "irq/vlapic.h"
 #include "kvm/kvm.h"
 #include "lib/errno.h"
+#include "memslot/kvm_arch.h"
 #include "exit_handlers.h"
 #include "vcpu_internal.h"
 #include "vmx/caps.h"
@@ -110,12 +114,29 @@ static bool apicv_wanted(const struct vcpu *v)
 	       (v->apic_base & ~(APIC_PAGE_SIZE - 1)) == VLAPIC_DEFAULT_BASE;
 }
 
+/*
+ * The controls go off: the guest's next access to the page must fault and
+ * be emulated, so its leaf goes, on every CPU (as pc-testdev's flush page
+ * in vm/pc.c).  The flush request reaches this vCPU before its entry.
+ */
+static void apic_access_page_unmap(struct kvm *kvm)
+{
+	gfn_t gfn = gpa_to_gfn(VLAPIC_DEFAULT_BASE);
+
+	spin_lock(&kvm->mmu_lock);
+	if (kvm_tdp_mmu_zap_leafs(kvm, 0, gfn, gfn + 1))
+		kvm_flush_remote_tlbs(kvm);
+	spin_unlock(&kvm->mmu_lock);
+}
+
 void vcpu_apicv_update(struct vcpu *v)
 {
 	bool want = apicv_wanted(v);
 	u32 proc2;
 
 	if (want != v->apicv_active) {
+		if (!want)
+			apic_access_page_unmap(v->kvm);
 		proc2 = vmcs_read32(SECONDARY_VM_EXEC_CONTROL);
 		if (want)
 			vmcs_write64(APIC_ACCESS_ADDR, v->kvm->apic_access_page_hpa);

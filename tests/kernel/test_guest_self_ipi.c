@@ -7,13 +7,16 @@
  * (vmx/apic_access.c) the ICR and EOI writes are APIC-write exits, no
  * MMIO emulated, and the guest's accesses to its APIC page never reach
  * memory nor the host's APIC: the APIC-access frame stays zero and the
- * host's TPR unchanged.  guest.self-ipi.no-apicv runs the same guest on
- * the emulator's path (as on a CPU without the controls).
+ * host's TPR unchanged; once the guest disabled its APIC a read of the
+ * page is an MMIO exit to the VMM again, never the frame's memory.
+ * guest.self-ipi.no-apicv runs the same guest on the emulator's path (as
+ * on a CPU without the controls).
  */
 #include "arch/memory.h"
 #include "arch/x86/lapic.h"
 #include "ktest_vmx.h"
 #include "lib/printf.h"
+#include "irq/vlapic.h"
 #include "vm/pc.h"
 
 #define RUN_BUDGET 2000000000ULL	/* TSC ticks: ends a run that waits forever */
@@ -101,6 +104,16 @@ static void run_self_ipi(struct ktest_ctx *t, bool no_apicv)
 	KT_ASSERT(t, val == 1, "expected ICR2 0x0f000000 read back after an exit and one IPI to "
 		  "APIC ID 0, saw %s and %llu IPIs", val >= 100 ? "another ICR2" : "it",
 		  val % 100);
+	/* The disabled APIC's page: its read reaches the VMM, answered as the console does. */
+	KT_ASSERT(t, vm_run(v, RUN_BUDGET, &(struct ucall){ 0 }) == 0 &&
+		  v->exit.reason == VCPU_EXIT_MMIO && !v->exit.mmio.is_write &&
+		  v->exit.mmio.gpa == VLAPIC_DEFAULT_BASE + APIC_ID,
+		  "expected the disabled APIC's ID read as an MMIO exit, saw %s", ktest_exit_name(v));
+	v->exit.mmio.data = ~0ULL;
+	if (!expect_sync(t, v, 6, &val))
+		goto out;
+	KT_ASSERT(t, val == 0xffffffffULL, "expected the disabled APIC's ID read as all ones, saw "
+		  "0x%llx", val);
 	if (vm_run(v, RUN_BUDGET, &(struct ucall){ 0 }) != UCALL_DONE)
 		ktest_fail(t, "expected the guest to finish (%s)", ktest_exit_name(v));
 	KT_ASSERT(t, lapic_tpr() == host_tpr, "expected the host's TPR 0x%x after the guest, "
