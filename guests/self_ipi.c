@@ -37,9 +37,9 @@
 #define APIC_ICR_HI 0x310
 #define APIC_SVR_ENABLE 0x100
 #define APIC_ICR_SELF (1u << 18)	/* destination shorthand 01: self, fixed, edge */
-#define ICR2_MARK 0x0f000000u
+#define ICR2_MARK 0x0f000000u		/* an APIC ID no vCPU has, in ICR2's bits 31:24 */
 #define MSR_IA32_APIC_BASE 0x1b
-#define APIC_BASE_ENABLE (1u << 11)		/* an APIC ID no vCPU has, in ICR2's bits 31:24 */
+#define APIC_BASE_ENABLE (1u << 11)	/* IA32_APIC_BASE.EN (SDM Vol. 3A 11.4.4) */
 #define ROUNDS 200
 #define IRQ_HIGH 15			/* vector GUEST_IRQ_BASE + 15 = 0x2f */
 #define IRQ_LOW 14			/* vector 0x2e, the same priority class */

@@ -446,7 +446,7 @@ static const u16 page_regs[] = {
 
 void vlapic_fill_page(struct vlapic *a, u32 *page, u64 now)
 {
-	timer_update(a, now);	/* a timer interrupt due now shows in IRR, as a read would see */
+	timer_update(a, now);	/* a timer interrupt due now shows in IRR, as a read sees it */
 	for (unsigned int i = 0; i < ARRAY_SIZE(page_regs); i++)
 		page[PAGE_WORD(page_regs[i])] = vlapic_read(a, page_regs[i], now);
 	for (unsigned int i = 0; i < 8; i++) {

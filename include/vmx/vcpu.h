@@ -271,7 +271,7 @@ struct vcpu {
 		bool long_slice;	/* ... and is forced out every 100 ms, not 10 */
 		bool no_tpr_threshold;	/* TPR shadow without the threshold: CR8 lowered never exits */
 		bool no_msr_bitmap;	/* every RDMSR/WRMSR exits, as without MSR bitmaps */
-		bool no_apicv;		/* before vm_lapic_enable(): no APIC-access page, as without APICv */
+		bool no_apicv;		/* before vm_lapic_enable(): no APIC-access page */
 		u32 keep_guest_msr;	/* this shared MSR stays the guest's after vcpu_run() */
 	} debug;		/* the test image's switches (TEST_SWITCH) */
 #endif

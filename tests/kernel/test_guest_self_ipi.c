@@ -62,8 +62,8 @@ static void check_stage1_exits(struct ktest_ctx *t, struct vcpu *v, u64 writes, 
 		v->apicv ? "APIC virtualization" : "the emulator's path", writes, ept, ROUNDS);
 	if (v->apicv) {
 		KT_ASSERT(t, writes >= WRITES_PER_ROUND * ROUNDS && ept < ROUNDS,
-			  "expected %d APIC-write exits or more and no EPT violation per round, saw "
-			  "%llu and %llu", WRITES_PER_ROUND * ROUNDS, writes, ept);
+			  "expected %d APIC-write exits or more and no EPT violation per round, "
+			  "saw %llu and %llu", WRITES_PER_ROUND * ROUNDS, writes, ept);
 	} else {
 		KT_ASSERT(t, writes == 0 && ept >= 3 * ROUNDS,
 			  "expected no APIC-write exit and an EPT violation per xAPIC access "
@@ -111,7 +111,8 @@ static void run_self_ipi(struct ktest_ctx *t, bool no_apicv)
 	KT_ASSERT(t, vm_run(v, RUN_BUDGET, &(struct ucall){ 0 }) == 0 &&
 		  v->exit.reason == VCPU_EXIT_MMIO && !v->exit.mmio.is_write &&
 		  v->exit.mmio.gpa == VLAPIC_DEFAULT_BASE + APIC_ID,
-		  "expected the disabled APIC's ID read as an MMIO exit, saw %s", ktest_exit_name(v));
+		  "expected the disabled APIC's ID read as an MMIO exit, saw %s",
+		  ktest_exit_name(v));
 	v->exit.mmio.data = ~0ULL;
 	if (!expect_sync(t, v, 6, &val))
 		goto out;
