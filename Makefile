@@ -44,7 +44,7 @@ MEMSLOT_SRCS := $(addprefix memslot/,backing.c change.c dirty_log.c gfn_tree.c g
 		page_track.c set_memory_region.c sets.c vm.c)
 EPT_SRCS     := $(addprefix ept/,arch_hooks.c audit.c dirty_bits.c fault.c flush.c iter.c mmu_cache.c \
 		rmap.c root.c walk.c wrprot.c zap.c)
-VMX_SRCS     := $(addprefix vmx/,caps.c check.c check_controls.c check_guest.c \
+VMX_SRCS     := $(addprefix vmx/,apic_access.c caps.c check.c check_controls.c check_guest.c \
 		check_guest_segs.c check_host.c controls.c dump.c entry.S exit.c exit_basic.c \
 		exit_cpuid.c exit_cr.c exit_ept.c exit_io.c exit_msr.c exit_reason.c \
 		exit_string_io.c exit_xsetbv.c exit_hypercall.c emulate_ops.c guest_mem.c guest_state.c \
@@ -65,13 +65,13 @@ KERNEL_SRCS  := main.c $(BOOT_SRCS) $(ARCH_SRCS) $(LIB_SRCS) $(MM_SRCS) $(MEMSLO
 		$(EPT_SRCS) $(EMULATE_SRCS) $(VMX_SRCS) $(IRQ_SRCS) $(DEVICES_SRCS) $(VM_SRCS) $(LOADER_SRCS) \
 		$(CONSOLE_SRCS)
 # The test image adds the in-hypervisor tests and benchmarks (tests/kernel/).
-KTEST_SRCS   := $(addprefix tests/kernel/,bench.c bench_dirty.c bench_perf.c bench_smp.c \
+KTEST_SRCS   := $(addprefix tests/kernel/,bench.c bench_apic.c bench_dirty.c bench_perf.c bench_smp.c \
 		ktest.c ktest_vmx.c linux_vm.c memslot_perf.c memslot_perf_move.c memslot_perf_vm.c \
 		modes.c remote_run.c test_boot.c test_dirty_log.c test_exceptions.c \
 		test_guest_basic.c test_guest_ept.c test_guest_exits.c test_guest_image.c \
 		test_guest_irq.c test_guest_maxslots.c test_guest_msr_pass.c test_guest_paging_io.c \
-		test_guest_state.c test_guest_tpr.c test_hostile.c test_keyboard.c test_linux_dirty_log.c \
-		test_linux_hotplug.c \
+		test_guest_self_ipi.c test_guest_state.c test_guest_tpr.c test_hostile.c test_keyboard.c \
+		test_linux_dirty_log.c test_linux_hotplug.c \
 		test_memslot_perf.c \
 		test_mm.c test_selftest.c test_smp.c test_smp_dirty_log.c test_smp_flush.c test_smp_hostile.c \
 		test_smp_multi.c test_smp_stress.c test_vmx.c test_vmx_vmcs.c)

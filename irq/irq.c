@@ -148,6 +148,40 @@ bool irqchip_lapic_mmio(struct irqchip *chip, struct vcpu *v)
 	return true;
 }
 
+bool irqchip_lapic_fill_page(struct vcpu *v, u32 *page)
+{
+	struct irqchip *chip = v->kvm->irqchip;
+	struct vlapic *a;
+
+	if (!chip)
+		return false;
+	spin_lock(&chip->lock);
+	a = vcpu_apic(chip, v);
+	if (a && !a->x2apic)
+		vlapic_fill_page(a, page, rdtsc());
+	spin_unlock(&chip->lock);
+	return a && !a->x2apic;
+}
+
+void irqchip_lapic_page_write(struct vcpu *v, u32 offset, const u32 *page)
+{
+	struct irqchip *chip = v->kvm->irqchip;
+	struct vlapic *a;
+	u32 reg = offset & 0xff0;
+	u64 now = rdtsc();
+
+	if (!chip)
+		return;
+	spin_lock(&chip->lock);
+	a = vcpu_apic(chip, v);
+	if (a && !a->x2apic) {
+		if (reg == APIC_ICR)
+			vlapic_write(a, APIC_ICR2, page[APIC_ICR2 / sizeof(u32)], now);
+		vlapic_write(a, reg, page[reg / sizeof(u32)], now);
+	}
+	spin_unlock(&chip->lock);
+}
+
 /*
  * Whether the PIC's INTR goes to v: the BSP's, through its LINT0 in
  * virtual-wire mode, or a CPU without an APIC (KVM's

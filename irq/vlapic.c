@@ -4,6 +4,7 @@
  * kvm-unit-tests exercise.  Time is the caller's: the timer counts the
  * clock it is given (vm/pc.c gives the TSC) divided by TDCR.
  */
+#include "compiler.h"
 #include "lib/string.h"
 #include "irq/vlapic.h"
 
@@ -428,6 +429,32 @@ u32 vlapic_read(struct vlapic *a, u32 offset, u64 now)
 	case APIC_TMCCT: return timer_current(a, now);
 	case APIC_TDCR: return a->tdcr;
 	default: return 0;
+	}
+}
+
+/*
+ * The registers a read of the APIC-access page takes from the virtual-APIC
+ * page with APIC-register virtualization (SDM Vol. 3C 30.4.1); the
+ * 8-register arrays (ISR, TMR, IRR) are filled apart.  EOI reads as 0.
+ */
+static const u16 page_regs[] = {
+	APIC_ID, APIC_LVR, APIC_TASKPRI, APIC_EOI, APIC_LDR, APIC_DFR, APIC_SPIV, APIC_ESR,
+	APIC_ICR, APIC_ICR2, APIC_LVTT, APIC_LVTTHMR, APIC_LVTPC, APIC_LVT0, APIC_LVT1,
+	APIC_LVTERR, APIC_TMICT, APIC_TDCR,
+};
+
+#define PAGE_WORD(off) ((off) / sizeof(u32))
+#define REG_STRIDE_WORDS 4	/* registers sit 16 bytes apart */
+
+void vlapic_fill_page(struct vlapic *a, u32 *page, u64 now)
+{
+	timer_update(a, now);	/* a timer interrupt due now shows in IRR, as a read sees it */
+	for (unsigned int i = 0; i < ARRAY_SIZE(page_regs); i++)
+		page[PAGE_WORD(page_regs[i])] = vlapic_read(a, page_regs[i], now);
+	for (unsigned int i = 0; i < 8; i++) {
+		page[PAGE_WORD(APIC_ISR) + i * REG_STRIDE_WORDS] = a->isr[i];
+		page[PAGE_WORD(APIC_TMR) + i * REG_STRIDE_WORDS] = a->tmr[i];
+		page[PAGE_WORD(APIC_IRR) + i * REG_STRIDE_WORDS] = a->irr[i];
 	}
 }
 

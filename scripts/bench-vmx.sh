@@ -24,7 +24,7 @@ bench() {
 	tr -d '\r' <"$dir/serial.txt" | grep '^bench:' | grep -v '^bench: memslot_perf done'
 }
 
-bench vmx 1 512 '^bench: TSC'
+bench vmx 1 512 '^bench: xAPIC self-IPI rounds'
 # The remote-flush cost with 0, 1, 2 and 3 vCPUs running on other CPUs.
 bench smp 4 512 '^bench: DELETE.*3 vCPUs running'
 # memslot_perf_test's scenarios: the guest on CPU 1 while the BSP changes

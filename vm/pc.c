@@ -20,6 +20,7 @@
 #include "devices/pc_testdev.h"
 #include "ept/zap.h"
 #include "lib/errno.h"
+#include "lib/printf.h"
 #include "memslot/kvm_arch.h"
 #include "mm/kmalloc.h"
 #include "vm/pc.h"
@@ -130,7 +131,14 @@ int vm_acpi_install(struct vm *vm, unsigned int nr_vcpus)
 
 void vm_lapic_enable(struct vm *vm, struct vcpu *v)
 {
+	int err;
+
 	irqchip_lapic_enable(&vm->irqchip, v);
+	/* Without its APIC-access page the xAPIC still works, through the emulator. */
+	err = vcpu_apicv_enable(v);
+	if (err)
+		kprintf("vmm: %s: vCPU %u's xAPIC without APIC virtualization (%d)\n", vm->name,
+			v->id, err);
 }
 
 int vm_pc_testdev_add(struct vm *vm)

@@ -73,9 +73,12 @@ static int emul_gva_to_gpa(struct x86_emulate_ctxt *ctxt, u64 la, u32 access, u6
 	}
 }
 
+/* The APIC-access page is the xAPIC's, never RAM, whatever its slot (vmx/apic_access.c). */
 static bool emul_read_ram(struct x86_emulate_ctxt *ctxt, u64 gpa, void *val, unsigned int len)
 {
-	return !vcpu_read_guest(vcpu_of(ctxt), gpa, val, len);
+	struct vcpu *v = vcpu_of(ctxt);
+
+	return !vcpu_apic_access_gpa(v, gpa) && !vcpu_read_guest(v, gpa, val, len);
 }
 
 /*
@@ -91,6 +94,8 @@ static bool emul_write_ram(struct x86_emulate_ctxt *ctxt, u64 gpa, const void *v
 	struct kvm_memory_slot *slot;
 	bool ok = false;
 
+	if (vcpu_apic_access_gpa(v, gpa))
+		return false;
 	spin_lock(&v->kvm->mmu_lock);
 	slot = gfn_to_memslot(v->kvm, v->as_id, gfn);
 	if (slot && !(slot->flags & (KVM_MEMSLOT_INVALID | KVM_MEM_READONLY))) {

@@ -35,6 +35,8 @@ static const exit_handler_t handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_XSETBV] = vmx_handle_xsetbv,
 	[EXIT_REASON_VMCALL] = vmx_handle_vmcall,	/* KVM's hypercalls */
 	[EXIT_REASON_TPR_BELOW_THRESHOLD] = vmx_handle_tpr_below_threshold,
+	[EXIT_REASON_APIC_ACCESS] = vmx_handle_apic_access,
+	[EXIT_REASON_APIC_WRITE] = vmx_handle_apic_write,
 	/* The other VMX instructions: #UD, as on a CPU without VMX. */
 	[EXIT_REASON_VMCLEAR] = vmx_handle_vmx_instruction,
 	[EXIT_REASON_VMLAUNCH] = vmx_handle_vmx_instruction,

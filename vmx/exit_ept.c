@@ -35,7 +35,11 @@ int vmx_handle_ept_violation(struct vcpu *v)
 	u32 access = q & EPT_QUAL_ACCESS_MASK;
 	int r;
 
-	r = kvm_tdp_page_fault(v->kvm, v->as_id, gpa, access);
+	/* The APIC-access page is memory only while the CPU virtualizes it (vmx/apic_access.c). */
+	if (unlikely(vcpu_apic_access_gpa(v, gpa)) && !v->apicv_active)
+		r = -EFAULT;
+	else
+		r = kvm_tdp_page_fault(v->kvm, v->as_id, gpa, access);
 	if (r > 0)
 		return 1;
 	if (r == -ENOMEM)

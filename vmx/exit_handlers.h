@@ -27,3 +27,5 @@ int vmx_handle_nmi_window(struct vcpu *v);
 int vmx_handle_xsetbv(struct vcpu *v);
 int vmx_handle_vmcall(struct vcpu *v);
 int vmx_handle_tpr_below_threshold(struct vcpu *v);
+int vmx_handle_apic_access(struct vcpu *v);
+int vmx_handle_apic_write(struct vcpu *v);

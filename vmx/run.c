@@ -450,6 +450,8 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 		if (vcpu_arm_irq_window(v))
 			return 0;
 		vcpu_set_budget(v, deadline);
+		if (v->apicv)
+			vcpu_apicv_update(v);
 		if (v->vapic)
 			vcpu_tpr_to_vapic(v);
 		vcpu_note_fast_ok(v);

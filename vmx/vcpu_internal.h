@@ -155,6 +155,13 @@ enum cpu_mode vcpu_cpu_mode(void);
  * guest, 0 when v->exit holds an exit for the VMM.
  */
 int vcpu_emulate_mmio(struct vcpu *v, u64 gpa, bool gla_valid, u64 gla);
+/* APIC virtualization (vmx/apic_access.c). */
+bool vmx_apic_access_supported(void);
+int kvm_alloc_apic_access_page(struct kvm *kvm);
+/* Whether gpa is on the APIC-access page: never RAM to the emulator, whatever its slot. */
+bool vcpu_apic_access_gpa(const struct vcpu *v, u64 gpa);
+/* Before a slow entry: the controls for the APIC's mode now, the page filled from the xAPIC. */
+void vcpu_apicv_update(struct vcpu *v);
 bool vcpu_emulate_pending(const struct vcpu *v);
 int vcpu_emulate_resume(struct vcpu *v);
 

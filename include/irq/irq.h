@@ -85,6 +85,20 @@ void irqchip_lapic_enable(struct irqchip *chip, struct vcpu *v);
 /* An MMIO access of v to its xAPIC's page, completed in v->exit; false if not the xAPIC's. */
 bool irqchip_lapic_mmio(struct irqchip *chip, struct vcpu *v);
 
+/*
+ * APIC-register virtualization (vmx/apic_access.c).  Fill v's virtual-APIC
+ * page (VLAPIC_PAGE_WORDS u32) with its xAPIC's registers: false, page
+ * untouched, when v has no enabled APIC in xAPIC mode.
+ */
+bool irqchip_lapic_fill_page(struct vcpu *v, u32 *page);
+/*
+ * A guest write the CPU trapped after it wrote the value into the page (an
+ * APIC-write VM exit): the register at offset takes page's value, as an
+ * MMIO write would; an ICR write first takes ICR2 from the page, which
+ * the CPU writes without an exit.
+ */
+void irqchip_lapic_page_write(struct vcpu *v, u32 offset, const u32 *page);
+
 /* An MMIO access to the I/O APIC's page, completed in e; false if not the I/O APIC's. */
 bool irqchip_ioapic_mmio(struct irqchip *chip, struct vcpu_exit *e);
 

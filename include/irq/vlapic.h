@@ -134,6 +134,17 @@ u32 vlapic_read(struct vlapic *a, u32 offset, u64 now);
 void vlapic_write(struct vlapic *a, u32 offset, u32 val, u64 now);
 
 /*
+ * The virtual-APIC page of APIC-register virtualization (SDM Vol. 3C
+ * 30.4.1): every register a guest read takes from the page without an
+ * exit, written at its offset (page: 1024 u32) as vlapic_read() reads it
+ * at now; what the CPU never takes from the page (PPR, ARBPRI, TMCCT,
+ * reserved offsets) is left alone.  The page shows this APIC until the
+ * guest's writes (which exit, but for ICR2 and TPR) or an event change it.
+ */
+#define VLAPIC_PAGE_WORDS (VLAPIC_MMIO_SIZE / 4)
+void vlapic_fill_page(struct vlapic *a, u32 *page, u64 now);
+
+/*
  * Raise the timer's interrupt if it is due at now; then the vector the
  * APIC would hand the CPU (highest IRR above the processor priority), or
  * -1.

@@ -140,6 +140,12 @@ struct kvm {
 	 * it enters again.  vmx/ checks it before every entry (docs/smp.md).
 	 */
 	u64 tlb_gen;
+	/*
+	 * The APIC-access page (vmx/apic_access.c), the frame of the private
+	 * slot APIC_ACCESS_PAGE_PRIVATE_MEMSLOT at the xAPIC's default base,
+	 * made once for a VM whose vCPUs virtualize their xAPIC; 0: none.
+	 */
+	hpa_t apic_access_page_hpa;
 
 	struct kvm_stat stat;
 #ifdef CONFIG_SLOTVISOR_TEST

@@ -19,6 +19,8 @@ struct kvm;
 #define KVM_MEM_SLOTS_NUM 32767		/* slot ids 0..32766 (SHRT_MAX) */
 #define KVM_INTERNAL_MEM_SLOTS 3	/* the top three ids are not the caller's */
 #define KVM_USER_MEM_SLOTS (KVM_MEM_SLOTS_NUM - KVM_INTERNAL_MEM_SLOTS)
+/* KVM's: the slot of the APIC-access page (vmx/apic_access.c), at the xAPIC's base. */
+#define APIC_ACCESS_PAGE_PRIVATE_MEMSLOT (KVM_USER_MEM_SLOTS + 1)
 #define KVM_MEM_MAX_NR_PAGES ((1ULL << 31) - 1)
 #define KVM_MEMSLOT_AS_SHIFT 16		/* request.slot bits 16-31: address space */
 #define KVM_MEMSLOT_ID_MASK 0xffffU	/* request.slot bits 0-15: slot id */

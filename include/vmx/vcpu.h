@@ -218,6 +218,16 @@ struct vcpu {
 	 */
 	u32 *vapic;
 	u32 tpr_threshold;	/* what TPR_THRESHOLD holds */
+	/*
+	 * APIC virtualization (vmx/apic_access.c): apicv when the VMM gave the
+	 * vCPU its xAPIC on a CPU with the APIC-access page and APIC-register
+	 * virtualization; apicv_active while the controls are on (xAPIC mode,
+	 * enabled, at the default base), the page then showing the xAPIC's
+	 * registers; apicv_icr2 is the ICR2 the page was last given, to see a
+	 * guest's write of it, which does not exit.
+	 */
+	bool apicv, apicv_active;
+	u32 apicv_icr2;
 	bool io_in_pending;
 	/*
 	 * The instruction emulator on MMIO (vmx/emulate_ops.c): its context,
@@ -271,6 +281,7 @@ struct vcpu {
 		bool long_slice;	/* ... and is forced out every 100 ms, not 10 */
 		bool no_tpr_threshold;	/* TPR shadow without the threshold: CR8 lowered never exits */
 		bool no_msr_bitmap;	/* every RDMSR/WRMSR exits, as without MSR bitmaps */
+		bool no_apicv;		/* before vm_lapic_enable(): no APIC-access page */
 		u32 keep_guest_msr;	/* this shared MSR stays the guest's after vcpu_run() */
 	} debug;		/* the test image's switches (TEST_SWITCH) */
 #endif
@@ -368,6 +379,15 @@ void kvm_vcpu_deliver_sipi_vector(struct vcpu *v, u8 vector);
  * vcpu_run(), on the CPU that may load v's VMCS (as vcpu_get_regs()).
  */
 int vcpu_get_msr(struct vcpu *v, u32 msr, u64 *val);
+
+/*
+ * After the VMM gave v its xAPIC (vm_lapic_enable()): where the CPU has
+ * "virtualize APIC accesses" and "APIC-register virtualization", give the
+ * VM its APIC-access page and let v's xAPIC writes exit without the
+ * emulator (vmx/apic_access.c); elsewhere nothing changes.  0, -ENOMEM,
+ * or -EEXIST when the VMM's memory already covers the xAPIC's page.
+ */
+int vcpu_apicv_enable(struct vcpu *v);
 
 /* Print the guest's registers and state (a fault or a triple fault). */
 void vcpu_dump(struct vcpu *v);

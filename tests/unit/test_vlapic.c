@@ -393,6 +393,58 @@ static void x2apic_destinations(void **state)
 	assert_true(vlapic_match_dest(&x, X2APIC_BROADCAST_ID, false));
 }
 
+/*
+ * The virtual-APIC page (vlapic_fill_page()) shows what a read of each
+ * register the CPU virtualizes would return, and leaves the rest (PPR,
+ * ARBPRI, TMCCT, reserved offsets: those reads still exit) alone.
+ */
+static void the_page_shows_every_virtualized_register(void **state)
+{
+	static const u32 virtualized[] = {
+		APIC_ID, APIC_LVR, APIC_TASKPRI, APIC_EOI, APIC_LDR, APIC_DFR, APIC_SPIV, APIC_ESR,
+		APIC_ICR, APIC_ICR2, APIC_LVTT, APIC_LVTTHMR, APIC_LVTPC, APIC_LVT0, APIC_LVT1,
+		APIC_LVTERR, APIC_TMICT, APIC_TDCR,
+	};
+	static u32 page[VLAPIC_PAGE_WORDS];
+	struct vlapic a;
+
+	vlapic_reset(&a, 5);
+	enable(&a);
+	vlapic_write(&a, APIC_TASKPRI, 0x20, 0);
+	vlapic_write(&a, APIC_LDR, 0x04000000, 0);
+	vlapic_write(&a, APIC_ICR2, 0x05000000, 0);
+	vlapic_write(&a, APIC_LVT0, 0x8700, 0);
+	vlapic_write(&a, APIC_TDCR, 0xb, 0);
+	vlapic_write(&a, APIC_LVTT, 0x31, 0);
+	vlapic_write(&a, APIC_TMICT, 1000, 0);
+	/* Vectors in three different registers of each array: ISR, IRR; TMR by a level IPI. */
+	vlapic_accept(&a, APIC_DM_FIXED, 0x51, false);
+	vlapic_ack(&a, 0x51);
+	vlapic_accept(&a, APIC_DM_FIXED, 0x93, true);
+	vlapic_accept(&a, APIC_DM_FIXED, 0xe7, false);
+	for (unsigned int i = 0; i < VLAPIC_PAGE_WORDS; i++)
+		page[i] = 0xa5a5a5a5u;
+	vlapic_fill_page(&a, page, 500);
+	for (unsigned int i = 0; i < sizeof(virtualized) / sizeof(virtualized[0]); i++)
+		assert_int_equal(page[virtualized[i] / 4], vlapic_read(&a, virtualized[i], 500));
+	for (u32 r = 0; r < 0x80; r += 0x10) {
+		assert_int_equal(page[(APIC_ISR + r) / 4], vlapic_read(&a, APIC_ISR + r, 500));
+		assert_int_equal(page[(APIC_TMR + r) / 4], vlapic_read(&a, APIC_TMR + r, 500));
+		assert_int_equal(page[(APIC_IRR + r) / 4], vlapic_read(&a, APIC_IRR + r, 500));
+	}
+	assert_int_equal(page[(APIC_ISR + 0x20) / 4], 1u << (0x51 - 0x40));
+	assert_int_equal(page[(APIC_IRR + 0x40) / 4], 1u << (0x93 - 0x80));
+	assert_int_equal(page[(APIC_TMR + 0x40) / 4], 1u << (0x93 - 0x80));
+	assert_int_equal(page[(APIC_IRR + 0x70) / 4], 1u << (0xe7 - 0xe0));
+	assert_int_equal(page[APIC_ICR2 / 4], 0x05000000u);
+	assert_int_equal(page[APIC_TASKPRI / 4], 0x20u);
+	/* Not virtualized: the CPU exits for them, so the page is not written there. */
+	assert_int_equal(page[APIC_PROCPRI / 4], 0xa5a5a5a5u);
+	assert_int_equal(page[APIC_ARBPRI / 4], 0xa5a5a5a5u);
+	assert_int_equal(page[APIC_TMCCT / 4], 0xa5a5a5a5u);
+	assert_int_equal(page[0x400 / 4], 0xa5a5a5a5u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +462,7 @@ int main(void)
 		cmocka_unit_test(a_bus_routes_ipis_and_level_eois),
 		cmocka_unit_test(x2apic_registers_by_msr),
 		cmocka_unit_test(x2apic_destinations),
+		cmocka_unit_test(the_page_shows_every_virtualized_register),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

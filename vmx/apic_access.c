@@ -1,0 +1,182 @@
+/*
+ * The xAPIC's hot writes without the instruction emulator (issue 16):
+ * "virtualize APIC accesses" with "APIC-register virtualization" (SDM
+ * Vol. 3C 30.4), where the CPU has both.
+ *
+ * The guest's xAPIC page (gpa 0xfee00000) is the VM's APIC-access page:
+ * a private slot (KVM's APIC_ACCESS_PAGE_PRIVATE_MEMSLOT) backed by one
+ * frame that the CPU never lets the guest read or write while the
+ * controls are on.  A guest read of a register the CPU virtualizes comes
+ * from the vCPU's virtual-APIC page (the one TPR shadow uses), which
+ * vcpu_apicv_update() fills from the emulated xAPIC (irq/vlapic.c) before
+ * every slow entry; a write of TPR or ICR2 lands in that page without an
+ * exit (TPR: TPR virtualization, the threshold as with CR8); a write of
+ * any other register the CPU virtualizes (EOI, ICR, LVTs, the timer, SVR,
+ * ESR, LDR, DFR, ID) lands there too and then exits trap-like, RIP past
+ * the instruction (APIC-write, exit 56): vmx_handle_apic_write() hands the
+ * value to the xAPIC, no instruction fetched, walked or decoded.  The rest
+ * (PPR, ARBPRI, the timer's current count, reserved offsets, accesses not
+ * 32 bits wide where the CPU refuses them) exits fault-like (APIC access,
+ * exit 44) and goes through the emulator as an MMIO access did before.
+ *
+ * The controls are on only while the vCPU's APIC is enabled, in xAPIC
+ * mode, at its default base: in x2APIC mode the page is not the APIC's
+ * (SDM Vol. 3A 11.12.1.2), and a moved base is not this page.  Then a
+ * vCPU's access there is emulated as MMIO, as before, never the frame's
+ * memory (KVM's kvm_faultin_pfn() does the same while APICv is off): its
+ * EPT violation is not mapped (vmx/exit_ept.c), and the leaf a vCPU with
+ * the controls on mapped is zapped when it turns them off.  A VM
+ * on a CPU without the controls (or with the test switch no_apicv set
+ * before vm_lapic_enable()) has no slot there: every access is an EPT
+ * violation and the emulator's MMIO path, as before.
+ */
+#include "arch/memory.h"
+#include "ept/zap.h"
+#include "irq/irq.h"
+#include "irq/vlapic.h"
+#include "kvm/kvm.h"
+#include "lib/errno.h"
+#include "memslot/kvm_arch.h"
+#include "exit_handlers.h"
+#include "vcpu_internal.h"
+#include "vmx/caps.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx.h"
+#include "vmx/vmx_bits.h"
+
+#define APICV_CONTROLS (SECONDARY_VIRT_APIC_ACCESSES | SECONDARY_APIC_REGISTER_VIRT)
+/* Exit qualification of APIC-access and APIC-write exits (SDM Vol. 3C 28.2.1, Table 28-6). */
+#define APIC_QUAL_OFFSET_MASK 0xfffULL
+#define APIC_QUAL_TYPE_SHIFT 12
+#define APIC_QUAL_TYPE_MASK 0xfULL
+#define APIC_ACCESS_LINEAR_READ 0
+#define APIC_ACCESS_LINEAR_WRITE 1
+#define VAPIC_ICR2 (APIC_ICR2 / sizeof(u32))
+#define APIC_PAGE_SIZE 0x1000ULL
+
+bool vmx_apic_access_supported(void)
+{
+	return vmx_ctl_allows(vmx_caps.procbased, CPU_BASED_TPR_SHADOW) &&
+	       vmx_ctl_allows(vmx_caps.procbased2, APICV_CONTROLS);
+}
+
+/* KVM's: the private slot of the APIC-access page, once per VM. */
+int kvm_alloc_apic_access_page(struct kvm *kvm)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = APIC_ACCESS_PAGE_PRIVATE_MEMSLOT,
+		.guest_phys_addr = VLAPIC_DEFAULT_BASE,
+		.memory_size = APIC_PAGE_SIZE,
+	};
+	hva_t hva;
+	int err = 0;
+
+	spin_lock(&kvm->slots_lock);
+	if (kvm->apic_access_page_hpa)
+		goto out;
+	err = memslot_backing_alloc(kvm, APIC_PAGE_SIZE, &hva);
+	if (err)
+		goto out;
+	r.userspace_addr = hva;
+	err = __kvm_set_memory_region(kvm, &r);
+	if (!err)
+		kvm->apic_access_page_hpa = virt_to_phys((void *)hva);
+out:
+	spin_unlock(&kvm->slots_lock);
+	return err;
+}
+
+int vcpu_apicv_enable(struct vcpu *v)
+{
+	int err;
+
+	if (!v->vapic || !v->apic || !vmx_apic_access_supported() || TEST_SWITCH(v, no_apicv))
+		return 0;	/* the emulator's path, as on a CPU without the controls */
+	err = kvm_alloc_apic_access_page(v->kvm);
+	if (err)
+		return err;
+	v->apicv = true;
+	return 0;
+}
+
+bool vcpu_apic_access_gpa(const struct vcpu *v, u64 gpa)
+{
+	return v->kvm->apic_access_page_hpa &&
+	       (gpa & ~(APIC_PAGE_SIZE - 1)) == VLAPIC_DEFAULT_BASE;
+}
+
+/* xAPIC mode, enabled, at the default base. */
+static bool apicv_wanted(const struct vcpu *v)
+{
+	u64 mode = v->apic_base & (MSR_APIC_BASE_ENABLE | MSR_APIC_BASE_EXTD);
+
+	return mode == MSR_APIC_BASE_ENABLE &&
+	       (v->apic_base & ~(APIC_PAGE_SIZE - 1)) == VLAPIC_DEFAULT_BASE;
+}
+
+/*
+ * The controls go off: the guest's next access to the page must fault and
+ * be emulated, so its leaf goes, on every CPU (as pc-testdev's flush page
+ * in vm/pc.c).  The flush request reaches this vCPU before its entry.
+ */
+static void apic_access_page_unmap(struct kvm *kvm)
+{
+	gfn_t gfn = gpa_to_gfn(VLAPIC_DEFAULT_BASE);
+
+	spin_lock(&kvm->mmu_lock);
+	if (kvm_tdp_mmu_zap_leafs(kvm, 0, gfn, gfn + 1))
+		kvm_flush_remote_tlbs(kvm);
+	spin_unlock(&kvm->mmu_lock);
+}
+
+void vcpu_apicv_update(struct vcpu *v)
+{
+	bool want = apicv_wanted(v);
+	u32 proc2;
+
+	if (want != v->apicv_active) {
+		if (!want)
+			apic_access_page_unmap(v->kvm);
+		proc2 = vmcs_read32(SECONDARY_VM_EXEC_CONTROL);
+		if (want)
+			vmcs_write64(APIC_ACCESS_ADDR, v->kvm->apic_access_page_hpa);
+		vmcs_write32(SECONDARY_VM_EXEC_CONTROL,
+			     want ? proc2 | APICV_CONTROLS : proc2 & ~APICV_CONTROLS);
+		v->apicv_active = want;
+	} else if (want && v->vapic[VAPIC_ICR2] != v->apicv_icr2) {
+		/* The guest wrote ICR2, which does not exit: the xAPIC takes it first. */
+		irqchip_lapic_page_write(v, APIC_ICR2, v->vapic);
+	}
+	if (want && irqchip_lapic_fill_page(v, v->vapic))
+		v->apicv_icr2 = v->vapic[VAPIC_ICR2];
+}
+
+/* Trap-like (SDM Vol. 3C 30.4.3.3): the value is in the page, RIP past the write. */
+int vmx_handle_apic_write(struct vcpu *v)
+{
+	u32 offset = vmcs_readnat(EXIT_QUALIFICATION) & APIC_QUAL_OFFSET_MASK;
+
+	irqchip_lapic_page_write(v, offset, v->vapic);
+	v->apicv_icr2 = v->vapic[VAPIC_ICR2];	/* taken with an ICR write, if it changed */
+	return 1;
+}
+
+/*
+ * Fault-like (SDM Vol. 3C 30.4.2, 30.4.3.1): a read or write the CPU does
+ * not virtualize, emulated on the xAPIC's MMIO path.  An access while
+ * delivering an event (the guest's IDT or stack on its APIC page) or a
+ * fetch from it cannot be emulated: the VM ends, naming it.
+ */
+int vmx_handle_apic_access(struct vcpu *v)
+{
+	u64 q = vmcs_readnat(EXIT_QUALIFICATION);
+	u32 type = (q >> APIC_QUAL_TYPE_SHIFT) & APIC_QUAL_TYPE_MASK;
+	u64 gpa = VLAPIC_DEFAULT_BASE + (q & APIC_QUAL_OFFSET_MASK);
+
+	if (type == APIC_ACCESS_LINEAR_READ || type == APIC_ACCESS_LINEAR_WRITE)
+		return vcpu_emulate_mmio(v, gpa, false, 0);
+	return vcpu_internal_error(v, "the guest's APIC page at gpa 0x%llx was reached by an "
+				      "access of type %u (SDM Vol. 3C Table 28-6: a fetch or an "
+				      "event delivery), RIP 0x%llx", gpa, type,
+				   vmcs_readnat(GUEST_RIP));
+}
