@@ -39,6 +39,22 @@ enum hostile_mmio_report {
 	HOSTILE_REPORT_STATUS,		/* virtio: each window's status byte, window i at bits 8i */
 };
 
+/*
+ * hostile_tlb: its own mapping at TLB_LINEAR (the code page, then the data
+ * page), the MMIO it reaches (no slot there; the VMM answers a read of gpa
+ * g with TLB_MMIO_VALUE(g)), and the values it uses.
+ */
+#define TLB_LINEAR 0x8000000000ULL	/* PML4 entry 1: nothing else there */
+#define TLB_CODE TLB_LINEAR
+#define TLB_DATA (TLB_LINEAR + 0x1000)
+#define TLB_MMIO_OLD 0xc0000000ULL
+#define TLB_MMIO_NEW 0xc0001000ULL
+#define TLB_MMIO_A 0xc0002000ULL
+#define TLB_MMIO_B 0xc0003000ULL
+#define TLB_MMIO_VALUE(gpa) (0x5a5a000000000000ULL | (gpa))
+#define TLB_RAM_VALUE 0x1234567887654321ULL
+#define TLB_MARKER 0xfeedfacecafebeefULL
+
 struct hostile_arg {
 	uint64_t mode;
 	uint64_t target;

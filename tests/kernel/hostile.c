@@ -117,6 +117,8 @@ static bool hostile_answer(struct hostile *h)
 		h->unclaimed++;
 		return true;
 	}
+	if (e->reason == VCPU_EXIT_MMIO && h->mmio && h->mmio(h, e))
+		return true;
 	if (e->reason == VCPU_EXIT_MMIO) {
 		if (!e->mmio.is_write)
 			e->mmio.data = EMPTY_BUS;

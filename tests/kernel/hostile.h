@@ -24,6 +24,12 @@ struct hostile {
 	u64 exits, unclaimed, start, free_before;
 	u64 msrs[10];		/* the host MSRs hostile.c watches */
 	u64 reports[8];		/* SYNC n's value in reports[n] */
+	/*
+	 * The test's own answer to an MMIO exit no device claimed (true: it
+	 * did), before the empty bus; NULL for none.
+	 */
+	bool (*mmio)(struct hostile *h, struct vcpu_exit *e);
+	void *priv;		/* the test's */
 };
 
 /*
