@@ -58,6 +58,7 @@ enum hostile_mmio_report {
 struct hostile_arg {
 	uint64_t mode;
 	uint64_t target;
-	uint64_t seed;		/* hostile_fuzz */
+	uint64_t seed;		/* hostile_fuzz: this VM's */
 	uint64_t streams;	/* hostile_fuzz: streams to run in this VM */
+	uint64_t streams_done;	/* hostile_fuzz: streams it started (the guest's count) */
 };

@@ -130,9 +130,19 @@ static bool hostile_answer(struct hostile *h)
 
 int hostile_run(struct hostile *h, u64 budget)
 {
-	for (;;) {
-		int cmd = vm_run(h->v, budget ? budget : HOSTILE_SLICE_TICKS, &h->uc);
+	u64 deadline = budget ? rdtsc() + budget : 0;
 
+	for (;;) {
+		u64 now = rdtsc(), slice = HOSTILE_SLICE_TICKS;
+		int cmd;
+
+		if (deadline && now >= deadline) {
+			h->v->exit.reason = VCPU_EXIT_BUDGET;
+			return 0;
+		}
+		if (deadline)
+			slice = MIN(slice, deadline - now);
+		cmd = vm_run(h->v, slice, &h->uc);
 		h->exits++;
 		if (cmd == UCALL_SYNC && h->uc.args[0] < ARRAY_SIZE(h->reports)) {
 			h->reports[h->uc.args[0]] = h->uc.args[1];
@@ -142,8 +152,8 @@ int hostile_run(struct hostile *h, u64 budget)
 			  h->uc.buffer);
 		if (cmd)
 			return cmd;
-		if (budget && h->v->exit.reason == VCPU_EXIT_BUDGET)
-			return 0;
+		if (deadline && h->v->exit.reason == VCPU_EXIT_BUDGET)
+			continue;	/* the slice, or the deadline: checked above */
 		if (!hostile_answer(h))
 			return 0;
 	}

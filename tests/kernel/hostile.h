@@ -43,8 +43,9 @@ bool hostile_begin(struct ktest_ctx *t, struct hostile *h, const char *name, con
 /*
  * Run until the guest is done (UCALL_DONE), or its VM stops in another
  * way; every SYNC's value is kept.  The ucall, or 0 with v->exit saying
- * why.  budget 0: the suite's own (30 s of Bochs); else a budget exit
- * after budget ticks returns 0.  A guest assertion fails the test.
+ * why.  budget 0: the suite's own (30 s of Bochs); else the whole run
+ * ends with a budget exit (0) after budget ticks, however many exits the
+ * guest makes.  A guest assertion fails the test.
  */
 int hostile_run(struct hostile *h, u64 budget);
 
