@@ -35,6 +35,7 @@
 #define RFLAGS_RANDOM 0x8d5ULL		/* CF PF AF ZF SF OF; DF below */
 #define RFLAGS_DF 0x400ULL
 #define UD2_0 0x0f
+#define IDENTITY_MAP_END 0x100000000ULL	/* the loader maps the first 4 GiB */
 #define UD2_1 0x0b
 
 static volatile struct hostile_arg *const arg = (volatile struct hostile_arg *)HOSTILE_ARG_GPA;
@@ -218,7 +219,7 @@ static uint64_t pick_value(uint64_t *s)
 	case 4:
 		return HOSTILE_RAM_END + rnd(s) % (0x100000000ULL - HOSTILE_RAM_END);
 	case 5:
-		return 0x100000000ULL + (rnd(s) & 0xffffffffffULL);	/* past the identity map */
+		return IDENTITY_MAP_END + (rnd(s) & 0xffffffffffULL);	/* no translation */
 	case 6:
 		return ports[rnd(s) % (sizeof(ports) / sizeof(ports[0]))];
 	default:
@@ -240,7 +241,8 @@ static void __attribute__((noreturn)) run_code(const struct fuzz_regs *r)
 			     "mov 24(%%rsp), %%rdx; mov 32(%%rsp), %%rsi; mov 40(%%rsp), %%rdi\n\t"
 			     "mov 48(%%rsp), %%rbp; mov 56(%%rsp), %%r8; mov 64(%%rsp), %%r9\n\t"
 			     "mov 72(%%rsp), %%r10; mov 80(%%rsp), %%r11; mov 88(%%rsp), %%r12\n\t"
-			     "mov 96(%%rsp), %%r13; mov 104(%%rsp), %%r14; mov 112(%%rsp), %%r15\n\t"
+			     "mov 96(%%rsp), %%r13; mov 104(%%rsp), %%r14\n\t"
+			     "mov 112(%%rsp), %%r15\n\t"
 			     "mov 120(%%rsp), %%rsp\n\t"
 			     "jmp *%1"
 			     : : "r"(r), "m"(*(uint64_t *)(code + PAGE - 8)) : "memory");
@@ -254,7 +256,7 @@ static void __attribute__((noreturn)) run_stream(uint64_t i)
 	uint64_t *gpr = &regs.rax;
 
 	make_code(&s);
-	*(uint64_t *)(code + PAGE - 8) = (uint64_t)code;	/* the jump's target, past the UD2s */
+	*(uint64_t *)(code + PAGE - 8) = (uint64_t)code;	/* the jump's target */
 	for (unsigned int k = 0; k < 15; k++)
 		gpr[k] = pick_value(&s);
 	regs.rsp = rnd(&s) % 4 ? (uint64_t)scratch + sizeof(scratch) - PAGE : pick_value(&s);

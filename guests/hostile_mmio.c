@@ -85,7 +85,10 @@ static void strings(uint8_t *p)
 	FORM_REGS("repne scasw", p, 0x1234, 8, 0, 0, p);
 }
 
-/* The eight ALU operations with the memory operand as destination and source; TEST, NOT, NEG, INC, DEC. */
+/*
+ * The ALU operations with the memory operand as destination and source;
+ * TEST, NOT, NEG, INC, DEC.
+ */
 static void alu(uint8_t *p)
 {
 	FORM("addl %%ecx, (%[p])", p, 0, 3, 0);
@@ -183,7 +186,7 @@ static void vectors_sse(uint8_t *p)
 }
 
 /* CLFLUSH, CLFLUSHOPT; SMSW, LMSW (CR0 put back after), LTR with a selector from the device. */
-static void system(uint8_t *p)
+static void system_forms(uint8_t *p)
 {
 	uint64_t cr0;
 
@@ -216,7 +219,7 @@ static void sweep(uint8_t *p)
 	muldiv(p);
 	stack(p);
 	vectors_sse(p);
-	system(p);
+	system_forms(p);
 	straddles(p);
 }
 

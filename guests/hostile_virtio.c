@@ -81,7 +81,10 @@ static void queue_addr(uint8_t *win, uint32_t low_reg, uint64_t gpa)
 	wr32(win, low_reg + 4, (uint32_t)(gpa >> 32));
 }
 
-/* Queue 0 with its three parts where asked, ready, DRIVER_OK, one request notified; the status after. */
+/*
+ * Queue 0 with its three parts where asked, ready, DRIVER_OK, one request
+ * notified; the status after.
+ */
 static uint32_t one_queue(uint8_t *win, uint64_t desc, uint64_t avail, uint64_t used)
 {
 	uint32_t status;
@@ -139,7 +142,8 @@ void guest_main(void)
 	uint64_t statuses = 0;
 
 	for (unsigned int i = 0; i < HOSTILE_MMIO_VIRTIO_WINDOWS; i++) {
-		uint8_t *win = (uint8_t *)(HOSTILE_MMIO_VIRTIO_BASE + i * HOSTILE_MMIO_VIRTIO_STRIDE);
+		uint8_t *win = (uint8_t *)(HOSTILE_MMIO_VIRTIO_BASE +
+					   i * HOSTILE_MMIO_VIRTIO_STRIDE);
 
 		GUEST_ASSERT(rd32(win, VIRTIO_MMIO_MAGIC_VALUE) == VIRTIO_MMIO_MAGIC);
 		garbage(win);

@@ -15,7 +15,7 @@
 enum hostile_mmio_mode {
 	HOSTILE_MMIO_SWEEP = 1,		/* every instruction class the emulator runs */
 	HOSTILE_MMIO_LGDT,		/* LGDT from MMIO: refused by name */
-	HOSTILE_MMIO_LCALL,		/* a far CALL through a pointer on MMIO: refused by name */
+	HOSTILE_MMIO_LCALL,		/* a far CALL through a pointer on MMIO: refused */
 	HOSTILE_MMIO_FETCH_STRADDLE,	/* an instruction whose bytes run from RAM into MMIO */
 };
 
@@ -36,7 +36,7 @@ enum hostile_mmio_mode {
 enum hostile_mmio_report {
 	HOSTILE_REPORT_FORMS = 1,	/* instruction forms run */
 	HOSTILE_REPORT_VECTORS,		/* bit n: some form raised vector n */
-	HOSTILE_REPORT_STATUS,		/* virtio: each window's status byte, window i at bits 8i */
+	HOSTILE_REPORT_STATUS,		/* virtio: window i's status byte at bits 8i */
 };
 
 /*

@@ -21,27 +21,33 @@ replay) [ $# -ge 2 ] || { echo "usage: $0 replay SEED [VM]" >&2; exit 2; } ;;
 *) echo "usage: $0 long | replay SEED [VM]" >&2; exit 2 ;;
 esac
 vms=${FUZZ_HOSTILE_VMS:-40}
+passed='SUMMARY: 1 tests, 0 unexpected failures, 0 skipped'
 
 # boot SEED CMDLINE-TAIL: one Bochs run; prints a FAIL line and returns 1 on a failure.
 boot() {
-	local seed=$1 tail=$2 dir=build/fuzz/hostile/$1 rc vm
+	local seed=$1 tail=$2 dir=build/fuzz/hostile/$1 rc vm what
 	mkdir -p "$dir"
 	ELF=build/slotvisor-test.elf scripts/mkiso.sh "$dir/slotvisor.iso" \
-		"slotvisor.test=hostile.fuzz slotvisor.seed=$seed $tail" --test-module >/dev/null || return 1
+		"slotvisor.test=hostile.fuzz slotvisor.seed=$seed $tail" --test-module >/dev/null ||
+		return 1
 	scripts/bochs.sh "$dir/slotvisor.iso" "$dir" --megs 2048 --timeout $((vms * 10 + 120)) \
 		>/dev/null 2>&1
 	rc=$?
-	if [ $rc -eq 1 ] && tr -d '\r' <"$dir/serial.txt" | grep -q '^SUMMARY: 1 tests, 0 unexpected failures, 0 skipped$'; then
+	tr -d '\r' <"$dir/serial.txt" >"$dir/serial.unix.txt"
+	if [ $rc -eq 1 ] && grep -q "^$passed\$" "$dir/serial.unix.txt"; then
 		return 0
 	fi
 	# The failing VM: the one a FAIL line names, or the one after the last verdict.
-	vm=$(sed -n 's/^FAIL: hostile.fuzz: fuzz: seed [0-9]* vm \([0-9]*\).*/\1/p' "$dir/serial.txt" | head -n 1)
+	vm=$(sed -n 's/^FAIL: hostile.fuzz: fuzz: seed [0-9]* vm \([0-9]*\).*/\1/p' \
+		"$dir/serial.unix.txt" | head -n 1)
 	if [ -z "$vm" ]; then
-		vm=$(sed -n 's/^hostile: fuzz: seed [0-9]* vm \([0-9]*\):.*/\1/p' "$dir/serial.txt" | tail -n 1)
+		vm=$(sed -n 's/^hostile: fuzz: seed [0-9]* vm \([0-9]*\):.*/\1/p' \
+			"$dir/serial.unix.txt" | tail -n 1)
 		vm=$(( ${vm:--1} + 1 ))
 	fi
-	echo "FAIL: fuzz.hostile: seed $seed vm $vm: $(grep -m 1 -E '^FAIL: |^panic|^exception' \
-		"$dir/serial.txt" || echo "Bochs exited with status $rc, no verdict")"
+	what=$(grep -m 1 -E '^FAIL: |^panic|^exception' "$dir/serial.unix.txt" ||
+		echo "Bochs exited with status $rc, no verdict")
+	echo "FAIL: fuzz.hostile: seed $seed vm $vm: $what"
 	echo "    reproduce: tests/fuzz/run-hostile-fuzz.sh replay $seed $vm"
 	echo "    log: $dir/serial.txt"
 	return 1
@@ -71,6 +77,6 @@ for s in $seeds; do
 	while read -r k; do
 		n=$((n + 1)); streams=$((streams + k))
 	done < <(sed -n 's/^hostile: fuzz: seed [0-9]* vm [0-9]*: \([0-9]*\) streams.*/\1/p' \
-		"build/fuzz/hostile/$s/serial.txt")
+		"build/fuzz/hostile/$s/serial.unix.txt")
 done
 echo "PASS: fuzz.hostile: $n VMs, $streams streams, $((SECONDS - t0)) s (seeds$seeds)"

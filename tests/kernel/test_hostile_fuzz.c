@@ -106,8 +106,9 @@ static void fuzz_one_vm(struct ktest_ctx *t, u64 seed, u64 k)
 		  "%s: expected the VM to end cleanly or by a named error, saw %s "
 		  "(replay: slotvisor.seed=%llu slotvisor.fuzz_vm=%llu slotvisor.fuzz_vms=1)",
 		  name, how, seed, k);
-	ksnprintf(verdict, sizeof(verdict), "%llu streams; ended by %s (replay: slotvisor.seed=%llu "
-		  "slotvisor.fuzz_vm=%llu slotvisor.fuzz_vms=1)", done, how, seed, k);
+	ksnprintf(verdict, sizeof(verdict), "%llu streams; ended by %s (replay: "
+		  "slotvisor.seed=%llu slotvisor.fuzz_vm=%llu slotvisor.fuzz_vms=1)", done, how,
+		  seed, k);
 	hostile_end(&h, verdict);
 }
 

@@ -132,7 +132,8 @@ KTEST(test_hostile_virtio_registers, "hostile.mmio.virtio-registers")
 	hostile_expect_done(&h);
 	status = h.reports[HOSTILE_REPORT_STATUS];
 	KT_ASSERT(t, (status & want) == want,
-		  "expected both devices to set NEEDS_RESET after a looping queue, saw status 0x%llx",
+		  "expected both devices to set NEEDS_RESET after a looping queue, saw "
+		  "status 0x%llx",
 		  status);
 	hostile_end(&h, "ended cleanly: garbage in every register at every width, queues in no "
 			"memory, wrapping and looping; both devices set NEEDS_RESET");
