@@ -15,7 +15,8 @@
  * that spins, halts or breaks what the stub needs (the IDT, the page
  * tables) ends the VM; the VMM's budget and a fresh VM take it from there.
  * The guest counts the streams started in arg->streams_done; when all
- * ran, SYNC 1 reports the vectors they ended with (bit 32: an interrupt).
+ * ran, it sets arg->finished and halts with interrupts off.  It makes no
+ * ucall: its VM has none (vm->no_ucall), so that no stream can forge one.
  */
 #include "guest.h"
 #include "hostile_abi.h"
@@ -55,7 +56,6 @@ static uint8_t ist_stack[PAGE] __attribute__((aligned(PAGE)));
 uint8_t fuzz_stack[4 * PAGE] __attribute__((aligned(PAGE)));
 static uint64_t saved_cr0, saved_cr3, saved_cr4, stream, streams_end;
 volatile uint32_t fuzz_vector;
-static uint64_t vector_mask;
 
 /* SplitMix64 (Steele, Lea, Flood 2014): one state per stream. */
 static uint64_t rnd(uint64_t *s)
@@ -269,15 +269,14 @@ void __attribute__((noreturn)) fuzz_resume(void)
 {
 	restore();
 	if (stream)
-		vector_mask |= 1ULL << (fuzz_vector < 32 ? fuzz_vector : 32);
+		arg->vectors |= 1ULL << (fuzz_vector < 32 ? fuzz_vector : 32);
 	if (stream < streams_end) {
 		arg->streams_done = ++stream;
 		run_stream(stream - 1);
 	}
-	GUEST_SYNC2(1, vector_mask);
-	GUEST_DONE();
+	arg->finished = 1;
 	for (;;)
-		__asm__ __volatile__("hlt");
+		__asm__ __volatile__("cli; hlt");
 }
 
 void guest_main(void)

@@ -61,4 +61,6 @@ struct hostile_arg {
 	uint64_t seed;		/* hostile_fuzz: this VM's */
 	uint64_t streams;	/* hostile_fuzz: streams to run in this VM */
 	uint64_t streams_done;	/* hostile_fuzz: streams it started (the guest's count) */
+	uint64_t vectors;	/* hostile_fuzz: bit n, a stream ended by vector n (32: IRQ) */
+	uint64_t finished;	/* hostile_fuzz: 1 when every stream ran (then a HLT) */
 };
