@@ -85,7 +85,7 @@ static bool fuzz_how(struct hostile *h, const struct hostile_arg *arg, char *buf
 static void fuzz_one_vm(struct ktest_ctx *t, u64 seed, u64 k)
 {
 	static char name[NAME_LEN];
-	char how[VERDICT_LEN - NAME_LEN], verdict[VERDICT_LEN];
+	char how[VERDICT_LEN - NAME_LEN], verdict[VERDICT_LEN], count[NAME_LEN];
 	struct hostile_arg *arg;
 	struct hostile h;
 	u64 done;
@@ -104,9 +104,14 @@ static void fuzz_one_vm(struct ktest_ctx *t, u64 seed, u64 k)
 		  "%s: expected the VM to end cleanly or by a named error, saw %s "
 		  "(replay: slotvisor.seed=%llu slotvisor.fuzz_vm=%llu slotvisor.fuzz_vms=1)",
 		  name, how, seed, k);
-	ksnprintf(verdict, sizeof(verdict), "%llu streams; ended by %s (replay: "
-		  "slotvisor.seed=%llu slotvisor.fuzz_vm=%llu slotvisor.fuzz_vms=1)", done, how,
-		  seed, k);
+	/* The count is in the guest's RAM, where a stream may have written. */
+	if (done <= HOSTILE_FUZZ_STREAMS)
+		ksnprintf(count, sizeof(count), "%llu streams", done);
+	else
+		ksnprintf(count, sizeof(count), "? streams (a stream overwrote the count: 0x%llx)",
+			  done);
+	ksnprintf(verdict, sizeof(verdict), "%s; ended by %s (replay: slotvisor.seed=%llu "
+		  "slotvisor.fuzz_vm=%llu slotvisor.fuzz_vms=1)", count, how, seed, k);
 	hostile_end(&h, verdict);
 }
 
