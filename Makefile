@@ -70,7 +70,8 @@ KTEST_SRCS   := $(addprefix tests/kernel/,bench.c bench_apic.c bench_dirty.c ben
 		modes.c remote_run.c test_boot.c test_dirty_log.c test_exceptions.c \
 		test_guest_basic.c test_guest_ept.c test_guest_exits.c test_guest_image.c \
 		test_guest_irq.c test_guest_maxslots.c test_guest_msr_pass.c test_guest_paging_io.c \
-		test_guest_self_ipi.c test_guest_state.c test_guest_tpr.c test_hostile.c test_keyboard.c \
+		test_guest_self_ipi.c test_guest_state.c test_guest_tpr.c hostile.c test_hostile.c \
+		test_hostile_fuzz.c test_hostile_mmio.c test_hostile_tlb.c test_keyboard.c \
 		test_linux_dirty_log.c test_linux_hotplug.c \
 		test_memslot_perf.c \
 		test_mm.c test_selftest.c test_smp.c test_smp_dirty_log.c test_smp_flush.c test_smp_hostile.c \
@@ -310,9 +311,12 @@ $(foreach n,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(n))))
 fuzz-build: $(FUZZ_BINS)
 
 # Each harness for FUZZ_TIME seconds; new inputs go to build/fuzz/corpus/NAME/.
+# Then the hostile suite's random instruction streams in Bochs for as long
+# (tests/fuzz/run-hostile-fuzz.sh, fresh seeds each boot).
 fuzz: deps
-	$(Q)$(MAKE) --no-print-directory fuzz-build
-	$(Q)FUZZ_TIME=$(FUZZ_TIME) tests/fuzz/run-fuzz.sh long $(FUZZ_BINS)
+	$(Q)$(MAKE) --no-print-directory fuzz-build all
+	$(Q)FUZZ_TIME=$(FUZZ_TIME) tests/fuzz/run-fuzz.sh long $(FUZZ_BINS); s=$$?; \
+		FUZZ_TIME=$(FUZZ_TIME) tests/fuzz/run-hostile-fuzz.sh long || s=1; exit $$s
 
 .PHONY: fuzz fuzz-build
 

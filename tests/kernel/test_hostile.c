@@ -12,191 +12,15 @@
  * verdict line: "hostile: NAME: ..." with its exit count and time.
  */
 #include "arch/x86/cpu.h"
-#include "arch/x86/msr.h"
-#include "ktest_vmx.h"
+#include "hostile.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-#include "mm/frame.h"
-#include "vm/pc.h"
-
-#define HOSTILE_BUDGET_TICKS 3000000000ULL	/* 30 s at Bochs' 100 M ticks a second */
-#define HOSTILE_SLICE_TICKS 50000000ULL
-#define EMPTY_BUS ~0ULL
-
-/*
- * The host MSRs a guest must never reach: those the hypervisor depends on,
- * and the SYSCALL MSRs and KERNEL_GS_BASE, which the guest writes without
- * an exit (the MSR bitmap) and vcpu_run() gives back to the host when it
- * returns (vmx/shared_msrs.c).
- */
-static const u32 host_msrs[] = {
-	MSR_IA32_APIC_BASE, MSR_EFER, MSR_FS_BASE, MSR_GS_BASE, MSR_IA32_PAT,
-	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK, MSR_KERNEL_GS_BASE,
-};
-
-struct hostile {
-	struct ktest_ctx *t;
-	const char *name;
-	struct vm *vm;
-	struct vcpu *v;
-	struct ucall uc;
-	u64 exits, unclaimed, start, free_before;
-	u64 msrs[ARRAY_SIZE(host_msrs)];
-	u64 reports[8];		/* SYNC n's value in reports[n] */
-};
-
-static void hostile_sanity(struct hostile *h);
-
-/*
- * What the first VM of a boot allocates for good, not per VM: the CPU's
- * VMXON region (vmx/vmxon.c) and the MSR bitmap all vCPUs share
- * (vmx/msr_bitmap.c).  A sanity guest run once before the first baseline
- * takes them, so that each test's free count measures its own VM.
- */
-static void hostile_warm_up(struct ktest_ctx *t)
-{
-	static bool warm;
-	struct hostile w;
-
-	if (warm)
-		return;
-	warm = true;
-	memset(&w, 0, sizeof(w));
-	w.t = t;
-	w.name = "warm-up";
-	w.vm = ktest_guest64(t, "hello64", MiB(4), &w.v);
-	if (w.vm)
-		hostile_sanity(&w);
-}
-
-static bool hostile_begin(struct ktest_ctx *t, struct hostile *h, const char *name,
-			  const char *image, u64 mem, bool lapic)
-{
-	struct frame_stats st;
-
-	memset(h, 0, sizeof(*h));
-	h->t = t;
-	h->name = name;
-	if (!ktest_need_vmx(t))
-		return false;
-	hostile_warm_up(t);
-	frame_get_stats(&st);
-	h->free_before = st.free_frames;
-	for (unsigned int i = 0; i < ARRAY_SIZE(host_msrs); i++)
-		h->msrs[i] = rdmsr(host_msrs[i]);
-	h->vm = ktest_guest64(t, image, mem, &h->v);
-	if (!h->vm)
-		return false;
-	if (lapic)
-		vm_lapic_enable(h->vm, h->v);
-	h->start = rdtsc();
-	return true;
-}
-
-/* An exit the VMM answers as an empty bus (what console/console.c does): true to go on. */
-static bool hostile_answer(struct hostile *h)
-{
-	struct vcpu_exit *e = &h->v->exit;
-
-	if (e->reason == VCPU_EXIT_IO) {
-		if (!e->io.is_write)
-			e->io.data = (u32)EMPTY_BUS;
-		h->unclaimed++;
-		return true;
-	}
-	if (e->reason == VCPU_EXIT_MMIO) {
-		if (!e->mmio.is_write)
-			e->mmio.data = EMPTY_BUS;
-		h->unclaimed++;
-		return true;
-	}
-	return e->reason == VCPU_EXIT_BUDGET && rdtsc() - h->start < HOSTILE_BUDGET_TICKS;
-}
-
-/*
- * Run until the guest is done (UCALL_DONE), or its VM stops in another
- * way; every SYNC's value is kept.  The ucall, or 0 with v->exit saying
- * why.  A guest assertion fails the test here.
- */
-static int hostile_run(struct hostile *h, u64 budget)
-{
-	for (;;) {
-		int cmd = vm_run(h->v, budget ? budget : HOSTILE_SLICE_TICKS, &h->uc);
-
-		h->exits++;
-		if (cmd == UCALL_SYNC && h->uc.args[0] < ARRAY_SIZE(h->reports)) {
-			h->reports[h->uc.args[0]] = h->uc.args[1];
-			continue;
-		}
-		KT_ASSERT(h->t, cmd != UCALL_ABORT, "%s: guest assertion failed: %s", h->name,
-			  h->uc.buffer);
-		if (cmd)
-			return cmd;
-		if (budget && h->v->exit.reason == VCPU_EXIT_BUDGET)
-			return 0;
-		if (!hostile_answer(h))
-			return 0;
-	}
-}
-
-static void hostile_expect_done(struct hostile *h)
-{
-	int cmd = hostile_run(h, 0);
-	char why[VCPU_EXIT_WHY_LEN];
-
-	vcpu_exit_describe(h->v, why, sizeof(why));
-	KT_ASSERT(h->t, cmd == UCALL_DONE, "%s: expected the guest to finish, saw %s", h->name,
-		  cmd ? "another ucall" : why);
-}
-
-/* The VM is gone: the host's MSRs, the free frames, and a sanity guest. */
-static void hostile_end(struct hostile *h, const char *verdict)
-{
-	struct ktest_ctx *t = h->t;
-	struct frame_stats st;
-	struct hostile sane;
-	u64 ticks = rdtsc() - h->start;
-
-	vm_destroy(h->vm);
-	h->vm = NULL;
-	for (unsigned int i = 0; i < ARRAY_SIZE(host_msrs); i++)
-		KT_ASSERT(t, rdmsr(host_msrs[i]) == h->msrs[i],
-			  "%s: expected host MSR 0x%x to be 0x%llx after the guest, saw 0x%llx",
-			  h->name, host_msrs[i], h->msrs[i], rdmsr(host_msrs[i]));
-	frame_get_stats(&st);
-	KT_ASSERT(t, st.free_frames == h->free_before,
-		  "%s: expected %llu free frames after the VM, saw %llu", h->name, h->free_before,
-		  st.free_frames);
-	kprintf("hostile: %s: %s (%llu runs, %llu exits answered as an empty bus, %llu ticks)\n",
-		h->name, verdict, h->exits, h->unclaimed, ticks);
-	if (!hostile_begin(t, &sane, "sanity", "hello64", MiB(4), false))
-		return;
-	hostile_sanity(&sane);
-}
-
-/* hello64: SYNC 1, a HLT with interrupts off, SYNC 2, done. */
-static void hostile_sanity(struct hostile *h)
-{
-	int cmd;
-
-	while ((cmd = vm_run(h->v, HOSTILE_SLICE_TICKS, &h->uc)) != UCALL_DONE) {
-		if (cmd == UCALL_SYNC && h->uc.args[0] < ARRAY_SIZE(h->reports))
-			h->reports[h->uc.args[0]] = 1;
-		else
-			KT_ASSERT(h->t, !cmd && h->v->exit.reason == VCPU_EXIT_HLT,
-				  "a sanity guest after %s: expected it to pass, saw %s", h->name,
-				  cmd ? "another ucall" : ktest_exit_name(h->v));
-	}
-	KT_ASSERT(h->t, h->reports[1] && h->reports[2],
-		  "a sanity guest after %s: expected both its SYNCs", h->name);
-	vm_destroy(h->vm);
-}
 
 KTEST(test_hostile_ports, "hostile.ports")
 {
 	struct hostile h;
 
-	if (!hostile_begin(t, &h, "ports", "hostile_ports", MiB(4), false))
+	if (!hostile_begin(t, &h, "ports", "hostile_ports", MiB(4), 0))
 		return;
 	hostile_expect_done(&h);
 	KT_ASSERT(t, h.unclaimed > 0 && h.reports[1] > 0,
@@ -209,7 +33,7 @@ KTEST(test_hostile_msrs, "hostile.msrs")
 {
 	struct hostile h;
 
-	if (!hostile_begin(t, &h, "msrs", "hostile_msrs", MiB(4), false))
+	if (!hostile_begin(t, &h, "msrs", "hostile_msrs", MiB(4), 0))
 		return;
 	hostile_expect_done(&h);
 	KT_ASSERT(t, h.reports[1] > 0 && h.reports[2] > 0,
@@ -224,7 +48,7 @@ KTEST(test_hostile_cpu, "hostile.cpu")
 {
 	struct hostile h;
 
-	if (!hostile_begin(t, &h, "cpu", "hostile_cpu", MiB(4), false))
+	if (!hostile_begin(t, &h, "cpu", "hostile_cpu", MiB(4), 0))
 		return;
 	hostile_expect_done(&h);
 	kprintf("hostile: cpu: CR0 bits refused 0x%llx, CR4 bits refused 0x%llx, XCR0 bits "
@@ -242,7 +66,7 @@ KTEST(test_hostile_timers, "hostile.timers")
 {
 	struct hostile h;
 
-	if (!hostile_begin(t, &h, "timers", "hostile_timers", MiB(4), true))
+	if (!hostile_begin(t, &h, "timers", "hostile_timers", MiB(4), HOSTILE_LAPIC))
 		return;
 	hostile_expect_done(&h);
 	KT_ASSERT(t, h.reports[1] > 0 && (h.reports[2] >> 32) > 0 && (u32)h.reports[2] > 0 &&
@@ -259,7 +83,7 @@ KTEST(test_hostile_apic, "hostile.apic")
 {
 	struct hostile h;
 
-	if (!hostile_begin(t, &h, "apic", "hostile_apic", MiB(4), true))
+	if (!hostile_begin(t, &h, "apic", "hostile_apic", MiB(4), HOSTILE_LAPIC))
 		return;
 	hostile_expect_done(&h);
 	KT_ASSERT(t, h.reports[1] == 1 && h.reports[2] == 2 && h.reports[3] == 1,
@@ -273,7 +97,7 @@ KTEST(test_hostile_memory, "hostile.memory")
 {
 	struct hostile h;
 
-	if (!hostile_begin(t, &h, "memory", "hostile_memory", MiB(8), false))
+	if (!hostile_begin(t, &h, "memory", "hostile_memory", MiB(8), 0))
 		return;
 	hostile_expect_done(&h);
 	KT_ASSERT(t, h.reports[1] > 1500 && h.reports[2] == 256,
@@ -286,7 +110,7 @@ KTEST(test_hostile_hlt, "hostile.hlt-interrupts-off")
 {
 	struct hostile h;
 
-	if (!hostile_begin(t, &h, "hlt-interrupts-off", "hostile_hlt", MiB(4), false))
+	if (!hostile_begin(t, &h, "hlt-interrupts-off", "hostile_hlt", MiB(4), 0))
 		return;
 	KT_ASSERT(t, hostile_run(&h, 0) == 0 && h.v->exit.reason == VCPU_EXIT_HLT &&
 			     !h.v->ready_for_interrupt && h.reports[1] == 0 && h.exits >= 2,
@@ -303,7 +127,7 @@ KTEST(test_hostile_init, "hostile.init-self")
 {
 	struct hostile h;
 
-	if (!hostile_begin(t, &h, "init-self", "hostile_init", MiB(4), true))
+	if (!hostile_begin(t, &h, "init-self", "hostile_init", MiB(4), HOSTILE_LAPIC))
 		return;
 	KT_ASSERT(t, hostile_run(&h, 0) == 0 && h.v->exit.reason == VCPU_EXIT_INTERNAL_ERROR &&
 			     strstr(h.v->exit.internal.msg, "executes at gpa 0xfffffff0") &&
@@ -318,7 +142,7 @@ KTEST(test_hostile_triple, "hostile.triple-fault")
 {
 	struct hostile h;
 
-	if (!hostile_begin(t, &h, "triple-fault", "triple", MiB(4), false))
+	if (!hostile_begin(t, &h, "triple-fault", "triple", MiB(4), 0))
 		return;
 	KT_ASSERT(t, hostile_run(&h, 0) == 0 && h.v->exit.reason == VCPU_EXIT_SHUTDOWN,
 		  "expected a triple fault to end the VM, saw %s", ktest_exit_name(h.v));
