@@ -11,7 +11,7 @@
  *    arg.target.  A form may fault (a #DE from a divisor the device gave,
  *    a #GP from LTR's selector): the fault is recorded and the next form
  *    runs.  SYNC FORMS and VECTORS report them, then the guest is done.
- *  - LGDT, LCALL: the refused form against arg.target; the VM must end.
+ *  - LGDT, SIDT: the refused form against arg.target; the VM must end.
  *  - FETCH_STRADDLE: a jump to an instruction whose first bytes are the
  *    last of RAM and whose rest lies where no memory is; the VM must end.
  */
@@ -251,9 +251,9 @@ void guest_main(void)
 		__asm__ __volatile__("lgdt (%0)" : : "r"(p) : "memory");
 		GUEST_ASSERT(!"LGDT from MMIO ran");
 		break;
-	case HOSTILE_MMIO_LCALL:
-		__asm__ __volatile__("lcall *(%0)" : : "r"(p) : "memory");
-		GUEST_ASSERT(!"a far CALL through MMIO ran");
+	case HOSTILE_MMIO_SIDT:
+		__asm__ __volatile__("sidt (%0)" : : "r"(p) : "memory");
+		GUEST_ASSERT(!"SIDT to MMIO ran");
 		break;
 	case HOSTILE_MMIO_FETCH_STRADDLE:
 		fetch_straddle();

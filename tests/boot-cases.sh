@@ -127,7 +127,7 @@ case_bochs_hostile() {
 		'^hostile: mmio.virtio-window: ended cleanly: 88 ' \
 		'^hostile: mmio.virtio-registers: ended cleanly: .*both devices set NEEDS_RESET' \
 		'^hostile: mmio.lgdt: ended by a named internal error: unsupported instruction lgdt ' \
-		'^hostile: mmio.lcall: ended by a named internal error: unsupported instruction lcall ' \
+		'^hostile: mmio.sidt: ended by a named internal error: unsupported instruction sidt ' \
 		'^hostile: mmio.fetch-straddle: ended by a named internal error: the guest executes at gpa 0x400000 ' \
 		'^hostile: stale-tlb: data MMIO->RAM used .*; code page remapped: ' \
 		'^hostile: fuzz: seed 1 vm 0: ' '^hostile: fuzz: seed 1 vm 2: ' \

@@ -15,7 +15,7 @@
 enum hostile_mmio_mode {
 	HOSTILE_MMIO_SWEEP = 1,		/* every instruction class the emulator runs */
 	HOSTILE_MMIO_LGDT,		/* LGDT from MMIO: refused by name */
-	HOSTILE_MMIO_LCALL,		/* a far CALL through a pointer on MMIO: refused */
+	HOSTILE_MMIO_SIDT,		/* SIDT storing to MMIO: refused (a far CALL through MMIO is emulated) */
 	HOSTILE_MMIO_FETCH_STRADDLE,	/* an instruction whose bytes run from RAM into MMIO */
 };
 

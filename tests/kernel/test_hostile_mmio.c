@@ -110,9 +110,9 @@ KTEST(test_hostile_mmio_lgdt, "hostile.mmio.lgdt")
 	mmio_refused(t, "mmio.lgdt", HOSTILE_MMIO_LGDT, HOSTILE_MMIO_IORAM, "lgdt");
 }
 
-KTEST(test_hostile_mmio_lcall, "hostile.mmio.lcall")
+KTEST(test_hostile_mmio_sidt, "hostile.mmio.sidt")
 {
-	mmio_refused(t, "mmio.lcall", HOSTILE_MMIO_LCALL, HOSTILE_MMIO_VIRTIO_BASE, "lcall");
+	mmio_refused(t, "mmio.sidt", HOSTILE_MMIO_SIDT, HOSTILE_MMIO_VIRTIO_BASE, "sidt");
 }
 
 KTEST(test_hostile_mmio_fetch_straddle, "hostile.mmio.fetch-straddle")
