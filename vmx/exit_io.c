@@ -19,12 +19,13 @@ int vmx_handle_io(struct vcpu *v)
 	u64 q = vmcs_readnat(EXIT_QUALIFICATION);
 	u8 size = IO_QUAL_SIZE(q);
 
+	/* Every I/O instruction exit, string ones too, counts for its port (the histogram). */
+	v->io_exit_count[MIN(IO_QUAL_PORT(q), VCPU_IO_PORTS_COUNTED)]++;
 	if (q & IO_QUAL_STRING)
 		return vmx_handle_string_io(v, IO_QUAL_PORT(q), size, q & IO_QUAL_IN,
 					    q & IO_QUAL_REP);
 	v->exit.reason = VCPU_EXIT_IO;
 	v->exit.io.port = IO_QUAL_PORT(q);
-	v->io_exit_count[MIN(v->exit.io.port, VCPU_IO_PORTS_COUNTED)]++;
 	v->exit.io.size = size;
 	v->exit.io.is_write = !(q & IO_QUAL_IN);
 	v->exit.io.data = (u32)(v->gprs.rax & (size == 4 ? 0xffffffffULL : (1ULL << (8 * size)) - 1));
