@@ -47,18 +47,6 @@
 #define TIMER_VECTOR 0x41
 
 
-/* IDT gate vector -> handler (64-bit interrupt gate, selector 0x08). */
-.macro GATE vector, handler
-	lea \handler(%rip), %rax
-	lea idt + \vector * 16(%rip), %rdi
-	mov %ax, (%rdi)
-	movw $0x08, 2(%rdi)
-	movw $0x8e00, 4(%rdi)
-	shr $16, %rax
-	mov %ax, 6(%rdi)
-	shr $16, %rax
-	mov %eax, 8(%rdi)
-.endm
 
 /* WRMSR IA32_APIC_BASE := value; a #GP resumes at resume (gp_count counts them, from 0). */
 .macro APIC_BASE_WRITE_SAFE value, resume
@@ -308,22 +296,6 @@ report:
 	call puts
 	mov $'\n', %al
 	jmp putc
-
-/* Print the NUL-terminated string at rsi. */
-puts:
-	lodsb
-	test %al, %al
-	jz 1f
-	call putc
-	jmp puts
-1:	ret
-
-putc:
-	push %rdx
-	mov $COM1, %dx
-	out %al, %dx
-	pop %rdx
-	ret
 
 /* Print eax (< 1000) in decimal. */
 putdec:

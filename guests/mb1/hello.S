@@ -26,10 +26,8 @@
 #define UART_DLL 0
 #define UART_DLM 1
 #define UART_LCR 3
-#define UART_LSR 5
 #define UART_LCR_DLAB 0x80
 #define UART_LCR_8N1 0x03
-#define UART_LSR_THRE 0x20
 #define UART_LSR_TEMT 0x40
 
 main64:
@@ -37,24 +35,24 @@ main64:
 
 	lea msg_head(%rip), %rsi
 	mov $64, %ecx
-	call puts
+	call putsn
 	mov mb_info(%rip), %ebx
 	mov MBI_CMDLINE(%rbx), %esi
 	mov $200, %ecx
-	call puts
+	call putsn
 	lea msg_mod(%rip), %rsi
 	mov $64, %ecx
-	call puts
+	call putsn
 	cmpl $0, MBI_MODS_COUNT(%rbx)
 	je 3f
 	mov MBI_MODS_ADDR(%rbx), %edx
 	mov (%rdx), %esi		/* mod_start */
 	mov 4(%rdx), %ecx		/* mod_end */
 	sub %esi, %ecx
-	call puts
+	call putsn
 3:	lea msg_tail(%rip), %rsi
 	mov $64, %ecx
-	call puts
+	call putsn
 	mov $'\n', %al
 	call putc
 
@@ -80,12 +78,12 @@ main64:
 	lea msg_fail(%rip), %rsi
 	lea msg_done1(%rip), %rbx
 5:	mov $64, %ecx
-	call puts
+	call putsn
 	mov $'\n', %al
 	call putc
 	mov %rbx, %rsi
 	mov $64, %ecx
-	call puts
+	call putsn
 	mov $'\n', %al
 	call putc
 	xor %eax, %eax
@@ -125,19 +123,8 @@ uart_init:
 	out %al, %dx
 	ret
 
-putc:
-	push %rax
-	mov $COM1 + UART_LSR, %dx
-7:	in %dx, %al
-	test $UART_LSR_THRE, %al
-	jz 7b
-	pop %rax
-	mov $COM1, %dx
-	out %al, %dx
-	ret
-
 /* Print at most rcx bytes of rsi to COM1, stopping at NUL or newline. */
-puts:
+putsn:
 	mov $COM1, %dx
 5:	test %ecx, %ecx
 	jz 6f

@@ -23,20 +23,9 @@
 #define TIMER_VECTOR 0x41
 #define SPURIOUS_VECTOR 0xff
 #define REPORT_EVERY 1024
-#define UART_LSR 5
-#define UART_LSR_THRE 0x20
 
 main64:
-	/* IDT gate TIMER_VECTOR: a 64-bit interrupt gate to timer_handler */
-	lea timer_handler(%rip), %rax
-	lea idt + TIMER_VECTOR * 16(%rip), %rdi
-	mov %ax, (%rdi)
-	movw $0x08, 2(%rdi)
-	movw $0x8e00, 4(%rdi)
-	shr $16, %rax
-	mov %ax, 6(%rdi)
-	shr $16, %rax
-	mov %eax, 8(%rdi)
+	GATE TIMER_VECTOR, timer_handler
 	lidt idt_desc(%rip)
 
 	mov $APIC, %r15d
@@ -69,15 +58,6 @@ timer_handler:
 	pop %rax
 	iretq
 
-/* rsi: a NUL-terminated string to COM1 */
-puts:
-	lodsb
-	test %al, %al
-	jz 2f
-	call putc
-	jmp puts
-2:	ret
-
 /* rax: printed in decimal */
 putdec:
 	lea digits_end(%rip), %rdi
@@ -91,17 +71,6 @@ putdec:
 	jnz 3b
 	mov %rdi, %rsi
 	jmp puts
-
-putc:
-	push %rax
-	mov $COM1 + UART_LSR, %dx
-4:	in %dx, %al
-	test $UART_LSR_THRE, %al
-	jz 4b
-	pop %rax
-	mov $COM1, %dx
-	out %al, %dx
-	ret
 
 	.data
 msg:	.asciz "storm: "
