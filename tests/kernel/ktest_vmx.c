@@ -89,6 +89,20 @@ const char *ktest_exit_name(const struct vcpu *v)
 	return vcpu_exit_name(v);
 }
 
+bool ktest_expect_sync(struct ktest_ctx *t, struct vcpu *v, u64 budget, u64 stage, u64 *value)
+{
+	struct ucall uc;
+	int cmd = vm_run(v, budget, &uc);
+
+	if (cmd == UCALL_SYNC && uc.args[0] == stage) {
+		*value = uc.args[1];
+		return true;
+	}
+	ktest_fail(t, "expected SYNC %llu, saw %d (%s)%s%s", stage, cmd, ktest_exit_name(v),
+		   cmd == UCALL_ABORT ? ": " : "", cmd == UCALL_ABORT ? uc.buffer : "");
+	return false;
+}
+
 bool ktest_only_churn_exits(struct ktest_ctx *t, const struct vcpu *v)
 {
 	for (u32 r = 0; r < EXIT_REASON_MAX; r++) {

@@ -38,6 +38,13 @@ struct vm *ktest_guest64_dirty(struct ktest_ctx *t, const char *image, u64 mem_s
 const char *ktest_exit_name(const struct vcpu *v);
 
 /*
+ * Run v for at most budget TSC ticks; true with *value = args[1] when it
+ * sends UCALL_SYNC with args[0] == stage, else false with the test failed
+ * (naming what came instead, and the guest's assertion if it was one).
+ */
+bool ktest_expect_sync(struct ktest_ctx *t, struct vcpu *v, u64 budget, u64 stage, u64 *value);
+
+/*
  * Whether v's only exits were those of a guest under slot churn: EPT
  * faults, kicks, budget (preemption timer) exits, and at most the one
  * CPUID by which guest_vcpu_id() learns its index; else false with the

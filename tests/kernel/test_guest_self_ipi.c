@@ -26,20 +26,6 @@
 #define VEC_LOW 0x2e
 #define APIC_PAGE_BYTES 4096
 
-static bool expect_sync(struct ktest_ctx *t, struct vcpu *v, u64 stage, u64 *value)
-{
-	struct ucall uc;
-	int cmd = vm_run(v, RUN_BUDGET, &uc);
-
-	if (cmd == UCALL_SYNC && uc.args[0] == stage) {
-		*value = uc.args[1];
-		return true;
-	}
-	ktest_fail(t, "expected SYNC %llu, saw %d (%s)%s%s", stage, cmd, ktest_exit_name(v),
-		   cmd == UCALL_ABORT ? ": " : "", cmd == UCALL_ABORT ? uc.buffer : "");
-	return false;
-}
-
 /* The first non-zero byte of the VM's APIC-access frame, or -1. */
 static int access_page_written(const struct kvm *kvm)
 {
@@ -86,7 +72,7 @@ static void run_self_ipi(struct ktest_ctx *t, bool no_apicv)
 	windows = v->exit_count[EXIT_REASON_INTERRUPT_WINDOW];
 	writes = v->exit_count[EXIT_REASON_APIC_WRITE];
 	ept = v->exit_count[EXIT_REASON_EPT_VIOLATION];
-	if (!expect_sync(t, v, 1, &val))
+	if (!ktest_expect_sync(t, v, RUN_BUDGET, 1, &val))
 		goto out;
 	kprintf("self-ipi: %llu of %d rounds late, %llu interrupt-window exits\n", val, ROUNDS,
 		v->exit_count[EXIT_REASON_INTERRUPT_WINDOW] - windows);
@@ -94,15 +80,16 @@ static void run_self_ipi(struct ktest_ctx *t, bool no_apicv)
 		  "%d rounds late", val, ROUNDS);
 	check_stage1_exits(t, v, v->exit_count[EXIT_REASON_APIC_WRITE] - writes,
 			   v->exit_count[EXIT_REASON_EPT_VIOLATION] - ept);
-	if (!expect_sync(t, v, 2, &val))
+	if (!ktest_expect_sync(t, v, RUN_BUDGET, 2, &val))
 		goto out;
 	KT_ASSERT(t, val == VEC_HIGH * 256 + VEC_LOW,
 		  "expected vector 0x%x, then 0x%x after its EOI, saw the order 0x%llx",
 		  VEC_HIGH, VEC_LOW, val);
-	if (!expect_sync(t, v, 3, &val))
+	if (!ktest_expect_sync(t, v, RUN_BUDGET, 3, &val))
 		goto out;
 	KT_ASSERT(t, val == ROUNDS, "expected the handler to run %d times, saw %llu", ROUNDS, val);
-	if (!expect_sync(t, v, 4, &val) || !expect_sync(t, v, 5, &val))
+	if (!ktest_expect_sync(t, v, RUN_BUDGET, 4, &val) ||
+	    !ktest_expect_sync(t, v, RUN_BUDGET, 5, &val))
 		goto out;
 	KT_ASSERT(t, val == 1, "expected ICR2 0x0f000000 read back after an exit and one IPI to "
 		  "APIC ID 0, saw %s and %llu IPIs", val >= 100 ? "another ICR2" : "it",
@@ -114,7 +101,7 @@ static void run_self_ipi(struct ktest_ctx *t, bool no_apicv)
 		  "expected the disabled APIC's ID read as an MMIO exit, saw %s",
 		  ktest_exit_name(v));
 	v->exit.mmio.data = ~0ULL;
-	if (!expect_sync(t, v, 6, &val))
+	if (!ktest_expect_sync(t, v, RUN_BUDGET, 6, &val))
 		goto out;
 	KT_ASSERT(t, val == 0xffffffffULL, "expected the disabled APIC's ID read as all ones, saw "
 		  "0x%llx", val);

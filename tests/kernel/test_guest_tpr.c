@@ -14,20 +14,6 @@
 
 #define RUN_BUDGET 2000000000ULL	/* TSC ticks: ends a run that waits forever */
 
-static bool expect_sync(struct ktest_ctx *t, struct vcpu *v, u64 stage, u64 *value)
-{
-	struct ucall uc;
-	int cmd = vm_run(v, RUN_BUDGET, &uc);
-
-	if (cmd == UCALL_SYNC && uc.args[0] == stage) {
-		*value = uc.args[1];
-		return true;
-	}
-	ktest_fail(t, "expected SYNC %llu, saw %d (%s)%s%s", stage, cmd, ktest_exit_name(v),
-		   cmd == UCALL_ABORT ? ": " : "", cmd == UCALL_ABORT ? uc.buffer : "");
-	return false;
-}
-
 /* Run the guest to its third stage; its value then, or -1 after a failure. */
 static long run_tpr_guest(struct ktest_ctx *t, bool no_threshold, bool *shadow)
 {
@@ -42,7 +28,7 @@ static long run_tpr_guest(struct ktest_ctx *t, bool no_threshold, bool *shadow)
 	v->debug.no_tpr_threshold = no_threshold;
 	*shadow = v->vapic != NULL;
 	cr_exits = v->exit_count[EXIT_REASON_CR_ACCESS];
-	if (!expect_sync(t, v, 1, &val))
+	if (!ktest_expect_sync(t, v, RUN_BUDGET, 1, &val))
 		goto out;
 	KT_ASSERT(t, val == 7, "expected CR8 7 last, saw %llu", val);
 	if (*shadow)
@@ -51,10 +37,10 @@ static long run_tpr_guest(struct ktest_ctx *t, bool no_threshold, bool *shadow)
 			  v->exit_count[EXIT_REASON_CR_ACCESS] - cr_exits);
 	KT_ASSERT(t, *v->tpr == 0x70, "expected the xAPIC's TPR 0x70 after the run, saw 0x%x",
 		  *v->tpr);
-	if (!expect_sync(t, v, 2, &val))
+	if (!ktest_expect_sync(t, v, RUN_BUDGET, 2, &val))
 		goto out;
 	KT_ASSERT(t, val == 5, "expected CR8 5 after the xAPIC and CR8 writes, saw %llu", val);
-	if (!expect_sync(t, v, 3, &val))
+	if (!ktest_expect_sync(t, v, RUN_BUDGET, 3, &val))
 		goto out;
 	r = (long)val;
 	if (*shadow && !no_threshold)
