@@ -2,7 +2,8 @@
  * msrs: the guest state the CPU does not switch (vmx/guest_state.c,
  * vmx/exit_xsetbv.c) and the CPUID that describes it.  The VMM runs two VMs
  * of this guest on one CPU, turn about, each with its own seed at SEED_GPA:
- *  1. write STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE, TSC_AUX, XMM0,
+ *  1. find DR0-DR3 and DR6 as after reset, whatever the other VM wrote;
+ *     write them, STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE, TSC_AUX, XMM0,
  *     CR8 and IA32_TSC_ADJUST (which moves the TSC with it) from the seed,
  *     SYNC (the other VM runs and writes its own);
  *  2. read them back unchanged, SWAPGS twice (KERNEL_GS_BASE moves through
@@ -51,6 +52,27 @@
 #define XMM_PATTERN 0x5a5aa5a5c3c33c3cULL
 #define MXCSR_RESET 0x1f80
 #define CR8_MASK 0xfULL
+#define DR6_RESET 0xffff0ff0ULL	/* DR6 after RESET/INIT (SDM Vol. 3A Table 10-1) */
+#define DR6_B_MASK 0xfULL	/* B0-B3: writable, and read back as written */
+#define DR_ADDR_BASE 0xffffffff80000000ULL
+#define DR_ADDR_STEP 0x1000ULL
+
+#define DR_ACCESSORS(n)                                                           \
+	static uint64_t read_dr##n(void)                                          \
+	{                                                                         \
+		uint64_t v;                                                       \
+		__asm__ __volatile__("mov %%db" #n ", %0" : "=r"(v));             \
+		return v;                                                         \
+	}                                                                         \
+	static void write_dr##n(uint64_t v)                                       \
+	{                                                                         \
+		__asm__ __volatile__("mov %0, %%db" #n : : "r"(v) : "memory");    \
+	}
+DR_ACCESSORS(0)
+DR_ACCESSORS(1)
+DR_ACCESSORS(2)
+DR_ACCESSORS(3)
+DR_ACCESSORS(6)
 
 static uint64_t rdmsr(uint32_t msr)
 {
@@ -117,8 +139,37 @@ static void tsc_adjust_follows_tsc(uint64_t seed)
 		     adjust + TSC_SLACK > seed * TSC_ADJUST_STEP + (TSC_WRITE_VALUE - before));
 }
 
+static uint64_t dr_addr(uint64_t seed, int n)
+{
+	return DR_ADDR_BASE + (seed << 20) + n * DR_ADDR_STEP;
+}
+
+/*
+ * DR0-DR3 and DR6, which no VMCS field switches: a new vCPU finds their
+ * reset values, whatever the other VM left in its CPU's registers (the
+ * other VM runs first with its own seed), then writes its own.
+ */
+static void debugregs_write(uint64_t seed)
+{
+	GUEST_ASSERT(read_dr0() == 0 && read_dr1() == 0 && read_dr2() == 0 && read_dr3() == 0);
+	GUEST_ASSERT(read_dr6() == DR6_RESET);
+	write_dr0(dr_addr(seed, 0));
+	write_dr1(dr_addr(seed, 1));
+	write_dr2(dr_addr(seed, 2));
+	write_dr3(dr_addr(seed, 3));
+	write_dr6(DR6_RESET | (seed & DR6_B_MASK));
+}
+
+static void debugregs_check(uint64_t seed)
+{
+	GUEST_ASSERT(read_dr0() == dr_addr(seed, 0) && read_dr1() == dr_addr(seed, 1));
+	GUEST_ASSERT(read_dr2() == dr_addr(seed, 2) && read_dr3() == dr_addr(seed, 3));
+	GUEST_ASSERT(read_dr6() == (DR6_RESET | (seed & DR6_B_MASK)));
+}
+
 static void shared_msrs(uint64_t seed)
 {
+	debugregs_write(seed);
 	GUEST_ASSERT(wrmsr_safe(MSR_STAR, seed << 32) == -1);
 	GUEST_ASSERT(wrmsr_safe(MSR_LSTAR, 0xffffffff81000000ULL + seed) == -1);
 	GUEST_ASSERT(wrmsr_safe(MSR_CSTAR, 0xffffffff82000000ULL + seed) == -1);
@@ -166,6 +217,7 @@ static void shared_msrs(uint64_t seed)
 		__asm__ __volatile__("mov %%cr8, %0" : "=r"(xmm0));
 		GUEST_ASSERT(xmm0 == (seed & CR8_MASK));
 	}
+	debugregs_check(seed);
 	GUEST_SYNC(2);
 }
 

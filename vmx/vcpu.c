@@ -168,6 +168,7 @@ static bool vcpu_reset(struct vcpu *v)
 	vcpu_set_sregs(v, &s);
 	vcpu_set_regs(v, &r);
 	ok &= vmcs_writenat(GUEST_DR7, DR7_POWER_ON);
+	vcpu_reset_debugregs(v);
 	ok &= vmcs_write64(GUEST_IA32_PAT, PAT_POWER_ON);
 	ok &= vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
 	ok &= vmcs_write32(GUEST_SYSENTER_CS, 0);

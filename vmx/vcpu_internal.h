@@ -87,6 +87,8 @@ void vcpu_flush_pml(struct vcpu *v);
  */
 void vcpu_load_guest_state(struct vcpu *v);
 void vcpu_put_guest_state(struct vcpu *v);
+/* DR0-DR3 and DR6 as after RESET and INIT, in v and, where they are live, in the CPU. */
+void vcpu_reset_debugregs(struct vcpu *v);
 /*
  * Load v's XCR0 right before an entry; give the hypervisor's (returned by
  * the first) back right after the exit.  Inline, with the hypervisor's

@@ -128,6 +128,13 @@ struct vcpu_sregs {
 	u64 cr0, cr3, cr4, efer;
 };
 
+/* The debug registers (KVM_GET_DEBUGREGS' struct kvm_debugregs, less its flags). */
+#define VCPU_NR_DB 4
+struct vcpu_debugregs {
+	u64 db[VCPU_NR_DB];	/* DR0-DR3: breakpoint addresses */
+	u64 dr6, dr7;
+};
+
 /* Pages one exit's emulation touches: an instruction's two, a string element's two. */
 #define VCPU_GVA_CACHE_SIZE 4
 #define VCPU_IO_PORTS_COUNTED 0x400
@@ -189,6 +196,11 @@ struct vcpu {
 	u64 shared_msrs[VCPU_NR_SHARED_MSRS];	/* vmx/guest_state.c */
 	u64 xcr0;		/* the guest's XCR0 (XSETBV) */
 	void *fpu;		/* its x87/SSE/AVX state while another vCPU owns the CPU */
+	/*
+	 * Its DR0-DR3 and DR6 while another vCPU owns the CPU (no VMCS field
+	 * switches them: vmx/guest_state.c); its DR7 is GUEST_DR7.
+	 */
+	u64 db[VCPU_NR_DB], dr6;
 	u64 misc_enable;	/* the guest's IA32_MISC_ENABLE (emulated) */
 	u32 cpuid_adjusted_low;	/* CPUID leaves below 32 its CPUID exit changes (exit_cpuid.c) */
 	struct vcpu_mce mce;	/* its machine-check MSRs (vmx/mce.c) */
@@ -308,6 +320,13 @@ void vcpu_set_regs(struct vcpu *v, const struct vcpu_regs *r);
 void vcpu_get_sregs(struct vcpu *v, struct vcpu_sregs *s);
 /* Set segments and control registers; IA-32e mode follows EFER.LMA. */
 void vcpu_set_sregs(struct vcpu *v, const struct vcpu_sregs *s);
+/*
+ * The debug registers, with v loaded on this CPU (vcpu_load()) or on none;
+ * vcpu_set_debugregs() returns -EINVAL for a DR6 or DR7 with bits 63:32
+ * set, as MOV to DR6/DR7 would #GP (SDM Vol. 3B 18.2.4, 18.2.6).
+ */
+void vcpu_get_debugregs(struct vcpu *v, struct vcpu_debugregs *d);
+int vcpu_set_debugregs(struct vcpu *v, const struct vcpu_debugregs *d);
 
 /*
  * Run until an exit the caller must see; budget is in TSC ticks (0: no

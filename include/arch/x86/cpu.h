@@ -87,6 +87,26 @@ DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 #undef DEFINE_CR_ACCESSORS
 
+/* Debug registers (a guest's DR7 is in its VMCS; the others are vmx/guest_state.c's). */
+#define DEFINE_DR_ACCESSORS(n)                                             \
+	static inline u64 read_dr##n(void)                                 \
+	{                                                                  \
+		u64 v;                                                     \
+		__asm__ __volatile__("mov %%db" #n ", %0" : "=r"(v));      \
+		return v;                                                  \
+	}                                                                  \
+	static inline void write_dr##n(u64 v)                              \
+	{                                                                  \
+		__asm__ __volatile__("mov %0, %%db" #n : : "r"(v) : "memory"); \
+	}
+DEFINE_DR_ACCESSORS(0)
+DEFINE_DR_ACCESSORS(1)
+DEFINE_DR_ACCESSORS(2)
+DEFINE_DR_ACCESSORS(3)
+DEFINE_DR_ACCESSORS(6)
+DEFINE_DR_ACCESSORS(7)
+#undef DEFINE_DR_ACCESSORS
+
 static inline u64 rdtsc(void)
 {
 	u32 lo, hi;
