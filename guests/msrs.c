@@ -56,6 +56,8 @@
 #define DR6_B_MASK 0xfULL	/* B0-B3: writable, and read back as written */
 #define DR_ADDR_BASE 0xffffffff80000000ULL
 #define DR_ADDR_STEP 0x1000ULL
+#define DR7_RESET 0x400ULL
+#define DR7_ENABLES 0xffULL	/* L0-L3, G0-G3: breakpoints at dr_addr(), never reached */
 
 #define DR_ACCESSORS(n)                                                           \
 	static uint64_t read_dr##n(void)                                          \
@@ -73,6 +75,7 @@ DR_ACCESSORS(1)
 DR_ACCESSORS(2)
 DR_ACCESSORS(3)
 DR_ACCESSORS(6)
+DR_ACCESSORS(7)
 
 static uint64_t rdmsr(uint32_t msr)
 {
@@ -152,12 +155,13 @@ static uint64_t dr_addr(uint64_t seed, int n)
 static void debugregs_write(uint64_t seed)
 {
 	GUEST_ASSERT(read_dr0() == 0 && read_dr1() == 0 && read_dr2() == 0 && read_dr3() == 0);
-	GUEST_ASSERT(read_dr6() == DR6_RESET);
+	GUEST_ASSERT(read_dr6() == DR6_RESET && read_dr7() == DR7_RESET);
 	write_dr0(dr_addr(seed, 0));
 	write_dr1(dr_addr(seed, 1));
 	write_dr2(dr_addr(seed, 2));
 	write_dr3(dr_addr(seed, 3));
 	write_dr6(DR6_RESET | (seed & DR6_B_MASK));
+	write_dr7(DR7_RESET | (seed & DR7_ENABLES));
 }
 
 static void debugregs_check(uint64_t seed)
@@ -165,6 +169,9 @@ static void debugregs_check(uint64_t seed)
 	GUEST_ASSERT(read_dr0() == dr_addr(seed, 0) && read_dr1() == dr_addr(seed, 1));
 	GUEST_ASSERT(read_dr2() == dr_addr(seed, 2) && read_dr3() == dr_addr(seed, 3));
 	GUEST_ASSERT(read_dr6() == (DR6_RESET | (seed & DR6_B_MASK)));
+	/* Kept across the exits since it was written (the VMCS's, saved at each exit). */
+	GUEST_ASSERT(read_dr7() == (DR7_RESET | (seed & DR7_ENABLES)));
+	write_dr7(DR7_RESET);
 }
 
 static void shared_msrs(uint64_t seed)

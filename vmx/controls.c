@@ -42,8 +42,18 @@ static const struct control_need proc2_needs[] = {
 	NEED(SECONDARY_UNRESTRICTED_GUEST, "unrestricted guest"),
 };
 
+/*
+ * Save and load debug controls: DR7 and IA32_DEBUGCTL are the guest's
+ * only through the VMCS (SDM Vol. 3C 25.3.1.1, 28.3.1; a VM exit sets DR7
+ * to 0x400).  Both are default-1 bits, but the TRUE capability MSRs let a
+ * CPU (Bochs' models do) clear them; without them every exit dropped the
+ * DR7 a guest wrote, so a breakpoint armed before any exit never fired
+ * (kvm-unit-tests' `debug`: a DR2 rewritten after a printf, a watchpoint
+ * after one).  KVM requires both too.
+ */
 static const struct control_need exit_needs[] = {
 	NEED(VM_EXIT_HOST_ADDR_SPACE_SIZE, "host address-space size"),
+	NEED(VM_EXIT_SAVE_DEBUG_CONTROLS, "save debug controls"),
 	NEED(VM_EXIT_SAVE_IA32_EFER, "save IA32_EFER"),
 	NEED(VM_EXIT_LOAD_IA32_EFER, "load IA32_EFER"),
 	NEED(VM_EXIT_SAVE_IA32_PAT, "save IA32_PAT"),
@@ -52,6 +62,7 @@ static const struct control_need exit_needs[] = {
 };
 
 static const struct control_need entry_needs[] = {
+	NEED(VM_ENTRY_LOAD_DEBUG_CONTROLS, "load debug controls"),
 	NEED(VM_ENTRY_LOAD_IA32_EFER, "load IA32_EFER"),
 	NEED(VM_ENTRY_LOAD_IA32_PAT, "load IA32_PAT"),
 };
