@@ -35,9 +35,10 @@ GRUB_FILE ?= grub-file
 
 BOOT_SRCS    := boot/entry.S boot/header.S boot/multiboot2.c boot/trampoline.S
 ARCH_SRCS    := $(addprefix arch/x86/,acpi_madt.c acpi_pm.c acpi_spcr.c acpi_tables.c cmos.c \
-		console.c directmap.c extable.c fbcon.c font.c gdt.c gprs.c i8042.c idle.c idt.c \
-		invept.c isr.S keymap.c lapic.c paging.c panic.c percpu.c poweroff.c safe.S setup.c \
-		smp.c stacktrace.c trap.c tsc.c uart.c uart_select.c)
+		console.c directmap.c extable.c fbcon.c font.c gdt.c gprs.c host_ioapic.c \
+		host_ioapic_route.c i8042.c idle.c idt.c invept.c isr.S keymap.c lapic.c paging.c \
+		panic.c percpu.c poweroff.c safe.S setup.c smp.c stacktrace.c trap.c tsc.c uart.c \
+		uart_select.c)
 LIB_SRCS     := $(addprefix lib/,cmdline.c errno.c glob.c kprintf.c parse.c printf.c string.c)
 MM_SRCS      := $(addprefix mm/,frame.c kmalloc.c memmap.c)
 MEMSLOT_SRCS := $(addprefix memslot/,backing.c change.c dirty_log.c gfn_tree.c guest_access.c metadata.c \
@@ -226,7 +227,7 @@ FAKE_SRCS := $(addprefix arch/fake/,console.c cpu.c failinject.c hostlib.c invep
 HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.c) \
 	$(MM_SRCS) $(MEMSLOT_SRCS) $(EPT_SRCS) $(EMULATE_SRCS) $(FAKE_SRCS) boot/multiboot2.c \
 	$(addprefix arch/x86/,acpi_tables.c acpi_pm.c acpi_madt.c acpi_spcr.c fbcon.c font.c \
-		gprs.c keymap.c uart_select.c) \
+		gprs.c host_ioapic_route.c keymap.c uart_select.c) \
 	$(addprefix vmx/,check.c check_controls.c check_host.c check_guest.c \
 		check_guest_segs.c vmcs_names.c exit_reason.c mce.c msr_bitmap.c page_walk.c) \
 	$(IRQ_SRCS) devices/uart16550.c devices/pit8254.c devices/rtc_cmos.c devices/acpi_build.c \
