@@ -382,6 +382,10 @@ int acpi_get_madt(struct acpi_madt_info *out);
 #define ACPI_GAS_ACCESS_DWORD		3
 #define ACPI_GAS_ACCESS_QWORD		4
 
+/* SPCR Interrupt Type bits: which of the Irq and Global System Interrupt fields is valid. */
+#define ACPI_SPCR_INT_8259		BIT(0)	/* PC-AT dual-8259 IRQ: the Irq field */
+#define ACPI_SPCR_INT_IOAPIC		BIT(1)	/* I/O APIC: the Global System Interrupt field */
+
 struct acpi_spcr {
 	struct acpi_sdt_header header;
 	u8 interface_type;		/* ACPI_SPCR_16550 ... */
