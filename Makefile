@@ -38,7 +38,7 @@ ARCH_SRCS    := $(addprefix arch/x86/,acpi_madt.c acpi_pm.c acpi_spcr.c acpi_tab
 		console.c directmap.c extable.c fbcon.c font.c gdt.c gprs.c host_ioapic.c \
 		host_ioapic_route.c i8042.c idle.c idt.c invept.c isr.S keymap.c lapic.c paging.c \
 		panic.c percpu.c poweroff.c safe.S setup.c smp.c stacktrace.c trap.c tsc.c uart.c \
-		uart_select.c)
+		uart_irq.c uart_select.c)
 LIB_SRCS     := $(addprefix lib/,cmdline.c errno.c glob.c kprintf.c parse.c printf.c string.c)
 MM_SRCS      := $(addprefix mm/,frame.c kmalloc.c memmap.c)
 MEMSLOT_SRCS := $(addprefix memslot/,backing.c change.c dirty_log.c gfn_tree.c guest_access.c metadata.c \
@@ -60,8 +60,8 @@ DEVICES_SRCS := $(addprefix devices/,acpi_build.c fw_cfg.c pc_testdev.c pit8254.
 VM_SRCS      := $(addprefix vm/,hotplug.c memory.c pc.c run.c vcpu_threads.c virtio.c vm.c)
 LOADER_SRCS  := $(addprefix loader/,bzimage.c guest_images.c image.c load64.c \
 		load_kernel.c load_plan.c multiboot1.c)
-CONSOLE_SRCS := $(addprefix console/,console.c console_input.c demo.c guest_boot.c monitor.c \
-		monitor_devices.c monitor_info.c monitor_slot.c monitor_stats.c)
+CONSOLE_SRCS := $(addprefix console/,console.c console_input.c console_slice.c demo.c guest_boot.c \
+		monitor.c monitor_devices.c monitor_info.c monitor_slot.c monitor_stats.c)
 KERNEL_SRCS  := main.c $(BOOT_SRCS) $(ARCH_SRCS) $(LIB_SRCS) $(MM_SRCS) $(MEMSLOT_SRCS) \
 		$(EPT_SRCS) $(EMULATE_SRCS) $(VMX_SRCS) $(IRQ_SRCS) $(DEVICES_SRCS) $(VM_SRCS) $(LOADER_SRCS) \
 		$(CONSOLE_SRCS)
@@ -236,7 +236,7 @@ HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.
 	$(addprefix loader/,image.c load_plan.c bzimage.c multiboot1.c) \
 	$(addprefix vm/,memory.c hotplug.c virtio.c) \
 	$(addprefix console/,monitor.c monitor_devices.c monitor_info.c monitor_stats.c monitor_slot.c \
-		console_input.c)
+		console_input.c console_slice.c)
 srcs_missing := $(filter-out $(wildcard $(HOST_SRCS)),$(HOST_SRCS))
 ifneq ($(srcs_missing),)
 $(error the Makefile lists host sources that do not exist: $(srcs_missing))
