@@ -41,7 +41,7 @@ int host_ioapic_isa_route(const struct acpi_madt_info *m, unsigned int irq,
 {
 	if (irq >= HOST_ISA_IRQS)
 		return -EINVAL;
-	host_ioapic_gsi_route(irq, r);
+	*r = (struct host_ioapic_route){ .gsi = irq, .active_low = false, .level = false };
 	for (unsigned int i = 0; i < m->nr_isos; i++) {
 		if (m->iso[i].irq != irq)
 			continue;
@@ -51,9 +51,20 @@ int host_ioapic_isa_route(const struct acpi_madt_info *m, unsigned int irq,
 	return 0;
 }
 
-void host_ioapic_gsi_route(u32 gsi, struct host_ioapic_route *r)
+void host_ioapic_gsi_route(const struct acpi_madt_info *m, u32 gsi, struct host_ioapic_route *r)
 {
-	*r = (struct host_ioapic_route){ .gsi = gsi, .active_low = false, .level = false };
+	bool isa = gsi < HOST_ISA_IRQS;
+
+	*r = (struct host_ioapic_route){ .gsi = gsi, .active_low = !isa, .level = !isa };
+	for (unsigned int i = 0; i < m->nr_isos; i++) {
+		struct host_ioapic_route o = *r;
+
+		/* Reserved flags say nothing: the range's rule stands. */
+		if (m->iso[i].gsi == gsi && host_ioapic_mps_flags(m->iso[i].flags, &o)) {
+			*r = o;
+			return;
+		}
+	}
 }
 
 u64 host_ioapic_rte(const struct host_ioapic_route *r, u8 vector, u8 apic_id, bool masked)

@@ -13,8 +13,8 @@
  * Edge-triggered lines only: the handler does not silence the UART (the
  * console reads it later, outside the interrupt), so a level-triggered line
  * would fire again after every EOI until then.  ISA lines are edge (ACPI
- * 6.x 5.2.12.5); an override or SPCR that says level keeps the console
- * polling.  The receive FIFO's trigger level is one byte (uart.c's FCR), so
+ * 6.x 5.2.12.5); an override that says level, or an SPCR's GSI above 15
+ * (a PCI interrupt: level, active low), keeps the console polling.  The receive FIFO's trigger level is one byte (uart.c's FCR), so
  * the first byte raises the line; it falls when the console has read the
  * FIFO empty, and the next byte raises it again.
  */
@@ -60,7 +60,7 @@ static int uart_irq_line(const struct uart_desc *d, const struct acpi_madt_info 
 		}
 		break;
 	case UART_IRQ_GSI:
-		host_ioapic_gsi_route(d->irq, r);
+		host_ioapic_gsi_route(m, d->irq, r);
 		break;
 	default:
 		return -ENOENT;	/* uart_irq_start() said why */

@@ -98,15 +98,36 @@ static void find_ioapic(void **state)
 	assert_int_equal(host_ioapic_find(&m, pins, 4, &pin), -ENOENT);
 }
 
-/* An SPCR's GSI is taken as ISA-like: edge, active high. */
+/*
+ * An SPCR's GSI: an override's flags where an ISA IRQ is wired to it, else
+ * ISA's edge and active high below 16, a PCI interrupt's level and low above.
+ */
 static void gsi_route(void **state)
 {
+	struct acpi_madt_info m = { 0 };
 	struct host_ioapic_route r = { .active_low = true, .level = true };
 
-	host_ioapic_gsi_route(40, &r);
-	assert_int_equal(r.gsi, 40);
+	host_ioapic_gsi_route(&m, 4, &r);
+	assert_int_equal(r.gsi, 4);
 	assert_false(r.active_low);
 	assert_false(r.level);
+	host_ioapic_gsi_route(&m, 40, &r);
+	assert_int_equal(r.gsi, 40);
+	assert_true(r.active_low);
+	assert_true(r.level);
+	add_iso(&m, 4, 20, ACPI_MPS_POLARITY_HIGH | ACPI_MPS_TRIGGER_EDGE);
+	add_iso(&m, 9, 9, ACPI_MPS_POLARITY_LOW | ACPI_MPS_TRIGGER_LEVEL);
+	host_ioapic_gsi_route(&m, 20, &r);
+	assert_int_equal(r.gsi, 20);
+	assert_false(r.active_low);
+	assert_false(r.level);
+	host_ioapic_gsi_route(&m, 9, &r);
+	assert_true(r.active_low);
+	assert_true(r.level);
+	add_iso(&m, 5, 41, 0x2);	/* reserved polarity: the range's rule stands */
+	host_ioapic_gsi_route(&m, 41, &r);
+	assert_true(r.active_low);
+	assert_true(r.level);
 }
 
 int main(void)

@@ -60,8 +60,13 @@ struct host_ioapic_route {
 int host_ioapic_isa_route(const struct acpi_madt_info *m, unsigned int irq,
 			  struct host_ioapic_route *r);
 
-/* A GSI given as such (an ACPI SPCR's): active high, edge, as ISA's (SPCR 1.x says no more). */
-void host_ioapic_gsi_route(u32 gsi, struct host_ioapic_route *r);
+/*
+ * A GSI given as such (an ACPI SPCR's, which gives no polarity or trigger
+ * mode): an override's flags when an ISA IRQ is wired to it; else ISA's
+ * edge and active high below HOST_ISA_IRQS, and a PCI interrupt's level
+ * and active low above (PCI Local Bus 2.3, 2.2.6: INTx# are level, low).
+ */
+void host_ioapic_gsi_route(const struct acpi_madt_info *m, u32 gsi, struct host_ioapic_route *r);
 
 /* The redirection-table entry for r to vector, fixed delivery, physical destination apic_id. */
 u64 host_ioapic_rte(const struct host_ioapic_route *r, u8 vector, u8 apic_id, bool masked);
