@@ -35,9 +35,10 @@ GRUB_FILE ?= grub-file
 
 BOOT_SRCS    := boot/entry.S boot/header.S boot/multiboot2.c boot/trampoline.S
 ARCH_SRCS    := $(addprefix arch/x86/,acpi_madt.c acpi_pm.c acpi_spcr.c acpi_tables.c cmos.c \
-		console.c directmap.c extable.c fbcon.c font.c gdt.c gprs.c i8042.c idle.c idt.c \
-		invept.c isr.S keymap.c lapic.c paging.c panic.c percpu.c poweroff.c safe.S setup.c \
-		smp.c stacktrace.c trap.c tsc.c uart.c uart_select.c)
+		console.c directmap.c extable.c fbcon.c font.c gdt.c gprs.c host_ioapic.c \
+		host_ioapic_route.c i8042.c idle.c idt.c invept.c isr.S keymap.c lapic.c paging.c \
+		panic.c percpu.c poweroff.c safe.S setup.c smp.c stacktrace.c trap.c tsc.c uart.c \
+		uart_irq.c uart_select.c)
 LIB_SRCS     := $(addprefix lib/,cmdline.c errno.c glob.c kprintf.c parse.c printf.c string.c)
 MM_SRCS      := $(addprefix mm/,frame.c kmalloc.c memmap.c)
 MEMSLOT_SRCS := $(addprefix memslot/,backing.c change.c dirty_log.c gfn_tree.c guest_access.c metadata.c \
@@ -59,8 +60,8 @@ DEVICES_SRCS := $(addprefix devices/,acpi_build.c fw_cfg.c pc_testdev.c pit8254.
 VM_SRCS      := $(addprefix vm/,hotplug.c memory.c pc.c run.c vcpu_threads.c virtio.c vm.c)
 LOADER_SRCS  := $(addprefix loader/,bzimage.c guest_images.c image.c load64.c \
 		load_kernel.c load_plan.c multiboot1.c)
-CONSOLE_SRCS := $(addprefix console/,console.c console_input.c demo.c guest_boot.c monitor.c \
-		monitor_devices.c monitor_info.c monitor_slot.c monitor_stats.c)
+CONSOLE_SRCS := $(addprefix console/,console.c console_input.c console_slice.c demo.c guest_boot.c \
+		monitor.c monitor_devices.c monitor_info.c monitor_slot.c monitor_stats.c)
 KERNEL_SRCS  := main.c $(BOOT_SRCS) $(ARCH_SRCS) $(LIB_SRCS) $(MM_SRCS) $(MEMSLOT_SRCS) \
 		$(EPT_SRCS) $(EMULATE_SRCS) $(VMX_SRCS) $(IRQ_SRCS) $(DEVICES_SRCS) $(VM_SRCS) $(LOADER_SRCS) \
 		$(CONSOLE_SRCS)
@@ -226,7 +227,7 @@ FAKE_SRCS := $(addprefix arch/fake/,console.c cpu.c failinject.c hostlib.c invep
 HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.c) \
 	$(MM_SRCS) $(MEMSLOT_SRCS) $(EPT_SRCS) $(EMULATE_SRCS) $(FAKE_SRCS) boot/multiboot2.c \
 	$(addprefix arch/x86/,acpi_tables.c acpi_pm.c acpi_madt.c acpi_spcr.c fbcon.c font.c \
-		gprs.c keymap.c uart_select.c) \
+		gprs.c host_ioapic_route.c keymap.c uart_select.c) \
 	$(addprefix vmx/,check.c check_controls.c check_host.c check_guest.c \
 		check_guest_segs.c vmcs_names.c exit_reason.c mce.c msr_bitmap.c page_walk.c) \
 	$(IRQ_SRCS) devices/uart16550.c devices/pit8254.c devices/rtc_cmos.c devices/acpi_build.c \
@@ -235,7 +236,7 @@ HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.
 	$(addprefix loader/,image.c load_plan.c bzimage.c multiboot1.c) \
 	$(addprefix vm/,memory.c hotplug.c virtio.c) \
 	$(addprefix console/,monitor.c monitor_devices.c monitor_info.c monitor_stats.c monitor_slot.c \
-		console_input.c)
+		console_input.c console_slice.c)
 srcs_missing := $(filter-out $(wildcard $(HOST_SRCS)),$(HOST_SRCS))
 ifneq ($(srcs_missing),)
 $(error the Makefile lists host sources that do not exist: $(srcs_missing))

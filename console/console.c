@@ -1,9 +1,11 @@
 /*
  * The interactive console's run loop (slotvisor.console=1).  One CPU does
- * everything, so the guest runs in slices of CONSOLE_SLICE_US and the
- * host's COM1 is polled between them; while the monitor has the console
- * no slice runs, so the guest is paused and every monitor command sees
- * (and changes) a VM whose vCPU is out of its guest.
+ * everything: the guest runs until the host UART's receive interrupt says
+ * input came (arch/x86/uart_irq.c), or in slices of CONSOLE_SLICE_US with
+ * the UART polled between them where that interrupt is not to be had
+ * (console/console_slice.c); while the monitor has the console no slice
+ * runs, so the guest is paused and every monitor command sees (and
+ * changes) a VM whose vCPU is out of its guest.
  */
 #include "loader/load.h"
 #include "arch/console.h"
@@ -11,24 +13,43 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/setup.h"
 #include "arch/x86/smp.h"
+#include "arch/x86/uart_irq.h"
+#include "lib/cmdline.h"
 #include "irq/irq.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "console/console.h"
 #include "vm/vm.h"
 
-/*
- * The host UART's 16-byte receive FIFO fills in 1.4 ms at 115200 baud, so
- * input is read before it overflows.  In TSC ticks of the measured rate:
- * 100,000 in Bochs (100 MHz), 1 ms on a real CPU too (a fixed tick count
- * was 30 us at 3 GHz: thirty times the preemption-timer exits).
- */
-#define CONSOLE_SLICE_US 1000
-#define CONSOLE_SLICE_TICKS_UNMEASURED 100000	/* no TSC rate (tsc_calibrate() said so) */
+/* The switch that keeps the console polling (README; the boot case bochs_monitor_polled). */
+#define CONSOLE_IRQ_OFF "slotvisor.console_irq=off"
+#define CONSOLE_INPUT_LINE_LEN 160
 
-static u64 console_slice_ticks(void)
+/* The next slice of the guest (or of this CPU's idling), in TSC ticks. */
+static u64 console_budget(const struct console *con)
 {
-	return tsc_khz ? tsc_khz * CONSOLE_SLICE_US / 1000 : CONSOLE_SLICE_TICKS_UNMEASURED;
+	return console_slice_ticks(&con->input, rdtsc(), tsc_khz);
+}
+
+/* Input by the UART's interrupt where it works, else polled; says which, in one line. */
+static void console_input_start(struct console *con)
+{
+	char line[CONSOLE_INPUT_LINE_LEN];
+
+	if (cmdline_has(boot_info.cmdline, CONSOLE_IRQ_OFF)) {
+		kprintf("console: input polled every 1 ms: " CONSOLE_IRQ_OFF "\n");
+		return;
+	}
+	con->input.irq = !uart_irq_start(line, sizeof(line));
+	kprintf("console: input %s: %s\n", con->input.irq ? "by interrupt" : "polled every 1 ms",
+		line);
+}
+
+static void console_input_stop(struct console *con)
+{
+	if (con->input.irq)
+		uart_irq_stop();
+	con->input.irq = false;
 }
 #define MMIO_READ_VALUE ~0ULL
 #define ISA_DEBUG_EXIT_PORT 0xf4	/* QEMU's isa-debug-exit, as kvm-unit-tests use it */
@@ -82,7 +103,11 @@ static bool console_poll(struct console *con)
 	int c;
 	u8 to_guest;
 
+	/* Taken before the reads: an interrupt for a byte after them sets it again. */
+	cpu_vmm_intr_take();
 	while ((c = arch_console_getc()) >= 0) {
+		con->input.had_input = true;
+		con->input.last_input = rdtsc();
 		switch (console_input(con, (u8)c, &to_guest)) {
 		case CONSOLE_QUIT:
 			return false;
@@ -164,7 +189,7 @@ static bool console_slice(struct console *con, struct vcpu *v)
 {
 	char why[VCPU_EXIT_WHY_LEN];
 	struct ucall uc;
-	int cmd = vm_run(v, console_slice_ticks(), &uc);
+	int cmd = vm_run(v, console_budget(con), &uc);
 
 	if (!cmd && con->real_guest && (v->exit.reason == VCPU_EXIT_IO ||
 					 v->exit.reason == VCPU_EXIT_HLT))
@@ -177,6 +202,7 @@ static bool console_slice(struct console *con, struct vcpu *v)
 	}
 	switch (v->exit.reason) {
 	case VCPU_EXIT_BUDGET:
+	case VCPU_EXIT_INTR:	/* input came: console_poll() reads it */
 	case VCPU_EXIT_HLT:	/* no interrupts to wait for: resume after the HLT */
 		return true;
 	case VCPU_EXIT_MMIO:
@@ -259,8 +285,10 @@ static void console_run_threaded(struct console *con)
 		"Ctrl-A x: power off, Ctrl-A h: help\n", n, n);
 	vm->com1.tx = console_guest_tx;
 	con->pause = console_pause_vcpus;
+	console_input_start(con);
 	if (vm_vcpus_start(vm, console_vcpu_exit, con)) {
 		kprintf("console: the vCPUs' CPUs could not be started\n");
+		console_input_stop(con);
 		return;
 	}
 	while (!vm_vcpus_over(vm)) {
@@ -269,12 +297,13 @@ static void console_run_threaded(struct console *con)
 			break;
 		}
 		/* Nothing to do until the next poll: halt rather than spin (arch/x86/idle.c). */
-		cpu_idle_until(rdtsc() + console_slice_ticks());
+		cpu_idle_until(rdtsc() + console_budget(con));
 	}
 	vm_vcpus_end(vm);
 	if (con->in_monitor)
 		vm_vcpus_resume(vm);	/* let the parked threads see the end */
 	vm_vcpus_wait(vm);
+	console_input_stop(con);
 	if (quit) {
 		kprintf("\nconsole: quit\n");
 		return;
@@ -301,6 +330,7 @@ static void __console_run(struct console *con, struct vcpu *v)
 	bool guest_over = false;
 
 	vm->com1.tx = console_guest_tx;
+	console_input_start(con);
 	kprintf("console: COM1 is the guest's now; Ctrl-A c: monitor, Ctrl-A x: power off, "
 		"Ctrl-A h: help\n");
 	while (console_poll(con)) {
@@ -315,6 +345,7 @@ static void __console_run(struct console *con, struct vcpu *v)
 		}
 		if (!console_slice(con, v)) {
 			if (con->real_guest) {
+				console_input_stop(con);
 				console_guest_over(con);
 				kprintf("console: the guest ended\n");
 				return;
@@ -323,6 +354,7 @@ static void __console_run(struct console *con, struct vcpu *v)
 			console_enter_monitor(con);
 		}
 	}
+	console_input_stop(con);
 	kprintf("\nconsole: quit\n");
 }
 

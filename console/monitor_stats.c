@@ -15,6 +15,7 @@ static const char *const vcpu_exit_names[] = {
 	[VCPU_EXIT_HLT] = "HLT", [VCPU_EXIT_SHUTDOWN] = "shutdown",
 	[VCPU_EXIT_FAIL_ENTRY] = "failed entry", [VCPU_EXIT_INTERNAL_ERROR] = "internal error",
 	[VCPU_EXIT_BUDGET] = "budget spent", [VCPU_EXIT_STOPPED] = "stopped",
+	[VCPU_EXIT_IRQ_WINDOW_OPEN] = "interrupt window", [VCPU_EXIT_INTR] = "console input",
 };
 
 static const char *vcpu_state(const struct vcpu *v)

@@ -4,7 +4,7 @@
 # (slotvisor's status << 1) | 1: 1 ok, 3 tests failed, 5 no VT-x, 7 panic.
 
 # The slowest first, so that two at a time finish together.
-CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_ram_pieces bochs_linux_shell bochs_smp4 bochs_kut bochs_smp bochs_tests bochs_hostile bochs_haswell bochs_penryn bochs_westmere bochs_icelake bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor bochs_console_storm
+CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_ram_pieces bochs_linux_shell bochs_smp4 bochs_kut bochs_smp bochs_tests bochs_hostile bochs_haswell bochs_penryn bochs_westmere bochs_icelake bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor bochs_monitor_polled bochs_console_storm
        qemu_novmx qemu_many_cpus qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status bochs_testdev bochs_forged_status bochs_guest_triple_fault bochs_guest_task_switch qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff qemu_uefi_novmx qemu_uefi_screen qemu_usb_stick qemu_screen qemu_screen_crash qemu_screen_scroll qemu_screen_off qemu_keyboard bochs_kut_frontend)
 
@@ -645,6 +645,13 @@ case_bochs_linux_shell() {
 case_bochs_monitor() {
 	iso_prod "slotvisor.console=1"
 	python3 tests/monitor-session.py "$dir/slotvisor.iso" "$dir"
+}
+
+# The same session with the receive interrupt off (slotvisor.console_irq=off):
+# the console's fallback, COM1 polled every 1 ms, still reads what is typed.
+case_bochs_monitor_polled() {
+	iso_prod "slotvisor.console=1 slotvisor.console_irq=off"
+	python3 tests/monitor-session.py "$dir/slotvisor.iso" "$dir" --polled
 }
 
 case_qemu_novmx() {

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """The bochs_monitor boot case: drive the interactive console through COM1.
 
-    tests/monitor-session.py ISO OUTDIR
+    tests/monitor-session.py ISO OUTDIR [--polled]
 
 Boots ISO (built with slotvisor.console=1) in Bochs with COM1 on a pty,
+checks how the console reads its input (COM1's receive interrupt; with
+--polled, the 1 ms polling that slotvisor.console_irq=off asks for),
 types into the echo guest, enters the monitor with Ctrl-A c, runs every
 command and checks what it prints, then quits.  Everything read from the
 pty goes to OUTDIR/serial.txt.  Each step waits for its expected output
@@ -29,8 +31,10 @@ def slot_row(as_id, slot, start, size, flags):
 
 # (step name, text to send or None, [regexes expected in order]).
 CMD = lambda line: line + "\r"
+INPUT_IRQ = r"^console: input by interrupt: COM1 \(0x3f8\), GSI 4 \(edge, active high\), vector 0xf2"
+INPUT_POLLED = r"^console: input polled every 1 ms: slotvisor\.console_irq=off$"
 STEPS = [
-    ("boot", None, [r"^slotvisor: boot complete", r"^demo: the guest finished$",
+    ("boot", None, [r"^slotvisor: boot complete", r"^demo: the guest finished$", INPUT_IRQ,
                     r"^echo: ready"]),
     ("echo", "hello monitor\r", [r"^hello monitor$"]),
     ("enter", CTRL_A + "c", [r"^monitor: the guest is paused", PROMPT]),
@@ -83,7 +87,12 @@ STEPS = [
 
 
 def main():
-    return run_steps(PREFIX, sys.argv[1], sys.argv[2], STEPS, BOOT_TIMEOUT)
+    steps, prefix = STEPS, PREFIX
+    if sys.argv[3:] == ["--polled"]:
+        boot = (STEPS[0][0], STEPS[0][1],
+                [INPUT_POLLED if r == INPUT_IRQ else r for r in STEPS[0][2]])
+        steps, prefix = [boot] + STEPS[1:], PREFIX + "-polled"
+    return run_steps(prefix, sys.argv[1], sys.argv[2], steps, BOOT_TIMEOUT)
 
 
 if __name__ == "__main__":

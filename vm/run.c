@@ -7,6 +7,7 @@
  * waits for a device's interrupt.  Everything else goes back to the caller.
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/percpu.h"
 #include "irq/irq.h"
 #include "kvm/requests.h"
 #include "lib/printf.h"
@@ -63,7 +64,9 @@ static u64 vm_run_slice(struct vm *vm, struct vcpu *v, u64 deadline)
  * VM of one vCPU, no timer, run by its caller's loop: only the caller can
  * change that), or with interrupts off (but on an AP with a CPU of its
  * own), the HLT goes to the caller (false), as does a deadline that passes
- * first (then as a budget exit).
+ * first (then as a budget exit), or an interrupt for the VMM (the
+ * console's input: VCPU_EXIT_INTR); the guest then resumes after its HLT,
+ * as after any wake-up.
  */
 static bool vm_halt(struct vm *vm, struct vcpu *v, u64 deadline)
 {
@@ -76,6 +79,10 @@ static bool vm_halt(struct vm *vm, struct vcpu *v, u64 deadline)
 	while (!vm_devices_pending(v) && !kvm_test_request(VCPU_REQ_STOP, v)) {
 		u64 next = vm_devices_next_event(vm, v);
 
+		if (cpu_vmm_intr_pending()) {
+			v->exit.reason = VCPU_EXIT_INTR;
+			return false;
+		}
 		if (!next && !vm->vcpus_threaded && vm->kvm.online_vcpus == 1)
 			return false;
 		if (deadline && (!next || next > deadline)) {
@@ -93,7 +100,8 @@ static bool vm_halt(struct vm *vm, struct vcpu *v, u64 deadline)
 /*
  * An AP between INIT and its STARTUP IPI (SDM Vol. 3A 9.4): its CPU halts
  * until the SIPI (or an INIT, or a stop) comes; false when the caller's
- * deadline passed first (a budget exit) or a stop was asked.
+ * deadline passed first (a budget exit), a stop was asked, or an interrupt
+ * for the VMM came (VCPU_EXIT_INTR).
  */
 static bool vm_wait_for_sipi(struct vcpu *v, u64 deadline)
 {
@@ -104,6 +112,10 @@ static bool vm_wait_for_sipi(struct vcpu *v, u64 deadline)
 		}
 		if (deadline && rdtsc() >= deadline) {
 			v->exit.reason = VCPU_EXIT_BUDGET;
+			return false;
+		}
+		if (cpu_vmm_intr_pending()) {
+			v->exit.reason = VCPU_EXIT_INTR;
 			return false;
 		}
 		vcpu_block(v, deadline);

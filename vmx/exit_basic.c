@@ -1,6 +1,7 @@
 /* The small exit handlers: HLT, the preemption timer, triple fault, NMIs, VMX instructions, INVD. */
 #include "arch/x86/lapic.h"
 #include "arch/x86/trap.h"
+#include "arch/x86/uart_irq.h"
 #include "lib/printf.h"
 #include "exit_handlers.h"
 #include "vcpu_internal.h"
@@ -49,7 +50,8 @@ int vmx_handle_exception_nmi(struct vcpu *v)
 /*
  * The exit acknowledged the interrupt (acknowledge interrupt on exit): its
  * vector is in the exit information.  The kick IPI only needs the exit
- * itself: EOI it and let the run loop handle the requests.
+ * itself: EOI it and let the run loop handle the requests.  The console's
+ * input ends the run (VCPU_EXIT_INTR) so that its VMM reads it at once.
  */
 int vmx_handle_external_interrupt(struct vcpu *v)
 {
@@ -61,6 +63,12 @@ int vmx_handle_external_interrupt(struct vcpu *v)
 	if ((info & INTR_INFO_VALID) && (vec == VCPU_KICK_VECTOR || vec == LAPIC_TIMER_VECTOR)) {
 		lapic_eoi();
 		return 1;
+	}
+	/* The console's input: its VMM reads it now (as KVM_EXIT_INTR), not at the slice's end. */
+	if ((info & INTR_INFO_VALID) && vec == LAPIC_UART_VECTOR) {
+		uart_irq_handle();
+		v->exit.reason = VCPU_EXIT_INTR;
+		return 0;
 	}
 	return vcpu_internal_error(v, "unexpected external interrupt (interruption info 0x%x)",
 				   info);

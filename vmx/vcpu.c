@@ -357,6 +357,7 @@ const char *vcpu_exit_name(const struct vcpu *v)
 		[VCPU_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
 		[VCPU_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR", [VCPU_EXIT_BUDGET] = "BUDGET",
 		[VCPU_EXIT_STOPPED] = "STOPPED", [VCPU_EXIT_IRQ_WINDOW_OPEN] = "IRQ_WINDOW_OPEN",
+		[VCPU_EXIT_INTR] = "INTR",
 	};
 
 	return v->exit.reason < ARRAY_SIZE(names) && names[v->exit.reason] ?

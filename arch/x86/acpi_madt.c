@@ -89,6 +89,33 @@ static void madt_ioapic(struct madt_walk *w, const struct acpi_madt_ioapic *e)
 	io->gsi_base = e->gsi_base;
 }
 
+/*
+ * 5.2.12.5: an ISA IRQ wired to another GSI, or with another polarity or
+ * trigger mode than the ISA bus's.  Only bus 0 (ISA) is defined; the
+ * first override of an IRQ counts, a second is said and ignored.
+ */
+static void madt_iso(struct madt_walk *w, const struct acpi_madt_iso *e)
+{
+	struct acpi_madt_info *out = w->out;
+	unsigned int i;
+
+	if (e->bus != ACPI_MADT_ISO_BUS_ISA || e->source_irq >= ACPI_MAX_ISOS) {
+		kprintf("acpi: MADT interrupt source override of bus %u IRQ %u ignored\n", e->bus,
+			e->source_irq);
+		return;
+	}
+	for (i = 0; i < out->nr_isos; i++) {
+		if (out->iso[i].irq == e->source_irq) {
+			kprintf("acpi: MADT overrides ISA IRQ %u more than once, using the first\n",
+				e->source_irq);
+			return;
+		}
+	}
+	out->iso[out->nr_isos++] = (struct acpi_iso_info){
+		.irq = e->source_irq, .gsi = e->gsi, .flags = e->flags
+	};
+}
+
 /* 5.2.12.8: the override replaces the header's address; only one may exist. */
 static void madt_lapic_override(struct madt_walk *w, const struct acpi_madt_lapic_override *e)
 {
@@ -121,6 +148,8 @@ static u8 madt_entry_min_len(u8 type)
 		return sizeof(struct acpi_madt_ioapic);
 	case ACPI_MADT_TYPE_LAPIC_OVERRIDE:
 		return sizeof(struct acpi_madt_lapic_override);
+	case ACPI_MADT_TYPE_ISO:
+		return sizeof(struct acpi_madt_iso);
 	case ACPI_MADT_TYPE_X2APIC:
 		return sizeof(struct acpi_madt_x2apic);
 	default:
@@ -150,6 +179,9 @@ static int madt_entry(struct madt_walk *w, const struct acpi_madt_entry *e, u32 
 		break;
 	case ACPI_MADT_TYPE_LAPIC_OVERRIDE:
 		madt_lapic_override(w, (const void *)e);
+		break;
+	case ACPI_MADT_TYPE_ISO:
+		madt_iso(w, (const void *)e);
 		break;
 	case ACPI_MADT_TYPE_X2APIC:
 		madt_x2apic(w, (const void *)e);

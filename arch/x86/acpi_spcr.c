@@ -157,6 +157,18 @@ static int spcr_address(const struct acpi_spcr *t, struct uart_desc *out)
 	return 0;
 }
 
+/* Its interrupt: the I/O APIC's GSI over the 8259's IRQ; none, and the console polls. */
+static void spcr_irq(const struct acpi_spcr *t, struct uart_desc *d)
+{
+	if (t->interrupt_type & ACPI_SPCR_INT_IOAPIC) {
+		d->irq_kind = UART_IRQ_GSI;
+		d->irq = t->gsi;
+	} else if (t->interrupt_type & ACPI_SPCR_INT_8259) {
+		d->irq_kind = UART_IRQ_ISA;
+		d->irq = t->irq;
+	}
+}
+
 int acpi_get_spcr(struct uart_desc *out)
 {
 	const struct acpi_spcr *t = (const void *)acpi_find_table(ACPI_SPCR_SIG, 0);
@@ -178,6 +190,7 @@ int acpi_get_spcr(struct uart_desc *out)
 		d.clock_hz = t->uart_clock_freq;
 	if (t->header.revision >= SPCR_REV_PRECISE && t->precise_baud_rate)
 		d.baud = t->precise_baud_rate;
+	spcr_irq(t, &d);
 	*out = d;
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/trap.h"
+#include "arch/x86/uart_irq.h"
 #include "arch/poweroff.h"
 #include "lib/printf.h"
 
@@ -110,6 +111,10 @@ void trap_dispatch(struct trap_frame *f)
 		/* An idle CPU's wake-up (arch/x86/idle.c): it only had to end the halt. */
 		c->wakeups++;
 		lapic_eoi();
+	} else if (f->vector == LAPIC_UART_VECTOR) {
+		/* The console's input (arch/x86/uart_irq.c): it ends an idle halt too. */
+		c->wakeups++;
+		uart_irq_handle();
 	} else {
 		/* Interrupts stay disabled until a later layer enables them. */
 		trap_dump(f, " (unexpected interrupt)");

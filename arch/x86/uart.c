@@ -34,6 +34,7 @@
 #define UART_THR 0	/* transmit holding (DLAB=0) */
 #define UART_DLL 0	/* divisor low (DLAB=1) */
 #define UART_IER 1
+#define UART_IIR 2	/* interrupt identification (read) */
 #define UART_DLM 1
 #define UART_FCR 2
 #define UART_LCR 3
@@ -179,6 +180,28 @@ void uart_write(const char *s, size_t n)
 	}
 	if (uart_ready)
 		uart_write_bytes(s, n);
+}
+
+const struct uart_desc *uart_console(void)
+{
+	return &console_uart;
+}
+
+void uart_set_ier(u8 ier)
+{
+	if (uart_ready)
+		uart_out(UART_IER, ier);
+}
+
+u8 uart_read_iir(void)
+{
+	return uart_ready ? uart_in(UART_IIR) : 0;
+}
+
+void uart_flush(void)
+{
+	if (uart_ready)
+		uart_wait(LSR_TEMT);
 }
 
 bool uart_started(void)

@@ -26,6 +26,21 @@
 
 /* ttyS0..ttyS3, as Linux numbers the legacy ports. */
 static const u16 legacy_ports[UART_NR_LEGACY] = { COM1_BASE, COM2_BASE, COM3_BASE, COM4_BASE };
+/* Their ISA IRQs (the PC's wiring; Linux's SERIAL_PORT_DFNS). */
+static const u8 legacy_irqs[UART_NR_LEGACY] = { COM1_IRQ, COM2_IRQ, COM1_IRQ, COM2_IRQ };
+
+/* A legacy port's ISA IRQ; any other port or an MMIO UART has none known. */
+static void uart_legacy_irq(struct uart_desc *d)
+{
+	d->irq_kind = UART_IRQ_NONE;
+	d->irq = 0;
+	for (unsigned int i = 0; d->space == UART_SPACE_IO && i < UART_NR_LEGACY; i++) {
+		if (d->base == legacy_ports[i]) {
+			d->irq_kind = UART_IRQ_ISA;
+			d->irq = legacy_irqs[i];
+		}
+	}
+}
 
 void uart_desc_com1(struct uart_desc *d)
 {
@@ -34,6 +49,7 @@ void uart_desc_com1(struct uart_desc *d)
 	d->base = COM1_BASE;
 	d->reg_width = 1;
 	d->baud = UART_DEFAULT_BAUD;
+	uart_legacy_irq(d);
 }
 
 static bool is_hex_digit(char c)
@@ -119,6 +135,7 @@ int uart_parse_option(const char *val, struct uart_desc *out, const char **why)
 		*why = "expected ttyS0-ttyS3, 0xPORT or mmio,0xADDR[,WIDTH]";
 		return -EINVAL;
 	}
+	uart_legacy_irq(&d);
 	*out = d;
 	return 0;
 }

@@ -253,6 +253,17 @@ _Static_assert(__builtin_offsetof(struct acpi_madt_ioapic, gsi_base) == 8, "I/O 
 
 /* Interrupt Source Override (5.2.12.5): ISA IRQ source_irq arrives at GSI gsi. */
 #define ACPI_MADT_TYPE_ISO		2
+#define ACPI_MADT_ISO_BUS_ISA		0
+/* MPS INTI flags (5.2.12.5, Table 5.50): polarity in bits 1:0, trigger mode in bits 3:2. */
+#define ACPI_MPS_POLARITY_MASK		0x3
+#define ACPI_MPS_POLARITY_CONFORMS	0x0	/* to the bus: active high for ISA */
+#define ACPI_MPS_POLARITY_HIGH		0x1
+#define ACPI_MPS_POLARITY_LOW		0x3
+#define ACPI_MPS_TRIGGER_SHIFT		2
+#define ACPI_MPS_TRIGGER_MASK		(0x3 << ACPI_MPS_TRIGGER_SHIFT)
+#define ACPI_MPS_TRIGGER_CONFORMS	(0x0 << ACPI_MPS_TRIGGER_SHIFT)	/* edge for ISA */
+#define ACPI_MPS_TRIGGER_EDGE		(0x1 << ACPI_MPS_TRIGGER_SHIFT)
+#define ACPI_MPS_TRIGGER_LEVEL		(0x3 << ACPI_MPS_TRIGGER_SHIFT)
 #define ACPI_MADT_TYPE_LAPIC_NMI	4	/* 5.2.12.7 */
 struct acpi_madt_iso {
 	struct acpi_madt_entry h;
@@ -297,6 +308,7 @@ _Static_assert(__builtin_offsetof(struct acpi_madt_x2apic, flags) == 8, "x2APIC 
 
 #define ACPI_MAX_CPUS		64
 #define ACPI_MAX_IOAPICS	8
+#define ACPI_MAX_ISOS		16	/* one per ISA IRQ */
 
 /* One I/O APIC from the MADT (5.2.12.3). */
 struct acpi_ioapic_info {
@@ -305,7 +317,14 @@ struct acpi_ioapic_info {
 	u32 gsi_base;		/* the first Global System Interrupt it serves */
 };
 
-/* What SMP bring-up needs from the MADT. */
+/* One Interrupt Source Override from the MADT (5.2.12.5): ISA IRQ irq is wired to GSI gsi. */
+struct acpi_iso_info {
+	u8 irq;
+	u32 gsi;
+	u16 flags;		/* ACPI_MPS_POLARITY_* | ACPI_MPS_TRIGGER_* */
+};
+
+/* What SMP bring-up and the host I/O APIC (arch/x86/host_ioapic.c) need from the MADT. */
 struct acpi_madt_info {
 	u32 lapic_base;		/* the header's address, or the override if below 4 GiB */
 	u64 lapic_phys;		/* the header's address, or the override (5.2.12.8) */
@@ -318,6 +337,9 @@ struct acpi_madt_info {
 	u32 apic_id[ACPI_MAX_CPUS];
 	unsigned int nr_ioapics;
 	struct acpi_ioapic_info ioapic[ACPI_MAX_IOAPICS];
+	/* The ISA bus's overrides, each ISA IRQ once (the first wins), in MADT order. */
+	unsigned int nr_isos;
+	struct acpi_iso_info iso[ACPI_MAX_ISOS];
 	bool pcat_compat;	/* ACPI_MADT_PCAT_COMPAT: 8259s to mask */
 	unsigned int dropped;	/* Enabled processors beyond ACPI_MAX_CPUS */
 };
@@ -359,6 +381,10 @@ int acpi_get_madt(struct acpi_madt_info *out);
 #define ACPI_GAS_ACCESS_WORD		2
 #define ACPI_GAS_ACCESS_DWORD		3
 #define ACPI_GAS_ACCESS_QWORD		4
+
+/* SPCR Interrupt Type bits: which of the Irq and Global System Interrupt fields is valid. */
+#define ACPI_SPCR_INT_8259		BIT(0)	/* PC-AT dual-8259 IRQ: the Irq field */
+#define ACPI_SPCR_INT_IOAPIC		BIT(1)	/* I/O APIC: the Global System Interrupt field */
 
 struct acpi_spcr {
 	struct acpi_sdt_header header;

@@ -18,6 +18,24 @@ struct vcpu;
 #define CONSOLE_KEY_HELP 'h'		/* Ctrl-A h: these keys */
 /* Ctrl-A Ctrl-A sends one Ctrl-A to the guest. */
 
+/* The console's input timing (console/console_slice.c says why these). */
+#define CONSOLE_SLICE_US 1000		/* polled: the host FIFO's 16 bytes take 1.4 ms */
+#define CONSOLE_IRQ_SLICE_US 10000	/* with the receive interrupt: the keyboard's poll */
+#define CONSOLE_BURST_US 100000		/* after a byte, polled again for this long */
+
+struct console_input_state {
+	bool irq;		/* the UART's receive interrupt works (arch/x86/uart_irq.c) */
+	bool had_input;		/* a byte was read; last_input is its TSC */
+	u64 last_input;
+};
+
+/*
+ * TSC ticks the console lets its guest run (or its CPU idle) before it
+ * reads its input again, at TSC time now, with the TSC at tsc_khz (0: not
+ * measured).
+ */
+u64 console_slice_ticks(const struct console_input_state *in, u64 now, u64 tsc_khz);
+
 struct console {
 	struct vm *vm;
 	bool in_monitor;	/* the monitor has the console; the guest is paused */
@@ -30,6 +48,7 @@ struct console {
 	const char *status_token;
 	/* vCPUs on their own CPUs: pause them for the monitor, resume them after (or NULL). */
 	void (*pause)(struct console *con, bool paused);
+	struct console_input_state input;
 };
 
 enum console_action {

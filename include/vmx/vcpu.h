@@ -46,6 +46,12 @@ enum vcpu_exit_reason {
 	VCPU_EXIT_BUDGET,		/* the run's budget of TSC ticks ran out */
 	VCPU_EXIT_STOPPED,		/* vcpu_request_stop() was honoured before an entry */
 	VCPU_EXIT_IRQ_WINDOW_OPEN,	/* request_interrupt_window: the guest can take one now */
+	/*
+	 * An interrupt for the VMM (the console's input, arch/x86/uart_irq.c)
+	 * arrived on this CPU: the VMM reads it, then runs the vCPU again
+	 * (KVM's KVM_EXIT_INTR, for a signal).
+	 */
+	VCPU_EXIT_INTR,
 };
 
 /* Whether a vCPU runs or waits for a STARTUP IPI (KVM's KVM_MP_STATE_*; SDM Vol. 3A 9.4). */

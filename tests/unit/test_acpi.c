@@ -686,6 +686,51 @@ static void madt_bochs(void **state)
 	assert_int_equal(madt.ioapic[0].id, 2);
 	assert_int_equal(madt.ioapic[0].addr, IOAPIC_PA);
 	assert_int_equal(madt.ioapic[0].gsi_base, 0);
+	/* The overrides: the PIT's IRQ 0 on GSI 2, the SCI level and active high (0x0d). */
+	assert_int_equal(madt.nr_isos, 2);
+	assert_int_equal(madt.iso[0].irq, 0);
+	assert_int_equal(madt.iso[0].gsi, 2);
+	assert_int_equal(madt.iso[0].flags, 0);
+	assert_int_equal(madt.iso[1].irq, 9);
+	assert_int_equal(madt.iso[1].gsi, 9);
+	assert_int_equal(madt.iso[1].flags, ACPI_MPS_TRIGGER_LEVEL | ACPI_MPS_POLARITY_HIGH);
+}
+
+/* Overrides of another bus than ISA, of an IRQ above 15, or twice of one IRQ: said and skipped. */
+static void madt_iso_odd(void **state)
+{
+	static const u8 iso_bus1[] = { 2, 10, 1, 4, 20, 0, 0, 0, 0x00, 0x00 };
+	static const u8 iso_irq16[] = { 2, 10, 0, 16, 20, 0, 0, 0, 0x00, 0x00 };
+	static const u8 iso_com1[] = { 2, 10, 0, 4, 20, 0, 0, 0, 0x0f, 0x00 };
+	static const u8 iso_com1_again[] = { 2, 10, 0, 4, 21, 0, 0, 0, 0x00, 0x00 };
+	static const u8 iso_short[] = { 2, 9, 0, 4, 20, 0, 0, 0, 0x00 };
+	struct acpi_madt *m = mk_madt(APIC_OFF, LAPIC_PA, 0);
+	char out[512];
+
+	put_lapic(m, 0, 0, EN);
+	madt_put(m, iso_bus1, sizeof(iso_bus1));
+	madt_put(m, iso_irq16, sizeof(iso_irq16));
+	madt_put(m, iso_com1, sizeof(iso_com1));
+	madt_put(m, iso_com1_again, sizeof(iso_com1_again));
+	capture_begin();
+	assert_int_equal(init_and_get_madt(), 0);
+	capture_end(out, sizeof(out));
+	assert_non_null(strstr(out, "override of bus 1 IRQ 4 ignored"));
+	assert_non_null(strstr(out, "override of bus 0 IRQ 16 ignored"));
+	assert_non_null(strstr(out, "overrides ISA IRQ 4 more than once, using the first"));
+	assert_int_equal(madt.nr_isos, 1);
+	assert_int_equal(madt.iso[0].irq, 4);
+	assert_int_equal(madt.iso[0].gsi, 20);
+	assert_int_equal(madt.iso[0].flags, ACPI_MPS_TRIGGER_LEVEL | ACPI_MPS_POLARITY_LOW);
+
+	/* A structure shorter than an override's 10 bytes: the MADT is refused. */
+	m = mk_madt(APIC_OFF, LAPIC_PA, 0);
+	put_lapic(m, 0, 0, EN);
+	madt_put(m, iso_short, sizeof(iso_short));
+	capture_begin();
+	assert_int_equal(init_and_get_madt(), -EINVAL);
+	capture_end(out, sizeof(out));
+	assert_non_null(strstr(out, "structure of type 2 at offset 52 is 9 bytes, needs 10"));
 }
 
 /* Absent and merely Online Capable processors are not listed. */
@@ -995,6 +1040,7 @@ int main(void)
 		T(short_fadt),
 		T(fadt_problems),
 		T(madt_bochs),
+		T(madt_iso_odd),
 		T(madt_disabled_cpus_skipped),
 		T(madt_x2apic),
 		T(madt_duplicate_ids),

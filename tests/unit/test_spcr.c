@@ -350,6 +350,57 @@ static void no_spcr(void **state)
 	assert_string_equal(source, "(the default: no usable ACPI SPCR)");
 }
 
+/* The UART's interrupt: the I/O APIC's GSI over the 8259's IRQ, none when neither bit is set. */
+static void spcr_interrupt(void **state)
+{
+	struct uart_desc d;
+
+	mk_spcr(2, ACPI_SPCR_V2_LEN);
+	assert_int_equal(get_spcr(&d), 0);
+	assert_int_equal(d.irq_kind, UART_IRQ_NONE);
+
+	mk_spcr(2, ACPI_SPCR_V2_LEN)->interrupt_type = ACPI_SPCR_INT_8259;
+	spcr()->irq = 3;
+	spcr()->gsi = 40;	/* not valid for this type: ignored */
+	assert_int_equal(get_spcr(&d), 0);
+	assert_int_equal(d.irq_kind, UART_IRQ_ISA);
+	assert_int_equal(d.irq, 3);
+
+	mk_spcr(2, ACPI_SPCR_V2_LEN)->interrupt_type = ACPI_SPCR_INT_8259 | ACPI_SPCR_INT_IOAPIC;
+	spcr()->irq = 3;
+	spcr()->gsi = 40;
+	assert_int_equal(get_spcr(&d), 0);
+	assert_int_equal(d.irq_kind, UART_IRQ_GSI);
+	assert_int_equal(d.irq, 40);
+}
+
+static void option_irq(const char *val, enum uart_irq_kind kind, u32 irq)
+{
+	struct uart_desc d;
+	const char *why;
+
+	assert_int_equal(uart_parse_option(val, &d, &why), 0);
+	assert_int_equal(d.irq_kind, kind);
+	assert_int_equal(d.irq, irq);
+}
+
+/* The legacy ports' ISA IRQs (COM1/3: 4, COM2/4: 3); other ports and MMIO have none. */
+static void legacy_irqs(void **state)
+{
+	struct uart_desc d;
+
+	uart_desc_com1(&d);
+	assert_int_equal(d.irq_kind, UART_IRQ_ISA);
+	assert_int_equal(d.irq, 4);
+	option_irq("ttyS0", UART_IRQ_ISA, 4);
+	option_irq("ttyS1", UART_IRQ_ISA, 3);
+	option_irq("ttyS2", UART_IRQ_ISA, 4);
+	option_irq("ttyS3", UART_IRQ_ISA, 3);
+	option_irq("0x2f8", UART_IRQ_ISA, 3);
+	option_irq("0xe000", UART_IRQ_NONE, 0);
+	option_irq("mmio,0x3f8", UART_IRQ_NONE, 0);
+}
+
 static void option_ok(const char *val, enum uart_space space, u64 base, u8 width)
 {
 	struct uart_desc d;
@@ -506,7 +557,9 @@ int main(void)
 		T(spcr_mmio),
 		T(spcr_bad_address),
 		T(no_spcr),
+		T(spcr_interrupt),
 		cmocka_unit_test(console_options),
+		cmocka_unit_test(legacy_irqs),
 		cmocka_unit_test(describe),
 		T(precedence),
 	};

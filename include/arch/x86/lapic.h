@@ -7,6 +7,12 @@
 #define LAPIC_WAKE_VECTOR 0xf0
 /* This CPU's own timer, which ends an idle halt (arch/x86/idle.c). */
 #define LAPIC_TIMER_VECTOR 0xf1
+/*
+ * The console UART's receive interrupt (arch/x86/uart_irq.c), from the host
+ * I/O APIC to the console's CPU: in the same priority class as the two
+ * above, so that nothing the hypervisor leaves in its TPR holds it back.
+ */
+#define LAPIC_UART_VECTOR 0xf2
 
 /*
  * Choose the mode of every CPU's APIC, once, on the BSP before lapic_init():

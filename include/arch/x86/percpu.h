@@ -6,6 +6,7 @@
 #pragma once
 
 #include "arch/x86/desc.h"
+#include "compiler.h"
 #include "arch/x86/layout.h"
 #include "types.h"
 
@@ -34,6 +35,12 @@ struct percpu {
 	volatile u64 wakeups;
 	u64 halted_tsc;
 	u64 guest_tsc;		/* TSC ticks in VMX non-root operation (vmx/run.c) */
+	/*
+	 * An interrupt for this CPU's VMM arrived (the console's input,
+	 * arch/x86/uart_irq.c): vm_run() returns to its caller at once,
+	 * with VCPU_EXIT_INTR, as KVM_RUN returns KVM_EXIT_INTR for a signal.
+	 */
+	volatile bool vmm_intr;
 	u64 online_tsc;		/* the TSC when it came online */
 	/* Work the BSP hands an AP (arch/x86/smp.c). */
 	long (*volatile work_fn)(void *arg);
@@ -51,6 +58,17 @@ static inline struct percpu *this_cpu(void)
 
 	__asm__ __volatile__("movq %%gs:0, %0" : "=r"(p));
 	return p;
+}
+
+static inline bool cpu_vmm_intr_pending(void)
+{
+	return READ_ONCE(this_cpu()->vmm_intr);
+}
+
+/* Whether one arrived since the last call, clearing it (the caller then reads the input). */
+static inline bool cpu_vmm_intr_take(void)
+{
+	return __atomic_exchange_n(&this_cpu()->vmm_intr, false, __ATOMIC_SEQ_CST);
 }
 
 /* Point GS at cpus[id] on the calling CPU. */

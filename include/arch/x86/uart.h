@@ -26,6 +26,20 @@ enum uart_space {
 	UART_SPACE_MMIO,	/* registers at base + i * reg_width */
 };
 
+/*
+ * The UART's interrupt line, for the console's receive interrupt
+ * (arch/x86/uart_irq.c); without one the console polls.
+ */
+enum uart_irq_kind {
+	UART_IRQ_NONE,		/* none known (an MMIO UART, a port of no legacy COM's) */
+	UART_IRQ_ISA,		/* ISA IRQ irq, through the MADT's overrides */
+	UART_IRQ_GSI,		/* Global System Interrupt irq (an ACPI SPCR's I/O APIC interrupt) */
+};
+
+/* The legacy ports' ISA IRQs: COM1 and COM3 share IRQ 4, COM2 and COM4 IRQ 3. */
+#define COM1_IRQ 4
+#define COM2_IRQ 3
+
 /* A 16550-compatible UART, as the console sees it. */
 struct uart_desc {
 	enum uart_space space;
@@ -33,6 +47,8 @@ struct uart_desc {
 	u8 reg_width;		/* MMIO: access size and register stride, 1 or 4 bytes; I/O: 1 */
 	u32 baud;		/* 0: keep the rate the firmware programmed */
 	u32 clock_hz;		/* the UART's input clock; 0: UART_STD_CLOCK_HZ */
+	enum uart_irq_kind irq_kind;
+	u32 irq;		/* an ISA IRQ or a GSI, as irq_kind says */
 };
 
 /* COM1 at 115200 baud, the console when nothing says otherwise. */
@@ -80,6 +96,22 @@ bool uart_started(void);
  * Before uart_init(), only to port 0xE9.
  */
 void uart_write(const char *s, size_t n);
+
+/* The console's UART (after uart_init()). */
+const struct uart_desc *uart_console(void);
+
+/*
+ * Write the interrupt enable register (UART_IER_*) and, for the PC's
+ * interrupt gate, MCR.OUT2 (already set by uart_init()).  Reading IIR
+ * acknowledges a transmitter-empty interrupt (16550 datasheet, table 3).
+ */
+#define UART_IER_ERBFI 0x01	/* received data available */
+#define UART_IER_ETBEI 0x02	/* transmitter holding register empty */
+void uart_set_ier(u8 ier);
+u8 uart_read_iir(void);
+
+/* Wait (bounded) until every byte written has left the transmitter. */
+void uart_flush(void);
 
 /* A received byte (LSR.DR, then RBR), or -1 if none is waiting. */
 int uart_getc(void);
