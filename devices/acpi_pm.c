@@ -28,9 +28,14 @@ u64 acpi_pm_ticks(u64 tsc_delta, u64 tsc_khz)
 	return (u64)((unsigned __int128)tsc_delta * ACPI_PM_TIMER_HZ / (tsc_khz * HZ_PER_KHZ));
 }
 
+/*
+ * SCI_EN set: the FADT has no SMI_CMD, so the machine is always in ACPI
+ * mode and OSPM never asks for it (5.2.9 "SMI_CMD", 4.8.4.2.1).
+ */
 void acpi_pm_init(struct acpi_pm_device *pm, u64 now)
 {
-	*pm = (struct acpi_pm_device){ .tmr_sts_from = now, .sleep = ACPI_PM_AWAKE };
+	*pm = (struct acpi_pm_device){ .cnt = ACPI_PM1_SCI_EN, .tmr_sts_from = now,
+				       .sleep = ACPI_PM_AWAKE };
 }
 
 /* TMR_STS: the counter's top bit toggled since it was last cleared (4.8.3.3). */

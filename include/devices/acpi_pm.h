@@ -92,7 +92,7 @@ struct acpi_pm_device {
  */
 u64 acpi_pm_ticks(u64 tsc_delta, u64 tsc_khz);
 
-/* Power-on state at time now (ticks of ACPI_PM_TIMER_HZ): everything clear. */
+/* Power-on state at time now (ticks of ACPI_PM_TIMER_HZ): SCI_EN set, everything else clear. */
 void acpi_pm_init(struct acpi_pm_device *pm, u64 now);
 
 /*
