@@ -163,6 +163,13 @@ enum acpi_pm_sleep acpi_pm_sleep_request(const struct acpi_pm_device *pm)
 	return pm->sleep;
 }
 
+bool acpi_pm_event(struct acpi_pm_device *pm, u16 event)
+{
+	event &= PM1_STS_W1C & ACPI_PM1_EN_WRITABLE;	/* the events PM1_EN has a bit for */
+	pm->sts |= event;
+	return pm->en & event;
+}
+
 void acpi_pm_wake(struct acpi_pm_device *pm, u16 event)
 {
 	pm->sts |= (u16)(ACPI_PM1_WAK_STS | (event & PM1_STS_W1C));

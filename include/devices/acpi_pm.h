@@ -107,6 +107,14 @@ bool acpi_pm_io(struct acpi_pm_device *pm, u16 port, bool is_write, u8 size, u32
 enum acpi_pm_sleep acpi_pm_sleep_request(const struct acpi_pm_device *pm);
 
 /*
+ * A fixed event happened (a PM1_STS bit: ACPI_PM1_RTC_STS, ...): its
+ * status bit is set whatever PM1_EN says (4.8.4.1.1); whether its enable
+ * bit (the same bit of PM1_EN) is set, i.e. whether it may wake a sleeping
+ * system.
+ */
+bool acpi_pm_event(struct acpi_pm_device *pm, u16 event);
+
+/*
  * The sleeping VM wakes on event (a PM1_STS bit, e.g. ACPI_PM1_RTC_STS):
  * WAK_STS and that bit set, the request gone (16.3: what firmware leaves
  * for OSPM's waking path).

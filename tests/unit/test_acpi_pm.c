@@ -129,6 +129,20 @@ static void slp_en_in_its_own_byte_takes_slp_typ_written_before(void **state)
 	assert_int_equal(acpi_pm_sleep_request(&pm), ACPI_PM_SLEEP_S3);
 }
 
+/* An event sets its status bit either way; it is a wake event only with its enable bit. */
+static void an_event_wakes_only_when_enabled(void **state)
+{
+	struct acpi_pm_device pm;
+
+	acpi_pm_init(&pm, T0);
+	assert_false(acpi_pm_event(&pm, ACPI_PM1_RTC_STS));
+	assert_int_equal(in(&pm, ACPI_PM1_STS_PORT, 2, T0), ACPI_PM1_RTC_STS);
+	out(&pm, ACPI_PM1_STS_PORT, 2, ACPI_PM1_RTC_STS, T0);
+	out(&pm, ACPI_PM1_EN_PORT, 2, ACPI_PM1_RTC_EN, T0);
+	assert_true(acpi_pm_event(&pm, ACPI_PM1_RTC_STS));
+	assert_int_equal(in(&pm, ACPI_PM1_STS_PORT, 2, T0), ACPI_PM1_RTC_STS);
+}
+
 static void other_sleep_types_are_named(void **state)
 {
 	struct acpi_pm_device pm;
@@ -192,6 +206,7 @@ int main(void)
 		cmocka_unit_test(pm1_cnt_keeps_sci_en_and_slp_typ),
 		cmocka_unit_test(slp_en_with_s3_asks_for_s3),
 		cmocka_unit_test(slp_en_in_its_own_byte_takes_slp_typ_written_before),
+		cmocka_unit_test(an_event_wakes_only_when_enabled),
 		cmocka_unit_test(other_sleep_types_are_named),
 		cmocka_unit_test(the_timer_counts_32_bits),
 		cmocka_unit_test(tmr_sts_follows_the_top_bit),
