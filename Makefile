@@ -56,7 +56,7 @@ EMULATE_SRCS := $(addprefix emulate/,decode.c emulate.c exec_alu.c exec_branch.c
 IRQ_SRCS     := $(addprefix irq/,ioapic.c irq.c pic8259.c vlapic.c)
 DEVICES_SRCS := $(addprefix devices/,acpi_build.c acpi_pm.c fw_cfg.c pc_testdev.c pit8254.c rtc_cmos.c \
 		uart16550.c virtio_blk.c virtio_chain.c virtio_mem.c virtio_mmio.c virtio_ring.c virtio_rng.c)
-VM_SRCS      := $(addprefix vm/,hotplug.c memory.c pc.c run.c vcpu_threads.c virtio.c vm.c)
+VM_SRCS      := $(addprefix vm/,hotplug.c memory.c pc.c run.c sleep.c vcpu_threads.c virtio.c vm.c)
 LOADER_SRCS  := $(addprefix loader/,bzimage.c guest_images.c image.c load64.c \
 		load_kernel.c load_plan.c multiboot1.c)
 CONSOLE_SRCS := $(addprefix console/,console.c console_input.c demo.c guest_boot.c monitor.c \
@@ -133,7 +133,7 @@ $(BUILD)/guests/%.bin: guests/real/%.S
 
 # Multiboot v1 guests (guests/mb1/), in kvm-unit-tests' shape: linked as an
 # ELF64 at 4 MiB, embedded as the ELF32 file a multiboot loader reads.
-$(BUILD)/guests/mb1_%.bin: guests/mb1/%.S guests/mb1/boot.inc guests/mb1/mb1.ld
+$(BUILD)/guests/mb1_%.bin: guests/mb1/%.S guests/mb1/boot.inc $(wildcard guests/mb1/*.inc) guests/mb1/mb1.ld
 	@echo "  GUESTMB $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -c -Wa,--noexecstack -o $(BUILD)/guests/mb1_$*.o $<
