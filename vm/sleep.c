@@ -35,6 +35,7 @@
 
 #define REAL_MODE_SEG_SHIFT 4	/* a real-mode address is segment << 4 + offset */
 #define REAL_MODE_OFF_MASK 0xf
+#define REAL_MODE_ADDR_BITS 20	/* what a segment:offset with offset < 16 reaches */
 #define AR_CS_REAL_DATA (SEG_TYPE_DATA_RW_ACCESSED | VMX_AR_S | VMX_AR_P)
 
 bool vm_sleep_requested(struct vm *vm)
@@ -113,6 +114,9 @@ static int sleep_resume(struct vm *vm, struct vcpu *v)
 	if (!vec)
 		return sleep_end(vm, v, "S3 wake: the guest left no Firmware_Waking_Vector in its "
 				 "FACS (X_Firmware_Waking_Vector %#llx: not taken here)", xvec);
+	if (vec >> REAL_MODE_ADDR_BITS)
+		return sleep_end(vm, v, "S3 wake: the FACS's Firmware_Waking_Vector %#x is not a "
+				 "real-mode address (below 1 MiB)", vec);
 	irqchip_vcpu_init(&vm->irqchip, v);
 	vcpu_get_sregs(v, &s);
 	s.cs.selector = (u16)(vec >> REAL_MODE_SEG_SHIFT);
