@@ -5,7 +5,7 @@
 
 # The slowest first, so that two at a time finish together.
 CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_ram_pieces bochs_linux_shell bochs_smp4 bochs_kut bochs_smp bochs_tests bochs_hostile bochs_haswell bochs_penryn bochs_westmere bochs_icelake bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor bochs_console_storm
-       qemu_novmx qemu_many_cpus qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status bochs_testdev bochs_acpi_s3 bochs_acpi_s3_nowake bochs_forged_status bochs_guest_triple_fault bochs_guest_task_switch qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
+       qemu_novmx qemu_many_cpus qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status bochs_testdev bochs_acpi_s3 bochs_acpi_s3_nowake bochs_acpi_s5 bochs_forged_status bochs_guest_triple_fault bochs_guest_task_switch qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff qemu_uefi_novmx qemu_uefi_screen qemu_usb_stick qemu_screen qemu_screen_crash qemu_screen_scroll qemu_screen_off qemu_keyboard bochs_kut_frontend)
 
 iso() {	# iso CMDLINE: an ISO of the test image (tests and benchmarks) for this case
@@ -376,6 +376,23 @@ case_bochs_acpi_s3_nowake() {
 		'^acpipm: tables found, PM timer ok, entering S3$' \
 		'^vmm: .*: the guest entered ACPI S3 with no wake event that could come (PM1_EN 0x0: RTC_EN clear; RTC register B 0x22: alarm interrupt armed): it would sleep forever$' \
 		'^console: the guest stopped: an internal error: the guest entered ACPI S3 with no wake event' \
+		"^run: the guest's exit status: 0$"
+}
+
+# The other sleep types (guests/mb1/acpipm_s5.S, acpipm_slp6.S): SLP_TYP 0,
+# the DSDT's \_S5_, powers the VM off, named so; SLP_TYP 6, which no \_Sx
+# package gives, ends it naming the value.  Two boots; status 0 each.
+case_bochs_acpi_s5() {
+	RUN_OUT=$dir RUN_TIMEOUT=120 EMU=bochs KERNEL=build/guests/mb1_acpipm_s5.bin scripts/run.sh \
+		</dev/null >"$dir/run.txt" 2>&1
+	expect_lines bochs-acpi-s5 "$dir/run.txt" "$?" 0 \
+		'^console: the guest stopped: an internal error: the guest powered off (ACPI S5, soft-off: SLP_TYP 0 with SLP_EN); the VM is over$' \
+		"^run: the guest's exit status: 0$"
+	mkdir -p "$dir/slp6"
+	RUN_OUT=$dir/slp6 RUN_TIMEOUT=120 EMU=bochs KERNEL=build/guests/mb1_acpipm_slp6.bin \
+		scripts/run.sh </dev/null >"$dir/slp6/run.txt" 2>&1
+	expect_lines bochs-acpi-unsupported-sleep "$dir/slp6/run.txt" "$?" 0 \
+		'^console: the guest stopped: an internal error: the guest asked for sleeping state SLP_TYP 6, which this machine does not have' \
 		"^run: the guest's exit status: 0$"
 }
 
