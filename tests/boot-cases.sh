@@ -558,7 +558,7 @@ case_bochs_kut_frontend() {
 # FAIL: kut:NAME: ... or SKIP: kut:NAME: reason.  kvm-unit-tests is cloned
 # once into build/kvm-unit-tests (KUT_MIRROR: a local clone to take it
 # from); without network or KUT_MIRROR the case SKIPs with that reason.
-KUT_QUICK="hypercall smptest smptest3 ioapic tsc setjmp emulator"
+KUT_QUICK="hypercall smptest smptest3 ioapic tsc setjmp emulator s3"
 case_bochs_kut() {
 	EMU=bochs scripts/kut.sh $KUT_QUICK xapic </dev/null >"$dir/kut.txt" 2>&1
 	case $? in
