@@ -387,7 +387,8 @@ static struct acpi_gas gas_io(u16 port, u8 len)
  */
 static void fadt_fixed_hw(struct acpi_fadt *f, const struct layout *l, u64 gpa)
 {
-	f->firmware_ctrl = (u32)(gpa + l->facs);	/* X_FIRMWARE_CTRL stays 0: only one may be set */
+	/* X_FIRMWARE_CTRL stays 0: only one of the two may be set. */
+	f->firmware_ctrl = (u32)(gpa + l->facs);
 	f->sci_int = ACPI_PM_SCI_IRQ;
 	f->pm1a_evt_blk = ACPI_PM1_EVT_PORT;
 	f->pm1a_cnt_blk = ACPI_PM1_CNT_PORT;

@@ -181,8 +181,9 @@ static int sleep_s3(struct vm *vm, struct vcpu *v, u64 deadline)
 	if (!can_wake)
 		return sleep_end(vm, v, "the guest entered ACPI S3 with no wake event that could "
 				 "come (PM1_EN %#x: RTC_EN %s; RTC register B %#x: alarm interrupt "
-				 "%s): it would sleep forever", en, en & ACPI_PM1_RTC_EN ? "set" : "clear",
-				 reg_b, armed ? "armed" : "off");
+				 "%s): it would sleep forever", en,
+				 en & ACPI_PM1_RTC_EN ? "set" : "clear", reg_b,
+				 armed ? "armed" : "off");
 	vm->sleeping = true;
 	kprintf("vmm: %s: S3: the guest sleeps until its RTC alarm\n", vm->name);
 	return sleep_wait(vm, v, deadline);

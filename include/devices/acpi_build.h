@@ -40,7 +40,7 @@ struct acpi_build_config {
 	u8 ioapic_id;
 	u32 ioapic_base;	/* the I/O APIC's MMIO base (0xfec00000), GSIs from 0 */
 	bool pcat_compat;	/* the 8259A pair is there too (MADT flag) */
-	bool fixed_hw;		/* a full FADT for the ACPI PM device, a FACS, \_S3_ and \_S5_ */
+	bool fixed_hw;		/* a full FADT for the ACPI PM device, FACS, \_S3_, \_S5_ */
 };
 
 /* With fixed_hw, the FACS is at this offset of the tables (64-byte aligned if gpa is). */

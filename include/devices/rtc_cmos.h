@@ -80,7 +80,7 @@ struct rtc_cmos {
 	s8 dow_offset;		/* the day of the week as written, against the date's */
 	u8 flags;		/* register C's PF, AF, UF since its last read */
 	u64 flags_at;		/* the time up to which @flags are counted */
-	u64 alarm_irqs;		/* alarms that came with AIE set: IRQF raised, a wake event */
+	u64 alarm_irqs;		/* alarms with AIE set: IRQF raised, a wake event */
 };
 
 /*

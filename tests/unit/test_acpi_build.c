@@ -276,7 +276,9 @@ static void fixed_hw_tables_name_the_pm_device(void **state)
 	assert_int_equal(acpi_checksum(rsdt, rsdt->length), 0);
 	memcpy(rsdt_entries, rsdt + 1, sizeof(rsdt_entries));
 	for (unsigned int i = 0; i < 2; i++) {
-		assert_int_equal(rsdt_entries[i], (u64)((const u8 *)table(r, i) - arena) + FAKE_PHYS_BASE);
+		u64 pa = (u64)((const u8 *)table(r, i) - arena) + FAKE_PHYS_BASE;
+
+		assert_int_equal(rsdt_entries[i], pa);
 		assert_int_equal(acpi_checksum(table(r, i), table(r, i)->length), 0);
 	}
 	f = (const struct acpi_fadt *)table(r, 0);
@@ -332,9 +334,9 @@ static void the_reader_finds_the_timer_and_s5(void **state)
 static void the_dsdt_has_the_sleep_packages(void **state)
 {
 	static const u8 sleep[] = {
-		0x08, '\\', '_', 'S', '3', '_', 0x12, 0x0a, 0x04,	/* Name (\_S3_, Package (4) */
+		0x08, '\\', '_', 'S', '3', '_', 0x12, 0x0a, 0x04,	/* Name (\_S3_, Package */
 		0x0a, 0x01, 0x0a, 0x01, 0x0a, 0x00, 0x0a, 0x00,		/* { 1, 1, 0, 0 }) */
-		0x08, '\\', '_', 'S', '5', '_', 0x12, 0x0a, 0x04,	/* Name (\_S5_, Package (4) */
+		0x08, '\\', '_', 'S', '5', '_', 0x12, 0x0a, 0x04,	/* Name (\_S5_, Package */
 		0x0a, 0x00, 0x0a, 0x00, 0x0a, 0x00, 0x0a, 0x00,		/* { 0, 0, 0, 0 }) */
 	};
 	const struct acpi_sdt_header *d;
@@ -382,7 +384,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(the_dsdt_describes_virtio_mmio_devices, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(fixed_hw_tables_name_the_pm_device, setup, teardown),
+		cmocka_unit_test_setup_teardown(fixed_hw_tables_name_the_pm_device, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(the_reader_finds_the_timer_and_s5, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_dsdt_has_the_sleep_packages, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_configurations_are_refused, setup, teardown),

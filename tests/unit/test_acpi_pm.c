@@ -113,19 +113,21 @@ static void slp_en_with_s3_asks_for_s3(void **state)
 	assert_int_equal(acpi_pm_sleep_request(&pm), ACPI_PM_SLEEP_S3);
 	assert_int_equal(pm.slp_typ, ACPI_PM_SLP_TYP_S3);
 	/* SLP_EN reads as 0; SLP_TYP stays, and SCI_EN as written (cleared, as QEMU lets it). */
-	assert_int_equal(in(&pm, ACPI_PM1_CNT_PORT, 2, T0), ACPI_PM_SLP_TYP_S3 << ACPI_PM1_SLP_TYP_SHIFT);
+	assert_int_equal(in(&pm, ACPI_PM1_CNT_PORT, 2, T0),
+			 ACPI_PM_SLP_TYP_S3 << ACPI_PM1_SLP_TYP_SHIFT);
 	acpi_pm_wake(&pm, ACPI_PM1_RTC_STS);
 	assert_int_equal(acpi_pm_sleep_request(&pm), ACPI_PM_AWAKE);
 	assert_true(in(&pm, ACPI_PM1_STS_PORT, 2, T0) & ACPI_PM1_WAK_STS);
 }
 
-static void slp_en_in_its_own_byte_takes_slp_typ_written_before(void **state)
+static void a_byte_write_of_slp_typ_and_slp_en_sleeps(void **state)
 {
 	struct acpi_pm_device pm;
+	/* SLP_TYP and SLP_EN are both in the high byte: one byte write does both. */
+	u16 s3 = ACPI_PM1_SLP_EN | (ACPI_PM_SLP_TYP_S3 << ACPI_PM1_SLP_TYP_SHIFT);
 
 	acpi_pm_init(&pm, T0);
-	/* SLP_TYP and SLP_EN are both in the high byte: one byte write does both. */
-	out(&pm, ACPI_PM1_CNT_PORT + 1, 1, (ACPI_PM1_SLP_EN | (ACPI_PM_SLP_TYP_S3 << ACPI_PM1_SLP_TYP_SHIFT)) >> 8, T0);
+	out(&pm, ACPI_PM1_CNT_PORT + 1, 1, s3 >> 8, T0);
 	assert_int_equal(acpi_pm_sleep_request(&pm), ACPI_PM_SLEEP_S3);
 }
 
@@ -148,7 +150,8 @@ static void other_sleep_types_are_named(void **state)
 	struct acpi_pm_device pm;
 
 	acpi_pm_init(&pm, T0);
-	out(&pm, ACPI_PM1_CNT_PORT, 2, ACPI_PM1_SLP_EN | (ACPI_PM_SLP_TYP_S5 << ACPI_PM1_SLP_TYP_SHIFT), T0);
+	out(&pm, ACPI_PM1_CNT_PORT, 2,
+	    ACPI_PM1_SLP_EN | (ACPI_PM_SLP_TYP_S5 << ACPI_PM1_SLP_TYP_SHIFT), T0);
 	assert_int_equal(acpi_pm_sleep_request(&pm), ACPI_PM_SLEEP_S5);
 	acpi_pm_init(&pm, T0);
 	out(&pm, ACPI_PM1_CNT_PORT, 2, ACPI_PM1_SLP_EN | (6 << ACPI_PM1_SLP_TYP_SHIFT), T0);
@@ -163,7 +166,8 @@ static void the_timer_counts_32_bits(void **state)
 
 	acpi_pm_init(&pm, T0);
 	assert_int_equal(in(&pm, ACPI_PM_TMR_PORT, 4, now), (u32)now);
-	assert_int_equal(in(&pm, ACPI_PM_TMR_PORT, 4, now + 7) - in(&pm, ACPI_PM_TMR_PORT, 4, now), 7);
+	assert_int_equal(in(&pm, ACPI_PM_TMR_PORT, 4, now + 7) - in(&pm, ACPI_PM_TMR_PORT, 4, now),
+			 7);
 	/* Byte by byte, the same count. */
 	for (u16 i = 0; i < ACPI_PM_TMR_LEN; i++)
 		assert_int_equal(in(&pm, ACPI_PM_TMR_PORT + i, 1, now), (u8)(now >> (8 * i)));
@@ -205,7 +209,7 @@ int main(void)
 		cmocka_unit_test(pm1_en_keeps_its_enable_bits),
 		cmocka_unit_test(pm1_cnt_keeps_sci_en_and_slp_typ),
 		cmocka_unit_test(slp_en_with_s3_asks_for_s3),
-		cmocka_unit_test(slp_en_in_its_own_byte_takes_slp_typ_written_before),
+		cmocka_unit_test(a_byte_write_of_slp_typ_and_slp_en_sleeps),
 		cmocka_unit_test(an_event_wakes_only_when_enabled),
 		cmocka_unit_test(other_sleep_types_are_named),
 		cmocka_unit_test(the_timer_counts_32_bits),

@@ -240,7 +240,8 @@ static void alarm_interrupts_are_counted(void **state)
 	assert_true(rtc_cmos_alarm_armed(&r));
 	assert_int_equal(rtc_cmos_alarm_irqs(&r, 2 * SECOND - 1), 0);
 	assert_int_equal(rtc_cmos_alarm_irqs(&r, 2 * SECOND), 1);
-	assert_int_equal(rd(&r, RTC_REG_C, 2 * SECOND) & ~RTC_C_PF, RTC_C_IRQF | RTC_C_AF | RTC_C_UF);
+	assert_int_equal(rd(&r, RTC_REG_C, 2 * SECOND) & ~RTC_C_PF,
+			 RTC_C_IRQF | RTC_C_AF | RTC_C_UF);
 	/* A stopped divider or SET: none can come. */
 	wr(&r, RTC_REG_B, RTC_B_24H | RTC_B_AIE | RTC_B_SET, 2 * SECOND);
 	assert_false(rtc_cmos_alarm_armed(&r));
