@@ -25,6 +25,8 @@
 #define IAPC_VGA_NOT_PRESENT BIT(2)	/* Table 5.11 */
 #define PIT_IRQ 0
 #define PIT_GSI 2			/* the I/O APIC's pin 2, as on every PC */
+#define MPS_INTI_ACTIVE_HIGH 0x1	/* 5.2.12.5, Table 5.26: polarity, bits 1:0 */
+#define MPS_INTI_LEVEL 0xc		/* trigger mode, bits 3:2 */
 #define NMI_ALL_PROCESSORS 0xff
 #define NMI_LINT 1
 
@@ -290,6 +292,12 @@ static u64 align8(u64 v)
 	return (v + 7) & ~7ULL;
 }
 
+/* IRQ 0 -> GSI 2, and with fixed hardware the SCI's IRQ 9, level and active high. */
+static unsigned int madt_isos(const struct acpi_build_config *cfg)
+{
+	return cfg->fixed_hw ? 2 : 1;
+}
+
 static void plan(const struct acpi_build_config *cfg, struct layout *l)
 {
 	_Static_assert(ACPI_BUILD_FACS_OFFSET == 0 && ACPI_FACS_LEN % ACPI_FACS_ALIGN == 0,
@@ -303,7 +311,8 @@ static void plan(const struct acpi_build_config *cfg, struct layout *l)
 	l->dsdt_len = ACPI_SDT_HEADER_LEN + dsdt_aml(cfg, l->dsdt_body);
 	l->madt = align8(l->dsdt + l->dsdt_len);
 	l->madt_len = sizeof(struct acpi_madt) + cfg->nr_cpus * sizeof(struct acpi_madt_lapic) +
-		      sizeof(struct acpi_madt_ioapic) + sizeof(struct acpi_madt_iso) +
+		      sizeof(struct acpi_madt_ioapic) +
+		      madt_isos(cfg) * sizeof(struct acpi_madt_iso) +
 		      sizeof(struct acpi_madt_lapic_nmi);
 	l->end = l->madt + l->madt_len;
 }
@@ -464,6 +473,15 @@ static void build_madt(const struct acpi_build_config *cfg, u8 *base, const stru
 	iso = (struct acpi_madt_iso *)(io + 1);
 	*iso = (struct acpi_madt_iso){ .h = { ACPI_MADT_TYPE_ISO, sizeof(*iso) },
 				       .source_irq = PIT_IRQ, .gsi = PIT_GSI };
+	/*
+	 * The SCI is a level, active-high line here (devices/acpi_pm.c), not
+	 * ISA's edge: say so, as QEMU's MADT does for IRQ 9 (5.2.12.5).
+	 */
+	if (cfg->fixed_hw)
+		*++iso = (struct acpi_madt_iso){ .h = { ACPI_MADT_TYPE_ISO, sizeof(*iso) },
+						 .source_irq = ACPI_PM_SCI_IRQ,
+						 .gsi = ACPI_PM_SCI_IRQ,
+						 .flags = MPS_INTI_ACTIVE_HIGH | MPS_INTI_LEVEL };
 	nmi = (struct acpi_madt_lapic_nmi *)(iso + 1);
 	*nmi = (struct acpi_madt_lapic_nmi){ .h = { ACPI_MADT_TYPE_LAPIC_NMI, sizeof(*nmi) },
 					     .processor_uid = NMI_ALL_PROCESSORS,

@@ -158,6 +158,13 @@ bool acpi_pm_io(struct acpi_pm_device *pm, u16 port, bool is_write, u8 size, u32
 	return true;
 }
 
+bool acpi_pm_sci_level(const struct acpi_pm_device *pm, u64 now)
+{
+	/* Each fixed event's enable bit sits where its status bit does (Tables 4.16, 4.17). */
+	return (pm->cnt & ACPI_PM1_SCI_EN) &&
+	       (reg_value(pm, REG_STS, now) & pm->en & ACPI_PM1_EN_WRITABLE);
+}
+
 enum acpi_pm_sleep acpi_pm_sleep_request(const struct acpi_pm_device *pm)
 {
 	return pm->sleep;

@@ -155,13 +155,21 @@ void vm_lapic_enable(struct vm *vm, struct vcpu *v)
 			v->id, err);
 }
 
+/* The SCI is a level on ISA IRQ 9 (the MADT's override makes it level, active high). */
+static void sci_sample(struct irqchip *chip, void *ctx)
+{
+	struct vm *vm = ctx;
+
+	__irqchip_set_line(chip, ACPI_PM_SCI_IRQ, acpi_pm_sci_level(vm->acpi_pm, acpi_pm_now(vm)));
+}
+
 int vm_acpi_pm_add(struct vm *vm)
 {
 	vm->acpi_pm = kzalloc(sizeof(*vm->acpi_pm));
 	if (!vm->acpi_pm)
 		return -ENOMEM;
 	acpi_pm_init(vm->acpi_pm, acpi_pm_now(vm));
-	return 0;
+	return irqchip_add_source(&vm->irqchip, sci_sample, vm);
 }
 
 int vm_pc_testdev_add(struct vm *vm)

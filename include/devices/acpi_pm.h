@@ -11,9 +11,10 @@
  * The timer is 32 bits wide (the FADT sets TMR_VAL_EXT, 5.2.9 Table 5.10)
  * and counts at ACPI_PM_TIMER_HZ (3.579545 MHz, 4.8.3.3) from the
  * caller's time: "now" is in timer ticks since the VM was made (vm/pc.c
- * converts from the TSC), so nothing runs between accesses.  No SCI is
- * raised: the FADT names IRQ 9 as SCI_INT because the field must hold
- * one, but no status bit drives the line (docs/devices.md).
+ * converts from the TSC), so nothing runs between accesses.  The SCI
+ * (ISA IRQ 9, as the FADT's SCI_INT and the MADT's override say) is a
+ * level the VMM samples: high while SCI_EN is set and an enabled fixed
+ * event's status bit is (4.8.2).
  *
  * Writing SLP_EN records a sleep request (7.4.2, 16.1); acting on it
  * (stopping the vCPUs, waking them) is the VMM's (vm/sleep.c).  No
@@ -102,6 +103,9 @@ void acpi_pm_init(struct acpi_pm_device *pm, u64 now);
  * SLP_EN records a sleep request (acpi_pm_sleep_request()).
  */
 bool acpi_pm_io(struct acpi_pm_device *pm, u16 port, bool is_write, u8 size, u32 *val, u64 now);
+
+/* The SCI's level at time now: SCI_EN, and a PM1_STS bit whose PM1_EN bit is set. */
+bool acpi_pm_sci_level(const struct acpi_pm_device *pm, u64 now);
 
 /* The pending sleep request (ACPI_PM_AWAKE when none). */
 enum acpi_pm_sleep acpi_pm_sleep_request(const struct acpi_pm_device *pm);

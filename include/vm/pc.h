@@ -27,8 +27,8 @@ void vm_lapic_enable(struct vm *vm, struct vcpu *v);
 
 /*
  * Give vm ACPI fixed hardware (include/devices/acpi_pm.h) at ports
- * 0x600-0x60b, before vm_acpi_install() (its FADT then names it): 0 or
- * -ENOMEM.
+ * 0x600-0x60b, its SCI a source of ISA IRQ 9, before vm_acpi_install()
+ * (its FADT then names it): 0, -ENOMEM, or irqchip_add_source()'s -ENOSPC.
  */
 int vm_acpi_pm_add(struct vm *vm);
 

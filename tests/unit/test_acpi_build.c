@@ -310,6 +310,37 @@ static void fixed_hw_tables_name_the_pm_device(void **state)
 	assert_true((u64)n <= ARENA_SIZE);
 }
 
+/* With fixed hardware the MADT also says the SCI (IRQ 9) is level, active high: flags 0xd. */
+static void the_madt_makes_the_sci_level(void **state)
+{
+	const struct acpi_sdt_header *h;
+	const u8 *p, *end;
+	unsigned int isos = 0;
+	bool sci = false;
+
+	assert_true(acpi_build_tables(&pc, arena, FAKE_PHYS_BASE, ARENA_SIZE) > 0);
+	h = table(scan_rsdp(), 1);
+	assert_int_equal(acpi_checksum(h, h->length), 0);
+	p = (const u8 *)h + sizeof(struct acpi_madt);
+	end = (const u8 *)h + h->length;
+	while (p < end) {
+		const struct acpi_madt_entry *e = (const void *)p;
+
+		assert_true(e->length >= 2 && p + e->length <= end);
+		if (e->type == ACPI_MADT_TYPE_ISO) {
+			const struct acpi_madt_iso *o = (const void *)p;
+
+			isos++;
+			if (o->source_irq == 9)
+				sci = o->gsi == 9 && o->flags == 0xd && o->bus == 0;
+		}
+		p += e->length;
+	}
+	assert_true(p == end);
+	assert_int_equal(isos, 2);
+	assert_true(sci);
+}
+
 /* slotvisor's own reader (what powers a machine off) finds the timer, PM1a_CNT and \_S5. */
 static void the_reader_finds_the_timer_and_s5(void **state)
 {
@@ -386,6 +417,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(fixed_hw_tables_name_the_pm_device, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(the_madt_makes_the_sci_level, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_reader_finds_the_timer_and_s5, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_dsdt_has_the_sleep_packages, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_configurations_are_refused, setup, teardown),

@@ -145,6 +145,32 @@ static void an_event_wakes_only_when_enabled(void **state)
 	assert_int_equal(in(&pm, ACPI_PM1_STS_PORT, 2, T0), ACPI_PM1_RTC_STS);
 }
 
+/* The SCI: an enabled event's status with SCI_EN; cleared with the status or SCI_EN. */
+static void the_sci_follows_enabled_status(void **state)
+{
+	struct acpi_pm_device pm;
+	u64 flip = 1ULL << ACPI_PM_TMR_TOP_BIT;
+
+	acpi_pm_init(&pm, T0);
+	acpi_pm_event(&pm, ACPI_PM1_RTC_STS);
+	assert_false(acpi_pm_sci_level(&pm, T0));		/* RTC_EN clear */
+	out(&pm, ACPI_PM1_EN_PORT, 2, ACPI_PM1_RTC_EN, T0);
+	assert_true(acpi_pm_sci_level(&pm, T0));
+	out(&pm, ACPI_PM1_CNT_PORT, 2, 0, T0);			/* SCI_EN clear */
+	assert_false(acpi_pm_sci_level(&pm, T0));
+	out(&pm, ACPI_PM1_CNT_PORT, 2, ACPI_PM1_SCI_EN, T0);
+	out(&pm, ACPI_PM1_STS_PORT, 2, ACPI_PM1_RTC_STS, T0);
+	assert_false(acpi_pm_sci_level(&pm, T0));
+	/* The timer's top bit toggling, with TMR_EN. */
+	out(&pm, ACPI_PM1_EN_PORT, 2, ACPI_PM1_TMR_EN, T0);
+	assert_false(acpi_pm_sci_level(&pm, flip - 1));
+	assert_true(acpi_pm_sci_level(&pm, flip));
+	/* WAK_STS has no enable bit: no SCI. */
+	out(&pm, ACPI_PM1_EN_PORT, 2, 0, flip);
+	acpi_pm_wake(&pm, 0);
+	assert_false(acpi_pm_sci_level(&pm, T0));
+}
+
 static void other_sleep_types_are_named(void **state)
 {
 	struct acpi_pm_device pm;
@@ -211,6 +237,7 @@ int main(void)
 		cmocka_unit_test(slp_en_with_s3_asks_for_s3),
 		cmocka_unit_test(a_byte_write_of_slp_typ_and_slp_en_sleeps),
 		cmocka_unit_test(an_event_wakes_only_when_enabled),
+		cmocka_unit_test(the_sci_follows_enabled_status),
 		cmocka_unit_test(other_sleep_types_are_named),
 		cmocka_unit_test(the_timer_counts_32_bits),
 		cmocka_unit_test(tmr_sts_follows_the_top_bit),
