@@ -55,9 +55,9 @@ EMULATE_SRCS := $(addprefix emulate/,decode.c emulate.c exec_alu.c exec_branch.c
 		exec_ltr.c exec_muldiv.c exec_seg.c exec_stack.c exec_string.c exec_sys.c exec_vec.c \
 		fastop.c mem.c opcodes.c regs.c)
 IRQ_SRCS     := $(addprefix irq/,ioapic.c irq.c pic8259.c vlapic.c)
-DEVICES_SRCS := $(addprefix devices/,acpi_build.c fw_cfg.c pc_testdev.c pit8254.c rtc_cmos.c \
+DEVICES_SRCS := $(addprefix devices/,acpi_build.c acpi_pm.c fw_cfg.c pc_testdev.c pit8254.c rtc_cmos.c \
 		uart16550.c virtio_blk.c virtio_chain.c virtio_mem.c virtio_mmio.c virtio_ring.c virtio_rng.c)
-VM_SRCS      := $(addprefix vm/,hotplug.c memory.c pc.c run.c vcpu_threads.c virtio.c vm.c)
+VM_SRCS      := $(addprefix vm/,hotplug.c memory.c pc.c run.c sleep.c vcpu_threads.c virtio.c vm.c)
 LOADER_SRCS  := $(addprefix loader/,bzimage.c guest_images.c image.c load64.c \
 		load_kernel.c load_plan.c multiboot1.c)
 CONSOLE_SRCS := $(addprefix console/,console.c console_input.c console_slice.c demo.c guest_boot.c \
@@ -134,7 +134,7 @@ $(BUILD)/guests/%.bin: guests/real/%.S
 
 # Multiboot v1 guests (guests/mb1/), in kvm-unit-tests' shape: linked as an
 # ELF64 at 4 MiB, embedded as the ELF32 file a multiboot loader reads.
-$(BUILD)/guests/mb1_%.bin: guests/mb1/%.S guests/mb1/boot.inc guests/mb1/mb1.ld
+$(BUILD)/guests/mb1_%.bin: guests/mb1/%.S guests/mb1/boot.inc $(wildcard guests/mb1/*.inc) guests/mb1/mb1.ld
 	@echo "  GUESTMB $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -c -Wa,--noexecstack -o $(BUILD)/guests/mb1_$*.o $<
@@ -230,7 +230,7 @@ HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.
 		gprs.c host_ioapic_route.c keymap.c uart_select.c) \
 	$(addprefix vmx/,check.c check_controls.c check_host.c check_guest.c \
 		check_guest_segs.c vmcs_names.c exit_reason.c mce.c msr_bitmap.c page_walk.c) \
-	$(IRQ_SRCS) devices/uart16550.c devices/pit8254.c devices/rtc_cmos.c devices/acpi_build.c \
+	$(IRQ_SRCS) devices/uart16550.c devices/pit8254.c devices/rtc_cmos.c devices/acpi_build.c devices/acpi_pm.c \
 	devices/fw_cfg.c devices/pc_testdev.c devices/virtio_ring.c devices/virtio_mmio.c \
 	devices/virtio_chain.c devices/virtio_rng.c devices/virtio_blk.c devices/virtio_mem.c \
 	$(addprefix loader/,image.c load_plan.c bzimage.c multiboot1.c) \

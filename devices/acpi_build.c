@@ -5,6 +5,7 @@
  */
 #include "arch/acpi.h"
 #include "devices/acpi_build.h"
+#include "devices/acpi_pm.h"
 #include "devices/rtc_cmos.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -14,10 +15,18 @@
 #define CREATOR_ID 0x534c5456	/* "SLTV" */
 #define FADT_REVISION 6
 #define FADT_MINOR_VERSION 5
-#define FADT_HW_REDUCED_ACPI BIT(20)	/* Table 5.10: no fixed hardware, no SCI */
+/*
+ * Table 5.10: a full FADT states WBINVD (required), C1 on every CPU, no
+ * fixed power or sleep button, and the 32-bit PM timer the device has.
+ */
+#define FADT_FIXED_HW_FLAGS (ACPI_FADT_WBINVD | ACPI_FADT_PROC_C1 | ACPI_FADT_PWR_BUTTON | \
+			     ACPI_FADT_SLP_BUTTON | ACPI_FADT_TMR_VAL_EXT)
+#define BITS_PER_BYTE 8
 #define IAPC_VGA_NOT_PRESENT BIT(2)	/* Table 5.11 */
 #define PIT_IRQ 0
 #define PIT_GSI 2			/* the I/O APIC's pin 2, as on every PC */
+#define MPS_INTI_ACTIVE_HIGH 0x1	/* 5.2.12.5, Table 5.26: polarity, bits 1:0 */
+#define MPS_INTI_LEVEL 0xc		/* trigger mode, bits 3:2 */
 #define NMI_ALL_PROCESSORS 0xff
 #define NMI_LINT 1
 
@@ -28,6 +37,8 @@
 #define AML_STRING_PREFIX 0x0d
 #define AML_SCOPE_OP 0x10
 #define AML_BUFFER_OP 0x11
+#define AML_PACKAGE_OP 0x12
+#define AML_SLEEP_PKG_ELEMENTS 4	/* SLP_TYPa, SLP_TYPb, two reserved (7.4.2) */
 #define AML_BYTE_PREFIX 0x0a
 #define AML_EXT_OP_PREFIX 0x5b
 #define AML_DEVICE_OP 0x82
@@ -49,11 +60,13 @@
 #define COM1_PORTS 8
 #define COM1_IRQ 4
 #define AML_DEVICE_MAX 80		/* one Device () below, bytes */
-#define DSDT_BODY_MAX (8 + (ACPI_BUILD_MAX_VIRTIO + 2) * AML_DEVICE_MAX)
-_Static_assert(DSDT_BODY_MAX <= AML_PKG_LENGTH_2_MAX, "\\_SB's PkgLength fits two bytes");
+#define AML_SLEEP_PKG_MAX 16		/* Name (\_Sx_, Package (4) { four bytes }) */
+#define DSDT_SCOPE_MAX (8 + (ACPI_BUILD_MAX_VIRTIO + 2) * AML_DEVICE_MAX)
+#define DSDT_BODY_MAX (DSDT_SCOPE_MAX + 2 * AML_SLEEP_PKG_MAX)
+_Static_assert(DSDT_SCOPE_MAX <= AML_PKG_LENGTH_2_MAX, "\\_SB's PkgLength fits two bytes");
 
 struct layout {
-	u64 rsdp, xsdt, fadt, dsdt, madt, end;
+	u64 facs, rsdp, rsdt, xsdt, fadt, dsdt, madt, end;
 	u32 dsdt_len, madt_len;
 	u8 dsdt_body[DSDT_BODY_MAX];
 };
@@ -224,10 +237,36 @@ static u32 aml_virtio(u8 *out, unsigned int i, const struct acpi_virtio_mmio *v)
 	return aml_device(out, seg, dev, d);
 }
 
-/* The DSDT's AML: Scope (\_SB) { COM1, the RTC, then each virtio-mmio device }. */
+/*
+ * Name (\name, Package (4) { slp_typ, slp_typ, Zero, Zero }): the SLP_TYP
+ * values OSPM writes to PM1a_CNT (and PM1b_CNT, which is absent) to enter
+ * that sleeping state (7.4.2).
+ */
+static u32 aml_sleep_package(u8 *out, const char name[4], u8 slp_typ)
+{
+	u32 n = 0;
+
+	out[n++] = AML_NAME_OP;
+	out[n++] = AML_ROOT_CHAR;
+	memcpy(out + n, name, 4);
+	n += 4;
+	out[n++] = AML_PACKAGE_OP;
+	n += aml_pkg_length(out + n, 1 + AML_SLEEP_PKG_ELEMENTS * 2);
+	out[n++] = AML_SLEEP_PKG_ELEMENTS;
+	for (unsigned int i = 0; i < AML_SLEEP_PKG_ELEMENTS; i++) {
+		out[n++] = AML_BYTE_PREFIX;
+		out[n++] = i < 2 ? slp_typ : 0;
+	}
+	return n;
+}
+
+/*
+ * The DSDT's AML: Scope (\_SB) { COM1, the RTC, then each virtio-mmio
+ * device }, and with fixed hardware \_S3_ and \_S5_ (QEMU's PIIX4 values).
+ */
 static u32 dsdt_aml(const struct acpi_build_config *cfg, u8 *out)
 {
-	u8 scope[DSDT_BODY_MAX];
+	u8 scope[DSDT_SCOPE_MAX];
 	u32 n = aml_com1(scope), len = 0;
 
 	n += aml_rtc(scope + n);
@@ -240,7 +279,12 @@ static u32 dsdt_aml(const struct acpi_build_config *cfg, u8 *out)
 	memcpy(out + len, "_SB_", 4);
 	len += 4;
 	memcpy(out + len, scope, n);
-	return len + n;
+	len += n;
+	if (cfg->fixed_hw) {
+		len += aml_sleep_package(out + len, "_S3_", ACPI_PM_SLP_TYP_S3);
+		len += aml_sleep_package(out + len, "_S5_", ACPI_PM_SLP_TYP_S5);
+	}
+	return len;
 }
 
 static u64 align8(u64 v)
@@ -248,16 +292,27 @@ static u64 align8(u64 v)
 	return (v + 7) & ~7ULL;
 }
 
+/* IRQ 0 -> GSI 2, and with fixed hardware the SCI's IRQ 9, level and active high. */
+static unsigned int madt_isos(const struct acpi_build_config *cfg)
+{
+	return cfg->fixed_hw ? 2 : 1;
+}
+
 static void plan(const struct acpi_build_config *cfg, struct layout *l)
 {
-	l->rsdp = 0;
-	l->xsdt = align8(ACPI_RSDP_V2_LEN);
+	_Static_assert(ACPI_BUILD_FACS_OFFSET == 0 && ACPI_FACS_LEN % ACPI_FACS_ALIGN == 0,
+		       "the FACS first keeps it 64-byte aligned, and the RSDP 16-byte aligned");
+	l->facs = ACPI_BUILD_FACS_OFFSET;
+	l->rsdp = cfg->fixed_hw ? l->facs + ACPI_FACS_LEN : 0;
+	l->rsdt = align8(l->rsdp + ACPI_RSDP_V2_LEN);
+	l->xsdt = cfg->fixed_hw ? align8(l->rsdt + ACPI_SDT_HEADER_LEN + 2 * sizeof(u32)) : l->rsdt;
 	l->fadt = align8(l->xsdt + ACPI_SDT_HEADER_LEN + 2 * sizeof(u64));
 	l->dsdt = align8(l->fadt + sizeof(struct acpi_fadt));
 	l->dsdt_len = ACPI_SDT_HEADER_LEN + dsdt_aml(cfg, l->dsdt_body);
 	l->madt = align8(l->dsdt + l->dsdt_len);
 	l->madt_len = sizeof(struct acpi_madt) + cfg->nr_cpus * sizeof(struct acpi_madt_lapic) +
-		      sizeof(struct acpi_madt_ioapic) + sizeof(struct acpi_madt_iso) +
+		      sizeof(struct acpi_madt_ioapic) +
+		      madt_isos(cfg) * sizeof(struct acpi_madt_iso) +
 		      sizeof(struct acpi_madt_lapic_nmi);
 	l->end = l->madt + l->madt_len;
 }
@@ -280,7 +335,8 @@ static void seal(struct acpi_sdt_header *h)
 	h->checksum = (u8)-acpi_checksum(h, h->length);
 }
 
-static void build_rsdp(u8 *base, const struct layout *l, u64 gpa)
+static void build_rsdp(const struct acpi_build_config *cfg, u8 *base, const struct layout *l,
+		       u64 gpa)
 {
 	struct acpi_rsdp *r = (struct acpi_rsdp *)(base + l->rsdp);
 
@@ -289,8 +345,31 @@ static void build_rsdp(u8 *base, const struct layout *l, u64 gpa)
 	r->revision = 2;
 	r->length = ACPI_RSDP_V2_LEN;
 	r->xsdt_address = gpa + l->xsdt;
+	if (cfg->fixed_hw)	/* for an ACPI 1.0 reader too; the tables lie below 4 GiB */
+		r->rsdt_address = (u32)(gpa + l->rsdt);
 	r->checksum = (u8)-acpi_checksum(r, ACPI_RSDP_V1_LEN);
 	r->extended_checksum = (u8)-acpi_checksum(r, ACPI_RSDP_V2_LEN);
+}
+
+/* The RSDT (5.2.7): the XSDT's tables by 32-bit address. */
+static void build_rsdt(u8 *base, const struct layout *l, u64 gpa)
+{
+	struct acpi_sdt_header *h = (struct acpi_sdt_header *)(base + l->rsdt);
+	u32 entries[2] = { (u32)(gpa + l->fadt), (u32)(gpa + l->madt) };
+
+	header(h, "RSDT", ACPI_SDT_HEADER_LEN + sizeof(entries), 1);
+	memcpy(h + 1, entries, sizeof(entries));
+	seal(h);
+}
+
+/* The FACS (5.2.10): no waking vector until OSPM writes one; no checksum. */
+static void build_facs(u8 *base, const struct layout *l)
+{
+	struct acpi_facs *facs = (struct acpi_facs *)(base + l->facs);
+
+	memcpy(facs->signature, ACPI_FACS_SIG, sizeof(facs->signature));
+	facs->length = ACPI_FACS_LEN;
+	facs->version = ACPI_FACS_VERSION;
 }
 
 static void build_xsdt(u8 *base, const struct layout *l, u64 gpa)
@@ -303,14 +382,49 @@ static void build_xsdt(u8 *base, const struct layout *l, u64 gpa)
 	seal(h);
 }
 
-static void build_fadt(u8 *base, const struct layout *l, u64 gpa)
+static struct acpi_gas gas_io(u16 port, u8 len)
+{
+	return (struct acpi_gas){ .address_space_id = ACPI_GAS_SYSTEM_IO,
+				  .register_bit_width = (u8)(len * BITS_PER_BYTE),
+				  .address = port };
+}
+
+/*
+ * The fixed hardware the ACPI PM device has (5.2.9): its blocks, both as
+ * ports and as X_ GASes, the SCI, the FACS, and no SMI_CMD: the machine is
+ * always in ACPI mode (SCI_EN reads 1), there is no SMM to hand over from.
+ */
+static void fadt_fixed_hw(struct acpi_fadt *f, const struct layout *l, u64 gpa)
+{
+	/* X_FIRMWARE_CTRL stays 0: only one of the two may be set. */
+	f->firmware_ctrl = (u32)(gpa + l->facs);
+	f->sci_int = ACPI_PM_SCI_IRQ;
+	f->pm1a_evt_blk = ACPI_PM1_EVT_PORT;
+	f->pm1a_cnt_blk = ACPI_PM1_CNT_PORT;
+	f->pm_tmr_blk = ACPI_PM_TMR_PORT;
+	f->pm1_evt_len = ACPI_PM1_EVT_LEN;
+	f->pm1_cnt_len = ACPI_PM1_CNT_LEN;
+	f->pm_tmr_len = ACPI_PM_TMR_LEN;
+	f->p_lvl2_lat = ACPI_FADT_NO_C2_LAT;
+	f->p_lvl3_lat = ACPI_FADT_NO_C3_LAT;
+	f->x_pm1a_evt_blk = gas_io(ACPI_PM1_EVT_PORT, ACPI_PM1_EVT_LEN);
+	f->x_pm1a_cnt_blk = gas_io(ACPI_PM1_CNT_PORT, ACPI_PM1_CNT_LEN);
+	f->x_pm_tmr_blk = gas_io(ACPI_PM_TMR_PORT, ACPI_PM_TMR_LEN);
+	f->flags = FADT_FIXED_HW_FLAGS;
+}
+
+static void build_fadt(const struct acpi_build_config *cfg, u8 *base, const struct layout *l,
+		       u64 gpa)
 {
 	struct acpi_fadt *f = (struct acpi_fadt *)(base + l->fadt);
 
 	header(&f->header, "FACP", sizeof(*f), FADT_REVISION);
 	f->dsdt = (u32)(gpa + l->dsdt);
 	f->x_dsdt = gpa + l->dsdt;
-	f->flags = FADT_HW_REDUCED_ACPI;
+	if (cfg->fixed_hw)
+		fadt_fixed_hw(f, l, gpa);
+	else
+		f->flags = ACPI_FADT_HW_REDUCED;
 	/*
 	 * The RTC (devices/rtc_cmos.c) is there: no IAPC_CMOS_RTC_NOT_PRESENT
 	 * (Table 5.11), and its century byte is named (5.2.9, "CENTURY"), which
@@ -359,6 +473,15 @@ static void build_madt(const struct acpi_build_config *cfg, u8 *base, const stru
 	iso = (struct acpi_madt_iso *)(io + 1);
 	*iso = (struct acpi_madt_iso){ .h = { ACPI_MADT_TYPE_ISO, sizeof(*iso) },
 				       .source_irq = PIT_IRQ, .gsi = PIT_GSI };
+	/*
+	 * The SCI is a level, active-high line here (devices/acpi_pm.c), not
+	 * ISA's edge: say so, as QEMU's MADT does for IRQ 9 (5.2.12.5).
+	 */
+	if (cfg->fixed_hw)
+		*++iso = (struct acpi_madt_iso){ .h = { ACPI_MADT_TYPE_ISO, sizeof(*iso) },
+						 .source_irq = ACPI_PM_SCI_IRQ,
+						 .gsi = ACPI_PM_SCI_IRQ,
+						 .flags = MPS_INTI_ACTIVE_HIGH | MPS_INTI_LEVEL };
 	nmi = (struct acpi_madt_lapic_nmi *)(iso + 1);
 	*nmi = (struct acpi_madt_lapic_nmi){ .h = { ACPI_MADT_TYPE_LAPIC_NMI, sizeof(*nmi) },
 					     .processor_uid = NMI_ALL_PROCESSORS,
@@ -379,9 +502,13 @@ long acpi_build_tables(const struct acpi_build_config *cfg, void *buf, u64 gpa, 
 		return -E2BIG;
 	memset(buf, 0, l.end);
 	build_dsdt(buf, &l);
-	build_fadt(buf, &l, gpa);
+	build_fadt(cfg, buf, &l, gpa);
 	build_madt(cfg, buf, &l);
 	build_xsdt(buf, &l, gpa);
-	build_rsdp(buf, &l, gpa);
+	if (cfg->fixed_hw) {
+		build_facs(buf, &l);
+		build_rsdt(buf, &l, gpa);
+	}
+	build_rsdp(cfg, buf, &l, gpa);
 	return (long)l.end;
 }

@@ -290,8 +290,11 @@ static void advance(struct rtc_cmos *r, u64 now)
 	if (!updating(r))
 		return;	/* SET: the divider counts on, the time registers stand */
 	r->flags |= RTC_C_UF;
-	if (alarm_matched(r, r->secs + 1, n))
+	if (alarm_matched(r, r->secs + 1, n)) {
 		r->flags |= RTC_C_AF;
+		if (r->ram[RTC_REG_B] & RTC_B_AIE)
+			r->alarm_irqs++;
+	}
 	r->secs += (s64)n;
 }
 
@@ -388,4 +391,20 @@ void rtc_cmos_write(struct rtc_cmos *r, u16 port, u8 val, u64 now)
 	}
 	advance(r, now);
 	write_reg(r, r->index, val, now);
+}
+
+u64 rtc_cmos_alarm_irqs(struct rtc_cmos *r, u64 now)
+{
+	advance(r, now);
+	return r->alarm_irqs;
+}
+
+bool rtc_cmos_alarm_armed(const struct rtc_cmos *r)
+{
+	return (r->ram[RTC_REG_B] & RTC_B_AIE) && divider_runs(r) && updating(r);
+}
+
+u64 rtc_cmos_next_update(const struct rtc_cmos *r)
+{
+	return r->next;
 }

@@ -537,6 +537,17 @@ int kvm_x2apic_msr_write(struct vcpu *v, u32 msr, u64 data)
 	return x2apic_msr(v, msr, &data, true);
 }
 
+void irqchip_vcpu_init(struct irqchip *chip, struct vcpu *v)
+{
+	spin_lock(&chip->lock);
+	if (v->apic) {
+		v->apic->init_pending = v->apic->sipi_pending = false;
+		lapic_reset(chip, v->apic, v);
+	}
+	spin_unlock(&chip->lock);
+	vcpu_init_event(v);
+}
+
 void kvm_apic_accept_events(struct vcpu *v)
 {
 	struct irqchip *chip = v->kvm->irqchip;

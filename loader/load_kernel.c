@@ -174,9 +174,15 @@ int vm_load_kernel(struct vm *vm, const void *image, u64 len, const struct vm_ke
 		err = vm_apply_plan(vm, plan);
 	if (!err && plan->format == IMAGE_BZIMAGE && cfg.acpi_rsdp)
 		err = vm_linux_devices(vm, args, nr_vcpus, ram[cfg.nr_ram - 1].start + ram[cfg.nr_ram - 1].size);
-	/* A multiboot v1 kernel is a kvm-unit-tests .flat here: give it QEMU's test device. */
+	/*
+	 * A multiboot v1 kernel is a kvm-unit-tests .flat here: give it QEMU's
+	 * test device, and ACPI fixed hardware with the tables that name it
+	 * where a BIOS leaves them (s3, vmexit's inl_from_pmtimer).
+	 */
 	if (!err && plan->format == IMAGE_MULTIBOOT1)
 		err = vm_pc_testdev_add(vm);
+	if (!err && plan->format == IMAGE_MULTIBOOT1 && cfg.acpi_rsdp)
+		err = vm_acpi_pm_add(vm) ?: vm_acpi_install(vm, nr_vcpus);
 	fw_cfg_init(&vm->fw_cfg, args->mem_size, (u16)nr_vcpus);
 	if (!err)
 		err = vm_create_vcpus(vm, nr_vcpus, out);

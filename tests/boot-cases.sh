@@ -5,7 +5,7 @@
 
 # The slowest first, so that two at a time finish together.
 CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_ram_pieces bochs_linux_shell bochs_smp4 bochs_kut bochs_smp bochs_tests bochs_hostile bochs_haswell bochs_penryn bochs_westmere bochs_icelake bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor bochs_monitor_polled bochs_console_storm
-       qemu_novmx qemu_many_cpus qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status bochs_testdev bochs_forged_status bochs_guest_triple_fault bochs_guest_task_switch qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
+       qemu_novmx qemu_many_cpus qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status bochs_testdev bochs_acpi_s3 bochs_acpi_s3_nowake bochs_acpi_s5 bochs_forged_status bochs_guest_triple_fault bochs_guest_task_switch qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff qemu_uefi_novmx qemu_uefi_screen qemu_usb_stick qemu_screen qemu_screen_crash qemu_screen_scroll qemu_screen_off qemu_keyboard bochs_kut_frontend)
 
 iso() {	# iso CMDLINE: an ISO of the test image (tests and benchmarks) for this case
@@ -350,6 +350,52 @@ case_bochs_testdev() {
 		'^console: the guest wrote 0x0 to isa-debug-exit' "^run: the guest's exit status: 1$"
 }
 
+# ACPI fixed hardware for a multiboot v1 guest (guests/mb1/acpipm.S): the
+# RSDP found by scanning the BIOS area, the RSDT's FADT with a 32-bit PM
+# timer that counts at a plausible rate against the TSC, then S3 with an
+# RTC-alarm wake: the guest resumes in real mode at its FACS waking vector
+# (0123:0004) with WAK_STS and RTC_STS set and its RAM kept; status 1.
+case_bochs_acpi_s3() {
+	RUN_OUT=$dir RUN_TIMEOUT=120 EMU=bochs KERNEL=build/guests/mb1_acpipm.bin scripts/run.sh \
+		</dev/null >"$dir/run.txt" 2>&1
+	expect_lines bochs-acpi-s3 "$dir/run.txt" "$?" 1 \
+		'^acpipm: tables found, PM timer ok, entering S3$' \
+		'^vmm: .*: S3: the guest sleeps until its RTC alarm$' \
+		'^vmm: .*: S3: the RTC alarm woke the guest; vCPU 0 resumes at 0123:0004$' \
+		'^acpipm: resumed at 0123:0004$' '^console: the guest wrote 0x0 to isa-debug-exit' \
+		"^run: the guest's exit status: 1$"
+}
+
+# The same guest without RTC_EN (guests/mb1/acpipm_nowake.S): its S3 has no
+# wake event, so the VM ends at once with a message naming why (vm/sleep.c),
+# instead of sleeping forever; status 0, as a VM that died.
+case_bochs_acpi_s3_nowake() {
+	RUN_OUT=$dir RUN_TIMEOUT=120 EMU=bochs KERNEL=build/guests/mb1_acpipm_nowake.bin \
+		scripts/run.sh </dev/null >"$dir/run.txt" 2>&1
+	expect_lines bochs-acpi-s3-nowake "$dir/run.txt" "$?" 0 \
+		'^acpipm: tables found, PM timer ok, entering S3$' \
+		'^vmm: .*: the guest entered ACPI S3 with no wake event that could come (PM1_EN 0x0: RTC_EN clear; RTC register B 0x22: alarm interrupt armed): it would sleep forever$' \
+		'^console: the guest stopped: an internal error: the guest entered ACPI S3 with no wake event' \
+		"^run: the guest's exit status: 0$"
+}
+
+# The other sleep types (guests/mb1/acpipm_s5.S, acpipm_slp6.S): SLP_TYP 0,
+# the DSDT's \_S5_, powers the VM off, named so; SLP_TYP 6, which no \_Sx
+# package gives, ends it naming the value.  Two boots; status 0 each.
+case_bochs_acpi_s5() {
+	RUN_OUT=$dir RUN_TIMEOUT=120 EMU=bochs KERNEL=build/guests/mb1_acpipm_s5.bin scripts/run.sh \
+		</dev/null >"$dir/run.txt" 2>&1
+	expect_lines bochs-acpi-s5 "$dir/run.txt" "$?" 0 \
+		'^console: the guest stopped: an internal error: the guest powered off (ACPI S5, soft-off: SLP_TYP 0 with SLP_EN); the VM is over$' \
+		"^run: the guest's exit status: 0$"
+	mkdir -p "$dir/slp6"
+	RUN_OUT=$dir/slp6 RUN_TIMEOUT=120 EMU=bochs KERNEL=build/guests/mb1_acpipm_slp6.bin \
+		scripts/run.sh </dev/null >"$dir/slp6/run.txt" 2>&1
+	expect_lines bochs-acpi-unsupported-sleep "$dir/slp6/run.txt" "$?" 0 \
+		'^console: the guest stopped: an internal error: the guest asked for sleeping state SLP_TYP 6, which this machine does not have' \
+		"^run: the guest's exit status: 0$"
+}
+
 # A guest that triple-faults (guests/mb1/triple.S) ends its VM, and the
 # console names why, not by a number; the status is 0, as QEMU -no-reboot's.
 case_bochs_guest_triple_fault() {
@@ -512,7 +558,7 @@ case_bochs_kut_frontend() {
 # FAIL: kut:NAME: ... or SKIP: kut:NAME: reason.  kvm-unit-tests is cloned
 # once into build/kvm-unit-tests (KUT_MIRROR: a local clone to take it
 # from); without network or KUT_MIRROR the case SKIPs with that reason.
-KUT_QUICK="hypercall smptest smptest3 ioapic tsc setjmp emulator"
+KUT_QUICK="hypercall smptest smptest3 ioapic tsc setjmp emulator s3"
 case_bochs_kut() {
 	EMU=bochs scripts/kut.sh $KUT_QUICK xapic </dev/null >"$dir/kut.txt" 2>&1
 	case $? in

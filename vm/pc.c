@@ -4,13 +4,14 @@
  * (devices/pit8254.c) on IRQ 0, the MC146818 RTC and CMOS RAM at ports
  * 0x70/0x71 (devices/rtc_cmos.c, no IRQ 8), QEMU's fw_cfg ports (devices/fw_cfg.c)
  * and, for kvm-unit-tests, pc-testdev (devices/pc_testdev.c: its data,
- * flush-page and line ports, and its IORAM),
+ * flush-page and line ports, and its IORAM) and ACPI fixed hardware
+ * (devices/acpi_pm.c: PM1 event and control blocks, the PM timer),
  * all wired to the VM's interrupt controllers
  * (irq/), which also own the 8259A ports and each vCPU's xAPIC page.  The
  * PIT's clock is the TSC, scaled to PIT_HZ; its IRQ 0 and COM1's level are
  * sources the irqchip samples before it answers an entry.  The RTC's clock
  * is the TSC too, scaled to its 32.768 kHz time base, from the host's own
- * RTC when the VM is made.
+ * RTC when the VM is made; so is the PM timer's, at 3.579545 MHz.
  */
 #include "arch/x86/cmos.h"
 #include "arch/x86/cpu.h"
@@ -42,10 +43,20 @@ static u64 pit_to_tsc(const struct vm *vm, u64 pit)
 	return vm->dev_tsc_base + (u64)((unsigned __int128)pit * tsc_khz * 1000 / PIT_HZ);
 }
 
-/* TSC ticks to the RTC's 32.768 kHz time base since the VM was made. */
-static u64 rtc_now(const struct vm *vm)
+u64 vm_rtc_now(const struct vm *vm)
 {
 	return (u64)((unsigned __int128)(rdtsc() - vm->dev_tsc_base) * RTC_HZ / (tsc_khz * 1000));
+}
+
+u64 vm_rtc_to_tsc(const struct vm *vm, u64 rtc)
+{
+	return vm->dev_tsc_base + (u64)((unsigned __int128)rtc * tsc_khz * 1000 / RTC_HZ);
+}
+
+/* The PM timer's ticks since the VM was made. */
+static u64 acpi_pm_now(const struct vm *vm)
+{
+	return acpi_pm_ticks(rdtsc() - vm->dev_tsc_base, tsc_khz);
 }
 
 /*
@@ -62,7 +73,7 @@ static void rtc_start(struct vm *vm)
 	_Static_assert(CMOS_BYTES == RTC_CMOS_BYTES, "one register numbering for host and guest");
 	if (host_cmos_read_clock(regs))
 		rtc_cmos_decode(regs, &t);
-	rtc_cmos_init(&vm->rtc, &t, rtc_now(vm));
+	rtc_cmos_init(&vm->rtc, &t, vm_rtc_now(vm));
 }
 
 /* The PIT's IRQ 0: ISA IRQ 0 is edge-triggered, one rising edge however many periods passed. */
@@ -102,7 +113,9 @@ void vm_devices_init(struct vm *vm)
  * The guest's ACPI tables (devices/acpi_build.c) at VM_ACPI_GPA, in the
  * BIOS area the memory map reserves, where Linux finds the RSDP by its
  * boot protocol's acpi_rsdp_addr or by scanning: one local APIC per vCPU,
- * this machine's I/O APIC and its IRQ 0 -> GSI 2 override, the PIC pair.
+ * this machine's I/O APIC and its IRQ 0 -> GSI 2 override, the PIC pair;
+ * with the ACPI PM device, the full FADT that names it and the FACS
+ * (hardware-reduced otherwise, as Linux guests get them).
  */
 int vm_acpi_install(struct vm *vm, unsigned int nr_vcpus)
 {
@@ -115,6 +128,7 @@ int vm_acpi_install(struct vm *vm, unsigned int nr_vcpus)
 		.ioapic_id = IRQCHIP_IOAPIC_ID,
 		.ioapic_base = (u32)IOAPIC_DEFAULT_BASE,
 		.pcat_compat = true,
+		.fixed_hw = vm->acpi_pm != NULL,
 	};
 	void *buf = vm_gpa_to_hva(vm, VM_ACPI_GPA);
 	void *last = vm_gpa_to_hva(vm, VM_ACPI_GPA + VM_ACPI_SIZE - 1);
@@ -139,6 +153,23 @@ void vm_lapic_enable(struct vm *vm, struct vcpu *v)
 	if (err)
 		kprintf("vmm: %s: vCPU %u's xAPIC without APIC virtualization (%d)\n", vm->name,
 			v->id, err);
+}
+
+/* The SCI is a level on ISA IRQ 9 (the MADT's override makes it level, active high). */
+static void sci_sample(struct irqchip *chip, void *ctx)
+{
+	struct vm *vm = ctx;
+
+	__irqchip_set_line(chip, ACPI_PM_SCI_IRQ, acpi_pm_sci_level(vm->acpi_pm, acpi_pm_now(vm)));
+}
+
+int vm_acpi_pm_add(struct vm *vm)
+{
+	vm->acpi_pm = kzalloc(sizeof(*vm->acpi_pm));
+	if (!vm->acpi_pm)
+		return -ENOMEM;
+	acpi_pm_init(vm->acpi_pm, acpi_pm_now(vm));
+	return irqchip_add_source(&vm->irqchip, sci_sample, vm);
 }
 
 int vm_pc_testdev_add(struct vm *vm)
@@ -202,6 +233,9 @@ static bool devices_io(struct vm *vm, struct vcpu_exit *e)
 
 	if (fw_cfg_io(&vm->fw_cfg, port, e->io.is_write, e->io.size, &e->io.data))
 		return true;	/* a 16-bit selector: not a byte register */
+	if (vm->acpi_pm && acpi_pm_io(vm->acpi_pm, port, e->io.is_write, e->io.size, &e->io.data,
+				      acpi_pm_now(vm)))
+		return true;	/* 16- and 32-bit registers */
 	if (port >= COM1_BASE && port < COM1_BASE + UART_NR_PORTS) {
 		if (e->io.is_write)
 			uart16550_write(&vm->com1, port - COM1_BASE, val);
@@ -219,9 +253,9 @@ static bool devices_io(struct vm *vm, struct vcpu_exit *e)
 			e->io.data = pit_read(&vm->pit, port, pit_now(vm));
 	} else if (is_rtc_port(port)) {
 		if (e->io.is_write)
-			rtc_cmos_write(&vm->rtc, port, val, rtc_now(vm));
+			rtc_cmos_write(&vm->rtc, port, val, vm_rtc_now(vm));
 		else
-			e->io.data = rtc_cmos_read(&vm->rtc, port, rtc_now(vm));
+			e->io.data = rtc_cmos_read(&vm->rtc, port, vm_rtc_now(vm));
 	} else if (vm->pc_testdev && pc_testdev_io(&vm->irqchip, port, e->io.is_write, val)) {
 		/* a line raised or lowered: delivered (and its vCPU kicked) already */
 	} else {

@@ -13,6 +13,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "vm/pc.h"
+#include "vm/sleep.h"
 #include "vm/vm.h"
 
 void vm_com1_tx(void *ctx, u8 byte)
@@ -158,6 +159,11 @@ int vm_run(struct vcpu *v, u64 budget, struct ucall *uc)
 		kvm_apic_accept_events(v);
 		if (v->mp_state == VCPU_MP_INIT_RECEIVED) {
 			if (!vm_wait_for_sipi(v, deadline))
+				return 0;
+			continue;
+		}
+		if (vm_sleep_requested(vm)) {	/* the guest wrote SLP_EN: ACPI S3 or S5 */
+			if (!vm_sleep(vm, v, deadline))
 				return 0;
 			continue;
 		}

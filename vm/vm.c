@@ -43,5 +43,6 @@ void vm_destroy(struct vm *vm)
 		vcpu_destroy(v);
 	memslot_vm_uninit(&vm->kvm);
 	kfree(vm->pc_testdev);
+	kfree(vm->acpi_pm);
 	kfree(vm);
 }

@@ -133,16 +133,63 @@ struct acpi_fadt {
 _Static_assert(ACPI_FADT_OFF(dsdt) == 40, "FADT DSDT");
 _Static_assert(ACPI_FADT_OFF(smi_cmd) == 48, "FADT SMI_CMD");
 _Static_assert(ACPI_FADT_OFF(acpi_enable) == 52, "FADT ACPI_ENABLE");
+_Static_assert(ACPI_FADT_OFF(sci_int) == 46, "FADT SCI_INT");
+_Static_assert(ACPI_FADT_OFF(pm1a_evt_blk) == 56, "FADT PM1a_EVT_BLK");
 _Static_assert(ACPI_FADT_OFF(pm1a_cnt_blk) == 64, "FADT PM1a_CNT_BLK");
+_Static_assert(ACPI_FADT_OFF(pm_tmr_blk) == 76, "FADT PM_TMR_BLK");
+_Static_assert(ACPI_FADT_OFF(pm1_evt_len) == 88, "FADT PM1_EVT_LEN");
+_Static_assert(ACPI_FADT_OFF(pm_tmr_len) == 91, "FADT PM_TMR_LEN");
+_Static_assert(ACPI_FADT_OFF(p_lvl2_lat) == 96, "FADT P_LVL2_LAT");
 _Static_assert(ACPI_FADT_OFF(pm1b_cnt_blk) == 68, "FADT PM1b_CNT_BLK");
 _Static_assert(ACPI_FADT_OFF(pm1_cnt_len) == 89, "FADT PM1_CNT_LEN");
 _Static_assert(ACPI_FADT_OFF(flags) == 112, "FADT Flags");
 _Static_assert(ACPI_FADT_OFF(reset_reg) == 116, "FADT RESET_REG");
 _Static_assert(ACPI_FADT_OFF(x_dsdt) == 140, "FADT X_DSDT");
+_Static_assert(ACPI_FADT_OFF(x_firmware_ctrl) == 132, "FADT X_FIRMWARE_CTRL");
+_Static_assert(ACPI_FADT_OFF(x_pm1a_evt_blk) == 148, "FADT X_PM1a_EVT_BLK");
 _Static_assert(ACPI_FADT_OFF(x_pm1a_cnt_blk) == 172, "FADT X_PM1a_CNT_BLK");
+_Static_assert(ACPI_FADT_OFF(x_pm_tmr_blk) == 208, "FADT X_PM_TMR_BLK");
 _Static_assert(ACPI_FADT_OFF(x_pm1b_cnt_blk) == 184, "FADT X_PM1b_CNT_BLK");
 _Static_assert(ACPI_FADT_OFF(x_gpe1_blk) == 232, "FADT X_GPE1_BLK");
 _Static_assert(sizeof(struct acpi_fadt) == 276, "FADT (ACPI 6.x) is 276 bytes");
+
+/* FADT Flags (5.2.9, Table 5.10) that a machine with fixed hardware states. */
+#define ACPI_FADT_WBINVD	BIT(0)	/* WBINVD flushes caches: required of every machine */
+#define ACPI_FADT_PROC_C1	BIT(2)	/* C1 (HLT) works on every processor */
+#define ACPI_FADT_PWR_BUTTON	BIT(4)	/* no fixed-hardware power button */
+#define ACPI_FADT_SLP_BUTTON	BIT(5)	/* no fixed-hardware sleep button */
+#define ACPI_FADT_HW_REDUCED	BIT(20)	/* no fixed hardware, no SCI */
+#define ACPI_FADT_NO_C2_LAT	101	/* P_LVL2_LAT above 100: no C2 (5.2.9) */
+#define ACPI_FADT_NO_C3_LAT	1001	/* P_LVL3_LAT above 1000: no C3 */
+
+/*
+ * Firmware ACPI Control Structure ("FACS", ACPI 6.5 5.2.10): no checksum,
+ * 64-byte aligned; OSPM writes the waking vector firmware jumps to after
+ * S3 (real mode at vector >> 4 : vector & 0xf, 16.3).
+ */
+#define ACPI_FACS_SIG		"FACS"
+#define ACPI_FACS_LEN		64
+#define ACPI_FACS_ALIGN		64
+#define ACPI_FACS_VERSION	2
+struct acpi_facs {
+	char signature[4];
+	u32 length;
+	u32 hardware_signature;
+	u32 firmware_waking_vector;	/* real-mode address OSPM resumes at */
+	u32 global_lock;
+	u32 flags;
+	u64 x_firmware_waking_vector;	/* 0: use firmware_waking_vector */
+	u8 version;
+	u8 reserved0[3];
+	u32 ospm_flags;
+	u8 reserved1[24];
+} __packed;
+_Static_assert(sizeof(struct acpi_facs) == ACPI_FACS_LEN, "FACS is 64 bytes");
+_Static_assert(__builtin_offsetof(struct acpi_facs, firmware_waking_vector) == 12,
+	       "FACS Firmware_Waking_Vector");
+_Static_assert(__builtin_offsetof(struct acpi_facs, x_firmware_waking_vector) == 24,
+	       "FACS X_Firmware_Waking_Vector");
+_Static_assert(__builtin_offsetof(struct acpi_facs, version) == 32, "FACS Version");
 
 /* Does the FADT f, as long as its header says, contain the field? */
 #define acpi_fadt_has(f, field) \

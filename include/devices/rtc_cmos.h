@@ -80,6 +80,7 @@ struct rtc_cmos {
 	s8 dow_offset;		/* the day of the week as written, against the date's */
 	u8 flags;		/* register C's PF, AF, UF since its last read */
 	u64 flags_at;		/* the time up to which @flags are counted */
+	u64 alarm_irqs;		/* alarms with AIE set: IRQF raised, a wake event */
 };
 
 /*
@@ -91,6 +92,23 @@ void rtc_cmos_init(struct rtc_cmos *r, const struct rtc_cmos_time *start, u64 no
 /* Guest accesses to ports 0x70 and 0x71 at time now. */
 u8 rtc_cmos_read(struct rtc_cmos *r, u16 port, u64 now);
 void rtc_cmos_write(struct rtc_cmos *r, u16 port, u8 val, u64 now);
+
+/*
+ * The clock brought up to now: how many alarms have raised IRQF (AF with
+ * AIE set) since rtc_cmos_init().  An alarm interrupt is what wakes a
+ * sleeping PC (ACPI 6.5 4.8.2.1.1, RTC_STS); a change of the count is one.
+ */
+u64 rtc_cmos_alarm_irqs(struct rtc_cmos *r, u64 now);
+
+/*
+ * Whether an alarm interrupt can come at all: AIE set, the divider
+ * running and the clock not held by SET (an alarm byte always matches
+ * some second of the day).
+ */
+bool rtc_cmos_alarm_armed(const struct rtc_cmos *r);
+
+/* The time of the clock's next update, the only time an alarm can match. */
+u64 rtc_cmos_next_update(const struct rtc_cmos *r);
 
 /*
  * Decode time registers 0-9 and the century byte (regs[0x32]) in the

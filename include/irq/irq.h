@@ -127,6 +127,14 @@ void kvm_set_lapic_tscdeadline_msr(struct vcpu *v, u64 deadline);
 void kvm_apic_accept_events(struct vcpu *v);
 
 /*
+ * INIT v now, as kvm_apic_accept_events() acts on an INIT IPI, whatever
+ * its xAPIC's state: the xAPIC reset but for its ID (any INIT or SIPI it
+ * latched dropped), then v's registers (vcpu_init_event()).  What
+ * firmware's S3 resume leaves a CPU in (vm/sleep.c).  On v's own CPU.
+ */
+void irqchip_vcpu_init(struct irqchip *chip, struct vcpu *v);
+
+/*
  * KVM_HC_SEND_IPI (include/kvm/kvm_para.h): the message icr describes
  * (delivery mode, vector, trigger; physical, no shorthand) to APIC ID
  * min + i for each bit i of bitmap_low and min + 32 or 64 (op_64_bit) + i

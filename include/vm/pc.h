@@ -25,6 +25,17 @@ int vm_acpi_install(struct vm *vm, unsigned int nr_vcpus);
 /* Give v an emulated xAPIC (irqchip_lapic_enable()). */
 void vm_lapic_enable(struct vm *vm, struct vcpu *v);
 
+/*
+ * Give vm ACPI fixed hardware (include/devices/acpi_pm.h) at ports
+ * 0x600-0x60b, its SCI a source of ISA IRQ 9, before vm_acpi_install()
+ * (its FADT then names it): 0, -ENOMEM, or irqchip_add_source()'s -ENOSPC.
+ */
+int vm_acpi_pm_add(struct vm *vm);
+
+/* The RTC's time base (RTC_HZ ticks since the VM was made), and such a time as a TSC value. */
+u64 vm_rtc_now(const struct vm *vm);
+u64 vm_rtc_to_tsc(const struct vm *vm, u64 rtc);
+
 /* Give vm QEMU's pc-testdev (include/devices/pc_testdev.h): 0 or -ENOMEM. */
 int vm_pc_testdev_add(struct vm *vm);
 

@@ -35,6 +35,7 @@
 
 #include "kvm/kvm.h"
 #include "irq/irq.h"
+#include "devices/acpi_pm.h"
 #include "devices/fw_cfg.h"
 #include "devices/pit8254.h"
 #include "devices/rtc_cmos.h"
@@ -61,6 +62,10 @@ struct vm {
 	struct rtc_cmos rtc;	/* the MC146818 RTC and CMOS RAM at 0x70/0x71 */
 	u64 dev_tsc_base;	/* the TSC when the PIT's and the RTC's clocks started */
 	struct pc_testdev *pc_testdev;	/* kvm-unit-tests' test device, or NULL (vm_pc_testdev_add()) */
+	/* ACPI fixed hardware, or NULL (vm_acpi_pm_add()); its sleep is vm/sleep.c's. */
+	struct acpi_pm_device *acpi_pm;
+	bool sleeping;		/* in S3: vCPU 0 waits for a wake event (vm_sleep()) */
+	u64 sleep_alarms;	/* the RTC's alarm interrupts when it went to sleep */
 	/*
 	 * A guest of the user's (console/guest_boot.c): UCALL_PORT is no test
 	 * channel for it, only a port no device claims, so that it cannot end

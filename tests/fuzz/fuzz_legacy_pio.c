@@ -1,6 +1,7 @@
 /*
  * The guest's legacy port devices (devices/uart16550.c COM1,
- * devices/pit8254.c, irq/pic8259.c, devices/fw_cfg.c) driven by a stream
+ * devices/pit8254.c, irq/pic8259.c, devices/fw_cfg.c, devices/acpi_pm.c)
+ * driven by a stream
  * of guest port accesses, lines raised by devices, characters typed and
  * the passing of time, as vm/pc.c routes them.  Each operation is 3 bytes:
  * what (device and read/write), which register, the value.  Invariants:
@@ -8,8 +9,13 @@
  * whether it holds any; the PICs' init step is one the ICW sequence has;
  * an acknowledged vector comes from a programmed vector base; channel 0's
  * next edge is never in the past and it never reports more edges than
- * ticks passed; fw_cfg's reads fit their width.
+ * ticks passed; fw_cfg's reads fit their width; the ACPI PM device claims
+ * exactly the accesses that touch 0x600-0x60b, its reads fit their width,
+ * PM1_EN shows only its enable bits, PM1_CNT never shows SLP_EN, and the
+ * timer reads the low 32 bits of its count.
  */
+#include "arch/acpi.h"
+#include "devices/acpi_pm.h"
 #include "devices/fw_cfg.h"
 #include "devices/pit8254.h"
 #include "devices/uart16550.h"
@@ -21,12 +27,15 @@
 #define PIC_VECTOR_MASK	0xf8	/* ICW2: the base in bits 7:3 */
 #define ISA_IRQS	16
 #define TICK_SCALE	64	/* a time step is the value times this many PIT ticks */
+#define PM_PER_PIT	3	/* 3.579545 MHz against 1.193182 MHz */
+#define PM_PORT_SPAN	20	/* the ports tried: 4 below the ACPI PM block to 4 above it */
 
 enum op {
 	OP_UART_READ, OP_UART_WRITE, OP_UART_RECEIVE,
 	OP_PIC_READ, OP_PIC_WRITE, OP_PIC_LINE, OP_PIC_ACK,
 	OP_PIT_READ, OP_PIT_WRITE, OP_TIME,
 	OP_FW_CFG_READ, OP_FW_CFG_WRITE,
+	OP_ACPI_PM_READ, OP_ACPI_PM_WRITE,
 	NR_OPS
 };
 
@@ -41,6 +50,7 @@ static struct uart16550 uart;
 static struct pic pic;
 static struct pit pit;
 static struct fw_cfg fw;
+static struct acpi_pm_device pm;
 static u64 now, sent, edges_asked;
 
 static void uart_tx(void *ctx, u8 c)
@@ -84,6 +94,32 @@ static void fw_cfg_access(u8 which, u8 val, bool is_write)
 		   ours);
 	if (ours && !is_write && size < 4)
 		FUZZ_CHECK(data < (1u << (8 * size)), "a %u-byte read gave 0x%x", size, data);
+}
+
+/* An access to the ACPI PM block or around it; a sleep request is answered by a wake. */
+static void acpi_pm_access(u8 which, u8 val, bool is_write)
+{
+	u16 port = (u16)(ACPI_PM_IO_BASE - 4 + which % PM_PORT_SPAN);
+	unsigned int size = io_sizes[(which / PM_PORT_SPAN) % ARRAY_SIZE(io_sizes)];
+	u32 data = is_write ? val * 0x01010101u : 0xdeadbeef;
+	bool ours = acpi_pm_io(&pm, port, is_write, (u8)size, &data, now * PM_PER_PIT);
+
+	FUZZ_CHECK(ours == (port < ACPI_PM_IO_END && port + size > ACPI_PM_IO_BASE),
+		   "ACPI PM claims a %u-byte access at 0x%x: %d", size, port, ours);
+	if (is_write) {
+		if (acpi_pm_sleep_request(&pm) != ACPI_PM_AWAKE)
+			acpi_pm_wake(&pm, ACPI_PM1_RTC_STS);
+		return;
+	}
+	if (ours && size < 4)
+		FUZZ_CHECK(data < (1u << (8 * size)), "a %u-byte read gave 0x%x", size, data);
+	if (port == ACPI_PM1_EN_PORT && size == 2)
+		FUZZ_CHECK(!(data & ~ACPI_PM1_EN_WRITABLE), "PM1_EN reads 0x%x", data);
+	if (port == ACPI_PM1_CNT_PORT && size == 2)
+		FUZZ_CHECK(!(data & ACPI_PM1_SLP_EN), "PM1_CNT reads 0x%x: SLP_EN", data);
+	if (port == ACPI_PM_TMR_PORT && size == 4)
+		FUZZ_CHECK(data == (u32)(now * PM_PER_PIT), "the timer reads 0x%x at %llu", data,
+			   (unsigned long long)(now * PM_PER_PIT));
 }
 
 /*
@@ -130,7 +166,9 @@ static void step(u8 op, u8 which, u8 val)
 		time_passes((u64)val * TICK_SCALE);
 		break;
 	case OP_FW_CFG_READ: fw_cfg_access(which, val, false); break;
-	default: fw_cfg_access(which, val, true); break;
+	case OP_FW_CFG_WRITE: fw_cfg_access(which, val, true); break;
+	case OP_ACPI_PM_READ: acpi_pm_access(which, val, false); break;
+	default: acpi_pm_access(which, val, true); break;
 	}
 	pic_set_irq(&pic, 4, uart16550_irq_level(&uart));	/* COM1 is ISA IRQ 4 */
 	next = pit_next_edge(&pit, now);
@@ -148,6 +186,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	pic_init(&pic);
 	pit_init(&pit);
 	fw_cfg_init(&fw, MiB(256), 2);
+	acpi_pm_init(&pm, 0);
 	now = sent = edges_asked = 0;
 	while (s.left) {
 		u8 op = (u8)fuzz_take(&s, 1), which = (u8)fuzz_take(&s, 1);

@@ -4,6 +4,7 @@
  * arena, as a guest would find them: checksums, the XSDT's pointers, the
  * FADT's DSDT, and the MADT's processors and I/O APIC.
  */
+#define _GNU_SOURCE	/* memmem() */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include "arch/acpi.h"
 #include "devices/acpi_build.h"
+#include "devices/acpi_pm.h"
 #include "fake.h"
 #include "lib/errno.h"
 
@@ -71,6 +73,10 @@ static void every_table_checks_out(void **state)
 	assert_int_equal(f->header.length, sizeof(struct acpi_fadt));
 	assert_int_equal(f->x_dsdt, f->dsdt);
 	assert_true(f->flags & BIT(20));	/* hardware-reduced */
+	assert_int_equal(f->firmware_ctrl, 0);	/* no FACS, no PM blocks, no SCI */
+	assert_int_equal(f->pm1a_cnt_blk, 0);
+	assert_int_equal(f->pm_tmr_blk, 0);
+	assert_int_equal(f->sci_int, 0);
 	/* The RTC's century byte (Linux reads it), and no "CMOS RTC not present" (Table 5.11 bit 5). */
 	assert_int_equal(f->century, 0x32);
 	assert_false(f->iapc_boot_arch & BIT(5));
@@ -219,6 +225,164 @@ static void the_dsdt_describes_virtio_mmio_devices(void **state)
 	assert_memory_equal(aml + body - sizeof(vr01), vr01, sizeof(vr01));
 }
 
+static const struct acpi_build_config pc = {
+	.nr_cpus = 2,
+	.lapic_base = 0xfee00000,
+	.ioapic_id = 2,
+	.ioapic_base = 0xfec00000,
+	.pcat_compat = true,
+	.fixed_hw = true,
+};
+
+/*
+ * The RSDP as kvm-unit-tests' lib/acpi.c and a BIOS-era OS find it: the
+ * signature on a 16-byte boundary of the area; NULL if none.
+ */
+static const struct acpi_rsdp *scan_rsdp(void)
+{
+	for (u64 off = 0; off + ACPI_RSDP_V2_LEN <= ARENA_SIZE; off += 16)
+		if (!memcmp(arena + off, ACPI_RSDP_SIG, 8))
+			return (const struct acpi_rsdp *)(arena + off);
+	return NULL;
+}
+
+static const void *at(u64 pa)
+{
+	return arena + (pa - FAKE_PHYS_BASE);
+}
+
+/*
+ * With fixed hardware: the RSDP after the FACS, both root tables with the
+ * FADT and the MADT, a full FADT that names the ACPI PM device's blocks
+ * (ACPI 6.5 5.2.9), the FACS it points to (5.2.10), every checksum good.
+ */
+static void fixed_hw_tables_name_the_pm_device(void **state)
+{
+	long n = acpi_build_tables(&pc, arena, FAKE_PHYS_BASE, ARENA_SIZE);
+	const struct acpi_rsdp *r = scan_rsdp();
+	const struct acpi_sdt_header *rsdt;
+	const struct acpi_fadt *f;
+	const struct acpi_facs *facs;
+	u32 rsdt_entries[2];
+
+	assert_true(n > 0);
+	assert_non_null(r);
+	assert_int_equal((const u8 *)r - arena, ACPI_FACS_LEN);
+	assert_int_equal(acpi_checksum(r, ACPI_RSDP_V1_LEN), 0);
+	assert_int_equal(acpi_checksum(r, ACPI_RSDP_V2_LEN), 0);
+	rsdt = at(r->rsdt_address);
+	assert_memory_equal(rsdt->signature, "RSDT", 4);
+	assert_int_equal(rsdt->length, ACPI_SDT_HEADER_LEN + sizeof(rsdt_entries));
+	assert_int_equal(acpi_checksum(rsdt, rsdt->length), 0);
+	memcpy(rsdt_entries, rsdt + 1, sizeof(rsdt_entries));
+	for (unsigned int i = 0; i < 2; i++) {
+		u64 pa = (u64)((const u8 *)table(r, i) - arena) + FAKE_PHYS_BASE;
+
+		assert_int_equal(rsdt_entries[i], pa);
+		assert_int_equal(acpi_checksum(table(r, i), table(r, i)->length), 0);
+	}
+	f = (const struct acpi_fadt *)table(r, 0);
+	assert_memory_equal(f->header.signature, "FACP", 4);
+	assert_false(f->flags & ACPI_FADT_HW_REDUCED);
+	assert_true(f->flags & ACPI_FADT_TMR_VAL_EXT);	/* the device's timer is 32 bits */
+	assert_int_equal(f->sci_int, 9);
+	assert_int_equal(f->smi_cmd, 0);
+	assert_int_equal(f->pm1a_evt_blk, 0x600);
+	assert_int_equal(f->pm1_evt_len, 4);
+	assert_int_equal(f->pm1a_cnt_blk, 0x604);
+	assert_int_equal(f->pm1_cnt_len, 2);
+	assert_int_equal(f->pm_tmr_blk, 0x608);
+	assert_int_equal(f->pm_tmr_len, 4);
+	assert_int_equal(f->x_pm1a_evt_blk.address, 0x600);
+	assert_int_equal(f->x_pm1a_evt_blk.register_bit_width, 32);
+	assert_int_equal(f->x_pm1a_cnt_blk.address_space_id, ACPI_GAS_SYSTEM_IO);
+	assert_int_equal(f->x_pm_tmr_blk.register_bit_width, 32);
+	assert_int_equal(f->pm1b_evt_blk, 0);
+	assert_int_equal(f->x_firmware_ctrl, 0);	/* only one of the two may be set */
+	assert_int_equal(f->firmware_ctrl, FAKE_PHYS_BASE + ACPI_BUILD_FACS_OFFSET);
+	assert_int_equal(f->firmware_ctrl % ACPI_FACS_ALIGN, 0);
+	facs = at(f->firmware_ctrl);
+	assert_memory_equal(facs->signature, "FACS", 4);
+	assert_int_equal(facs->length, 64);
+	assert_int_equal(facs->version, 2);
+	assert_int_equal(facs->firmware_waking_vector, 0);
+	assert_int_equal(facs->x_firmware_waking_vector, 0);
+	assert_true((u64)n <= ARENA_SIZE);
+}
+
+/* With fixed hardware the MADT also says the SCI (IRQ 9) is level, active high: flags 0xd. */
+static void the_madt_makes_the_sci_level(void **state)
+{
+	const struct acpi_sdt_header *h;
+	const u8 *p, *end;
+	unsigned int isos = 0;
+	bool sci = false;
+
+	assert_true(acpi_build_tables(&pc, arena, FAKE_PHYS_BASE, ARENA_SIZE) > 0);
+	h = table(scan_rsdp(), 1);
+	assert_int_equal(acpi_checksum(h, h->length), 0);
+	p = (const u8 *)h + sizeof(struct acpi_madt);
+	end = (const u8 *)h + h->length;
+	while (p < end) {
+		const struct acpi_madt_entry *e = (const void *)p;
+
+		assert_true(e->length >= 2 && p + e->length <= end);
+		if (e->type == ACPI_MADT_TYPE_ISO) {
+			const struct acpi_madt_iso *o = (const void *)p;
+
+			isos++;
+			if (o->source_irq == 9)
+				sci = o->gsi == 9 && o->flags == 0xd && o->bus == 0;
+		}
+		p += e->length;
+	}
+	assert_true(p == end);
+	assert_int_equal(isos, 2);
+	assert_true(sci);
+}
+
+/* slotvisor's own reader (what powers a machine off) finds the timer, PM1a_CNT and \_S5. */
+static void the_reader_finds_the_timer_and_s5(void **state)
+{
+	struct acpi_pm pm;
+	unsigned int bits = 0;
+
+	assert_true(acpi_build_tables(&pc, arena, FAKE_PHYS_BASE, ARENA_SIZE) > 0);
+	assert_int_equal(acpi_init(scan_rsdp(), ACPI_RSDP_V2_LEN), 0);
+	assert_int_equal(acpi_pm_timer(&bits), ACPI_PM_TMR_PORT);
+	assert_int_equal(bits, 32);
+	assert_int_equal(acpi_get_pm(&pm), 0);
+	assert_int_equal(pm.pm1a_cnt, ACPI_PM1_CNT_PORT);
+	assert_int_equal(pm.pm1b_cnt, 0);
+	assert_int_equal(pm.slp_typa, ACPI_PM_SLP_TYP_S5);
+}
+
+/*
+ * The DSDT ends in \_S3_ and \_S5_ (ACPI 6.5 7.4.2), each a Package of four
+ * bytes: SLP_TYPa, SLP_TYPb, two reserved; S3 is what the device takes as
+ * S3 (kvm-unit-tests' s3 writes SLP_TYP 1 and SLP_EN).
+ */
+static void the_dsdt_has_the_sleep_packages(void **state)
+{
+	static const u8 sleep[] = {
+		0x08, '\\', '_', 'S', '3', '_', 0x12, 0x0a, 0x04,	/* Name (\_S3_, Package */
+		0x0a, 0x01, 0x0a, 0x01, 0x0a, 0x00, 0x0a, 0x00,		/* { 1, 1, 0, 0 }) */
+		0x08, '\\', '_', 'S', '5', '_', 0x12, 0x0a, 0x04,	/* Name (\_S5_, Package */
+		0x0a, 0x00, 0x0a, 0x00, 0x0a, 0x00, 0x0a, 0x00,		/* { 0, 0, 0, 0 }) */
+	};
+	const struct acpi_sdt_header *d;
+
+	_Static_assert(ACPI_PM_SLP_TYP_S3 == 1 && ACPI_PM_SLP_TYP_S5 == 0, "the bytes above");
+	assert_true(acpi_build_tables(&pc, arena, FAKE_PHYS_BASE, ARENA_SIZE) > 0);
+	d = dsdt_of(scan_rsdp());
+	assert_int_equal(acpi_checksum(d, d->length), 0);
+	assert_memory_equal((const u8 *)d + d->length - sizeof(sleep), sleep, sizeof(sleep));
+	/* Without fixed hardware, neither. */
+	assert_true(acpi_build_tables(&four, arena, FAKE_PHYS_BASE, ARENA_SIZE) > 0);
+	d = dsdt_of((const struct acpi_rsdp *)arena);
+	assert_null(memmem(d, d->length, "_S3_", 4));
+}
+
 static void bad_configurations_are_refused(void **state)
 {
 	struct acpi_build_config c = four;
@@ -251,6 +415,11 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(the_dsdt_describes_virtio_mmio_devices, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(fixed_hw_tables_name_the_pm_device, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(the_madt_makes_the_sci_level, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_reader_finds_the_timer_and_s5, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_dsdt_has_the_sleep_packages, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_configurations_are_refused, setup, teardown),
 	};
 

@@ -217,6 +217,39 @@ static void register_c_flags_clear_on_read(void **state)
 	assert_int_equal(rd(&r, RTC_REG_D, 5 * 86400 * SECOND), RTC_D_VRT);
 }
 
+/*
+ * The wake event a sleeping VM waits for (vm/sleep.c): an alarm with AIE
+ * set counts, one without does not; whether one can come at all; the next
+ * update is when it could.
+ */
+static void alarm_interrupts_are_counted(void **state)
+{
+	struct rtc_cmos r;
+
+	start(&r, 2026, 12, 4, 15, 10, 50);
+	assert_false(rtc_cmos_alarm_armed(&r));
+	assert_int_equal(rtc_cmos_next_update(&r), SECOND);
+	/* Every second matches; without AIE, AF but no interrupt. */
+	wr(&r, RTC_HOURS_ALARM, RTC_ALARM_DONT_CARE, 0);
+	wr(&r, RTC_MINUTES_ALARM, RTC_ALARM_DONT_CARE, 0);
+	wr(&r, RTC_SECONDS_ALARM, RTC_ALARM_DONT_CARE, 0);
+	assert_int_equal(rtc_cmos_alarm_irqs(&r, SECOND), 0);
+	assert_int_equal(rtc_cmos_next_update(&r), 2 * SECOND);
+	/* kvm-unit-tests' s3: AIE, then the next update. */
+	wr(&r, RTC_REG_B, RTC_B_24H | RTC_B_AIE, SECOND);
+	assert_true(rtc_cmos_alarm_armed(&r));
+	assert_int_equal(rtc_cmos_alarm_irqs(&r, 2 * SECOND - 1), 0);
+	assert_int_equal(rtc_cmos_alarm_irqs(&r, 2 * SECOND), 1);
+	assert_int_equal(rd(&r, RTC_REG_C, 2 * SECOND) & ~RTC_C_PF,
+			 RTC_C_IRQF | RTC_C_AF | RTC_C_UF);
+	/* A stopped divider or SET: none can come. */
+	wr(&r, RTC_REG_B, RTC_B_24H | RTC_B_AIE | RTC_B_SET, 2 * SECOND);
+	assert_false(rtc_cmos_alarm_armed(&r));
+	wr(&r, RTC_REG_B, RTC_B_24H | RTC_B_AIE, 2 * SECOND);
+	wr(&r, RTC_REG_A, 0, 2 * SECOND);
+	assert_false(rtc_cmos_alarm_armed(&r));
+}
+
 static void the_nmi_bit_is_not_part_of_the_index(void **state)
 {
 	struct rtc_cmos r;
@@ -303,6 +336,7 @@ int main(void)
 		cmocka_unit_test(set_holds_what_is_written_and_the_phase_is_kept),
 		cmocka_unit_test(out_of_range_fields_are_clamped),
 		cmocka_unit_test(register_c_flags_clear_on_read),
+		cmocka_unit_test(alarm_interrupts_are_counted),
 		cmocka_unit_test(the_nmi_bit_is_not_part_of_the_index),
 		cmocka_unit_test(ram_bytes_keep_what_is_written),
 		cmocka_unit_test(the_divider_reset_stops_the_clock),
