@@ -50,10 +50,8 @@ static int __printf(3, 4) sleep_end(struct vm *vm, struct vcpu *v, const char *f
 	va_list ap;
 
 	va_start(ap, fmt);
-	kvsnprintf(v->exit.internal.msg, sizeof(v->exit.internal.msg), fmt, ap);
+	vcpu_end_va(v, fmt, ap);
 	va_end(ap);
-	v->exit.reason = VCPU_EXIT_INTERNAL_ERROR;
-	v->dead = true;
 	vm->sleeping = false;
 	kprintf("vmm: %s: %s\n", vm->name, v->exit.internal.msg);
 	return 0;

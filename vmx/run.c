@@ -54,15 +54,20 @@ static unsigned int host_maxphyaddr(void)
 	return cpuid(MAXPHYADDR_LEAF).eax & 0xff;
 }
 
+void vcpu_end_va(struct vcpu *v, const char *fmt, va_list ap)
+{
+	kvsnprintf(v->exit.internal.msg, sizeof(v->exit.internal.msg), fmt, ap);
+	v->exit.reason = VCPU_EXIT_INTERNAL_ERROR;
+	v->dead = true;
+}
+
 int vcpu_internal_error(struct vcpu *v, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	kvsnprintf(v->exit.internal.msg, sizeof(v->exit.internal.msg), fmt, ap);
+	vcpu_end_va(v, fmt, ap);
 	va_end(ap);
-	v->exit.reason = VCPU_EXIT_INTERNAL_ERROR;
-	v->dead = true;
 	kprintf("vmx: vcpu %u: internal error: %s\n", v->id, v->exit.internal.msg);
 	vcpu_dump(v);
 	return 0;

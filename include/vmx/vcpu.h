@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include <stdarg.h>
+
 #include "arch/x86/lapic.h"
 #include "arch/x86/gprs.h"
 #include "kvm/kvm.h"
@@ -340,6 +342,13 @@ int vcpu_set_debugregs(struct vcpu *v, const struct vcpu_debugregs *d);
  * 0, or -EINVAL once the VM has ended (v->dead).
  */
 int vcpu_run(struct vcpu *v, u64 budget);
+
+/*
+ * End v's VM with a message: formatted into v->exit.internal.msg, the exit
+ * VCPU_EXIT_INTERNAL_ERROR, v dead (vcpu_run() then returns -EINVAL).  The
+ * caller prints what it wants; vmx/'s own errors add a register dump.
+ */
+void vcpu_end_va(struct vcpu *v, const char *fmt, va_list ap);
 
 /*
  * VMCLEAR v's VMCS on this CPU, so that another CPU may run it next
