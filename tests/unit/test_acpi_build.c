@@ -105,35 +105,48 @@ static void the_reader_finds_every_processor_and_the_ioapic(void **state)
 	assert_int_equal(m.dropped, 0);
 }
 
+/*
+ * The MADT's entries one at a time (*p NULL to start; NULL after the last),
+ * each asserted to lie inside the table and the last to end it exactly.
+ */
+static const struct acpi_madt_entry *madt_next(const struct acpi_sdt_header *h, const u8 **p)
+{
+	const u8 *end = (const u8 *)h + h->length;
+	const struct acpi_madt_entry *e;
+
+	if (!*p)
+		*p = (const u8 *)h + sizeof(struct acpi_madt);
+	if (*p == end)
+		return NULL;
+	e = (const void *)*p;
+	assert_true(*p < end && e->length >= 2 && *p + e->length <= end);
+	*p += e->length;
+	return e;
+}
+
 /* The MADT's other entries: IRQ 0 -> GSI 2 and the LINT1 NMI of every processor. */
 static void the_madt_routes_irq0_to_gsi2(void **state)
 {
 	const struct acpi_rsdp *r = (const struct acpi_rsdp *)arena;
 	const struct acpi_sdt_header *h;
-	const u8 *p, *end;
+	const struct acpi_madt_entry *e;
+	const u8 *p = NULL;
 	bool iso = false, nmi = false;
 
 	assert_true(acpi_build_tables(&four, arena, FAKE_PHYS_BASE, ARENA_SIZE) > 0);
 	h = table(r, 1);
-	p = (const u8 *)h + sizeof(struct acpi_madt);
-	end = (const u8 *)h + h->length;
-	while (p < end) {
-		const struct acpi_madt_entry *e = (const void *)p;
-
-		assert_true(e->length >= 2 && p + e->length <= end);
+	while ((e = madt_next(h, &p))) {
 		if (e->type == ACPI_MADT_TYPE_ISO) {
-			const struct acpi_madt_iso *o = (const void *)p;
+			const struct acpi_madt_iso *o = (const void *)e;
 
 			iso = o->source_irq == 0 && o->gsi == 2 && o->bus == 0;
 		}
 		if (e->type == ACPI_MADT_TYPE_LAPIC_NMI) {
-			const struct acpi_madt_lapic_nmi *n = (const void *)p;
+			const struct acpi_madt_lapic_nmi *n = (const void *)e;
 
 			nmi = n->processor_uid == 0xff && n->lint == 1;
 		}
-		p += e->length;
 	}
-	assert_true(p == end);
 	assert_true(iso);
 	assert_true(nmi);
 }
@@ -314,29 +327,23 @@ static void fixed_hw_tables_name_the_pm_device(void **state)
 static void the_madt_makes_the_sci_level(void **state)
 {
 	const struct acpi_sdt_header *h;
-	const u8 *p, *end;
+	const struct acpi_madt_entry *e;
+	const u8 *p = NULL;
 	unsigned int isos = 0;
 	bool sci = false;
 
 	assert_true(acpi_build_tables(&pc, arena, FAKE_PHYS_BASE, ARENA_SIZE) > 0);
 	h = table(scan_rsdp(), 1);
 	assert_int_equal(acpi_checksum(h, h->length), 0);
-	p = (const u8 *)h + sizeof(struct acpi_madt);
-	end = (const u8 *)h + h->length;
-	while (p < end) {
-		const struct acpi_madt_entry *e = (const void *)p;
-
-		assert_true(e->length >= 2 && p + e->length <= end);
+	while ((e = madt_next(h, &p))) {
 		if (e->type == ACPI_MADT_TYPE_ISO) {
-			const struct acpi_madt_iso *o = (const void *)p;
+			const struct acpi_madt_iso *o = (const void *)e;
 
 			isos++;
 			if (o->source_irq == 9)
 				sci = o->gsi == 9 && o->flags == 0xd && o->bus == 0;
 		}
-		p += e->length;
 	}
-	assert_true(p == end);
 	assert_int_equal(isos, 2);
 	assert_true(sci);
 }
