@@ -41,14 +41,6 @@
 
 static volatile struct hostile_arg *const arg = (volatile struct hostile_arg *)HOSTILE_ARG_GPA;
 
-struct idt_gate {
-	uint16_t off_lo, sel;
-	uint8_t ist, attr;
-	uint16_t off_mid;
-	uint32_t off_hi, zero;
-} __attribute__((packed));
-_Static_assert(sizeof(struct idt_gate) == 16, "SDM Vol. 3A 7.14.1: 16-byte gates");
-
 static struct idt_gate idt[IDT_VECTORS] __attribute__((aligned(PAGE)));
 static uint8_t code[PAGE] __attribute__((aligned(PAGE)));
 static uint8_t scratch[FUZZ_SCRATCH_PAGES * PAGE] __attribute__((aligned(PAGE)));

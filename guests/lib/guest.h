@@ -86,6 +86,15 @@ void guest_main(void);
  * fixup state, and a handler per PIC IRQ (vector GUEST_IRQ_BASE + irq).
  */
 void guest_idt_install(void);
+
+/* A 64-bit IDT gate (SDM Vol. 3A 7.14.1), for guests that build an IDT of their own too. */
+struct idt_gate {
+	uint16_t off_lo, sel;
+	uint8_t ist, attr;
+	uint16_t off_mid;
+	uint32_t off_hi, zero;
+} __attribute__((packed));
+_Static_assert(sizeof(struct idt_gate) == 16, "SDM Vol. 3A 7.14.1: 16-byte gates");
 void guest_irq_install(unsigned int irq, void (*handler)(void));
 extern volatile uint64_t guest_fixup_rip;
 extern volatile int guest_fault_vector;

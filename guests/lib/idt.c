@@ -12,13 +12,6 @@ struct guest_frame {
 	uint64_t vector, error_code, rip, cs, rflags, rsp, ss;
 };
 
-struct idt_gate {
-	uint16_t off_lo, sel;
-	uint8_t ist, attr;
-	uint16_t off_mid;
-	uint32_t off_hi, zero;
-} __attribute__((packed));
-
 extern const uint64_t guest_isr_table[GUEST_IDT_VECTORS];
 static struct idt_gate idt[GUEST_IDT_VECTORS] __attribute__((aligned(16)));
 static void (*irq_handlers[GUEST_IDT_VECTORS - GUEST_IRQ_BASE])(void);
