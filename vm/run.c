@@ -46,16 +46,21 @@ static int ucall_fetch(struct vcpu *v, struct ucall *uc)
 	return 0;
 }
 
-/* TSC ticks for the next vcpu_run(): up to the caller's deadline or the next device event. */
-static u64 vm_run_slice(struct vm *vm, struct vcpu *v, u64 deadline)
+/*
+ * Run v up to the caller's deadline or the next device event.  A device
+ * event must be met on time (a timer interrupt due then); the caller's
+ * deadline is its own bound (the console's turn), which a run may overrun
+ * by a few fast exits' handling (vcpu_run_loose()).
+ */
+static int vm_run_slice(struct vm *vm, struct vcpu *v, u64 deadline)
 {
 	u64 next = vm_devices_next_event(vm, v), now = rdtsc();
 
-	if (!next || (deadline && deadline < next))
-		next = deadline;
-	if (!next)
-		return 0;
-	return next > now ? next - now : 1;
+	if (next && (!deadline || next <= deadline))
+		return vcpu_run(v, next > now ? next - now : 1);
+	if (!deadline)
+		return vcpu_run(v, 0);
+	return vcpu_run_loose(v, deadline > now ? deadline - now : 1);
 }
 
 /*
@@ -167,7 +172,7 @@ int vm_run(struct vcpu *v, u64 budget, struct ucall *uc)
 				return 0;
 			continue;
 		}
-		if (vcpu_run(v, vm_run_slice(vm, v, deadline)) < 0)
+		if (vm_run_slice(vm, v, deadline) < 0)
 			return 0;
 		if (vm_exit_handled(vm, v, deadline))
 			continue;

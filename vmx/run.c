@@ -169,11 +169,11 @@ void vcpu_request_stop(struct vcpu *v)
 
 /*
  * Arm the preemption timer for what is left until deadline (0: no
- * deadline).  On the slow path, and on the fast path only when there is a
- * deadline: where the CPU saves the timer's count at exit
- * (v->preempt_timer_saved), an entry from the fast path goes on counting
- * down what this armed, which never lets the guest run longer without an
- * exit than this did.
+ * deadline).  On every slow entry, and on the fast path when it looks at
+ * the deadline (vcpu_fast_look()): where the CPU saves the timer's count at
+ * exit (v->preempt_timer_saved), an entry from the fast path goes on
+ * counting down what this armed, which never lets the guest run longer
+ * without an exit than this did.
  */
 static void vcpu_set_budget(struct vcpu *v, u64 deadline)
 {
@@ -312,32 +312,44 @@ static int vcpu_tlb_check(struct vcpu *v)
  * exit to the slow path); the interrupt controllers' question (anything
  * another CPU makes pending for this vCPU comes with kvm_vcpu_kick(),
  * which sets VCPU_REQ_EVENT, a request; clocked sources come due at the
- * deadline, checked here; and a fast handler makes nothing pending); the
+ * deadline, looked at here; and a fast handler makes nothing pending); the
  * interrupt window (an armed window exits by itself once the guest can
  * take the interrupt); an NMI waiting for its window (nmi_pending: it is
- * retried on every slow entry, so those take the slow path); and the
- * preemption timer (the count saved at exit goes on, armed again to the
- * deadline where there is one; where the CPU does not save it, the fast
- * path is off).
+ * retried on every slow entry, so those take the slow path: fast_ok); and
+ * the preemption timer (the count saved at exit goes on, armed again to
+ * the deadline when the deadline is looked at; where the CPU does not save
+ * it, the fast path is off: fast_ok).
+ *
+ * The deadline is looked at on every fast exit for vcpu_run()'s, every
+ * VCPU_LOOSE_CHECK_EVERY-th for vcpu_run_loose()'s, never without one
+ * (v->fast_unchecked_reload).  In between, the saved count goes on: it
+ * counts the guest's time, never the handlers', so a run whose exits are
+ * all fast ends late by at most the handling of the exits since the last
+ * look, and the common exit pays a decrement instead of an RDTSC and a
+ * VMWRITE.  fast_unchecked is 0 while fast_ok is false, so that one test
+ * covers both.
  */
-static inline bool vcpu_fast_reentry(struct vcpu *v)
+static __attribute__((noinline)) bool vcpu_fast_look(struct vcpu *v)
 {
-	if (unlikely(!v->fast_ok))
+	if (!v->fast_ok)
 		return false;
-	return !v->run_deadline || rdtsc() < v->run_deadline;
+	v->fast_unchecked = v->fast_unchecked_reload;
+	if (!v->run_deadline)
+		return true;
+	if (rdtsc() >= v->run_deadline)
+		return false;	/* the deadline passed: the slow path ends the run */
+	/* The saved count is guest time only, the deadline the TSC's: armed to what is left. */
+	vcpu_set_budget(v, v->run_deadline);
+	return true;
 }
 
-/*
- * After a fast exit, before the entry, in a run with a deadline: the
- * saved count is guest time only, the deadline the TSC's, so the timer is
- * armed again to what is left, and the handlers' time never pushes it past
- * the deadline.  Runs without a deadline (no device timer due, no budget)
- * pay none of this.
- */
-static inline void vcpu_fast_rearm(struct vcpu *v)
+static inline bool vcpu_fast_reentry(struct vcpu *v)
 {
-	if (v->run_deadline)
-		vcpu_set_budget(v, v->run_deadline);
+	if (likely(v->fast_unchecked)) {
+		v->fast_unchecked--;
+		return true;
+	}
+	return vcpu_fast_look(v);
 }
 
 /* What vcpu_fast_reentry() needs to know of the slow path, noted before each slow entry. */
@@ -345,6 +357,8 @@ static inline void vcpu_note_fast_ok(struct vcpu *v)
 {
 	/* nmi_pending changes only on the slow path (process_nmi()) and between runs. */
 	v->fast_ok = !v->nmi_pending && v->preempt_timer_saved;
+	/* The slow entry armed the timer: the first look is a full count of exits away. */
+	v->fast_unchecked = v->fast_ok ? v->fast_unchecked_reload : 0;
 }
 
 /*
@@ -386,7 +400,6 @@ static __attribute__((always_inline)) inline int vmx_fast_handle(struct vcpu *v,
 		v->fast_result = r;
 		return 0;
 	}
-	vcpu_fast_rearm(v);
 	v->handled_exits++;
 	v->entries++;
 	return 1;
@@ -427,12 +440,18 @@ static void vcpu_debug_msr_bitmap(struct vcpu *v)
 #endif
 }
 
-static int __vcpu_run(struct vcpu *v, u64 budget)
+/* Fast exits between two looks at the deadline, less one (v->fast_unchecked_reload). */
+#define FAST_CHECK_EXACT 0u
+#define FAST_CHECK_NEVER (~0u)
+
+static int __vcpu_run(struct vcpu *v, u64 budget, bool loose)
 {
 	u64 deadline = budget ? rdtsc() + budget : 0;
 	u64 exit_tsc = 0;
 
 	v->run_deadline = deadline;
+	v->fast_unchecked_reload = !deadline ? FAST_CHECK_NEVER :
+				   loose ? VCPU_LOOSE_CHECK_EVERY - 1 : FAST_CHECK_EXACT;
 	vcpu_load(v);
 	vcpu_debug_msr_bitmap(v);
 	vcpu_load_guest_state(v);
@@ -524,7 +543,7 @@ static int __vcpu_run(struct vcpu *v, u64 budget)
 	}
 }
 
-int vcpu_run(struct vcpu *v, u64 budget)
+static int vcpu_run_deadline(struct vcpu *v, u64 budget, bool loose)
 {
 	int r;
 
@@ -535,11 +554,21 @@ int vcpu_run(struct vcpu *v, u64 budget)
 	 * inside will see a PML flush request (vmx_sync_dirty_log()).
 	 */
 	__atomic_store_n(&v->in_run, true, __ATOMIC_SEQ_CST);
-	r = __vcpu_run(v, budget);
+	r = __vcpu_run(v, budget, loose);
 	/* The host's SYSCALL/SWAPGS/RDTSCP MSRs back, the guest's kept (vmx/shared_msrs.c). */
 	vcpu_put_shared_msrs(v);
 	if (!v->dead)
 		vcpu_update_ready_for_interrupt(v);
 	__atomic_store_n(&v->in_run, false, __ATOMIC_SEQ_CST);
 	return r;
+}
+
+int vcpu_run(struct vcpu *v, u64 budget)
+{
+	return vcpu_run_deadline(v, budget, false);
+}
+
+int vcpu_run_loose(struct vcpu *v, u64 budget)
+{
+	return vcpu_run_deadline(v, budget, true);
 }

@@ -55,12 +55,13 @@ static inline int vmx_handle_exit_fast(struct vcpu *v, u32 reason)
 	if (!h)
 		return -1;
 	/*
-	 * A VM exit is specified to clear the valid bit of the entry's
-	 * interruption field; written anyway, as vmx_handle_exit() does, at
-	 * the cost of one VMWRITE, so that an event the last entry injected is
-	 * never injected twice whatever the CPU (or Bochs) left there.
+	 * No VMWRITE of the entry's interruption field here, as in KVM's fast
+	 * path: every VM exit clears its valid bit (SDM Vol. 3C 28.2,
+	 * "Recording VM-Exit Information and Updating VM-Entry Control
+	 * Fields"; Bochs does too), so an event the last entry injected is
+	 * never injected again; vmx_handle_exit() writes it because it may
+	 * re-queue an event there.
 	 */
-	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
 	return h(v);
 }
 

@@ -170,6 +170,14 @@ struct vcpu {
 	bool preempt_timer_saved;
 	bool profile_exits;
 	u64 run_deadline;	/* vcpu_run()'s deadline (0: none), for the fast path */
+	/*
+	 * Fast exits left before the fast path looks at run_deadline again,
+	 * and what it starts from each time it has looked: 0 with a deadline
+	 * vcpu_run() must keep (every exit looks), VCPU_LOOSE_CHECK_EVERY - 1
+	 * with one vcpu_run_loose() may overrun by that many exits' handling,
+	 * all ones without a deadline.
+	 */
+	u32 fast_unchecked, fast_unchecked_reload;
 	int fast_result;	/* a fast handler's result the slow path must act on, or -1 */
 	bool fast_ok;		/* the slow path left nothing for the fast path to wait for */
 	bool dead;		/* the VM ended: vcpu_run() refuses to enter again */
@@ -342,6 +350,17 @@ int vcpu_set_debugregs(struct vcpu *v, const struct vcpu_debugregs *d);
  * 0, or -EINVAL once the VM has ended (v->dead).
  */
 int vcpu_run(struct vcpu *v, u64 budget);
+
+/*
+ * vcpu_run() for a budget that is the caller's own bound, not a device's
+ * deadline: the exit fast path looks at the clock only every
+ * VCPU_LOOSE_CHECK_EVERY exits it handles, so the run may end later than
+ * budget by the handling of that many exits (their guest time is counted
+ * exactly by the preemption timer).  vm_run() runs its guest so when no
+ * device event is due first (docs/vmx.md, "The exit fast path").
+ */
+#define VCPU_LOOSE_CHECK_EVERY 32
+int vcpu_run_loose(struct vcpu *v, u64 budget);
 
 /*
  * End v's VM with a message: formatted into v->exit.internal.msg, the exit
