@@ -336,6 +336,7 @@ static __attribute__((noinline)) bool vcpu_fast_look(struct vcpu *v)
 	v->fast_unchecked = v->fast_unchecked_reload;
 	if (!v->run_deadline)
 		return true;
+	v->fast_looks++;
 	if (rdtsc() >= v->run_deadline)
 		return false;	/* the deadline passed: the slow path ends the run */
 	/* The saved count is guest time only, the deadline the TSC's: armed to what is left. */

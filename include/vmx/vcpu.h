@@ -178,6 +178,7 @@ struct vcpu {
 	 * all ones without a deadline.
 	 */
 	u32 fast_unchecked, fast_unchecked_reload;
+	u64 fast_looks;		/* fast exits that looked at the deadline (a statistic, for tests) */
 	int fast_result;	/* a fast handler's result the slow path must act on, or -1 */
 	bool fast_ok;		/* the slow path left nothing for the fast path to wait for */
 	bool dead;		/* the VM ended: vcpu_run() refuses to enter again */
