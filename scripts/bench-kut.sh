@@ -26,7 +26,9 @@ case $? in
 *) echo "bench-kut: scripts/kut.sh --fetch failed: $(tail -1 "$out/fetch.txt")" >&2; exit 1 ;;
 esac
 kut=${KUT_DIR:-build/kvm-unit-tests}
-RUN_TIMEOUT=1800 scripts/qemu-system-x86_64 -nodefaults -display none -serial stdio \
+# The front end keeps slotvisor's console (its exit histogram) in $out/vmexit/console.txt.
+KUT_LOGS=$PWD/$out TESTNAME=vmexit RUN_TIMEOUT=1800 \
+	scripts/qemu-system-x86_64 -nodefaults -display none -serial stdio \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x4 -smp 1 -m 256 \
 	-kernel "$kut/x86/vmexit.flat" -append "$tests" </dev/null >"$out/vmexit.txt" 2>&1
 echo "bench: Bochs 2.7, cpu model corei7_skylake_x, 1 vCPU, kvm-unit-tests $(git -C "$kut" rev-parse --short HEAD 2>/dev/null) vmexit.flat"
@@ -45,6 +47,6 @@ figure() {
 figure cpuid "goal: at most 170; KVM 6.1 in the same model: 1066 for the round trip alone"
 figure mov_to_cr8 "goal: no exit; KVM 6.1: 8"
 figure wr_kernel_gs_base "goal: no exit; KVM 6.1: 10"
-tr -d '\r' <"$out/vmexit.txt" |
+tr -d '\r' <"$out/vmexit/console.txt" |
 	sed -n 's/^console: \([0-9]*\) exits on 1 vCPU(s): \(.*\)/bench: vmexit.flat exits: \1: \2/p'
 exit $rc
