@@ -332,11 +332,11 @@ deps:
 # CMDLINE, and on a terminal, the demo ends in the interactive console
 # (docs/monitor.md); with no terminal to type on, it powers off as before.
 # make run KERNEL=FILE [INITRD=FILE] [ENVFILE=FILE] [MODULES="FILE..."] [APPEND="..."] [MEM=SIZE] [CPUS=N]
-#   [DISK=FILE] [HOTPLUG=SIZE [HOTPLUG_REQUEST=SIZE]]
+#   [CPUID=FLAGS] [DISK=FILE] [HOTPLUG=SIZE [HOTPLUG_REQUEST=SIZE]]
 # boots that guest instead (docs/guests.md); scripts/run.sh exits with the
 # guest's status (make reports any non-zero one as its own error 2).
 RUN_ISO := $(BUILD)/run.iso
-export KERNEL INITRD ENVFILE MODULES APPEND MEM CPUS DISK HOTPLUG HOTPLUG_REQUEST UEFI
+export KERNEL INITRD ENVFILE MODULES APPEND MEM CPUS CPUID DISK HOTPLUG HOTPLUG_REQUEST UEFI
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
