@@ -5,11 +5,13 @@
  *   x2apic hidden: WRMSR IA32_APIC_BASE with EXTD and RDMSR 0x802 #GP;
  *   pcid hidden: MOV to CR4 setting PCIDE #GP, CR4 without it;
  *   invpcid not shown: INVPCID #UD ("enable INVPCID" clear); shown: it runs.
- * Three VMs: every flag hidden, INVPCID shown (x2APIC and PCID as by
- * default: usable), and no flags (slotvisor's default CPUID, unchanged:
- * x2APIC and PCID usable, INVPCID #UD).  Every mismatch is reported, not
- * only the first, so that a negative control (an enforcement disabled)
- * shows each one it breaks.
+ * Four VMs: every flag hidden; no flags (slotvisor's default CPUID,
+ * unchanged: x2APIC usable, PCID where the CPU has it, INVPCID #UD); every
+ * flag shown; INVPCID alone shown.  A CPU that cannot show a flag (Bochs'
+ * Westmere: no PCID, no INVPCID) refuses that VM's flags by name, and that
+ * run is left out.  Every mismatch is reported, not only the first, so
+ * that a negative control (an enforcement disabled) shows each one it
+ * breaks.
  */
 #include "arch/x86/cpu.h"
 #include "cpuid_flags_abi.h"
@@ -66,11 +68,12 @@ static s64 fault_unless(bool usable, s64 vector)
 	return usable ? CPUID_FLAGS_NO_FAULT : vector;
 }
 
-/* What the guest saw under flags, against what they ask (PCID is on every CPU it runs on). */
+/* What the guest saw under flags, against what they ask (PCID by default where the CPU has it). */
 static void check_result(struct ktest_ctx *t, const char *flags, const struct vcpu_cpuid_flags *f,
 			 const struct cpuid_flags_result *r)
 {
-	bool x2apic = shown(f, VCPU_CPUID_X2APIC, true), pcid = shown(f, VCPU_CPUID_PCID, true);
+	bool host_pcid = cpuid(1).ecx & CPUID_1_ECX_PCID;
+	bool x2apic = shown(f, VCPU_CPUID_X2APIC, true), pcid = shown(f, VCPU_CPUID_PCID, host_pcid);
 	bool invpcid = shown(f, VCPU_CPUID_INVPCID, false);
 
 	expect(t, flags, "the guest reached its end", r->done, 1);
@@ -109,7 +112,8 @@ static bool run_flags(struct ktest_ctx *t, const char *flags)
 	err = vcpu_set_cpuid_flags(v, &vm->cpuid_flags);
 	if (err == -ENOTSUP) {
 		vm_destroy(vm);
-		ktest_skip(t, "this CPU cannot show what \"%s\" asks (printed above)", flags);
+		kprintf("guest.cpuid-flags: this CPU cannot show what \"%s\" asks (printed above): "
+			"that run skipped\n", flags);
 		return false;
 	}
 	KT_ASSERT(t, !err, "vcpu_set_cpuid_flags(\"%s\"): %d", flags, err);
@@ -132,8 +136,8 @@ KTEST(test_guest_cpuid_flags, "guest.cpuid-flags")
 {
 	if (!ktest_need_vmx(t))
 		return;
-	KT_ASSERT(t, cpuid(1).ecx & CPUID_1_ECX_PCID, "this test expects a CPU with PCID");
 	run_flags(t, "-x2apic,-pcid,-invpcid");
 	run_flags(t, "");
 	run_flags(t, "+invpcid,+pcid,+x2apic");
+	run_flags(t, "+invpcid");
 }
