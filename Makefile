@@ -46,11 +46,11 @@ MEMSLOT_SRCS := $(addprefix memslot/,backing.c change.c dirty_log.c gfn_tree.c g
 EPT_SRCS     := $(addprefix ept/,arch_hooks.c audit.c dirty_bits.c fault.c flush.c iter.c mmu_cache.c \
 		rmap.c root.c walk.c wrprot.c zap.c)
 VMX_SRCS     := $(addprefix vmx/,apic_access.c caps.c check.c check_controls.c check_guest.c \
-		check_guest_segs.c check_host.c controls.c dump.c entry.S exit.c exit_basic.c \
-		exit_cpuid.c exit_cr.c exit_ept.c exit_io.c exit_msr.c exit_reason.c \
+		check_guest_segs.c check_host.c controls.c cpuid_flags.c dump.c entry.S exit.c \
+		exit_basic.c exit_cpuid.c exit_cr.c exit_ept.c exit_io.c exit_msr.c exit_reason.c \
 		exit_string_io.c exit_xsetbv.c exit_hypercall.c emulate_ops.c guest_mem.c guest_state.c \
 		interrupt.c mce.c msr_bitmap.c page_walk.c pml.c requests.c run.c shared_msrs.c vcpu.c \
-		vcpu_state.c vmcs.c vmcs_names.c vmxon.c)
+		vcpu_cpuid.c vcpu_state.c vmcs.c vmcs_names.c vmxon.c)
 EMULATE_SRCS := $(addprefix emulate/,decode.c emulate.c exec_alu.c exec_branch.c exec_mov.c \
 		exec_ltr.c exec_muldiv.c exec_seg.c exec_stack.c exec_string.c exec_sys.c exec_vec.c \
 		fastop.c mem.c opcodes.c regs.c)
@@ -69,8 +69,9 @@ KERNEL_SRCS  := main.c $(BOOT_SRCS) $(ARCH_SRCS) $(LIB_SRCS) $(MM_SRCS) $(MEMSLO
 KTEST_SRCS   := $(addprefix tests/kernel/,bench.c bench_apic.c bench_dirty.c bench_perf.c bench_smp.c \
 		ktest.c ktest_vmx.c linux_vm.c memslot_perf.c memslot_perf_move.c memslot_perf_vm.c \
 		modes.c remote_run.c test_boot.c test_dirty_log.c test_exceptions.c \
-		test_guest_basic.c test_guest_budget.c test_guest_ept.c test_guest_exits.c test_guest_image.c \
-		test_guest_irq.c test_guest_maxslots.c test_guest_msr_pass.c test_guest_paging_io.c \
+		test_guest_basic.c test_guest_budget.c test_guest_cpuid_flags.c test_guest_ept.c \
+		test_guest_exits.c test_guest_image.c test_guest_irq.c test_guest_maxslots.c \
+		test_guest_msr_pass.c test_guest_paging_io.c \
 		test_guest_self_ipi.c test_guest_state.c test_guest_tpr.c hostile.c test_hostile.c \
 		test_hostile_fuzz.c test_hostile_mmio.c test_hostile_tlb.c test_keyboard.c \
 		test_linux_dirty_log.c test_linux_hotplug.c \
@@ -229,7 +230,8 @@ HOST_SRCS := $(addprefix lib/,printf.c kprintf.c errno.c glob.c cmdline.c parse.
 	$(addprefix arch/x86/,acpi_tables.c acpi_pm.c acpi_madt.c acpi_spcr.c fbcon.c font.c \
 		gprs.c host_ioapic_route.c keymap.c uart_select.c) \
 	$(addprefix vmx/,check.c check_controls.c check_host.c check_guest.c \
-		check_guest_segs.c vmcs_names.c exit_reason.c mce.c msr_bitmap.c page_walk.c) \
+		check_guest_segs.c cpuid_flags.c vmcs_names.c exit_reason.c mce.c msr_bitmap.c \
+		page_walk.c) \
 	$(IRQ_SRCS) devices/uart16550.c devices/pit8254.c devices/rtc_cmos.c devices/acpi_build.c devices/acpi_pm.c \
 	devices/fw_cfg.c devices/pc_testdev.c devices/virtio_ring.c devices/virtio_mmio.c \
 	devices/virtio_chain.c devices/virtio_rng.c devices/virtio_blk.c devices/virtio_mem.c \
@@ -330,11 +332,11 @@ deps:
 # CMDLINE, and on a terminal, the demo ends in the interactive console
 # (docs/monitor.md); with no terminal to type on, it powers off as before.
 # make run KERNEL=FILE [INITRD=FILE] [ENVFILE=FILE] [MODULES="FILE..."] [APPEND="..."] [MEM=SIZE] [CPUS=N]
-#   [DISK=FILE] [HOTPLUG=SIZE [HOTPLUG_REQUEST=SIZE]]
+#   [CPUID=FLAGS] [DISK=FILE] [HOTPLUG=SIZE [HOTPLUG_REQUEST=SIZE]]
 # boots that guest instead (docs/guests.md); scripts/run.sh exits with the
 # guest's status (make reports any non-zero one as its own error 2).
 RUN_ISO := $(BUILD)/run.iso
-export KERNEL INITRD ENVFILE MODULES APPEND MEM CPUS DISK HOTPLUG HOTPLUG_REQUEST UEFI
+export KERNEL INITRD ENVFILE MODULES APPEND MEM CPUS CPUID DISK HOTPLUG HOTPLUG_REQUEST UEFI
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -15,6 +15,10 @@
  * guest a virtio-mem region of SIZE (128M steps) and
  * slotvisor.hotplug_request=SIZE asks it to plug that much at boot (the
  * monitor's `hotplug SIZE` asks again later).
+ * slotvisor.cpuid=+FLAG,-FLAG,... shows or hides CPUID features against
+ * slotvisor's default (x2apic, pcid, invpcid: include/vmx/cpuid_flags.h;
+ * QEMU's -cpu flags); a flag it does not know, or one this CPU cannot
+ * show, ends the boot with a message naming it.
  * The guest runs under the interactive console (docs/monitor.md); when it
  * writes to the isa-debug-exit port, powers off or dies, its status is
  * printed as "slotvisor: guest exit status N" (QEMU's (value << 1) | 1).
@@ -169,6 +173,32 @@ static int guest_hotplug(const char *cmdline, struct vm_kernel_args *args)
 	return 0;
 }
 
+#define CPUID_OPTION_MAX 128
+
+/* slotvisor.cpuid=FLAGS into *f (none: no override); -EINVAL, printed, for what it cannot parse. */
+static int guest_cpuid_flags(const char *cmdline, struct vcpu_cpuid_flags *f)
+{
+	char buf[CPUID_OPTION_MAX], bad[VCPU_CPUID_ITEM_MAX];
+
+	*f = (struct vcpu_cpuid_flags){ 0 };
+	if (!cmdline_get(cmdline, "slotvisor.cpuid", buf, sizeof(buf)))
+		return 0;
+	if (strlen(buf) == sizeof(buf) - 1) {
+		kprintf("slotvisor: slotvisor.cpuid= is longer than %d characters\n",
+			CPUID_OPTION_MAX - 2);
+		return -EINVAL;
+	}
+	if (vcpu_cpuid_flags_parse(buf, f, bad)) {
+		kprintf("slotvisor: slotvisor.cpuid=%s: \"%s\" is not a CPUID flag slotvisor can "
+			"show or hide: +FLAG or -FLAG, each once, FLAG x2apic, pcid or invpcid\n",
+			buf, bad);
+		return -EINVAL;
+	}
+	if (buf[0])
+		kprintf("slotvisor: the guest's CPUID: slotvisor's with %s\n", buf);
+	return 0;
+}
+
 /* The "disk" module, if any: the guest's virtio-blk disk, whose writes never reach the file. */
 static void guest_disk(const struct boot_info *bi, struct vm_kernel_args *args)
 {
@@ -196,6 +226,7 @@ int guest_boot(const struct boot_info *bi, u64 *status)
 		.nr_modules = collect_modules(bi, mods),
 	};
 	char token[STATUS_TOKEN_MAX + 1];
+	struct vcpu_cpuid_flags cpuid_flags;
 	bool has_token;
 	struct vm *vm;
 	struct vcpu *v;
@@ -205,6 +236,7 @@ int guest_boot(const struct boot_info *bi, u64 *status)
 	if (err)
 		return err;
 	err = guest_hotplug(bi->cmdline, &args);
+	err = err ?: guest_cpuid_flags(bi->cmdline, &cpuid_flags);
 	if (err)
 		return err;
 	guest_disk(bi, &args);
@@ -214,6 +246,7 @@ int guest_boot(const struct boot_info *bi, u64 *status)
 		return -ENOMEM;
 	}
 	vm->no_ucall = true;
+	vm->cpuid_flags = cpuid_flags;
 	kprintf("slotvisor: guest kernel of %llu bytes, %llu MiB of RAM, %u vCPU(s), %u module(s), "
 		"command line \"%s\"\n", k->end - k->start, args.mem_size >> 20, args.nr_vcpus,
 		args.nr_modules, append);

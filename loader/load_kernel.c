@@ -97,7 +97,8 @@ void vcpu_set_entry_state(struct vcpu *v, const struct load_cpu *c)
 
 /*
  * vCPU 0 (returned in *bsp) and the APs, each with its emulated xAPIC
- * (APIC ID = index, as the MADT says); the APs wait for INIT and SIPI.
+ * (APIC ID = index, as the MADT says) and the VM's CPUID flags; the APs
+ * wait for INIT and SIPI.
  */
 static int vm_create_vcpus(struct vm *vm, unsigned int n, struct vcpu **bsp)
 {
@@ -108,6 +109,7 @@ static int vm_create_vcpus(struct vm *vm, unsigned int n, struct vcpu **bsp)
 		return -EINVAL;
 	for (unsigned int i = 0; i < n; i++) {
 		err = vcpu_create(&vm->kvm, vm->kvm.online_vcpus, &v);
+		err = err ?: vcpu_set_cpuid_flags(v, &vm->cpuid_flags);
 		if (err)
 			return err;
 		vm_lapic_enable(vm, v);

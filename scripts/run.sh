@@ -2,7 +2,7 @@
 # make run: boot slotvisor with its console live on this terminal.
 #   scripts/run.sh ISO
 #   KERNEL=FILE [INITRD=FILE] [ENVFILE=FILE] [MODULES="FILE..."] [APPEND="ARGS"] [MEM=SIZE]
-#     [CPUS=N] [DISK=FILE] [HOTPLUG=SIZE [HOTPLUG_REQUEST=SIZE]] scripts/run.sh
+#     [CPUS=N] [CPUID=FLAGS] [DISK=FILE] [HOTPLUG=SIZE [HOTPLUG_REQUEST=SIZE]] scripts/run.sh
 # UEFI=1 boots the ISO through OVMF (UEFI) instead of the legacy BIOS; QEMU
 # only (EMU=qemu-tcg or qemu-kvm): Bochs here has only its legacy BIOS.
 # With KERNEL (a Linux bzImage or a multiboot v1 kernel such as a
@@ -15,7 +15,11 @@
 # vCPUs (default 1, at most 8): one shares CPU 0 with the console; more
 # run each on an emulated CPU of its own, so the emulator gets CPUS + 1
 # (docs/smp.md).  Without KERNEL, CPUS is the emulated CPUs for the demo
-# and slotvisor's own SMP work.  ENVFILE and MODULES are a multiboot
+# and slotvisor's own SMP work.  CPUID is the guest's CPUID flags against
+# slotvisor's default, as QEMU's -cpu flags: +FLAG shows, -FLAG hides,
+# comma-separated, FLAG x2apic, pcid or invpcid (slotvisor.cpuid=, which
+# refuses anything else by name; docs/guests.md "What a guest gets").
+# ENVFILE and MODULES are a multiboot
 # kernel's modules, ENVFILE first: kvm-unit-tests reads its environment
 # (KEY=VALUE lines, e.g. NR_CPUS=1 MEMSIZE=256 TEST_DEVICE=0) from module
 # 0, what QEMU's -initrd gives it.  (Not ENV: POSIX shells read that one.)
@@ -118,7 +122,8 @@ if [ -n "${KERNEL:-}" ]; then
 		echo "run: STATUS_TOKEN=$token: want 8 to 32 lowercase hex digits (slotvisor.status_token takes at most 32)" >&2
 		exit 2
 	fi
-	scripts/mkiso.sh "$iso" "slotvisor.guest_mem=$mib slotvisor.cpus=$vcpus slotvisor.status_token=$token ${hotplug_args:-}" "${mods[@]}" || exit 2
+	case ${CPUID:-} in *[[:space:]]*) echo "run: CPUID=$CPUID: flags are comma-separated, no blanks" >&2; exit 2 ;; esac
+	scripts/mkiso.sh "$iso" "slotvisor.guest_mem=$mib slotvisor.cpus=$vcpus slotvisor.status_token=$token ${hotplug_args:-} ${CPUID:+slotvisor.cpuid=$CPUID}" "${mods[@]}" || exit 2
 fi
 
 nested_vmx() {

@@ -4,7 +4,7 @@
 # (slotvisor's status << 1) | 1: 1 ok, 3 tests failed, 5 no VT-x, 7 panic.
 
 # The slowest first, so that two at a time finish together.
-CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_ram_pieces bochs_linux_shell bochs_smp4 bochs_kut bochs_smp bochs_tests bochs_hostile bochs_haswell bochs_penryn bochs_westmere bochs_icelake bochs_1g qemu_tests qemu_smp bochs_boot bochs_monitor bochs_monitor_polled bochs_console_storm
+CASES=(bochs_linux_dirty bochs_linux_hotplug bochs_linux_smp4 bochs_linux_smp2 bochs_linux bochs_linux_ram_pieces bochs_linux_shell bochs_smp4 bochs_kut bochs_smp bochs_tests bochs_hostile bochs_haswell bochs_penryn bochs_westmere bochs_icelake bochs_1g qemu_tests qemu_smp bochs_boot bochs_cpuid_flags bochs_monitor bochs_monitor_polled bochs_console_storm
        qemu_novmx qemu_many_cpus qemu_spcr_com2 qemu_spcr_overridden qemu_spcr_refused qemu_kvm_novmx bochs_exit_status bochs_testdev bochs_acpi_s3 bochs_acpi_s3_nowake bochs_acpi_s5 bochs_forged_status bochs_guest_triple_fault bochs_guest_task_switch qemu_prod_refuses_tests qemu_ktest_contract qemu_crash_ud bochs_crash_pf qemu_acpi_poweroff
        bochs_acpi_poweroff qemu_uefi_novmx qemu_uefi_screen qemu_usb_stick qemu_screen qemu_screen_crash qemu_screen_scroll qemu_screen_off qemu_keyboard bochs_kut_frontend)
 
@@ -340,6 +340,30 @@ case_bochs_exit_status() {
 	fi
 }
 
+# make run's CPUID= (slotvisor.cpuid=): flags slotvisor honours reach the
+# guest's VM and it runs (guests/mb1/hello.S, status 1); an item it cannot
+# honour ends the boot with a line naming it, before the guest runs, never
+# ignored.  (What the flags do inside a guest: guest.cpuid-flags in
+# bochs_tests.)
+case_bochs_cpuid_flags() {
+	RUN_OUT=$dir/ok EMU=bochs RUN_TIMEOUT=120 CPUID=-x2apic,-pcid,+invpcid \
+		KERNEL=build/guests/mb1_hello.bin scripts/run.sh </dev/null >"$dir/ok.txt" 2>&1
+	expect_lines bochs-cpuid-flags:taken "$dir/ok.txt" "$?" 1 \
+		'slotvisor\.cpuid=-x2apic,-pcid,+invpcid"$' \
+		"^slotvisor: the guest's CPUID: slotvisor's with -x2apic,-pcid,+invpcid$" \
+		'^mb1: long mode, cmdline=' "^run: the guest's exit status: 1$"
+	RUN_OUT=$dir/bad EMU=bochs RUN_TIMEOUT=120 CPUID=-x2apic,+vmx \
+		KERNEL=build/guests/mb1_hello.bin scripts/run.sh </dev/null >"$dir/bad.txt" 2>&1
+	expect_lines bochs-cpuid-flags:unknown-flag-refused "$dir/bad.txt" "$?" 125 \
+		'^slotvisor: slotvisor.cpuid=-x2apic,+vmx: "+vmx" is not a CPUID flag slotvisor can show or hide' \
+		'^slotvisor: the guest could not be loaded: EINVAL$'
+	if grep -q '^mb1: ' "$dir/bad.txt"; then
+		echo "FAIL: bochs-cpuid-flags:refused-guest-never-ran: $(grep -m1 '^mb1: ' "$dir/bad.txt")"
+	else
+		echo "PASS: bochs-cpuid-flags:refused-guest-never-ran"
+	fi
+}
+
 # pc-testdev as kvm-unit-tests use it (guests/mb1/testdev.S): the data
 # port at two widths and through its byte-wise twin, IORAM through MMIO
 # exits, the flush port; status 1 when every check passed.
@@ -460,8 +484,8 @@ case_bochs_kut_frontend() {
 	else
 		echo "FAIL: kut-frontend:refuses-unknown-option: expected status 2 and a line naming -frobnicate, saw $rc: $out"
 	fi
-	out=$($q -cpu qemu64,-x2apic -kernel x.flat 2>&1); rc=$?
-	if [ $rc = 2 ] && [[ $out == *"option -cpu qemu64,-x2apic is not supported: slotvisor's guest CPUID has x2apic and cannot hide it per run" ]]; then
+	out=$($q -cpu max,+vmx -kernel x.flat 2>&1); rc=$?
+	if [ $rc = 2 ] && [[ $out == *"option -cpu max,+vmx is not supported: slotvisor's guest CPUID has no vmx and cannot add it" ]]; then
 		echo "PASS: kut-frontend:refuses-cpu-flag-it-cannot-honour"
 	else
 		echo "FAIL: kut-frontend:refuses-cpu-flag-it-cannot-honour: saw $rc: $out"
@@ -492,19 +516,29 @@ case_bochs_kut_frontend() {
 	else
 		echo "FAIL: kut-frontend:max-smp-8: saw '$out'"
 	fi
-	# -append, -initrd (module 0: kvm-unit-tests' environment), -smp and -m
-	# reach the guest; guests/mb1/hello.S prints its command line and module
-	# 0's first line, makes a ucall (for a guest booted this way only a port
-	# no device claims) and writes 0 to isa-debug-exit: QEMU's status 1.
+	# -append, -initrd (module 0: kvm-unit-tests' environment), -smp, -m and
+	# the -cpu flags slotvisor shows or hides per VM (slotvisor.cpuid=; the
+	# last of a flag counts, as in QEMU) reach the guest; guests/mb1/hello.S
+	# prints its command line and module 0's first line, makes a ucall (for
+	# a guest booted this way only a port no device claims) and writes 0 to
+	# isa-debug-exit: QEMU's status 1.
 	printf 'NR_CPUS=2\nMEMSIZE=64\n' >"$dir/environ"
 	TESTNAME=mb1_hello KUT_LOGS=$dir EMU=bochs timeout 300 $q -nodefaults -serial stdio \
 		-kernel build/guests/mb1_hello.bin -append "a1 a2" -initrd "$dir/environ" -smp 2 -m 64 \
-		</dev/null >"$dir/hello.txt" 2>&1
+		-cpu qemu64,+pcid,-x2apic,+tsc-deadline,-pcid,invpcid=on </dev/null >"$dir/hello.txt" 2>&1
 	rc=$?
 	expect_lines kut-frontend:options-reach-the-guest "$dir/hello.txt" "$rc" 1 \
 		'^mb1: long mode, cmdline=\[mb1_hello.bin a1 a2\] module=\[NR_CPUS=2\]$'
 	expect_lines kut-frontend:options-reach-slotvisor "$dir/mb1_hello/console.txt" "" "" \
 		'^slotvisor: guest kernel of [0-9]* bytes, 64 MiB of RAM, 2 vCPU(s), 1 module(s), command line "mb1_hello.bin a1 a2"$'
+	local flags
+	flags=$(sed -n "s/^slotvisor: the guest's CPUID: slotvisor's with //p" "$dir/mb1_hello/console.txt" |
+		tr ',' '\n' | sort | tr '\n' ' ')
+	if [ "$flags" = "+invpcid -pcid -x2apic " ]; then
+		echo "PASS: kut-frontend:cpu-flags-reach-slotvisor"
+	else
+		echo "FAIL: kut-frontend:cpu-flags-reach-slotvisor: expected slotvisor.cpuid= +invpcid, -pcid and -x2apic, saw '$flags'"
+	fi
 	# KUT_BARE=1: the same guest in Bochs with no hypervisor (the table's
 	# bare column): GRUB's multiboot v1 with the runner's environment plus
 	# NR_CPUS/MEMSIZE/TEST_DEVICE=0 as module 0; no isa-debug-exit, so the
@@ -553,14 +587,16 @@ case_bochs_kut_frontend() {
 # under slotvisor, among them what only a hypervisor gives on this CPU
 # (hypercall: KVM's VMCALL; ioapic: pc-testdev's lines, 4 vCPUs;
 # emulator: the instruction emulator and string I/O on pc-testdev's
-# IORAM, docs/emulator.md, about a minute), and xapic, which the runner
-# must SKIP because the front end refuses its -cpu qemu64,-x2apic.  Each run_tests.sh line becomes PASS: kut:NAME,
+# IORAM, docs/emulator.md, about a minute; the three pcid runs: -cpu
+# flags that slotvisor.cpuid= shows and hides, enforced), and vmx, which the
+# runner must SKIP because the front end refuses its -cpu max,+vmx
+# (slotvisor offers no nested VT-x).  Each run_tests.sh line becomes PASS: kut:NAME,
 # FAIL: kut:NAME: ... or SKIP: kut:NAME: reason.  kvm-unit-tests is cloned
 # once into build/kvm-unit-tests (KUT_MIRROR: a local clone to take it
 # from); without network or KUT_MIRROR the case SKIPs with that reason.
-KUT_QUICK="hypercall smptest smptest3 ioapic tsc setjmp emulator s3"
+KUT_QUICK="hypercall smptest smptest3 ioapic tsc setjmp emulator s3 pcid-enabled pcid-disabled pcid-asymmetric"
 case_bochs_kut() {
-	EMU=bochs scripts/kut.sh $KUT_QUICK xapic </dev/null >"$dir/kut.txt" 2>&1
+	EMU=bochs scripts/kut.sh $KUT_QUICK vmx </dev/null >"$dir/kut.txt" 2>&1
 	case $? in
 	3) echo "SKIP: kut: $(grep -m1 'could not be downloaded' "$dir/kut.txt" | sed 's/^kut: //')"; return 0 ;;
 	0|1) ;;
@@ -577,10 +613,10 @@ case_bochs_kut() {
 		*) echo "FAIL: kut:$t: run_tests.sh printed no result line for it" ;;
 		esac
 	done
-	if grep -q "^SKIP xapic (qemu-system-x86_64 (slotvisor): option -cpu qemu64,-x2apic,+tsc-deadline is not supported: " "$dir/kut.txt"; then
-		echo "PASS: kut:xapic-skipped-naming-the-refused-option"
+	if grep -q "^SKIP vmx (qemu-system-x86_64 (slotvisor): option -cpu max,+vmx is not supported: " "$dir/kut.txt"; then
+		echo "PASS: kut:vmx-skipped-naming-the-refused-option"
 	else
-		echo "FAIL: kut:xapic-skipped-naming-the-refused-option: $(grep -m1 ' xapic' "$dir/kut.txt")"
+		echo "FAIL: kut:vmx-skipped-naming-the-refused-option: $(grep -m1 ' vmx' "$dir/kut.txt")"
 	fi
 }
 

@@ -21,7 +21,6 @@
 #define CPUID_1_ECX_PDCM BIT(15)
 #define CPUID_1_EDX_APIC BIT(9)
 #define CPUID_1_ECX_TSC_DEADLINE BIT(24)
-#define CPUID_1_ECX_X2APIC BIT(21)
 #define APIC_BASE_EN BIT(11)
 /*
  * Leaf 1 features the guest does not get: VMX and SMX; the thermal,
@@ -32,16 +31,16 @@
  * irq/vlapic.c) sees CPUID.1:EDX.APIC while it is enabled in
  * IA32_APIC_BASE, x2APIC (its MSR interface, irq/vlapic.c) and
  * TSC-deadline mode.  MCE and MCA stay: the machine-check MSRs are
- * emulated (vmx/mce.c), as KVM's are.
+ * emulated (vmx/mce.c), as KVM's are.  The VMM may hide x2APIC and PCID
+ * and show INVPCID per VM (slotvisor.cpuid=; v->cpuid_flags,
+ * vmx/vcpu_cpuid.c, which also enforces them).
  */
 #define CPUID_1_ECX_HIDDEN (BIT(2) | BIT(4) | CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | BIT(7) | \
 			    BIT(8) | BIT(14) | CPUID_1_ECX_PDCM | CPUID_1_ECX_X2APIC | \
 			    CPUID_1_ECX_TSC_DEADLINE)
 #define CPUID_1_EDX_HIDDEN (BIT(9) | BIT(12) | BIT(21) | BIT(22) | BIT(29) | BIT(31))
 #define CPUID_LEAF_POWER 0x6		/* thermal and power management: none */
-#define CPUID_LEAF_FEATURES7 0x7
 #define CPUID_7_EBX_TSC_ADJUST BIT(1)	/* IA32_TSC_ADJUST, emulated (vmx/exit_msr.c) */
-#define CPUID_7_EBX_INVPCID BIT(10)	/* needs the "enable INVPCID" control */
 #define CPUID_7_ECX_OSPKE BIT(4)	/* mirrors the guest's CR4.PKE */
 #define CPUID_1_ECX_OSXSAVE BIT(27)	/* mirrors the guest's CR4.OSXSAVE */
 #define X86_CR4_PKE BIT(22)
@@ -226,6 +225,10 @@ static __attribute__((noinline)) struct cpuid_regs cpuid_for_guest(const struct 
 			r.edx |= CPUID_1_EDX_APIC;
 		if (v->apic)
 			r.ecx |= CPUID_1_ECX_TSC_DEADLINE | CPUID_1_ECX_X2APIC;
+		if (vcpu_cpuid_flags_hides(&v->cpuid_flags, VCPU_CPUID_X2APIC))
+			r.ecx &= ~CPUID_1_ECX_X2APIC;
+		if (vcpu_cpuid_flags_hides(&v->cpuid_flags, VCPU_CPUID_PCID))
+			r.ecx &= ~CPUID_1_ECX_PCID;
 		/* The CPU reports the host's CR4 here; the guest must see its own. */
 		r.ecx &= ~CPUID_1_ECX_OSXSAVE;
 		if (guest_cr4() & X86_CR4_OSXSAVE)
@@ -254,6 +257,8 @@ static __attribute__((noinline)) struct cpuid_regs cpuid_for_guest(const struct 
 	case CPUID_LEAF_FEATURES7:
 		if (subleaf == 0) {
 			r.ebx &= ~CPUID_7_EBX_INVPCID;
+			if (vcpu_cpuid_flags_shows(&v->cpuid_flags, VCPU_CPUID_INVPCID))
+				r.ebx |= CPUID_7_EBX_INVPCID;
 			r.ebx |= CPUID_7_EBX_TSC_ADJUST;
 			r.ecx &= ~CPUID_7_ECX_OSPKE;
 			if (guest_cr4() & X86_CR4_PKE)

@@ -70,14 +70,15 @@ static bool cr0_write_valid(struct vcpu *v, u64 val)
 
 /*
  * MOV to CR4 raises #GP(0) for a bit the CPU lacks, for VMXE and SMXE
- * (the guest has neither VMX nor SMX), for clearing PAE or changing LA57
- * in long mode, and for setting PCIDE outside long mode or with CR3[11:0]
- * not 0 (SDM Vol. 3A 2.5, 4.10.1).  Only writes that reach the exit (they
- * change VMXE, the bit the mask owns) are checked here; the CPU checks the
- * rest.
+ * (the guest has neither VMX nor SMX), for a bit the guest's CPUID lacks
+ * (PCIDE without PCID: vcpu_cr4_cpuid_reserved(), as KVM's
+ * kvm_is_valid_cr4()), for clearing PAE or changing LA57 in long mode, and
+ * for setting PCIDE outside long mode or with CR3[11:0] not 0 (SDM Vol. 3A
+ * 2.5, 4.10.1).  Only writes that reach the exit (they change a bit the
+ * mask owns: VMXE, and those of vcpu_cr4_cpuid_reserved()) are checked
+ * here; the CPU checks the rest.
  */
 #define X86_CR4_LA57 BIT(12)
-#define X86_CR4_PCIDE BIT(17)
 
 static bool cr4_write_valid(struct vcpu *v, u64 val);
 
@@ -149,7 +150,7 @@ static bool cr4_write_valid(struct vcpu *v, u64 val)
 {
 	bool long_mode = vmcs_read64(GUEST_IA32_EFER) & EFER_LMA;
 
-	if (val & (~vmx_caps.cr4_fixed1 | X86_CR4_VMXE | X86_CR4_SMXE))
+	if (val & (~vmx_caps.cr4_fixed1 | X86_CR4_VMXE | X86_CR4_SMXE | vcpu_cr4_cpuid_reserved(v)))
 		return false;
 	if (long_mode && (!(val & X86_CR4_PAE) || ((val ^ v->cr4_shadow) & X86_CR4_LA57)))
 		return false;

@@ -134,21 +134,32 @@ static bool guest_write_tsc_adjust(struct vcpu *v, u64 val)
 	return guest_set_tsc_offset(offset);
 }
 
-/* The guest's value of msr, or false when the guest may not read it. */
+/*
+ * Whether v's CPUID has x2APIC: without it EXTD is reserved, so the APIC
+ * never enters x2APIC mode and the x2APIC MSRs stay #GP (vmx/vcpu_cpuid.c).
+ */
+static bool x2apic_shown(const struct vcpu *v)
+{
+	return !vcpu_cpuid_flags_hides(&v->cpuid_flags, VCPU_CPUID_X2APIC);
+}
+
 /*
  * A new IA32_APIC_BASE for an emulated APIC (KVM's kvm_apic_set_base()
  * rules, SDM Vol. 3A 11.12.5): EN and EXTD make the mode (disabled, xAPIC,
  * x2APIC; EXTD without EN is invalid); x2APIC is entered only from xAPIC
  * mode and left only by disabling; BSP is read-only; bits 0-7, 9 and
- * those above MAXPHYADDR are reserved.  False: #GP.
+ * those above MAXPHYADDR are reserved, and EXTD too when the guest's CPUID
+ * has no x2APIC (SDM Vol. 3A 11.12.1; vmx/vcpu_cpuid.c).  False: #GP.
  */
-static bool apic_base_valid(u64 old, u64 val)
+static bool apic_base_valid(const struct vcpu *v, u64 old, u64 val)
 {
 	bool old_x2 = old & MSR_APIC_BASE_EXTD, new_x2 = val & MSR_APIC_BASE_EXTD;
 	bool old_en = old & MSR_APIC_BASE_ENABLE, new_en = val & MSR_APIC_BASE_ENABLE;
 
 	if (val & ~(MSR_APIC_BASE_ENABLE | MSR_APIC_BASE_EXTD | MSR_APIC_BASE_BSP |
 		    (phys_addr_mask() & ~0xfffULL)))
+		return false;
+	if (new_x2 && !x2apic_shown(v))
 		return false;
 	if (new_x2 && !new_en)
 		return false;				/* invalid state */
@@ -159,6 +170,7 @@ static bool apic_base_valid(u64 old, u64 val)
 	return true;
 }
 
+/* The guest's value of msr, or false when the guest may not read it. */
 static bool guest_rdmsr(struct vcpu *v, u32 msr, u64 *val)
 {
 	int slot = vcpu_shared_msr_slot(msr);
@@ -303,7 +315,7 @@ static bool guest_wrmsr(struct vcpu *v, u32 msr, u64 val)
 			 * EN, EXTD and the base may change (a base with RAM
 			 * behind it shadows the APIC: its MMIO never exits).
 			 */
-			if (!apic_base_valid(v->apic_base, val))
+			if (!apic_base_valid(v, v->apic_base, val))
 				return false;
 			v->apic_base = (v->apic_base & MSR_APIC_BASE_BSP) | (val & ~MSR_APIC_BASE_BSP);
 			return true;

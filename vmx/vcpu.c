@@ -107,9 +107,12 @@ static bool vmcs_setup_controls(struct vcpu *v)
 	ok &= vmcs_write16(VIRTUAL_PROCESSOR_ID, v->vpid);
 	ok &= vmcs_write64(EPT_POINTER, v->eptp);
 	ok &= vmcs_write64(VMCS_LINK_POINTER, VMCS_LINK_POINTER_NONE);
-	/* The guest may not clear the bits VMX operation fixes (SDM Vol. 3D A.7, A.8). */
+	/*
+	 * The guest may not clear the bits VMX operation fixes (SDM Vol. 3D
+	 * A.7, A.8), nor set a CR4 bit its CPUID lacks (vmx/vcpu_cpuid.c).
+	 */
 	ok &= vmcs_writenat(CR0_GUEST_HOST_MASK, vcpu_cr0_fixed_mask());
-	ok &= vmcs_writenat(CR4_GUEST_HOST_MASK, vcpu_cr4_fixed_mask());
+	ok &= vmcs_writenat(CR4_GUEST_HOST_MASK, vcpu_cr4_fixed_mask() | vcpu_cr4_cpuid_reserved(v));
 	return ok;
 }
 

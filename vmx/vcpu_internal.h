@@ -20,6 +20,12 @@ void vcpu_unregister(struct kvm *kvm, struct vcpu *v);
 /* CR0/CR4 bits the guest may not change itself: VMX fixes them (guest/host masks). */
 u64 vcpu_cr0_fixed_mask(void);
 u64 vcpu_cr4_fixed_mask(void);
+/*
+ * CR4 bits reserved for v because its CPUID lacks the feature (PCIDE
+ * without PCID; vmx/vcpu_cpuid.c): the guest/host mask owns them too, so
+ * that setting one exits, and vmx/exit_cr.c refuses it with #GP.
+ */
+u64 vcpu_cr4_cpuid_reserved(const struct vcpu *v);
 /* The value the CPU must hold for a guest that wants val (fixed bits applied). */
 u64 vcpu_cr0_hw_value(u64 val);
 /*

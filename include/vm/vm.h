@@ -20,6 +20,8 @@
  *     .com1, .pit, .rtc       QEMU's serial, i8254 and mc146818rtc devices
  *                             (KVM's in-kernel PIT would hold the PIT),
  *                             vm/pc.c
+ *     .cpuid_flags            QEMU's -cpu flags, which it gives each vCPU
+ *                             with KVM_SET_CPUID2 (vcpu_set_cpuid_flags())
  *   struct vcpu               struct vcpu_vmx around struct kvm_vcpu:
  *                             registers, VMCS, requests, mode, PML log,
  *                             vcpu->apic (include/vmx/vcpu.h)
@@ -72,6 +74,12 @@ struct vm {
 	 * its VM with a forged "guest assertion failed".
 	 */
 	bool no_ucall;
+	/*
+	 * The CPUID features shown or hidden against slotvisor's default
+	 * (slotvisor.cpuid=), given to every vCPU before it first runs
+	 * (vcpu_set_cpuid_flags(); vm_load_kernel() does it for its vCPUs).
+	 */
+	struct vcpu_cpuid_flags cpuid_flags;
 	struct fw_cfg fw_cfg;	/* QEMU's configuration ports 0x510-0x511 */
 	/* The virtio-mmio devices (vm/virtio.c), described in the DSDT. */
 	struct vm_virtio virtio[VM_VIRTIO_MAX];

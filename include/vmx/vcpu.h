@@ -14,6 +14,7 @@
 #include "compiler.h"
 #include "types.h"
 #include "emulate/emulate.h"
+#include "vmx/cpuid_flags.h"
 #include "vmx/exit_reason.h"
 #include "vmx/mce.h"
 #include "vmx/segment_ar.h"
@@ -220,6 +221,8 @@ struct vcpu {
 	u64 db[VCPU_NR_DB], dr6;
 	u64 misc_enable;	/* the guest's IA32_MISC_ENABLE (emulated) */
 	u32 cpuid_adjusted_low;	/* CPUID leaves below 32 its CPUID exit changes (exit_cpuid.c) */
+	/* The CPUID features its VMM showed or hid (vcpu_set_cpuid_flags(), vmx/vcpu_cpuid.c). */
+	struct vcpu_cpuid_flags cpuid_flags;
 	struct vcpu_mce mce;	/* its machine-check MSRs (vmx/mce.c) */
 	u64 tsc_adjust;		/* its IA32_TSC_ADJUST (emulated): 0 at reset, kept by INIT */
 	/*
@@ -330,6 +333,15 @@ struct vcpu {
  * control slotvisor needs is missing (printed), -EIO on a VMX failure.
  */
 int vcpu_create(struct kvm *kvm, unsigned int id, struct vcpu **out);
+
+/*
+ * The CPUID features f shows or hides, for v from now on (KVM_SET_CPUID2's
+ * part of it): its CPUID answers and what it enforces (the "enable INVPCID"
+ * control, CR4.PCIDE, IA32_APIC_BASE.EXTD; vmx/vcpu_cpuid.c).  Before v
+ * first runs, on the CPU that created it.  -ENOTSUP, printed with the
+ * flag and why, when this CPU cannot show a feature f asks for.
+ */
+int vcpu_set_cpuid_flags(struct vcpu *v, const struct vcpu_cpuid_flags *f);
 void vcpu_destroy(struct vcpu *v);
 
 void vcpu_get_regs(struct vcpu *v, struct vcpu_regs *r);
