@@ -148,7 +148,7 @@ bool irqchip_lapic_mmio(struct irqchip *chip, struct vcpu *v)
 	return true;
 }
 
-bool irqchip_lapic_fill_page(struct vcpu *v, u32 *page)
+bool irqchip_lapic_fill_page(struct vcpu *v, u32 *page, struct vlapic_vid *vid)
 {
 	struct irqchip *chip = v->kvm->irqchip;
 	struct vlapic *a;
@@ -157,10 +157,37 @@ bool irqchip_lapic_fill_page(struct vcpu *v, u32 *page)
 		return false;
 	spin_lock(&chip->lock);
 	a = vcpu_apic(chip, v);
-	if (a && !a->x2apic)
+	if (a && !a->x2apic) {
 		vlapic_fill_page(a, page, rdtsc());
+		if (vid)
+			vlapic_vid_state(a, vid);
+	}
 	spin_unlock(&chip->lock);
 	return a && !a->x2apic;
+}
+
+void irqchip_lapic_sync_page(struct vcpu *v, const u32 *page)
+{
+	struct irqchip *chip = v->kvm->irqchip;
+	struct vlapic *a;
+
+	spin_lock(&chip->lock);
+	a = vcpu_apic(chip, v);
+	if (a && !a->x2apic)
+		vlapic_sync_page(a, page);
+	spin_unlock(&chip->lock);
+}
+
+void irqchip_lapic_eoi_induced(struct vcpu *v, u8 vector)
+{
+	struct irqchip *chip = v->kvm->irqchip;
+	struct vlapic *a;
+
+	spin_lock(&chip->lock);
+	a = vcpu_apic(chip, v);
+	if (a)
+		vlapic_eoi_induced(a, vector);
+	spin_unlock(&chip->lock);
 }
 
 void irqchip_lapic_page_write(struct vcpu *v, u32 offset, const u32 *page)
@@ -415,7 +442,8 @@ static int peek_interrupt(struct irqchip *chip, struct vcpu *v, struct vlapic **
 	int vec;
 
 	sample_sources(chip);
-	vec = a ? vlapic_pending(a, rdtsc()) : -1;
+	/* With virtual-interrupt delivery the CPU delivers the xAPIC's vectors itself. */
+	vec = a && !v->apicv_vid_active ? vlapic_pending(a, rdtsc()) : -1;
 	*from = vec >= 0 ? a : NULL;
 	if (vec >= 0)
 		return vec;

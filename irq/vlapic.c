@@ -85,6 +85,7 @@ bool vlapic_set_irq(struct vlapic *a, u8 vector)
 		return false;
 	}
 	set_vec(a->irr, vector);
+	set_vec(a->irr_new, vector);
 	return true;
 }
 
@@ -455,7 +456,33 @@ void vlapic_fill_page(struct vlapic *a, u32 *page, u64 now)
 		page[PAGE_WORD(APIC_ISR) + i * REG_STRIDE_WORDS] = a->isr[i];
 		page[PAGE_WORD(APIC_TMR) + i * REG_STRIDE_WORDS] = a->tmr[i];
 		page[PAGE_WORD(APIC_IRR) + i * REG_STRIDE_WORDS] = a->irr[i];
+		a->irr_new[i] = 0;
 	}
+}
+
+void vlapic_vid_state(const struct vlapic *a, struct vlapic_vid *s)
+{
+	int irr = highest(a->irr), isr = highest(a->isr);
+
+	s->rvi = irr < 0 ? 0 : (u8)irr;
+	s->svi = isr < 0 ? 0 : (u8)isr;
+	for (unsigned int i = 0; i < 4; i++)
+		s->eoi_exit[i] = a->tmr[2 * i] | (u64)a->tmr[2 * i + 1] << 32;
+}
+
+void vlapic_sync_page(struct vlapic *a, const u32 *page)
+{
+	for (unsigned int i = 0; i < 8; i++) {
+		a->irr[i] = page[PAGE_WORD(APIC_IRR) + i * REG_STRIDE_WORDS] | a->irr_new[i];
+		a->isr[i] = page[PAGE_WORD(APIC_ISR) + i * REG_STRIDE_WORDS];
+		a->irr_new[i] = 0;	/* IRR holds them now */
+	}
+}
+
+void vlapic_eoi_induced(struct vlapic *a, u8 vector)
+{
+	if (test_vec(a->tmr, vector) && a->bus)
+		a->bus->eoi(a->bus->ctx, vector);
 }
 
 static void write_lvt(struct vlapic *a, unsigned int i, u32 val, u64 now)

@@ -8,7 +8,7 @@
  * frame that the CPU never lets the guest read or write while the
  * controls are on.  A guest read of a register the CPU virtualizes comes
  * from the vCPU's virtual-APIC page (the one TPR shadow uses), which
- * vcpu_apicv_update() fills from the emulated xAPIC (irq/vlapic.c) before
+ * vcpu_apicv_fill() fills from the emulated xAPIC (irq/vlapic.c) before
  * every slow entry; a write of TPR or ICR2 lands in that page without an
  * exit (TPR: TPR virtualization, the threshold as with CR8); a write of
  * any other register the CPU virtualizes (EOI, ICR, LVTs, the timer, SVR,
@@ -45,6 +45,12 @@
 #include "vmx/vmx_bits.h"
 
 #define APICV_CONTROLS (SECONDARY_VIRT_APIC_ACCESSES | SECONDARY_APIC_REGISTER_VIRT)
+/* Guest interrupt status (SDM Vol. 3C 25.4.2): RVI in bits 7:0, SVI in bits 15:8. */
+#define GUEST_INTR_STATUS_SVI_SHIFT 8
+#define EOI_EXIT_BITMAPS 4
+#define EOI_QUAL_VECTOR_MASK 0xffULL	/* an EOI-induced exit's qualification (SDM Vol. 3C 28.2.1) */
+/* No bitmap holds it: vectors 0-15 are never accepted, so never level-triggered. */
+#define VID_EOI_EXIT_UNWRITTEN (~0ULL)
 /* Exit qualification of APIC-access and APIC-write exits (SDM Vol. 3C 28.2.1, Table 28-6). */
 #define APIC_QUAL_OFFSET_MASK 0xfffULL
 #define APIC_QUAL_TYPE_SHIFT 12
@@ -96,6 +102,8 @@ int vcpu_apicv_enable(struct vcpu *v)
 	if (err)
 		return err;
 	v->apicv = true;
+	v->apicv_vid = vmx_ctl_allows(vmx_caps.procbased2, SECONDARY_VIRT_INTR_DELIVERY) &&
+		       !TEST_SWITCH(v, no_vid);
 	return 0;
 }
 
@@ -129,26 +137,71 @@ static void apic_access_page_unmap(struct kvm *kvm)
 	spin_unlock(&kvm->mmu_lock);
 }
 
-void vcpu_apicv_update(struct vcpu *v)
+static u32 apicv_controls(const struct vcpu *v)
+{
+	return APICV_CONTROLS | (v->apicv_vid ? SECONDARY_VIRT_INTR_DELIVERY : 0);
+}
+
+void vcpu_apicv_update_mode(struct vcpu *v)
 {
 	bool want = apicv_wanted(v);
 	u32 proc2;
 
-	if (want != v->apicv_active) {
-		if (!want)
-			apic_access_page_unmap(v->kvm);
-		proc2 = vmcs_read32(SECONDARY_VM_EXEC_CONTROL);
-		if (want)
-			vmcs_write64(APIC_ACCESS_ADDR, v->kvm->apic_access_page_hpa);
-		vmcs_write32(SECONDARY_VM_EXEC_CONTROL,
-			     want ? proc2 | APICV_CONTROLS : proc2 & ~APICV_CONTROLS);
-		v->apicv_active = want;
-	} else if (want && v->vapic[VAPIC_ICR2] != v->apicv_icr2) {
-		/* The guest wrote ICR2, which does not exit: the xAPIC takes it first. */
-		irqchip_lapic_page_write(v, APIC_ICR2, v->vapic);
+	if (want == v->apicv_active)
+		return;
+	if (!want)
+		apic_access_page_unmap(v->kvm);
+	proc2 = vmcs_read32(SECONDARY_VM_EXEC_CONTROL);
+	if (want) {
+		vmcs_write64(APIC_ACCESS_ADDR, v->kvm->apic_access_page_hpa);
+		v->apicv_icr2 = v->vapic[VAPIC_ICR2];	/* the page's old words are no guest write */
+		/* No vector's EOI exits yet: vid_load() writes every bitmap at the first fill. */
+		for (unsigned int i = 0; i < EOI_EXIT_BITMAPS; i++)
+			v->vid_eoi_exit[i] = VID_EOI_EXIT_UNWRITTEN;
 	}
-	if (want && irqchip_lapic_fill_page(v, v->vapic))
-		v->apicv_icr2 = v->vapic[VAPIC_ICR2];
+	vmcs_write32(SECONDARY_VM_EXEC_CONTROL,
+		     want ? proc2 | apicv_controls(v) : proc2 & ~apicv_controls(v));
+	v->apicv_active = want;
+	v->apicv_vid_active = want && v->apicv_vid;
+}
+
+/*
+ * Virtual-interrupt delivery's VMCS state with the filled page: RVI and
+ * SVI, and the EOI-exit bitmap (written only when it changed).
+ */
+static void vid_load(struct vcpu *v, const struct vlapic_vid *vid)
+{
+	static const u32 bitmap_field[EOI_EXIT_BITMAPS] = {
+		EOI_EXIT_BITMAP0, EOI_EXIT_BITMAP1, EOI_EXIT_BITMAP2, EOI_EXIT_BITMAP3,
+	};
+
+	vmcs_write16(GUEST_INTR_STATUS, (u16)(vid->svi << GUEST_INTR_STATUS_SVI_SHIFT | vid->rvi));
+	for (unsigned int i = 0; i < EOI_EXIT_BITMAPS; i++) {
+		if (vid->eoi_exit[i] == v->vid_eoi_exit[i])
+			continue;
+		vmcs_write64(bitmap_field[i], vid->eoi_exit[i]);
+		v->vid_eoi_exit[i] = vid->eoi_exit[i];
+	}
+}
+
+void vcpu_apicv_fill(struct vcpu *v)
+{
+	struct vlapic_vid vid;
+
+	if (!v->apicv_active)
+		return;
+	if (v->vapic[VAPIC_ICR2] != v->apicv_icr2)	/* the guest wrote ICR2, which does not exit */
+		irqchip_lapic_page_write(v, APIC_ICR2, v->vapic);
+	if (!irqchip_lapic_fill_page(v, v->vapic, v->apicv_vid_active ? &vid : NULL))
+		return;
+	v->apicv_icr2 = v->vapic[VAPIC_ICR2];
+	if (v->apicv_vid_active)
+		vid_load(v, &vid);
+}
+
+void vcpu_apicv_sync(struct vcpu *v)
+{
+	irqchip_lapic_sync_page(v, v->vapic);
 }
 
 /* Trap-like (SDM Vol. 3C 30.4.3.3): the value is in the page, RIP past the write. */
@@ -158,6 +211,18 @@ int vmx_handle_apic_write(struct vcpu *v)
 
 	irqchip_lapic_page_write(v, offset, v->vapic);
 	v->apicv_icr2 = v->vapic[VAPIC_ICR2];	/* taken with an ICR write, if it changed */
+	return 1;
+}
+
+/*
+ * Trap-like (SDM Vol. 3C 30.1.4): the CPU ended the service of a vector
+ * whose bit the EOI-exit bitmap sets (a level-triggered one) and updated
+ * ISR and SVI; the xAPIC has the page's ISR back (vcpu_apicv_sync()), and
+ * the bus learns of the EOI (the I/O APIC's remote IRR).
+ */
+int vmx_handle_eoi_induced(struct vcpu *v)
+{
+	irqchip_lapic_eoi_induced(v, (u8)(vmcs_readnat(EXIT_QUALIFICATION) & EOI_QUAL_VECTOR_MASK));
 	return 1;
 }
 

@@ -37,6 +37,7 @@ static const exit_handler_t handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_TPR_BELOW_THRESHOLD] = vmx_handle_tpr_below_threshold,
 	[EXIT_REASON_APIC_ACCESS] = vmx_handle_apic_access,
 	[EXIT_REASON_APIC_WRITE] = vmx_handle_apic_write,
+	[EXIT_REASON_EOI_INDUCED] = vmx_handle_eoi_induced,
 	/* The other VMX instructions: #UD, as on a CPU without VMX. */
 	[EXIT_REASON_VMCLEAR] = vmx_handle_vmx_instruction,
 	[EXIT_REASON_VMLAUNCH] = vmx_handle_vmx_instruction,

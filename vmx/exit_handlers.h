@@ -29,3 +29,4 @@ int vmx_handle_vmcall(struct vcpu *v);
 int vmx_handle_tpr_below_threshold(struct vcpu *v);
 int vmx_handle_apic_access(struct vcpu *v);
 int vmx_handle_apic_write(struct vcpu *v);
+int vmx_handle_eoi_induced(struct vcpu *v);

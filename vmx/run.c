@@ -471,12 +471,14 @@ static int __vcpu_run(struct vcpu *v, u64 budget, bool loose)
 		/* The slow path: everything an entry may need. */
 		if (kvm_request_pending(v) && vcpu_handle_requests(v))
 			return 0;
+		if (v->apicv)
+			vcpu_apicv_update_mode(v);
 		vcpu_inject_pending_event(v);
 		if (vcpu_arm_irq_window(v))
 			return 0;
 		vcpu_set_budget(v, deadline);
 		if (v->apicv)
-			vcpu_apicv_update(v);
+			vcpu_apicv_fill(v);
 		if (v->vapic)
 			vcpu_tpr_to_vapic(v);
 		vcpu_note_fast_ok(v);
@@ -514,6 +516,8 @@ static int __vcpu_run(struct vcpu *v, u64 budget, bool loose)
 		if (v->pml_log && vmcs_read16(GUEST_PML_INDEX) != PML_START_INDEX)
 			vcpu_flush_pml(v);
 		vcpu_tpr_from_vapic(v);
+		if (v->apicv_vid_active)	/* before any handler asks the xAPIC */
+			vcpu_apicv_sync(v);
 		if (unlikely(!r))
 			return 0;
 		exit_tsc = rdtsc();

@@ -169,8 +169,16 @@ bool vmx_apic_access_supported(void);
 int kvm_alloc_apic_access_page(struct kvm *kvm);
 /* Whether gpa is on the APIC-access page: never RAM to the emulator, whatever its slot. */
 bool vcpu_apic_access_gpa(const struct vcpu *v, u64 gpa);
-/* Before a slow entry: the controls for the APIC's mode now, the page filled from the xAPIC. */
-void vcpu_apicv_update(struct vcpu *v);
+/*
+ * Before a slow entry, in this order: the controls for the APIC's mode now
+ * (before the interrupt controllers are asked, which virtual-interrupt
+ * delivery changes), then the page filled from the xAPIC.  After a slow
+ * exit with virtual-interrupt delivery on: the xAPIC takes the page's IRR
+ * and ISR back.
+ */
+void vcpu_apicv_update_mode(struct vcpu *v);
+void vcpu_apicv_fill(struct vcpu *v);
+void vcpu_apicv_sync(struct vcpu *v);
 bool vcpu_emulate_pending(const struct vcpu *v);
 int vcpu_emulate_resume(struct vcpu *v);
 

@@ -87,10 +87,19 @@ bool irqchip_lapic_mmio(struct irqchip *chip, struct vcpu *v);
 
 /*
  * APIC-register virtualization (vmx/apic_access.c).  Fill v's virtual-APIC
- * page (VLAPIC_PAGE_WORDS u32) with its xAPIC's registers: false, page
- * untouched, when v has no enabled APIC in xAPIC mode.
+ * page (VLAPIC_PAGE_WORDS u32) with its xAPIC's registers, and, when vid
+ * is not NULL (virtual-interrupt delivery), what the VMCS needs with it:
+ * false, page untouched, when v has no enabled APIC in xAPIC mode.
  */
-bool irqchip_lapic_fill_page(struct vcpu *v, u32 *page);
+bool irqchip_lapic_fill_page(struct vcpu *v, u32 *page, struct vlapic_vid *vid);
+/*
+ * With virtual-interrupt delivery, after the guest ran from a page
+ * irqchip_lapic_fill_page() filled with vid: the xAPIC takes back what the
+ * CPU delivered and ended (vlapic_sync_page()); and after an EOI-induced
+ * exit, vector's end reaches the bus (vlapic_eoi_induced()).
+ */
+void irqchip_lapic_sync_page(struct vcpu *v, const u32 *page);
+void irqchip_lapic_eoi_induced(struct vcpu *v, u8 vector);
 /*
  * A guest write the CPU trapped after it wrote the value into the page (an
  * APIC-write VM exit): the register at offset takes page's value, as an

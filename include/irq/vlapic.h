@@ -106,6 +106,12 @@ struct vlapic {
 	u32 icr_lo, icr_hi;
 	u32 lvt[VLAPIC_NR_LVT];	/* timer, thermal, perf, LINT0, LINT1, error */
 	u32 irr[8], isr[8], tmr[8];
+	/*
+	 * Virtual-interrupt delivery (vlapic_sync_page()): the vectors accepted
+	 * since the last vlapic_fill_page() or vlapic_sync_page(), which the
+	 * page the guest ran with does not hold.
+	 */
+	u32 irr_new[8];
 	u32 tmict, tdcr;
 	u64 timer_start;	/* caller's clock when TMICT was written */
 	u64 timer_periods;	/* periods already raised (periodic), 1 when a one-shot fired */
@@ -143,6 +149,30 @@ void vlapic_write(struct vlapic *a, u32 offset, u32 val, u64 now);
  */
 #define VLAPIC_PAGE_WORDS (VLAPIC_MMIO_SIZE / 4)
 void vlapic_fill_page(struct vlapic *a, u32 *page, u64 now);
+
+/*
+ * Virtual-interrupt delivery (SDM Vol. 3C 30.1, 30.2): while the guest
+ * runs, the CPU delivers from the page's IRR (moving a vector to its ISR)
+ * and ends the highest vector in its ISR at an EOI write, with no exit; a
+ * vector set in the EOI-exit bitmap then exits after the EOI (30.1.4).
+ * vlapic_vid_state() gives what the VMCS needs with the filled page: the
+ * guest interrupt status (RVI, the highest IRR vector; SVI, the highest
+ * ISR vector; 0 for none) and the EOI-exit bitmap, the level-triggered
+ * vectors (TMR), whose EOI the bus must see.  vlapic_sync_page(), after
+ * the guest ran, takes the CPU's work back: ISR from the page, and IRR
+ * from the page (less what the CPU delivered; plus a self-IPI it
+ * virtualized, 30.1.5 and 30.4.3.2, with no exit) with the vectors accepted
+ * since the fill.  vlapic_eoi_induced(): the CPU ended vector's service
+ * (ISR already synced); a level-triggered one tells the bus, as
+ * vlapic_write()'s EOI does.
+ */
+struct vlapic_vid {
+	u8 rvi, svi;
+	u64 eoi_exit[4];
+};
+void vlapic_vid_state(const struct vlapic *a, struct vlapic_vid *s);
+void vlapic_sync_page(struct vlapic *a, const u32 *page);
+void vlapic_eoi_induced(struct vlapic *a, u8 vector);
 
 /*
  * Raise the timer's interrupt if it is due at now; then the vector the

@@ -260,6 +260,16 @@ struct vcpu {
 	 */
 	bool apicv, apicv_active;
 	u32 apicv_icr2;
+	/*
+	 * Virtual-interrupt delivery with it (vmx/apic_access.c), where the CPU
+	 * has the control: apicv_vid for the vCPU, apicv_vid_active while on
+	 * (with apicv_active); vid_eoi_exit is the EOI-exit bitmap the VMCS
+	 * holds.  While active the CPU, not the emulated xAPIC, delivers the
+	 * xAPIC's interrupts and ends them at EOI; its IRR and ISR are taken
+	 * back after every slow exit.
+	 */
+	bool apicv_vid, apicv_vid_active;
+	u64 vid_eoi_exit[4];
 	bool io_in_pending;
 	/*
 	 * The instruction emulator on MMIO (vmx/emulate_ops.c): its context,
@@ -314,6 +324,7 @@ struct vcpu {
 		bool no_tpr_threshold;	/* TPR shadow without the threshold: CR8 lowered never exits */
 		bool no_msr_bitmap;	/* every RDMSR/WRMSR exits, as without MSR bitmaps */
 		bool no_apicv;		/* before vm_lapic_enable(): no APIC-access page */
+		bool no_vid;		/* ... APIC virtualization without virtual-interrupt delivery */
 		u32 keep_guest_msr;	/* this shared MSR stays the guest's after vcpu_run() */
 	} debug;		/* the test image's switches (TEST_SWITCH) */
 #endif

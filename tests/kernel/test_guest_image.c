@@ -96,8 +96,12 @@ KTEST(test_guest_image_apic, "guest.image.apic")
 		  "expected \"SUMMARY: 17 tests\", saw \"%s\"", vm->last_line);
 	KT_ASSERT_EQ(t, mmio, 1);
 	KT_ASSERT_EQ(t, v->nmis_injected, 1);
-	KT_ASSERT(t, v->irqs_injected >= 2, "expected the IPI and the timer injected, saw %llu",
-		  v->irqs_injected);
+	/*
+	 * Injected by vmx/, but where virtual-interrupt delivery delivers the
+	 * xAPIC's vectors itself: there the guest's own checks say they came.
+	 */
+	KT_ASSERT(t, v->apicv_vid || v->irqs_injected >= 2,
+		  "expected the IPI and the timer injected, saw %llu", v->irqs_injected);
 	vm_destroy(vm);
 }
 

@@ -9,8 +9,11 @@
  * memory nor the host's APIC: the APIC-access frame stays zero and the
  * host's TPR unchanged; once the guest disabled its APIC a read of the
  * page is an MMIO exit to the VMM again, never the frame's memory.
- * guest.self-ipi.no-apicv runs the same guest on the emulator's path (as
- * on a CPU without the controls).
+ * With virtual-interrupt delivery as well (where the CPU has it) the
+ * self-IPI and the EOI do not exit at all.  guest.self-ipi.no-vid runs the
+ * same guest with APIC virtualization but without virtual-interrupt
+ * delivery, guest.self-ipi.no-apicv on the emulator's path (as on a CPU
+ * without the controls).
  */
 #include "arch/memory.h"
 #include "arch/x86/lapic.h"
@@ -38,15 +41,23 @@ static int access_page_written(const struct kvm *kvm)
 }
 
 /*
- * Stage 1's exits: where the vCPU has APIC virtualization (v->apicv: the
- * CPU has the controls, the VM its APIC-access page), APIC writes only, no
- * MMIO emulated; elsewhere every xAPIC access is an EPT violation.
+ * Stage 1's exits.  With virtual-interrupt delivery (v->apicv_vid) the CPU
+ * virtualizes the self-IPI (an ICR write with the self shorthand, fixed,
+ * edge) and the EOI of an edge vector: no exit per round, no window.  With
+ * APIC virtualization alone (v->apicv: the CPU has the controls, the VM its
+ * APIC-access page) the ICR and EOI writes are APIC-write exits, no MMIO
+ * emulated; elsewhere every xAPIC access is an EPT violation.
  */
-static void check_stage1_exits(struct ktest_ctx *t, struct vcpu *v, u64 writes, u64 ept)
+static void check_stage1_exits(struct ktest_ctx *t, struct vcpu *v, u64 writes, u64 ept, u64 eois)
 {
-	kprintf("self-ipi: %s: %llu APIC-write exits, %llu EPT violations in %d rounds\n",
-		v->apicv ? "APIC virtualization" : "the emulator's path", writes, ept, ROUNDS);
-	if (v->apicv) {
+	kprintf("self-ipi: %s: %llu APIC-write exits, %llu EOI-induced exits, %llu EPT violations "
+		"in %d rounds\n", v->apicv_vid ? "virtual-interrupt delivery" :
+		v->apicv ? "APIC virtualization" : "the emulator's path", writes, eois, ept, ROUNDS);
+	if (v->apicv_vid) {
+		KT_ASSERT(t, writes < ROUNDS && eois == 0 && ept < ROUNDS,
+			  "expected no APIC-write, EOI-induced or EPT exit per round, saw %llu, "
+			  "%llu and %llu", writes, eois, ept);
+	} else if (v->apicv) {
 		KT_ASSERT(t, writes >= WRITES_PER_ROUND * ROUNDS && ept < ROUNDS,
 			  "expected %d APIC-write exits or more and no EPT violation per round, "
 			  "saw %llu and %llu", WRITES_PER_ROUND * ROUNDS, writes, ept);
@@ -57,21 +68,29 @@ static void check_stage1_exits(struct ktest_ctx *t, struct vcpu *v, u64 writes, 
 	}
 }
 
-static void run_self_ipi(struct ktest_ctx *t, bool no_apicv)
+enum self_ipi_path {
+	SELF_IPI_VID,		/* virtual-interrupt delivery where the CPU has it */
+	SELF_IPI_NO_VID,	/* APIC virtualization without it */
+	SELF_IPI_NO_APICV,	/* the emulator's path */
+};
+
+static void run_self_ipi(struct ktest_ctx *t, enum self_ipi_path path)
 {
 	struct vcpu *v;
 	struct vm *vm = ktest_guest64(t, "self_ipi", MiB(4), &v);
-	u64 val = 0, windows, writes, ept;
+	u64 val = 0, windows, writes, ept, eois;
 	u32 host_tpr = lapic_tpr();
 	int at;
 
 	if (!vm)
 		return;
-	v->debug.no_apicv = no_apicv;
+	v->debug.no_apicv = path == SELF_IPI_NO_APICV;
+	v->debug.no_vid = path == SELF_IPI_NO_VID;
 	vm_lapic_enable(vm, v);
 	windows = v->exit_count[EXIT_REASON_INTERRUPT_WINDOW];
 	writes = v->exit_count[EXIT_REASON_APIC_WRITE];
 	ept = v->exit_count[EXIT_REASON_EPT_VIOLATION];
+	eois = v->exit_count[EXIT_REASON_EOI_INDUCED];
 	if (!ktest_expect_sync(t, v, RUN_BUDGET, 1, &val))
 		goto out;
 	kprintf("self-ipi: %llu of %d rounds late, %llu interrupt-window exits\n", val, ROUNDS,
@@ -79,7 +98,8 @@ static void run_self_ipi(struct ktest_ctx *t, bool no_apicv)
 	KT_ASSERT(t, val == 0, "expected every self-IPI taken right after STI; NOP, saw %llu of "
 		  "%d rounds late", val, ROUNDS);
 	check_stage1_exits(t, v, v->exit_count[EXIT_REASON_APIC_WRITE] - writes,
-			   v->exit_count[EXIT_REASON_EPT_VIOLATION] - ept);
+			   v->exit_count[EXIT_REASON_EPT_VIOLATION] - ept,
+			   v->exit_count[EXIT_REASON_EOI_INDUCED] - eois);
 	if (!ktest_expect_sync(t, v, RUN_BUDGET, 2, &val))
 		goto out;
 	KT_ASSERT(t, val == VEC_HIGH * 256 + VEC_LOW,
@@ -120,10 +140,15 @@ out:
 
 KTEST(test_guest_self_ipi, "guest.self-ipi")
 {
-	run_self_ipi(t, false);
+	run_self_ipi(t, SELF_IPI_VID);
+}
+
+KTEST(test_guest_self_ipi_no_vid, "guest.self-ipi.no-vid")
+{
+	run_self_ipi(t, SELF_IPI_NO_VID);
 }
 
 KTEST(test_guest_self_ipi_no_apicv, "guest.self-ipi.no-apicv")
 {
-	run_self_ipi(t, true);
+	run_self_ipi(t, SELF_IPI_NO_APICV);
 }

@@ -445,6 +445,70 @@ static void the_page_shows_every_virtualized_register(void **state)
 	assert_int_equal(page[0x400 / 4], 0xa5a5a5a5u);
 }
 
+/* The page's bit of vector in a 256-bit register at offset reg. */
+static u32 *page_vec(u32 *page, u32 reg, u8 vector, u32 *bit)
+{
+	*bit = 1u << (vector % 32);
+	return &page[(reg + (vector / 32) * 0x10) / 4];
+}
+
+/*
+ * Virtual-interrupt delivery: the CPU delivers from the filled page and ends
+ * vectors at EOI; vlapic_sync_page() takes that back, keeping a vector
+ * accepted meanwhile (here the one the CPU delivered, accepted again) and a
+ * self-IPI the CPU virtualized; the VMCS state names the highest IRR and
+ * ISR vectors and the level-triggered ones; an EOI-induced exit's vector
+ * reaches the bus only when level-triggered.
+ */
+static void virtual_interrupt_delivery_syncs_back(void **state)
+{
+	static const struct vlapic_bus bus = { .ipi = bus_ipi, .eoi = bus_eoi };
+	static u32 page[VLAPIC_PAGE_WORDS];
+	struct vlapic_vid vid;
+	struct vlapic a;
+	u32 bit, *w;
+
+	vlapic_reset(&a, 2);
+	a.bus = &bus;
+	enable(&a);
+	assert_true(vlapic_accept(&a, APIC_DM_FIXED, 0x41, false));
+	assert_true(vlapic_accept(&a, APIC_DM_FIXED, 0x93, true));	/* level */
+	vlapic_fill_page(&a, page, 0);
+	vlapic_vid_state(&a, &vid);
+	assert_int_equal(vid.rvi, 0x93);
+	assert_int_equal(vid.svi, 0);
+	assert_true(vid.eoi_exit[2] == 1ULL << (0x93 - 0x80));
+	assert_true(vid.eoi_exit[0] == 0 && vid.eoi_exit[1] == 0 && vid.eoi_exit[3] == 0);
+	/* The CPU delivers 0x93 (IRR to ISR) and 0x41, ends 0x41 at the guest's EOI. */
+	w = page_vec(page, APIC_IRR, 0x93, &bit);
+	*w &= ~bit;
+	w = page_vec(page, APIC_ISR, 0x93, &bit);
+	*w |= bit;
+	w = page_vec(page, APIC_IRR, 0x41, &bit);
+	*w &= ~bit;
+	/* A self-IPI it virtualized; meanwhile the bus brings 0x93 again and 0x60. */
+	w = page_vec(page, APIC_IRR, 0x77, &bit);
+	*w |= bit;
+	assert_true(vlapic_accept(&a, APIC_DM_FIXED, 0x93, true));
+	assert_true(vlapic_accept(&a, APIC_DM_FIXED, 0x60, false));
+	vlapic_sync_page(&a, page);
+	assert_int_equal(vlapic_read(&a, APIC_IRR + 0x20, 0), 0);		/* 0x41 taken */
+	assert_int_equal(vlapic_read(&a, APIC_IRR + 0x30, 0), 1u << (0x77 - 0x60) | 1u);
+	assert_int_equal(vlapic_read(&a, APIC_IRR + 0x40, 0), 1u << (0x93 - 0x80));
+	assert_int_equal(vlapic_read(&a, APIC_ISR + 0x40, 0), 1u << (0x93 - 0x80));
+	assert_int_equal(vlapic_read(&a, APIC_ISR + 0x20, 0), 0);
+	vlapic_vid_state(&a, &vid);
+	assert_int_equal(vid.rvi, 0x93);
+	assert_int_equal(vid.svi, 0x93);
+	/* The CPU ends 0x93 (the EOI-exit bitmap makes that exit): the bus hears it; edge 0x60 not. */
+	bus_eois = 0;
+	vlapic_eoi_induced(&a, 0x93);
+	assert_int_equal(bus_eois, 1);
+	assert_int_equal(bus_eoi_vector, 0x93);
+	vlapic_eoi_induced(&a, 0x60);
+	assert_int_equal(bus_eois, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +527,7 @@ int main(void)
 		cmocka_unit_test(x2apic_registers_by_msr),
 		cmocka_unit_test(x2apic_destinations),
 		cmocka_unit_test(the_page_shows_every_virtualized_register),
+		cmocka_unit_test(virtual_interrupt_delivery_syncs_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
