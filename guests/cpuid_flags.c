@@ -20,19 +20,6 @@ struct invpcid_desc {
 };
 _Static_assert(sizeof(struct invpcid_desc) == 16, "SDM Vol. 2B: a 128-bit descriptor");
 
-static uint64_t read_cr4(void)
-{
-	uint64_t v;
-
-	__asm__ __volatile__("mov %%cr4, %0" : "=r"(v));
-	return v;
-}
-
-static int write_cr4_safe(uint64_t v)
-{
-	return GUEST_SAFE("mov %0, %%cr4", : : "r"(v) : "r11", "memory");
-}
-
 static int invpcid_safe(uint64_t type, const struct invpcid_desc *desc)
 {
 	return GUEST_SAFE("invpcid %0, %1", : : "m"(*desc), "r"(type) : "r11", "memory");
@@ -53,8 +40,8 @@ void guest_main(void)
 	GUEST_ASSERT(rdmsr_safe(MSR_APIC_BASE, &base) == CPUID_FLAGS_NO_FAULT);
 	r->extd_vector = wrmsr_safe(MSR_APIC_BASE, base | APIC_BASE_EXTD);
 	r->x2apic_msr_vector = rdmsr_safe(MSR_X2APIC_ID, &id);
-	r->pcide_vector = write_cr4_safe(read_cr4() | CPUID_FLAGS_CR4_PCIDE);
-	r->cr4 = read_cr4();
+	r->pcide_vector = guest_write_cr4_safe(guest_read_cr4() | CPUID_FLAGS_CR4_PCIDE);
+	r->cr4 = guest_read_cr4();
 	r->invpcid_vector = invpcid_safe(INVPCID_ALL_INCL_GLOBAL, &desc);
 	r->done = 1;
 	GUEST_DONE();

@@ -38,22 +38,9 @@ static uint64_t read_cr0(void)
 	return v;
 }
 
-static uint64_t read_cr4(void)
-{
-	uint64_t v;
-
-	__asm__ __volatile__("mov %%cr4, %0" : "=r"(v));
-	return v;
-}
-
 static int write_cr0(uint64_t v)
 {
 	return GUEST_SAFE("mov %0, %%cr0", : : "r"(v) : "r11", "memory");
-}
-
-static int write_cr4(uint64_t v)
-{
-	return GUEST_SAFE("mov %0, %%cr4", : : "r"(v) : "r11", "memory");
 }
 
 static int xsetbv_safe(uint32_t index, uint64_t v)
@@ -92,25 +79,25 @@ static void flip_cr0(void)
 
 static void set_cr4(void)
 {
-	uint64_t cr4 = read_cr4(), gp = 0;
+	uint64_t cr4 = guest_read_cr4(), gp = 0;
 
 	for (unsigned int bit = 0; bit < 64; bit++) {
 		int vec;
 
 		if (bit == CR4_SMEP_BIT || bit == CR4_SMAP_BIT || (cr4 & (1ULL << bit)))
 			continue;
-		vec = write_cr4(cr4 | (1ULL << bit));
+		vec = guest_write_cr4_safe(cr4 | (1ULL << bit));
 		expect_gp_or_none(vec);
 		if (vec == GP_VECTOR)
 			gp |= 1ULL << bit;
-		GUEST_ASSERT(write_cr4(cr4) == -1);
+		GUEST_ASSERT(guest_write_cr4_safe(cr4) == -1);
 	}
 	GUEST_SYNC2(2, gp);
 }
 
 static void abuse_xcr0(void)
 {
-	uint64_t cr4 = read_cr4(), xcr0, gp = 0;
+	uint64_t cr4 = guest_read_cr4(), xcr0, gp = 0;
 	uint32_t a, b, c, d;
 
 	guest_cpuid(1, &a, &b, &c, &d);
@@ -119,7 +106,7 @@ static void abuse_xcr0(void)
 		GUEST_SYNC2(3, 0);
 		return;
 	}
-	GUEST_ASSERT(write_cr4(cr4 | CR4_OSXSAVE) == -1);
+	GUEST_ASSERT(guest_write_cr4_safe(cr4 | CR4_OSXSAVE) == -1);
 	xcr0 = xgetbv0();
 	for (unsigned int bit = 0; bit < 64; bit++) {
 		int vec = xsetbv_safe(0, 1ULL << bit);
@@ -132,7 +119,7 @@ static void abuse_xcr0(void)
 	GUEST_ASSERT(xsetbv_safe(1, XCR0_X87) == GP_VECTOR);
 	GUEST_ASSERT(xsetbv_safe(2, XCR0_X87) == GP_VECTOR);
 	GUEST_ASSERT(xsetbv_safe(0, xcr0) == -1 && xgetbv0() == xcr0);
-	GUEST_ASSERT(write_cr4(cr4) == -1);
+	GUEST_ASSERT(guest_write_cr4_safe(cr4) == -1);
 	GUEST_SYNC2(3, gp);
 }
 

@@ -114,6 +114,20 @@ extern volatile int guest_fault_vector;
 		guest_fault_vector;                                               \
 	})
 
+static inline uint64_t guest_read_cr4(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+/* MOV to CR4 that may fault: the vector it raised, or -1 (GUEST_SAFE). */
+static inline int guest_write_cr4_safe(uint64_t v)
+{
+	return GUEST_SAFE("mov %0, %%cr4", : : "r"(v) : "r11", "memory");
+}
+
 /* RDMSR and WRMSR that may fault: the vector they raised, or -1 (GUEST_SAFE). */
 static inline int rdmsr_safe(uint32_t msr, uint64_t *val)
 {
