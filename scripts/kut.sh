@@ -9,6 +9,10 @@
 #                                 (KUT_BARE_RESULTS=FILE: the bare column
 #                                 from FILE, an earlier --bare run's lines,
 #                                 instead of running it again)
+#                                 (its last column: scripts/kut-reasons.txt,
+#                                 a reason for every row whose statuses
+#                                 differ or that FAILs; kut.sh warns of a
+#                                 missing or unneeded one)
 #   scripts/kut.sh --bare [TEST...]
 #                                 those tests (default: all, as --table) in
 #                                 bare Bochs, with no hypervisor (the ceiling
@@ -81,10 +85,21 @@ results_rows() {
 write_table() {
 	local out=$1 secs=$2 bare=${3:-} rows dirty bare_note=""
 	[ -n "$bare" ] && [ -r "$bare" ] || bare=/dev/null
-	rows=$(awk -F '\t' -v OFS='\t' '
+	rows=$(awk -F '\t' -v OFS='\t' -v reasons="$root/scripts/kut-reasons.txt" '
 		function show(st) { return st == "FAIL" ? "**FAIL**" : st == "" ? "—" : st }
+		BEGIN {
+			while ((getline l <reasons) > 0)
+				if (l !~ /^#/ && split(l, f, "\t") == 2) { why[f[1]] = f[2]; gsub(/\|/, "\\|", why[f[1]]) }
+		}
 		FNR == NR { bst[$1] = $2; bsum[$1] = $3; next }
-		{ printf "| `%s` | %s | %s | %s | %s |\n", $1, show(bst[$1]), show($2), $3, bsum[$1] }
+		{
+			need = bst[$1] != $2 || bst[$1] == "FAIL" || $2 == "FAIL"
+			r = ""
+			if (need && ($1 in why)) r = why[$1]
+			else if (need) { r = "(no reason in scripts/kut-reasons.txt)"; print "kut: no reason for " $1 " in scripts/kut-reasons.txt" >"/dev/stderr" }
+			else if ($1 in why) print "kut: scripts/kut-reasons.txt has a reason for " $1 ", whose row needs none" >"/dev/stderr"
+			printf "| `%s` | %s | %s | %s | %s | %s |\n", $1, show(bst[$1]), show($2), $3, bsum[$1], r
+		}
 		' <(results_rows "$bare") <(results_rows "$out"))
 	[ "$bare" != /dev/null ] && bare_note=" Bare Bochs (no hypervisor, the same tests through the front end's KUT_BARE=1, kvm-unit-tests' reset_apic() kept from disabling the APIC): $(grep -c '^PASS ' "$bare") PASS, $(grep -c '^FAIL ' "$bare") FAIL, $(grep -c '^SKIP ' "$bare") SKIP."
 	dirty=$(git status --porcelain --untracked-files=no | grep -q . && echo " (with local changes)")
@@ -95,8 +110,8 @@ write_table() {
 			"Bochs 2.7 ${CPU_MODEL:-corei7_skylake_x}, $(date -u +%Y-%m-%d), $((secs / 60)) min:" \
 			"${KUT_TABLE_NOTE:+$KUT_TABLE_NOTE }Under slotvisor: $(grep -c '^PASS ' "$out") PASS, $(grep -c '^FAIL ' "$out") FAIL, $(grep -c '^SKIP ' "$out") SKIP.$bare_note"
 		echo
-		echo "| test | bare Bochs | under slotvisor | run_tests.sh's summary under slotvisor, or its reason | bare Bochs' summary |"
-		echo "|---|---|---|---|---|"
+		echo "| test | bare Bochs | under slotvisor | run_tests.sh's summary under slotvisor, or its reason | bare Bochs' summary | why they differ, or what is missing (scripts/kut-reasons.txt) |"
+		echo "|---|---|---|---|---|---|"
 		printf '%s\n' "$rows"
 		echo "<!-- kut-table end -->"
 	} >build/kut-table.md
