@@ -72,7 +72,8 @@ KTEST_SRCS   := $(addprefix tests/kernel/,bench.c bench_apic.c bench_dirty.c ben
 		test_guest_basic.c test_guest_budget.c test_guest_cpuid_flags.c test_guest_ept.c \
 		test_guest_exits.c test_guest_image.c test_guest_irq.c test_guest_level_irq.c \
 		test_guest_maxslots.c test_guest_msr_pass.c test_guest_paging_io.c \
-		test_guest_self_ipi.c test_guest_state.c test_guest_tpr.c hostile.c test_hostile.c \
+		test_guest_self_ipi.c test_guest_state.c test_guest_tpr.c test_guest_x2apic.c \
+		hostile.c test_hostile.c \
 		test_hostile_fuzz.c test_hostile_mmio.c test_hostile_tlb.c test_keyboard.c \
 		test_linux_dirty_log.c test_linux_hotplug.c \
 		test_memslot_perf.c \

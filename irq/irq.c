@@ -157,13 +157,13 @@ bool irqchip_lapic_fill_page(struct vcpu *v, u32 *page, struct vlapic_vid *vid)
 		return false;
 	spin_lock(&chip->lock);
 	a = vcpu_apic(chip, v);
-	if (a && !a->x2apic) {
+	if (a) {
 		vlapic_fill_page(a, page, rdtsc());
 		if (vid)
 			vlapic_vid_state(a, vid);
 	}
 	spin_unlock(&chip->lock);
-	return a && !a->x2apic;
+	return a;
 }
 
 void irqchip_lapic_sync_page(struct vcpu *v, const u32 *page)
@@ -173,7 +173,7 @@ void irqchip_lapic_sync_page(struct vcpu *v, const u32 *page)
 
 	spin_lock(&chip->lock);
 	a = vcpu_apic(chip, v);
-	if (a && !a->x2apic)
+	if (a)
 		vlapic_sync_page(a, page);
 	spin_unlock(&chip->lock);
 }

@@ -447,11 +447,29 @@ static const u16 page_regs[] = {
 #define PAGE_WORD(off) ((off) / sizeof(u32))
 #define REG_STRIDE_WORDS 4	/* registers sit 16 bytes apart */
 
+/*
+ * In x2APIC mode a virtualized RDMSR reads 64 bits at the register's offset
+ * (SDM Vol. 3C 30.5): the ID is the 32-bit x2APIC ID, the ICR's high half
+ * (the destination) sits right above its low half, and DFR and ICR2 are no
+ * registers (their MSRs exit and #GP).
+ */
+static void fill_x2apic_layout(const struct vlapic *a, u32 *page)
+{
+	page[PAGE_WORD(APIC_ID)] = a->id >> 24;
+	page[PAGE_WORD(APIC_ICR) + 1] = a->icr_hi;
+	page[PAGE_WORD(APIC_ICR2)] = 0;
+	page[PAGE_WORD(APIC_DFR)] = 0;
+}
+
 void vlapic_fill_page(struct vlapic *a, u32 *page, u64 now)
 {
 	timer_update(a, now);	/* a timer interrupt due now shows in IRR, as a read sees it */
 	for (unsigned int i = 0; i < ARRAY_SIZE(page_regs); i++)
 		page[PAGE_WORD(page_regs[i])] = vlapic_read(a, page_regs[i], now);
+	if (a->x2apic)
+		fill_x2apic_layout(a, page);
+	else
+		page[PAGE_WORD(APIC_ICR) + 1] = 0;
 	for (unsigned int i = 0; i < 8; i++) {
 		page[PAGE_WORD(APIC_ISR) + i * REG_STRIDE_WORDS] = a->isr[i];
 		page[PAGE_WORD(APIC_TMR) + i * REG_STRIDE_WORDS] = a->tmr[i];

@@ -45,6 +45,10 @@
 #include "vmx/vmx_bits.h"
 
 #define APICV_CONTROLS (SECONDARY_VIRT_APIC_ACCESSES | SECONDARY_APIC_REGISTER_VIRT)
+/* x2APIC mode's: "virtualize APIC accesses" must then be 0 (SDM Vol. 3C 26.2.1.1). */
+#define X2APICV_CONTROLS (SECONDARY_VIRT_X2APIC_MODE | SECONDARY_APIC_REGISTER_VIRT | \
+			  SECONDARY_VIRT_INTR_DELIVERY)
+#define ALL_APICV_CONTROLS (APICV_CONTROLS | X2APICV_CONTROLS)
 /* Guest interrupt status (SDM Vol. 3C 25.4.2): RVI in bits 7:0, SVI in bits 15:8. */
 #define GUEST_INTR_STATUS_SVI_SHIFT 8
 #define EOI_EXIT_BITMAPS 4
@@ -64,6 +68,12 @@ bool vmx_apic_access_supported(void)
 {
 	return vmx_ctl_allows(vmx_caps.procbased, CPU_BASED_TPR_SHADOW) &&
 	       vmx_ctl_allows(vmx_caps.procbased2, APICV_CONTROLS);
+}
+
+bool vmx_x2apic_virt_supported(void)
+{
+	return vmx_ctl_allows(vmx_caps.procbased, CPU_BASED_TPR_SHADOW | CPU_BASED_USE_MSR_BITMAPS) &&
+	       vmx_ctl_allows(vmx_caps.procbased2, X2APICV_CONTROLS);
 }
 
 /* KVM's: the private slot of the APIC-access page, once per VM. */
@@ -104,6 +114,9 @@ int vcpu_apicv_enable(struct vcpu *v)
 	v->apicv = true;
 	v->apicv_vid = vmx_ctl_allows(vmx_caps.procbased2, SECONDARY_VIRT_INTR_DELIVERY) &&
 		       !TEST_SWITCH(v, no_vid);
+	/* Its own MSR bitmap exists only where the CPU has the controls (vmx/vcpu.c). */
+	v->apicv_x2 = v->apicv_vid && vcpu_msr_bitmap_pa(true) != vcpu_msr_bitmap_pa(false) &&
+		      !TEST_SWITCH(v, no_x2apicv);
 	return 0;
 }
 
@@ -113,13 +126,28 @@ bool vcpu_apic_access_gpa(const struct vcpu *v, u64 gpa)
 	       (gpa & ~(APIC_PAGE_SIZE - 1)) == VLAPIC_DEFAULT_BASE;
 }
 
-/* xAPIC mode, enabled, at the default base. */
-static bool apicv_wanted(const struct vcpu *v)
+enum apicv_mode {
+	APICV_MODE_OFF,
+	APICV_MODE_XAPIC,	/* enabled, at the default base: the APIC-access page */
+	APICV_MODE_X2APIC,	/* enabled in x2APIC mode: its MSRs, with the x2APIC bitmap */
+};
+
+static enum apicv_mode apicv_mode_wanted(const struct vcpu *v)
 {
 	u64 mode = v->apic_base & (MSR_APIC_BASE_ENABLE | MSR_APIC_BASE_EXTD);
 
-	return mode == MSR_APIC_BASE_ENABLE &&
-	       (v->apic_base & ~(APIC_PAGE_SIZE - 1)) == VLAPIC_DEFAULT_BASE;
+	if (mode == MSR_APIC_BASE_ENABLE &&
+	    (v->apic_base & ~(APIC_PAGE_SIZE - 1)) == VLAPIC_DEFAULT_BASE)
+		return APICV_MODE_XAPIC;
+	if (mode == (MSR_APIC_BASE_ENABLE | MSR_APIC_BASE_EXTD) && v->apicv_x2)
+		return APICV_MODE_X2APIC;
+	return APICV_MODE_OFF;
+}
+
+static enum apicv_mode apicv_mode_now(const struct vcpu *v)
+{
+	return v->apicv_active ? APICV_MODE_XAPIC :
+	       v->apicv_x2_active ? APICV_MODE_X2APIC : APICV_MODE_OFF;
 }
 
 /*
@@ -137,32 +165,47 @@ static void apic_access_page_unmap(struct kvm *kvm)
 	spin_unlock(&kvm->mmu_lock);
 }
 
-static u32 apicv_controls(const struct vcpu *v)
+static u32 apicv_controls(const struct vcpu *v, enum apicv_mode mode)
 {
-	return APICV_CONTROLS | (v->apicv_vid ? SECONDARY_VIRT_INTR_DELIVERY : 0);
+	switch (mode) {
+	case APICV_MODE_XAPIC:
+		return APICV_CONTROLS | (v->apicv_vid ? SECONDARY_VIRT_INTR_DELIVERY : 0);
+	case APICV_MODE_X2APIC:
+		return X2APICV_CONTROLS;
+	default:
+		return 0;
+	}
 }
 
+/*
+ * The controls for the APIC's mode now.  The x2APIC bitmap passes x2APIC
+ * MSRs only while "virtualize x2APIC mode" is on: with it off they would
+ * reach the host's own APIC, so both change together, before the entry
+ * (a mode change is a WRMSR of IA32_APIC_BASE, which exits).
+ */
 void vcpu_apicv_update_mode(struct vcpu *v)
 {
-	bool want = apicv_wanted(v);
+	enum apicv_mode want = apicv_mode_wanted(v), now = apicv_mode_now(v);
 	u32 proc2;
 
-	if (want == v->apicv_active)
+	if (want == now)
 		return;
-	if (!want)
+	if (now == APICV_MODE_XAPIC)
 		apic_access_page_unmap(v->kvm);
-	proc2 = vmcs_read32(SECONDARY_VM_EXEC_CONTROL);
-	if (want) {
+	proc2 = vmcs_read32(SECONDARY_VM_EXEC_CONTROL) & ~ALL_APICV_CONTROLS;
+	if (want == APICV_MODE_XAPIC) {
 		vmcs_write64(APIC_ACCESS_ADDR, v->kvm->apic_access_page_hpa);
 		v->apicv_icr2 = v->vapic[VAPIC_ICR2];	/* the page's old words are no guest write */
-		/* No vector's EOI exits yet: vid_load() writes every bitmap at the first fill. */
+	}
+	if (want != APICV_MODE_OFF)	/* no vector's EOI exits yet: vid_load() writes them all */
 		for (unsigned int i = 0; i < EOI_EXIT_BITMAPS; i++)
 			v->vid_eoi_exit[i] = VID_EOI_EXIT_UNWRITTEN;
-	}
-	vmcs_write32(SECONDARY_VM_EXEC_CONTROL,
-		     want ? proc2 | apicv_controls(v) : proc2 & ~apicv_controls(v));
-	v->apicv_active = want;
-	v->apicv_vid_active = want && v->apicv_vid;
+	if ((want == APICV_MODE_X2APIC) != (now == APICV_MODE_X2APIC))
+		vmcs_write64(MSR_BITMAP, vcpu_msr_bitmap_pa(want == APICV_MODE_X2APIC));
+	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, proc2 | apicv_controls(v, want));
+	v->apicv_active = want == APICV_MODE_XAPIC;
+	v->apicv_x2_active = want == APICV_MODE_X2APIC;
+	v->apicv_vid_active = (want == APICV_MODE_XAPIC && v->apicv_vid) || v->apicv_x2_active;
 }
 
 /*
@@ -188,9 +231,10 @@ void vcpu_apicv_fill(struct vcpu *v)
 {
 	struct vlapic_vid vid;
 
-	if (!v->apicv_active)
+	if (!v->apicv_active && !v->apicv_x2_active)
 		return;
-	if (v->vapic[VAPIC_ICR2] != v->apicv_icr2)	/* the guest wrote ICR2, which does not exit */
+	/* The guest wrote ICR2, which does not exit (xAPIC mode; x2APIC's ICR write exits whole). */
+	if (v->apicv_active && v->vapic[VAPIC_ICR2] != v->apicv_icr2)
 		irqchip_lapic_page_write(v, APIC_ICR2, v->vapic);
 	if (!irqchip_lapic_fill_page(v, v->vapic, v->apicv_vid_active ? &vid : NULL))
 		return;

@@ -30,6 +30,7 @@
  * emulated or read-only views, and an MSR with no handler is #GP.
  */
 #include "arch/x86/msr.h"
+#include "irq/vlapic.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "vmx/msr_bitmap.h"
@@ -99,4 +100,32 @@ void vmx_msr_bitmap_fill(struct vmx_msr_bitmap *b, bool tsc_aux)
 	vmx_msr_bitmap_pass(b, MSR_SYSCALL_MASK, MSR_PASS_READ);
 	if (tsc_aux)
 		vmx_msr_bitmap_pass(b, MSR_TSC_AUX, MSR_PASS_READ);
+}
+
+/* An x2APIC register's MSR (SDM Vol. 3A 11.12.1.2): 0x800 + its xAPIC offset / 16. */
+#define X2APIC_MSR(reg) (MSR_X2APIC_FIRST + (reg) / 0x10)
+#define X2APIC_ARRAY_REGS 8	/* ISR, TMR and IRR: eight registers each */
+
+/* Readable x2APIC registers the virtual-APIC page holds (SDM Vol. 3A Table 11-6). */
+static const u16 x2apic_page_regs[] = {
+	APIC_ID, APIC_LVR, APIC_TASKPRI, APIC_PROCPRI, APIC_LDR, APIC_SPIV, APIC_ESR, APIC_ICR,
+	APIC_LVTT, APIC_LVTTHMR, APIC_LVTPC, APIC_LVT0, APIC_LVT1, APIC_LVTERR, APIC_TMICT,
+	APIC_TDCR,
+};
+
+/* Writes the CPU virtualizes with virtual-interrupt delivery (SDM Vol. 3C 30.5). */
+static const u16 x2apic_virtualized_writes[] = { APIC_TASKPRI, APIC_EOI, APIC_SELF_IPI };
+
+void vmx_msr_bitmap_fill_x2apic(struct vmx_msr_bitmap *b, const struct vmx_msr_bitmap *base)
+{
+	static const u16 arrays[] = { APIC_ISR, APIC_TMR, APIC_IRR };
+
+	memcpy(b, base, sizeof(*b));
+	for (unsigned int i = 0; i < ARRAY_SIZE(x2apic_page_regs); i++)
+		vmx_msr_bitmap_pass(b, X2APIC_MSR(x2apic_page_regs[i]), MSR_PASS_READ);
+	for (unsigned int i = 0; i < ARRAY_SIZE(arrays); i++)
+		for (unsigned int r = 0; r < X2APIC_ARRAY_REGS; r++)
+			vmx_msr_bitmap_pass(b, X2APIC_MSR(arrays[i]) + r, MSR_PASS_READ);
+	for (unsigned int i = 0; i < ARRAY_SIZE(x2apic_virtualized_writes); i++)
+		vmx_msr_bitmap_pass(b, X2APIC_MSR(x2apic_virtualized_writes[i]), MSR_PASS_WRITE);
 }

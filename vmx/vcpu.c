@@ -46,7 +46,7 @@ static bool controls_ready;
  * page.  A choice that comes to depend on the VM (SPEC_CTRL once a guest's
  * CPUID may offer it) makes it per VM.
  */
-static struct vmx_msr_bitmap *msr_bitmap;
+static struct vmx_msr_bitmap *msr_bitmap, *msr_bitmap_x2apic;
 
 static bool vmcs_setup_host(void);
 
@@ -217,7 +217,20 @@ static int vcpu_msr_bitmap_setup(void)
 	if (!msr_bitmap)
 		return -ENOMEM;
 	vmx_msr_bitmap_fill(msr_bitmap, controls.proc2 & SECONDARY_RDTSCP);
+	if (!vmx_x2apic_virt_supported())
+		return 0;
+	msr_bitmap_x2apic = frame_alloc(ORDER_4K);
+	if (!msr_bitmap_x2apic)
+		return -ENOMEM;
+	vmx_msr_bitmap_fill_x2apic(msr_bitmap_x2apic, msr_bitmap);
 	return 0;
+}
+
+u64 vcpu_msr_bitmap_pa(bool x2apic_virt)
+{
+	if (x2apic_virt && msr_bitmap_x2apic)
+		return virt_to_phys(msr_bitmap_x2apic);
+	return msr_bitmap ? virt_to_phys(msr_bitmap) : 0;
 }
 
 static int vcpu_setup_vmcs(struct vcpu *v)

@@ -166,6 +166,13 @@ enum cpu_mode vcpu_cpu_mode(void);
 int vcpu_emulate_mmio(struct vcpu *v, u64 gpa, bool gla_valid, u64 gla);
 /* APIC virtualization (vmx/apic_access.c). */
 bool vmx_apic_access_supported(void);
+/* ... and of the x2APIC's MSRs, with virtual-interrupt delivery (SDM Vol. 3C 30.5). */
+bool vmx_x2apic_virt_supported(void);
+/*
+ * The MSR bitmap's address for a vCPU with x2APIC virtualization on or off
+ * (vmx/vcpu.c: one of each, shared); 0 without MSR bitmaps.
+ */
+u64 vcpu_msr_bitmap_pa(bool x2apic_virt);
 int kvm_alloc_apic_access_page(struct kvm *kvm);
 /* Whether gpa is on the APIC-access page: never RAM to the emulator, whatever its slot. */
 bool vcpu_apic_access_gpa(const struct vcpu *v, u64 gpa);

@@ -89,7 +89,8 @@ bool irqchip_lapic_mmio(struct irqchip *chip, struct vcpu *v);
  * APIC-register virtualization (vmx/apic_access.c).  Fill v's virtual-APIC
  * page (VLAPIC_PAGE_WORDS u32) with its xAPIC's registers, and, when vid
  * is not NULL (virtual-interrupt delivery), what the VMCS needs with it:
- * false, page untouched, when v has no enabled APIC in xAPIC mode.
+ * false, page untouched, when v has no enabled APIC.  In x2APIC mode, the
+ * x2APIC's layout (vlapic_fill_page()).
  */
 bool irqchip_lapic_fill_page(struct vcpu *v, u32 *page, struct vlapic_vid *vid);
 /*

@@ -146,6 +146,8 @@ void vlapic_write(struct vlapic *a, u32 offset, u32 val, u64 now);
  * at now; what the CPU never takes from the page (PPR, ARBPRI, TMCCT,
  * reserved offsets) is left alone.  The page shows this APIC until the
  * guest's writes (which exit, but for ICR2 and TPR) or an event change it.
+ * In x2APIC mode the same page in x2APIC's layout, for virtualized RDMSR
+ * (SDM Vol. 3C 30.5): the 32-bit ID, the ICR's 64 bits at its offset.
  */
 #define VLAPIC_PAGE_WORDS (VLAPIC_MMIO_SIZE / 4)
 void vlapic_fill_page(struct vlapic *a, u32 *page, u64 now);

@@ -41,3 +41,14 @@ bool vmx_msr_bitmap_exits(const struct vmx_msr_bitmap *b, u32 msr, bool write);
  * RDTSCP (tsc_aux), i.e. the "enable RDTSCP" control is on.
  */
 void vmx_msr_bitmap_fill(struct vmx_msr_bitmap *b, bool tsc_aux);
+
+/*
+ * The bitmap of a vCPU whose x2APIC the CPU virtualizes ("virtualize x2APIC
+ * mode" with APIC-register virtualization and virtual-interrupt delivery,
+ * SDM Vol. 3C 30.5): base, plus reads of the x2APIC registers the
+ * virtual-APIC page holds (all but the timer's current count, which only
+ * the emulated APIC knows) and writes of TPR, EOI and SELF IPI, which the
+ * CPU virtualizes.  Only for a vCPU with that control on: with it off, an
+ * x2APIC MSR the bitmap passes would reach the host's own APIC.
+ */
+void vmx_msr_bitmap_fill_x2apic(struct vmx_msr_bitmap *b, const struct vmx_msr_bitmap *base);

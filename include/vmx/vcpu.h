@@ -270,6 +270,13 @@ struct vcpu {
 	 */
 	bool apicv_vid, apicv_vid_active;
 	u64 vid_eoi_exit[4];
+	/*
+	 * x2APIC virtualization (vmx/apic_access.c), with virtual-interrupt
+	 * delivery, where the CPU has "virtualize x2APIC mode": apicv_x2 for
+	 * the vCPU, apicv_x2_active while on (x2APIC mode, enabled): the page
+	 * then in x2APIC's layout and the x2APIC bitmap in MSR_BITMAP.
+	 */
+	bool apicv_x2, apicv_x2_active;
 	bool io_in_pending;
 	/*
 	 * The instruction emulator on MMIO (vmx/emulate_ops.c): its context,
@@ -325,6 +332,7 @@ struct vcpu {
 		bool no_msr_bitmap;	/* every RDMSR/WRMSR exits, as without MSR bitmaps */
 		bool no_apicv;		/* before vm_lapic_enable(): no APIC-access page */
 		bool no_vid;		/* ... APIC virtualization without virtual-interrupt delivery */
+		bool no_x2apicv;	/* ... and no x2APIC virtualization: its MSRs all exit */
 		u32 keep_guest_msr;	/* this shared MSR stays the guest's after vcpu_run() */
 	} debug;		/* the test image's switches (TEST_SWITCH) */
 #endif

@@ -142,6 +142,44 @@ static void tsc_aux_passes_only_with_rdtscp(void **state)
 	assert_false(vmx_msr_bitmap_exits(&b, MSR_KERNEL_GS_BASE, true));
 }
 
+/*
+ * A vCPU with x2APIC virtualization: the x2APIC reads the page holds pass,
+ * the timer's current count and registers x2APIC mode lacks (DFR, ICR2)
+ * still exit, only TPR, EOI and SELF IPI writes pass; the rest is base's.
+ */
+static void x2apic_bitmap_passes_what_the_page_holds(void **state)
+{
+	static struct vmx_msr_bitmap base, b;
+	static const u32 reads[] = { 0x802, 0x803, 0x808, 0x80a, 0x80d, 0x80f, 0x810, 0x817,
+				     0x818, 0x81f, 0x820, 0x827, 0x828, 0x830, 0x832, 0x837,
+				     0x838, 0x83e };
+	static const u32 read_exits[] = { 0x800, 0x801, 0x809, 0x80b, 0x80c, 0x80e, 0x82f, 0x831,
+					  0x839, 0x83f, 0x840, 0x8ff };
+	static const u32 writes[] = { 0x808, 0x80b, 0x83f };
+	static const u32 write_exits[] = { 0x802, 0x80d, 0x80f, 0x828, 0x830, 0x832, 0x838,
+					   0x839, 0x83e };
+
+	vmx_msr_bitmap_fill(&base, true);
+	vmx_msr_bitmap_fill_x2apic(&b, &base);
+	for (unsigned int i = 0; i < sizeof(reads) / sizeof(reads[0]); i++)
+		assert_false(vmx_msr_bitmap_exits(&b, reads[i], false));
+	for (unsigned int i = 0; i < sizeof(read_exits) / sizeof(read_exits[0]); i++)
+		assert_true(vmx_msr_bitmap_exits(&b, read_exits[i], false));
+	for (unsigned int i = 0; i < sizeof(writes) / sizeof(writes[0]); i++)
+		assert_false(vmx_msr_bitmap_exits(&b, writes[i], true));
+	for (unsigned int i = 0; i < sizeof(write_exits) / sizeof(write_exits[0]); i++)
+		assert_true(vmx_msr_bitmap_exits(&b, write_exits[i], true));
+	/* Outside the x2APIC range it is base. */
+	for (u32 msr = 0; msr < 0x800; msr++)
+		assert_int_equal(vmx_msr_bitmap_exits(&b, msr, false),
+				 vmx_msr_bitmap_exits(&base, msr, false));
+	assert_false(vmx_msr_bitmap_exits(&b, MSR_LSTAR, true));
+	/* And base passes no x2APIC register at all. */
+	for (u32 msr = 0x800; msr <= 0x8ff; msr++)
+		assert_true(vmx_msr_bitmap_exits(&base, msr, false) &&
+			    vmx_msr_bitmap_exits(&base, msr, true));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +188,7 @@ int main(void)
 		cmocka_unit_test(msrs_outside_both_ranges_cannot_pass),
 		cmocka_unit_test(slotvisors_bitmap_passes_the_switched_msrs_only),
 		cmocka_unit_test(tsc_aux_passes_only_with_rdtscp),
+		cmocka_unit_test(x2apic_bitmap_passes_what_the_page_holds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
