@@ -86,28 +86,14 @@ static void self_ipi(unsigned int vec)
 	*apic_reg(APIC_ICR_LO) = APIC_ICR_SELF | vec;
 }
 
-/* STI; NOP; then the handler's count, read by the next instruction. */
-static uint32_t sti_nop_read(void)
+static void send_high(void)
 {
-	uint32_t seen;
-
-	__asm__ __volatile__("sti; nop; movl %1, %0" : "=r"(seen) : "m"(taken) : "memory");
-	return seen;
+	self_ipi(VEC_HIGH);
 }
 
 static void stage_sti_nop(void)
 {
-	uint32_t late = 0;
-
-	for (int i = 0; i < ROUNDS; i++) {
-		__asm__ __volatile__("cli" : : : "memory");
-		taken = 0;
-		self_ipi(VEC_HIGH);
-		if (sti_nop_read() != 1)
-			late++;
-	}
-	__asm__ __volatile__("cli" : : : "memory");
-	GUEST_SYNC2(1, late);
+	GUEST_SYNC2(1, guest_sti_nop_rounds(ROUNDS, &taken, send_high));
 }
 
 static void stage_eoi(void)
@@ -118,7 +104,7 @@ static void stage_eoi(void)
 	self_ipi(VEC_HIGH);
 	GUEST_ASSERT(apic_vec_set(APIC_IRR, VEC_LOW) && apic_vec_set(APIC_IRR, VEC_HIGH));
 	GUEST_ASSERT(!apic_vec_set(APIC_ISR, VEC_LOW) && !apic_vec_set(APIC_ISR, VEC_HIGH));
-	sti_nop_read();
+	guest_sti_nop_read(&taken);
 	__asm__ __volatile__("cli" : : : "memory");
 	GUEST_ASSERT(isr_seen);
 	GUEST_ASSERT(isr_cleared);
@@ -152,7 +138,7 @@ static void stage_icr2(void)
 	__asm__ __volatile__("cli" : : : "memory");
 	*apic_reg(APIC_ICR_HI) = 0;	/* physical destination: APIC ID 0, this vCPU */
 	*apic_reg(APIC_ICR_LO) = VEC_HIGH;
-	sti_nop_read();
+	guest_sti_nop_read(&taken);
 	__asm__ __volatile__("cli" : : : "memory");
 	GUEST_SYNC2(5, icr2 == ICR2_MARK ? taken : 100 + taken);
 }

@@ -55,27 +55,14 @@ static void handler(void)
 	wrmsr_safe(X2APIC_EOI, 0);
 }
 
-static uint32_t sti_nop_read(void)
+static void send_high(void)
 {
-	uint32_t seen;
-
-	__asm__ __volatile__("sti; nop; movl %1, %0" : "=r"(seen) : "m"(taken) : "memory");
-	return seen;
+	wrmsr_safe(X2APIC_SELF_IPI, VEC_HIGH);
 }
 
 static void stage_sti_nop(void)
 {
-	uint32_t late = 0;
-
-	for (int i = 0; i < ROUNDS; i++) {
-		__asm__ __volatile__("cli" : : : "memory");
-		taken = 0;
-		wrmsr_safe(X2APIC_SELF_IPI, VEC_HIGH);
-		if (sti_nop_read() != 1)
-			late++;
-	}
-	__asm__ __volatile__("cli" : : : "memory");
-	GUEST_SYNC2(1, late);
+	GUEST_SYNC2(1, guest_sti_nop_rounds(ROUNDS, &taken, send_high));
 }
 
 static bool irr_set(unsigned int vec)
@@ -92,7 +79,7 @@ static void stage_registers(void)
 	wrmsr_safe(X2APIC_SELF_IPI, VEC_LOW);
 	wrmsr_safe(X2APIC_SELF_IPI, VEC_HIGH);
 	failed |= !(irr_set(VEC_LOW) && irr_set(VEC_HIGH)) << 0;
-	sti_nop_read();
+	guest_sti_nop_read(&taken);
 	__asm__ __volatile__("nop; cli" : : : "memory");
 	failed |= (taken != 2) << 1;
 	failed |= (irr_set(VEC_LOW) || irr_set(VEC_HIGH)) << 2;

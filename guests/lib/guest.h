@@ -128,6 +128,41 @@ static inline int guest_write_cr4_safe(uint64_t v)
 	return GUEST_SAFE("mov %0, %%cr4", : : "r"(v) : "r11", "memory");
 }
 
+/*
+ * STI; NOP; then *count, read by the very next instruction: an interrupt
+ * made pending while IF=0 is recognized right after the instruction that
+ * follows STI (SDM Vol. 3A 6.8.3, Vol. 2B STI), so a handler that counts
+ * shows there (kvm-unit-tests' vmexit self_ipi_sti_nop).
+ */
+static inline uint32_t guest_sti_nop_read(const volatile uint32_t *count)
+{
+	uint32_t seen;
+
+	__asm__ __volatile__("sti; nop; movl %1, %0" : "=r"(seen) : "m"(*count) : "memory");
+	return seen;
+}
+
+/*
+ * rounds of self_ipi_sti_nop: interrupts off, *count 0, send() an
+ * interrupt to this CPU, STI; NOP; interrupts off again at the end.  The
+ * rounds whose handler had not run by then.
+ */
+static inline uint32_t guest_sti_nop_rounds(int rounds, volatile uint32_t *count,
+					    void (*send)(void))
+{
+	uint32_t late = 0;
+
+	for (int i = 0; i < rounds; i++) {
+		__asm__ __volatile__("cli" : : : "memory");
+		*count = 0;
+		send();
+		if (guest_sti_nop_read(count) != 1)
+			late++;
+	}
+	__asm__ __volatile__("cli" : : : "memory");
+	return late;
+}
+
 /* RDMSR and WRMSR that may fault: the vector they raised, or -1 (GUEST_SAFE). */
 static inline int rdmsr_safe(uint32_t msr, uint64_t *val)
 {
