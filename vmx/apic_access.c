@@ -113,7 +113,7 @@ int vcpu_apicv_enable(struct vcpu *v)
 		return err;
 	v->apicv = true;
 	v->apicv_vid = vmx_ctl_allows(vmx_caps.procbased2, SECONDARY_VIRT_INTR_DELIVERY) &&
-		       !TEST_SWITCH(v, no_vid);
+		       TEST_SWITCH(v, vid);
 	/* Its own MSR bitmap exists only where the CPU has the controls (vmx/vcpu.c). */
 	v->apicv_x2 = v->apicv_vid && vcpu_msr_bitmap_pa(true) != vcpu_msr_bitmap_pa(false) &&
 		      !TEST_SWITCH(v, no_x2apicv);

@@ -331,7 +331,7 @@ struct vcpu {
 		bool no_tpr_threshold;	/* TPR shadow without the threshold: CR8 lowered never exits */
 		bool no_msr_bitmap;	/* every RDMSR/WRMSR exits, as without MSR bitmaps */
 		bool no_apicv;		/* before vm_lapic_enable(): no APIC-access page */
-		bool no_vid;		/* ... APIC virtualization without virtual-interrupt delivery */
+		bool vid;		/* ... with virtual-interrupt delivery, off otherwise (docs/vmx.md) */
 		bool no_x2apicv;	/* ... and no x2APIC virtualization: its MSRs all exit */
 		u32 keep_guest_msr;	/* this shared MSR stays the guest's after vcpu_run() */
 	} debug;		/* the test image's switches (TEST_SWITCH) */

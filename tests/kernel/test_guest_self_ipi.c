@@ -85,7 +85,7 @@ static void run_self_ipi(struct ktest_ctx *t, enum self_ipi_path path)
 	if (!vm)
 		return;
 	v->debug.no_apicv = path == SELF_IPI_NO_APICV;
-	v->debug.no_vid = path == SELF_IPI_NO_VID;
+	v->debug.vid = path == SELF_IPI_VID;
 	vm_lapic_enable(vm, v);
 	windows = v->exit_count[EXIT_REASON_INTERRUPT_WINDOW];
 	writes = v->exit_count[EXIT_REASON_APIC_WRITE];

@@ -27,6 +27,7 @@ static void run_x2apic(struct ktest_ctx *t, bool no_x2apicv)
 
 	if (!vm)
 		return;
+	v->debug.vid = true;	/* x2APIC virtualization needs it */
 	v->debug.no_x2apicv = no_x2apicv;
 	vm_lapic_enable(vm, v);
 	writes = v->exit_count[EXIT_REASON_MSR_WRITE];
