@@ -57,7 +57,7 @@ EMULATE_SRCS := $(addprefix emulate/,decode.c emulate.c exec_alu.c exec_branch.c
 IRQ_SRCS     := $(addprefix irq/,ioapic.c irq.c pic8259.c vlapic.c)
 DEVICES_SRCS := $(addprefix devices/,acpi_build.c acpi_pm.c fw_cfg.c pc_testdev.c pit8254.c rtc_cmos.c \
 		uart16550.c virtio_blk.c virtio_chain.c virtio_mem.c virtio_mmio.c virtio_ring.c virtio_rng.c)
-VM_SRCS      := $(addprefix vm/,hotplug.c memory.c pc.c run.c sleep.c vcpu_threads.c virtio.c vm.c)
+VM_SRCS      := $(addprefix vm/,hotplug.c memory.c pc.c run.c sleep.c vcpu_threads.c vid_probe.c virtio.c vm.c)
 LOADER_SRCS  := $(addprefix loader/,bzimage.c guest_images.c image.c load64.c \
 		load_kernel.c load_plan.c multiboot1.c)
 CONSOLE_SRCS := $(addprefix console/,console.c console_input.c console_slice.c demo.c guest_boot.c \
@@ -72,7 +72,8 @@ KTEST_SRCS   := $(addprefix tests/kernel/,bench.c bench_apic.c bench_dirty.c ben
 		test_guest_basic.c test_guest_budget.c test_guest_cpuid_flags.c test_guest_ept.c \
 		test_guest_exits.c test_guest_image.c test_guest_irq.c test_guest_level_irq.c \
 		test_guest_maxslots.c test_guest_msr_pass.c test_guest_paging_io.c \
-		test_guest_self_ipi.c test_guest_state.c test_guest_tpr.c test_guest_x2apic.c \
+		test_guest_self_ipi.c test_guest_state.c test_guest_tpr.c test_guest_vid_probe.c \
+		test_guest_x2apic.c \
 		hostile.c test_hostile.c \
 		test_hostile_fuzz.c test_hostile_mmio.c test_hostile_tlb.c test_keyboard.c \
 		test_linux_dirty_log.c test_linux_hotplug.c \

@@ -10,8 +10,10 @@
 
 struct vm *vm_create(const char *name)
 {
-	struct vm *vm = kzalloc(sizeof(*vm));
+	struct vm *vm;
 
+	vm_vid_probe_once();
+	vm = kzalloc(sizeof(*vm));
 	if (!vm)
 		return NULL;
 	memslot_vm_init(&vm->kvm);

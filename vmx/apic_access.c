@@ -102,6 +102,32 @@ out:
 	return err;
 }
 
+static enum vmx_vid_verdict vid_verdict;
+
+void vmx_vid_set_verdict(enum vmx_vid_verdict verdict)
+{
+	__atomic_store_n(&vid_verdict, verdict, __ATOMIC_RELEASE);
+}
+
+enum vmx_vid_verdict vmx_vid_verdict(void)
+{
+	return __atomic_load_n(&vid_verdict, __ATOMIC_ACQUIRE);
+}
+
+bool vmx_vid_supported(void)
+{
+	return vmx_apic_access_supported() &&
+	       vmx_ctl_allows(vmx_caps.procbased2, SECONDARY_VIRT_INTR_DELIVERY);
+}
+
+/* Virtual-interrupt delivery for v: where the CPU has it and delivers right (or a test says). */
+static bool vcpu_wants_vid(const struct vcpu *v)
+{
+	if (!vmx_vid_supported() || TEST_SWITCH(v, no_vid))
+		return false;
+	return v->apicv_vid_probe || vmx_vid_verdict() != VMX_VID_BROKEN || TEST_SWITCH(v, vid);
+}
+
 int vcpu_apicv_enable(struct vcpu *v)
 {
 	int err;
@@ -112,11 +138,9 @@ int vcpu_apicv_enable(struct vcpu *v)
 	if (err)
 		return err;
 	v->apicv = true;
-	v->apicv_vid = vmx_ctl_allows(vmx_caps.procbased2, SECONDARY_VIRT_INTR_DELIVERY) &&
-		       TEST_SWITCH(v, vid);
-	/* Its own MSR bitmap exists only where the CPU has the controls (vmx/vcpu.c). */
-	v->apicv_x2 = v->apicv_vid && vcpu_msr_bitmap_pa(true) != vcpu_msr_bitmap_pa(false) &&
-		      !TEST_SWITCH(v, no_x2apicv);
+	v->apicv_vid = vcpu_wants_vid(v);
+	/* Its own MSR bitmap exists where the CPU has the controls and MSR bitmaps are used (vmx/vcpu.c). */
+	v->apicv_x2 = v->apicv_vid && vcpu_has_x2apic_msr_bitmap() && !TEST_SWITCH(v, no_x2apicv);
 	return 0;
 }
 

@@ -226,6 +226,11 @@ static int vcpu_msr_bitmap_setup(void)
 	return 0;
 }
 
+bool vcpu_has_x2apic_msr_bitmap(void)
+{
+	return msr_bitmap_x2apic;
+}
+
 u64 vcpu_msr_bitmap_pa(bool x2apic_virt)
 {
 	if (x2apic_virt && msr_bitmap_x2apic)

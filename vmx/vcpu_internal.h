@@ -173,6 +173,8 @@ bool vmx_x2apic_virt_supported(void);
  * (vmx/vcpu.c: one of each, shared); 0 without MSR bitmaps.
  */
 u64 vcpu_msr_bitmap_pa(bool x2apic_virt);
+/* Whether vCPUs have the x2APIC MSR bitmap: the CPU's controls, with MSR bitmaps in use. */
+bool vcpu_has_x2apic_msr_bitmap(void);
 int kvm_alloc_apic_access_page(struct kvm *kvm);
 /* Whether gpa is on the APIC-access page: never RAM to the emulator, whatever its slot. */
 bool vcpu_apic_access_gpa(const struct vcpu *v, u64 gpa);

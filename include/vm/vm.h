@@ -114,8 +114,33 @@ static inline struct vm *vm_from_kvm(struct kvm *kvm)
 /* COM1's transmitter: the guest's lines, printed as "guest: ..." (vm/run.c). */
 void vm_com1_tx(void *ctx, u8 byte);
 
-/* A VM without memory or vCPUs (VMX must be on), or NULL. */
+/*
+ * A VM without memory or vCPUs (VMX must be on), or NULL.  The first one
+ * waits for vm_vid_probe_once().
+ */
 struct vm *vm_create(const char *name);
+
+/* What vm/vid_probe.c saw: its guest's two handlers' runs and its end. */
+struct vm_vid_probe {
+	bool vid_used;		/* the probe's vCPU had virtual-interrupt delivery */
+	bool right;		/* each handler ran once and the guest ended */
+	bool trusted;		/* right, with virtual-interrupt delivery */
+	int cmd;		/* vm_run()'s: UCALL_DONE when the guest ended */
+	u16 soft_runs;		/* INT 0x41's handler: the event before (1) */
+	u16 vid_runs;		/* the virtual interrupt's, whose delivery exited (1) */
+	u64 ept_violations;
+};
+
+/*
+ * Once, before the first VM where the CPU has virtual-interrupt delivery:
+ * run the probe and tell vmx/ whether to use it (vmx_vid_set_verdict()).
+ */
+void vm_vid_probe_once(void);
+/*
+ * Run the probe's VM: as_probe, with virtual-interrupt delivery whatever
+ * the verdict; else as any VM gets it (the tests).  0, or an error making it.
+ */
+int vm_vid_probe_run(bool as_probe, struct vm_vid_probe *p);
 /*
  * How dirty logging finds the guest's writes (kvm->cpu_dirty_log_size):
  * with the CPU's page-modification log (pml), or by write protection.

@@ -266,9 +266,11 @@ struct vcpu {
 	 * (with apicv_active); vid_eoi_exit is the EOI-exit bitmap the VMCS
 	 * holds.  While active the CPU, not the emulated xAPIC, delivers the
 	 * xAPIC's interrupts and ends them at EOI; its IRR and ISR are taken
-	 * back after every slow exit.
+	 * back after every slow exit.  apicv_vid_probe, set before
+	 * vm_lapic_enable(), gives it whatever vmx_vid_verdict() says (the
+	 * probe's vCPU, vm/vid_probe.c).
 	 */
-	bool apicv_vid, apicv_vid_active;
+	bool apicv_vid, apicv_vid_active, apicv_vid_probe;
 	u64 vid_eoi_exit[4];
 	/*
 	 * x2APIC virtualization (vmx/apic_access.c), with virtual-interrupt
@@ -331,7 +333,8 @@ struct vcpu {
 		bool no_tpr_threshold;	/* TPR shadow without the threshold: CR8 lowered never exits */
 		bool no_msr_bitmap;	/* every RDMSR/WRMSR exits, as without MSR bitmaps */
 		bool no_apicv;		/* before vm_lapic_enable(): no APIC-access page */
-		bool vid;		/* ... with virtual-interrupt delivery, off otherwise (docs/vmx.md) */
+		bool vid;		/* ... with virtual-interrupt delivery, even where the probe found it broken */
+		bool no_vid;		/* ... without it, where the CPU has it (docs/vmx.md) */
 		bool no_x2apicv;	/* ... and no x2APIC virtualization: its MSRs all exit */
 		u32 keep_guest_msr;	/* this shared MSR stays the guest's after vcpu_run() */
 	} debug;		/* the test image's switches (TEST_SWITCH) */
@@ -473,6 +476,24 @@ int vcpu_get_msr(struct vcpu *v, u32 msr, u64 *val);
  * or -EEXIST when the VMM's memory already covers the xAPIC's page.
  */
 int vcpu_apicv_enable(struct vcpu *v);
+
+/*
+ * Whether this CPU's virtual-interrupt delivery may be used
+ * (vm/vid_probe.c tells, once, before the first VM): a CPU that reports
+ * an exit in the middle of delivering a virtual interrupt with the wrong
+ * IDT-vectoring information (Bochs 2.7 does: docs/vmx.md) would have the
+ * interrupt lost and another event delivered in its place.  Until told,
+ * vCPUs use it where the CPU has it (the probe's own vCPU does).
+ */
+enum vmx_vid_verdict {
+	VMX_VID_UNTESTED,
+	VMX_VID_TRUSTED,
+	VMX_VID_BROKEN,		/* off; the test image's switch vid still forces it on */
+};
+void vmx_vid_set_verdict(enum vmx_vid_verdict verdict);
+enum vmx_vid_verdict vmx_vid_verdict(void);
+/* The CPU has the controls vcpu_apicv_enable() would use for it. */
+bool vmx_vid_supported(void);
 
 /* Print the guest's registers and state (a fault or a triple fault). */
 void vcpu_dump(struct vcpu *v);

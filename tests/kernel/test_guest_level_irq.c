@@ -25,6 +25,7 @@ static void run_level_eoi(struct ktest_ctx *t, bool no_vid)
 	if (!vm)
 		return;
 	v->debug.vid = !no_vid;
+	v->debug.no_vid = no_vid;
 	vm_lapic_enable(vm, v);
 	eois = v->exit_count[EXIT_REASON_EOI_INDUCED];
 	if (!ktest_expect_sync(t, v, RUN_BUDGET, 1, &val))

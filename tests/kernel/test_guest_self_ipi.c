@@ -86,6 +86,7 @@ static void run_self_ipi(struct ktest_ctx *t, enum self_ipi_path path)
 		return;
 	v->debug.no_apicv = path == SELF_IPI_NO_APICV;
 	v->debug.vid = path == SELF_IPI_VID;
+	v->debug.no_vid = path == SELF_IPI_NO_VID;
 	vm_lapic_enable(vm, v);
 	windows = v->exit_count[EXIT_REASON_INTERRUPT_WINDOW];
 	writes = v->exit_count[EXIT_REASON_APIC_WRITE];

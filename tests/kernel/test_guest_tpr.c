@@ -5,7 +5,7 @@
  * below threshold") so that it is delivered before the guest's next
  * instruction (guests/tpr.c).  On a CPU without TPR shadow CR8 exits and
  * the same guest passes; only the exit counts differ.  These run without
- * virtual-interrupt delivery; guest.tpr-shadow.vid runs (v->debug.vid)
+ * virtual-interrupt delivery (v->debug.no_vid); guest.tpr-shadow.vid runs (v->debug.vid)
  * with it, where the CPU itself delivers the interrupt at the MOV, with no
  * exit.  Negative control: with no threshold set
  * (v->debug.no_tpr_threshold) the interrupt must still be pending right
@@ -35,6 +35,7 @@ static long run_tpr_guest(struct ktest_ctx *t, enum tpr_path path, bool *shadow,
 	if (!vm)
 		return -1;
 	v->debug.vid = path == TPR_VID;
+	v->debug.no_vid = path != TPR_VID;
 	vm_lapic_enable(vm, v);
 	v->debug.no_tpr_threshold = no_threshold;
 	*shadow = v->vapic != NULL;
