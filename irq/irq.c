@@ -443,7 +443,7 @@ static int peek_interrupt(struct irqchip *chip, struct vcpu *v, struct vlapic **
 
 	sample_sources(chip);
 	/* With virtual-interrupt delivery the CPU delivers the xAPIC's vectors itself. */
-	vec = a && !v->apicv_vid_active ? vlapic_pending(a, rdtsc()) : -1;
+	vec = a && !vcpu_vid_active(v) ? vlapic_pending(a, rdtsc()) : -1;
 	*from = vec >= 0 ? a : NULL;
 	if (vec >= 0)
 		return vec;

@@ -150,13 +150,7 @@ bool vcpu_apic_access_gpa(const struct vcpu *v, u64 gpa)
 	       (gpa & ~(APIC_PAGE_SIZE - 1)) == VLAPIC_DEFAULT_BASE;
 }
 
-enum apicv_mode {
-	APICV_MODE_OFF,
-	APICV_MODE_XAPIC,	/* enabled, at the default base: the APIC-access page */
-	APICV_MODE_X2APIC,	/* enabled in x2APIC mode: its MSRs, with the x2APIC bitmap */
-};
-
-static enum apicv_mode apicv_mode_wanted(const struct vcpu *v)
+static enum vcpu_apicv_mode apicv_mode_wanted(const struct vcpu *v)
 {
 	u64 mode = v->apic_base & (MSR_APIC_BASE_ENABLE | MSR_APIC_BASE_EXTD);
 
@@ -166,12 +160,6 @@ static enum apicv_mode apicv_mode_wanted(const struct vcpu *v)
 	if (mode == (MSR_APIC_BASE_ENABLE | MSR_APIC_BASE_EXTD) && v->apicv_x2)
 		return APICV_MODE_X2APIC;
 	return APICV_MODE_OFF;
-}
-
-static enum apicv_mode apicv_mode_now(const struct vcpu *v)
-{
-	return v->apicv_active ? APICV_MODE_XAPIC :
-	       v->apicv_x2_active ? APICV_MODE_X2APIC : APICV_MODE_OFF;
 }
 
 /*
@@ -189,7 +177,7 @@ static void apic_access_page_unmap(struct kvm *kvm)
 	spin_unlock(&kvm->mmu_lock);
 }
 
-static u32 apicv_controls(const struct vcpu *v, enum apicv_mode mode)
+static u32 apicv_controls(const struct vcpu *v, enum vcpu_apicv_mode mode)
 {
 	switch (mode) {
 	case APICV_MODE_XAPIC:
@@ -209,7 +197,7 @@ static u32 apicv_controls(const struct vcpu *v, enum apicv_mode mode)
  */
 void vcpu_apicv_update_mode(struct vcpu *v)
 {
-	enum apicv_mode want = apicv_mode_wanted(v), now = apicv_mode_now(v);
+	enum vcpu_apicv_mode want = apicv_mode_wanted(v), now = v->apicv_mode;
 	u32 proc2;
 
 	if (want == now)
@@ -227,9 +215,7 @@ void vcpu_apicv_update_mode(struct vcpu *v)
 	if ((want == APICV_MODE_X2APIC) != (now == APICV_MODE_X2APIC))
 		vmcs_write64(MSR_BITMAP, vcpu_msr_bitmap_pa(want == APICV_MODE_X2APIC));
 	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, proc2 | apicv_controls(v, want));
-	v->apicv_active = want == APICV_MODE_XAPIC;
-	v->apicv_x2_active = want == APICV_MODE_X2APIC;
-	v->apicv_vid_active = (want == APICV_MODE_XAPIC && v->apicv_vid) || v->apicv_x2_active;
+	v->apicv_mode = want;
 }
 
 /*
@@ -255,21 +241,16 @@ void vcpu_apicv_fill(struct vcpu *v)
 {
 	struct vlapic_vid vid;
 
-	if (!v->apicv_active && !v->apicv_x2_active)
+	if (v->apicv_mode == APICV_MODE_OFF)
 		return;
 	/* The guest wrote ICR2, which does not exit (xAPIC mode; x2APIC's ICR write exits whole). */
-	if (v->apicv_active && v->vapic[VAPIC_ICR2] != v->apicv_icr2)
+	if (v->apicv_mode == APICV_MODE_XAPIC && v->vapic[VAPIC_ICR2] != v->apicv_icr2)
 		irqchip_lapic_page_write(v, APIC_ICR2, v->vapic);
-	if (!irqchip_lapic_fill_page(v, v->vapic, v->apicv_vid_active ? &vid : NULL))
+	if (!irqchip_lapic_fill_page(v, v->vapic, vcpu_vid_active(v) ? &vid : NULL))
 		return;
 	v->apicv_icr2 = v->vapic[VAPIC_ICR2];
-	if (v->apicv_vid_active)
+	if (vcpu_vid_active(v))
 		vid_load(v, &vid);
-}
-
-void vcpu_apicv_sync(struct vcpu *v)
-{
-	irqchip_lapic_sync_page(v, v->vapic);
 }
 
 /* Trap-like (SDM Vol. 3C 30.4.3.3): the value is in the page, RIP past the write. */
@@ -285,7 +266,7 @@ int vmx_handle_apic_write(struct vcpu *v)
 /*
  * Trap-like (SDM Vol. 3C 30.1.4): the CPU ended the service of a vector
  * whose bit the EOI-exit bitmap sets (a level-triggered one) and updated
- * ISR and SVI; the xAPIC has the page's ISR back (vcpu_apicv_sync()), and
+ * ISR and SVI; the xAPIC has the page's ISR back (irqchip_lapic_sync_page()), and
  * the bus learns of the EOI (the I/O APIC's remote IRR).
  */
 int vmx_handle_eoi_induced(struct vcpu *v)

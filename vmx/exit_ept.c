@@ -36,7 +36,7 @@ int vmx_handle_ept_violation(struct vcpu *v)
 	int r;
 
 	/* The APIC-access page is memory only while the CPU virtualizes it (vmx/apic_access.c). */
-	if (unlikely(vcpu_apic_access_gpa(v, gpa)) && !v->apicv_active)
+	if (unlikely(vcpu_apic_access_gpa(v, gpa)) && v->apicv_mode != APICV_MODE_XAPIC)
 		r = -EFAULT;
 	else
 		r = kvm_tdp_page_fault(v->kvm, v->as_id, gpa, access);

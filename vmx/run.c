@@ -516,8 +516,8 @@ static int __vcpu_run(struct vcpu *v, u64 budget, bool loose)
 		if (v->pml_log && vmcs_read16(GUEST_PML_INDEX) != PML_START_INDEX)
 			vcpu_flush_pml(v);
 		vcpu_tpr_from_vapic(v);
-		if (v->apicv_vid_active)	/* before any handler asks the xAPIC */
-			vcpu_apicv_sync(v);
+		if (vcpu_vid_active(v))	/* before any handler asks the xAPIC */
+			irqchip_lapic_sync_page(v, v->vapic);
 		if (unlikely(!r))
 			return 0;
 		exit_tsc = rdtsc();

@@ -181,13 +181,12 @@ bool vcpu_apic_access_gpa(const struct vcpu *v, u64 gpa);
 /*
  * Before a slow entry, in this order: the controls for the APIC's mode now
  * (before the interrupt controllers are asked, which virtual-interrupt
- * delivery changes), then the page filled from the xAPIC.  After a slow
- * exit with virtual-interrupt delivery on: the xAPIC takes the page's IRR
- * and ISR back.
+ * delivery changes), then the page filled from the xAPIC.  (After a slow
+ * exit with virtual-interrupt delivery on, vmx/run.c has the xAPIC take
+ * the page's IRR and ISR back: irqchip_lapic_sync_page().)
  */
 void vcpu_apicv_update_mode(struct vcpu *v);
 void vcpu_apicv_fill(struct vcpu *v);
-void vcpu_apicv_sync(struct vcpu *v);
 bool vcpu_emulate_pending(const struct vcpu *v);
 int vcpu_emulate_resume(struct vcpu *v);
 

@@ -148,6 +148,13 @@ struct vcpu_debugregs {
 #define VCPU_GVA_CACHE_SIZE 4
 #define VCPU_IO_PORTS_COUNTED 0x400
 
+/* The APIC-virtualization controls a vCPU runs with (vmx/apic_access.c). */
+enum vcpu_apicv_mode {
+	APICV_MODE_OFF,
+	APICV_MODE_XAPIC,	/* enabled, at the default base: the APIC-access page */
+	APICV_MODE_X2APIC,	/* enabled in x2APIC mode: its MSRs, with the x2APIC bitmap */
+};
+
 struct vcpu {
 	/*
 	 * First: vmx/entry.S hands vmx_exit_fast() &gprs, which is then the
@@ -253,32 +260,33 @@ struct vcpu {
 	/*
 	 * APIC virtualization (vmx/apic_access.c): apicv when the VMM gave the
 	 * vCPU its xAPIC on a CPU with the APIC-access page and APIC-register
-	 * virtualization; apicv_active while the controls are on (xAPIC mode,
-	 * enabled, at the default base), the page then showing the xAPIC's
-	 * registers; apicv_icr2 is the ICR2 the page was last given, to see a
-	 * guest's write of it, which does not exit.
+	 * virtualization; apicv_mode the controls it runs with now (xAPIC
+	 * mode, enabled, at the default base: the page then showing the
+	 * xAPIC's registers; or x2APIC mode); apicv_icr2 is the ICR2 the page
+	 * was last given, to see a guest's write of it, which does not exit.
 	 */
-	bool apicv, apicv_active;
+	bool apicv;
+	enum vcpu_apicv_mode apicv_mode;
 	u32 apicv_icr2;
 	/*
 	 * Virtual-interrupt delivery with it (vmx/apic_access.c), where the CPU
-	 * has the control: apicv_vid for the vCPU, apicv_vid_active while on
-	 * (with apicv_active); vid_eoi_exit is the EOI-exit bitmap the VMCS
+	 * has the control: apicv_vid for the vCPU, on in xAPIC mode
+	 * (vcpu_vid_active()); vid_eoi_exit is the EOI-exit bitmap the VMCS
 	 * holds.  While active the CPU, not the emulated xAPIC, delivers the
 	 * xAPIC's interrupts and ends them at EOI; its IRR and ISR are taken
 	 * back after every slow exit.  apicv_vid_probe, set before
 	 * vm_lapic_enable(), gives it whatever vmx_vid_verdict() says (the
 	 * probe's vCPU, vm/vid_probe.c).
 	 */
-	bool apicv_vid, apicv_vid_active, apicv_vid_probe;
+	bool apicv_vid, apicv_vid_probe;
 	u64 vid_eoi_exit[4];
 	/*
 	 * x2APIC virtualization (vmx/apic_access.c), with virtual-interrupt
 	 * delivery, where the CPU has "virtualize x2APIC mode": apicv_x2 for
-	 * the vCPU, apicv_x2_active while on (x2APIC mode, enabled): the page
-	 * then in x2APIC's layout and the x2APIC bitmap in MSR_BITMAP.
+	 * the vCPU, on in x2APIC mode (APICV_MODE_X2APIC): the page then in
+	 * x2APIC's layout and the x2APIC bitmap in MSR_BITMAP.
 	 */
-	bool apicv_x2, apicv_x2_active;
+	bool apicv_x2;
 	bool io_in_pending;
 	/*
 	 * The instruction emulator on MMIO (vmx/emulate_ops.c): its context,
@@ -348,6 +356,13 @@ struct vcpu {
 	u64 handler_ticks;
 	u64 handled_exits;
 };
+
+/* The CPU delivers v's xAPIC interrupts now (virtual-interrupt delivery on). */
+static inline bool vcpu_vid_active(const struct vcpu *v)
+{
+	return v->apicv_mode == APICV_MODE_X2APIC ||
+	       (v->apicv_mode == APICV_MODE_XAPIC && v->apicv_vid);
+}
 
 /*
  * Make vCPU id of kvm (VMX must be on: vmx_cpu_enable()), in the state of
