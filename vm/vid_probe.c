@@ -18,14 +18,17 @@
  * logging or memory hot-plug (every first write to a stack page exits)
  * died of page faults at addresses it had faulted on minutes before.
  *
- * The probe: the guest delivers INT 0x41 (the CPU's last event), moves
- * its stack to a page it never touched (not yet mapped in the EPT),
- * sends itself vector 0x50 with interrupts off and opens them with STI;
- * NOP.  The delivery's first push exits.  A CPU that delivers right runs
- * each handler once; Bochs runs the INT 0x41 handler again (or fails the
- * entry injecting it) and never the interrupt's.  Anything but one of
- * each turns virtual-interrupt delivery off for every VM (vmx/apic_access.c);
- * the xAPIC then works as on a CPU without it.
+ * The probe: the guest sends itself an NMI through its ICR, which the VMM
+ * injects (the CPU's last event recorded), moves its stack to a page it
+ * never touched (not yet mapped in the EPT), sends itself vector 0x50
+ * with interrupts off and opens them with STI; NOP.  The delivery's first
+ * push exits.  A CPU that delivers right runs each handler once; Bochs
+ * runs the NMI's again and never the interrupt's.  Anything but one of
+ * each turns virtual-interrupt delivery off for every VM
+ * (vmx/apic_access.c); the xAPIC then works as on a CPU without it.  (An
+ * NMI, not an INT n, is the event before: a stale software interrupt comes
+ * back with instruction length 0, which VM entry refuses on CPUs without
+ * IA32_VMX_MISC bit 30, Bochs' Haswell.)
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
@@ -40,13 +43,13 @@
 
 #define PROBE_MEM_SIZE 0x10000ULL	/* 64 KiB at gpa 0: less than a large page, mapped 4 KiB at a time */
 #define PROBE_CODE_GPA 0x1000
-#define PROBE_STACK_TOP 0x3000		/* INT 0x41's stack */
+#define PROBE_STACK_TOP 0x3000		/* the NMI's stack */
 #define PROBE_FRESH_STACK_TOP 0x5000	/* the interrupt's: page 0x4000, untouched */
-#define PROBE_SOFT_VECTOR 0x41
+#define PROBE_NMI_VECTOR 2		/* the NMI's entry in the real-mode IVT */
 #define PROBE_VID_VECTOR 0x50
-#define PROBE_SOFT_HANDLER 0x1100
+#define PROBE_NMI_HANDLER 0x1100
 #define PROBE_VID_HANDLER 0x1200
-#define PROBE_SOFT_COUNT 0x600		/* u16: INT 0x41 handler runs */
+#define PROBE_NMI_COUNT 0x600		/* u16: NMI handler runs */
 #define PROBE_VID_COUNT 0x602		/* u16: vector 0x50 handler runs */
 #define PROBE_UCALL_GPA 0x700
 #define PROBE_BUDGET 500000000ULL	/* TSC ticks: a probe that never ends is a broken one */
@@ -57,7 +60,8 @@
 static const u8 probe_code[] = {
 	0x66, 0x67, 0xc7, 0x05, 0xf0, 0x00, 0xe0, 0xfe,	/* mov dword [0xfee000f0], */
 	0xff, 0x01, 0x00, 0x00,				/*   0x1ff: SVR, APIC enabled */
-	0xcd, PROBE_SOFT_VECTOR,			/* int 0x41 */
+	0x66, 0x67, 0xc7, 0x05, 0x00, 0x03, 0xe0, 0xfe,	/* mov dword [0xfee00300], */
+	0x00, 0x04, 0x04, 0x00,				/*   0x40400: ICR, self, NMI */
 	0xbc, 0x00, 0x50,				/* mov sp, 0x5000 */
 	0x66, 0x67, 0xc7, 0x05, 0x00, 0x03, 0xe0, 0xfe,	/* mov dword [0xfee00300], */
 	PROBE_VID_VECTOR, 0x00, 0x04, 0x00,		/*   0x40050: ICR, self, fixed */
@@ -71,7 +75,7 @@ static const u8 probe_code[] = {
 	0xeb, 0xfd,					/* jmp 1b */
 };
 
-static const u8 probe_soft_handler[] = {
+static const u8 probe_nmi_handler[] = {
 	0xff, 0x06, 0x00, 0x06,				/* inc word [0x600] */
 	0xcf,						/* iret */
 };
@@ -81,7 +85,7 @@ static const u8 probe_vid_handler[] = {
 	0xcf,						/* iret */
 };
 
-_Static_assert(PROBE_SOFT_COUNT == 0x600 && PROBE_VID_COUNT == 0x602 && PROBE_UCALL_GPA == 0x700 &&
+_Static_assert(PROBE_NMI_COUNT == 0x600 && PROBE_VID_COUNT == 0x602 && PROBE_UCALL_GPA == 0x700 &&
 	       PROBE_FRESH_STACK_TOP == 0x5000, "the probe's code names these addresses");
 
 static void probe_load(u8 *ram)
@@ -90,9 +94,9 @@ static void probe_load(u8 *ram)
 	u16 *ivt = (u16 *)ram;
 
 	memcpy(ram + PROBE_CODE_GPA, probe_code, sizeof(probe_code));
-	memcpy(ram + PROBE_SOFT_HANDLER, probe_soft_handler, sizeof(probe_soft_handler));
+	memcpy(ram + PROBE_NMI_HANDLER, probe_nmi_handler, sizeof(probe_nmi_handler));
 	memcpy(ram + PROBE_VID_HANDLER, probe_vid_handler, sizeof(probe_vid_handler));
-	ivt[PROBE_SOFT_VECTOR * REAL_MODE_IVT_ENTRY / sizeof(u16)] = PROBE_SOFT_HANDLER;
+	ivt[PROBE_NMI_VECTOR * REAL_MODE_IVT_ENTRY / sizeof(u16)] = PROBE_NMI_HANDLER;
 	ivt[PROBE_VID_VECTOR * REAL_MODE_IVT_ENTRY / sizeof(u16)] = PROBE_VID_HANDLER;
 	uc->cmd = UCALL_DONE;
 }
@@ -132,7 +136,7 @@ static int probe_vm(struct vm *vm, bool as_probe, struct vm_vid_probe *p)
 	vm_lapic_enable(vm, v);
 	p->vid_used = v->apicv_vid;
 	p->cmd = vm_run(v, PROBE_BUDGET, &uc);
-	p->soft_runs = *(const u16 *)(hva + PROBE_SOFT_COUNT);
+	p->nmi_runs = *(const u16 *)(hva + PROBE_NMI_COUNT);
 	p->vid_runs = *(const u16 *)(hva + PROBE_VID_COUNT);
 	p->ept_violations = v->exit_count[EXIT_REASON_EPT_VIOLATION];
 	return 0;
@@ -148,7 +152,7 @@ int vm_vid_probe_run(bool as_probe, struct vm_vid_probe *p)
 		return -ENOMEM;
 	err = probe_vm(vm, as_probe, p);
 	vm_destroy(vm);
-	p->right = !err && p->cmd == UCALL_DONE && p->soft_runs == 1 && p->vid_runs == 1;
+	p->right = !err && p->cmd == UCALL_DONE && p->nmi_runs == 1 && p->vid_runs == 1;
 	p->trusted = p->right && p->vid_used;
 	return err;
 }
@@ -168,8 +172,8 @@ static void probe_and_decide(void)
 		return;
 	}
 	kprintf("vmx: virtual-interrupt delivery off: an exit while delivering one lost it "
-		"(probe: %d, ucall %d, its handler ran %u times, the INT before it %u times; "
-		"docs/vmx.md)\n", err, p.cmd, p.vid_runs, p.soft_runs);
+		"(probe: %d, ucall %d, its handler ran %u times, the NMI before it %u times; "
+		"docs/vmx.md)\n", err, p.cmd, p.vid_runs, p.nmi_runs);
 }
 
 void vm_vid_probe_once(void)

@@ -126,7 +126,7 @@ struct vm_vid_probe {
 	bool right;		/* each handler ran once and the guest ended */
 	bool trusted;		/* right, with virtual-interrupt delivery */
 	int cmd;		/* vm_run()'s: UCALL_DONE when the guest ended */
-	u16 soft_runs;		/* INT 0x41's handler: the event before (1) */
+	u16 nmi_runs;		/* the NMI's handler: the event before (1) */
 	u16 vid_runs;		/* the virtual interrupt's, whose delivery exited (1) */
 	u64 ept_violations;
 };
