@@ -468,7 +468,18 @@ static int __vcpu_run(struct vcpu *v, u64 budget, bool loose)
 		u32 reason;
 		int r, check;
 
-		/* The slow path: everything an entry may need. */
+		/*
+		 * The slow path: everything an entry may need.  A deadline that
+		 * passed while the guest ran ends the run here, not by the
+		 * 1-tick timer vcpu_set_budget() would arm: a timer that counts
+		 * only the guest's time need not run out while a guest that exits
+		 * every few instructions keeps exiting first (Bochs with several
+		 * CPUs counts time in quanta: docs/bochs.md).
+		 */
+		if (exit_tsc && deadline && exit_tsc >= deadline) {
+			v->exit.reason = VCPU_EXIT_BUDGET;
+			return 0;
+		}
 		if (kvm_request_pending(v) && vcpu_handle_requests(v))
 			return 0;
 		if (v->apicv)
